@@ -1,0 +1,96 @@
+# libnixcontainer, the nixcontainer CLI and the conformance harness.
+#   make            library and CLI in build/
+#   make check      unit tests, conformance suite, valgrind memcheck
+#   make golden     regenerate golden/ from the module (needs nix, a nixpkgs lib/)
+#   make SANITIZE=1 check   the same under ASan and UBSan (in build-san/)
+
+CC       ?= cc
+PKGS     := libnl-3.0 libnl-route-3.0 jansson libcap
+ifeq ($(SANITIZE),1)
+BUILD    ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD    ?= build
+SANFLAGS :=
+endif
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -Iref -Iref/lib \
+              $(shell pkg-config --cflags $(PKGS)) -MMD -MP
+LDLIBS   := $(shell pkg-config --libs $(PKGS))
+TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cunit)
+
+LIB_SRCS  := $(sort $(wildcard ref/lib/*.c))
+CLI_SRCS  := $(sort $(wildcard ref/cli/*.c))
+UNIT_SRCS := $(sort $(wildcard harness/unit/*.c))
+CONF_SRCS := $(sort $(wildcard harness/conformance/*.c))
+COMMON_TEST_SRCS := $(sort $(wildcard harness/common/*.c))
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
+CONF_OBJS := $(CONF_SRCS:%.c=$(BUILD)/obj/%.o)
+COMMON_TEST_OBJS := $(COMMON_TEST_SRCS:%.c=$(BUILD)/obj/%.o)
+
+SONAME   := libnixcontainer.so.0
+VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
+            --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+            --trace-children=no
+
+.PHONY: all clean check unit conformance memcheck golden
+all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libnixcontainer.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/$(SONAME): $(LIB_OBJS) ref/libnixcontainer.map
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=ref/libnixcontainer.map \
+	    -o $@ $(LIB_OBJS) $(LDLIBS)
+	ln -sf $(SONAME) $(BUILD)/libnixcontainer.so
+
+$(BUILD)/nixcontainer: $(CLI_OBJS) $(BUILD)/libnixcontainer.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(LDLIBS)
+
+$(BUILD)/test-unit: $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+
+$(BUILD)/test-conformance: $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+
+# The exported symbols of the shared library must all be nc_*.
+symbols: $(BUILD)/$(SONAME)
+	@bad=$$(nm -D --defined-only $(BUILD)/$(SONAME) | awk '$$2 ~ /[TDBRW]/ {print $$3}' | grep -v '^nc_' || true); \
+	if [ -n "$$bad" ]; then echo "symbols: exported but not nc_*: $$bad"; exit 1; fi; \
+	echo "symbols: only nc_* exported"
+
+unit: $(BUILD)/test-unit
+	$(BUILD)/test-unit
+
+conformance: $(BUILD)/test-conformance $(BUILD)/nixcontainer
+	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden --fixtures fixtures
+
+ifeq ($(SANITIZE),1)
+memcheck:
+	@echo "memcheck: skipped under SANITIZE=1 (ASan and valgrind do not mix)"
+else
+memcheck: $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/nixcontainer
+	$(VALGRIND) $(BUILD)/test-unit
+	$(VALGRIND) $(BUILD)/test-conformance --cli "$(VALGRIND) $(BUILD)/nixcontainer" --golden golden --fixtures fixtures
+endif
+
+check: all symbols unit conformance memcheck
+
+NIXPKGS_LIB ?= .cache/nixpkgs-lib/lib
+MODULE      ?= ../shared/seed/nixos-containers.nix
+golden:
+	bash harness/golden/generate.sh --lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out golden fixtures/*.json
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

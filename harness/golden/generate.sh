@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# make golden: produce golden/<fixture>/ from the original module.
+#
+#   generate.sh --lib NIXPKGS_LIB --module MODULE --out DIR FIXTURE.json...
+#
+# 1. nix-instantiate evaluates the module for the fixture with nixpkgs'
+#    lib.evalModules (eval.nix), giving the env files, hosts, unit
+#    environments and scripts.
+# 2. run-original.sh runs each container's start script as a transient unit
+#    of a real systemd user manager (so EnvironmentFile= is systemd's own
+#    parser), in a private mount namespace, with a systemd-nspawn that only
+#    records its arguments.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+lib= module= out=
+while [ $# -gt 0 ]; do
+        case $1 in
+        --lib) lib=$2; shift 2 ;;
+        --module) module=$2; shift 2 ;;
+        --out) out=$2; shift 2 ;;
+        --) shift; break ;;
+        -*) echo "generate.sh: unknown option $1" >&2; exit 2 ;;
+        *) break ;;
+        esac
+done
+[ -n "$lib" ] && [ -n "$module" ] && [ -n "$out" ] && [ $# -gt 0 ] || {
+        echo "usage: generate.sh --lib NIXPKGS_LIB --module MODULE --out DIR FIXTURE.json..." >&2; exit 2; }
+for tool in nix-instantiate jq unshare systemd-run; do
+        command -v "$tool" >/dev/null || { echo "generate.sh: $tool is needed (apt-get install nix-bin jq systemd util-linux)" >&2; exit 1; }
+done
+[ -f "$lib/default.nix" ] || { echo "generate.sh: $lib is not a nixpkgs lib/ (see golden/README.md)" >&2; exit 1; }
+[ -f "$module" ] || { echo "generate.sh: no module at $module" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "generate.sh: needs root (mount namespace, systemd user manager)" >&2; exit 1; }
+lib=$(realpath "$lib"); module=$(realpath "$module")
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/store" "$work/eval" "$out"
+
+fixtures=()
+for fixture in "$@"; do
+        id=$(basename "$fixture" .json)
+        fixtures+=("$id")
+        # A private local store: toFile writes the container-init there, and
+        # neither a daemon nor /nix/store is touched.
+        if ! NIX_REMOTE= nix-instantiate --store "$work/store" --eval --strict --json --read-write-mode \
+                --arg lib "import $lib" --arg module "$module" --arg fixture "$(realpath "$fixture")" \
+                "$here/eval.nix" > "$work/eval/$id.json" 2> "$work/eval/$id.err"; then
+                echo "generate.sh: $fixture: the module does not evaluate:" >&2
+                cat "$work/eval/$id.err" >&2
+                exit 1
+        fi
+        jq -c '.guestSystem // {}' "$fixture" > "$work/eval/$id.guest"
+done
+
+unshare --mount --propagation private bash "$here/run-original.sh" "$work" "$(realpath "$out")" "${fixtures[@]}"

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Runs inside a private mount namespace (see generate.sh). /run, /nix and
+# /var/lib are fresh tmpfs here, so the start script's mkdir/touch/cp land
+# nowhere on the real system.
+#
+#   run-original.sh WORK OUT FIXTURE-ID...
+set -euo pipefail
+work=$1 out=$2
+shift 2
+
+[ -d /nix ] || { echo "run-original.sh: /nix must exist as a mount point (nix-bin creates it)" >&2; exit 1; }
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /nix
+mount -t tmpfs tmpfs /var/lib
+mkdir -p /nix/store /run/systemd/system /run/user/0
+chmod 0700 /run/user/0
+cp -a "$work/store/nix/store/." /nix/store/
+
+# The stand-in packages of the unit's PATH point at this machine's tools;
+# systemd's bin/ holds only the recording systemd-nspawn.
+nspawn=$(jq -r .nspawn "$work/eval/$1.json")
+for pkg in $(jq -r '.template.packages[]' "$work/eval/$1.json"); do
+        mkdir -p "$pkg"
+        if [ "$pkg/bin/systemd-nspawn" = "$nspawn" ]; then
+                mkdir -p "$pkg/bin"
+        else
+                ln -sfn /usr/bin "$pkg/bin"
+                ln -sfn /usr/sbin "$pkg/sbin"
+        fi
+done
+cat > "$nspawn" <<'REC'
+#!/bin/bash
+# Records the argv the start script execs, NUL-terminated, and exits.
+printf '%s\0' "$0" "$@" > /run/golden.argv
+REC
+chmod 0755 "$nspawn"
+
+export XDG_RUNTIME_DIR=/run/user/0
+env -i XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+        /lib/systemd/systemd --user > "$work/manager.log" 2>&1 &
+manager=$!
+trap 'kill $manager 2>/dev/null; wait $manager 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+        [ -S "$XDG_RUNTIME_DIR/systemd/private" ] && break
+        sleep 0.1
+done
+[ -S "$XDG_RUNTIME_DIR/systemd/private" ] || { echo "run-original.sh: systemd --user did not start:" >&2; cat "$work/manager.log" >&2; exit 1; }
+
+for id in "$@"; do
+        eval_json=$work/eval/$id.json
+        dir=$out/$id
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        jq -j .hosts "$eval_json" > "$dir/hosts"
+        for name in $(jq -r '.containers | keys[]' "$eval_json"); do
+                c() { jq -j --arg n "$name" ".containers[\$n].$1" "$eval_json"; }
+                c conf > "$dir/$name.conf"
+                c unit.preStart > "$dir/$name.prestart"
+                c unit.postStart > "$dir/$name.poststart"
+                root=$(c unit.environment.root); root=${root//%i/$name}
+                path=$(c unit.PATH)
+                printf 'root=%s\nINSTANCE=%s\nPATH=%s\n' "$root" "$name" "$path" > "$dir/$name.unit-env"
+
+                # nixos/modules/system/boot/systemd.nix makeJobScript wraps the
+                # unit's script as "#!${runtimeShell} -e\n${script}\n" and checks
+                # it with `sh -n` when the system is built.
+                script=$work/start-$name
+                { printf '#!/bin/bash -e\n'; c unit.script; printf '\n'; } > "$script"
+                chmod 0755 "$script"
+                if ! bash -n "$script" 2> "$dir/$name.start-error"; then
+                        continue
+                fi
+                init=$(grep -o '/nix/store/[a-z0-9]*-container-init' "$script" | head -n 1)
+                cp "$init" "$dir/$name.init"
+
+                # The file behind --personality: ${SYSTEM_PATH}/system.
+                system_path=$(c path 2>/dev/null || true)
+                guest=$(jq -r --arg n "$name" '.[$n] // "x86_64-linux"' "$work/eval/$id.guest")
+                sp=$(sed -n 's/^SYSTEM_PATH=//p' "$dir/$name.conf" | head -n 1)
+                case $sp in
+                /nix/*) mkdir -p "$sp" && printf '%s\n' "$guest" > "$sp/system" ;;
+                esac
+
+                cp "$dir/$name.conf" "$work/$name.conf"
+                rm -f /run/golden.argv
+                if systemd-run --user --wait --pipe --quiet --collect \
+                        --unit="container@$name-golden" \
+                        -p "EnvironmentFile=-$work/$name.conf" \
+                        -p "Environment=root=$root" -p "Environment=INSTANCE=$name" -p "Environment=PATH=$path" \
+                        "$script" < /dev/null > "$work/start.log" 2>&1 && [ -f /run/golden.argv ]; then
+                        cp /run/golden.argv "$dir/$name.argv"
+                        rm -f "$dir/$name.start-error"
+                else
+                        { echo "the start script failed:"; cat "$work/start.log"; } > "$dir/$name.start-error"
+                fi
+                [ -s "$dir/$name.start-error" ] || rm -f "$dir/$name.start-error"
+        done
+        echo "golden: $id"
+done

@@ -1,0 +1,12 @@
+/* Each unit test file registers one CUnit suite. */
+#ifndef NC_UNIT_TESTS_H
+#define NC_UNIT_TESTS_H
+
+void nc_test_register_env(void);
+void nc_test_register_env_file(void);
+void nc_test_register_config(void);
+void nc_test_register_render(void);
+void nc_test_register_shell_words(void);
+void nc_test_register_argv(void);
+
+#endif
