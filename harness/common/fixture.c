@@ -1,0 +1,193 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "config-internal.h"
+#include "fixture.h"
+#include "shell-words.h"
+
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static int compare_fixture(const void *a, const void *b) {
+        return strcmp(((const fixture *) a)->id, ((const fixture *) b)->id);
+}
+
+static void set_error(char **ret_error, const char *format, const char *a, const char *b) {
+        if (asprintf(ret_error, format, a, b) < 0)
+                *ret_error = NULL;
+}
+
+static int load_one(const char *path, const char *id, const char *golden_dir, const char *tmpdir, fixture *f,
+                    char **ret_error) {
+        json_error_t jerr;
+        json_t *root, *containers, *guest, *value;
+        const char *key;
+        FILE *out;
+        int r = 0;
+
+        root = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+        if (!root) {
+                set_error(ret_error, "%s: %s", path, jerr.text);
+                return -EINVAL;
+        }
+        containers = json_object_get(root, "containers");
+        if (!json_is_object(containers) || !json_is_string(json_object_get(root, "description"))) {
+                json_decref(root);
+                set_error(ret_error, "%s: a fixture needs \"description\" and \"containers\"%s", path, "");
+                return -EINVAL;
+        }
+        f->id = strdup(id);
+        f->description = strdup(json_string_value(json_object_get(root, "description")));
+        f->containers_json = json_dumps(containers, JSON_INDENT(1) | JSON_ENCODE_ANY);
+        if (!f->id || !f->description || !f->containers_json || asprintf(&f->golden_dir, "%s/%s", golden_dir, id) < 0 ||
+            asprintf(&f->config_path, "%s/%s.json", tmpdir, id) < 0)
+                r = -ENOMEM;
+        json_object_foreach(containers, key, value)
+                if (r >= 0)
+                        r = nc_strv_push(&f->names, key);
+        if (f->names.n)
+                qsort(f->names.items, f->names.n, sizeof(char *), compare_strings);
+        guest = json_object_get(root, "guestSystem");
+        json_object_foreach(guest, key, value) {
+                if (r >= 0)
+                        r = nc_strv_push(&f->guest_names, key);
+                if (r >= 0)
+                        r = nc_strv_push(&f->guest_systems, json_is_string(value) ? json_string_value(value) : "");
+        }
+        json_decref(root);
+        if (r < 0)
+                return r;
+        out = fopen(f->config_path, "we");
+        if (!out)
+                return -errno;
+        fputs(f->containers_json, out);
+        return fclose(out) == 0 ? 0 : -EIO;
+}
+
+int fixture_set_load(const char *fixtures_dir, const char *golden_dir, fixture_set *ret_set, char **ret_error) {
+        fixture_set set = { 0 };
+        char template[] = "/tmp/nixcontainer-harness-XXXXXX";
+        struct dirent *entry;
+        size_t capacity = 0;
+        DIR *dir;
+        int r = 0;
+
+        *ret_error = NULL;
+        if (!mkdtemp(template))
+                return -errno;
+        set.tmpdir = strdup(template);
+        dir = opendir(fixtures_dir);
+        if (!dir) {
+                r = -errno;
+                set_error(ret_error, "%s: %s", fixtures_dir, strerror(-r));
+                fixture_set_free(&set);
+                return r;
+        }
+        while (r >= 0 && (entry = readdir(dir))) {
+                size_t len = strlen(entry->d_name);
+                char *path, *id;
+                if (len < 6 || strcmp(entry->d_name + len - 5, ".json") != 0)
+                        continue;
+                if (set.n == capacity) {
+                        fixture *items;
+                        capacity = capacity ? capacity * 2 : 64;
+                        items = realloc(set.items, capacity * sizeof *items);
+                        if (!items) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        set.items = items;
+                }
+                memset(&set.items[set.n], 0, sizeof set.items[set.n]);
+                id = strndup(entry->d_name, len - 5);
+                if (!id || asprintf(&path, "%s/%s", fixtures_dir, entry->d_name) < 0) {
+                        free(id);
+                        r = -ENOMEM;
+                        break;
+                }
+                set.n++;
+                r = load_one(path, id, golden_dir, set.tmpdir, &set.items[set.n - 1], ret_error);
+                free(path);
+                free(id);
+        }
+        closedir(dir);
+        if (r < 0) {
+                fixture_set_free(&set);
+                return r;
+        }
+        if (set.n)
+                qsort(set.items, set.n, sizeof *set.items, compare_fixture);
+        *ret_set = set;
+        return 0;
+}
+
+void fixture_set_free(fixture_set *set) {
+        for (size_t i = 0; i < set->n; i++) {
+                fixture *f = &set->items[i];
+                if (f->config_path)
+                        unlink(f->config_path);
+                free(f->id);
+                free(f->description);
+                free(f->containers_json);
+                free(f->config_path);
+                free(f->golden_dir);
+                nc_strv_clear(&f->names);
+                nc_strv_clear(&f->guest_names);
+                nc_strv_clear(&f->guest_systems);
+        }
+        free(set->items);
+        if (set->tmpdir)
+                rmdir(set->tmpdir);
+        free(set->tmpdir);
+        memset(set, 0, sizeof *set);
+}
+
+const char *fixture_guest_system(const fixture *f, const char *name) {
+        for (size_t i = 0; i < f->guest_names.n; i++)
+                if (strcmp(f->guest_names.items[i], name) == 0)
+                        return f->guest_systems.items[i];
+        return "x86_64-linux";
+}
+
+char *golden_read(const fixture *f, const char *file, size_t *ret_len) {
+        char *path, *text;
+        size_t len;
+
+        if (asprintf(&path, "%s/%s", f->golden_dir, file) < 0)
+                return NULL;
+        if (nc_read_file(path, 16u << 20, &text, &len) < 0)
+                text = NULL;
+        else if (ret_len)
+                *ret_len = len;
+        free(path);
+        return text;
+}
+
+int split_nul(const char *data, size_t len, nc_strv *ret) {
+        size_t start = 0;
+        for (size_t i = 0; i < len; i++)
+                if (data[i] == '\0') {
+                        int r = nc_strv_push_len(ret, data + start, i - start);
+                        if (r < 0)
+                                return r;
+                        start = i + 1;
+                }
+        return start == len ? 0 : -EINVAL;
+}
+
+int split_command(const char *command, nc_strv *ret) {
+        return nc_shell_split(command, " \t\n", ret);
+}

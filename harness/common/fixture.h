@@ -1,0 +1,61 @@
+/* Fixtures (fixtures/<id>.json) and their goldens (golden/<id>/), as the
+ * harness reads them. */
+#ifndef NC_HARNESS_FIXTURE_H
+#define NC_HARNESS_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nixcontainer.h"
+
+typedef struct fixture {
+        char *id;              /* file name without .json */
+        char *description;
+        char *containers_json; /* the "containers" object, serialised */
+        char *config_path;     /* a temporary file holding containers_json */
+        nc_strv names;         /* container names, sorted */
+        nc_strv guest_names;   /* guestSystem keys ... */
+        nc_strv guest_systems; /* ... and values */
+        char *golden_dir;
+} fixture;
+
+typedef struct fixture_set {
+        fixture *items;
+        size_t n;
+        char *tmpdir;
+} fixture_set;
+
+/* Loads every JSON file in fixtures_dir, sorted by id. */
+int fixture_set_load(const char *fixtures_dir, const char *golden_dir, fixture_set *ret_set, char **ret_error);
+void fixture_set_free(fixture_set *set);
+
+/* "x86_64-linux" unless the fixture says otherwise. */
+const char *fixture_guest_system(const fixture *f, const char *name);
+
+/* Reads golden/<id>/<file>; NULL when absent. */
+char *golden_read(const fixture *f, const char *file, size_t *ret_len);
+
+/* Splits NUL-terminated records into a vector. */
+int split_nul(const char *data, size_t len, nc_strv *ret);
+
+/* Runs argv (argv[0] found in PATH) with exactly `envp`, stdin from
+ * /dev/null; captures stdout and stderr. When `system_file` is set (a path
+ * under /nix), the child first makes a private mount namespace with a
+ * tmpfs on /nix holding that file with `system_content`. Returns 0 and the
+ * exit status (or 128+signal), or -errno. */
+typedef struct run_result {
+        int status;
+        char *out;
+        size_t out_len;
+        char *err;
+        size_t err_len;
+} run_result;
+
+int run_command(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
+                run_result *ret);
+void run_result_free(run_result *r);
+
+/* Splits a command string ("valgrind -q build/nixcontainer") on spaces. */
+int split_command(const char *command, nc_strv *ret);
+
+#endif

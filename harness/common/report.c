@@ -1,0 +1,167 @@
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "strbuf.h"
+
+static void add(report_table *t, const char *fixture, const char *side, const char *check, report_status status,
+                char *message) {
+        report_entry *e;
+
+        if (t->n == t->capacity) {
+                size_t capacity = t->capacity ? t->capacity * 2 : 64;
+                report_entry *entries = realloc(t->entries, capacity * sizeof *entries);
+                if (!entries) {
+                        free(message);
+                        return;
+                }
+                t->entries = entries;
+                t->capacity = capacity;
+        }
+        e = &t->entries[t->n++];
+        e->fixture = strdup(fixture);
+        e->side = strdup(side);
+        e->check = strdup(check);
+        e->status = status;
+        e->message = message;
+}
+
+static char *format_message(const char *format, va_list ap) {
+        char *message;
+        return vasprintf(&message, format, ap) < 0 ? NULL : message;
+}
+
+void report_pass(report_table *t, const char *fixture, const char *side, const char *check) {
+        add(t, fixture, side, check, REPORT_PASS, NULL);
+}
+
+void report_fail(report_table *t, const char *fixture, const char *side, const char *check, const char *format, ...) {
+        va_list ap;
+        va_start(ap, format);
+        add(t, fixture, side, check, REPORT_FAIL, format_message(format, ap));
+        va_end(ap);
+}
+
+void report_skip(report_table *t, const char *fixture, const char *side, const char *check, const char *format, ...) {
+        va_list ap;
+        va_start(ap, format);
+        add(t, fixture, side, check, REPORT_SKIP, format_message(format, ap));
+        va_end(ap);
+}
+
+/* A line shown with its invisible characters made visible. */
+static void visible(nc_strbuf *b, const char *s, size_t len) {
+        for (size_t i = 0; i < len && i < 200; i++) {
+                unsigned char c = (unsigned char) s[i];
+                if (c == '\n')
+                        nc_strbuf_append(b, "\\n");
+                else if (c == '\t')
+                        nc_strbuf_append(b, "\\t");
+                else if (c < 0x20 || c == 0x7f)
+                        nc_strbuf_appendf(b, "\\x%02x", c);
+                else
+                        nc_strbuf_append_char(b, (char) c);
+        }
+}
+
+bool report_compare_text(report_table *t, const char *fixture, const char *side, const char *check,
+                         const char *what, const char *expected, size_t expected_len, const char *actual,
+                         size_t actual_len) {
+        size_t line = 1, start = 0, i = 0;
+        nc_strbuf shown = { 0 };
+
+        if (expected_len == actual_len && memcmp(expected, actual, actual_len) == 0)
+                return true;
+        for (; i < expected_len && i < actual_len && expected[i] == actual[i]; i++)
+                if (expected[i] == '\n') {
+                        line++;
+                        start = i + 1;
+                }
+        {
+                const char *e_end = memchr(expected + start, '\n', expected_len - start);
+                const char *a_end = memchr(actual + start, '\n', actual_len - start);
+                size_t e_len = e_end ? (size_t) (e_end - expected - start) + 1 : expected_len - start;
+                size_t a_len = a_end ? (size_t) (a_end - actual - start) + 1 : actual_len - start;
+                nc_strbuf_appendf(&shown, "%s line %zu: golden \"", what, line);
+                visible(&shown, expected + start, e_len);
+                nc_strbuf_append(&shown, "\", got \"");
+                visible(&shown, actual + start, a_len);
+                nc_strbuf_append(&shown, "\"");
+        }
+        report_fail(t, fixture, side, check, "%s", shown.data ? shown.data : what);
+        nc_strbuf_free(&shown);
+        return false;
+}
+
+bool report_compare_argv(report_table *t, const char *fixture, const char *side, const char *check,
+                         const char *what, const nc_strv *expected, const nc_strv *actual) {
+        nc_strbuf shown = { 0 };
+        size_t i = 0;
+
+        while (i < expected->n && i < actual->n && strcmp(expected->items[i], actual->items[i]) == 0)
+                i++;
+        if (i == expected->n && i == actual->n)
+                return true;
+        nc_strbuf_appendf(&shown, "%s argv[%zu]: golden ", what, i);
+        if (i < expected->n) {
+                nc_strbuf_append_char(&shown, '"');
+                visible(&shown, expected->items[i], strlen(expected->items[i]));
+                nc_strbuf_append_char(&shown, '"');
+        } else
+                nc_strbuf_append(&shown, "(end)");
+        nc_strbuf_append(&shown, ", got ");
+        if (i < actual->n) {
+                nc_strbuf_append_char(&shown, '"');
+                visible(&shown, actual->items[i], strlen(actual->items[i]));
+                nc_strbuf_append_char(&shown, '"');
+        } else
+                nc_strbuf_append(&shown, "(end)");
+        nc_strbuf_appendf(&shown, " (golden has %zu arguments, got %zu)", expected->n, actual->n);
+        report_fail(t, fixture, side, check, "%s", shown.data);
+        nc_strbuf_free(&shown);
+        return false;
+}
+
+void report_print(const report_table *t, FILE *out) {
+        size_t passed = 0, failed = 0, skipped = 0;
+
+        fprintf(out, "\n==== conformance report ====\n");
+        for (size_t i = 0; i < t->n;) {
+                const char *fixture = t->entries[i].fixture;
+                size_t end = i, fails = 0;
+                while (end < t->n && strcmp(t->entries[end].fixture, fixture) == 0) {
+                        fails += t->entries[end].status == REPORT_FAIL;
+                        end++;
+                }
+                fprintf(out, "%s %s:", fails ? "DIFFERS  " : "IDENTICAL", fixture);
+                for (size_t j = i; j < end; j++)
+                        if (t->entries[j].status == REPORT_PASS)
+                                fprintf(out, " %s/%s", t->entries[j].side, t->entries[j].check);
+                fputc('\n', out);
+                for (size_t j = i; j < end; j++)
+                        if (t->entries[j].status != REPORT_PASS)
+                                fprintf(out, "    %s %s/%s: %s\n", t->entries[j].status == REPORT_FAIL ? "FAIL" : "skip",
+                                        t->entries[j].side, t->entries[j].check,
+                                        t->entries[j].message ? t->entries[j].message : "");
+                if (fails)
+                        failed++;
+                else
+                        passed++;
+                for (size_t j = i; j < end; j++)
+                        skipped += t->entries[j].status == REPORT_SKIP;
+                i = end;
+        }
+        fprintf(out, "conformance: %zu fixtures identical, %zu differ, %zu checks skipped\n", passed, failed, skipped);
+}
+
+void report_free(report_table *t) {
+        for (size_t i = 0; i < t->n; i++) {
+                free(t->entries[i].fixture);
+                free(t->entries[i].side);
+                free(t->entries[i].check);
+                free(t->entries[i].message);
+        }
+        free(t->entries);
+        memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,132 @@
+/* Running an implementation's CLI as a child process and capturing what it
+ * prints; optionally inside a private mount namespace that provides the
+ * ${SYSTEM_PATH}/system file the start script reads. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "strbuf.h"
+
+#define RUN_TIMEOUT_MS 120000
+
+static int mkdir_parents(char *path) {
+        for (char *p = path + 1; *p; p++)
+                if (*p == '/') {
+                        *p = '\0';
+                        if (mkdir(path, 0755) < 0 && errno != EEXIST)
+                                return -1;
+                        *p = '/';
+                }
+        return 0;
+}
+
+/* In the child: a private /nix with only the system file in it. */
+static int provide_system_file(const char *file, const char *content) {
+        char *path = strdup(file);
+        int fd;
+
+        if (!path || unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("tmpfs", "/nix", "tmpfs", 0, "mode=0755") < 0 || mkdir_parents(path) < 0)
+                return -1;
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        free(path);
+        if (fd < 0 || write(fd, content, strlen(content)) < 0 || write(fd, "\n", 1) < 0)
+                return -1;
+        close(fd);
+        return 0;
+}
+
+static long now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int run_command(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
+                run_result *ret) {
+        int out_pipe[2], err_pipe[2], status;
+        nc_strbuf out = { 0 }, err = { 0 };
+        long deadline = now_ms() + RUN_TIMEOUT_MS;
+        bool out_open = true, err_open = true, timed_out = false;
+        pid_t pid;
+
+        if (pipe2(out_pipe, O_CLOEXEC) < 0)
+                return -errno;
+        if (pipe2(err_pipe, O_CLOEXEC) < 0) {
+                close(out_pipe[0]);
+                close(out_pipe[1]);
+                return -errno;
+        }
+        pid = fork();
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                int null = open("/dev/null", O_RDONLY);
+                dup2(null, STDIN_FILENO);
+                dup2(out_pipe[1], STDOUT_FILENO);
+                dup2(err_pipe[1], STDERR_FILENO);
+                if (system_file && provide_system_file(system_file, system_content) < 0) {
+                        fprintf(stderr, "harness: cannot provide %s: %s\n", system_file, strerror(errno));
+                        _exit(127);
+                }
+                execvpe(argv[0], argv, envp);
+                fprintf(stderr, "harness: cannot run %s: %s\n", argv[0], strerror(errno));
+                _exit(127);
+        }
+        close(out_pipe[1]);
+        close(err_pipe[1]);
+        while (out_open || err_open) {
+                struct pollfd fds[2] = { { out_pipe[0], POLLIN, 0 }, { err_pipe[0], POLLIN, 0 } };
+                long left = deadline - now_ms();
+                char buffer[65536];
+                if (left <= 0) {
+                        timed_out = true;
+                        kill(pid, SIGKILL);
+                        break;
+                }
+                fds[0].fd = out_open ? out_pipe[0] : -1;
+                fds[1].fd = err_open ? err_pipe[0] : -1;
+                if (poll(fds, 2, (int) left) < 0 && errno != EINTR)
+                        break;
+                for (int i = 0; i < 2; i++) {
+                        ssize_t n;
+                        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                                continue;
+                        n = read(fds[i].fd, buffer, sizeof buffer);
+                        if (n <= 0) {
+                                if (i == 0)
+                                        out_open = false;
+                                else
+                                        err_open = false;
+                        } else
+                                nc_strbuf_append_len(i == 0 ? &out : &err, buffer, (size_t) n);
+                }
+        }
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        ret->status = timed_out ? 124
+                      : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        nc_strbuf_steal(&out, &ret->out, &ret->out_len);
+        nc_strbuf_steal(&err, &ret->err, &ret->err_len);
+        return 0;
+}
+
+void run_result_free(run_result *r) {
+        free(r->out);
+        free(r->err);
+        r->out = r->err = NULL;
+}

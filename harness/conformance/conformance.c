@@ -1,0 +1,432 @@
+/* The conformance suite: for every fixture, the implementation's env files,
+ * hosts fragment and nspawn argv must equal what the original module
+ * produced (golden/<fixture>/, written by `make golden`).
+ *
+ *   test-conformance --fixtures DIR --golden DIR [--cli "CMD"] [--only ID]
+ *
+ * The library is checked in-process; --cli checks any program that honours
+ * the nixcontainer CLI contract (our own, or another implementation's). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+
+#include "fixture.h"
+#include "report.h"
+
+static fixture_set fixtures;
+static const char *cli_command;
+static const fixture *current;
+static report_table report;
+
+/* A suite per fixture, named by its id; CUnit's init takes no argument, so
+ * find the fixture by the running suite's name. */
+static int fixture_suite_init(void) {
+        CU_pSuite suite = CU_get_current_suite();
+        for (size_t i = 0; suite && i < fixtures.n; i++)
+                if (strcmp(fixtures.items[i].id, suite->pName) == 0) {
+                        current = &fixtures.items[i];
+                        return 0;
+                }
+        return 1;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static nc_env *golden_unit_env(const fixture *f, const char *name) {
+        char file[512];
+        size_t len;
+        char *text;
+        nc_env *env;
+
+        snprintf(file, sizeof file, "%s.unit-env", name);
+        text = golden_read(f, file, &len);
+        if (!text)
+                return NULL;
+        env = nc_env_new();
+        if (env && nc_env_file_parse(env, text, len, NULL) < 0) {
+                nc_env_free(env);
+                env = NULL;
+        }
+        free(text);
+        return env;
+}
+
+static bool golden_argv(const fixture *f, const char *name, nc_strv *ret) {
+        char file[512];
+        size_t len;
+        char *data;
+        bool ok;
+
+        snprintf(file, sizeof file, "%s.argv", name);
+        data = golden_read(f, file, &len);
+        if (!data)
+                return false;
+        ok = split_nul(data, len, ret) == 0 && ret->n >= 2;
+        free(data);
+        return ok;
+}
+
+/* ---- library checks ----------------------------------------------------- */
+
+static nc_config *load_config(void) {
+        nc_error error = { { 0 } };
+        nc_config *config = NULL;
+        int r = nc_config_load_json(current->containers_json, strlen(current->containers_json), NC_MODE_STRICT,
+                                    &config, &error);
+        if (r < 0)
+                report_fail(&report, current->id, "library", "config", "refused: %s", error.message);
+        return config;
+}
+
+static void test_library_config(void) {
+        nc_config *config = load_config();
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        CU_ASSERT_EQUAL(config->n_containers, current->names.n);
+        report_pass(&report, current->id, "library", "config");
+        nc_config_free(config);
+}
+
+static void test_library_env_files(void) {
+        nc_config *config = load_config();
+        bool all = true;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        for (size_t i = 0; i < current->names.n; i++) {
+                const char *name = current->names.items[i];
+                char file[512], *expected, *actual = NULL;
+                size_t expected_len, actual_len = 0;
+
+                snprintf(file, sizeof file, "%s.conf", name);
+                expected = golden_read(current, file, &expected_len);
+                if (!expected) {
+                        report_fail(&report, current->id, "library", "env-file", "no golden %s (run make golden)", file);
+                        all = false;
+                        continue;
+                }
+                CU_ASSERT_EQUAL(nc_render_env_file(nc_config_find(config, name), &actual, &actual_len), 0);
+                if (!report_compare_text(&report, current->id, "library", "env-file", file, expected, expected_len,
+                                         actual, actual_len))
+                        all = false;
+                free(expected);
+                free(actual);
+        }
+        CU_ASSERT_TRUE(all);
+        if (all)
+                report_pass(&report, current->id, "library", "env-file");
+        nc_config_free(config);
+}
+
+static void test_library_hosts(void) {
+        nc_config *config = load_config();
+        char *expected, *actual = NULL;
+        size_t expected_len, actual_len = 0;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        expected = golden_read(current, "hosts", &expected_len);
+        if (!expected)
+                report_fail(&report, current->id, "library", "hosts", "no golden hosts (run make golden)");
+        CU_ASSERT_PTR_NOT_NULL(expected);
+        if (expected) {
+                CU_ASSERT_EQUAL(nc_render_hosts(config, &actual, &actual_len), 0);
+                if (report_compare_text(&report, current->id, "library", "hosts", "hosts", expected, expected_len,
+                                        actual, actual_len))
+                        report_pass(&report, current->id, "library", "hosts");
+                else
+                        CU_FAIL("hosts differs from the golden");
+        }
+        free(expected);
+        free(actual);
+        nc_config_free(config);
+}
+
+/* The environment the unit gives the start script: PATH from the golden
+ * unit environment, root and INSTANCE computed by the library, the env
+ * file the library rendered. root and INSTANCE must match the golden's. */
+static bool library_argv_for(const nc_container *container, const char *name, nc_strv *expected) {
+        nc_env *unit_env = golden_unit_env(current, name), *base = nc_env_new(), *env = NULL;
+        nc_error error = { { 0 } };
+        nc_strv actual = { 0 };
+        char *conf = NULL;
+        size_t conf_len = 0;
+        bool ok = false;
+        int r;
+
+        if (!unit_env || !base) {
+                report_fail(&report, current->id, "library", "argv", "no golden %s.unit-env", name);
+                goto out;
+        }
+        nc_env_set(base, "PATH", nc_env_get(unit_env, "PATH"));
+        r = nc_render_env_file(container, &conf, &conf_len);
+        if (r >= 0)
+                r = nc_unit_environment(container, name, base, conf, conf_len, &env, &error);
+        if (r < 0) {
+                report_fail(&report, current->id, "library", "argv", "%s: environment: %s", name, error.message);
+                goto out;
+        }
+        if (strcmp(nc_env_get(env, "root"), nc_env_get(unit_env, "root")) != 0 ||
+            strcmp(nc_env_get(env, "INSTANCE"), nc_env_get(unit_env, "INSTANCE")) != 0) {
+                report_fail(&report, current->id, "library", "argv", "%s: unit root/INSTANCE %s/%s, golden %s/%s",
+                            name, nc_env_get(env, "root"), nc_env_get(env, "INSTANCE"),
+                            nc_env_get(unit_env, "root"), nc_env_get(unit_env, "INSTANCE"));
+                goto out;
+        }
+        nc_argv_request request = {
+                .nspawn_path = expected->items[0],
+                .init_path = expected->items[expected->n - 2],
+                .guest_system = fixture_guest_system(current, name),
+        };
+        r = nc_build_argv(container, env, &request, &actual, &error);
+        if (r < 0) {
+                report_fail(&report, current->id, "library", "argv", "%s: %s", name, error.message);
+                goto out;
+        }
+        ok = report_compare_argv(&report, current->id, "library", "argv", name, expected, &actual);
+out:
+        nc_strv_clear(&actual);
+        free(conf);
+        nc_env_free(env);
+        nc_env_free(base);
+        nc_env_free(unit_env);
+        return ok;
+}
+
+static void test_library_argv(void) {
+        nc_config *config = load_config();
+        bool all = true;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        for (size_t i = 0; i < current->names.n; i++) {
+                nc_strv expected = { 0 };
+                const char *name = current->names.items[i];
+                if (!golden_argv(current, name, &expected)) {
+                        report_fail(&report, current->id, "library", "argv", "no golden %s.argv", name);
+                        all = false;
+                } else if (!library_argv_for(nc_config_find(config, name), name, &expected))
+                        all = false;
+                nc_strv_clear(&expected);
+        }
+        CU_ASSERT_TRUE(all);
+        if (all)
+                report_pass(&report, current->id, "library", "argv");
+        nc_config_free(config);
+}
+
+/* ---- CLI checks --------------------------------------------------------- */
+
+/* Runs the CLI under test with `args` appended; PATH from the golden unit
+ * environment is the only variable, as the unit would have it. */
+static int run_cli(const char *const *args, const char *path_value, const char *system_file,
+                   const char *system_content, run_result *ret) {
+        nc_strv argv = { 0 };
+        char *envp[2] = { NULL, NULL };
+        int r;
+
+        r = split_command(cli_command, &argv);
+        for (size_t i = 0; r >= 0 && args[i]; i++)
+                r = nc_strv_push(&argv, args[i]);
+        if (r >= 0)
+                r = nc_strv_push_len(&argv, "", 0) /* room for NULL */;
+        if (r < 0) {
+                nc_strv_clear(&argv);
+                return r;
+        }
+        free(argv.items[argv.n - 1]);
+        argv.items[argv.n - 1] = NULL;
+        if (path_value && asprintf(&envp[0], "PATH=%s", path_value) < 0)
+                envp[0] = NULL;
+        r = run_command(argv.items, envp, system_file, system_content, ret);
+        argv.n--;
+        nc_strv_clear(&argv);
+        free(envp[0]);
+        return r;
+}
+
+static bool cli_ok(const char *check, const run_result *result, const char *what) {
+        if (result->status == 0)
+                return true;
+        report_fail(&report, current->id, "cli", check, "%s: exit %d: %.*s", what, result->status,
+                    (int) (result->err_len > 300 ? 300 : result->err_len), result->err);
+        return false;
+}
+
+static void test_cli_env_files(void) {
+        bool all = true;
+
+        for (size_t i = 0; i < current->names.n; i++) {
+                const char *name = current->names.items[i];
+                const char *args[] = { "env-file", "--config", current->config_path, name, NULL };
+                char file[512], *expected;
+                size_t expected_len;
+                run_result result = { 0 };
+
+                snprintf(file, sizeof file, "%s.conf", name);
+                expected = golden_read(current, file, &expected_len);
+                if (!expected || run_cli(args, NULL, NULL, NULL, &result) < 0 || !cli_ok("env-file", &result, name) ||
+                    !report_compare_text(&report, current->id, "cli", "env-file", file, expected, expected_len,
+                                         result.out, result.out_len))
+                        all = false;
+                free(expected);
+                run_result_free(&result);
+        }
+        CU_ASSERT_TRUE(all);
+        if (all)
+                report_pass(&report, current->id, "cli", "env-file");
+}
+
+static void test_cli_hosts(void) {
+        const char *args[] = { "hosts", "--config", current->config_path, NULL };
+        run_result result = { 0 };
+        size_t expected_len;
+        char *expected = golden_read(current, "hosts", &expected_len);
+        bool ok = expected && run_cli(args, NULL, NULL, NULL, &result) == 0 && cli_ok("hosts", &result, "hosts") &&
+                  report_compare_text(&report, current->id, "cli", "hosts", "hosts", expected, expected_len,
+                                      result.out, result.out_len);
+
+        CU_ASSERT_TRUE(ok);
+        if (ok)
+                report_pass(&report, current->id, "cli", "hosts");
+        free(expected);
+        run_result_free(&result);
+}
+
+/* The CLI reads ${SYSTEM_PATH}/system itself; the harness provides it in a
+ * private mount namespace (root, and /nix must exist as a mount point). */
+static bool can_provide_system_file(void) {
+        struct stat st;
+        return geteuid() == 0 && stat("/nix", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool cli_argv_for(const char *name, nc_strv *expected, bool *ret_skipped) {
+        char conf_path[1024], *conf, *system_file = NULL;
+        nc_env *unit_env = golden_unit_env(current, name), *conf_env = nc_env_new();
+        const char *guest = fixture_guest_system(current, name), *system_path;
+        run_result result = { 0 };
+        nc_strv actual = { 0 };
+        size_t conf_len;
+        bool ok = false;
+
+        snprintf(conf_path, sizeof conf_path, "%s/%s.conf", current->golden_dir, name);
+        conf = golden_read(current, strrchr(conf_path, '/') + 1, &conf_len);
+        if (!unit_env || !conf_env || !conf || nc_env_file_parse(conf_env, conf, conf_len, NULL) < 0)
+                goto out;
+        system_path = nc_env_get(conf_env, "SYSTEM_PATH");
+        if (can_provide_system_file() && system_path && strncmp(system_path, "/nix/", 5) == 0) {
+                if (asprintf(&system_file, "%s/system", system_path) < 0)
+                        goto out;
+        } else if (strcmp(guest, "x86_64-linux") != 0) {
+                /* Without the file the CLI cannot see an i686 guest. */
+                *ret_skipped = true;
+                report_skip(&report, current->id, "cli", "argv",
+                            "%s: needs root and /nix to provide ${SYSTEM_PATH}/system", name);
+                ok = true;
+                goto out;
+        }
+        {
+                const char *args[] = { "argv", "-0", "--env-file", conf_path, "--init",
+                                       expected->items[expected->n - 2], "--nspawn", expected->items[0],
+                                       "--config", current->config_path, name, NULL };
+                if (run_cli(args, nc_env_get(unit_env, "PATH"), system_file, guest, &result) < 0 ||
+                    !cli_ok("argv", &result, name) || split_nul(result.out, result.out_len, &actual) < 0)
+                        goto out;
+        }
+        ok = report_compare_argv(&report, current->id, "cli", "argv", name, expected, &actual);
+out:
+        free(conf);
+        free(system_file);
+        nc_strv_clear(&actual);
+        run_result_free(&result);
+        nc_env_free(unit_env);
+        nc_env_free(conf_env);
+        return ok;
+}
+
+static void test_cli_argv(void) {
+        bool all = true, skipped = false;
+
+        for (size_t i = 0; i < current->names.n; i++) {
+                nc_strv expected = { 0 };
+                const char *name = current->names.items[i];
+                if (!golden_argv(current, name, &expected) || !cli_argv_for(name, &expected, &skipped))
+                        all = false;
+                nc_strv_clear(&expected);
+        }
+        CU_ASSERT_TRUE(all);
+        if (all && !skipped)
+                report_pass(&report, current->id, "cli", "argv");
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int usage(void) {
+        fprintf(stderr, "usage: test-conformance --fixtures DIR --golden DIR [--cli \"CMD\"] [--only ID]\n");
+        return 2;
+}
+
+int main(int argc, char **argv) {
+        static const struct option options[] = {
+                { "fixtures", required_argument, NULL, 'f' },
+                { "golden", required_argument, NULL, 'g' },
+                { "cli", required_argument, NULL, 'c' },
+                { "only", required_argument, NULL, 'o' },
+                { NULL, 0, NULL, 0 },
+        };
+        const char *fixtures_dir = NULL, *golden_dir = NULL, *only = NULL;
+        char *error = NULL;
+        unsigned failures;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                switch (c) {
+                case 'f': fixtures_dir = optarg; break;
+                case 'g': golden_dir = optarg; break;
+                case 'c': cli_command = optarg; break;
+                case 'o': only = optarg; break;
+                default: return usage();
+                }
+        }
+        if (!fixtures_dir || !golden_dir || optind != argc)
+                return usage();
+        r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
+        if (r < 0) {
+                fprintf(stderr, "test-conformance: %s\n", error ? error : strerror(-r));
+                free(error);
+                return 1;
+        }
+        if (fixtures.n == 0) {
+                fprintf(stderr, "test-conformance: no fixtures in %s\n", fixtures_dir);
+                fixture_set_free(&fixtures);
+                return 1;
+        }
+        if (CU_initialize_registry() != CUE_SUCCESS)
+                return 1;
+        for (size_t i = 0; i < fixtures.n; i++) {
+                CU_pSuite suite;
+                if (only && strcmp(fixtures.items[i].id, only) != 0)
+                        continue;
+                suite = CU_add_suite(fixtures.items[i].id, fixture_suite_init, NULL);
+                CU_add_test(suite, "library: config loads", test_library_config);
+                CU_add_test(suite, "library: env files", test_library_env_files);
+                CU_add_test(suite, "library: hosts", test_library_hosts);
+                CU_add_test(suite, "library: nspawn argv", test_library_argv);
+                if (cli_command) {
+                        CU_add_test(suite, "cli: env-file", test_cli_env_files);
+                        CU_add_test(suite, "cli: hosts", test_cli_hosts);
+                        CU_add_test(suite, "cli: argv", test_cli_argv);
+                }
+        }
+        CU_basic_set_mode(CU_BRM_VERBOSE);
+        CU_basic_run_tests();
+        report_print(&report, stdout);
+        failures = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+        CU_cleanup_registry();
+        report_free(&report);
+        fixture_set_free(&fixtures);
+        return failures ? 1 : 0;
+}

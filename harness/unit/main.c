@@ -1,0 +1,35 @@
+/* The unit test runner: one CUnit suite per file, verbose output, and a
+ * non-zero exit when anything failed. */
+#include <stdio.h>
+
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+
+#include "unit-tests.h"
+
+int main(void) {
+        unsigned failures, suites_failed;
+
+        if (CU_initialize_registry() != CUE_SUCCESS) {
+                fprintf(stderr, "test-unit: %s\n", CU_get_error_msg());
+                return 2;
+        }
+
+        nc_test_register_env();
+        nc_test_register_env_file();
+
+        if (CU_get_error() != CUE_SUCCESS) {
+                fprintf(stderr, "test-unit: registering tests: %s\n", CU_get_error_msg());
+                CU_cleanup_registry();
+                return 2;
+        }
+
+        /* Verbose mode prints each test and, at the end, CUnit's summary. */
+        CU_basic_set_mode(CU_BRM_VERBOSE);
+        CU_basic_run_tests();
+        failures = CU_get_number_of_failures();
+        suites_failed = CU_get_number_of_suites_failed();
+        CU_cleanup_registry();
+
+        return failures > 0 || suites_failed > 0 ? 1 : 0;
+}

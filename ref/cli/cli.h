@@ -1,0 +1,68 @@
+/* The nixcontainer CLI: shared pieces of its commands.
+ * Exit status: 0 done; 2 bad input or usage; 1 a runtime failure. */
+#ifndef NC_CLI_H
+#define NC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nixcontainer.h"
+
+enum {
+        NC_EXIT_OK = 0,
+        NC_EXIT_FAILURE = 1,
+        NC_EXIT_USAGE = 2,
+};
+
+typedef struct cli_command {
+        const char *name;
+        const char *synopsis;
+        const char *help;
+        int (*run)(int argc, char **argv);
+} cli_command;
+
+/* Prints "nixcontainer: " + message to stderr. */
+void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
+/* Maps a library error to an exit status and prints its message. */
+int cli_fail(int r, const nc_error *error);
+/* Prints the command's synopsis and help to stdout (for --help) or stderr. */
+int cli_usage(const cli_command *command, bool to_stdout);
+/* Writes all of `data` to stdout; -errno on failure. */
+int cli_write_stdout(const char *data, size_t len);
+
+int cli_run_env_file(int argc, char **argv);
+int cli_run_hosts(int argc, char **argv);
+int cli_run_argv(int argc, char **argv);
+int cli_run_options(int argc, char **argv);
+
+const cli_command *cli_find_command(const char *name);
+
+
+
+/* Options shared by the commands; `accepted` says which a command takes. */
+enum {
+        CLI_OPT_COMPAT = 1u << 0,
+        CLI_OPT_CONFIG = 1u << 1,
+        CLI_OPT_NUL = 1u << 2,
+        CLI_OPT_ENV_FILE = 1u << 3,
+        CLI_OPT_INIT = 1u << 4,
+        CLI_OPT_NSPAWN = 1u << 5,
+        CLI_OPT_NAME = 1u << 6, /* one positional NAME */
+};
+
+typedef struct cli_args {
+        bool compat;
+        bool nul;
+        const char *config;
+        const char *env_file;
+        const char *init;
+        const char *nspawn;
+        const char *name;
+} cli_args;
+
+/* Returns 0 to go on, or an exit status (+1 so that NC_EXIT_OK after
+ * --help is distinguishable): the caller returns ret - 1. */
+int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned accepted, cli_args *ret_args);
+/* Loads --config in the mode --compat asks for. */
+int cli_load_config(const cli_args *args, nc_config **ret_config);
+#endif

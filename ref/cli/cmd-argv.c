@@ -1,0 +1,141 @@
+/* nixcontainer argv: what the start script of container@NAME execs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config-internal.h"
+#include "strbuf.h"
+
+extern char **environ;
+
+#define DEFAULT_ENV_FILE_DIR "/etc/containers"
+#define SYSTEM_FILE_MAX 4096
+
+/* `$(< ${SYSTEM_PATH:-...}/system)`: the file's content without trailing
+ * newlines, NUL bytes dropped; NULL when bash could not read it (including
+ * an "ambiguous redirect" when the unquoted path would split). */
+static char *read_guest_system(const nc_env *env) {
+        char *path = NULL, *text = NULL, *out;
+        size_t len = 0, j = 0;
+
+        if (nc_argv_system_file(env, &path) < 0)
+                return NULL;
+        if (strpbrk(path, " \t\n") || nc_read_file(path, SYSTEM_FILE_MAX, &text, &len) < 0) {
+                free(path);
+                return NULL;
+        }
+        free(path);
+        out = text;
+        for (size_t i = 0; i < len; i++)
+                if (text[i] != '\0')
+                        out[j++] = text[i];
+        while (j > 0 && out[j - 1] == '\n')
+                j--;
+        out[j] = '\0';
+        return out;
+}
+
+/* The env file as the unit would load it: --env-file, else
+ * /etc/containers/NAME.conf when present (EnvironmentFile=-...). */
+static int read_env_file(const cli_args *args, char **ret_text, size_t *ret_len) {
+        char *path = NULL;
+        int r;
+
+        if (args->env_file) {
+                r = nc_read_file(args->env_file, NC_ENV_FILE_MAX, ret_text, ret_len);
+                if (r < 0)
+                        cli_error("%s: %s", args->env_file, r == -EFBIG ? "file too large" : strerror(-r));
+                return r < 0 ? NC_EXIT_FAILURE : 0;
+        }
+        if (asprintf(&path, "%s/%s.conf", DEFAULT_ENV_FILE_DIR, args->name) < 0)
+                return NC_EXIT_FAILURE;
+        r = nc_read_file(path, NC_ENV_FILE_MAX, ret_text, ret_len);
+        free(path);
+        if (r < 0) {
+                /* The "-" prefix: a missing or unreadable file is skipped. */
+                *ret_text = NULL;
+                *ret_len = 0;
+        }
+        return 0;
+}
+
+static int print_argv(const nc_strv *argv, bool nul) {
+        nc_strbuf out = { 0 };
+        int r = 0;
+
+        for (size_t i = 0; i < argv->n && r >= 0; i++) {
+                if (!nul && strchr(argv->items[i], '\n')) {
+                        cli_error("argv: argument %zu contains a newline; use -0 to print it", i);
+                        nc_strbuf_free(&out);
+                        return NC_EXIT_USAGE;
+                }
+                r = nc_strbuf_append(&out, argv->items[i]);
+                if (r >= 0)
+                        r = nc_strbuf_append_char(&out, nul ? '\0' : '\n');
+        }
+        if (r >= 0)
+                r = cli_write_stdout(out.data ? out.data : "", out.len);
+        nc_strbuf_free(&out);
+        if (r < 0) {
+                cli_error("writing to stdout: %s", strerror(-r));
+                return NC_EXIT_FAILURE;
+        }
+        return NC_EXIT_OK;
+}
+
+int cli_run_argv(int argc, char **argv) {
+        const cli_command *command = cli_find_command("argv");
+        unsigned accepted = CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_NUL | CLI_OPT_ENV_FILE | CLI_OPT_INIT |
+                            CLI_OPT_NSPAWN | CLI_OPT_NAME;
+        nc_error error = { { 0 } };
+        nc_config *config = NULL;
+        nc_env *base = NULL, *env = NULL;
+        nc_strv result = { 0 };
+        char *env_text = NULL, *guest = NULL;
+        size_t env_len = 0;
+        cli_args args;
+        int r, status;
+
+        if ((r = cli_parse_args(command, argc, argv, accepted, &args)) != 0)
+                return r - 1;
+        if ((status = cli_load_config(&args, &config)) != 0)
+                return status;
+        r = nc_container_name_check(args.name, args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT, "NAME", &error);
+        if (r < 0) {
+                status = cli_fail(r, &error);
+                goto out;
+        }
+        if ((status = read_env_file(&args, &env_text, &env_len)) != 0)
+                goto out;
+        base = nc_env_new();
+        r = base ? nc_env_load_environ(base, environ) : -ENOMEM;
+        if (r >= 0)
+                r = nc_unit_environment(nc_config_find(config, args.name), args.name, base, env_text, env_len,
+                                        &env, &error);
+        if (r >= 0) {
+                nc_argv_request request = {
+                        .nspawn_path = args.nspawn,
+                        .init_path = args.init,
+                        .mode = args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT,
+                };
+                guest = read_guest_system(env);
+                request.guest_system = guest;
+                r = nc_build_argv(nc_config_find(config, args.name), env, &request, &result, &error);
+        }
+        if (r < 0) {
+                status = cli_fail(r, &error);
+                goto out;
+        }
+        status = print_argv(&result, args.nul);
+out:
+        nc_strv_clear(&result);
+        free(guest);
+        free(env_text);
+        nc_env_free(env);
+        nc_env_free(base);
+        nc_config_free(config);
+        return status;
+}

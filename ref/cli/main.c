@@ -1,0 +1,60 @@
+/* nixcontainer: the NixOS container module's outputs, from a JSON config. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command commands[] = {
+        { "env-file", "env-file [--compat] --config FILE NAME",
+          "Print /etc/containers/NAME.conf as the module renders it.\n", cli_run_env_file },
+        { "hosts", "hosts [--compat] --config FILE",
+          "Print the networking.extraHosts lines for all containers.\n", cli_run_hosts },
+        { "argv",
+          "argv [--compat] [-0] [--env-file FILE] [--init PATH] [--nspawn PATH] --config FILE NAME",
+          "Print the argv that the start script of container@NAME hands to systemd-nspawn,\n"
+          "one argument per line (-0: each followed by a NUL). The environment is the\n"
+          "process environment, then the unit's root and INSTANCE, then the env file\n"
+          "(--env-file, default /etc/containers/NAME.conf when present) loaded as\n"
+          "systemd's EnvironmentFile= loads it.\n\n"
+          "  --init PATH    the container-init (the second-to-last argument)\n"
+          "  --nspawn PATH  argv[0] (default systemd-nspawn)\n"
+          "  --compat       reproduce the original's quirks instead of refusing input\n",
+          cli_run_argv },
+        { "options", "options",
+          "Print the container options: name, type, default, strict-mode rule.\n", cli_run_options },
+};
+
+const cli_command *cli_find_command(const char *name) {
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+                if (strcmp(commands[i].name, name) == 0)
+                        return &commands[i];
+        return NULL;
+}
+
+static int usage(bool to_stdout) {
+        FILE *out = to_stdout ? stdout : stderr;
+
+        fputs("usage: nixcontainer COMMAND [OPTIONS]\n\n"
+              "A reference implementation of NixOS's declarative containers\n"
+              "(nixos-containers.nix, 21.05). Commands:\n\n", out);
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+                fprintf(out, "  nixcontainer %s\n", commands[i].synopsis);
+        fputs("\nExit status: 0 done, 2 bad input or usage, 1 a runtime failure.\n"
+              "Run 'nixcontainer COMMAND --help' for a command's help.\n", out);
+        return to_stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv) {
+        const cli_command *command;
+
+        if (argc < 2)
+                return usage(false);
+        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)
+                return usage(true);
+        command = cli_find_command(argv[1]);
+        if (!command) {
+                cli_error("unknown command '%s' (try --help)", argv[1]);
+                return 2;
+        }
+        return command->run(argc - 1, argv + 1);
+}

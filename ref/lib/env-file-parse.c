@@ -1,0 +1,414 @@
+/* EnvironmentFile= parsing as systemd v247..v252 does it: the state machine
+ * of src/basic/env-file.c parse_env_file_internal(), the UTF-8 check and
+ * replace-in-place of load_env_file_push(), then the strv_env_clean() that
+ * exec_context_load_environment() applies to the result.
+ *
+ * This is not shell syntax. The surprises, all reproduced on purpose:
+ *   - A="a" 'b' c gives "abc": after a closing quote, whitespace is skipped
+ *     and whatever follows is appended;
+ *   - quotes are only special at the start of a value (or after a quote):
+ *     A=foo"bar" gives foo"bar";
+ *   - a comment line ending in a backslash also comments out the next line;
+ *   - escapes such as \n are never interpreted (the backslash is dropped in
+ *     unquoted values and kept in double quotes);
+ *   - "\r" ends a line as "\n" does;
+ *   - one line with invalid UTF-8 in a key or value fails the whole file,
+ *     while invalid names are dropped silently. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "nixcontainer.h"
+
+#define NO_WHITESPACE SIZE_MAX
+
+enum parse_state {
+        PRE_KEY,        /* between assignments */
+        KEY,
+        PRE_VALUE,      /* after '=', or after a closing quote */
+        VALUE,          /* unquoted */
+        VALUE_ESCAPE,   /* after a backslash in an unquoted value */
+        SINGLE_QUOTE,
+        DOUBLE_QUOTE,
+        DOUBLE_QUOTE_ESCAPE,
+        COMMENT,
+        COMMENT_ESCAPE,
+};
+
+typedef struct buffer {
+        char *data;
+        size_t n, capacity;
+} buffer;
+
+typedef struct parser {
+        nc_env *out;       /* the file's assignments, in order */
+        buffer key, value;
+        /* Where the trailing run of unescaped whitespace starts, if any. */
+        size_t key_whitespace, value_whitespace;
+        unsigned line, key_line;
+        nc_error *error;
+} parser;
+
+static bool is_whitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool is_newline(char c) {
+        return c == '\n' || c == '\r';
+}
+
+/* Keeps room for a terminating NUL. */
+static int buffer_push(buffer *b, char c) {
+        if (b->n + 2 > b->capacity) {
+                size_t capacity = b->capacity ? b->capacity * 2 : 64;
+                char *data = realloc(b->data, capacity);
+                if (!data)
+                        return -ENOMEM;
+                b->data = data;
+                b->capacity = capacity;
+        }
+        b->data[b->n++] = c;
+        return 0;
+}
+
+/* Valid UTF-8 as systemd's utf8_is_valid() sees it: shortest form only, no
+ * surrogates, nothing past U+10FFFF, and also none of the noncharacters
+ * U+FDD0..U+FDEF and U+xxFFFE/U+xxFFFF (its unichar_is_valid()). */
+static bool utf8_is_valid(const char *s, size_t n) {
+        const unsigned char *p = (const unsigned char *) s, *end = p + n;
+
+        while (p < end) {
+                uint32_t c = *p, min;
+                size_t len;
+
+                if (c < 0x80) {
+                        p++;
+                        continue;
+                }
+                if ((c & 0xe0) == 0xc0)
+                        len = 2, c &= 0x1f, min = 0x80;
+                else if ((c & 0xf0) == 0xe0)
+                        len = 3, c &= 0x0f, min = 0x800;
+                else if ((c & 0xf8) == 0xf0)
+                        len = 4, c &= 0x07, min = 0x10000;
+                else
+                        return false;
+                if ((size_t) (end - p) < len)
+                        return false;
+                for (size_t i = 1; i < len; i++) {
+                        if ((p[i] & 0xc0) != 0x80)
+                                return false;
+                        c = (c << 6) | (p[i] & 0x3f);
+                }
+                if (c < min || c >= 0x110000 || (c >= 0xd800 && c <= 0xdfff) ||
+                    (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe)
+                        return false;
+                p += len;
+        }
+        return true;
+}
+
+/* [A-Za-z_][A-Za-z0-9_]*, systemd's env_name_is_valid(). */
+static bool env_name_is_valid(const char *name) {
+        if (!name[0] || (name[0] >= '0' && name[0] <= '9'))
+                return false;
+        for (const char *p = name; *p; p++)
+                if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                      (*p >= '0' && *p <= '9')))
+                        return false;
+        return true;
+}
+
+/* load_env_file_push(): the key and value just read. Keys that are not
+ * valid names are dropped here rather than after parsing, as systemd's
+ * strv_env_clean() does: an invalid name can never replace a valid one, so
+ * the result is the same. The UTF-8 check comes first, though: it fails
+ * the file even for an assignment that would be dropped.
+ *
+ * systemd trims the value only when it ends in the unquoted state; here
+ * value_whitespace is only ever set in that state (nothing leads back from
+ * it to a quote), so trimming always is the same. */
+static int push(parser *ps) {
+        size_t key_len = ps->key_whitespace != NO_WHITESPACE ? ps->key_whitespace : ps->key.n;
+        size_t value_len = ps->value_whitespace != NO_WHITESPACE ? ps->value_whitespace : ps->value.n;
+        const char *key = ps->key.data, *value = ps->value.data ? ps->value.data : "";
+        int r = 0;
+
+        /* A key has at least its first character, so key.data is set. */
+        ps->key.data[key_len] = '\0';
+        if (!utf8_is_valid(key, key_len))
+                r = nc_error_set(ps->error, -EINVAL, "line %u: invalid UTF-8 in key", ps->key_line);
+        else if (!utf8_is_valid(value, value_len))
+                r = env_name_is_valid(key) ?
+                        nc_error_set(ps->error, -EINVAL, "line %u: invalid UTF-8 in value of %s",
+                                     ps->key_line, key) :
+                        nc_error_set(ps->error, -EINVAL, "line %u: invalid UTF-8 in value",
+                                     ps->key_line);
+        else if (env_name_is_valid(key))
+                r = nc_env_set_len(ps->out, key, value, value_len);
+
+        ps->key.n = ps->value.n = 0;
+        return r;
+}
+
+/* One character of the state machine; returns the next state or -errno. */
+static int step(parser *ps, enum parse_state state, char c) {
+        int r;
+
+        switch (state) {
+        case PRE_KEY:
+                /* '#' and ';' start a comment only here, at the start of a
+                 * line: A=1 # x keeps "1 # x", A#B=1 is a (bad) key. */
+                if (c == '#' || c == ';')
+                        return COMMENT;
+                if (is_whitespace(c))
+                        return PRE_KEY;
+                ps->key_line = ps->line;
+                ps->key_whitespace = NO_WHITESPACE;
+                return buffer_push(&ps->key, c) < 0 ? -ENOMEM : KEY;
+
+        case KEY:
+                if (is_newline(c)) { /* no '=': the line is dropped */
+                        ps->key.n = 0;
+                        return PRE_KEY;
+                }
+                if (c == '=') {
+                        ps->value_whitespace = NO_WHITESPACE;
+                        return PRE_VALUE;
+                }
+                /* Trailing whitespace is cut from the key, inner kept. */
+                if (!is_whitespace(c))
+                        ps->key_whitespace = NO_WHITESPACE;
+                else if (ps->key_whitespace == NO_WHITESPACE)
+                        ps->key_whitespace = ps->key.n;
+                return buffer_push(&ps->key, c) < 0 ? -ENOMEM : KEY;
+
+        case PRE_VALUE:
+                if (is_newline(c)) {
+                        r = push(ps);
+                        return r < 0 ? r : PRE_KEY;
+                }
+                if (c == '\'')
+                        return SINGLE_QUOTE;
+                if (c == '"')
+                        return DOUBLE_QUOTE;
+                if (c == '\\')
+                        return VALUE_ESCAPE;
+                if (is_whitespace(c))
+                        return PRE_VALUE;
+                return buffer_push(&ps->value, c) < 0 ? -ENOMEM : VALUE;
+
+        case VALUE:
+                if (is_newline(c)) {
+                        r = push(ps);
+                        return r < 0 ? r : PRE_KEY;
+                }
+                if (c == '\\') {
+                        /* What the backslash escapes is never trimmed. */
+                        ps->value_whitespace = NO_WHITESPACE;
+                        return VALUE_ESCAPE;
+                }
+                if (!is_whitespace(c))
+                        ps->value_whitespace = NO_WHITESPACE;
+                else if (ps->value_whitespace == NO_WHITESPACE)
+                        ps->value_whitespace = ps->value.n;
+                return buffer_push(&ps->value, c) < 0 ? -ENOMEM : VALUE;
+
+        case VALUE_ESCAPE:
+                /* Any character is taken literally, the backslash dropped;
+                 * backslash-newline (also backslash-CR) joins lines. */
+                if (is_newline(c))
+                        return VALUE;
+                return buffer_push(&ps->value, c) < 0 ? -ENOMEM : VALUE;
+
+        case SINGLE_QUOTE:
+                if (c == '\'')
+                        return PRE_VALUE;
+                return buffer_push(&ps->value, c) < 0 ? -ENOMEM : SINGLE_QUOTE;
+
+        case DOUBLE_QUOTE:
+                if (c == '"')
+                        return PRE_VALUE;
+                if (c == '\\')
+                        return DOUBLE_QUOTE_ESCAPE;
+                return buffer_push(&ps->value, c) < 0 ? -ENOMEM : DOUBLE_QUOTE;
+
+        case DOUBLE_QUOTE_ESCAPE:
+                /* \" \\ \` \$ give the character; backslash-newline (but
+                 * not backslash-CR) is removed; any other pair is kept. */
+                if (strchr("\"\\`$", c))
+                        return buffer_push(&ps->value, c) < 0 ? -ENOMEM : DOUBLE_QUOTE;
+                if (c == '\n')
+                        return DOUBLE_QUOTE;
+                if (buffer_push(&ps->value, '\\') < 0 || buffer_push(&ps->value, c) < 0)
+                        return -ENOMEM;
+                return DOUBLE_QUOTE;
+
+        case COMMENT:
+                /* v247..v253: a backslash escapes the next character even
+                 * in a comment, so "# x \" swallows the following line. */
+                if (c == '\\')
+                        return COMMENT_ESCAPE;
+                return is_newline(c) ? PRE_KEY : COMMENT;
+
+        case COMMENT_ESCAPE:
+                return COMMENT;
+        }
+        return -EINVAL;
+}
+
+/* At the end of the text a value in progress is kept, even inside an
+ * unterminated quote; a key without '=' is dropped. */
+static int finish(parser *ps, enum parse_state state) {
+        switch (state) {
+        case PRE_VALUE:
+        case VALUE:
+        case VALUE_ESCAPE: /* a trailing lone backslash is dropped */
+        case SINGLE_QUOTE:
+        case DOUBLE_QUOTE:
+        case DOUBLE_QUOTE_ESCAPE:
+                return push(ps);
+        default:
+                return 0;
+        }
+}
+
+/* systemd refuses an assignment longer than ARG_MAX allows
+ * (env_assignment_is_valid()); ARG_MAX is read as it does, at run time.
+ * Its separate limits on name (ARG_MAX-2) and value (ARG_MAX-3) follow
+ * from this one for a non-empty name. */
+static bool assignment_fits(const char *name, const char *value) {
+        long arg_max = sysconf(_SC_ARG_MAX);
+        size_t max = arg_max > 0 ? (size_t) arg_max : 131072;
+
+        return strlen(name) + 1 + strlen(value) <= max - 1;
+}
+
+/* strv_env_clean(): the over-long assignments are dropped only now, after
+ * they took part in replace-in-place ("A=x" then a huge "A=..." leaves no
+ * A at all). */
+static int merge_clean(nc_env *env, const nc_env *parsed) {
+        nc_env *clean = nc_env_new();
+        int r = clean ? 0 : -ENOMEM;
+
+        for (size_t i = 0; r >= 0 && i < nc_env_count(parsed); i++)
+                if (assignment_fits(nc_env_name_at(parsed, i), nc_env_value_at(parsed, i)))
+                        r = nc_env_set(clean, nc_env_name_at(parsed, i), nc_env_value_at(parsed, i));
+        if (r >= 0)
+                r = nc_env_merge(env, clean);
+        nc_env_free(clean);
+        return r;
+}
+
+int nc_env_file_parse(nc_env *env, const char *text, size_t len, nc_error *error) {
+        parser ps = { .line = 1, .error = error };
+        int state = PRE_KEY, r = 0;
+
+        if (!env || (!text && len > 0))
+                return nc_error_set(error, -EINVAL, "no environment or text");
+        /* systemd reads the file as a C string and refuses one that holds a
+         * NUL byte (read_full_file(): -EBADMSG). */
+        if (len > 0 && memchr(text, '\0', len))
+                return nc_error_set(error, -EBADMSG, "contains a NUL byte");
+
+        ps.out = nc_env_new();
+        if (!ps.out)
+                return nc_error_set(error, -ENOMEM, "out of memory");
+
+        for (size_t i = 0; i < len; i++) {
+                state = step(&ps, (enum parse_state) state, text[i]);
+                if (state < 0) {
+                        r = state;
+                        break;
+                }
+                if (text[i] == '\n')
+                        ps.line++;
+        }
+        if (r >= 0)
+                r = finish(&ps, (enum parse_state) state);
+        if (r >= 0)
+                r = merge_clean(env, ps.out);
+        if (r == -ENOMEM) /* the other errors come with their message */
+                nc_error_set(error, r, "out of memory");
+
+        nc_env_free(ps.out);
+        free(ps.key.data);
+        free(ps.value.data);
+        return r;
+}
+
+/* Reads at most NC_ENV_FILE_MAX bytes, and one more to tell it is too much
+ * (no fstat(): /proc files and pipes report no useful size). */
+static int read_limited(int fd, char **ret_text, size_t *ret_len) {
+        size_t n = 0, capacity = 0;
+        char *text = NULL;
+
+        for (;;) {
+                ssize_t k;
+
+                if (n == capacity) {
+                        size_t c = capacity ? capacity * 2 : 4096;
+                        char *t;
+
+                        if (c > NC_ENV_FILE_MAX + 1)
+                                c = NC_ENV_FILE_MAX + 1;
+                        t = realloc(text, c);
+                        if (!t) {
+                                free(text);
+                                return -ENOMEM;
+                        }
+                        text = t;
+                        capacity = c;
+                }
+                k = read(fd, text + n, capacity - n);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0) {
+                        int r = -errno;
+                        free(text);
+                        return r;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t) k;
+                if (n > NC_ENV_FILE_MAX) {
+                        free(text);
+                        return -EFBIG;
+                }
+        }
+        *ret_text = text;
+        *ret_len = n;
+        return 0;
+}
+
+int nc_env_file_load(nc_env *env, const char *path, nc_error *error) {
+        nc_error parse_error = { .message = "" };
+        char *text = NULL, errbuf[128];
+        size_t len = 0;
+        int fd, r;
+
+        if (!env || !path)
+                return nc_error_set(error, -EINVAL, "no environment or path");
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0) {
+                r = -errno;
+                return nc_error_set(error, r, "%s: %s", path, strerror_r(-r, errbuf, sizeof errbuf));
+        }
+        r = read_limited(fd, &text, &len);
+        close(fd);
+        if (r == -EFBIG)
+                return nc_error_set(error, r, "%s: larger than %u bytes", path, NC_ENV_FILE_MAX);
+        if (r < 0)
+                return nc_error_set(error, r, "%s: %s", path, strerror_r(-r, errbuf, sizeof errbuf));
+
+        r = nc_env_file_parse(env, text, len, &parse_error);
+        free(text);
+        if (r < 0)
+                return nc_error_set(error, r, "%s: %s", path, parse_error.message);
+        return 0;
+}

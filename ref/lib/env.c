@@ -1,0 +1,246 @@
+/* nc_env: an ordered list of NAME=VALUE pairs with a hash index on the
+ * names, so that loading a large env file stays linear.
+ *
+ * Setting an existing name replaces its value in place: the entry keeps the
+ * position of its first assignment, as systemd's strv_env_replace_consume()
+ * does. Every function that can fail leaves the env as it was. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nixcontainer.h"
+
+#define NO_ENTRY SIZE_MAX
+
+typedef struct nc_env_entry {
+        char *name;
+        char *value;
+} nc_env_entry;
+
+struct nc_env {
+        nc_env_entry *entries;
+        size_t n, capacity;
+        /* Open addressing, linear probing: slot holds entry index + 1, 0 is
+         * empty. Its size is a power of two and at least twice n. */
+        size_t *slots;
+        size_t n_slots;
+};
+
+nc_env *nc_env_new(void) {
+        return calloc(1, sizeof(nc_env));
+}
+
+void nc_env_free(nc_env *env) {
+        if (!env)
+                return;
+        for (size_t i = 0; i < env->n; i++) {
+                free(env->entries[i].name);
+                free(env->entries[i].value);
+        }
+        free(env->entries);
+        free(env->slots);
+        free(env);
+}
+
+/* FNV-1a. */
+static size_t name_hash(const char *name) {
+        uint64_t h = 14695981039346656037ULL;
+
+        for (const unsigned char *p = (const unsigned char *) name; *p; p++) {
+                h ^= *p;
+                h *= 1099511628211ULL;
+        }
+        return (size_t) h;
+}
+
+/* Returns the slot holding `name`, or the empty slot where it would go. */
+static size_t find_slot(const nc_env *env, const char *name) {
+        size_t mask = env->n_slots - 1;
+
+        for (size_t s = name_hash(name) & mask;; s = (s + 1) & mask) {
+                size_t e = env->slots[s];
+                if (e == 0 || strcmp(env->entries[e - 1].name, name) == 0)
+                        return s;
+        }
+}
+
+static size_t find_entry(const nc_env *env, const char *name) {
+        size_t s;
+
+        if (!env || env->n_slots == 0)
+                return NO_ENTRY;
+        s = find_slot(env, name);
+        return env->slots[s] ? env->slots[s] - 1 : NO_ENTRY;
+}
+
+/* Makes room for one more entry. Growing is not a visible change, so a
+ * failure here leaves the env as it was. */
+static int reserve_one(nc_env *env) {
+        if (env->n == env->capacity) {
+                size_t capacity = env->capacity ? env->capacity * 2 : 8;
+                nc_env_entry *entries = realloc(env->entries, capacity * sizeof *entries);
+                if (!entries)
+                        return -ENOMEM;
+                env->entries = entries;
+                env->capacity = capacity;
+        }
+        if ((env->n + 1) * 2 > env->n_slots) {
+                size_t n_slots = env->n_slots ? env->n_slots * 2 : 16;
+                size_t *old = env->slots, old_n_slots = env->n_slots;
+
+                env->slots = calloc(n_slots, sizeof *env->slots);
+                if (!env->slots) {
+                        env->slots = old;
+                        return -ENOMEM;
+                }
+                env->n_slots = n_slots;
+                for (size_t i = 0; i < old_n_slots; i++)
+                        if (old[i])
+                                env->slots[find_slot(env, env->entries[old[i] - 1].name)] = old[i];
+                free(old);
+        }
+        return 0;
+}
+
+static bool name_is_storable(const char *name) {
+        return name && name[0] && !strchr(name, '=');
+}
+
+int nc_env_set_len(nc_env *env, const char *name, const char *value, size_t value_len) {
+        size_t i;
+        char *v, *n;
+        int r;
+
+        /* Values are C strings in the end: a NUL would cut them short. */
+        if (!env || !name_is_storable(name) || !value || memchr(value, '\0', value_len))
+                return -EINVAL;
+
+        v = malloc(value_len + 1);
+        if (!v)
+                return -ENOMEM;
+        memcpy(v, value, value_len);
+        v[value_len] = '\0';
+
+        i = find_entry(env, name);
+        if (i != NO_ENTRY) {
+                free(env->entries[i].value);
+                env->entries[i].value = v;
+                return 0;
+        }
+
+        n = strdup(name);
+        r = n ? reserve_one(env) : -ENOMEM;
+        if (r < 0) {
+                free(n);
+                free(v);
+                return r;
+        }
+        env->entries[env->n] = (nc_env_entry) { .name = n, .value = v };
+        env->slots[find_slot(env, n)] = ++env->n;
+        return 0;
+}
+
+int nc_env_set(nc_env *env, const char *name, const char *value) {
+        return nc_env_set_len(env, name, value, value ? strlen(value) : 0);
+}
+
+const char *nc_env_get(const nc_env *env, const char *name) {
+        size_t i;
+
+        if (!name)
+                return NULL;
+        i = find_entry(env, name);
+        return i == NO_ENTRY ? NULL : env->entries[i].value;
+}
+
+size_t nc_env_count(const nc_env *env) {
+        return env ? env->n : 0;
+}
+
+const char *nc_env_name_at(const nc_env *env, size_t i) {
+        return env && i < env->n ? env->entries[i].name : NULL;
+}
+
+const char *nc_env_value_at(const nc_env *env, size_t i) {
+        return env && i < env->n ? env->entries[i].value : NULL;
+}
+
+/* Moves the contents of `from` into `env` and frees what `env` held. */
+static void env_replace_contents(nc_env *env, nc_env *from) {
+        nc_env swap = *env;
+
+        *env = *from;
+        *from = swap;
+        nc_env_free(from);
+}
+
+static int env_clone(const nc_env *env, nc_env **ret_clone) {
+        nc_env *clone = nc_env_new();
+
+        if (!clone)
+                return -ENOMEM;
+        for (size_t i = 0; i < env->n; i++) {
+                int r = nc_env_set(clone, env->entries[i].name, env->entries[i].value);
+                if (r < 0) {
+                        nc_env_free(clone);
+                        return r;
+                }
+        }
+        *ret_clone = clone;
+        return 0;
+}
+
+/* Works on a copy so that a failure halfway changes nothing. */
+int nc_env_merge(nc_env *env, const nc_env *from) {
+        nc_env *merged;
+        int r;
+
+        if (!env)
+                return -EINVAL;
+        if (!from || from->n == 0)
+                return 0;
+        r = env_clone(env, &merged);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < from->n; i++) {
+                r = nc_env_set(merged, from->entries[i].name, from->entries[i].value);
+                if (r < 0) {
+                        nc_env_free(merged);
+                        return r;
+                }
+        }
+        env_replace_contents(env, merged);
+        return 0;
+}
+
+/* Entries without '=' or with an empty name cannot be NAME=VALUE pairs and
+ * are skipped. The value is everything after the first '='. */
+int nc_env_load_environ(nc_env *env, char *const *environ_list) {
+        nc_env *loaded;
+        int r;
+
+        if (!env)
+                return -EINVAL;
+        if (!environ_list)
+                return 0;
+        r = env_clone(env, &loaded);
+        if (r < 0)
+                return r;
+        for (char *const *e = environ_list; *e; e++) {
+                const char *eq = strchr(*e, '=');
+                char *name;
+
+                if (!eq || eq == *e)
+                        continue;
+                name = strndup(*e, (size_t) (eq - *e));
+                r = name ? nc_env_set(loaded, name, eq + 1) : -ENOMEM;
+                free(name);
+                if (r < 0) {
+                        nc_env_free(loaded);
+                        return r;
+                }
+        }
+        env_replace_contents(env, loaded);
+        return 0;
+}

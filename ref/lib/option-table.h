@@ -1,0 +1,69 @@
+/* The one table of the module's container options: name, type, default and
+ * the strict-mode rule of each. The JSON loader, the README's option list
+ * (`nixcontainer options`) and the tests all read it. */
+#ifndef NC_OPTION_TABLE_H
+#define NC_OPTION_TABLE_H
+
+#include <stddef.h>
+
+#include "nixcontainer.h"
+
+/* The module's option types (lib/types.nix of 2021-06). */
+typedef enum nc_type {
+        NC_TYPE_PATH,              /* types.path: a string starting with "/" */
+        NC_TYPE_STR,               /* types.str */
+        NC_TYPE_NULL_OR_STR,       /* types.nullOr types.str */
+        NC_TYPE_BOOL,              /* types.bool */
+        NC_TYPE_INT,               /* types.int */
+        NC_TYPE_NULL_OR_INT,       /* types.nullOr types.int */
+        NC_TYPE_LIST_OF_STR,       /* types.listOf types.str */
+        NC_TYPE_LIST_OF_PORTS,     /* listOf (submodule forwardPorts) */
+        NC_TYPE_LIST_OF_DEVICES,   /* listOf (submodule allowedDeviceOpts) */
+        NC_TYPE_ATTRS_OF_VETHS,    /* attrsOf (submodule networkOptions) */
+        NC_TYPE_ATTRS_OF_BINDS,    /* attrsOf (submodule bindMountOpts) */
+        NC_TYPE_ANYTHING,          /* config: a NixOS module, ignored here */
+        NC_TYPE_REMOVED,           /* pkgs: defining it throws */
+} nc_type;
+
+/* Strict-mode rules: where the value ends up decides what would break.
+ * Each bit names one place; a value is checked against all of its bits. */
+enum {
+        /* Written unquoted into the env file (KEY=value). */
+        NC_RULE_ENV_UNQUOTED = 1u << 0,
+        /* Written inside "..." in the env file. */
+        NC_RULE_ENV_QUOTED = 1u << 1,
+        /* Expanded unquoted by the start script, so bash splits it. */
+        NC_RULE_SPLIT = 1u << 2,
+        /* Pasted into a script's text, so bash parses it as code. */
+        NC_RULE_SCRIPT = 1u << 3,
+        /* Written into a unit file line (TimeoutStartSec=, DeviceAllow=). */
+        NC_RULE_UNIT_LINE = 1u << 4,
+        /* Split on "," by the start script (HOST_PORT items). */
+        NC_RULE_NO_COMMA = 1u << 5,
+};
+
+typedef struct nc_option {
+        const char *name;          /* as in the module: "hostAddress" */
+        nc_type type;
+        size_t offset;             /* of the field in its C struct */
+        const char *default_text;  /* NULL: required */
+        unsigned rules;            /* NC_RULE_* for strict mode */
+        const char *description;
+} nc_option;
+
+typedef struct nc_option_table {
+        const char *name;          /* "container", "networkOptions", ... */
+        const nc_option *options;
+        size_t n_options;
+} nc_option_table;
+
+extern const nc_option_table nc_container_options;
+extern const nc_option_table nc_network_options;
+extern const nc_option_table nc_bind_mount_options;
+extern const nc_option_table nc_forward_port_options;
+extern const nc_option_table nc_allowed_device_options;
+
+const nc_option *nc_option_find(const nc_option_table *table, const char *name);
+const char *nc_type_name(nc_type type);
+
+#endif

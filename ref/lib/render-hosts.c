@@ -1,0 +1,28 @@
+/* networking.extraHosts:
+ *   concatStrings (mapAttrsToList (name: cfg: optionalString (cfg.localAddress != null)
+ *     "${head (splitString "/" cfg.localAddress)} ${name}.containers\n") config.containers)
+ * Only localAddress counts, and whatever it holds (an IPv6 literal too). */
+#include <string.h>
+
+#include "nixcontainer.h"
+#include "strbuf.h"
+
+int nc_render_hosts(const nc_config *config, char **ret_text, size_t *ret_len) {
+        nc_strbuf b = { 0 };
+        int r = 0;
+
+        for (size_t i = 0; i < config->n_containers && r >= 0; i++) {
+                const nc_container *c = &config->containers[i];
+                const char *address = c->network.local_address;
+                if (!address)
+                        continue;
+                r = nc_strbuf_append_len(&b, address, strcspn(address, "/"));
+                if (r >= 0)
+                        r = nc_strbuf_appendf(&b, " %s.containers\n", c->name);
+        }
+        if (r < 0) {
+                nc_strbuf_free(&b);
+                return r;
+        }
+        return nc_strbuf_steal(&b, ret_text, ret_len);
+}

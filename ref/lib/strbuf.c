@@ -1,0 +1,87 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static int reserve(nc_strbuf *b, size_t extra) {
+        size_t need, capacity;
+        char *data;
+
+        if (extra > ((size_t) -1) / 2 - b->len)
+                return -ENOMEM;
+        need = b->len + extra + 1;
+        if (need <= b->capacity)
+                return 0;
+        capacity = b->capacity ? b->capacity : 64;
+        while (capacity < need)
+                capacity *= 2;
+        data = realloc(b->data, capacity);
+        if (!data)
+                return -ENOMEM;
+        b->data = data;
+        b->capacity = capacity;
+        return 0;
+}
+
+int nc_strbuf_append_len(nc_strbuf *b, const char *s, size_t len) {
+        int r = reserve(b, len);
+        if (r < 0)
+                return r;
+        memcpy(b->data + b->len, s, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+        return 0;
+}
+
+int nc_strbuf_append(nc_strbuf *b, const char *s) {
+        return nc_strbuf_append_len(b, s, strlen(s));
+}
+
+int nc_strbuf_append_char(nc_strbuf *b, char c) {
+        return nc_strbuf_append_len(b, &c, 1);
+}
+
+int nc_strbuf_appendf(nc_strbuf *b, const char *format, ...) {
+        va_list ap;
+        int n, r;
+
+        va_start(ap, format);
+        n = vsnprintf(NULL, 0, format, ap);
+        va_end(ap);
+        if (n < 0)
+                return -EINVAL;
+        r = reserve(b, (size_t) n);
+        if (r < 0)
+                return r;
+        va_start(ap, format);
+        vsnprintf(b->data + b->len, (size_t) n + 1, format, ap);
+        va_end(ap);
+        b->len += (size_t) n;
+        return 0;
+}
+
+int nc_strbuf_steal(nc_strbuf *b, char **ret_data, size_t *ret_len) {
+        if (!b->data) {
+                int r = reserve(b, 0);
+                if (r < 0)
+                        return r;
+                b->data[0] = '\0';
+        }
+        *ret_data = b->data;
+        if (ret_len)
+                *ret_len = b->len;
+        b->data = NULL;
+        b->len = b->capacity = 0;
+        return 0;
+}
+
+void nc_strbuf_free(nc_strbuf *b) {
+        if (!b)
+                return;
+        free(b->data);
+        b->data = NULL;
+        b->len = b->capacity = 0;
+}

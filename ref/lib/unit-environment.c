@@ -1,0 +1,48 @@
+/* The environment the container@NAME unit gives its scripts. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "error.h"
+#include "nixcontainer.h"
+
+int nc_unit_root(const nc_container *container, const char *name, char **ret_root) {
+        /* environment.root = if containerConfig.ephemeral then "/run/containers/%i"
+         *                    else "/var/lib/containers/%i"; */
+        bool ephemeral = container && container->ephemeral;
+        char *root;
+
+        if (asprintf(&root, "%s/%s", ephemeral ? "/run/containers" : "/var/lib/containers", name) < 0)
+                return -ENOMEM;
+        *ret_root = root;
+        return 0;
+}
+
+int nc_unit_environment(const nc_container *container, const char *name, const nc_env *base,
+                        const char *env_file, size_t env_file_len, nc_env **ret_env, nc_error *error) {
+        nc_env *env = nc_env_new();
+        char *root = NULL;
+        int r;
+
+        if (!env)
+                return -ENOMEM;
+        r = base ? nc_env_merge(env, base) : 0;
+        /* Environment= comes before EnvironmentFile=, which can override it. */
+        if (r >= 0)
+                r = nc_unit_root(container, name, &root);
+        if (r >= 0)
+                r = nc_env_set(env, "root", root);
+        if (r >= 0)
+                r = nc_env_set(env, "INSTANCE", name);
+        if (r >= 0 && env_file)
+                r = nc_env_file_parse(env, env_file, env_file_len, error);
+        free(root);
+        if (r < 0) {
+                if (r == -ENOMEM)
+                        nc_error_set(error, r, "out of memory while building the unit's environment");
+                nc_env_free(env);
+                return r;
+        }
+        *ret_env = env;
+        return 0;
+}
