@@ -47,21 +47,26 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/libnixcontainer.a: $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BUILD)/$(SONAME): $(LIB_OBJS) ref/libnixcontainer.map
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=ref/libnixcontainer.map \
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=ref/libnixcontainer.map \
 	    -o $@ $(LIB_OBJS) $(LDLIBS)
-	ln -sf $(SONAME) $(BUILD)/libnixcontainer.so
+	@ln -sf $(SONAME) $(BUILD)/libnixcontainer.so
 
 $(BUILD)/nixcontainer: $(CLI_OBJS) $(BUILD)/libnixcontainer.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(LDLIBS)
 
 $(BUILD)/test-unit: $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
 $(BUILD)/test-conformance: $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
 # The exported symbols of the shared library must all be nc_*.
 symbols: $(BUILD)/$(SONAME)
@@ -80,8 +85,12 @@ memcheck:
 	@echo "memcheck: skipped under SANITIZE=1 (ASan and valgrind do not mix)"
 else
 memcheck: $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/nixcontainer
-	$(VALGRIND) $(BUILD)/test-unit
-	$(VALGRIND) $(BUILD)/test-conformance --cli "$(VALGRIND) $(BUILD)/nixcontainer" --golden golden --fixtures fixtures
+	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/unit.%p.log $(BUILD)/test-unit
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/conformance.%p.log $(BUILD)/test-conformance \
+	    --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer" \
+	    --golden golden --fixtures fixtures
+	@bash ci/valgrind-report.sh $(BUILD)/valgrind
 endif
 
 check: all symbols unit conformance memcheck

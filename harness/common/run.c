@@ -36,7 +36,7 @@ static int provide_system_file(const char *file, const char *content) {
         char *path = strdup(file);
         int fd;
 
-        if (!path || unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        if (!path || unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
             mount("tmpfs", "/nix", "tmpfs", 0, "mode=0755") < 0 || mkdir_parents(path) < 0)
                 return -1;
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -82,17 +82,34 @@ for id in "$@"; do
                 esac
 
                 cp "$dir/$name.conf" "$work/$name.conf"
-                rm -f /run/golden.argv
-                if systemd-run --user --wait --pipe --quiet --collect \
-                        --unit="container@$name-golden" \
-                        -p "EnvironmentFile=-$work/$name.conf" \
-                        -p "Environment=root=$root" -p "Environment=INSTANCE=$name" -p "Environment=PATH=$path" \
-                        "$script" < /dev/null > "$work/start.log" 2>&1 && [ -f /run/golden.argv ]; then
+                # The manager can fail to start a transient unit for reasons of
+                # its own ("Transport endpoint is not connected"): retry those,
+                # and never record them as the original's behaviour.
+                started=no
+                for attempt in 1 2 3 4 5; do
+                        rm -f /run/golden.argv
+                        if systemd-run --user --wait --pipe --quiet --collect \
+                                --unit="container@$name-golden-$attempt" \
+                                -p "EnvironmentFile=-$work/$name.conf" \
+                                -p "Environment=root=$root" -p "Environment=INSTANCE=$name" -p "Environment=PATH=$path" \
+                                "$script" < /dev/null > "$work/start.log" 2>&1 && [ -f /run/golden.argv ]; then
+                                started=yes
+                                break
+                        fi
+                        grep -q "Failed to start transient" "$work/start.log" || { started=failed; break; }
+                        sleep 1
+                done
+                case $started in
+                yes)
                         cp /run/golden.argv "$dir/$name.argv"
-                        rm -f "$dir/$name.start-error"
-                else
-                        { echo "the start script failed:"; cat "$work/start.log"; } > "$dir/$name.start-error"
-                fi
+                        rm -f "$dir/$name.start-error" ;;
+                failed)
+                        { echo "the start script failed:"; cat "$work/start.log"; } > "$dir/$name.start-error" ;;
+                *)
+                        echo "run-original.sh: $id/$name: systemd could not start the unit:" >&2
+                        cat "$work/start.log" >&2
+                        exit 1 ;;
+                esac
                 [ -s "$dir/$name.start-error" ] || rm -f "$dir/$name.start-error"
         done
         echo "golden: $id"

@@ -17,6 +17,10 @@ int main(void) {
 
         nc_test_register_env();
         nc_test_register_env_file();
+        nc_test_register_config();
+        nc_test_register_render();
+        nc_test_register_shell_words();
+        nc_test_register_argv();
 
         if (CU_get_error() != CUE_SUCCESS) {
                 fprintf(stderr, "test-unit: registering tests: %s\n", CU_get_error_msg());

@@ -50,6 +50,8 @@ typedef struct parser {
         buffer key, value;
         /* Where the trailing run of unescaped whitespace starts, if any. */
         size_t key_whitespace, value_whitespace;
+        /* Messages name the line where the key starts. (systemd's own
+         * count skips blank lines and is one ahead after a newline.) */
         unsigned line, key_line;
         nc_error *error;
 } parser;

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what building, testing and regenerating goldens need on Debian 12.
+# Run as root. nix-bin and jq are needed only by `make golden`; nix-bin also
+# provides /nix, which the conformance suite uses as a mount point to show
+# the CLI a ${SYSTEM_PATH}/system file.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends \
+        build-essential pkg-config \
+        libnl-3-dev libnl-route-3-dev libcap-dev libcunit1-dev libjansson-dev \
+        valgrind iproute2 util-linux \
+        nix-bin jq systemd systemd-container

@@ -1,0 +1,154 @@
+/* The JSON loader: the module's types, defaults and option names, and
+ * strict mode's refusals. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <CUnit/CUnit.h>
+
+#include "unit-helpers.h"
+#include "unit-tests.h"
+
+#define P "\"path\": \"/nix/store/x-system\""
+
+static void test_defaults(void) {
+        nc_error error = { { 0 } };
+        nc_config *config = load_json("{\"web\": {" P ", \"bindMounts\": {\"/data\": {}},"
+                                      " \"forwardPorts\": [{\"hostPort\": 80}]}}", NC_MODE_STRICT, &error);
+        const nc_container *c;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        c = nc_config_find(config, "web");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+        CU_ASSERT_STRING_EQUAL(c->timeout_start_sec, "1min");
+        CU_ASSERT_FALSE(c->private_network);
+        CU_ASSERT_FALSE(c->ephemeral);
+        CU_ASSERT_PTR_NULL(c->network.host_address);
+        CU_ASSERT_EQUAL(c->n_bind_mounts, 1);
+        CU_ASSERT_STRING_EQUAL(c->bind_mounts[0].mount_point, "/data"); /* mkDefault name */
+        CU_ASSERT_PTR_NULL(c->bind_mounts[0].host_path);
+        CU_ASSERT_TRUE(c->bind_mounts[0].is_read_only);
+        CU_ASSERT_STRING_EQUAL(c->network.forward_ports[0].protocol, "tcp");
+        CU_ASSERT_FALSE(c->network.forward_ports[0].has_container_port);
+        nc_config_free(config);
+}
+
+static void test_attribute_order(void) {
+        nc_config *config = load_json("{\"zeta\": {" P "}, \"alpha\": {" P ", \"extraVeths\": {\"vz\": {}, \"va\": {}},"
+                                      " \"bindMounts\": {\"/z\": {}, \"/a\": {}, \"/M\": {}}}}", NC_MODE_STRICT, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        CU_ASSERT_STRING_EQUAL(config->containers[0].name, "alpha");
+        CU_ASSERT_STRING_EQUAL(config->containers[1].name, "zeta");
+        CU_ASSERT_STRING_EQUAL(config->containers[0].extra_veths[0].name, "va");
+        /* attrNames sorts bytewise: "/M" < "/a" < "/z". */
+        CU_ASSERT_STRING_EQUAL(config->containers[0].bind_mounts[0].name, "/M");
+        CU_ASSERT_STRING_EQUAL(config->containers[0].bind_mounts[2].name, "/z");
+        nc_config_free(config);
+}
+
+static void test_type_errors_name_the_option(void) {
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"bogus\": 1}}", NC_MODE_STRICT),
+                                "containers.web.bogus: the option does not exist"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"forwardPorts\": [{\"hostPort\": \"80\"}]}}", NC_MODE_STRICT),
+                                "containers.web.forwardPorts[0].hostPort: \"80\" is not of type signed integer"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"forwardPorts\": [{\"hostPort\": 80.0}]}}", NC_MODE_STRICT),
+                                "is not of type signed integer"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"privateNetwork\": true}}", NC_MODE_STRICT),
+                                "containers.web.path: the option is used but not defined"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"nix/store/x\"}}", NC_MODE_STRICT),
+                                "containers.web.path: \"nix/store/x\" is not of type path"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"privateNetwork\": \"yes\"}}", NC_MODE_STRICT),
+                                "containers.web.privateNetwork: \"yes\" is not of type boolean"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"interfaces\": [\"eth0\", 1]}}", NC_MODE_STRICT),
+                                "containers.web.interfaces[1]: 1 is not of type string"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"extraVeths\": {\"v1\": {\"mtu\": 1}}}}", NC_MODE_STRICT),
+                                "containers.web.extraVeths.v1.mtu: the option does not exist"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"bindMounts\": {\"/d\": {\"hostPath\": 1}}}}", NC_MODE_STRICT),
+                                "containers.web.bindMounts.\"/d\".hostPath: 1 is not of type null or string"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"allowedDevices\": [{\"node\": \"/dev/x\"}]}}", NC_MODE_STRICT),
+                                "containers.web.allowedDevices[0].modifier: the option is used but not defined"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"pkgs\": {}}}", NC_MODE_STRICT),
+                                "containers.web.pkgs: the option definition no longer has any effect"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"config\": {}}}", NC_MODE_STRICT), "containers.web.path"));
+}
+
+static void test_json_errors(void) {
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ",}", NC_MODE_STRICT), "line 1, column"));
+        CU_ASSERT_TRUE(contains(load_error("[]", NC_MODE_STRICT), "must be a JSON object"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P "}, \"web\": {" P "}}", NC_MODE_STRICT), "duplicate"));
+}
+
+static void test_config_is_ignored_with_path(void) {
+        nc_config *config = load_json("{\"web\": {" P ", \"config\": {\"services.httpd.enable\": true}}}",
+                                      NC_MODE_STRICT, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        CU_ASSERT_TRUE(config->containers[0].has_config);
+        nc_config_free(config);
+}
+
+static void test_strict_refusals(void) {
+        static const struct { const char *json, *message; } cases[] = {
+                { "{\"web\": {" P ", \"extraFlags\": [\"--bind=/a /b\"]}}",
+                  "containers.web.extraFlags[0]: contains whitespace" },
+                { "{\"web\": {" P ", \"hostAddress\": \"10.0.0.1\\nextraFlags=--bind=/:/host\"}}",
+                  "containers.web.hostAddress: contains a line break" },
+                { "{\"web\": {" P ", \"bindMounts\": {\"/b\": {\"hostPath\": \"/srv/a\\\"b\"}}}}",
+                  "containers.web.bindMounts.\"/b\".hostPath: contains a double quote or backslash" },
+                { "{\"web\": {" P ", \"tmpfs\": [\"/var --bind=/:/host\"]}}",
+                  "containers.web.tmpfs[0]: contains whitespace" },
+                { "{\"web\": {" P ", \"tmpfs\": [\"/var;x\"]}}", "containers.web.tmpfs[0]: contains a shell metacharacter" },
+                { "{\"web\": {" P ", \"additionalCapabilities\": [\"CAP_A $X\"]}}",
+                  "containers.web.additionalCapabilities[0]" },
+                { "{\"web\": {" P ", \"interfaces\": [\"eth0 eth1\"]}}", "containers.web.interfaces[0]: contains whitespace" },
+                { "{\"web\": {" P ", \"forwardPorts\": [{\"hostPort\": 1, \"protocol\": \"tcp,udp\"}]}}",
+                  "containers.web.forwardPorts[0].protocol: contains a comma" },
+                { "{\"web\": {" P ", \"extraVeths\": {\"v$x\": {}}}}", "containers.web.extraVeths.\"v$x\"" },
+                { "{\"web\": {" P ", \"timeoutStartSec\": \"1min\\nExecStartPre=/bin/sh\"}}",
+                  "containers.web.timeoutStartSec: contains a line break" },
+                { "{\"we b\": {" P "}}", "containers.\"we b\": the container name contains" },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                const char *message = load_error(cases[i].json, NC_MODE_STRICT);
+                CU_ASSERT_TRUE(contains(message, cases[i].message));
+                if (!contains(message, cases[i].message))
+                        fprintf(stderr, "\n  case %zu: got \"%s\"\n", i, message);
+                CU_ASSERT_STRING_EQUAL(load_error(cases[i].json, NC_MODE_COMPAT), "");
+        }
+}
+
+static void test_nul_is_refused_in_both_modes(void) {
+        const char *json = "{\"web\": {" P ", \"hostBridge\": \"br\\u00000\"}}";
+        CU_ASSERT_TRUE(contains(load_error(json, NC_MODE_STRICT), "containers.web.hostBridge: contains a NUL byte"));
+        CU_ASSERT_TRUE(contains(load_error(json, NC_MODE_COMPAT), "containers.web.hostBridge: contains a NUL byte"));
+}
+
+static void test_enable_tun_effective(void) {
+        nc_config *config = load_json("{\"web\": {" P ", \"enableTun\": true, \"additionalCapabilities\": [\"CAP_X\"],"
+                                      " \"allowedDevices\": [{\"node\": \"/dev/fuse\", \"modifier\": \"rwm\"}]}}",
+                                      NC_MODE_STRICT, NULL);
+        nc_container *effective = NULL;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        CU_ASSERT_EQUAL_FATAL(nc_container_effective(&config->containers[0], &effective), 0);
+        /* cfg.additionalCapabilities ++ [ "CAP_NET_ADMIN" ], allowedDevices ++ [ tun rw ] */
+        CU_ASSERT_EQUAL(effective->additional_capabilities.n, 2);
+        CU_ASSERT_STRING_EQUAL(effective->additional_capabilities.items[1], "CAP_NET_ADMIN");
+        CU_ASSERT_EQUAL(effective->n_allowed_devices, 2);
+        CU_ASSERT_STRING_EQUAL(effective->allowed_devices[1].node, "/dev/net/tun");
+        CU_ASSERT_STRING_EQUAL(effective->allowed_devices[1].modifier, "rw");
+        /* The loaded config itself is unchanged. */
+        CU_ASSERT_EQUAL(config->containers[0].additional_capabilities.n, 1);
+        nc_container_free(effective);
+        nc_config_free(config);
+}
+
+void nc_test_register_config(void) {
+        CU_pSuite suite = CU_add_suite("config loader", NULL, NULL);
+        CU_add_test(suite, "defaults are the module's", test_defaults);
+        CU_add_test(suite, "attribute sets are in attrNames order", test_attribute_order);
+        CU_add_test(suite, "type errors name containers.NAME.OPTION", test_type_errors_name_the_option);
+        CU_add_test(suite, "JSON errors say where", test_json_errors);
+        CU_add_test(suite, "config is accepted and ignored when path is given", test_config_is_ignored_with_path);
+        CU_add_test(suite, "strict mode refuses what the original reinterprets", test_strict_refusals);
+        CU_add_test(suite, "a NUL byte is refused in both modes", test_nul_is_refused_in_both_modes);
+        CU_add_test(suite, "enableTun adds /dev/net/tun and CAP_NET_ADMIN", test_enable_tun_effective);
+}

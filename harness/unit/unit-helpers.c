@@ -1,0 +1,51 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "unit-helpers.h"
+
+nc_config *load_json(const char *json, nc_mode mode, nc_error *error) {
+        nc_config *config = NULL;
+        if (nc_config_load_json(json, strlen(json), mode, &config, error) < 0)
+                return NULL;
+        return config;
+}
+
+const char *load_error(const char *json, nc_mode mode) {
+        static nc_error error;
+        nc_config *config;
+
+        memset(&error, 0, sizeof error);
+        config = load_json(json, mode, &error);
+        if (config) {
+                nc_config_free(config);
+                return "";
+        }
+        return error.message;
+}
+
+bool contains(const char *haystack, const char *needle) {
+        return haystack && strstr(haystack, needle) != NULL;
+}
+
+nc_env *env_of(const char *const *assignments) {
+        nc_env *env = nc_env_new();
+        for (size_t i = 0; env && assignments[i]; i++) {
+                const char *eq = strchr(assignments[i], '=');
+                char *name = strndup(assignments[i], (size_t) (eq - assignments[i]));
+                nc_env_set(env, name, eq + 1);
+                free(name);
+        }
+        return env;
+}
+
+char *join_argv(const nc_strv *argv) {
+        nc_strbuf b = { 0 };
+        char *out;
+        for (size_t i = 0; i < argv->n; i++) {
+                nc_strbuf_append(&b, i ? "|" : "");
+                nc_strbuf_append(&b, argv->items[i]);
+        }
+        nc_strbuf_steal(&b, &out, NULL);
+        return out;
+}

@@ -1,0 +1,20 @@
+/* Small helpers shared by the unit tests. */
+#ifndef NC_UNIT_HELPERS_H
+#define NC_UNIT_HELPERS_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "nixcontainer.h"
+
+/* Loads a JSON config; returns NULL (and fills `error`) when refused. */
+nc_config *load_json(const char *json, nc_mode mode, nc_error *error);
+/* Returns the load error's message, or "" when the config loaded. */
+const char *load_error(const char *json, nc_mode mode);
+bool contains(const char *haystack, const char *needle);
+/* The env built from "NAME=VALUE" strings, NULL-terminated. */
+nc_env *env_of(const char *const *assignments);
+/* argv joined by '|' for compact assertions; caller frees. */
+char *join_argv(const nc_strv *argv);
+
+#endif
