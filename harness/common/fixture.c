@@ -51,6 +51,7 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         }
         f->id = strdup(id);
         f->description = strdup(json_string_value(json_object_get(root, "description")));
+        f->compat = json_is_true(json_object_get(root, "compat"));
         f->containers_json = json_dumps(containers, JSON_INDENT(1) | JSON_ENCODE_ANY);
         if (!f->id || !f->description || !f->containers_json || asprintf(&f->golden_dir, "%s/%s", golden_dir, id) < 0 ||
             asprintf(&f->config_path, "%s/%s.json", tmpdir, id) < 0)
@@ -153,6 +154,10 @@ void fixture_set_free(fixture_set *set) {
                 rmdir(set->tmpdir);
         free(set->tmpdir);
         memset(set, 0, sizeof *set);
+}
+
+nc_mode fixture_mode(const fixture *f) {
+        return f->compat ? NC_MODE_COMPAT : NC_MODE_STRICT;
 }
 
 const char *fixture_guest_system(const fixture *f, const char *name) {

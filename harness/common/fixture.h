@@ -17,6 +17,7 @@ typedef struct fixture {
         nc_strv guest_names;   /* guestSystem keys ... */
         nc_strv guest_systems; /* ... and values */
         char *golden_dir;
+        bool compat;           /* "compat": true: the original's quirks; strict mode must refuse it */
 } fixture;
 
 typedef struct fixture_set {
@@ -31,6 +32,9 @@ void fixture_set_free(fixture_set *set);
 
 /* "x86_64-linux" unless the fixture says otherwise. */
 const char *fixture_guest_system(const fixture *f, const char *name);
+
+/* The mode the fixture is loaded in. */
+nc_mode fixture_mode(const fixture *f);
 
 /* Reads golden/<id>/<file>; NULL when absent. */
 char *golden_read(const fixture *f, const char *file, size_t *ret_len);

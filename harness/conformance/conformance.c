@@ -78,8 +78,8 @@ static bool golden_argv(const fixture *f, const char *name, nc_strv *ret) {
 static nc_config *load_config(void) {
         nc_error error = { { 0 } };
         nc_config *config = NULL;
-        int r = nc_config_load_json(current->containers_json, strlen(current->containers_json), NC_MODE_STRICT,
-                                    &config, &error);
+        int r = nc_config_load_json(current->containers_json, strlen(current->containers_json),
+                                    fixture_mode(current), &config, &error);
         if (r < 0)
                 report_fail(&report, current->id, "library", "config", "refused: %s", error.message);
         return config;
@@ -197,6 +197,38 @@ out:
         return ok;
 }
 
+/* The original's start script failed (golden NAME.start-error): the
+ * library must refuse too, not invent an argv. */
+static bool library_refuses_argv(const nc_container *container, const char *name) {
+        nc_env *base = nc_env_new(), *env = NULL;
+        nc_argv_request request = { .mode = NC_MODE_COMPAT };
+        nc_strv actual = { 0 };
+        char *conf = NULL;
+        size_t conf_len = 0;
+        int r = nc_render_env_file(container, &conf, &conf_len);
+
+        if (r >= 0)
+                r = nc_unit_environment(container, name, base, conf, conf_len, &env, NULL);
+        if (r >= 0)
+                r = nc_build_argv(container, env, &request, &actual, NULL) < 0 ? 1 : 0;
+        if (r == 0)
+                report_fail(&report, current->id, "library", "argv",
+                            "%s: the original's start script failed, but the library built an argv", name);
+        nc_strv_clear(&actual);
+        free(conf);
+        nc_env_free(env);
+        nc_env_free(base);
+        return r == 1;
+}
+
+static bool golden_start_failed(const fixture *f, const char *name) {
+        char file[512], *text;
+        snprintf(file, sizeof file, "%s.start-error", name);
+        text = golden_read(f, file, NULL);
+        free(text);
+        return text != NULL;
+}
+
 static void test_library_argv(void) {
         nc_config *config = load_config();
         bool all = true;
@@ -205,7 +237,10 @@ static void test_library_argv(void) {
         for (size_t i = 0; i < current->names.n; i++) {
                 nc_strv expected = { 0 };
                 const char *name = current->names.items[i];
-                if (!golden_argv(current, name, &expected)) {
+                if (golden_start_failed(current, name)) {
+                        if (!library_refuses_argv(nc_config_find(config, name), name))
+                                all = false;
+                } else if (!golden_argv(current, name, &expected)) {
                         report_fail(&report, current->id, "library", "argv", "no golden %s.argv", name);
                         all = false;
                 } else if (!library_argv_for(nc_config_find(config, name), name, &expected))
@@ -215,6 +250,24 @@ static void test_library_argv(void) {
         CU_ASSERT_TRUE(all);
         if (all)
                 report_pass(&report, current->id, "library", "argv");
+        nc_config_free(config);
+}
+
+/* A compat fixture holds what the original reinterprets: strict mode must
+ * refuse it with a message naming the option. */
+static void test_library_strict_refuses(void) {
+        nc_error error = { { 0 } };
+        nc_config *config = NULL;
+        int r = nc_config_load_json(current->containers_json, strlen(current->containers_json), NC_MODE_STRICT,
+                                    &config, &error);
+        bool ok = r == -EINVAL && strncmp(error.message, "containers.", 11) == 0;
+
+        if (ok)
+                report_pass(&report, current->id, "library", "strict-refuses");
+        else
+                report_fail(&report, current->id, "library", "strict-refuses", "strict mode %s: %s",
+                            r < 0 ? "refused without naming the option" : "accepted it", error.message);
+        CU_ASSERT_TRUE(ok);
         nc_config_free(config);
 }
 
@@ -261,7 +314,8 @@ static void test_cli_env_files(void) {
 
         for (size_t i = 0; i < current->names.n; i++) {
                 const char *name = current->names.items[i];
-                const char *args[] = { "env-file", "--config", current->config_path, name, NULL };
+                const char *args[] = { "env-file", "--config", current->config_path, name,
+                                       current->compat ? "--compat" : NULL, NULL };
                 char file[512], *expected;
                 size_t expected_len;
                 run_result result = { 0 };
@@ -281,7 +335,7 @@ static void test_cli_env_files(void) {
 }
 
 static void test_cli_hosts(void) {
-        const char *args[] = { "hosts", "--config", current->config_path, NULL };
+        const char *args[] = { "hosts", "--config", current->config_path, current->compat ? "--compat" : NULL, NULL };
         run_result result = { 0 };
         size_t expected_len;
         char *expected = golden_read(current, "hosts", &expected_len);
@@ -331,7 +385,8 @@ static bool cli_argv_for(const char *name, nc_strv *expected, bool *ret_skipped)
         {
                 const char *args[] = { "argv", "-0", "--env-file", conf_path, "--init",
                                        expected->items[expected->n - 2], "--nspawn", expected->items[0],
-                                       "--config", current->config_path, name, NULL };
+                                       "--config", current->config_path, name,
+                                       current->compat ? "--compat" : NULL, NULL };
                 if (run_cli(args, nc_env_get(unit_env, "PATH"), system_file, guest, &result) < 0 ||
                     !cli_ok("argv", &result, name) || split_nul(result.out, result.out_len, &actual) < 0)
                         goto out;
@@ -347,19 +402,54 @@ out:
         return ok;
 }
 
+/* The original's start script failed: the CLI must refuse (exit 2, nothing
+ * on stdout). */
+static bool cli_refuses_argv(const char *name) {
+        const char *args[] = { "argv", "--compat", "--env-file", "/dev/null", "--config", current->config_path,
+                               name, NULL };
+        run_result result = { 0 };
+        bool ok = run_cli(args, NULL, NULL, NULL, &result) == 0 && result.status == 2 && result.out_len == 0;
+
+        if (!ok)
+                report_fail(&report, current->id, "cli", "argv",
+                            "%s: the original's start script failed; expected exit 2 and no output, got exit %d",
+                            name, result.status);
+        run_result_free(&result);
+        return ok;
+}
+
 static void test_cli_argv(void) {
         bool all = true, skipped = false;
 
         for (size_t i = 0; i < current->names.n; i++) {
                 nc_strv expected = { 0 };
                 const char *name = current->names.items[i];
-                if (!golden_argv(current, name, &expected) || !cli_argv_for(name, &expected, &skipped))
+                if (golden_start_failed(current, name)) {
+                        if (!cli_refuses_argv(name))
+                                all = false;
+                } else if (!golden_argv(current, name, &expected) || !cli_argv_for(name, &expected, &skipped))
                         all = false;
                 nc_strv_clear(&expected);
         }
         CU_ASSERT_TRUE(all);
         if (all && !skipped)
                 report_pass(&report, current->id, "cli", "argv");
+}
+
+static void test_cli_strict_refuses(void) {
+        const char *args[] = { "env-file", "--config", current->config_path, current->names.items[0], NULL };
+        run_result result = { 0 };
+        bool ok = run_cli(args, NULL, NULL, NULL, &result) == 0 && result.status == 2 && result.out_len == 0 &&
+                  result.err && strncmp(result.err, "nixcontainer: containers.", 25) == 0;
+
+        if (ok)
+                report_pass(&report, current->id, "cli", "strict-refuses");
+        else
+                report_fail(&report, current->id, "cli", "strict-refuses",
+                            "expected exit 2, no output and a message naming the option; got exit %d: %.200s",
+                            result.status, result.err ? result.err : "");
+        CU_ASSERT_TRUE(ok);
+        run_result_free(&result);
 }
 
 /* ---- main --------------------------------------------------------------- */
@@ -415,10 +505,14 @@ int main(int argc, char **argv) {
                 CU_add_test(suite, "library: env files", test_library_env_files);
                 CU_add_test(suite, "library: hosts", test_library_hosts);
                 CU_add_test(suite, "library: nspawn argv", test_library_argv);
+                if (fixtures.items[i].compat)
+                        CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
                 if (cli_command) {
                         CU_add_test(suite, "cli: env-file", test_cli_env_files);
                         CU_add_test(suite, "cli: hosts", test_cli_hosts);
                         CU_add_test(suite, "cli: argv", test_cli_argv);
+                        if (fixtures.items[i].compat)
+                                CU_add_test(suite, "cli: strict mode refuses it", test_cli_strict_refuses);
                 }
         }
         CU_basic_set_mode(CU_BRM_VERBOSE);

@@ -67,7 +67,8 @@ for id in "$@"; do
                 script=$work/start-$name
                 { printf '#!/bin/bash -e\n'; c unit.script; printf '\n'; } > "$script"
                 chmod 0755 "$script"
-                if ! bash -n "$script" 2> "$dir/$name.start-error"; then
+                # (Relative to $work, so the message names no temporary path.)
+                if ! (cd "$work" && bash -n "start-$name") 2> "$dir/$name.start-error"; then
                         continue
                 fi
                 init=$(grep -o '/nix/store/[a-z0-9]*-container-init' "$script" | head -n 1)

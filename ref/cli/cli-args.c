@@ -20,7 +20,7 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
 
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, "+0h", long_options, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "0h", long_options, NULL)) != -1) {
                 unsigned needed = 0;
                 switch (c) {
                 case 'h':
