@@ -16,6 +16,7 @@
 #include "config-internal.h"
 #include "fixture.h"
 #include "shell-words.h"
+#include "strbuf.h"
 
 static int compare_strings(const void *a, const void *b) {
         return strcmp(*(const char *const *) a, *(const char *const *) b);
@@ -52,6 +53,7 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         f->id = strdup(id);
         f->description = strdup(json_string_value(json_object_get(root, "description")));
         f->compat = json_is_true(json_object_get(root, "compat"));
+        f->rejected = json_is_true(json_object_get(root, "rejected"));
         f->containers_json = json_dumps(containers, JSON_INDENT(1) | JSON_ENCODE_ANY);
         if (!f->id || !f->description || !f->containers_json || asprintf(&f->golden_dir, "%s/%s", golden_dir, id) < 0 ||
             asprintf(&f->config_path, "%s/%s.json", tmpdir, id) < 0)
@@ -179,6 +181,44 @@ char *golden_read(const fixture *f, const char *file, size_t *ret_len) {
                 *ret_len = len;
         free(path);
         return text;
+}
+
+static bool plain_name(const char *s, size_t len) {
+        for (size_t i = 0; i < len; i++) {
+                char c = s[i];
+                bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+                if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '-' || c == '\'')))
+                        return false;
+        }
+        return len > 0;
+}
+
+char *golden_refused_option(const fixture *f) {
+        char *text = golden_read(f, "eval-error", NULL), *out = NULL;
+        const char *start = text ? strchr(text, '`') : NULL, *end = start ? strchr(start, '\'') : NULL;
+        nc_strbuf b = { 0 };
+
+        if (!start || !end) {
+                free(text);
+                if (asprintf(&out, "containers.%s", f->names.n ? f->names.items[0] : "") < 0)
+                        return NULL;
+                return out;
+        }
+        for (const char *p = start + 1; p < end;) {
+                const char *dot = memchr(p, '.', (size_t) (end - p));
+                size_t len = dot ? (size_t) (dot - p) : (size_t) (end - p);
+                unsigned definition, entry;
+                if (sscanf(p, "[definition %u-entry %u]", &definition, &entry) == 2)
+                        nc_strbuf_appendf(&b, "[%u]", entry - 1);
+                else if (plain_name(p, len))
+                        nc_strbuf_appendf(&b, "%s%.*s", b.len ? "." : "", (int) len, p);
+                else
+                        nc_strbuf_appendf(&b, "%s\"%.*s\"", b.len ? "." : "", (int) len, p);
+                p += len + (dot ? 1 : 0);
+        }
+        free(text);
+        nc_strbuf_steal(&b, &out, NULL);
+        return out;
 }
 
 int split_nul(const char *data, size_t len, nc_strv *ret) {

@@ -18,6 +18,7 @@ typedef struct fixture {
         nc_strv guest_systems; /* ... and values */
         char *golden_dir;
         bool compat;           /* "compat": true: the original's quirks; strict mode must refuse it */
+        bool rejected;         /* "rejected": true: the module refuses it (golden eval-error) */
 } fixture;
 
 typedef struct fixture_set {
@@ -38,6 +39,13 @@ nc_mode fixture_mode(const fixture *f);
 
 /* Reads golden/<id>/<file>; NULL when absent. */
 char *golden_read(const fixture *f, const char *file, size_t *ret_len);
+
+/* The option a golden eval-error names, in the ref's notation:
+ * "containers.web.forwardPorts.[definition 1-entry 1].hostPort" becomes
+ * "containers.web.forwardPorts[0].hostPort". Without one (Nix says only
+ * "value is a string while a set was expected"), "containers.NAME" of the
+ * fixture's first container. Caller frees. */
+char *golden_refused_option(const fixture *f);
 
 /* Splits NUL-terminated records into a vector. */
 int split_nul(const char *data, size_t len, nc_strv *ret);

@@ -271,6 +271,32 @@ static void test_library_strict_refuses(void) {
         nc_config_free(config);
 }
 
+/* A rejected fixture: the module refuses it; the library must refuse it
+ * too, in both modes, naming the option the module named. */
+static void test_library_refuses_like_module(void) {
+        char *option = golden_refused_option(current);
+        bool ok = option != NULL;
+
+        for (int mode = NC_MODE_STRICT; ok && mode <= NC_MODE_COMPAT; mode++) {
+                nc_error error = { { 0 } };
+                nc_config *config = NULL;
+                size_t n = strlen(option);
+                int r = nc_config_load_json(current->containers_json, strlen(current->containers_json), mode,
+                                            &config, &error);
+                if (r >= 0 || strncmp(error.message, option, n) != 0 || !strchr(":.[", error.message[n])) {
+                        report_fail(&report, current->id, "library", "refuses", "%s mode: the module refuses %s; %s",
+                                    mode == NC_MODE_STRICT ? "strict" : "compat", option,
+                                    r >= 0 ? "the library accepted it" : error.message);
+                        ok = false;
+                }
+                nc_config_free(config);
+        }
+        if (ok)
+                report_pass(&report, current->id, "library", "refuses");
+        CU_ASSERT_TRUE(ok);
+        free(option);
+}
+
 /* ---- CLI checks --------------------------------------------------------- */
 
 /* Runs the CLI under test with `args` appended; PATH from the golden unit
@@ -436,6 +462,26 @@ static void test_cli_argv(void) {
                 report_pass(&report, current->id, "cli", "argv");
 }
 
+static void test_cli_refuses_like_module(void) {
+        const char *args[] = { "env-file", "--config", current->config_path, current->names.items[0], NULL };
+        char *option = golden_refused_option(current), *expected = NULL;
+        run_result result = { 0 };
+        bool ok = option && asprintf(&expected, "nixcontainer: %s", option) >= 0 &&
+                  run_cli(args, NULL, NULL, NULL, &result) == 0 && result.status == 2 && result.out_len == 0 &&
+                  result.err && strncmp(result.err, expected, strlen(expected)) == 0;
+
+        if (ok)
+                report_pass(&report, current->id, "cli", "refuses");
+        else
+                report_fail(&report, current->id, "cli", "refuses",
+                            "the module refuses %s; expected exit 2, no output and that option named; got exit %d: %.200s",
+                            option ? option : "?", result.status, result.err ? result.err : "");
+        CU_ASSERT_TRUE(ok);
+        free(option);
+        free(expected);
+        run_result_free(&result);
+}
+
 static void test_cli_strict_refuses(void) {
         const char *args[] = { "env-file", "--config", current->config_path, current->names.items[0], NULL };
         run_result result = { 0 };
@@ -501,6 +547,12 @@ int main(int argc, char **argv) {
                 if (only && strcmp(fixtures.items[i].id, only) != 0)
                         continue;
                 suite = CU_add_suite(fixtures.items[i].id, fixture_suite_init, NULL);
+                if (fixtures.items[i].rejected) {
+                        CU_add_test(suite, "library: refuses what the module refuses", test_library_refuses_like_module);
+                        if (cli_command)
+                                CU_add_test(suite, "cli: refuses what the module refuses", test_cli_refuses_like_module);
+                        continue;
+                }
                 CU_add_test(suite, "library: config loads", test_library_config);
                 CU_add_test(suite, "library: env files", test_library_env_files);
                 CU_add_test(suite, "library: hosts", test_library_hosts);

@@ -45,6 +45,18 @@ let
       path = u.path ++ defaultPath;
     in {
       inherit (u) script preStart postStart environment;
+      # What NixOS's systemd module writes into the unit file. Evaluating it
+      # forces the same type checks a system build forces (DeviceAllow needs
+      # allowedDevices' node and modifier, TimeoutStartSec the timeout, ...).
+      service = {
+        inherit (u) description restartIfChanged;
+        serviceConfig = builtins.removeAttrs u.serviceConfig [ "ExecReload" ];
+        unitConfig = u.unitConfig;
+        wantedBy = u.wantedBy or [ ];
+        wants = u.wants or [ ];
+        after = u.after or [ ];
+        restartTriggers = u.restartTriggers or [ ];
+      };
       # systemd.nix: PATH = makeBinPath path + ":" + makeSearchPathOutput "bin" "sbin" path
       PATH = lib.concatMapStringsSep ":" (p: "${p}/bin") path + ":"
            + lib.concatMapStringsSep ":" (p: "${p}/sbin") path;

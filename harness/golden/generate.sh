@@ -41,17 +41,33 @@ mkdir -p "$work/store" "$work/eval" "$out"
 fixtures=()
 for fixture in "$@"; do
         id=$(basename "$fixture" .json)
-        fixtures+=("$id")
+        rejected=$(jq -r '.rejected // false' "$fixture")
         # A private local store: toFile writes the container-init there, and
         # neither a daemon nor /nix/store is touched.
-        if ! NIX_REMOTE= nix-instantiate --store "$work/store" --eval --strict --json --read-write-mode \
+        if NIX_REMOTE= nix-instantiate --store "$work/store" --eval --strict --json --read-write-mode \
                 --arg lib "import $lib" --arg module "$module" --arg fixture "$(realpath "$fixture")" \
                 "$here/eval.nix" > "$work/eval/$id.json" 2> "$work/eval/$id.err"; then
+                if [ "$rejected" = true ]; then
+                        echo "generate.sh: $fixture says \"rejected\", but the module accepts it" >&2
+                        exit 1
+                fi
+        elif [ "$rejected" = true ]; then
+                # The module's own refusal is the golden: its first line, which
+                # names the option (no paths: definitions come from <unknown-file>).
+                rm -rf "${out:?}/$id"
+                mkdir -p "$out/$id"
+                grep -m 1 '^error:' "$work/eval/$id.err" | sed "s|$lib|<lib>|g; s|$module|<module>|g" \
+                        > "$out/$id/eval-error"
+                echo "golden: $id (the module refuses it)"
+                continue
+        else
                 echo "generate.sh: $fixture: the module does not evaluate:" >&2
                 cat "$work/eval/$id.err" >&2
                 exit 1
         fi
+        fixtures+=("$id")
         jq -c '.guestSystem // {}' "$fixture" > "$work/eval/$id.guest"
 done
 
+[ ${#fixtures[@]} -gt 0 ] || exit 0
 unshare --mount --propagation private bash "$here/run-original.sh" "$work" "$(realpath "$out")" "${fixtures[@]}"

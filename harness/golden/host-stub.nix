@@ -11,7 +11,16 @@ in
     systemd.services = attrs;
     systemd.targets = attrs;
     systemd.package = anything;
-    environment.etc = attrs;
+    # Like NixOS's environment.etc: `source` defaults to a store file of `text`
+    # (autoStart's restartTriggers read it).
+    environment.etc = mkOption {
+      default = { };
+      type = types.attrsOf (types.submodule ({ name, config, ... }: {
+        options.text = mkOption { type = types.nullOr types.lines; default = null; };
+        options.source = mkOption { type = types.unspecified; };
+        config.source = mkIf (config.text != null) (builtins.toFile (baseNameOf name) config.text);
+      }));
+    };
     environment.systemPackages = mkOption { type = types.listOf types.unspecified; default = [ ]; };
     networking.extraHosts = mkOption { type = types.lines; default = ""; };
     networking.dhcpcd.denyInterfaces = mkOption { type = types.listOf types.str; default = [ ]; };

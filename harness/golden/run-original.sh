@@ -57,6 +57,7 @@ for id in "$@"; do
                 c conf > "$dir/$name.conf"
                 c unit.preStart > "$dir/$name.prestart"
                 c unit.postStart > "$dir/$name.poststart"
+                jq -S --arg n "$name" '.containers[$n].unit.service' "$eval_json" > "$dir/$name.service.json"
                 root=$(c unit.environment.root); root=${root//%i/$name}
                 path=$(c unit.PATH)
                 printf 'root=%s\nINSTANCE=%s\nPATH=%s\n' "$root" "$name" "$path" > "$dir/$name.unit-env"

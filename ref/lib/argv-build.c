@@ -63,7 +63,7 @@ static int push_script_text(builder *b, const char *text) {
         if (b->ended)
                 return 0;
         r = nc_shell_parse_words(text, b->env, 0, &b->argv, &ended, b->error);
-        if (ended)
+        if (r >= 0 && ended)
                 b->ended = true;
         return r;
 }
