@@ -11,3 +11,6 @@ apt-get install -y --no-install-recommends \
         libnl-3-dev libnl-route-3-dev libcap-dev libcunit1-dev libjansson-dev \
         valgrind iproute2 util-linux \
         nix-bin jq systemd systemd-container
+# nix creates /nix on first use; the conformance suite needs it as a mount
+# point (a private tmpfs there holds ${SYSTEM_PATH}/system for the CLI).
+mkdir -p /nix
