@@ -202,6 +202,47 @@ int nc_argv_system_file(const nc_env *env, char **ret_path);
 int nc_build_argv(const nc_container *container, const nc_env *env,
                   const nc_argv_request *request, nc_strv *ret_argv, nc_error *error);
 
+/* ---- network setup over netlink --------------------------------------- */
+
+/* A route netlink socket bound to the network namespace of the calling
+ * thread when it was opened. All network functions act on that namespace. */
+typedef struct nc_netlink nc_netlink;
+
+/* Checks CAP_NET_ADMIN (libcap) and opens the socket, with extended ACK so
+ * that kernel refusals carry the kernel's own text. -EPERM without the
+ * capability. */
+int nc_netlink_open(nc_netlink **ret_netlink, nc_error *error);
+void nc_netlink_free(nc_netlink *netlink);
+
+/* The three network parts of the unit, each as the module's script does it,
+ * step by step, stopping at the first failing step as `bash -e` does. On
+ * failure the message is "STEP: KERNEL TEXT", where STEP is the iproute2
+ * command the step mirrors, as the script's xtrace would show it
+ * ("ip route add 192.168.0.100/24 dev ve-web"). `container` may be NULL
+ * (the imperative template: everything from `env`); `env` is the unit's
+ * environment (postStart, preStart) or the container's (container-init, as
+ * nspawn's --setenv passes it). */
+
+/* postStart: ve-$INSTANCE up, host addresses, routes to the local
+ * addresses (when an address is set and HOST_BRIDGE is empty); then each
+ * extra veth, into its bridge or up with addresses and routes. */
+int nc_host_setup(nc_netlink *netlink, const nc_container *container, const nc_env *env, nc_error *error);
+
+/* The network part of containerInit: host0 renamed to eth0 and up,
+ * addresses, host and default routes; then each extra veth up with its
+ * addresses and routes (no default route). */
+int nc_init_setup(nc_netlink *netlink, const nc_container *container, const nc_env *env, nc_error *error);
+
+typedef struct nc_prestart_request {
+        bool skip_machinectl; /* do not run `machinectl terminate` */
+} nc_prestart_request;
+
+/* preStart: `machinectl terminate` (best effort), then delete the stale
+ * ve-/vb-$INSTANCE (when an address is set) and every extra veth, ignoring
+ * errors as the script does, in one bulk deletion. */
+int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env *env,
+                const nc_prestart_request *request, nc_error *error);
+
 #ifdef __cplusplus
 }
 #endif
