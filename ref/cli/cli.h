@@ -63,6 +63,13 @@ typedef struct cli_args {
 /* Returns 0 to go on, or an exit status (+1 so that NC_EXIT_OK after
  * --help is distinguishable): the caller returns ret - 1. */
 int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned accepted, cli_args *ret_args);
+/* The unit's environment for args->name (see cli-environment.c); returns
+ * 0 or an exit status after printing the error. */
+int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env **ret_env);
+int cli_run_host_setup(int argc, char **argv);
+int cli_run_init_setup(int argc, char **argv);
+int cli_run_prestart(int argc, char **argv);
+
 /* Loads --config in the mode --compat asks for. */
 int cli_load_config(const cli_args *args, nc_config **ret_config);
 #endif

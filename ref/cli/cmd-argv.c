@@ -9,9 +9,6 @@
 #include "config-internal.h"
 #include "strbuf.h"
 
-extern char **environ;
-
-#define DEFAULT_ENV_FILE_DIR "/etc/containers"
 #define SYSTEM_FILE_MAX 4096
 
 /* `$(< ${SYSTEM_PATH:-...}/system)`: the file's content without trailing
@@ -36,30 +33,6 @@ static char *read_guest_system(const nc_env *env) {
                 j--;
         out[j] = '\0';
         return out;
-}
-
-/* The env file as the unit would load it: --env-file, else
- * /etc/containers/NAME.conf when present (EnvironmentFile=-...). */
-static int read_env_file(const cli_args *args, char **ret_text, size_t *ret_len) {
-        char *path = NULL;
-        int r;
-
-        if (args->env_file) {
-                r = nc_read_file(args->env_file, NC_ENV_FILE_MAX, ret_text, ret_len);
-                if (r < 0)
-                        cli_error("%s: %s", args->env_file, r == -EFBIG ? "file too large" : strerror(-r));
-                return r < 0 ? NC_EXIT_FAILURE : 0;
-        }
-        if (asprintf(&path, "%s/%s.conf", DEFAULT_ENV_FILE_DIR, args->name) < 0)
-                return NC_EXIT_FAILURE;
-        r = nc_read_file(path, NC_ENV_FILE_MAX, ret_text, ret_len);
-        free(path);
-        if (r < 0) {
-                /* The "-" prefix: a missing or unreadable file is skipped. */
-                *ret_text = NULL;
-                *ret_len = 0;
-        }
-        return 0;
 }
 
 static int print_argv(const nc_strv *argv, bool nul) {
@@ -92,10 +65,9 @@ int cli_run_argv(int argc, char **argv) {
                             CLI_OPT_NSPAWN | CLI_OPT_NAME;
         nc_error error = { { 0 } };
         nc_config *config = NULL;
-        nc_env *base = NULL, *env = NULL;
+        nc_env *env = NULL;
         nc_strv result = { 0 };
-        char *env_text = NULL, *guest = NULL;
-        size_t env_len = 0;
+        char *guest = NULL;
         cli_args args;
         int r, status;
 
@@ -108,13 +80,9 @@ int cli_run_argv(int argc, char **argv) {
                 status = cli_fail(r, &error);
                 goto out;
         }
-        if ((status = read_env_file(&args, &env_text, &env_len)) != 0)
+        if ((status = cli_unit_environment(&args, config, &env)) != 0)
                 goto out;
-        base = nc_env_new();
-        r = base ? nc_env_load_environ(base, environ) : -ENOMEM;
-        if (r >= 0)
-                r = nc_unit_environment(nc_config_find(config, args.name), args.name, base, env_text, env_len,
-                                        &env, &error);
+        r = 0;
         if (r >= 0) {
                 nc_argv_request request = {
                         .nspawn_path = args.nspawn,
@@ -133,9 +101,7 @@ int cli_run_argv(int argc, char **argv) {
 out:
         nc_strv_clear(&result);
         free(guest);
-        free(env_text);
         nc_env_free(env);
-        nc_env_free(base);
         nc_config_free(config);
         return status;
 }

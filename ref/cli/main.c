@@ -20,6 +20,19 @@ static const cli_command commands[] = {
           "  --nspawn PATH  argv[0] (default systemd-nspawn)\n"
           "  --compat       reproduce the original's quirks instead of refusing input\n",
           cli_run_argv },
+        { "host-setup", "host-setup [--compat] [--env-file FILE] --config FILE NAME",
+          "The unit's postStart over netlink, in the current network namespace: ve-NAME up\n"
+          "with the host addresses and routes to the local ones (unless HOST_BRIDGE is set),\n"
+          "then each extra veth into its bridge, or up with addresses and routes.\n"
+          "The environment is read as for argv. On a failing step: exit 1 and\n"
+          "'nixcontainer: host-setup: STEP: WHY' (STEP as the script's `ip` command).\n", cli_run_host_setup },
+        { "init-setup", "init-setup [--compat] [--env-file FILE] --config FILE NAME",
+          "The network part of the container's init, in the current network namespace:\n"
+          "host0 renamed to eth0 and up, addresses, host and default routes; extra veths\n"
+          "up with addresses and routes. Reads the environment nspawn's --setenv gives.\n", cli_run_init_setup },
+        { "prestart", "prestart [--compat] [--env-file FILE] --config FILE NAME",
+          "The unit's preStart: machinectl terminate (best effort), then delete the stale\n"
+          "ve-NAME, vb-NAME and extra veths in one bulk deletion, ignoring errors.\n", cli_run_prestart },
         { "options", "options",
           "Print the container options: name, type, default, strict-mode rule.\n", cli_run_options },
 };

@@ -1,0 +1,62 @@
+/* The environment a command sees, as the unit would give it: the process
+ * environment, the unit's root and INSTANCE, then the env file on top. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config-internal.h"
+
+extern char **environ;
+
+#define DEFAULT_ENV_FILE_DIR "/etc/containers"
+
+/* The env file as the unit would load it: --env-file, else
+ * /etc/containers/NAME.conf when present (EnvironmentFile=-...). */
+static int read_env_file(const cli_args *args, char **ret_text, size_t *ret_len) {
+        char *path = NULL;
+        int r;
+
+        if (args->env_file) {
+                r = nc_read_file(args->env_file, NC_ENV_FILE_MAX, ret_text, ret_len);
+                if (r < 0)
+                        cli_error("%s: %s", args->env_file, r == -EFBIG ? "file too large" : strerror(-r));
+                return r < 0 ? NC_EXIT_FAILURE : 0;
+        }
+        if (asprintf(&path, "%s/%s.conf", DEFAULT_ENV_FILE_DIR, args->name) < 0)
+                return NC_EXIT_FAILURE;
+        r = nc_read_file(path, NC_ENV_FILE_MAX, ret_text, ret_len);
+        free(path);
+        if (r < 0) {
+                /* The "-" prefix: a missing or unreadable file is skipped. */
+                *ret_text = NULL;
+                *ret_len = 0;
+        }
+        return 0;
+}
+
+int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env **ret_env) {
+        nc_error error = { { 0 } };
+        nc_env *base = nc_env_new();
+        char *text = NULL;
+        size_t len = 0;
+        int r, status;
+
+        if (!base) {
+                cli_error("out of memory");
+                return NC_EXIT_FAILURE;
+        }
+        status = read_env_file(args, &text, &len);
+        if (status == 0) {
+                r = nc_env_load_environ(base, environ);
+                if (r >= 0)
+                        r = nc_unit_environment(nc_config_find(config, args->name), args->name, base, text, len,
+                                                ret_env, &error);
+                if (r < 0)
+                        status = cli_fail(r, &error);
+        }
+        free(text);
+        nc_env_free(base);
+        return status;
+}

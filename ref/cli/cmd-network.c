@@ -1,0 +1,61 @@
+/* nixcontainer host-setup | init-setup | prestart: the unit's network
+ * scripts, over netlink, in the current network namespace. */
+#include <string.h>
+
+#include "cli.h"
+#include "config-internal.h"
+
+typedef int (*network_step)(nc_netlink *nl, const nc_container *c, const nc_env *env, nc_error *error);
+
+static int prestart_step(nc_netlink *nl, const nc_container *c, const nc_env *env, nc_error *error) {
+        return nc_prestart(nl, c, env, NULL, error);
+}
+
+static int run_network(const char *name, network_step step, int argc, char **argv) {
+        const cli_command *command = cli_find_command(name);
+        nc_error error = { { 0 } };
+        nc_config *config = NULL;
+        nc_netlink *nl = NULL;
+        nc_env *env = NULL;
+        cli_args args;
+        int r, status;
+
+        if ((r = cli_parse_args(command, argc, argv, CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_ENV_FILE | CLI_OPT_NAME,
+                                &args)) != 0)
+                return r - 1;
+        if ((status = cli_load_config(&args, &config)) != 0)
+                return status;
+        r = nc_container_name_check(args.name, args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT, "NAME", &error);
+        if (r < 0) {
+                status = cli_fail(r, &error);
+                goto out;
+        }
+        if ((status = cli_unit_environment(&args, config, &env)) != 0)
+                goto out;
+        r = nc_netlink_open(&nl, &error);
+        if (r >= 0)
+                r = step(nl, nc_config_find(config, args.name), env, &error);
+        if (r < 0) {
+                /* A failing step is a runtime failure (1), whatever its errno:
+                 * the script stops there under `bash -e`. */
+                cli_error("%s: %s", name, error.message[0] ? error.message : strerror(-r));
+                status = NC_EXIT_FAILURE;
+        }
+out:
+        nc_netlink_free(nl);
+        nc_env_free(env);
+        nc_config_free(config);
+        return status;
+}
+
+int cli_run_host_setup(int argc, char **argv) {
+        return run_network("host-setup", nc_host_setup, argc, argv);
+}
+
+int cli_run_init_setup(int argc, char **argv) {
+        return run_network("init-setup", nc_init_setup, argc, argv);
+}
+
+int cli_run_prestart(int argc, char **argv) {
+        return run_network("prestart", prestart_step, argc, argv);
+}

@@ -1,0 +1,159 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "ip-address.h"
+#include "net-plan.h"
+#include "netlink.h"
+
+static char *step_text(nc_step_kind kind, bool ipv6, const char *dev, const char *value) {
+        const char *ip = ipv6 ? "ip -6" : "ip";
+        char *text = NULL;
+        int n = -1;
+
+        switch (kind) {
+        case NC_STEP_LINK_UP: n = asprintf(&text, "ip link set dev %s up", dev); break;
+        case NC_STEP_LINK_RENAME: n = asprintf(&text, "ip link set %s name %s", dev, value); break;
+        case NC_STEP_LINK_MASTER_UP: n = asprintf(&text, "ip link set dev %s master %s up", dev, value); break;
+        case NC_STEP_ADDRESS_ADD: n = asprintf(&text, "%s addr add %s dev %s", ip, value, dev); break;
+        case NC_STEP_ROUTE_ADD: n = asprintf(&text, "%s route add %s dev %s", ip, value, dev); break;
+        case NC_STEP_DEFAULT_ROUTE_ADD: n = asprintf(&text, "%s route add default via %s", ip, value); break;
+        }
+        return n < 0 ? NULL : text;
+}
+
+int nc_plan_add(nc_plan *plan, nc_step_kind kind, bool ipv6, const char *dev, const char *value) {
+        nc_step step = { .kind = kind, .ipv6 = ipv6 };
+
+        if (plan->n == plan->capacity) {
+                size_t capacity = plan->capacity ? plan->capacity * 2 : 16;
+                nc_step *steps = realloc(plan->steps, capacity * sizeof *steps);
+                if (!steps)
+                        return -ENOMEM;
+                plan->steps = steps;
+                plan->capacity = capacity;
+        }
+        step.dev = dev ? strdup(dev) : NULL;
+        step.value = value ? strdup(value) : NULL;
+        step.text = step_text(kind, ipv6, dev, value);
+        if ((dev && !step.dev) || (value && !step.value) || !step.text) {
+                free(step.dev);
+                free(step.value);
+                free(step.text);
+                return -ENOMEM;
+        }
+        plan->steps[plan->n++] = step;
+        return 0;
+}
+
+void nc_plan_clear(nc_plan *plan) {
+        for (size_t i = 0; i < plan->n; i++) {
+                free(plan->steps[i].dev);
+                free(plan->steps[i].value);
+                free(plan->steps[i].text);
+        }
+        free(plan->steps);
+        memset(plan, 0, sizeof *plan);
+}
+
+static int fail(nc_error *error, const nc_step *step, int r, const char *why) {
+        return nc_error_set(error, r, "%s: %s", step->text, why);
+}
+
+static int kernel_fail(nc_netlink *nl, nc_error *error, const nc_step *step, int r) {
+        const char *text = nc_nl_kernel_message(nl);
+        return fail(error, step, r, text[0] ? text : strerror(-r));
+}
+
+static int find_link(nc_netlink *nl, nc_error *error, const nc_step *step, const char *name, int *ret_ifindex) {
+        char why[300];
+        nc_nl_link link;
+        int r = nc_nl_link_get(nl, name, &link);
+
+        if (r == -ENODEV || r == -EINVAL) {
+                snprintf(why, sizeof why, "Cannot find device \"%.200s\"", name);
+                return fail(error, step, -ENODEV, why);
+        }
+        if (r < 0)
+                return kernel_fail(nl, error, step, r);
+        *ret_ifindex = link.ifindex;
+        return 0;
+}
+
+/* get_prefix()/get_addr() failures, in iproute2's words. */
+static int parse_fail(nc_error *error, const nc_step *step, int family, const char *what, const char *value) {
+        char why[300];
+        snprintf(why, sizeof why, "Error: %s %s is expected rather than \"%.200s\".", nc_ip_family_name(family), what,
+                 value);
+        return fail(error, step, -EINVAL, why);
+}
+
+static int run_step(nc_netlink *nl, const nc_step *step, nc_error *error) {
+        int family = step->ipv6 ? AF_INET6 : AF_UNSPEC;
+        nc_nl_link_settings change = { 0 };
+        nc_ip_prefix prefix, gateway;
+        int ifindex = 0, r;
+
+        switch (step->kind) {
+        case NC_STEP_LINK_UP:
+        case NC_STEP_LINK_RENAME:
+                if ((r = find_link(nl, error, step, step->dev, &ifindex)) < 0)
+                        return r;
+                change.set_up = step->kind == NC_STEP_LINK_UP;
+                change.new_name = step->kind == NC_STEP_LINK_RENAME ? step->value : NULL;
+                break;
+        case NC_STEP_LINK_MASTER_UP: {
+                nc_nl_link master;
+                /* iplink_parse() resolves `master` as it reads it, before `dev`. */
+                r = nc_nl_link_get(nl, step->value, &master);
+                if (r == -ENODEV || r == -EINVAL) {
+                        char why[300];
+                        snprintf(why, sizeof why, "Error: argument \"%.200s\" is wrong: Device does not exist",
+                                 step->value);
+                        return fail(error, step, -ENODEV, why);
+                }
+                if (r < 0)
+                        return kernel_fail(nl, error, step, r);
+                if ((r = find_link(nl, error, step, step->dev, &ifindex)) < 0)
+                        return r;
+                change.master_ifindex = master.ifindex;
+                change.set_up = true;
+                break;
+        }
+        case NC_STEP_ADDRESS_ADD:
+                if (nc_ip_parse_prefix(step->value, family, &prefix) < 0 || prefix.byte_len == 0)
+                        return parse_fail(error, step, family, "prefix", step->value);
+                if ((r = find_link(nl, error, step, step->dev, &ifindex)) < 0)
+                        return r;
+                r = nc_nl_address_add(nl, ifindex, &prefix);
+                return r < 0 ? kernel_fail(nl, error, step, r) : 0;
+        case NC_STEP_ROUTE_ADD:
+                if (nc_ip_parse_prefix(step->value, family, &prefix) < 0)
+                        return parse_fail(error, step, family, "prefix", step->value);
+                if ((r = find_link(nl, error, step, step->dev, &ifindex)) < 0)
+                        return r;
+                /* iproute_modify(): the family of the destination, else inet. */
+                r = nc_nl_route_add(nl, prefix.family != AF_UNSPEC ? prefix.family : AF_INET, &prefix, NULL, ifindex);
+                return r < 0 ? kernel_fail(nl, error, step, r) : 0;
+        case NC_STEP_DEFAULT_ROUTE_ADD:
+                if (nc_ip_parse_prefix("default", family, &prefix) < 0)
+                        return parse_fail(error, step, family, "prefix", "default");
+                if (nc_ip_parse_address(step->value, family, &gateway) < 0 || gateway.byte_len == 0)
+                        return parse_fail(error, step, family, "address", step->value);
+                r = nc_nl_route_add(nl, gateway.family, &prefix, &gateway, 0);
+                return r < 0 ? kernel_fail(nl, error, step, r) : 0;
+        }
+        r = nc_nl_link_change(nl, ifindex, &change);
+        return r < 0 ? kernel_fail(nl, error, step, r) : 0;
+}
+
+int nc_plan_run(nc_netlink *nl, const nc_plan *plan, nc_error *error) {
+        for (size_t i = 0; i < plan->n; i++) {
+                int r = run_step(nl, &plan->steps[i], error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
