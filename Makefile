@@ -14,20 +14,24 @@ BUILD    ?= build
 SANFLAGS :=
 endif
 CFLAGS   ?= -O2 -g
+PREFIX   ?= /usr/local
+LIBEXECDIR ?= $(PREFIX)/libexec
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -Iref -Iref/lib -Iharness/common \
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -Iref -Iref/lib -Iharness/common \
               $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 LDLIBS   := $(shell pkg-config --libs $(PKGS))
 TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cunit)
 
 LIB_SRCS  := $(sort $(wildcard ref/lib/*.c))
 CLI_SRCS  := $(sort $(wildcard ref/cli/*.c))
+INIT_SRCS := $(sort $(wildcard ref/init/*.c))
 UNIT_SRCS := $(sort $(wildcard harness/unit/*.c))
 CONF_SRCS := $(sort $(wildcard harness/conformance/*.c))
 COMMON_TEST_SRCS := $(sort $(wildcard harness/common/*.c))
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+INIT_OBJS := $(INIT_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 CONF_OBJS := $(CONF_SRCS:%.c=$(BUILD)/obj/%.o)
 COMMON_TEST_OBJS := $(COMMON_TEST_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -37,8 +41,8 @@ VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indire
             --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
             --trace-children=no
 
-.PHONY: all clean check unit conformance memcheck golden symbols
-all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer
+.PHONY: all clean check unit conformance memcheck golden symbols install
+all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -59,6 +63,19 @@ $(BUILD)/$(SONAME): $(LIB_OBJS) ref/libnixcontainer.map
 $(BUILD)/nixcontainer: $(CLI_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(LDLIBS)
+
+$(BUILD)/nixcontainer-init: $(INIT_OBJS) $(BUILD)/libnixcontainer.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(INIT_OBJS) $(BUILD)/libnixcontainer.a $(LDLIBS)
+
+# nixcontainer-init goes where `nixcontainer argv` points --init by default.
+install: all
+	install -D -m 0755 $(BUILD)/nixcontainer $(DESTDIR)$(PREFIX)/bin/nixcontainer
+	install -D -m 0755 $(BUILD)/nixcontainer-init $(DESTDIR)$(LIBEXECDIR)/nixcontainer-init
+	install -D -m 0644 $(BUILD)/libnixcontainer.a $(DESTDIR)$(PREFIX)/lib/libnixcontainer.a
+	install -D -m 0755 $(BUILD)/$(SONAME) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libnixcontainer.so
+	install -D -m 0644 ref/nixcontainer.h $(DESTDIR)$(PREFIX)/include/nixcontainer.h
 
 $(BUILD)/test-unit: $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"

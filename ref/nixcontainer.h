@@ -187,6 +187,7 @@ typedef struct nc_argv_request {
         nc_mode mode;
 } nc_argv_request;
 
+/* Where `make install` puts nixcontainer-init (LIBEXECDIR). */
 #ifndef NC_DEFAULT_INIT_PATH
 #define NC_DEFAULT_INIT_PATH "/usr/local/libexec/nixcontainer-init"
 #endif

@@ -1,0 +1,133 @@
+/* nixcontainer-init: the container's PID 1, in place of the module's
+ * container-init script (containerInit in nixos-containers.nix):
+ *
+ *   trap "exit 0" SIGRTMIN+3          # exit early if asked to shut down
+ *   <network setup>                    # under -e: a failing step ends it
+ *   set +e; . "$1"                     # source stage 2, keeping the trap
+ *
+ * It runs the same network setup (nc_init_setup) and then hands stage 2 to
+ * a shell that sources it with the same trap, so that an early stop signal
+ * is not lost: the module sources rather than execs for that reason.
+ *
+ *   nixcontainer-init STAGE2 [ARGS...]
+ *
+ * The environment is the one nspawn's --setenv gives. The container's
+ * static config (its extraVeths) is read from $NIXCONTAINER_CONFIG, else
+ * NC_INIT_CONFIG (inside the container, i.e. the host's
+ * /nix/var/nix/profiles/per-container/NAME/ directory); without one it
+ * behaves as the imperative container@ template: no extra veths. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nixcontainer.h"
+
+#ifndef NC_INIT_CONFIG
+#define NC_INIT_CONFIG "/nix/var/nix/profiles/nixcontainer.json"
+#endif
+#ifndef NC_INIT_SHELL
+#define NC_INIT_SHELL "/bin/sh"
+#endif
+
+extern char **environ;
+
+static void on_stop(int signal) {
+        (void) signal;
+        /* trap "exit 0" SIGRTMIN+3 */
+        _exit(0);
+}
+
+static int load_container(nc_config **ret_config, const nc_container **ret_container) {
+        const char *path = getenv("NIXCONTAINER_CONFIG"), *name = getenv("NIXCONTAINER_NAME");
+        nc_error error = { { 0 } };
+        nc_config *config = NULL;
+        char hostname[256] = "";
+        int r;
+
+        if (!path)
+                path = NC_INIT_CONFIG;
+        if (access(path, F_OK) < 0) {
+                *ret_config = NULL;
+                *ret_container = NULL;
+                return 0;
+        }
+        r = nc_config_load_file(path, NC_MODE_COMPAT, &config, &error);
+        if (r < 0) {
+                fprintf(stderr, "nixcontainer-init: %s\n", error.message);
+                return r;
+        }
+        if (!name && config->n_containers == 1)
+                name = config->containers[0].name;
+        if (!name && gethostname(hostname, sizeof hostname - 1) == 0)
+                name = hostname; /* nspawn names the machine's host after -M */
+        *ret_container = name ? nc_config_find(config, name) : NULL;
+        *ret_config = config;
+        return 0;
+}
+
+static int setup_network(void) {
+        const nc_container *container = NULL;
+        nc_error error = { { 0 } };
+        nc_config *config = NULL;
+        nc_netlink *nl = NULL;
+        nc_env *env = nc_env_new();
+        int r;
+
+        if (!env)
+                return -ENOMEM;
+        r = nc_env_load_environ(env, environ);
+        if (r >= 0)
+                r = load_container(&config, &container);
+        if (r >= 0)
+                r = nc_netlink_open(&nl, &error);
+        if (r >= 0)
+                r = nc_init_setup(nl, container, env, &error);
+        if (r < 0 && error.message[0])
+                fprintf(stderr, "nixcontainer-init: %s\n", error.message);
+        nc_netlink_free(nl);
+        nc_config_free(config);
+        nc_env_free(env);
+        return r;
+}
+
+int main(int argc, char **argv) {
+        struct sigaction stop = { .sa_handler = on_stop };
+        char trap[128];
+        int r;
+
+        if (argc < 2) {
+                fprintf(stderr, "usage: nixcontainer-init STAGE2 [ARGS...]\n");
+                return 2;
+        }
+        sigemptyset(&stop.sa_mask);
+        if (sigaction(SIGRTMIN + 3, &stop, NULL) < 0) {
+                fprintf(stderr, "nixcontainer-init: cannot handle SIGRTMIN+3: %s\n", strerror(errno));
+                return 1;
+        }
+        r = setup_network();
+        if (r < 0)
+                return 1;
+        /* set +e; . "$1" -- the trap set again in the shell that sources
+         * stage 2 (by number: SIGRTMIN+3 is not named alike in every sh). */
+        snprintf(trap, sizeof trap, "trap 'exit 0' %d; set +e; . \"$1\"", SIGRTMIN + 3);
+        {
+                /* sh -c '...' container-init STAGE2 ARGS: $0 and $1 as the
+                 * original script has them while it sources stage 2. */
+                char **shell_argv = calloc((size_t) argc + 4, sizeof *shell_argv);
+                if (!shell_argv)
+                        return 1;
+                shell_argv[0] = "sh";
+                shell_argv[1] = "-c";
+                shell_argv[2] = trap;
+                shell_argv[3] = "container-init";
+                for (int i = 1; i < argc; i++)
+                        shell_argv[i + 3] = argv[i];
+                execv(NC_INIT_SHELL, shell_argv);
+                fprintf(stderr, "nixcontainer-init: cannot run %s: %s\n", NC_INIT_SHELL, strerror(errno));
+                free(shell_argv);
+        }
+        return 1;
+}
