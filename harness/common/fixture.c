@@ -55,6 +55,8 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         f->compat = json_is_true(json_object_get(root, "compat"));
         f->rejected = json_is_true(json_object_get(root, "rejected"));
         f->containers_json = json_dumps(containers, JSON_INDENT(1) | JSON_ENCODE_ANY);
+        if (json_object_get(root, "host") && !(f->host_json = json_dumps(json_object_get(root, "host"), JSON_ENCODE_ANY)))
+                r = -ENOMEM;
         if (!f->id || !f->description || !f->containers_json || asprintf(&f->golden_dir, "%s/%s", golden_dir, id) < 0 ||
             asprintf(&f->config_path, "%s/%s.json", tmpdir, id) < 0)
                 r = -ENOMEM;
@@ -147,6 +149,7 @@ void fixture_set_free(fixture_set *set) {
                 free(f->containers_json);
                 free(f->config_path);
                 free(f->golden_dir);
+                free(f->host_json);
                 nc_strv_clear(&f->names);
                 nc_strv_clear(&f->guest_names);
                 nc_strv_clear(&f->guest_systems);

@@ -19,6 +19,7 @@ typedef struct fixture {
         char *golden_dir;
         bool compat;           /* "compat": true: the original's quirks; strict mode must refuse it */
         bool rejected;         /* "rejected": true: the module refuses it (golden eval-error) */
+        char *host_json;       /* the optional "host" object (the namespace tier's pre-state), or NULL */
 } fixture;
 
 typedef struct fixture_set {
@@ -65,6 +66,9 @@ typedef struct run_result {
 
 int run_command(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
                 run_result *ret);
+/* The same, with the child first entering the network namespace `netns_fd`
+ * (setns; -1: stay in the caller's). */
+int run_command_netns(char *const *argv, char *const *envp, int netns_fd, run_result *ret);
 void run_result_free(run_result *r);
 
 /* Splits a command string ("valgrind -q build/nixcontainer") on spaces. */

@@ -124,17 +124,22 @@ bool report_compare_argv(report_table *t, const char *fixture, const char *side,
 }
 
 void report_print(const report_table *t, FILE *out) {
+        report_print_titled(t, out, "conformance");
+}
+
+void report_print_titled(const report_table *t, FILE *out, const char *title) {
         size_t passed = 0, failed = 0, skipped = 0;
 
-        fprintf(out, "\n==== conformance report ====\n");
+        fprintf(out, "\n==== %s report ====\n", title);
         for (size_t i = 0; i < t->n;) {
                 const char *fixture = t->entries[i].fixture;
-                size_t end = i, fails = 0;
+                size_t end = i, fails = 0, passes = 0;
                 while (end < t->n && strcmp(t->entries[end].fixture, fixture) == 0) {
                         fails += t->entries[end].status == REPORT_FAIL;
+                        passes += t->entries[end].status == REPORT_PASS;
                         end++;
                 }
-                fprintf(out, "%s %s:", fails ? "DIFFERS  " : "IDENTICAL", fixture);
+                fprintf(out, "%s %s:", fails ? "DIFFERS  " : passes ? "IDENTICAL" : "SKIPPED  ", fixture);
                 for (size_t j = i; j < end; j++)
                         if (t->entries[j].status == REPORT_PASS)
                                 fprintf(out, " %s/%s", t->entries[j].side, t->entries[j].check);
@@ -146,13 +151,13 @@ void report_print(const report_table *t, FILE *out) {
                                         t->entries[j].message ? t->entries[j].message : "");
                 if (fails)
                         failed++;
-                else
+                else if (passes)
                         passed++;
                 for (size_t j = i; j < end; j++)
                         skipped += t->entries[j].status == REPORT_SKIP;
                 i = end;
         }
-        fprintf(out, "conformance: %zu fixtures identical, %zu differ, %zu checks skipped\n", passed, failed, skipped);
+        fprintf(out, "%s: %zu fixtures identical, %zu differ, %zu checks skipped\n", title, passed, failed, skipped);
 }
 
 void report_free(report_table *t) {

@@ -40,6 +40,9 @@ bool report_compare_argv(report_table *t, const char *fixture, const char *side,
 
 /* Prints one line per fixture and a closing "N passed, N failed" line. */
 void report_print(const report_table *t, FILE *out);
+/* The same under another name ("namespace tier"); a fixture with nothing
+ * but skipped checks is shown as SKIPPED. */
+void report_print_titled(const report_table *t, FILE *out, const char *title);
 void report_free(report_table *t);
 
 #endif

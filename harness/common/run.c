@@ -53,8 +53,8 @@ static long now_ms(void) {
         return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int run_command(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
-                run_result *ret) {
+static int run_full(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
+                    int netns_fd, run_result *ret) {
         int out_pipe[2], err_pipe[2], status;
         nc_strbuf out = { 0 }, err = { 0 };
         long deadline = now_ms() + RUN_TIMEOUT_MS;
@@ -76,6 +76,10 @@ int run_command(char *const *argv, char *const *envp, const char *system_file, c
                 dup2(null, STDIN_FILENO);
                 dup2(out_pipe[1], STDOUT_FILENO);
                 dup2(err_pipe[1], STDERR_FILENO);
+                if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0) {
+                        fprintf(stderr, "harness: cannot enter the network namespace: %s\n", strerror(errno));
+                        _exit(127);
+                }
                 if (system_file && provide_system_file(system_file, system_content) < 0) {
                         fprintf(stderr, "harness: cannot provide %s: %s\n", system_file, strerror(errno));
                         _exit(127);
@@ -123,6 +127,15 @@ int run_command(char *const *argv, char *const *envp, const char *system_file, c
         nc_strbuf_steal(&out, &ret->out, &ret->out_len);
         nc_strbuf_steal(&err, &ret->err, &ret->err_len);
         return 0;
+}
+
+int run_command(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
+                run_result *ret) {
+        return run_full(argv, envp, system_file, system_content, -1, ret);
+}
+
+int run_command_netns(char *const *argv, char *const *envp, int netns_fd, run_result *ret) {
+        return run_full(argv, envp, NULL, NULL, netns_fd, ret);
 }
 
 void run_result_free(run_result *r) {

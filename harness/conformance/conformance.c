@@ -18,7 +18,9 @@
 #include <CUnit/CUnit.h>
 
 #include "fixture.h"
+#include "net-plan.h"
 #include "report.h"
+#include "strbuf.h"
 
 static fixture_set fixtures;
 static const char *cli_command;
@@ -250,6 +252,87 @@ static void test_library_argv(void) {
         CU_ASSERT_TRUE(all);
         if (all)
                 report_pass(&report, current->id, "library", "argv");
+        nc_config_free(config);
+}
+
+/* The `ip` commands of postStart and of container-init, as the library
+ * plans them, against those the original scripts ran (golden NAME.*.ip). */
+static bool plan_matches(const nc_container *container, const char *name, const char *stage,
+                         int (*build)(nc_plan *, const nc_container *, const nc_env *), const nc_env *env) {
+        char file[512], *expected;
+        nc_plan plan = { 0 };
+        nc_strbuf actual = { 0 };
+        size_t expected_len;
+        bool ok;
+
+        snprintf(file, sizeof file, "%s.%s.error", name, stage);
+        if ((expected = golden_read(current, file, NULL))) {
+                expected[strcspn(expected, "\n")] = '\0';
+                report_skip(&report, current->id, "library", "ip-commands", "%s: the original %s fails: %.100s", name,
+                            stage, expected);
+                free(expected);
+                return true;
+        }
+        snprintf(file, sizeof file, "%s.%s.ip", name, stage);
+        expected = golden_read(current, file, &expected_len);
+        if (!expected) {
+                report_fail(&report, current->id, "library", "ip-commands", "no golden %s (run make golden)", file);
+                return false;
+        }
+        ok = build(&plan, container, env) >= 0;
+        for (size_t i = 0; ok && i < plan.n; i++)
+                ok = nc_strbuf_appendf(&actual, "%s\n", plan.steps[i].text) >= 0;
+        ok = ok && report_compare_text(&report, current->id, "library", "ip-commands", file, expected, expected_len,
+                                       actual.data ? actual.data : "", actual.len);
+        free(expected);
+        nc_strbuf_free(&actual);
+        nc_plan_clear(&plan);
+        return ok;
+}
+
+/* The environments: postStart gets the unit's (env file, root, INSTANCE),
+ * container-init what the argv's --setenv pairs give it. */
+static void test_library_ip_commands(void) {
+        nc_config *config = load_config();
+        bool all = true;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        for (size_t i = 0; i < current->names.n; i++) {
+                const char *name = current->names.items[i];
+                const nc_container *c = nc_config_find(config, name);
+                nc_env *unit = NULL, *inside = nc_env_new(), *base = nc_env_new();
+                nc_strv argv = { 0 };
+                char *conf = NULL;
+                size_t conf_len = 0;
+
+                if (golden_start_failed(current, name) || !golden_argv(current, name, &argv)) {
+                        nc_strv_clear(&argv);
+                        nc_env_free(inside);
+                        nc_env_free(base);
+                        continue;
+                }
+                for (size_t a = 0; a + 1 < argv.n; a++)
+                        if (strcmp(argv.items[a], "--setenv") == 0) {
+                                char *eq = strchr(argv.items[a + 1], '=');
+                                if (eq) {
+                                        *eq = '\0';
+                                        nc_env_set(inside, argv.items[a + 1], eq + 1);
+                                }
+                        }
+                if (nc_render_env_file(c, &conf, &conf_len) < 0 ||
+                    nc_unit_environment(c, name, base, conf, conf_len, &unit, NULL) < 0 ||
+                    !plan_matches(c, name, "host-setup", nc_plan_host_setup, unit) ||
+                    !plan_matches(c, name, "init-setup", nc_plan_init_setup, inside))
+                        all = false;
+                free(conf);
+                nc_env_free(unit);
+                nc_env_free(inside);
+                nc_env_free(base);
+                nc_strv_clear(&argv);
+        }
+        CU_ASSERT_TRUE(all);
+        if (all)
+                report_pass(&report, current->id, "library", "ip-commands");
         nc_config_free(config);
 }
 
@@ -557,6 +640,7 @@ int main(int argc, char **argv) {
                 CU_add_test(suite, "library: env files", test_library_env_files);
                 CU_add_test(suite, "library: hosts", test_library_hosts);
                 CU_add_test(suite, "library: nspawn argv", test_library_argv);
+                CU_add_test(suite, "library: ip commands of postStart and container-init", test_library_ip_commands);
                 if (fixtures.items[i].compat)
                         CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
                 if (cli_command) {

@@ -23,6 +23,15 @@ for pkg in $(jq -r '.template.packages[]' "$work/eval/$1.json"); do
         mkdir -p "$pkg"
         if [ "$pkg/bin/systemd-nspawn" = "$nspawn" ]; then
                 mkdir -p "$pkg/bin"
+        elif [ "${pkg%-iproute2-*}" != "$pkg" ]; then
+                # iproute2's `ip` only records the commands the scripts run.
+                mkdir -p "$pkg/bin"
+                cat > "$pkg/bin/ip" <<'IP'
+#!/bin/bash
+echo "ip $*" >> /run/golden.ip
+IP
+                chmod 0755 "$pkg/bin/ip"
+                iproute2=$pkg
         else
                 ln -sfn /usr/bin "$pkg/bin"
                 ln -sfn /usr/sbin "$pkg/sbin"
@@ -45,6 +54,39 @@ for _ in $(seq 100); do
         sleep 0.1
 done
 [ -S "$XDG_RUNTIME_DIR/systemd/private" ] || { echo "run-original.sh: systemd --user did not start:" >&2; cat "$work/manager.log" >&2; exit 1; }
+
+# The `ip` commands of postStart (as a unit with the same environment) and
+# of container-init (with the environment nspawn's --setenv gives it), as the
+# scripts run them with an `ip` that always succeeds.
+record_ip_commands() {
+        local setenv=() i
+        rm -f /run/golden.ip
+        # (Run from $dir, so that a message names no machine path.)
+        if ! systemd-run --user --wait --pipe --quiet --collect --unit="container@$name-poststart" \
+                -p "WorkingDirectory=$dir" -p "EnvironmentFile=-$work/$name.conf" \
+                -p "Environment=root=$root" -p "Environment=INSTANCE=$name" -p "Environment=PATH=$path" \
+                /bin/bash -e "$name.poststart" < /dev/null > "$dir/$name.host-setup.error" 2>&1; then
+                rm -f /run/golden.ip
+        else
+                rm -f "$dir/$name.host-setup.error"
+                touch /run/golden.ip
+                mv /run/golden.ip "$dir/$name.host-setup.ip"
+        fi
+        mapfile -d '' -t args < "$dir/$name.argv"
+        for ((i = 0; i < ${#args[@]}; i++)); do
+                if [ "${args[i]}" = --setenv ]; then
+                        setenv+=("${args[i + 1]}")
+                fi
+        done
+        if ! (cd "$dir" && env -i "${setenv[@]}" "PATH=$iproute2/bin:/usr/bin:/bin" \
+                /bin/bash -e "$name.init" /dev/null > "$name.init-setup.error" 2>&1); then
+                rm -f /run/golden.ip
+                return
+        fi
+        rm -f "$dir/$name.init-setup.error"
+        touch /run/golden.ip
+        mv /run/golden.ip "$dir/$name.init-setup.ip"
+}
 
 for id in "$@"; do
         eval_json=$work/eval/$id.json
@@ -104,7 +146,8 @@ for id in "$@"; do
                 case $started in
                 yes)
                         cp /run/golden.argv "$dir/$name.argv"
-                        rm -f "$dir/$name.start-error" ;;
+                        rm -f "$dir/$name.start-error"
+                        record_ip_commands ;;
                 failed)
                         { echo "the start script failed:"; cat "$work/start.log"; } > "$dir/$name.start-error" ;;
                 *)

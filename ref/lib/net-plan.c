@@ -7,6 +7,7 @@
 #include "ip-address.h"
 #include "net-plan.h"
 #include "netlink.h"
+#include "shell-words.h"
 
 static char *step_text(nc_step_kind kind, bool ipv6, const char *dev, const char *value) {
         const char *ip = ipv6 ? "ip -6" : "ip";
@@ -56,6 +57,52 @@ void nc_plan_clear(nc_plan *plan) {
         }
         free(plan->steps);
         memset(plan, 0, sizeof *plan);
+}
+
+static int one_word(nc_strv *words, int r, char **ret_word) {
+        if (r >= 0 && words->n != 1)
+                r = -ENOTSUP;
+        if (r >= 0) {
+                *ret_word = words->items[0];
+                words->items[0] = NULL;
+                words->n = 0;
+        }
+        nc_strv_clear(words);
+        return r;
+}
+
+int nc_plan_script_word(const char *text, const nc_env *env, char **ret_word) {
+        nc_strv words = { 0 };
+        bool ended = false;
+        int r = nc_shell_parse_words(text, env, 0, &words, &ended, NULL);
+        return one_word(&words, r >= 0 && ended ? -ENOTSUP : r, ret_word);
+}
+
+int nc_plan_expanded_word(const char *value, char **ret_word) {
+        nc_strv words = { 0 };
+        return one_word(&words, nc_shell_split(value, NC_SHELL_DEFAULT_IFS, &words), ret_word);
+}
+
+static int resolve(const char *text, nc_value_source source, const nc_env *env, char **ret) {
+        if (!text || source == NC_VALUE_LITERAL) {
+                *ret = NULL;
+                return 0;
+        }
+        return source == NC_VALUE_SCRIPT ? nc_plan_script_word(text, env, ret) : nc_plan_expanded_word(text, ret);
+}
+
+int nc_plan_add_resolved(nc_plan *plan, nc_step_kind kind, bool ipv6, const nc_env *env, const char *dev,
+                         nc_value_source dev_source, const char *value, nc_value_source value_source) {
+        char *dev_word = NULL, *value_word = NULL;
+        int r = resolve(dev, dev_source, env, &dev_word);
+
+        if (r >= 0)
+                r = resolve(value, value_source, env, &value_word);
+        if (r >= 0)
+                r = nc_plan_add(plan, kind, ipv6, dev_word ? dev_word : dev, value_word ? value_word : value);
+        free(dev_word);
+        free(value_word);
+        return r;
 }
 
 static int fail(nc_error *error, const nc_step *step, int r, const char *why) {

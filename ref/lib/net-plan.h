@@ -39,4 +39,29 @@ void nc_plan_clear(nc_plan *plan);
  * what iproute2 would print). */
 int nc_plan_run(nc_netlink *nl, const nc_plan *plan, nc_error *error);
 
+/* Values as bash hands them to `ip`: a value the module pasted into the
+ * script's text is parsed as script text (quotes, $VAR from `env`); a
+ * value the script expands unquoted ($HOST_ADDRESS) is field-split. Each
+ * must give exactly one word, else -ENOTSUP: `ip` would get other
+ * arguments, which cannot be reproduced. */
+int nc_plan_script_word(const char *text, const nc_env *env, char **ret_word);
+int nc_plan_expanded_word(const char *value, char **ret_word);
+
+/* Where a step's dev or value comes from in the script. */
+typedef enum nc_value_source {
+        NC_VALUE_LITERAL,  /* fixed text ("eth0", "host0") */
+        NC_VALUE_SCRIPT,   /* a Nix value pasted into the script's text */
+        NC_VALUE_EXPANDED, /* an unquoted $VARIABLE */
+} nc_value_source;
+
+/* nc_plan_add() with dev and value first resolved as bash would. */
+int nc_plan_add_resolved(nc_plan *plan, nc_step_kind kind, bool ipv6, const nc_env *env, const char *dev,
+                         nc_value_source dev_source, const char *value, nc_value_source value_source);
+
+/* The plans of the module's scripts (host-setup.c, init-setup.c); the
+ * conformance suite compares their texts with the `ip` commands the
+ * original scripts run. */
+int nc_plan_host_setup(nc_plan *plan, const nc_container *container, const nc_env *env);
+int nc_plan_init_setup(nc_plan *plan, const nc_container *container, const nc_env *env);
+
 #endif

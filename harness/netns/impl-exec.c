@@ -1,0 +1,50 @@
+/* exec:CMD: a program honouring the nixcontainer CLI contract, run as
+ *
+ *   CMD prestart|init-setup|host-setup --env-file /dev/null --config CFG NAME [--compat]
+ *
+ * in the namespace the stage belongs to, with the same environment as the
+ * original's scripts (the CLI reads the unit's variables from the process
+ * environment; --env-file /dev/null keeps /etc/containers out of it).
+ * Exit 0: done. Exit 1: failed, stderr "nixcontainer: COMMAND: STEP: MESSAGE". */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "impl.h"
+
+int impl_exec_run(const nc_strv *command, const impl_call *call, impl_stage stage, char **ret_outcome) {
+        const char *args[] = { impl_stage_name(stage), "--env-file", "/dev/null", "--config",
+                               call->fixture->config_path, call->name, call->fixture->compat ? "--compat" : NULL };
+        run_result result = { 0 };
+        char **argv = calloc(command->n + sizeof args / sizeof args[0] + 1, sizeof(char *));
+        char *prefix = NULL, *step = NULL;
+        size_t n = 0;
+        int r;
+
+        if (!argv || asprintf(&prefix, "nixcontainer: %s: ", impl_stage_name(stage)) < 0) {
+                free(argv);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < command->n; i++)
+                argv[n++] = command->items[i];
+        for (size_t i = 0; i < sizeof args / sizeof args[0] && args[i]; i++)
+                argv[n++] = (char *) args[i];
+        r = run_command_netns(argv, call->envp, call->netns_fd, &result);
+        if (r >= 0) {
+                const char *err = result.err ? result.err : "";
+                fprintf(stderr, "--- exec %s %s (exit %d)\n%s", call->name, impl_stage_name(stage), result.status, err);
+                if (result.status == 0)
+                        r = impl_outcome(ret_outcome, "ok");
+                else if (result.status == 1 && (step = impl_step_from_message(err, prefix)))
+                        r = impl_outcome(ret_outcome, "failed at: %s", step);
+                else
+                        r = impl_outcome(ret_outcome, "failed: exit %d: %.*s", result.status,
+                                         (int) strcspn(err, "\n"), err);
+        }
+        free(step);
+        free(prefix);
+        free(argv);
+        run_result_free(&result);
+        return r;
+}

@@ -1,0 +1,73 @@
+/* The original: the module's own scripts as `make golden` rendered them
+ * (golden/<fixture>/NAME.prestart, NAME.init, NAME.poststart), run with
+ * `bash -e -x`. NixOS runs preStart and postStart as `#!/bin/bash -e`
+ * scripts (makeJobScript), and the container-init starts `#! /bin/bash -e`;
+ * -x adds the trace that tells which command failed. bash's default PS4 is
+ * "+ " (and bash run by root ignores PS4 from the environment). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "impl.h"
+
+static const char *script_suffix(impl_stage stage) {
+        switch (stage) {
+        case IMPL_PRESTART: return "prestart";
+        case IMPL_INIT_SETUP: return "init";
+        case IMPL_HOST_SETUP: return "poststart";
+        }
+        return "?";
+}
+
+/* The last traced `ip` command: bash -e stops right after the command that
+ * failed, so that is the step. */
+static char *last_traced_ip(const char *trace, size_t len) {
+        const char *found = NULL, *end;
+
+        for (const char *line = trace; line && line < trace + len;) {
+                if (strncmp(line, "+ ip ", 5) == 0)
+                        found = line;
+                line = memchr(line, '\n', (size_t) (trace + len - line));
+                if (line)
+                        line++;
+        }
+        if (!found)
+                return NULL;
+        end = memchr(found, '\n', (size_t) (trace + len - found));
+        return strndup(found + 2, end ? (size_t) (end - found - 2) : strlen(found + 2));
+}
+
+int impl_original_run(const impl_call *call, impl_stage stage, char **ret_outcome) {
+        char *script = NULL, *stage2 = NULL, *step = NULL;
+        run_result result = { 0 };
+        int r;
+
+        if (asprintf(&script, "%s/%s.%s", call->fixture->golden_dir, call->name, script_suffix(stage)) < 0)
+                return -ENOMEM;
+        if (asprintf(&stage2, "%s/stage-2", call->workdir) < 0) {
+                free(script);
+                return -ENOMEM;
+        }
+        {
+                /* containerInit ends with `. "$1"`: $1 is the stage-2 init, here an empty file. */
+                char *argv[] = { (char *) "bash", (char *) "-e", (char *) "-x", script,
+                                 stage == IMPL_INIT_SETUP ? stage2 : NULL, NULL };
+                r = run_command_netns(argv, call->envp, call->netns_fd, &result);
+        }
+        if (r >= 0) {
+                fprintf(stderr, "--- original %s %s (exit %d)\n%.*s", call->name, impl_stage_name(stage),
+                        result.status, (int) result.err_len, result.err ? result.err : "");
+                if (result.status == 0)
+                        r = impl_outcome(ret_outcome, "ok");
+                else if ((step = last_traced_ip(result.err, result.err_len)))
+                        r = impl_outcome(ret_outcome, "failed at: %s", step);
+                else
+                        r = impl_outcome(ret_outcome, "failed: exit %d", result.status);
+        }
+        free(step);
+        free(script);
+        free(stage2);
+        run_result_free(&result);
+        return r;
+}

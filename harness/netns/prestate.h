@@ -1,0 +1,22 @@
+/* The host's network before the first container starts: the bridges and
+ * interfaces the fixture's containers expect to find. */
+#ifndef NC_NETNS_PRESTATE_H
+#define NC_NETNS_PRESTATE_H
+
+#include "fixture.h"
+
+/* Creates the pre-state in the calling process's network namespace.
+ *
+ * From the fixture's "host": {"bridges": {"br0": ["192.168.0.1/24", ...]},
+ * "interfaces": ["eth1"]} when it has one; otherwise derived from the
+ * containers: a bridge (up, no address) for every hostBridge of a container
+ * or an extraVeth, and a stand-in for every name in interfaces and
+ * macvlans. Values are split on whitespace as the start script splits them,
+ * and words that are not interface names are left out.
+ *
+ * A stand-in is a veth pair IF / IF-p with IF up: a device that can be
+ * moved into a container and carry a macvlan, like a NIC without a cable.
+ * On error, returns -errno with a message in *ret_error. */
+int prestate_apply(const fixture *f, char **ret_error);
+
+#endif
