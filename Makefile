@@ -119,8 +119,32 @@ NIXPKGS_LIB ?= .cache/nixpkgs-lib/lib
 MODULE      ?= ../shared/seed/nixos-containers.nix
 golden:
 	bash harness/golden/generate.sh --lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out golden fixtures/*.json
+	bash harness/golden/run-network.sh --netns $(BUILD)/test-netns --fixtures fixtures --golden golden
 
 clean:
 	rm -rf build build-san
+
+# ---- namespace tier (harness/netns/) ---------------------------------------
+# What an implementation does to the network, in throwaway namespaces,
+# compared with what the module's own scripts do (golden/<fixture>/NAME.net).
+# Needs root; `make golden-net` regenerates the .net goldens from the original.
+NETNS_SRCS := $(sort $(wildcard harness/netns/*.c))
+NETNS_OBJS := $(NETNS_SRCS:%.c=$(BUILD)/obj/%.o)
+NETNS_ARGS := --fixtures fixtures --golden golden
+
+$(BUILD)/test-netns: $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+
+.PHONY: netns golden-net
+netns: $(BUILD)/test-netns $(BUILD)/nixcontainer
+	$(BUILD)/test-netns --impl original $(NETNS_ARGS) && \
+	$(BUILD)/test-netns --impl ref $(NETNS_ARGS) && \
+	$(BUILD)/test-netns --impl exec:$(BUILD)/nixcontainer $(NETNS_ARGS)
+
+golden: $(BUILD)/test-netns
+golden-net: $(BUILD)/test-netns
+	bash harness/golden/run-network.sh --netns $(BUILD)/test-netns $(NETNS_ARGS)
+# ---- end of the namespace tier ----------------------------------------------
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -63,8 +63,17 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         json_object_foreach(containers, key, value)
                 if (r >= 0)
                         r = nc_strv_push(&f->names, key);
+        json_object_foreach(json_object_get(root, "imperative"), key, value)
+                if (r >= 0)
+                        r = nc_strv_push(&f->imperative, key);
+        for (size_t i = 0; r >= 0 && i < f->names.n; i++)
+                r = nc_strv_push(&f->unit_names, f->names.items[i]);
+        for (size_t i = 0; r >= 0 && i < f->imperative.n; i++)
+                r = nc_strv_push(&f->unit_names, f->imperative.items[i]);
         if (f->names.n)
                 qsort(f->names.items, f->names.n, sizeof(char *), compare_strings);
+        if (f->unit_names.n)
+                qsort(f->unit_names.items, f->unit_names.n, sizeof(char *), compare_strings);
         guest = json_object_get(root, "guestSystem");
         json_object_foreach(guest, key, value) {
                 if (r >= 0)
@@ -151,6 +160,8 @@ void fixture_set_free(fixture_set *set) {
                 free(f->golden_dir);
                 free(f->host_json);
                 nc_strv_clear(&f->names);
+                nc_strv_clear(&f->imperative);
+                nc_strv_clear(&f->unit_names);
                 nc_strv_clear(&f->guest_names);
                 nc_strv_clear(&f->guest_systems);
         }

@@ -13,7 +13,9 @@ typedef struct fixture {
         char *description;
         char *containers_json; /* the "containers" object, serialised */
         char *config_path;     /* a temporary file holding containers_json */
-        nc_strv names;         /* container names, sorted */
+        nc_strv names;         /* declarative container names, sorted */
+        nc_strv imperative;    /* imperative containers ("imperative": {NAME: conf}), sorted */
+        nc_strv unit_names;    /* both: every container@NAME unit of the fixture, sorted */
         nc_strv guest_names;   /* guestSystem keys ... */
         nc_strv guest_systems; /* ... and values */
         char *golden_dir;

@@ -65,6 +65,12 @@ for fixture in "$@"; do
                 cat "$work/eval/$id.err" >&2
                 exit 1
         fi
+        # Imperative containers (nixos-container create): no entry in the
+        # module's config; the conf is the one nixos-container writes, and the
+        # unit is the container@ template.
+        jq --slurpfile f "$fixture" '. as $e | reduce (($f[0].imperative // {}) | to_entries[]) as $i
+                ($e; .containers[$i.key] = {conf: $i.value, unit: $e.template})' \
+                "$work/eval/$id.json" > "$work/eval/$id.merged" && mv "$work/eval/$id.merged" "$work/eval/$id.json"
         fixtures+=("$id")
         jq -c '.guestSystem // {}' "$fixture" > "$work/eval/$id.guest"
 done

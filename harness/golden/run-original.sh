@@ -118,11 +118,15 @@ for id in "$@"; do
                 cp "$init" "$dir/$name.init"
 
                 # The file behind --personality: ${SYSTEM_PATH}/system.
-                system_path=$(c path 2>/dev/null || true)
                 guest=$(jq -r --arg n "$name" '.[$n] // "x86_64-linux"' "$work/eval/$id.guest")
                 sp=$(sed -n 's/^SYSTEM_PATH=//p' "$dir/$name.conf" | head -n 1)
+                # Without SYSTEM_PATH the script reads the per-container
+                # profile, which nixos-container create builds.
+                [ -n "$sp" ] || sp=/nix/var/nix/profiles/per-container/$name/system
+                # guestSystem "(missing)": no such file, as on a host where the
+                # profile was never built.
                 case $sp in
-                /nix/*) mkdir -p "$sp" && printf '%s\n' "$guest" > "$sp/system" ;;
+                /nix/*) [ "$guest" = "(missing)" ] || { mkdir -p "$sp" && printf '%s\n' "$guest" > "$sp/system"; } ;;
                 esac
 
                 cp "$dir/$name.conf" "$work/$name.conf"
@@ -149,7 +153,7 @@ for id in "$@"; do
                         rm -f "$dir/$name.start-error"
                         record_ip_commands ;;
                 failed)
-                        { echo "the start script failed:"; cat "$work/start.log"; } > "$dir/$name.start-error" ;;
+                        { echo "the start script failed:"; sed "s|$work/||g" "$work/start.log"; } > "$dir/$name.start-error" ;;
                 *)
                         echo "run-original.sh: $id/$name: systemd could not start the unit:" >&2
                         cat "$work/start.log" >&2

@@ -197,7 +197,8 @@ int dump_netns(int netns_fd, char **ret_text, char **ret_signature, bool *ret_in
 #define SETTLE_INTERVAL_NS (30 * 1000 * 1000)
 #define SETTLE_MAX_ROUNDS 330
 
-int dump_settled(const int *netns_fds, size_t n, char **ret_texts, bool *ret_settled, char **ret_error) {
+int dump_settled(const int *netns_fds, size_t n, char **ret_texts, unsigned *ret_samples, bool *ret_settled,
+                 char **ret_error) {
         char *previous = NULL;
         size_t agreeing = 0;
         int r = 0;
@@ -205,6 +206,7 @@ int dump_settled(const int *netns_fds, size_t n, char **ret_texts, bool *ret_set
         for (size_t i = 0; i < n; i++)
                 ret_texts[i] = NULL;
         *ret_settled = false;
+        *ret_samples = 0;
         for (int round = 0; round < SETTLE_MAX_ROUNDS && !*ret_settled; round++) {
                 nc_strbuf all = { 0 };
                 bool in_transition = false;
@@ -229,6 +231,7 @@ int dump_settled(const int *netns_fds, size_t n, char **ret_texts, bool *ret_set
                         break;
                 }
                 nc_strbuf_steal(&all, &joined_signature, NULL);
+                (*ret_samples)++;
                 agreeing = previous && joined_signature && strcmp(previous, joined_signature) == 0 ? agreeing + 1 : 1;
                 free(previous);
                 previous = joined_signature;

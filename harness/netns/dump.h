@@ -29,7 +29,9 @@ int dump_netns(int netns_fd, char **ret_text, char **ret_signature, bool *ret_in
 
 /* Dumps the `n` namespaces until none is in transition and three samples
  * in a row agree (at most about 10 s), and returns the texts of the last
- * (ret_texts has room for n). *ret_settled says whether it settled. */
-int dump_settled(const int *netns_fds, size_t n, char **ret_texts, bool *ret_settled, char **ret_error);
+ * (ret_texts has room for n). *ret_samples says how many samples it took,
+ * *ret_settled whether it settled. */
+int dump_settled(const int *netns_fds, size_t n, char **ret_texts, unsigned *ret_samples, bool *ret_settled,
+                 char **ret_error);
 
 #endif

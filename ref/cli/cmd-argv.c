@@ -1,5 +1,6 @@
 /* nixcontainer argv: what the start script of container@NAME execs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,20 +12,37 @@
 
 #define SYSTEM_FILE_MAX 4096
 
-/* `$(< ${SYSTEM_PATH:-...}/system)`: the file's content without trailing
- * newlines, NUL bytes dropped; NULL when bash could not read it (including
- * an "ambiguous redirect" when the unquoted path would split). */
-static char *read_guest_system(const nc_env *env) {
+/* if [ "$(< ${SYSTEM_PATH:-/nix/var/nix/profiles/per-container/$INSTANCE/system}/system)" = i686-linux ]
+ *
+ * What bash (5.2) makes of it under -e: the file's content without trailing
+ * newlines (NUL bytes dropped); nothing when the unquoted path splits
+ * ("ambiguous redirect") or the file opens but cannot be read; and when the
+ * file cannot be opened, the start script stops there with status 1, so
+ * nspawn never runs. Returns 0 (content or NULL) or -errno for that stop. */
+static int read_guest_system(const nc_env *env, char **ret_content, char **ret_path) {
         char *path = NULL, *text = NULL, *out;
         size_t len = 0, j = 0;
+        int fd, r;
 
+        *ret_content = NULL;
+        *ret_path = NULL;
         if (nc_argv_system_file(env, &path) < 0)
-                return NULL;
-        if (strpbrk(path, " \t\n") || nc_read_file(path, SYSTEM_FILE_MAX, &text, &len) < 0) {
+                return -ENOMEM;
+        if (strpbrk(path, " \t\n")) {
                 free(path);
-                return NULL;
+                return 0;
         }
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+                r = -errno;
+                *ret_path = path;
+                return r;
+        }
+        close(fd);
+        r = nc_read_file(path, SYSTEM_FILE_MAX, &text, &len);
         free(path);
+        if (r < 0)
+                return 0;
         out = text;
         for (size_t i = 0; i < len; i++)
                 if (text[i] != '\0')
@@ -32,7 +50,8 @@ static char *read_guest_system(const nc_env *env) {
         while (j > 0 && out[j - 1] == '\n')
                 j--;
         out[j] = '\0';
-        return out;
+        *ret_content = out;
+        return 0;
 }
 
 static int print_argv(const nc_strv *argv, bool nul) {
@@ -89,7 +108,24 @@ int cli_run_argv(int argc, char **argv) {
                         .init_path = args.init,
                         .mode = args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT,
                 };
-                guest = read_guest_system(env);
+                char *system_file = NULL;
+                /* A script that bash cannot parse never runs: that comes first. */
+                r = nc_build_argv(nc_config_find(config, args.name), env, &request, &result, &error);
+                nc_strv_clear(&result);
+                if (r < 0) {
+                        status = cli_fail(r, &error);
+                        goto out;
+                }
+                /* ${optionalString (config.nixpkgs.localSystem.system == "x86_64-linux") ...}:
+                 * the check exists on x86_64 hosts only. */
+                r = read_guest_system(env, &guest, &system_file);
+                if (r < 0) {
+                        cli_error("argv: the start script stops at $(< %s): %s, before running systemd-nspawn",
+                                  system_file ? system_file : "?", strerror(-r));
+                        free(system_file);
+                        status = NC_EXIT_FAILURE;
+                        goto out;
+                }
                 request.guest_system = guest;
                 r = nc_build_argv(nc_config_find(config, args.name), env, &request, &result, &error);
         }

@@ -1,0 +1,314 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "netns.h"
+#include "nspawn-sim.h"
+#include "prestate.h"
+#include "run-fixture.h"
+#include "strbuf.h"
+
+typedef struct container_run {
+        const char *name;
+        nspawn_network network;
+        netns_holder holder;
+        nc_strv envp; /* NULL-terminated once built */
+        nc_strv steps;
+} container_run;
+
+static bool golden_has(const fixture *f, const char *name, const char *suffix) {
+        char file[512], *text;
+
+        snprintf(file, sizeof file, "%s.%s", name, suffix);
+        text = golden_read(f, file, NULL);
+        free(text);
+        return text != NULL;
+}
+
+bool fixture_eligible(const fixture *f, const char **ret_why) {
+        if (f->rejected) {
+                *ret_why = "the module refuses it (no unit, nothing to start)";
+                return false;
+        }
+        for (size_t i = 0; i < f->names.n; i++) {
+                if (golden_has(f, f->names.items[i], "start-error")) {
+                        *ret_why = "the original's start script fails (golden NAME.start-error)";
+                        return false;
+                }
+                if (strchr(f->names.items[i], '/')) {
+                        *ret_why = "a container name with '/' cannot name a .net file";
+                        return false;
+                }
+        }
+        *ret_why = NULL;
+        return true;
+}
+
+static int write_file(const char *dir, const char *file, const char *content, mode_t mode) {
+        char *path = NULL;
+        int fd, r = 0;
+
+        if (asprintf(&path, "%s/%s", dir, file) < 0)
+                return -ENOMEM;
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+        free(path);
+        if (fd < 0)
+                return -errno;
+        if (write(fd, content, strlen(content)) != (ssize_t) strlen(content))
+                r = -EIO;
+        if (close(fd) < 0 && r >= 0)
+                r = -errno;
+        return r;
+}
+
+/* bin/machinectl: preStart's `machinectl terminate "$INSTANCE"` must not
+ * reach a real machine. stage-2: what containerInit sources last. */
+static int make_workdir(const char *outdir) {
+        char *bin = NULL;
+        int r;
+
+        if (asprintf(&bin, "%s/bin", outdir) < 0)
+                return -ENOMEM;
+        r = mkdir(bin, 0755) < 0 && errno != EEXIST ? -errno : 0;
+        if (r >= 0)
+                r = write_file(bin, "machinectl", "#!/bin/sh\n# The namespace tier's stand-in: no machine is terminated.\nexit 0\n",
+                               0755);
+        if (r >= 0)
+                r = write_file(outdir, "stage-2", "", 0644);
+        free(bin);
+        return r;
+}
+
+static int env_set(nc_strv *envp, const char *assignment) {
+        size_t n = strcspn(assignment, "=");
+
+        for (size_t i = 0; i < envp->n; i++)
+                if (strncmp(envp->items[i], assignment, n) == 0 && envp->items[i][n] == '=') {
+                        char *copy = strdup(assignment);
+                        if (!copy)
+                                return -ENOMEM;
+                        free(envp->items[i]);
+                        envp->items[i] = copy;
+                        return 0;
+                }
+        return nc_strv_push(envp, assignment);
+}
+
+/* The container's environment as nspawn's --setenv gives it, the unit's
+ * INSTANCE, and a PATH with the stubs first. The golden PATH (fake store
+ * paths) is not used. */
+static int build_env(container_run *c, const char *outdir) {
+        char *line = NULL;
+        const char *path = getenv("PATH");
+        int r = 0;
+
+        for (size_t i = 0; r >= 0 && i < c->network.setenv.n; i++)
+                if (strncmp(c->network.setenv.items[i], "PATH=", 5) != 0)
+                        r = env_set(&c->envp, c->network.setenv.items[i]);
+        if (r >= 0 && asprintf(&line, "INSTANCE=%s", c->name) >= 0) {
+                r = env_set(&c->envp, line);
+                free(line);
+        } else
+                r = -ENOMEM;
+        if (r >= 0 && asprintf(&line, "PATH=%s/bin:%s", outdir, path && *path ? path : "/usr/sbin:/usr/bin:/sbin:/bin") >= 0) {
+                r = env_set(&c->envp, line);
+                free(line);
+        } else if (r >= 0)
+                r = -ENOMEM;
+        /* NULL-terminate without counting it. */
+        if (r >= 0)
+                r = nc_strv_push(&c->envp, "");
+        if (r >= 0) {
+                c->envp.n--;
+                free(c->envp.items[c->envp.n]);
+                c->envp.items[c->envp.n] = NULL;
+        }
+        return r;
+}
+
+static int add_step(container_run *c, const char *stage, const char *outcome) {
+        char *line = NULL;
+        int r;
+
+        if (asprintf(&line, "%s: %s", stage, outcome) < 0)
+                return -ENOMEM;
+        r = nc_strv_push(&c->steps, line);
+        free(line);
+        return r;
+}
+
+static int run_stage(const fixture *f, const impl *which, container_run *c, const char *outdir, impl_stage stage,
+                     int netns_fd) {
+        impl_call call = { .fixture = f, .name = c->name, .envp = c->envp.items, .netns_fd = netns_fd,
+                           .workdir = outdir };
+        char *outcome = NULL;
+        int r = impl_run(which, &call, stage, &outcome);
+
+        if (r < 0) {
+                fprintf(stderr, "%s: %s: %s: harness error: %s\n", f->id, c->name, impl_stage_name(stage), strerror(-r));
+                return r;
+        }
+        r = add_step(c, impl_stage_name(stage), outcome);
+        free(outcome);
+        return r;
+}
+
+/* One container: prestart (host), nspawn (host and container), the
+ * container-init's network part (container, or host without a private
+ * network), postStart (host). */
+static int run_container(const fixture *f, const impl *which, container_run *c, const char *outdir) {
+        char *file = NULL, *argv_data = NULL, *failed_option = NULL, *error = NULL;
+        nc_strv argv = { 0 };
+        size_t len = 0;
+        int r;
+
+        if (asprintf(&file, "%s.argv", c->name) < 0)
+                return -ENOMEM;
+        argv_data = golden_read(f, file, &len);
+        free(file);
+        if (!argv_data) {
+                fprintf(stderr, "%s: no golden %s.argv\n", f->id, c->name);
+                return -ENOENT;
+        }
+        r = split_nul(argv_data, len, &argv);
+        free(argv_data);
+        if (r >= 0)
+                r = nspawn_network_parse(&argv, &c->network);
+        nc_strv_clear(&argv);
+        if (r < 0) {
+                fprintf(stderr, "%s: %s.argv: cannot read nspawn's options: %s\n", f->id, c->name, strerror(-r));
+                return r;
+        }
+        r = build_env(c, outdir);
+        if (r >= 0 && c->network.private_network) {
+                r = netns_holder_spawn(&c->holder, &error);
+                if (r < 0)
+                        fprintf(stderr, "%s: %s: %s\n", f->id, c->name, error ? error : strerror(-r));
+                free(error);
+                error = NULL;
+        }
+        if (r >= 0)
+                r = run_stage(f, which, c, outdir, IMPL_PRESTART, -1);
+        if (r < 0)
+                return r;
+        fprintf(stderr, "--- nspawn %s\n", c->name);
+        if (nspawn_sim_run(&c->network, c->holder.pid, &failed_option, &error) < 0) {
+                char *outcome = NULL;
+                fprintf(stderr, "nspawn: %s: %s\n", failed_option ? failed_option : "?", error ? error : "?");
+                r = asprintf(&outcome, "failed at: %s", failed_option ? failed_option : "?") < 0 ? -ENOMEM : 0;
+                if (r >= 0)
+                        r = add_step(c, "nspawn", outcome);
+                /* The container never starts: no init, no ExecStartPost. */
+                if (r >= 0)
+                        r = add_step(c, impl_stage_name(IMPL_INIT_SETUP), "not run");
+                if (r >= 0)
+                        r = add_step(c, impl_stage_name(IMPL_HOST_SETUP), "not run");
+                free(outcome);
+        } else {
+                r = add_step(c, "nspawn", "ok");
+                if (r >= 0)
+                        r = run_stage(f, which, c, outdir, IMPL_INIT_SETUP, c->holder.fd);
+                if (r >= 0)
+                        r = run_stage(f, which, c, outdir, IMPL_HOST_SETUP, -1);
+        }
+        free(failed_option);
+        free(error);
+        return r;
+}
+
+static int write_results(const fixture *f, container_run *runs, const char *outdir) {
+        int *fds = calloc(f->names.n + 1, sizeof(int));
+        char **texts = calloc(f->names.n + 1, sizeof(char *));
+        size_t n = 1, *index = calloc(f->names.n, sizeof(size_t));
+        char *error = NULL;
+        bool settled = false;
+        unsigned samples = 0;
+        int r = 0;
+
+        if (!fds || !texts || !index) {
+                r = -ENOMEM;
+                goto out;
+        }
+        fds[0] = -1; /* the host: the worker's own namespace */
+        for (size_t i = 0; i < f->names.n; i++)
+                if (runs[i].holder.fd >= 0) {
+                        index[i] = n;
+                        fds[n++] = runs[i].holder.fd;
+                }
+        r = dump_settled(fds, n, texts, &samples, &settled, &error);
+        if (r < 0) {
+                fprintf(stderr, "%s: dump: %s\n", f->id, error ? error : strerror(-r));
+                goto out;
+        }
+        fprintf(stderr, "--- dump: %u sample(s)%s\n", samples,
+                settled ? "" : "; the namespaces did not settle, the last sample is used");
+        for (size_t i = 0; r >= 0 && i < f->names.n; i++) {
+                nc_strbuf b = { 0 };
+                char *file = NULL, *content = NULL;
+                nc_strbuf_appendf(&b, "# host\n%s", texts[0]);
+                if (runs[i].holder.fd >= 0)
+                        nc_strbuf_appendf(&b, "# container %s\n%s", runs[i].name, texts[index[i]]);
+                nc_strbuf_append(&b, "# steps\n");
+                for (size_t j = 0; j < runs[i].steps.n; j++)
+                        nc_strbuf_appendf(&b, "%s\n", runs[i].steps.items[j]);
+                nc_strbuf_steal(&b, &content, NULL);
+                nc_strbuf_free(&b);
+                if (!content || asprintf(&file, "%s.net", runs[i].name) < 0)
+                        r = -ENOMEM;
+                else
+                        r = write_file(outdir, file, content, 0644);
+                free(file);
+                free(content);
+        }
+out:
+        for (size_t i = 0; texts && i < n; i++)
+                free(texts[i]);
+        free(texts);
+        free(fds);
+        free(index);
+        free(error);
+        return r;
+}
+
+int run_fixture(const fixture *f, const impl *which, const char *outdir) {
+        container_run *runs = calloc(f->names.n ? f->names.n : 1, sizeof *runs);
+        char *error = NULL;
+        int r;
+
+        if (!runs)
+                return -ENOMEM;
+        for (size_t i = 0; i < f->names.n; i++) {
+                runs[i].name = f->names.items[i];
+                runs[i].holder = NETNS_HOLDER_NONE;
+        }
+        r = make_workdir(outdir);
+        if (r >= 0) {
+                r = netns_unshare_prepared(&error);
+                if (r < 0)
+                        fprintf(stderr, "%s: host namespace: %s\n", f->id, error ? error : strerror(-r));
+        }
+        if (r >= 0) {
+                r = prestate_apply(f, &error);
+                if (r < 0)
+                        fprintf(stderr, "%s: pre-state: %s\n", f->id, error ? error : strerror(-r));
+        }
+        /* f->names is sorted: containers start in name order. */
+        for (size_t i = 0; r >= 0 && i < f->names.n; i++)
+                r = run_container(f, which, &runs[i], outdir);
+        if (r >= 0)
+                r = write_results(f, runs, outdir);
+        for (size_t i = 0; i < f->names.n; i++) {
+                netns_holder_kill(&runs[i].holder);
+                nspawn_network_clear(&runs[i].network);
+                nc_strv_clear(&runs[i].envp);
+                nc_strv_clear(&runs[i].steps);
+        }
+        free(runs);
+        free(error);
+        return r;
+}

@@ -1,0 +1,280 @@
+/* The namespace tier: what an implementation does to the network, compared
+ * with what the original module's scripts do, in throwaway namespaces.
+ *
+ *   test-netns --fixtures DIR --golden DIR [--impl original|ref|exec:CMD]
+ *              [--generate] [--jobs N] [--timeout S] [--only ID] [--skip-compat] [--keep]
+ *
+ * For every fixture that the module accepts and whose start script runs, a
+ * worker builds a host namespace and one per container, runs the stages
+ * (run-fixture.h) and dumps the namespaces (dump.h). --generate writes the
+ * dumps as golden/<fixture>/NAME.net (only from the original); otherwise
+ * they are compared with those files. Needs root; without it, says so and
+ * exits 0. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+
+#include "config-internal.h"
+#include "fixture.h"
+#include "impl.h"
+#include "report.h"
+#include "run-fixture.h"
+#include "unit-tests.h"
+#include "workers.h"
+
+static fixture_set fixtures;
+static worker_job *jobs;
+static size_t n_jobs;
+static impl implementation;
+static report_table report;
+static const worker_job *current;
+
+static int fixture_suite_init(void) {
+        CU_pSuite suite = CU_get_current_suite();
+        for (size_t i = 0; suite && i < n_jobs; i++)
+                if (strcmp(jobs[i].fixture->id, suite->pName) == 0) {
+                        current = &jobs[i];
+                        return 0;
+                }
+        return 1;
+}
+
+static char *read_text(const char *dir, const char *file, size_t *ret_len) {
+        char *path = NULL, *text = NULL;
+        size_t len = 0;
+
+        if (asprintf(&path, "%s/%s", dir, file) < 0)
+                return NULL;
+        if (nc_read_file(path, 16u << 20, &text, &len) < 0)
+                text = NULL;
+        else if (ret_len)
+                *ret_len = len;
+        free(path);
+        return text;
+}
+
+static void test_namespaces(void) {
+        const fixture *f = current->fixture;
+        bool all = true;
+
+        if (!current->done) {
+                report_fail(&report, f->id, implementation.label, "namespaces", "%s",
+                            current->failure ? current->failure : "the worker failed");
+                CU_FAIL("the fixture's worker failed");
+                return;
+        }
+        for (size_t i = 0; i < f->names.n; i++) {
+                char file[512], *expected, *actual;
+                size_t expected_len = 0, actual_len = 0;
+
+                snprintf(file, sizeof file, "%s.net", f->names.items[i]);
+                expected = golden_read(f, file, &expected_len);
+                actual = read_text(current->outdir, file, &actual_len);
+                if (!expected) {
+                        report_fail(&report, f->id, implementation.label, file, "no golden %s (run make golden-net)", file);
+                        all = false;
+                } else if (!actual) {
+                        report_fail(&report, f->id, implementation.label, file, "the worker wrote no %s", file);
+                        all = false;
+                } else if (report_compare_text(&report, f->id, implementation.label, file, file, expected, expected_len,
+                                               actual, actual_len))
+                        report_pass(&report, f->id, implementation.label, file);
+                else
+                        all = false;
+                free(expected);
+                free(actual);
+        }
+        CU_ASSERT_TRUE(all);
+}
+
+/* --generate: golden/<id>/NAME.net from the worker's files. */
+static int write_goldens(const worker_job *job) {
+        const fixture *f = job->fixture;
+        int r = 0;
+
+        if (!job->done) {
+                fprintf(stderr, "golden-net: %s: %s\n", f->id, job->failure ? job->failure : "the worker failed");
+                return -EIO;
+        }
+        for (size_t i = 0; r >= 0 && i < f->names.n; i++) {
+                char file[512], *text, *path = NULL;
+                size_t len = 0;
+                FILE *out;
+
+                snprintf(file, sizeof file, "%s.net", f->names.items[i]);
+                text = read_text(job->outdir, file, &len);
+                if (!text || asprintf(&path, "%s/%s", f->golden_dir, file) < 0)
+                        r = -ENOMEM;
+                else if (!(out = fopen(path, "we")))
+                        r = -errno;
+                else {
+                        fwrite(text, 1, len, out);
+                        r = fclose(out) == 0 ? 0 : -EIO;
+                }
+                if (r < 0)
+                        fprintf(stderr, "golden-net: %s: %s: %s\n", f->id, file, strerror(-r));
+                free(path);
+                free(text);
+        }
+        if (r >= 0)
+                printf("golden-net: %s: %zu file(s) (%ld ms)\n", f->id, f->names.n, job->elapsed_ms);
+        return r;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+        (void) st;
+        (void) type;
+        (void) ftw;
+        return remove(path) < 0 ? -1 : 0;
+}
+
+static long now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int usage(void) {
+        fprintf(stderr, "usage: test-netns --fixtures DIR --golden DIR [--impl original|ref|exec:CMD] [--generate]\n"
+                        "                  [--jobs N] [--timeout SECONDS] [--only ID] [--skip-compat] [--keep]\n");
+        return 2;
+}
+
+int main(int argc, char **argv) {
+        static const struct option options[] = {
+                { "fixtures", required_argument, NULL, 'f' }, { "golden", required_argument, NULL, 'g' },
+                { "impl", required_argument, NULL, 'i' },      { "generate", no_argument, NULL, 'G' },
+                { "jobs", required_argument, NULL, 'j' },      { "timeout", required_argument, NULL, 't' },
+                { "only", required_argument, NULL, 'o' },      { "skip-compat", no_argument, NULL, 'c' },
+                { "keep", no_argument, NULL, 'k' },            { "help", no_argument, NULL, 'h' },
+                { NULL, 0, NULL, 0 },
+        };
+        const char *fixtures_dir = NULL, *golden_dir = NULL, *impl_spec = "original", *only = NULL;
+        bool generate = false, skip_compat = false, keep = false, made = false;
+        long jobs_max = sysconf(_SC_NPROCESSORS_ONLN), timeout_s = 120, started = now_ms();
+        char outdir[] = "/tmp/nixcontainer-netns-XXXXXX", *error = NULL;
+        unsigned failures;
+        int c, r, status = 0;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                switch (c) {
+                case 'f': fixtures_dir = optarg; break;
+                case 'g': golden_dir = optarg; break;
+                case 'i': impl_spec = optarg; break;
+                case 'G': generate = true; break;
+                case 'j': jobs_max = strtol(optarg, NULL, 10); break;
+                case 't': timeout_s = strtol(optarg, NULL, 10); break;
+                case 'o': only = optarg; break;
+                case 'c': skip_compat = true; break;
+                case 'k': keep = true; break;
+                case 'h': usage(); return 0;
+                default: return usage();
+                }
+        }
+        if (!fixtures_dir || !golden_dir || optind != argc || jobs_max < 1 || timeout_s < 1)
+                return usage();
+        if (impl_parse(impl_spec, &implementation) < 0) {
+                fprintf(stderr, "test-netns: --impl: expected original, ref or exec:CMD, got \"%s\"\n", impl_spec);
+                return 2;
+        }
+        if (generate && implementation.kind != IMPL_ORIGINAL) {
+                fprintf(stderr, "test-netns: goldens come from the original only (--generate needs --impl original)\n");
+                impl_clear(&implementation);
+                return 2;
+        }
+        if (CU_initialize_registry() != CUE_SUCCESS || netns_unit_tests_register() < 0)
+                return 1;
+        if (geteuid() != 0) {
+                printf("test-netns: skipped: needs root (network namespaces, moving links)\n");
+                CU_basic_set_mode(CU_BRM_VERBOSE);
+                CU_basic_run_tests();
+                failures = CU_get_number_of_failures();
+                CU_cleanup_registry();
+                impl_clear(&implementation);
+                return failures ? 1 : 0;
+        }
+        r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
+        if (r < 0) {
+                fprintf(stderr, "test-netns: %s\n", error ? error : strerror(-r));
+                free(error);
+                CU_cleanup_registry();
+                impl_clear(&implementation);
+                return 1;
+        }
+        if (!mkdtemp(outdir)) {
+                fprintf(stderr, "test-netns: mkdtemp: %s\n", strerror(errno));
+                status = 1;
+                goto out;
+        }
+        made = true;
+        jobs = calloc(fixtures.n ? fixtures.n : 1, sizeof *jobs);
+        if (!jobs) {
+                status = 1;
+                goto out;
+        }
+        for (size_t i = 0; i < fixtures.n; i++) {
+                const fixture *f = &fixtures.items[i];
+                const char *why = NULL;
+                if (only && strcmp(f->id, only) != 0)
+                        continue;
+                if (!fixture_eligible(f, &why) || (skip_compat && f->compat)) {
+                        report_skip(&report, f->id, implementation.label, "namespaces", "%s",
+                                    why ? why : "a compat fixture (--skip-compat)");
+                        continue;
+                }
+                jobs[n_jobs].fixture = f;
+                if (asprintf(&jobs[n_jobs++].outdir, "%s/%s", outdir, f->id) < 0 ||
+                    mkdir(jobs[n_jobs - 1].outdir, 0755) < 0) {
+                        status = 1;
+                        goto out;
+                }
+        }
+        printf("test-netns: %zu fixture(s), implementation %s, %ld job(s)\n", n_jobs, impl_spec, jobs_max);
+        r = workers_run(jobs, n_jobs, &implementation, (unsigned) jobs_max, (unsigned) timeout_s);
+        if (r < 0) {
+                fprintf(stderr, "test-netns: cannot start workers: %s\n", strerror(-r));
+                status = 1;
+                goto out;
+        }
+        if (generate) {
+                for (size_t i = 0; i < n_jobs; i++)
+                        if (write_goldens(&jobs[i]) < 0)
+                                status = 1;
+        } else
+                for (size_t i = 0; i < n_jobs; i++) {
+                        CU_pSuite suite = CU_add_suite(jobs[i].fixture->id, fixture_suite_init, NULL);
+                        CU_add_test(suite, "namespaces identical to the golden", test_namespaces);
+                }
+        CU_basic_set_mode(CU_BRM_VERBOSE);
+        CU_basic_run_tests();
+        if (CU_get_number_of_failures() + CU_get_number_of_suites_failed() > 0)
+                status = 1;
+        if (!generate)
+                report_print_titled(&report, stdout, "namespace tier");
+        printf("test-netns: %zu fixture(s) in %.1f s\n", n_jobs, (double) (now_ms() - started) / 1000.0);
+out:
+        if (made && keep)
+                printf("test-netns: kept %s\n", outdir);
+        else if (made)
+                nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        for (size_t i = 0; jobs && i < n_jobs; i++) {
+                free(jobs[i].outdir);
+                free(jobs[i].failure);
+        }
+        free(jobs);
+        CU_cleanup_registry();
+        report_free(&report);
+        fixture_set_free(&fixtures);
+        impl_clear(&implementation);
+        return status;
+}
