@@ -8,5 +8,7 @@ void nc_test_register_config(void);
 void nc_test_register_render(void);
 void nc_test_register_shell_words(void);
 void nc_test_register_argv(void);
+void nc_test_register_ip_address(void);
+void nc_test_register_net_plan(void);
 
 #endif

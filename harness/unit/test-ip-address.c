@@ -1,0 +1,75 @@
+/* Addresses as iproute2's get_prefix()/get_addr() read them. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "ip-address.h"
+#include "unit-tests.h"
+
+static void check_prefix(const char *text, int family, int want_family, const char *want_address,
+                         unsigned want_len) {
+        nc_ip_prefix p;
+        char shown[64] = "";
+
+        CU_ASSERT_EQUAL_FATAL(nc_ip_parse_prefix(text, family, &p), 0);
+        CU_ASSERT_EQUAL(p.family, want_family);
+        CU_ASSERT_EQUAL(p.prefix_len, want_len);
+        if (p.byte_len)
+                inet_ntop(p.family, p.bytes, shown, sizeof shown);
+        CU_ASSERT_STRING_EQUAL(shown, want_address);
+}
+
+static void test_prefixes(void) {
+        check_prefix("10.0.0.1", AF_UNSPEC, AF_INET, "10.0.0.1", 32);
+        check_prefix("192.168.0.100/24", AF_UNSPEC, AF_INET, "192.168.0.100", 24);
+        check_prefix("fc00::2", AF_UNSPEC, AF_INET6, "fc00::2", 128);
+        check_prefix("fc00::2/7", AF_INET6, AF_INET6, "fc00::2", 7);
+        /* get_addr_ipv4: strtoul base 0, missing parts are zero */
+        check_prefix("10.1", AF_UNSPEC, AF_INET, "10.1.0.0", 32);
+        check_prefix("0x0a.0.0.012", AF_UNSPEC, AF_INET, "10.0.0.10", 32);
+        /* get_netmask: a dotted mask works too */
+        check_prefix("10.0.0.1/255.255.255.0", AF_UNSPEC, AF_INET, "10.0.0.1", 24);
+        check_prefix("10.0.0.1/0x10", AF_UNSPEC, AF_INET, "10.0.0.1", 16);
+        /* "default" is the zero prefix; with -6 it carries ::, without a family nothing */
+        check_prefix("default", AF_INET6, AF_INET6, "::", 0);
+        check_prefix("default", AF_UNSPEC, AF_UNSPEC, "", 0);
+}
+
+static void test_refused(void) {
+        static const struct { const char *text; int family; } cases[] = {
+                { "10.0.0.1", AF_INET6 },       /* ip -6 with an IPv4 literal */
+                { "fc00::1", AF_INET },
+                { "10.0.0.256", AF_UNSPEC },
+                { "10.0.0.1/33", AF_UNSPEC },
+                { "fc00::1/129", AF_UNSPEC },
+                { "10.0.0.1/255.0.255.0", AF_UNSPEC },
+                { "default/0", AF_UNSPEC },
+                { "10.0.0.1.5", AF_UNSPEC },
+                { "garbage", AF_UNSPEC },
+                { "", AF_UNSPEC },
+                { "-1.0.0.0", AF_UNSPEC },
+                { "fc00:::1", AF_UNSPEC },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                nc_ip_prefix p;
+                CU_ASSERT_EQUAL(nc_ip_parse_prefix(cases[i].text, cases[i].family, &p), -EINVAL);
+        }
+}
+
+static void test_gateway_has_no_prefix(void) {
+        nc_ip_prefix p;
+        CU_ASSERT_EQUAL(nc_ip_parse_address("10.0.0.1", AF_UNSPEC, &p), 0);
+        CU_ASSERT_EQUAL(p.family, AF_INET);
+        CU_ASSERT_EQUAL(nc_ip_parse_address("10.0.0.1/24", AF_UNSPEC, &p), -EINVAL);
+        CU_ASSERT_EQUAL(nc_ip_parse_address("fc00::1", AF_UNSPEC, &p), 0);
+        CU_ASSERT_EQUAL(p.family, AF_INET6);
+}
+
+void nc_test_register_ip_address(void) {
+        CU_pSuite suite = CU_add_suite("ip addresses", NULL, NULL);
+        CU_add_test(suite, "prefixes as get_prefix reads them", test_prefixes);
+        CU_add_test(suite, "what get_prefix refuses", test_refused);
+        CU_add_test(suite, "gateways take no prefix", test_gateway_has_no_prefix);
+}
