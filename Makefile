@@ -41,7 +41,7 @@ VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indire
             --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
             --trace-children=no
 
-.PHONY: all clean check unit conformance memcheck golden symbols install
+.PHONY: all clean check unit conformance memcheck golden symbols install docs
 all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
 
 $(BUILD)/obj/%.o: %.c
@@ -113,7 +113,16 @@ memcheck: $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/nixcontainer
 	@bash ci/valgrind-report.sh $(BUILD)/valgrind
 endif
 
-check: all symbols unit conformance memcheck
+# README's option table is `nixcontainer options`, the loader's own table.
+docs: $(BUILD)/nixcontainer
+	@sed -n '/<!-- options:begin/,/<!-- options:end/p' README.md | sed '1d;$$d' > $(BUILD)/options.readme
+	@$(BUILD)/nixcontainer options > $(BUILD)/options.table
+	@if ! cmp -s $(BUILD)/options.readme $(BUILD)/options.table; then \
+	    echo "docs: README.md's option table is not 'nixcontainer options':"; \
+	    diff $(BUILD)/options.readme $(BUILD)/options.table; exit 1; fi
+	@echo "docs: README.md's option table matches the option table"
+
+check: all symbols docs unit conformance memcheck
 
 NIXPKGS_LIB ?= .cache/nixpkgs-lib/lib
 MODULE      ?= ../shared/seed/nixos-containers.nix

@@ -129,7 +129,7 @@ static void dump_routes(const json_t *routes, const char *family, nc_strv *lines
         json_array_foreach(routes, i, route) {
                 const char *gateway = str_or(route, "gateway", NULL), *prefsrc = str_or(route, "prefsrc", NULL),
                            *pref = str_or(route, "pref", NULL);
-                char *flags = joined(json_object_get(route, "flags"), "linkdown"), *line = NULL;
+                char *flags = joined(json_object_get(route, "flags"), NULL), *line = NULL;
                 if (asprintf(&line, "route %s table=%s type=%s %s%s%s dev=%s scope=%s proto=%s metric=%lld%s%s%s%s%s%s",
                              family, str_or(route, "table", "main"), str_or(route, "type", "unicast"),
                              str_or(route, "dst", "?"), gateway ? " via=" : "", gateway ? gateway : "",

@@ -18,8 +18,9 @@
  * written out (table=main, type=unicast, scope=global, proto=boot,
  * metric=0). Left out as not deterministic or not the implementation's
  * doing: MAC addresses, ifindexes, operstate and carrier, address flags
- * (tentative) and lifetimes, and the route flag "linkdown" (set from
- * carrier events the kernel delivers asynchronously).
+ * (tentative) and lifetimes. Route flags such as "linkdown" stay: the
+ * kernel sets them from carrier events it delivers asynchronously
+ * (linkwatch), so dump_settled() waits for those to land.
  *
  * *ret_signature holds the text plus the carrier and address states left
  * out of it, for dump_settled(); *ret_in_transition is set while a link's

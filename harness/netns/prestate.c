@@ -28,6 +28,12 @@ static bool strv_contains(const nc_strv *v, const char *s) {
         return false;
 }
 
+static int add_name(nc_strv *to, const char *name) {
+        if (!name || !netns_ifname_valid(name) || strv_contains(to, name))
+                return 0;
+        return nc_strv_push(to, name);
+}
+
 /* Adds the interface names in `value`, split on whitespace. */
 static int add_names(nc_strv *to, const json_t *value) {
         nc_strv words = { 0 };
@@ -37,13 +43,12 @@ static int add_names(nc_strv *to, const json_t *value) {
                 return 0;
         r = nc_shell_split(json_string_value(value), NC_SHELL_DEFAULT_IFS, &words);
         for (size_t i = 0; r >= 0 && i < words.n; i++)
-                if (netns_ifname_valid(words.items[i]) && !strv_contains(to, words.items[i]))
-                        r = nc_strv_push(to, words.items[i]);
+                r = add_name(to, words.items[i]);
         nc_strv_clear(&words);
         return r;
 }
 
-static int derive(const fixture *f, prestate *p) {
+static int derive(const fixture *f, const nspawn_network *networks, size_t n, prestate *p) {
         json_t *containers = json_loads(f->containers_json, JSON_DECODE_ANY, NULL), *container, *veth, *item;
         const char *name, *veth_name;
         size_t i;
@@ -65,6 +70,13 @@ static int derive(const fixture *f, prestate *p) {
                                 r = add_names(&p->interfaces, item);
         }
         json_decref(containers);
+        for (i = 0; r >= 0 && i < n; i++) {
+                r = add_name(&p->bridges, networks[i].bridge);
+                for (size_t j = 0; r >= 0 && j < networks[i].interfaces.n; j++)
+                        r = add_name(&p->interfaces, networks[i].interfaces.items[j]);
+                for (size_t j = 0; r >= 0 && j < networks[i].macvlans.n; j++)
+                        r = add_name(&p->interfaces, networks[i].macvlans.items[j]);
+        }
         return r;
 }
 
@@ -122,12 +134,12 @@ static void sort(nc_strv *v) {
                 qsort(v->items, v->n, sizeof(char *), compare_strings);
 }
 
-int prestate_apply(const fixture *f, char **ret_error) {
+int prestate_apply(const fixture *f, const nspawn_network *networks, size_t n, char **ret_error) {
         prestate p = { 0 };
         int r;
 
         *ret_error = NULL;
-        r = f->host_json ? from_host_section(f, &p, ret_error) : derive(f, &p);
+        r = f->host_json ? from_host_section(f, &p, ret_error) : derive(f, networks, n, &p);
         sort(&p.bridges);
         sort(&p.interfaces);
         for (size_t i = 0; r >= 0 && i < p.bridges.n; i++) {

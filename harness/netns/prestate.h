@@ -4,6 +4,7 @@
 #define NC_NETNS_PRESTATE_H
 
 #include "fixture.h"
+#include "nspawn-sim.h"
 
 /* Creates the pre-state in the calling process's network namespace.
  *
@@ -12,11 +13,13 @@
  * containers: a bridge (up, no address) for every hostBridge of a container
  * or an extraVeth, and a stand-in for every name in interfaces and
  * macvlans. Values are split on whitespace as the start script splits them,
- * and words that are not interface names are left out.
+ * and words that are not interface names are left out. The names the
+ * units' nspawn options (`networks`, n of them) expect are added: an
+ * imperative container's HOST_BRIDGE is only there.
  *
  * A stand-in is a veth pair IF / IF-p with IF up: a device that can be
  * moved into a container and carry a macvlan, like a NIC without a cable.
  * On error, returns -errno with a message in *ret_error. */
-int prestate_apply(const fixture *f, char **ret_error);
+int prestate_apply(const fixture *f, const nspawn_network *networks, size_t n, char **ret_error);
 
 #endif

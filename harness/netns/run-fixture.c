@@ -35,12 +35,12 @@ bool fixture_eligible(const fixture *f, const char **ret_why) {
                 *ret_why = "the module refuses it (no unit, nothing to start)";
                 return false;
         }
-        for (size_t i = 0; i < f->names.n; i++) {
-                if (golden_has(f, f->names.items[i], "start-error")) {
+        for (size_t i = 0; i < f->unit_names.n; i++) {
+                if (golden_has(f, f->unit_names.items[i], "start-error")) {
                         *ret_why = "the original's start script fails (golden NAME.start-error)";
                         return false;
                 }
-                if (strchr(f->names.items[i], '/')) {
+                if (strchr(f->unit_names.items[i], '/')) {
                         *ret_why = "a container name with '/' cannot name a .net file";
                         return false;
                 }
@@ -158,11 +158,9 @@ static int run_stage(const fixture *f, const impl *which, container_run *c, cons
         return r;
 }
 
-/* One container: prestart (host), nspawn (host and container), the
- * container-init's network part (container, or host without a private
- * network), postStart (host). */
-static int run_container(const fixture *f, const impl *which, container_run *c, const char *outdir) {
-        char *file = NULL, *argv_data = NULL, *failed_option = NULL, *error = NULL;
+/* The nspawn options of the unit, from the argv its start script exec'd. */
+static int read_network(const fixture *f, container_run *c) {
+        char *file = NULL, *argv_data = NULL;
         nc_strv argv = { 0 };
         size_t len = 0;
         int r;
@@ -180,10 +178,18 @@ static int run_container(const fixture *f, const impl *which, container_run *c, 
         if (r >= 0)
                 r = nspawn_network_parse(&argv, &c->network);
         nc_strv_clear(&argv);
-        if (r < 0) {
+        if (r < 0)
                 fprintf(stderr, "%s: %s.argv: cannot read nspawn's options: %s\n", f->id, c->name, strerror(-r));
-                return r;
-        }
+        return r;
+}
+
+/* One container: prestart (host), nspawn (host and container), the
+ * container-init's network part (container, or host without a private
+ * network), postStart (host). */
+static int run_container(const fixture *f, const impl *which, container_run *c, const char *outdir) {
+        char *failed_option = NULL, *error = NULL;
+        int r;
+
         r = build_env(c, outdir);
         if (r >= 0 && c->network.private_network) {
                 r = netns_holder_spawn(&c->holder, &error);
@@ -222,9 +228,10 @@ static int run_container(const fixture *f, const impl *which, container_run *c, 
 }
 
 static int write_results(const fixture *f, container_run *runs, const char *outdir) {
-        int *fds = calloc(f->names.n + 1, sizeof(int));
-        char **texts = calloc(f->names.n + 1, sizeof(char *));
-        size_t n = 1, *index = calloc(f->names.n, sizeof(size_t));
+        const nc_strv *names = &f->unit_names;
+        int *fds = calloc(names->n + 1, sizeof(int));
+        char **texts = calloc(names->n + 1, sizeof(char *));
+        size_t n = 1, *index = calloc(names->n + 1, sizeof(size_t));
         char *error = NULL;
         bool settled = false;
         unsigned samples = 0;
@@ -235,7 +242,7 @@ static int write_results(const fixture *f, container_run *runs, const char *outd
                 goto out;
         }
         fds[0] = -1; /* the host: the worker's own namespace */
-        for (size_t i = 0; i < f->names.n; i++)
+        for (size_t i = 0; i < names->n; i++)
                 if (runs[i].holder.fd >= 0) {
                         index[i] = n;
                         fds[n++] = runs[i].holder.fd;
@@ -247,7 +254,7 @@ static int write_results(const fixture *f, container_run *runs, const char *outd
         }
         fprintf(stderr, "--- dump: %u sample(s)%s\n", samples,
                 settled ? "" : "; the namespaces did not settle, the last sample is used");
-        for (size_t i = 0; r >= 0 && i < f->names.n; i++) {
+        for (size_t i = 0; r >= 0 && i < names->n; i++) {
                 nc_strbuf b = { 0 };
                 char *file = NULL, *content = NULL;
                 nc_strbuf_appendf(&b, "# host\n%s", texts[0]);
@@ -276,38 +283,50 @@ out:
 }
 
 int run_fixture(const fixture *f, const impl *which, const char *outdir) {
-        container_run *runs = calloc(f->names.n ? f->names.n : 1, sizeof *runs);
+        const nc_strv *names = &f->unit_names;
+        container_run *runs = calloc(names->n ? names->n : 1, sizeof *runs);
+        nspawn_network *networks = calloc(names->n ? names->n : 1, sizeof *networks);
         char *error = NULL;
-        int r;
+        int r = 0;
 
-        if (!runs)
+        if (!runs || !networks) {
+                free(runs);
+                free(networks);
                 return -ENOMEM;
-        for (size_t i = 0; i < f->names.n; i++) {
-                runs[i].name = f->names.items[i];
+        }
+        for (size_t i = 0; i < names->n; i++) {
+                runs[i].name = names->items[i];
                 runs[i].holder = NETNS_HOLDER_NONE;
         }
-        r = make_workdir(outdir);
+        for (size_t i = 0; r >= 0 && i < names->n; i++) {
+                r = read_network(f, &runs[i]);
+                if (r >= 0)
+                        networks[i] = runs[i].network;
+        }
+        if (r >= 0)
+                r = make_workdir(outdir);
         if (r >= 0) {
                 r = netns_unshare_prepared(&error);
                 if (r < 0)
                         fprintf(stderr, "%s: host namespace: %s\n", f->id, error ? error : strerror(-r));
         }
         if (r >= 0) {
-                r = prestate_apply(f, &error);
+                r = prestate_apply(f, networks, names->n, &error);
                 if (r < 0)
                         fprintf(stderr, "%s: pre-state: %s\n", f->id, error ? error : strerror(-r));
         }
-        /* f->names is sorted: containers start in name order. */
-        for (size_t i = 0; r >= 0 && i < f->names.n; i++)
+        /* unit_names is sorted: containers start in name order. */
+        for (size_t i = 0; r >= 0 && i < names->n; i++)
                 r = run_container(f, which, &runs[i], outdir);
         if (r >= 0)
                 r = write_results(f, runs, outdir);
-        for (size_t i = 0; i < f->names.n; i++) {
+        for (size_t i = 0; i < names->n; i++) {
                 netns_holder_kill(&runs[i].holder);
                 nspawn_network_clear(&runs[i].network);
                 nc_strv_clear(&runs[i].envp);
                 nc_strv_clear(&runs[i].steps);
         }
+        free(networks); /* shallow copies of runs[i].network */
         free(runs);
         free(error);
         return r;

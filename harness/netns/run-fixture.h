@@ -6,7 +6,8 @@
 #include "impl.h"
 
 /* Moves the calling process into a new network namespace (the host), builds
- * the pre-state, and for each container in name order runs the
+ * the pre-state, and for each container@ unit of the fixture (declarative
+ * and imperative, f->unit_names) in name order runs the
  * implementation's prestart, systemd-nspawn's network setup, the
  * container-init's network part and postStart; then writes, for each
  * container, outdir/NAME.net:

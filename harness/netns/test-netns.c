@@ -73,11 +73,11 @@ static void test_namespaces(void) {
                 CU_FAIL("the fixture's worker failed");
                 return;
         }
-        for (size_t i = 0; i < f->names.n; i++) {
+        for (size_t i = 0; i < f->unit_names.n; i++) {
                 char file[512], *expected, *actual;
                 size_t expected_len = 0, actual_len = 0;
 
-                snprintf(file, sizeof file, "%s.net", f->names.items[i]);
+                snprintf(file, sizeof file, "%s.net", f->unit_names.items[i]);
                 expected = golden_read(f, file, &expected_len);
                 actual = read_text(current->outdir, file, &actual_len);
                 if (!expected) {
@@ -106,12 +106,12 @@ static int write_goldens(const worker_job *job) {
                 fprintf(stderr, "golden-net: %s: %s\n", f->id, job->failure ? job->failure : "the worker failed");
                 return -EIO;
         }
-        for (size_t i = 0; r >= 0 && i < f->names.n; i++) {
+        for (size_t i = 0; r >= 0 && i < f->unit_names.n; i++) {
                 char file[512], *text, *path = NULL;
                 size_t len = 0;
                 FILE *out;
 
-                snprintf(file, sizeof file, "%s.net", f->names.items[i]);
+                snprintf(file, sizeof file, "%s.net", f->unit_names.items[i]);
                 text = read_text(job->outdir, file, &len);
                 if (!text || asprintf(&path, "%s/%s", f->golden_dir, file) < 0)
                         r = -ENOMEM;
@@ -127,7 +127,7 @@ static int write_goldens(const worker_job *job) {
                 free(text);
         }
         if (r >= 0)
-                printf("golden-net: %s: %zu file(s) (%ld ms)\n", f->id, f->names.n, job->elapsed_ms);
+                printf("golden-net: %s: %zu file(s) (%ld ms)\n", f->id, f->unit_names.n, job->elapsed_ms);
         return r;
 }
 
@@ -238,6 +238,11 @@ int main(int argc, char **argv) {
                         status = 1;
                         goto out;
                 }
+        }
+        if (only && n_jobs == 0 && report.n == 0) {
+                fprintf(stderr, "test-netns: no fixture %s in %s\n", only, fixtures_dir);
+                status = 2;
+                goto out;
         }
         printf("test-netns: %zu fixture(s), implementation %s, %ld job(s)\n", n_jobs, impl_spec, jobs_max);
         r = workers_run(jobs, n_jobs, &implementation, (unsigned) jobs_max, (unsigned) timeout_s);

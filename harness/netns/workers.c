@@ -97,8 +97,11 @@ int workers_run(worker_job *jobs, size_t n, const impl *which, unsigned jobs_max
                 while (next < n && active < jobs_max) {
                         pid_t pid = fork();
                         if (pid < 0) {
-                                free(slots);
-                                return -errno;
+                                /* That fixture fails; the others go on. */
+                                if (asprintf(&jobs[next].failure, "cannot fork a worker: %s", strerror(errno)) < 0)
+                                        jobs[next].failure = NULL;
+                                next++;
+                                break;
                         }
                         if (pid == 0)
                                 worker_main(&jobs[next], which);

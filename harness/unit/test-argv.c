@@ -81,11 +81,11 @@ static void test_bridge_alone_has_no_network_veth(void) {
 
 static void test_ephemeral_caps_tmpfs(void) {
         int r;
-        char *argv = argv_of("{\"c\": {" P ", \"ephemeral\": true, \"enableTun\": true, \"additionalCapabilities\": [\"CAP_A\"],"
+        char *argv = argv_of("{\"c\": {" P ", \"ephemeral\": true, \"enableTun\": true, \"additionalCapabilities\": [\"CAP_SYS_TIME\"],"
                              " \"tmpfs\": [\"/var\", \"/tmp:mode=1777\"]}}", NC_MODE_STRICT, NONE, NULL, &r);
         CU_ASSERT_TRUE(contains(argv, "|-D|/run/containers/c|"));
         CU_ASSERT_FALSE(contains(argv, "--link-journal"));
-        CU_ASSERT_TRUE(contains(argv, "|PATH=|--ephemeral|--capability=CAP_A,CAP_NET_ADMIN|--tmpfs=/var|"
+        CU_ASSERT_TRUE(contains(argv, "|PATH=|--ephemeral|--capability=CAP_SYS_TIME,CAP_NET_ADMIN|--tmpfs=/var|"
                                       "--tmpfs=/tmp:mode=1777|/init|"));
         free(argv);
 }

@@ -104,7 +104,7 @@ static void test_strict_refusals(void) {
                 { "{\"web\": {" P ", \"extraVeths\": {\"v$x\": {}}}}", "containers.web.extraVeths.\"v$x\"" },
                 { "{\"web\": {" P ", \"timeoutStartSec\": \"1min\\nExecStartPre=/bin/sh\"}}",
                   "containers.web.timeoutStartSec: contains a line break" },
-                { "{\"we b\": {" P "}}", "containers.\"we b\": the container name contains" },
+                { "{\"we b\": {" P "}}", "containers.\"we b\": \"we b\" is not a valid machine name" },
         };
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
                 const char *message = load_error(cases[i].json, NC_MODE_STRICT);
@@ -122,7 +122,7 @@ static void test_nul_is_refused_in_both_modes(void) {
 }
 
 static void test_enable_tun_effective(void) {
-        nc_config *config = load_json("{\"web\": {" P ", \"enableTun\": true, \"additionalCapabilities\": [\"CAP_X\"],"
+        nc_config *config = load_json("{\"web\": {" P ", \"enableTun\": true, \"additionalCapabilities\": [\"CAP_SYS_TIME\"],"
                                       " \"allowedDevices\": [{\"node\": \"/dev/fuse\", \"modifier\": \"rwm\"}]}}",
                                       NC_MODE_STRICT, NULL);
         nc_container *effective = NULL;

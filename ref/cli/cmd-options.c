@@ -26,8 +26,9 @@ static void print_table(const nc_option_table *table, const char *prefix) {
         for (size_t i = 0; i < table->n_options; i++) {
                 const nc_option *o = &table->options[i];
                 rules_text(o->rules, rules, sizeof rules);
-                printf("| `%s%s` | %s | %s | %s | %s |\n", prefix, o->name, nc_type_name(o->type),
-                       o->default_text ? o->default_text : "(required)", rules, o->description);
+                printf("| `%s%s` | %s | %s | %s | %s | %s |\n", prefix, o->name, nc_type_name(o->type),
+                       o->default_text ? o->default_text : "(required)", rules, o->rule_text ? o->rule_text : "-",
+                       o->description);
         }
 }
 
@@ -37,7 +38,8 @@ int cli_run_options(int argc, char **argv) {
 
         if (r != 0)
                 return r - 1;
-        printf("| option | type | default | strict rules | meaning |\n|---|---|---|---|---|\n");
+        printf("| option | type | default | strict: where it goes | strict: what it must be | meaning |\n"
+               "|---|---|---|---|---|---|\n");
         print_table(&nc_container_options, "");
         print_table(&nc_network_options, "");
         print_table(&nc_forward_port_options, "forwardPorts.*.");

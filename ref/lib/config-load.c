@@ -59,7 +59,30 @@ static int type_error(loader *l, const char *where, const json_t *value, nc_type
         return nc_error_set(l->error, -EINVAL, "%s: %s is not of type %s", where, shown, nc_type_name(type));
 }
 
-static int check_string(loader *l, const char *where, const char *value, size_t len, unsigned rules) {
+/* The value as a message shows it: quoted, cut, control bytes escaped. */
+static void show_value(const char *value, char *out, size_t size) {
+        size_t j = 0;
+
+        out[j++] = '"';
+        for (const char *p = value; *p && j + 8 < size; p++) {
+                unsigned char c = (unsigned char) *p;
+                if (p - value >= 60) {
+                        memcpy(out + j, "...", 3);
+                        j += 3;
+                        break;
+                }
+                if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+                        j += (size_t) snprintf(out + j, size - j, c == '"' ? "\\\"" : c == '\\' ? "\\\\" : "\\x%02x", c);
+                else
+                        out[j++] = (char) c;
+        }
+        out[j++] = '"';
+        out[j] = '\0';
+}
+
+static int check_string(loader *l, const char *where, const char *value, size_t len, unsigned rules,
+                        nc_validator validate) {
+        char shown[96], buf[160];
         const char *why;
 
         /* Nix strings cannot hold NUL, so not even --compat can reproduce one. */
@@ -70,10 +93,16 @@ static int check_string(loader *l, const char *where, const char *value, size_t 
         why = nc_strict_violation(value, len, rules);
         if (why)
                 return nc_error_set(l->error, -EINVAL, "%s: %s (use --compat to reproduce the original)", where, why);
+        why = validate ? validate(value, buf, sizeof buf) : NULL;
+        if (why) {
+                show_value(value, shown, sizeof shown);
+                return nc_error_set(l->error, -EINVAL, "%s: %s %s", where, shown, why);
+        }
         return 0;
 }
 
-static int load_str(loader *l, const char *where, const json_t *value, bool nullable, unsigned rules, char **field) {
+static int load_str(loader *l, const char *where, const json_t *value, bool nullable, unsigned rules,
+                    nc_validator validate, char **field) {
         char *copy;
         int r;
 
@@ -83,7 +112,7 @@ static int load_str(loader *l, const char *where, const json_t *value, bool null
         }
         if (!json_is_string(value))
                 return type_error(l, where, value, nullable ? NC_TYPE_NULL_OR_STR : NC_TYPE_STR);
-        r = check_string(l, where, json_string_value(value), json_string_length(value), rules);
+        r = check_string(l, where, json_string_value(value), json_string_length(value), rules, validate);
         if (r < 0)
                 return r;
         copy = strdup(json_string_value(value));
@@ -94,12 +123,13 @@ static int load_str(loader *l, const char *where, const json_t *value, bool null
         return 0;
 }
 
-static int load_path(loader *l, const char *where, const json_t *value, unsigned rules, char **field) {
+static int load_path(loader *l, const char *where, const json_t *value, unsigned rules, nc_validator validate,
+                     char **field) {
         /* types.path: isCoercibleToString x && substring 0 1 (toString x) == "/".
          * Only a string can pass and still be interpolated into the env file. */
         if (!json_is_string(value) || json_string_value(value)[0] != '/')
                 return type_error(l, where, value, NC_TYPE_PATH);
-        return load_str(l, where, value, false, rules, field);
+        return load_str(l, where, value, false, rules, validate, field);
 }
 
 static int load_bool(loader *l, const char *where, const json_t *value, bool *field) {
@@ -124,7 +154,8 @@ static int load_int(loader *l, const char *where, const json_t *value, bool null
         return 0;
 }
 
-static int load_str_list(loader *l, const char *where, const json_t *value, unsigned rules, nc_strv *field) {
+static int load_str_list(loader *l, const char *where, const json_t *value, unsigned rules, nc_validator validate,
+                         nc_strv *field) {
         char item_where[MAX_LOCATION];
         size_t i;
         json_t *item;
@@ -137,7 +168,7 @@ static int load_str_list(loader *l, const char *where, const json_t *value, unsi
                 location_index(item_where, where, i);
                 if (!json_is_string(item))
                         return type_error(l, item_where, item, NC_TYPE_STR);
-                r = check_string(l, item_where, json_string_value(item), json_string_length(item), rules);
+                r = check_string(l, item_where, json_string_value(item), json_string_length(item), rules, validate);
                 if (r < 0)
                         return r;
                 r = nc_strv_push(field, json_string_value(item));
@@ -159,6 +190,12 @@ static int missing_option(loader *l, const char *where, const char *key) {
         return nc_error_set(l->error, -EINVAL, "%s: the option is used but not defined", option);
 }
 
+static int check_port(loader *l, const char *where, long long port, bool present) {
+        if (l->mode == NC_MODE_COMPAT || !present || nc_port_is_valid(port))
+                return 0;
+        return nc_error_set(l->error, -EINVAL, "%s: %lld is not a port (1-65535)", where, port);
+}
+
 static int load_forward_port(loader *l, const char *where, const json_t *value, nc_forward_port *port) {
         char option_where[MAX_LOCATION];
         const char *key;
@@ -174,12 +211,17 @@ static int load_forward_port(loader *l, const char *where, const json_t *value, 
                         return unknown_option(l, where, key);
                 location_attr(option_where, where, key);
                 if (strcmp(key, "protocol") == 0)
-                        r = load_str(l, option_where, item, false, o->rules, &port->protocol);
+                        r = load_str(l, option_where, item, false, o->rules, o->validate, &port->protocol);
                 else if (strcmp(key, "hostPort") == 0) {
                         r = load_int(l, option_where, item, false, NULL, &port->host_port);
+                        if (r >= 0)
+                                r = check_port(l, option_where, port->host_port, true);
                         has_host_port = true;
-                } else
+                } else {
                         r = load_int(l, option_where, item, true, &port->has_container_port, &port->container_port);
+                        if (r >= 0)
+                                r = check_port(l, option_where, port->container_port, port->has_container_port);
+                }
                 if (r < 0)
                         return r;
         }
@@ -223,7 +265,7 @@ static int load_network_option(loader *l, const char *where, const nc_option *o,
                                nc_network *network) {
         if (o->type == NC_TYPE_LIST_OF_PORTS)
                 return load_forward_ports(l, where, value, network);
-        return load_str(l, where, value, true, o->rules, (char **) ((char *) network + o->offset));
+        return load_str(l, where, value, true, o->rules, o->validate, (char **) ((char *) network + o->offset));
 }
 
 static int load_extra_veth(loader *l, const char *where, const char *name, const json_t *value,
@@ -238,7 +280,7 @@ static int load_extra_veth(loader *l, const char *where, const char *name, const
                 return -ENOMEM;
         /* The name is pasted into postStart and container-init
          * (`ip link set dev ${name} up`) and into the start script. */
-        r = check_string(l, where, name, strlen(name), NC_RULE_SCRIPT | NC_RULE_SPLIT);
+        r = check_string(l, where, name, strlen(name), NC_RULE_SCRIPT | NC_RULE_SPLIT, nc_check_ifname);
         if (r < 0)
                 return r;
         if (!json_is_object(value))
@@ -277,7 +319,7 @@ static int load_bind_mount(loader *l, const char *where, const char *name, const
                 if (o->type == NC_TYPE_BOOL)
                         r = load_bool(l, option_where, item, &bind->is_read_only);
                 else
-                        r = load_str(l, option_where, item, o->type == NC_TYPE_NULL_OR_STR, o->rules,
+                        r = load_str(l, option_where, item, o->type == NC_TYPE_NULL_OR_STR, o->rules, o->validate,
                                      (char **) ((char *) bind + o->offset));
                 if (r < 0)
                         return r;
@@ -285,8 +327,8 @@ static int load_bind_mount(loader *l, const char *where, const char *name, const
         if (!bind->mount_point) {
                 /* config.mountPoint = mkDefault name; */
                 location_attr(option_where, where, "mountPoint");
-                r = check_string(l, option_where, name, strlen(name),
-                                 nc_option_find(&nc_bind_mount_options, "mountPoint")->rules);
+                const nc_option *mount_point = nc_option_find(&nc_bind_mount_options, "mountPoint");
+                r = check_string(l, option_where, name, strlen(name), mount_point->rules, mount_point->validate);
                 if (r < 0)
                         return r;
                 bind->mount_point = strdup(name);
@@ -309,7 +351,7 @@ static int load_allowed_device(loader *l, const char *where, const json_t *value
                 if (!o)
                         return unknown_option(l, where, key);
                 location_attr(option_where, where, key);
-                r = load_str(l, option_where, item, false, o->rules, (char **) ((char *) device + o->offset));
+                r = load_str(l, option_where, item, false, o->rules, o->validate, (char **) ((char *) device + o->offset));
                 if (r < 0)
                         return r;
         }
@@ -423,14 +465,14 @@ static int load_container_option(loader *l, const char *where, const nc_option *
 
         switch (o->type) {
         case NC_TYPE_PATH:
-                return load_path(l, where, value, o->rules, field);
+                return load_path(l, where, value, o->rules, o->validate, field);
         case NC_TYPE_STR:
         case NC_TYPE_NULL_OR_STR:
-                return load_str(l, where, value, o->type == NC_TYPE_NULL_OR_STR, o->rules, field);
+                return load_str(l, where, value, o->type == NC_TYPE_NULL_OR_STR, o->rules, o->validate, field);
         case NC_TYPE_BOOL:
                 return load_bool(l, where, value, field);
         case NC_TYPE_LIST_OF_STR:
-                return load_str_list(l, where, value, o->rules, field);
+                return load_str_list(l, where, value, o->rules, o->validate, field);
         case NC_TYPE_ATTRS_OF_VETHS:
                 return load_extra_veths(l, where, value, c);
         case NC_TYPE_ATTRS_OF_BINDS:

@@ -8,6 +8,7 @@
 
 #include "config-internal.h"
 #include "error.h"
+#include "validate.h"
 
 void nc_network_clear_ports(nc_network *network) {
         for (size_t i = 0; i < network->n_forward_ports; i++)
@@ -99,17 +100,19 @@ const nc_container *nc_config_find(const nc_config *config, const char *name) {
 }
 
 int nc_container_name_check(const char *name, nc_mode mode, const char *where, nc_error *error) {
+        char buf[128];
+        const char *why;
+
         if (name[0] == '\0')
                 return nc_error_set(error, -EINVAL, "%s: the container name is empty", where);
         if (mode == NC_MODE_COMPAT)
                 return 0;
-        for (const unsigned char *p = (const unsigned char *) name; *p; p++)
-                if (*p <= ' ' || *p == 0x7f || *p == '/' || *p == '"' || *p == '\\' || *p == '\'')
-                        return nc_error_set(error, -EINVAL,
-                                            "%s: the container name contains '%s', which cannot be part of "
-                                            "/etc/containers/NAME.conf, a unit name and a hosts entry "
-                                            "(use --compat to reproduce the original)",
-                                            where, *p == '/' ? "/" : *p <= ' ' || *p == 0x7f ? "whitespace or a control character" : "a quote or backslash");
+        /* The name becomes a machine (machined), a unit instance, a file
+         * name and a hosts entry; machined's rules cover all of them. */
+        why = nc_check_machine_name(name, buf, sizeof buf);
+        if (why)
+                return nc_error_set(error, -EINVAL, "%s: \"%.64s%s\" %s (use --compat to reproduce the original)", where,
+                                    name, strlen(name) > 64 ? "..." : "", why);
         return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "nixcontainer.h"
+#include "validate.h"
 
 /* The module's option types (lib/types.nix of 2021-06). */
 typedef enum nc_type {
@@ -48,6 +49,8 @@ typedef struct nc_option {
         size_t offset;             /* of the field in its C struct */
         const char *default_text;  /* NULL: required */
         unsigned rules;            /* NC_RULE_* for strict mode */
+        nc_validator validate;     /* strict mode's check of each value, or NULL */
+        const char *rule_text;     /* what the check accepts, for the docs */
         const char *description;
 } nc_option;
 

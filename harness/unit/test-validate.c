@@ -1,0 +1,111 @@
+/* Strict mode's value checks. */
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "unit-helpers.h"
+#include "unit-tests.h"
+#include "validate.h"
+
+typedef struct validator_case {
+        nc_validator check;
+        const char *value;
+        bool ok;
+} validator_case;
+
+static void test_validators(void) {
+        static char long_name[80], long_ifname[20], long_path[NC_MAX_PATH + 10];
+        memset(long_name, 'a', 65);
+        memset(long_ifname, 'a', 16);
+        long_path[0] = '/';
+        memset(long_path + 1, 'p', NC_MAX_PATH);
+        const validator_case cases[] = {
+                { nc_check_machine_name, "web", true },
+                { nc_check_machine_name, "really-long-long-name-2", true },
+                { nc_check_machine_name, "a.b", true },
+                { nc_check_machine_name, "web_1", false },
+                { nc_check_machine_name, "-web", false },
+                { nc_check_machine_name, "web-", false },
+                { nc_check_machine_name, "a..b", false },
+                { nc_check_machine_name, "a.", false },
+                { nc_check_machine_name, long_name, false },
+                { nc_check_ifname, "eth0", true },
+                { nc_check_ifname, "veth-extra-15ch", true },
+                { nc_check_ifname, long_ifname, false },
+                { nc_check_ifname, "eth0:1", false },
+                { nc_check_ifname, "a/b", false },
+                { nc_check_ifname, "..", false },
+                { nc_check_ifname, "", false },
+                { nc_check_address, "10.0.0.1", true },
+                { nc_check_address, "10.0.0.1/24", true },
+                { nc_check_address, "fc00::1", true },
+                { nc_check_address, "fc00::1/7", true },
+                { nc_check_address, "10.0.0", false },
+                { nc_check_address, "10.0.0.1/33", false },
+                { nc_check_address, "10.0.0.1/", false },
+                { nc_check_address, "10.0.0.1/-1", false },
+                { nc_check_address, "host", false },
+                { nc_check_address6, "fc00::1/64", true },
+                { nc_check_address6, "10.0.0.1", false },
+                { nc_check_address6, "fc00::1/129", false },
+                { nc_check_protocol, "tcp", true },
+                { nc_check_protocol, "udp", true },
+                { nc_check_protocol, "sctp", false },
+                { nc_check_protocol, "TCP", false },
+                { nc_check_capability, "CAP_NET_ADMIN", true },
+                { nc_check_capability, "cap_sys_time", true },
+                { nc_check_capability, "all", true },
+                { nc_check_capability, "CAP_BOGUS", false },
+                { nc_check_capability, "NET_ADMIN", false },
+                { nc_check_modifier, "rwm", true },
+                { nc_check_modifier, "r", true },
+                { nc_check_modifier, "rx", false },
+                { nc_check_device_node, "/dev/net/tun", true },
+                { nc_check_device_node, "char-drm", true },
+                { nc_check_device_node, "char-", false },
+                { nc_check_device_node, "dev/kvm", false },
+                { nc_check_absolute_path, "/srv/data", true },
+                { nc_check_absolute_path, "srv/data", false },
+                { nc_check_absolute_path, long_path, false },
+                { nc_check_tmpfs, "/var:mode=0755,size=1G", true },
+                { nc_check_tmpfs, "var", false },
+                { nc_check_time_span, "1min", true },
+                { nc_check_time_span, "90", true },
+                { nc_check_time_span, "5min 30s", true },
+                { nc_check_time_span, "1.5h", true },
+                { nc_check_time_span, "infinity", true },
+                { nc_check_time_span, "2 weeks", true },
+                { nc_check_time_span, "", false },
+                { nc_check_time_span, "soon", false },
+                { nc_check_time_span, "5 parsecs", false },
+                { nc_check_time_span, "min", false },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                char buf[160];
+                const char *why = cases[i].check(cases[i].value, buf, sizeof buf);
+                CU_ASSERT_EQUAL(why == NULL, cases[i].ok);
+                if ((why == NULL) != cases[i].ok)
+                        fprintf(stderr, "\n  case %zu \"%.40s\": %s\n", i, cases[i].value, why ? why : "accepted");
+        }
+}
+
+static void test_messages_name_option_and_value(void) {
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"/x\", \"forwardPorts\": [{\"hostPort\": 70000}]}}",
+                                           NC_MODE_STRICT),
+                                "containers.web.forwardPorts[0].hostPort: 70000 is not a port (1-65535)"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"/x\", \"hostAddress\": \"10.0.0\"}}", NC_MODE_STRICT),
+                                "containers.web.hostAddress: \"10.0.0\" is not an IPv4 or IPv6 address"));
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"/x\", \"extraVeths\": {\"veth-far-too-long\": {}}}}",
+                                           NC_MODE_STRICT),
+                                "containers.web.extraVeths.veth-far-too-long: \"veth-far-too-long\" is longer than 15 bytes"));
+        /* compat reproduces the original, whatever the value means */
+        CU_ASSERT_STRING_EQUAL(load_error("{\"web\": {\"path\": \"/x\", \"forwardPorts\": [{\"hostPort\": 70000}]}}",
+                                          NC_MODE_COMPAT), "");
+}
+
+void nc_test_register_validate(void) {
+        CU_pSuite suite = CU_add_suite("strict value checks", NULL, NULL);
+        CU_add_test(suite, "each check accepts and refuses", test_validators);
+        CU_add_test(suite, "messages name the option and the value", test_messages_name_option_and_value);
+}

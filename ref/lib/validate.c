@@ -1,0 +1,211 @@
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "validate.h"
+
+static const char *too_long(size_t len, size_t max, char *buf, size_t size) {
+        snprintf(buf, size, "is longer than %zu bytes (%zu)", max, len);
+        return buf;
+}
+
+/* systemd's hostname_is_valid(), which machined applies to machine names:
+ * letters, digits and '-' in dot-separated labels, no label starting or
+ * ending with '-', no empty label, at most 64 bytes. No '_'. */
+const char *nc_check_machine_name(const char *value, char *buf, size_t size) {
+        bool dot = true, hyphen = true;
+        size_t len = strlen(value);
+
+        if (len > NC_MAX_MACHINE_NAME)
+                return too_long(len, NC_MAX_MACHINE_NAME, buf, size);
+        for (const char *p = value; *p; p++) {
+                if (*p == '.') {
+                        if (dot || hyphen)
+                                return "is not a valid machine name (an empty label, or a label ending in '-')";
+                        dot = true;
+                        hyphen = false;
+                } else if (*p == '-') {
+                        if (dot)
+                                return "is not a valid machine name (a label starting with '-')";
+                        hyphen = true;
+                } else if (isascii((unsigned char) *p) && isalnum((unsigned char) *p)) {
+                        dot = hyphen = false;
+                } else {
+                        return "is not a valid machine name (only letters, digits, '-' and '.'; "
+                               "systemd-machined refuses '_' and everything else)";
+                }
+        }
+        if (dot || hyphen)
+                return "is not a valid machine name (it is empty or ends in '.' or '-')";
+        return NULL;
+}
+
+/* The kernel's dev_valid_name() plus iproute2's: at most 15 bytes, not
+ * "." or "..", no '/', ':' or whitespace. */
+const char *nc_check_ifname(const char *value, char *buf, size_t size) {
+        size_t len = strlen(value);
+
+        if (len == 0)
+                return "is not an interface name (it is empty)";
+        if (len > NC_MAX_IFNAME)
+                return too_long(len, NC_MAX_IFNAME, buf, size);
+        if (strcmp(value, ".") == 0 || strcmp(value, "..") == 0 || strpbrk(value, "/: \t\n\r\v\f"))
+                return "is not an interface name (no '/', ':' or whitespace, not '.' or '..')";
+        return NULL;
+}
+
+/* An address as inet_pton reads it, with an optional /prefix in range. */
+static const char *check_address(const char *value, bool allow_ipv4, char *buf, size_t size) {
+        unsigned char bytes[16];
+        const char *slash = strchr(value, '/');
+        char address[64];
+        size_t len = slash ? (size_t) (slash - value) : strlen(value);
+        int family;
+        unsigned max;
+
+        if (len >= sizeof address)
+                return allow_ipv4 ? "is not an IPv4 or IPv6 address" : "is not an IPv6 address";
+        memcpy(address, value, len);
+        address[len] = '\0';
+        if (inet_pton(AF_INET6, address, bytes) == 1)
+                family = AF_INET6, max = 128;
+        else if (allow_ipv4 && inet_pton(AF_INET, address, bytes) == 1)
+                family = AF_INET, max = 32;
+        else
+                return allow_ipv4 ? "is not an IPv4 or IPv6 address" : "is not an IPv6 address";
+        if (slash) {
+                char *end;
+                unsigned long prefix;
+                if (!isdigit((unsigned char) slash[1]))
+                        return "has a prefix length that is not a number";
+                prefix = strtoul(slash + 1, &end, 10);
+                if (*end || prefix > max) {
+                        snprintf(buf, size, "has a prefix length out of range (0-%u for %s)", max,
+                                 family == AF_INET ? "IPv4" : "IPv6");
+                        return buf;
+                }
+        }
+        return NULL;
+}
+
+const char *nc_check_address(const char *value, char *buf, size_t size) {
+        return check_address(value, true, buf, size);
+}
+
+const char *nc_check_address6(const char *value, char *buf, size_t size) {
+        return check_address(value, false, buf, size);
+}
+
+const char *nc_check_protocol(const char *value, char *buf, size_t size) {
+        (void) buf, (void) size;
+        /* nspawn's --port= takes "tcp:" or "udp:" */
+        return strcmp(value, "tcp") == 0 || strcmp(value, "udp") == 0 ? NULL : "is not a protocol (tcp or udp)";
+}
+
+const char *nc_check_capability(const char *value, char *buf, size_t size) {
+        cap_value_t cap;
+        (void) buf, (void) size;
+        /* "all" is nspawn's own keyword for every capability. */
+        if (strcmp(value, "all") == 0 || cap_from_name(value, &cap) == 0)
+                return NULL;
+        return "is not a capability (libcap's cap_from_name does not know it)";
+}
+
+const char *nc_check_modifier(const char *value, char *buf, size_t size) {
+        (void) buf, (void) size;
+        return value[strspn(value, "rwm")] ? "is not a device access modifier (only r, w and m)" : NULL;
+}
+
+/* DeviceAllow=: a /dev path, or a device group "char-NAME"/"block-NAME". */
+const char *nc_check_device_node(const char *value, char *buf, size_t size) {
+        size_t len = strlen(value);
+        if (len > NC_MAX_PATH)
+                return too_long(len, NC_MAX_PATH, buf, size);
+        if (value[0] == '/' || (strncmp(value, "char-", 5) == 0 && value[5]) ||
+            (strncmp(value, "block-", 6) == 0 && value[6]))
+                return NULL;
+        return "is not a device node (an absolute path, or char-GROUP / block-GROUP)";
+}
+
+const char *nc_check_absolute_path(const char *value, char *buf, size_t size) {
+        size_t len = strlen(value);
+        if (len > NC_MAX_PATH)
+                return too_long(len, NC_MAX_PATH, buf, size);
+        return value[0] == '/' ? NULL : "is not an absolute path";
+}
+
+/* --tmpfs=PATH[:OPTIONS]: the path before the first ':' must be absolute. */
+const char *nc_check_tmpfs(const char *value, char *buf, size_t size) {
+        size_t len = strlen(value);
+        if (len > NC_MAX_PATH)
+                return too_long(len, NC_MAX_PATH, buf, size);
+        return value[0] == '/' ? NULL : "is not a tmpfs mount (an absolute path, then :OPTIONS if any)";
+}
+
+/* systemd's parse_sec(): "infinity", or numbers (with an optional
+ * fraction) each followed by an optional unit, spaces allowed between. */
+const char *nc_check_time_span(const char *value, char *buf, size_t size) {
+        static const char *const units[] = {
+                "usec", "us", "µs", "msec", "ms", "seconds", "second", "sec", "s", "minutes", "minute", "min",
+                "months", "month", "M", "m", "hours", "hour", "hr", "h", "days", "day", "d", "weeks", "week", "w",
+                "years", "year", "y", NULL,
+        };
+        const char *p = value;
+        bool any = false;
+
+        (void) buf, (void) size;
+        if (strlen(value) > 256)
+                return "is not a time span (too long)";
+        while (*p == ' ')
+                p++;
+        if (strcmp(p, "infinity") == 0)
+                return NULL;
+        while (*p) {
+                const char *start = p;
+                while (isdigit((unsigned char) *p))
+                        p++;
+                if (*p == '.') {
+                        p++;
+                        while (isdigit((unsigned char) *p))
+                                p++;
+                }
+                if (p == start || (p == start + 1 && *start == '.'))
+                        return "is not a time span (e.g. 90, 1min, 5min 30s, infinity)";
+                while (*p == ' ')
+                        p++;
+                if (isalpha((unsigned char) *p) || (unsigned char) *p >= 0x80) {
+                        size_t i;
+                        for (i = 0; units[i]; i++) {
+                                size_t n = strlen(units[i]);
+                                if (strncmp(p, units[i], n) == 0 && !isalpha((unsigned char) p[n])) {
+                                        p += n;
+                                        break;
+                                }
+                        }
+                        if (!units[i])
+                                return "is not a time span (unknown unit)";
+                }
+                while (*p == ' ')
+                        p++;
+                any = true;
+        }
+        return any ? NULL : "is not a time span (it is empty)";
+}
+
+const char *nc_check_flag(const char *value, char *buf, size_t size) {
+        size_t len = strlen(value);
+        if (len > NC_MAX_VALUE)
+                return too_long(len, NC_MAX_VALUE, buf, size);
+        return NULL;
+}
+
+const char *nc_check_store_path(const char *value, char *buf, size_t size) {
+        return nc_check_absolute_path(value, buf, size);
+}
+
+bool nc_port_is_valid(long long port) {
+        return port >= 1 && port <= 65535;
+}
