@@ -104,9 +104,10 @@ ifeq ($(SANITIZE),1)
 memcheck:
 	@echo "memcheck: skipped under SANITIZE=1 (ASan and valgrind do not mix)"
 else
-memcheck: $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/nixcontainer
+memcheck: $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/nixcontainer $(BUILD)/test-faults
 	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/unit.%p.log $(BUILD)/test-unit
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/faults.%p.log $(BUILD)/test-faults fixtures
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/conformance.%p.log $(BUILD)/test-conformance \
 	    --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer" \
 	    --golden golden --fixtures fixtures
@@ -122,7 +123,7 @@ docs: $(BUILD)/nixcontainer
 	    diff $(BUILD)/options.readme $(BUILD)/options.table; exit 1; fi
 	@echo "docs: README.md's option table matches the option table"
 
-check: all symbols docs unit conformance memcheck
+check: all symbols docs unit conformance faults memcheck
 
 NIXPKGS_LIB ?= .cache/nixpkgs-lib/lib
 MODULE      ?= ../shared/seed/nixos-containers.nix
@@ -157,3 +158,65 @@ golden-net: $(BUILD)/test-netns
 # ---- end of the namespace tier ----------------------------------------------
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- faults (harness/faults/) ----------------------------------------------
+# The library's allocations and netlink I/O are linked through wrappers so
+# that each call site can be made to fail in turn; kernel refusals are caused
+# in throwaway network namespaces (root).
+FAULT_SRCS := $(sort $(wildcard harness/faults/*.c))
+FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
+FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
+               nl_cb_alloc json_loadb json_dumps nl_connect nl_send_auto nl_recvmsgs
+FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
+
+$(BUILD)/test-faults: $(FAULT_OBJS) $(BUILD)/libnixcontainer.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(FAULT_OBJS) $(BUILD)/libnixcontainer.a $(FAULT_LDFLAGS) $(TEST_LDLIBS)
+
+.PHONY: faults
+faults: $(BUILD)/test-faults
+	$(BUILD)/test-faults fixtures
+
+# ---- libFuzzer targets (harness/fuzz/) --------------------------------------
+# clang's libFuzzer with ASan and UBSan. The library is compiled again for
+# them (with fuzzer-no-link coverage) into $(BUILD)/fuzz/obj; the gcc objects
+# are not reused. `make fuzz [FUZZ_SECONDS=60]` runs each target in turn for
+# FUZZ_SECONDS over a scratch copy of fixtures/fuzz/<target>/ and fails if
+# any of them crashes (the input is kept in $(BUILD)/fuzz/<target>/).
+# Needs clang and libclang-rt-14-dev (the fuzzer and sanitizer runtimes).
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 60
+FUZZ_TARGETS  := fuzz-config fuzz-env-file fuzz-render-parse fuzz-argv
+FUZZ_CFLAGS   := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -D_GNU_SOURCE \
+                 -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' -Iref -Iref/lib \
+                 $(shell pkg-config --cflags $(PKGS)) -MMD -MP
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_COMMON_OBJS := $(BUILD)/fuzz/obj/harness/fuzz/fuzz-common.o
+FUZZ_HARNESS_OBJS := $(FUZZ_COMMON_OBJS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/obj/harness/fuzz/%.o)
+FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+# The library: instrumented, no -Werror (clang warns where gcc does not).
+$(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Wall -Wextra -Wno-unused-parameter \
+	    -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+$(FUZZ_HARNESS_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer,address,undefined -c -o $@ $<
+
+$(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/harness/fuzz/%.o $(FUZZ_COMMON_OBJS) $(FUZZ_LIB_OBJS)
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+	bash harness/fuzz/run.sh --build $(BUILD)/fuzz --seconds $(FUZZ_SECONDS) \
+	    --corpus fixtures/fuzz --dict harness/fuzz $(FUZZ_TARGETS)
+
+-include $(shell find $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
+# ---- end of the libFuzzer targets -------------------------------------------

@@ -1,0 +1,53 @@
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz-common.h"
+
+void fuzz_fail(const char *format, ...) {
+        va_list ap;
+
+        fputs("fuzz: ", stderr);
+        va_start(ap, format);
+        vfprintf(stderr, format, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        fflush(stderr);
+        abort();
+}
+
+void fuzz_print_escaped(FILE *f, const char *s, size_t len) {
+        if (!s) {
+                fputs("(absent)", f);
+                return;
+        }
+        fputc('"', f);
+        for (const unsigned char *p = (const unsigned char *) s; p < (const unsigned char *) s + len; p++)
+                if (*p == '\\' || *p == '"')
+                        fprintf(f, "\\%c", *p);
+                else if (*p >= 0x20 && *p < 0x7f)
+                        fputc(*p, f);
+                else
+                        fprintf(f, "\\x%02x", *p);
+        fputc('"', f);
+}
+
+void fuzz_expect_string(const char *what, const char *expected, const char *actual) {
+        if (expected == actual || (expected && actual && strcmp(expected, actual) == 0))
+                return;
+        fprintf(stderr, "fuzz: %s: expected ", what);
+        fuzz_print_escaped(stderr, expected, expected ? strlen(expected) : 0);
+        fputs(", got ", stderr);
+        fuzz_print_escaped(stderr, actual, actual ? strlen(actual) : 0);
+        fputc('\n', stderr);
+        fuzz_fail("%s: the value differs", what);
+}
+
+bool fuzz_env_name_is_valid(const char *name) {
+        if (!name || !name[0] || (name[0] >= '0' && name[0] <= '9'))
+                return false;
+        for (const char *p = name; *p; p++)
+                if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+                        return false;
+        return true;
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets one after another (no -jobs/-workers), each for
+# SECONDS over a scratch copy of its seed corpus, so that the committed
+# corpus in fixtures/fuzz/<target>/ is never modified. Prints, per target,
+# libFuzzer's "Done N runs in S second(s)" line; exits 1 if any target
+# crashed, timed out or ran out of memory, after running all of them.
+#
+#   run.sh --build build/fuzz --seconds 60 --corpus fixtures/fuzz --dict harness/fuzz TARGET...
+#
+# Scratch layout, per target: BUILD/TARGET/corpus (the growing corpus),
+# BUILD/TARGET/artifacts (crash-*, timeout-*, oom-* inputs), BUILD/TARGET/fuzz.log.
+set -uo pipefail
+
+usage() {
+        echo "usage: $0 --build DIR --seconds N --corpus DIR --dict DIR TARGET..." >&2
+        exit 2
+}
+
+build= seconds= corpus= dicts=
+while [ $# -gt 0 ]; do
+        case "$1" in
+        --build) build=$2; shift 2 ;;
+        --seconds) seconds=$2; shift 2 ;;
+        --corpus) corpus=$2; shift 2 ;;
+        --dict) dicts=$2; shift 2 ;;
+        --) shift; break ;;
+        -*) usage ;;
+        *) break ;;
+        esac
+done
+[ -n "$build" ] && [ -n "$seconds" ] && [ -n "$corpus" ] && [ -n "$dicts" ] && [ $# -gt 0 ] || usage
+case "$seconds" in ''|*[!0-9]*) echo "$0: --seconds wants a number of seconds" >&2; exit 2 ;; esac
+
+status=0
+summary=()
+for target in "$@"; do
+        bin=$build/$target
+        work=$build/$target
+        [ -x "$bin" ] || { echo "$0: $bin: not built" >&2; exit 2; }
+        [ -d "$corpus/$target" ] || { echo "$0: $corpus/$target: no seed corpus" >&2; exit 2; }
+        # The env-file target gets env-file tokens; the others read JSON.
+        if [ "$target" = fuzz-env-file ]; then dict=$dicts/env-file.dict; else dict=$dicts/config.dict; fi
+
+        rm -rf "$work/corpus" "$work/artifacts" "$work/fuzz.log"
+        mkdir -p "$work/corpus" "$work/artifacts"
+        cp -R "$corpus/$target/." "$work/corpus/"
+
+        echo "fuzz: $target: ${seconds}s over $(ls "$work/corpus" | wc -l) seeds, log in $work/fuzz.log"
+        "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+                -dict="$dict" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
+                "$work/corpus" >"$work/fuzz.log" 2>&1
+        rc=$?
+
+        done_line=$(grep -E '^Done [0-9]+ runs in [0-9]+ second' "$work/fuzz.log" | tail -n 1)
+        final=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$work/fuzz.log" | tail -n 1 | sed -E 's/.*DONE[[:space:]]+//')
+        if [ "$rc" -ne 0 ]; then
+                status=1
+                echo "fuzz: $target: FAILED (exit $rc); the end of its log:"
+                tail -n 60 "$work/fuzz.log" | sed 's/^/    /'
+                for artifact in "$work/artifacts"/*; do
+                        [ -e "$artifact" ] && echo "fuzz: $target: input kept in $artifact"
+                done
+                runs=$(grep -E '^stat::number_of_executed_units:' "$work/fuzz.log" | awk '{print $2}' | tail -n 1)
+                summary+=("$target: FAILED (exit $rc) after ${runs:-?} runs")
+        else
+                echo "fuzz: $target: $done_line"
+                summary+=("$target: $done_line${final:+ ($final)}")
+        fi
+done
+
+echo "fuzz: summary (${seconds}s per target)"
+for line in "${summary[@]}"; do
+        echo "    $line"
+done
+exit "$status"
