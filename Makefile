@@ -99,18 +99,24 @@ unit: $(BUILD)/test-unit
 
 conformance: $(BUILD)/test-conformance $(BUILD)/nixcontainer
 	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden --fixtures fixtures
+	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden/invalid --fixtures fixtures/invalid
 
 ifeq ($(SANITIZE),1)
 memcheck:
 	@echo "memcheck: skipped under SANITIZE=1 (ASan and valgrind do not mix)"
 else
-memcheck: $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/nixcontainer $(BUILD)/test-faults
+memcheck: $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/nixcontainer $(BUILD)/test-faults $(BUILD)/test-netns
 	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/unit.%p.log $(BUILD)/test-unit
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/faults.%p.log $(BUILD)/test-faults fixtures
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/netns.%p.log $(BUILD)/test-netns --impl ref $(NETNS_ARGS)
+	$(BUILD)/test-netns --impl "exec:$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli-net.%p.log $(abspath $(BUILD))/nixcontainer" $(NETNS_ARGS)
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/conformance.%p.log $(BUILD)/test-conformance \
 	    --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer" \
 	    --golden golden --fixtures fixtures
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/invalid.%p.log $(BUILD)/test-conformance \
+	    --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer" \
+	    --golden golden/invalid --fixtures fixtures/invalid
 	@bash ci/valgrind-report.sh $(BUILD)/valgrind
 endif
 
@@ -123,12 +129,13 @@ docs: $(BUILD)/nixcontainer
 	    diff $(BUILD)/options.readme $(BUILD)/options.table; exit 1; fi
 	@echo "docs: README.md's option table matches the option table"
 
-check: all symbols docs unit conformance faults memcheck
+check: all symbols docs unit conformance faults netns memcheck
 
 NIXPKGS_LIB ?= .cache/nixpkgs-lib/lib
 MODULE      ?= ../shared/seed/nixos-containers.nix
 golden:
 	bash harness/golden/generate.sh --lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out golden fixtures/*.json
+	bash harness/golden/generate.sh --lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out golden/invalid fixtures/invalid/*.json
 	bash harness/golden/run-network.sh --netns $(BUILD)/test-netns --fixtures fixtures --golden golden
 
 clean:
@@ -182,7 +189,7 @@ faults: $(BUILD)/test-faults
 # them (with fuzzer-no-link coverage) into $(BUILD)/fuzz/obj; the gcc objects
 # are not reused. `make fuzz [FUZZ_SECONDS=60]` runs each target in turn for
 # FUZZ_SECONDS over a scratch copy of fixtures/fuzz/<target>/ and fails if
-# any of them crashes (the input is kept in $(BUILD)/fuzz/<target>/).
+# any of them crashes (the input is kept in $(BUILD)/fuzz/run/<target>/).
 # Needs clang and libclang-rt-14-dev (the fuzzer and sanitizer runtimes).
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60

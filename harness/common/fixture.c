@@ -54,6 +54,10 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         f->description = strdup(json_string_value(json_object_get(root, "description")));
         f->compat = json_is_true(json_object_get(root, "compat"));
         f->rejected = json_is_true(json_object_get(root, "rejected"));
+        f->generate = !json_is_false(json_object_get(root, "generate"));
+        if (json_is_string(json_object_get(root, "refusal")) &&
+            !(f->refusal = strdup(json_string_value(json_object_get(root, "refusal")))))
+                r = -ENOMEM;
         f->containers_json = json_dumps(containers, JSON_INDENT(1) | JSON_ENCODE_ANY);
         if (json_object_get(root, "host") && !(f->host_json = json_dumps(json_object_get(root, "host"), JSON_ENCODE_ANY)))
                 r = -ENOMEM;
@@ -155,6 +159,7 @@ void fixture_set_free(fixture_set *set) {
                         unlink(f->config_path);
                 free(f->id);
                 free(f->description);
+                free(f->refusal);
                 free(f->containers_json);
                 free(f->config_path);
                 free(f->golden_dir);

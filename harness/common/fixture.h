@@ -21,6 +21,8 @@ typedef struct fixture {
         char *golden_dir;
         bool compat;           /* "compat": true: the original's quirks; strict mode must refuse it */
         bool rejected;         /* "rejected": true: the module refuses it (golden eval-error) */
+        bool generate;         /* "generate": false: no goldens, the original cannot run it */
+        char *refusal;         /* "refusal": strict mode's exact message, or NULL */
         char *host_json;       /* the optional "host" object (the namespace tier's pre-state), or NULL */
 } fixture;
 

@@ -50,6 +50,13 @@ void report_skip(report_table *t, const char *fixture, const char *side, const c
         va_end(ap);
 }
 
+void report_info(report_table *t, const char *fixture, const char *side, const char *check, const char *format, ...) {
+        va_list ap;
+        va_start(ap, format);
+        add(t, fixture, side, check, REPORT_INFO, format_message(format, ap));
+        va_end(ap);
+}
+
 /* A line shown with its invisible characters made visible. */
 static void visible(nc_strbuf *b, const char *s, size_t len) {
         for (size_t i = 0; i < len && i < 200; i++) {
@@ -146,7 +153,10 @@ void report_print_titled(const report_table *t, FILE *out, const char *title) {
                 fputc('\n', out);
                 for (size_t j = i; j < end; j++)
                         if (t->entries[j].status != REPORT_PASS)
-                                fprintf(out, "    %s %s/%s: %s\n", t->entries[j].status == REPORT_FAIL ? "FAIL" : "skip",
+                                fprintf(out, "    %s %s/%s: %s\n",
+                                        t->entries[j].status == REPORT_FAIL   ? "FAIL"
+                                        : t->entries[j].status == REPORT_SKIP ? "skip"
+                                                                              : "info",
                                         t->entries[j].side, t->entries[j].check,
                                         t->entries[j].message ? t->entries[j].message : "");
                 if (fails)

@@ -8,7 +8,7 @@
 
 #include "nixcontainer.h"
 
-typedef enum report_status { REPORT_PASS, REPORT_FAIL, REPORT_SKIP } report_status;
+typedef enum report_status { REPORT_PASS, REPORT_FAIL, REPORT_SKIP, REPORT_INFO } report_status;
 
 typedef struct report_entry {
         char *fixture;
@@ -28,6 +28,10 @@ void report_pass(report_table *t, const char *fixture, const char *side, const c
 void report_fail(report_table *t, const char *fixture, const char *side, const char *check, const char *format, ...)
         __attribute__((format(printf, 5, 6)));
 void report_skip(report_table *t, const char *fixture, const char *side, const char *check, const char *format, ...)
+        __attribute__((format(printf, 5, 6)));
+
+/* A line shown under the fixture without a verdict ("original argv: ..."). */
+void report_info(report_table *t, const char *fixture, const char *side, const char *check, const char *format, ...)
         __attribute__((format(printf, 5, 6)));
 
 /* Compare and, on a difference, record a failure that shows the first

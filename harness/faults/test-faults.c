@@ -133,8 +133,8 @@ static void test_allocations_strict(void) {
 }
 
 static void test_allocations_compat(void) {
-        loop_allocations("compat-capability-dollar", NC_MODE_COMPAT);
-        loop_allocations("compat-tmpfs-whitespace-injection", NC_MODE_COMPAT);
+        loop_allocations("invalid/compat-capability-dollar", NC_MODE_COMPAT);
+        loop_allocations("invalid/compat-tmpfs-whitespace-injection", NC_MODE_COMPAT);
 }
 
 static void test_allocations_env_file(void) {

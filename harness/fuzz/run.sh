@@ -7,8 +7,8 @@
 #
 #   run.sh --build build/fuzz --seconds 60 --corpus fixtures/fuzz --dict harness/fuzz TARGET...
 #
-# Scratch layout, per target: BUILD/TARGET/corpus (the growing corpus),
-# BUILD/TARGET/artifacts (crash-*, timeout-*, oom-* inputs), BUILD/TARGET/fuzz.log.
+# Scratch layout, per target: BUILD/run/TARGET/corpus (the growing corpus),
+# BUILD/run/TARGET/artifacts (crash-*, timeout-*, oom-* inputs), BUILD/run/TARGET/fuzz.log.
 set -uo pipefail
 
 usage() {
@@ -35,7 +35,7 @@ status=0
 summary=()
 for target in "$@"; do
         bin=$build/$target
-        work=$build/$target
+        work=$build/run/$target
         [ -x "$bin" ] || { echo "$0: $bin: not built" >&2; exit 2; }
         [ -d "$corpus/$target" ] || { echo "$0: $corpus/$target: no seed corpus" >&2; exit 2; }
         # The env-file target gets env-file tokens; the others read JSON.

@@ -41,7 +41,13 @@ mkdir -p "$work/store" "$work/eval" "$out"
 fixtures=()
 for fixture in "$@"; do
         id=$(basename "$fixture" .json)
-        rejected=$(jq -r '.rejected // false' "$fixture")
+        # "generate": false: the original cannot run it at all (e.g. a name
+        # that is no valid unit name); only the ref's refusal is checked.
+        if [ "$(jq -r '.generate == false' "$fixture")" = true ]; then
+                rm -rf "${out:?}/$id"
+                continue
+        fi
+        rejected=$(jq -r '.rejected == true' "$fixture")
         # A private local store: toFile writes the container-init there, and
         # neither a daemon nor /nix/store is touched.
         if NIX_REMOTE= nix-instantiate --store "$work/store" --eval --strict --json --read-write-mode \

@@ -66,8 +66,9 @@ static int write_file(const char *dir, const char *file, const char *content, mo
         return r;
 }
 
-/* bin/machinectl: preStart's `machinectl terminate "$INSTANCE"` must not
- * reach a real machine. stage-2: what containerInit sources last. */
+/* bin/machinectl: preStart's `machinectl terminate "$INSTANCE" 2> /dev/null || true`
+ * must not reach a real machine. stage-2: what containerInit sources last
+ * (`. "$1"`); empty, as only the network part is under test. */
 static int make_workdir(const char *outdir) {
         char *bin = NULL;
         int r;
@@ -99,9 +100,10 @@ static int env_set(nc_strv *envp, const char *assignment) {
         return nc_strv_push(envp, assignment);
 }
 
-/* The container's environment as nspawn's --setenv gives it, the unit's
- * INSTANCE, and a PATH with the stubs first. The golden PATH (fake store
- * paths) is not used. */
+/* The container's environment as nspawn's --setenv gives it
+ * (`--setenv HOST_ADDRESS="$HOST_ADDRESS"` ...; the unit's scripts see the
+ * same values from the env file), the unit's INSTANCE, and a PATH with the
+ * stubs first. The golden PATH (fake store paths) is not used. */
 static int build_env(container_run *c, const char *outdir) {
         char *line = NULL;
         const char *path = getenv("PATH");
@@ -183,9 +185,11 @@ static int read_network(const fixture *f, container_run *c) {
         return r;
 }
 
-/* One container: prestart (host), nspawn (host and container), the
- * container-init's network part (container, or host without a private
- * network), postStart (host). */
+/* One container, in the order the unit runs it: preStart (host), then
+ * ExecStart, the start script's `exec systemd-nspawn ... ${containerInit cfg}`
+ * (nspawn's links in host and container, then the container-init's network
+ * part in the container, or in the host without a private network), then
+ * postStart (host), which systemd runs once the container is up. */
 static int run_container(const fixture *f, const impl *which, container_run *c, const char *outdir) {
         char *failed_option = NULL, *error = NULL;
         int r;

@@ -111,8 +111,8 @@ int nc_container_name_check(const char *name, nc_mode mode, const char *where, n
          * name and a hosts entry; machined's rules cover all of them. */
         why = nc_check_machine_name(name, buf, sizeof buf);
         if (why)
-                return nc_error_set(error, -EINVAL, "%s: \"%.64s%s\" %s (use --compat to reproduce the original)", where,
-                                    name, strlen(name) > 64 ? "..." : "", why);
+                return nc_error_set(error, -EINVAL, "%s: \"%.64s%s\" %s", where, name, strlen(name) > 64 ? "..." : "",
+                                    why);
         return 0;
 }
 

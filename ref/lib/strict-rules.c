@@ -28,6 +28,8 @@ const char *nc_strict_violation(const char *value, size_t len, unsigned rules) {
          * backslash escapes, and surrounding whitespace is dropped. */
         if ((rules & NC_RULE_ENV_UNQUOTED) && has_any(value, len, "\"'\\"))
                 return "contains a quote or backslash, which systemd's EnvironmentFile= parser would reinterpret";
+        if ((rules & NC_RULE_SCRIPT) && has_any(value, len, "\n"))
+                return "contains a line break, which ends the command in the generated script";
         if ((rules & NC_RULE_SCRIPT) && has_any(value, len, SHELL_SPECIAL))
                 return "contains a shell metacharacter, which bash would interpret in the generated script";
         if ((rules & (NC_RULE_SPLIT | NC_RULE_SCRIPT | NC_RULE_ENV_UNQUOTED)) &&
