@@ -129,7 +129,7 @@ docs: $(BUILD)/nixcontainer
 	    diff $(BUILD)/options.readme $(BUILD)/options.table; exit 1; fi
 	@echo "docs: README.md's option table matches the option table"
 
-check: all symbols docs unit conformance faults netns memcheck
+check: all symbols docs unit conformance faults netns init-test memcheck
 
 NIXPKGS_LIB ?= .cache/nixpkgs-lib/lib
 MODULE      ?= ../shared/seed/nixos-containers.nix
@@ -227,3 +227,8 @@ fuzz: $(FUZZ_BINS)
 
 -include $(shell find $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
 # ---- end of the libFuzzer targets -------------------------------------------
+
+# ---- nixcontainer-init (harness/init/) -------------------------------------
+.PHONY: init-test
+init-test: $(BUILD)/nixcontainer-init
+	bash harness/init/test-init.sh $(BUILD)

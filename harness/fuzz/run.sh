@@ -41,8 +41,22 @@ for target in "$@"; do
         # The env-file target gets env-file tokens; the others read JSON.
         if [ "$target" = fuzz-env-file ]; then dict=$dicts/env-file.dict; else dict=$dicts/config.dict; fi
 
-        rm -rf "$work/corpus" "$work/artifacts" "$work/fuzz.log"
+        rm -rf "$work/corpus" "$work/artifacts" "$work/fuzz.log" "$work/regressions.log"
         mkdir -p "$work/corpus" "$work/artifacts"
+
+        regressions=()
+        for input in "$corpus/regressions/$target"-*; do
+                [ -f "$input" ] && regressions+=("$input")
+        done
+        for input in "${regressions[@]}"; do
+                if ! "$bin" "$input" >>"$work/regressions.log" 2>&1; then
+                        status=1
+                        echo "fuzz: $target: reproducer $input still fails:"
+                        grep -E '^fuzz: |^SUMMARY: ' "$work/regressions.log" | tail -n 3 | sed 's/^/    /'
+                        summary+=("$target: reproducer $input still fails")
+                fi
+        done
+        [ ${#regressions[@]} -eq 0 ] || echo "fuzz: $target: replayed ${#regressions[@]} reproducer(s)"
         cp -R "$corpus/$target/." "$work/corpus/"
 
         echo "fuzz: $target: ${seconds}s over $(ls "$work/corpus" | wc -l) seeds, log in $work/fuzz.log"

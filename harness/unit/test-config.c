@@ -2,6 +2,7 @@
  * strict mode's refusals. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <CUnit/CUnit.h>
 
@@ -141,6 +142,31 @@ static void test_enable_tun_effective(void) {
         nc_config_free(config);
 }
 
+/* Every size from input has a limit: a 5 MB string and JSON nested
+ * 100,000 deep are refused quickly, without a crash. */
+static void test_huge_inputs(void) {
+        size_t n = 5u << 20, depth = 100000;
+        char *json = malloc(n + 64), *deep = malloc(2 * depth + 64);
+        const char *message;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(deep);
+        strcpy(json, "{\"web\": {\"path\": \"/");
+        memset(json + strlen(json), 'a', n);
+        strcpy(json + strlen("{\"web\": {\"path\": \"/") + n, "\"}}");
+        message = load_error(json, NC_MODE_STRICT);
+        CU_ASSERT_TRUE(contains(message, "containers.web.path: \"/aaaa"));
+        CU_ASSERT_TRUE(contains(message, "is longer than 4096 bytes"));
+        memset(deep, '[', depth);
+        memset(deep + depth, ']', depth);
+        deep[2 * depth] = '\0';
+        CU_ASSERT_TRUE(contains(load_error(deep, NC_MODE_COMPAT), "line 1"));
+        memcpy(deep, "{\"web\":", 7);
+        CU_ASSERT_TRUE(load_error(deep, NC_MODE_STRICT)[0] != '\0');
+        free(json);
+        free(deep);
+}
+
 void nc_test_register_config(void) {
         CU_pSuite suite = CU_add_suite("config loader", NULL, NULL);
         CU_add_test(suite, "defaults are the module's", test_defaults);
@@ -151,4 +177,5 @@ void nc_test_register_config(void) {
         CU_add_test(suite, "strict mode refuses what the original reinterprets", test_strict_refusals);
         CU_add_test(suite, "a NUL byte is refused in both modes", test_nul_is_refused_in_both_modes);
         CU_add_test(suite, "enableTun adds /dev/net/tun and CAP_NET_ADMIN", test_enable_tun_effective);
+        CU_add_test(suite, "a 5 MB string and 100,000 levels of nesting", test_huge_inputs);
 }

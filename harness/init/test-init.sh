@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# nixcontainer-init as the container's PID 1 would run it, in throwaway
+# network namespaces (unshare -n): the network setup, stage 2 sourced with
+# the module's trap, a stop signal before and during stage 2, a failing step.
+#
+#   test-init.sh BUILD_DIR
+set -u
+build=$1
+init=$(realpath "$build/nixcontainer-init")
+passed=0 failed=0
+if [ "$(id -u)" != 0 ]; then
+        echo "test-init: skipped: needs root for network namespaces"
+        echo "0 passed, 0 failed"
+        exit 0
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+check() { # NAME CONDITION-RESULT
+        if [ "$2" = 0 ]; then
+                passed=$((passed + 1)); echo "  $1 ...passed"
+        else
+                failed=$((failed + 1)); echo "  $1 ...FAILED"; [ -s "$work/out" ] && sed 's/^/    | /' "$work/out"
+        fi
+}
+
+cat > "$work/stage2" <<'S2'
+echo "stage2: $0 $1"
+ip -br addr show dev eth0
+ip route show
+ip -br link show dev xv 2>/dev/null
+ip -br addr show dev xv 2>/dev/null
+S2
+printf 'echo stage2-started; sleep 5; echo not-reached\n' > "$work/stage2-sleep"
+cat > "$work/config.json" <<'JSON'
+{"web": {"path": "/x", "privateNetwork": true, "extraVeths": {"xv": {"hostAddress": "10.1.0.1", "localAddress": "10.1.0.2"}}}}
+JSON
+
+# 1. the network setup, then stage 2 sourced with $0/$1 as the original has them
+unshare -n bash -c "ip link set lo up; ip link add host0 type veth peer name peer0; ip link add xv type veth peer name xvp
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOST_ADDRESS=10.0.0.1 LOCAL_ADDRESS=10.0.0.2 NIXCONTAINER_CONFIG=$work/config.json \
+        $init $work/stage2" > "$work/out" 2>&1
+status=$?
+grep -q '^stage2: container-init .*/stage2$' "$work/out" && grep -q 'eth0.*10.0.0.2/32' "$work/out" &&
+        grep -q '^default via 10.0.0.1 dev eth0' "$work/out" && grep -q '10.1.0.1 dev xv' "$work/out" &&
+        grep -q 'xv@.*10.1.0.2/32' "$work/out" && [ $status = 0 ]
+check "network setup, extra veths from the config, stage 2 sourced" $?
+
+# 2. SIGRTMIN+3 during stage 2: the trap exits 0
+unshare -n bash -c "ip link set lo up
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin $init $work/stage2-sleep & pid=\$!
+        for i in \$(seq 50); do grep -q stage2-started /proc/\$pid/fd/1 2>/dev/null && break; sleep 0.1; done
+        sleep 0.3; kill -s RTMIN+3 \$pid; wait \$pid" > "$work/out" 2>&1
+status=$?
+[ $status = 0 ] && ! grep -q not-reached "$work/out"
+check "SIGRTMIN+3 during stage 2 exits 0" $?
+
+# 3. SIGRTMIN+3 before stage 2 (the init is blocked reading its config from
+#    a FIFO): exits 0 and stage 2 never runs
+mkfifo "$work/fifo"
+unshare -n bash -c "ip link set lo up
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin NIXCONTAINER_CONFIG=$work/fifo $init $work/stage2 & pid=\$!
+        sleep 0.5; kill -s RTMIN+3 \$pid; wait \$pid" > "$work/out" 2>&1
+status=$?
+[ $status = 0 ] && ! grep -q stage2 "$work/out"
+check "SIGRTMIN+3 before stage 2 exits 0, stage 2 not run" $?
+
+# 4. a failing step ends the init as bash -e would: exit 1, the step named
+unshare -n bash -c "ip link set lo up; ip link add host0 type veth peer name peer0
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOST_ADDRESS=10.0.0.1/24 LOCAL_ADDRESS=10.0.0.2 NIXCONTAINER_CONFIG=/nonexistent \
+        $init $work/stage2" > "$work/out" 2>&1
+status=$?
+[ $status = 1 ] && grep -q '^nixcontainer-init: ip route add 10.0.0.1/24 dev eth0: ' "$work/out" && ! grep -q stage2 "$work/out"
+check "a failing step: exit 1, the step named, no stage 2" $?
+
+echo "test-init: $passed passed, $failed failed"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
