@@ -232,3 +232,43 @@ fuzz: $(FUZZ_BINS)
 .PHONY: init-test
 init-test: $(BUILD)/nixcontainer-init
 	bash harness/init/test-init.sh $(BUILD)
+
+# ---- benchmark (bench/) -----------------------------------------------------
+# `make bench` (root): the ref against the module's own scripts and nix, each
+# comparison measured side by side in one run (alternating rounds, medians,
+# ratios); prints the table and writes it, with the machine, to
+# bench/RESULTS.md. See bench/README.md. The bench links harness/common and
+# harness/netns (not their mains) and wraps libnl's send and receive to count
+# and time the library's requests. The nix row needs nix and NIXPKGS_LIB.
+BENCH_SRCS     := $(sort $(wildcard bench/*.c))
+BENCH_OBJS     := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o)
+BENCH_LINKED   := $(filter-out %/test-netns.o %/unit-tests.o,$(NETNS_OBJS)) $(COMMON_TEST_OBJS)
+BENCH_ROUNDS       ?= 15
+BENCH_SUITE_ROUNDS ?= 15
+BENCH_NIX_ROUNDS   ?= 3
+BENCH_ARGS     ?=
+
+$(BENCH_OBJS): ALL_CFLAGS += -Iharness/netns
+
+$(BUILD)/bench/nixcontainer-bench: $(BENCH_OBJS) $(BENCH_LINKED) $(BUILD)/libnixcontainer.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LINKED) $(BUILD)/libnixcontainer.a \
+	    -Wl,--wrap=nl_send_auto -Wl,--wrap=nl_recvmsgs $(TEST_LDLIBS) -lm
+
+# Row 1 also times the CLI linked statically, to show what dynamic linking
+# costs per start (glibc warns about getaddrinfo in libnl's utils, unused).
+$(BUILD)/bench/nixcontainer-static: $(CLI_OBJS) $(BUILD)/libnixcontainer.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -static -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a \
+	    $(shell pkg-config --libs --static $(PKGS)) 2> $(BUILD)/bench/static-link.log || \
+	    { cat $(BUILD)/bench/static-link.log; rm -f $@; true; }
+
+.PHONY: bench
+bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/bench/nixcontainer-static $(BUILD)/nixcontainer \
+       $(BUILD)/test-netns $(BUILD)/test-conformance
+	$(BUILD)/bench/nixcontainer-bench --build $(BUILD) --rounds $(BENCH_ROUNDS) \
+	    --suite-rounds $(BENCH_SUITE_ROUNDS) --nix-rounds $(BENCH_NIX_ROUNDS) \
+	    --nixpkgs-lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out bench/RESULTS.md $(BENCH_ARGS)
+# ---- end of the benchmark ---------------------------------------------------

@@ -60,3 +60,25 @@ int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env *
         nc_env_free(base);
         return status;
 }
+
+int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env) {
+        nc_error error = { { 0 } };
+        nc_config *config = NULL;
+        nc_env *env = NULL;
+        int r, status;
+
+        if ((status = cli_load_config(args, &config)) != 0)
+                return status;
+        r = nc_container_name_check(args->name, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT, "NAME", &error);
+        if (r < 0)
+                status = cli_fail(r, &error);
+        else
+                status = cli_unit_environment(args, config, &env);
+        if (status != 0) {
+                nc_config_free(config);
+                return status;
+        }
+        *ret_config = config;
+        *ret_env = env;
+        return 0;
+}

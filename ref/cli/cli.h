@@ -70,6 +70,11 @@ int cli_run_host_setup(int argc, char **argv);
 int cli_run_init_setup(int argc, char **argv);
 int cli_run_prestart(int argc, char **argv);
 
+/* What argv and the network commands start with: --config loaded, NAME
+ * checked, the unit's environment. Returns 0 or an exit status (the error
+ * printed; *ret_config freed). */
+int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env);
+
 /* Loads --config in the mode --compat asks for. */
 int cli_load_config(const cli_args *args, nc_config **ret_config);
 #endif

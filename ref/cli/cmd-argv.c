@@ -92,17 +92,9 @@ int cli_run_argv(int argc, char **argv) {
 
         if ((r = cli_parse_args(command, argc, argv, accepted, &args)) != 0)
                 return r - 1;
-        if ((status = cli_load_config(&args, &config)) != 0)
+        if ((status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
-        r = nc_container_name_check(args.name, args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT, "NAME", &error);
-        if (r < 0) {
-                status = cli_fail(r, &error);
-                goto out;
-        }
-        if ((status = cli_unit_environment(&args, config, &env)) != 0)
-                goto out;
-        r = 0;
-        if (r >= 0) {
+        {
                 nc_argv_request request = {
                         .nspawn_path = args.nspawn,
                         .init_path = args.init,

@@ -23,15 +23,8 @@ static int run_network(const char *name, network_step step, int argc, char **arg
         if ((r = cli_parse_args(command, argc, argv, CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_ENV_FILE | CLI_OPT_NAME,
                                 &args)) != 0)
                 return r - 1;
-        if ((status = cli_load_config(&args, &config)) != 0)
+        if ((status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
-        r = nc_container_name_check(args.name, args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT, "NAME", &error);
-        if (r < 0) {
-                status = cli_fail(r, &error);
-                goto out;
-        }
-        if ((status = cli_unit_environment(&args, config, &env)) != 0)
-                goto out;
         r = nc_netlink_open(&nl, &error);
         if (r >= 0)
                 r = step(nl, nc_config_find(config, args.name), env, &error);
@@ -41,7 +34,6 @@ static int run_network(const char *name, network_step step, int argc, char **arg
                 cli_error("%s: %s", name, error.message[0] ? error.message : strerror(-r));
                 status = NC_EXIT_FAILURE;
         }
-out:
         nc_netlink_free(nl);
         nc_env_free(env);
         nc_config_free(config);

@@ -10,10 +10,7 @@
 #define EXPANDED NC_VALUE_EXPANDED
 #define LITERAL NC_VALUE_LITERAL
 
-static const char *var(const nc_env *env, const char *name) {
-        const char *value = nc_env_get(env, name);
-        return value ? value : "";
-}
+#define var nc_plan_var
 
 /* ipcall = cfg: ipcmd: variable: attribute:
  *   if cfg.${attribute} == null then ''if [ -n "${variable}" ]; then ${ipcmd} add ${variable} dev $ifaceHost; fi''
@@ -93,16 +90,5 @@ int nc_plan_host_setup(nc_plan *plan, const nc_container *c, const nc_env *env) 
 }
 
 int nc_host_setup(nc_netlink *netlink, const nc_container *container, const nc_env *env, nc_error *error) {
-        nc_plan plan = { 0 };
-        int r = nc_plan_host_setup(&plan, container, env);
-
-        if (r == -ENOTSUP)
-                r = nc_error_set(error, r, "host-setup: a value would reach `ip` as several arguments in the "
-                                           "original script; that cannot be reproduced");
-        else if (r < 0)
-                r = nc_error_set(error, r, "host-setup: out of memory");
-        else
-                r = nc_plan_run(netlink, &plan, error);
-        nc_plan_clear(&plan);
-        return r;
+        return nc_plan_build_and_run(netlink, nc_plan_host_setup, "host-setup", container, env, error);
 }

@@ -196,6 +196,27 @@ static int run_step(nc_netlink *nl, const nc_step *step, nc_error *error) {
         return r < 0 ? kernel_fail(nl, error, step, r) : 0;
 }
 
+const char *nc_plan_var(const nc_env *env, const char *name) {
+        const char *value = nc_env_get(env, name);
+        return value ? value : "";
+}
+
+int nc_plan_build_and_run(nc_netlink *nl, int (*build)(nc_plan *, const nc_container *, const nc_env *),
+                          const char *stage, const nc_container *container, const nc_env *env, nc_error *error) {
+        nc_plan plan = { 0 };
+        int r = build(&plan, container, env);
+
+        if (r == -ENOTSUP)
+                r = nc_error_set(error, r, "%s: a value would reach `ip` as several arguments in the original "
+                                           "script; that cannot be reproduced", stage);
+        else if (r < 0)
+                r = nc_error_set(error, r, "%s: out of memory", stage);
+        else
+                r = nc_plan_run(nl, &plan, error);
+        nc_plan_clear(&plan);
+        return r;
+}
+
 int nc_plan_run(nc_netlink *nl, const nc_plan *plan, nc_error *error) {
         for (size_t i = 0; i < plan->n; i++) {
                 int r = run_step(nl, &plan->steps[i], error);

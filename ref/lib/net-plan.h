@@ -58,6 +58,13 @@ typedef enum nc_value_source {
 int nc_plan_add_resolved(nc_plan *plan, nc_step_kind kind, bool ipv6, const nc_env *env, const char *dev,
                          nc_value_source dev_source, const char *value, nc_value_source value_source);
 
+/* "$NAME" in a script: the value, or "" when unset. */
+const char *nc_plan_var(const nc_env *env, const char *name);
+
+/* Builds a plan with `build` and runs it; `stage` names it in messages. */
+int nc_plan_build_and_run(nc_netlink *nl, int (*build)(nc_plan *, const nc_container *, const nc_env *),
+                          const char *stage, const nc_container *container, const nc_env *env, nc_error *error);
+
 /* The plans of the module's scripts (host-setup.c, init-setup.c); the
  * conformance suite compares their texts with the `ip` commands the
  * original scripts run. */

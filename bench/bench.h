@@ -1,0 +1,209 @@
+/* make bench: the ref against the module's own scripts and against nix,
+ * measured side by side. Each row runs its variants in alternating rounds
+ * (A B C A B C ...) and keeps every round's value; the table shows medians
+ * over the rounds and the median of the per-round ratios. */
+#ifndef NC_BENCH_H
+#define NC_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "nixcontainer.h"
+
+/* ---- what the run was asked to do ---------------------------------------- */
+
+typedef struct bench_options {
+        unsigned rounds;        /* rounds of rows 1-4 (at least 15) */
+        unsigned suite_rounds;  /* rounds of row 5 */
+        unsigned nix_rounds;    /* rounds of the nix side of row 3 at full size */
+        unsigned scale_samples; /* original's containers timed per round and N in row 2 */
+        unsigned scale_max;     /* the largest N of row 2 */
+        unsigned render_count;  /* containers of row 3 */
+        const char *build;      /* build/: nixcontainer, test-netns, test-conformance */
+        const char *work;       /* build/bench: generated files */
+        const char *bench_dir;  /* bench/: fixtures, golden, render.nix */
+        const char *nixpkgs_lib;
+        const char *module;
+        const char *out;        /* bench/RESULTS.md */
+        unsigned rows;          /* bit i: row i+1 */
+        bool verbose;
+} bench_options;
+
+/* ---- time and statistics ----------------------------------------------- */
+
+/* CLOCK_MONOTONIC, in microseconds. */
+double bench_now_us(void);
+
+typedef struct bench_samples {
+        double *v;
+        size_t n, capacity;
+} bench_samples;
+
+int samples_add(bench_samples *s, double value);
+double samples_median(const bench_samples *s); /* NaN when empty */
+double samples_min(const bench_samples *s);
+double samples_max(const bench_samples *s);
+void samples_free(bench_samples *s);
+/* The per-round ratios a[i] / b[i], then their median. */
+double samples_ratio_median(const bench_samples *a, const bench_samples *b);
+
+/* "31.2 ms", "412 µs", "2.41 s" */
+void format_us(double us, char *buf, size_t size);
+
+/* ---- the table ----------------------------------------------------------- */
+
+typedef enum verdict { VERDICT_NONE, VERDICT_MET, VERDICT_MISSED, VERDICT_SKIPPED } verdict;
+
+typedef struct bench_line {
+        char *row;     /* "1 setup" */
+        char *what;    /* "CLI (nixcontainer init-setup + host-setup)" */
+        char *median;  /* "1.83 ms" */
+        char *ratio;   /* "17.4× faster than the scripts" */
+        char *target;  /* "≥ 15× faster than the scripts" */
+        verdict verdict;
+} bench_line;
+
+typedef struct bench_table {
+        bench_line *lines;
+        size_t n, capacity;
+        char **notes; /* one paragraph per note, markdown */
+        size_t n_notes, notes_capacity;
+        char **missed; /* what bounds each missed target, markdown */
+        size_t n_missed, missed_capacity;
+} bench_table;
+
+int table_add(bench_table *t, const char *row, const char *what, const char *median, const char *ratio,
+              const char *target, verdict v);
+int table_note(bench_table *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
+int table_missed(bench_table *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
+void table_print(const bench_table *t, FILE *out);
+void table_free(bench_table *t);
+const char *verdict_text(verdict v);
+
+/* ---- child processes ------------------------------------------------------ */
+
+/* Runs fn in a forked child, which hands back up to `n` doubles through a
+ * pipe; a child that dies or returns < 0 fails the call (-EIO, or its
+ * -errno). The child's namespaces die with it. */
+typedef int (*child_fn)(void *userdata, double *ret_values, size_t n);
+int run_in_child(child_fn fn, void *userdata, double *ret_values, size_t n);
+
+/* Runs a program to completion, stdout and stderr to `log` (appended; NULL:
+ * /dev/null), the environment as given. Returns its exit status (or
+ * 128+signal) and, when asked, its wall time and the CPU time of it and its
+ * children (user+system). */
+int run_program(char *const *argv, char *const *envp, const char *log, double *ret_wall_us, double *ret_cpu_us);
+
+/* ---- text ------------------------------------------------------------------ */
+
+typedef struct subst_pair {
+        const char *from;
+        char *to;
+} subst_pair;
+
+/* Every occurrence of any `from`, scanning left to right, replaced by its
+ * `to` (one pass; a replacement is not scanned again). */
+char *subst_text(const char *text, const subst_pair *pairs, size_t n);
+
+int write_text(const char *path, const char *text, mode_t mode);
+char *read_text_file(const char *path, size_t *ret_len);
+
+/* ---- the bench's containers (bench/fixtures/bench-one.json) -------------- */
+
+/* Container i of the bench's scheme is b0000 with its name and addresses
+ * replaced: bNNNN, extra veth xNNNN, 10.(100+i/250).(i%250).{1,2},
+ * 10.(110+i/250).(i%250).{1,2}, fd00:b:I::{1,2}, fd00:c:I::{1,2}
+ * (I in hex). bench/golden/bench-substitution/ holds what the module
+ * renders for b0001 and b0999; bench_scheme_load() checks the
+ * replacement against it. */
+#define BENCH_SCHEME_MAX 1000
+
+typedef struct bench_scheme {
+        char *container_json; /* b0000's definition */
+        char *init, *poststart, *prestart, *conf;
+        nc_strv setenv;       /* the --setenv pairs of b0000's argv */
+        char *fixture_dir;    /* bench/golden/bench-one */
+} bench_scheme;
+
+int bench_scheme_load(const bench_options *o, bench_scheme *ret, char **ret_error);
+void bench_scheme_free(bench_scheme *s);
+/* The pairs for container i (free with subst_pairs_free). */
+int bench_scheme_pairs(unsigned i, subst_pair ret_pairs[6]);
+void subst_pairs_free(subst_pair pairs[6]);
+/* {"b0000": {...}, ..., "bN-1": {...}} */
+char *bench_scheme_config(const bench_scheme *s, unsigned n);
+/* Container i's environment as nspawn's --setenv gives it, INSTANCE and
+ * PATH (stub_dir first when given): NULL-terminated. */
+int bench_scheme_envp(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret);
+
+/* ---- raw route netlink (setup and baselines; not the ref's code) ----------- */
+
+int rtnl_open(void);
+/* Sends one request and reads until its ACK; returns the kernel's error
+ * (0 or -errno). */
+int rtnl_transact(int fd, const void *request, size_t len);
+/* A veth pair: `name` here, `peer` in the namespace `peer_netns_fd`. */
+int rtnl_veth_add(int fd, const char *name, const char *peer, int peer_netns_fd);
+/* RTM_NEWLINK by name with IFLA_GROUP. */
+int rtnl_link_set_group(int fd, const char *name, uint32_t group);
+/* RTM_DELLINK of every link in `group` at once. */
+int rtnl_group_delete(int fd, uint32_t group);
+/* RTM_GETLINK of lo by index, as small as a request gets. */
+int rtnl_getlink_lo(int fd);
+/* How many links the namespace has (a dump). */
+int rtnl_count_links(int fd);
+
+/* ---- the ref's netlink requests, as the bench sees them ------------------- */
+
+/* bench/trace.c wraps libnl's nl_send_auto and nl_recvmsgs (-Wl,--wrap):
+ * every request the library sends is counted; while tracing, each is kept
+ * with its bytes and its round trip (send to the last receive before the
+ * next send). */
+typedef struct trace_request {
+        void *bytes;
+        size_t len;
+        uint16_t type, flags;
+        double sent_us, done_us;
+        int phase; /* set by the caller: which namespace it was sent in */
+} trace_request;
+
+extern unsigned long trace_sent;   /* requests sent, always counted */
+extern unsigned long trace_dumps;  /* of which NLM_F_DUMP */
+void trace_start(bool keep_bytes);
+void trace_set_phase(int phase);
+void trace_stop(trace_request **ret_requests, size_t *ret_n);
+void trace_free(trace_request *requests, size_t n);
+
+/* ---- the rows -------------------------------------------------------------- */
+
+int row_setup(const bench_options *o, bench_table *t);
+int row_scale(const bench_options *o, bench_table *t);
+int row_render(const bench_options *o, bench_table *t);
+int row_teardown(const bench_options *o, bench_table *t);
+int row_suite(const bench_options *o, bench_table *t);
+
+/* Shared by rows 2 and 4: one host namespace and up to `n` container
+ * namespaces, held by file descriptors in the calling process. */
+typedef struct bench_netns_pool {
+        int host_fd;
+        int *fds;
+        unsigned n;
+} bench_netns_pool;
+
+/* Moves the caller into a new prepared host namespace and makes `n`
+ * prepared container namespaces (harness/netns's preparation). */
+int netns_pool_make(bench_netns_pool *ret, unsigned n, char **ret_error);
+void netns_pool_free(bench_netns_pool *p);
+/* What nspawn does for container i of the scheme: ve-bNNNN / host0 and
+ * xNNNN / xNNNN veth pairs, the peers in the container's namespace. */
+int netns_pool_add_veths(const bench_netns_pool *p, int rtnl, unsigned i);
+/* Deletes every ve-b* and x* link of containers [0, n) in one request. */
+int netns_pool_clear(const bench_netns_pool *p, int rtnl, unsigned n);
+
+/* A stub directory with `machinectl` (a link to `true`) for preStart. */
+int bench_stub_dir(const bench_options *o, char **ret_dir);
+
+#endif

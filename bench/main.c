@@ -1,0 +1,237 @@
+/* nixcontainer-bench: `make bench`. Runs the rows of bench/README.md, prints
+ * the table and writes it, with a description of the machine, to
+ * bench/RESULTS.md.
+ *
+ *   nixcontainer-bench [--rows 1,2,3,4,5] [--rounds N] [--suite-rounds N]
+ *                      [--nix-rounds N] [--scale-samples N] [--scale-max N]
+ *                      [--render-count N] [--build DIR] [--work DIR]
+ *                      [--bench DIR] [--nixpkgs-lib DIR] [--module FILE]
+ *                      [--out FILE] [--verbose]
+ *
+ * Needs root (network namespaces). Exit status: 0 when every row ran (a
+ * missed target is reported, not an error), 1 when a row could not run, 2
+ * on bad usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define MIN_ROUNDS 15
+
+/* The value of the first line of `path` that starts with `key` (after the
+ * separator, quotes and blanks trimmed), or the first line without a key. */
+static char *line_value(const char *path, const char *key, char separator) {
+        FILE *in = fopen(path, "re");
+        char line[512];
+
+        if (!in)
+                return NULL;
+        while (fgets(line, sizeof line, in)) {
+                char *value = line;
+                if (key) {
+                        if (strncmp(line, key, strlen(key)) != 0 || !(value = strchr(line, separator)))
+                                continue;
+                        value++;
+                }
+                fclose(in);
+                value += strspn(value, " \t\"");
+                value[strcspn(value, "\"\n")] = '\0';
+                return strdup(value);
+        }
+        fclose(in);
+        return NULL;
+}
+
+static char *command_output(const char *command) {
+        FILE *p = popen(command, "r");
+        char line[256] = "";
+
+        if (!p)
+                return NULL;
+        if (!fgets(line, sizeof line, p))
+                line[0] = '\0';
+        pclose(p);
+        line[strcspn(line, "\n")] = '\0';
+        return line[0] ? strdup(line) : NULL;
+}
+
+static void describe_machine(FILE *out) {
+        struct utsname u;
+        struct sysinfo si;
+        char *cpu = line_value("/proc/cpuinfo", "model name", ':');
+        char *debian = line_value("/etc/debian_version", NULL, 0);
+        char *pretty = line_value("/etc/os-release", "PRETTY_NAME", '=');
+        char *commit = command_output("git rev-parse --short HEAD 2>/dev/null");
+        char *dirty = command_output("git status --porcelain --untracked-files=no -- ref 2>/dev/null | head -1");
+        char date[64];
+        time_t now = time(NULL);
+
+        if (uname(&u) < 0)
+                memset(&u, 0, sizeof u);
+        if (sysinfo(&si) < 0)
+                memset(&si, 0, sizeof si);
+        strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+        fprintf(out, "| | |\n|---|---|\n");
+        fprintf(out, "| date | %s |\n", date);
+        fprintf(out, "| CPU | %s, %ld online (nproc) |\n", cpu ? cpu : "unknown", sysconf(_SC_NPROCESSORS_ONLN));
+        fprintf(out, "| memory | %.1f GiB |\n", (double) si.totalram * si.mem_unit / (1024.0 * 1024 * 1024));
+        fprintf(out, "| kernel | %s %s %s |\n", u.sysname, u.release, u.machine);
+        fprintf(out, "| system | %s (Debian %s) |\n", pretty ? pretty : "unknown", debian ? debian : "unknown");
+        fprintf(out, "| ref | commit %s%s |\n", commit ? commit : "unknown", dirty ? " with changes in ref/" : "");
+        free(cpu);
+        free(debian);
+        free(pretty);
+        free(commit);
+        free(dirty);
+}
+
+static int usage(void) {
+        fprintf(stderr, "usage: nixcontainer-bench [--rows 1,2,3,4,5] [--rounds N] [--suite-rounds N] [--nix-rounds N]\n"
+                        "           [--scale-samples N] [--scale-max N] [--render-count N] [--build DIR] [--work DIR]\n"
+                        "           [--bench DIR] [--nixpkgs-lib DIR] [--module FILE] [--out FILE] [--verbose]\n");
+        return 2;
+}
+
+static unsigned parse_rows(const char *text) {
+        unsigned rows = 0;
+        for (const char *p = text; *p; p++)
+                if (*p >= '1' && *p <= '5')
+                        rows |= 1u << (*p - '1');
+        return rows;
+}
+
+static void write_results(const bench_options *o, const bench_table *t, int argc, char **argv, double elapsed_s) {
+        FILE *out = fopen(o->out, "we");
+
+        if (!out) {
+                fprintf(stderr, "bench: cannot write %s: %s\n", o->out, strerror(errno));
+                return;
+        }
+        fprintf(out, "# `make bench`: results\n\n");
+        fprintf(out, "Written by `make bench` (bench/main.c); see `bench/README.md` for what each row measures. "
+                     "Every comparison is measured side by side in one run, variants alternating round by round; "
+                     "times are medians over the rounds (CLOCK_MONOTONIC), ratios are medians of the per-round "
+                     "ratios.\n\n");
+        fprintf(out, "## Machine\n\n");
+        describe_machine(out);
+        fprintf(out, "\nCommand: `");
+        for (int i = 0; i < argc; i++)
+                fprintf(out, "%s%s", i ? " " : "", argv[i]);
+        fprintf(out, "` (%.0f s)\n\n## Table\n\n", elapsed_s);
+        table_print(t, out);
+        if (t->n_notes) {
+                fprintf(out, "\n## How each row was measured\n\n");
+                for (size_t i = 0; i < t->n_notes; i++)
+                        fprintf(out, "%s\n\n", t->notes[i]);
+        }
+        fprintf(out, "%s## Closing note\n\n", t->n_notes ? "" : "\n");
+        if (t->n_missed == 0)
+                fprintf(out, "Every target in the table was met in this run.\n");
+        else
+                for (size_t i = 0; i < t->n_missed; i++)
+                        fprintf(out, "%s\n\n", t->missed[i]);
+        fclose(out);
+}
+
+int main(int argc, char **argv) {
+        static const struct option options[] = {
+                { "rows", required_argument, NULL, 'R' },         { "rounds", required_argument, NULL, 'r' },
+                { "suite-rounds", required_argument, NULL, 's' }, { "nix-rounds", required_argument, NULL, 'n' },
+                { "scale-samples", required_argument, NULL, 'S' }, { "scale-max", required_argument, NULL, 'M' },
+                { "render-count", required_argument, NULL, 'C' }, { "build", required_argument, NULL, 'b' },
+                { "work", required_argument, NULL, 'w' },         { "bench", required_argument, NULL, 'B' },
+                { "nixpkgs-lib", required_argument, NULL, 'l' },  { "module", required_argument, NULL, 'm' },
+                { "out", required_argument, NULL, 'o' },          { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },               { NULL, 0, NULL, 0 },
+        };
+        bench_options o = {
+                .rounds = MIN_ROUNDS, .suite_rounds = MIN_ROUNDS, .nix_rounds = 3, .scale_samples = 20,
+                .scale_max = 1000, .render_count = 10000, .build = "build", .work = NULL, .bench_dir = "bench",
+                .nixpkgs_lib = ".cache/nixpkgs-lib/lib", .module = "../shared/seed/nixos-containers.nix",
+                .out = "bench/RESULTS.md", .rows = 0x1f,
+        };
+        int (*const rows[5])(const bench_options *, bench_table *) = { row_setup, row_scale, row_render, row_teardown,
+                                                                       row_suite };
+        bench_table table = { 0 };
+        char *work = NULL;
+        double started = bench_now_us();
+        int c, status = 0;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                switch (c) {
+                case 'R': o.rows = parse_rows(optarg); break;
+                case 'r': o.rounds = (unsigned) strtoul(optarg, NULL, 10); break;
+                case 's': o.suite_rounds = (unsigned) strtoul(optarg, NULL, 10); break;
+                case 'n': o.nix_rounds = (unsigned) strtoul(optarg, NULL, 10); break;
+                case 'S': o.scale_samples = (unsigned) strtoul(optarg, NULL, 10); break;
+                case 'M': o.scale_max = (unsigned) strtoul(optarg, NULL, 10); break;
+                case 'C': o.render_count = (unsigned) strtoul(optarg, NULL, 10); break;
+                case 'b': o.build = optarg; break;
+                case 'w': o.work = optarg; break;
+                case 'B': o.bench_dir = optarg; break;
+                case 'l': o.nixpkgs_lib = optarg; break;
+                case 'm': o.module = optarg; break;
+                case 'o': o.out = optarg; break;
+                case 'v': o.verbose = true; break;
+                case 'h': usage(); return 0;
+                default: return usage();
+                }
+        }
+        if (optind != argc || o.rows == 0 || o.rounds < 1 || o.suite_rounds < 1 || o.scale_samples < 1 ||
+            o.scale_max < 1 || o.scale_max > BENCH_SCHEME_MAX || o.render_count < 1)
+                return usage();
+        if (geteuid() != 0) {
+                fprintf(stderr, "bench: needs root (network namespaces, moving links)\n");
+                return 1;
+        }
+        if (!o.work) {
+                if (asprintf(&work, "%s/bench", o.build) < 0)
+                        return 1;
+                o.work = work;
+        }
+        if (mkdir(o.work, 0755) < 0 && errno != EEXIST) {
+                fprintf(stderr, "bench: %s: %s\n", o.work, strerror(errno));
+                return 1;
+        }
+        if (o.rounds < MIN_ROUNDS || o.suite_rounds < MIN_ROUNDS)
+                table_note(&table, "**Fewer rounds than the bench's minimum of %d** (--rounds %u, --suite-rounds "
+                                   "%u): a trial run, not a result.",
+                           MIN_ROUNDS, o.rounds, o.suite_rounds);
+        for (int i = 0; i < 5; i++) {
+                double row_started = bench_now_us();
+                int r;
+                if (!(o.rows & (1u << i)))
+                        continue;
+                fprintf(stderr, "bench: row %d ...\n", i + 1);
+                r = rows[i](&o, &table);
+                fprintf(stderr, "bench: row %d: %s (%.1f s)\n", i + 1, r < 0 ? "failed" : "done",
+                        (bench_now_us() - row_started) / 1e6);
+                if (r < 0) {
+                        char row[16];
+                        snprintf(row, sizeof row, "%d", i + 1);
+                        table_add(&table, row, "the row could not run (see stderr)", "-", "-", "-", VERDICT_MISSED);
+                        status = 1;
+                }
+        }
+        printf("\n");
+        table_print(&table, stdout);
+        write_results(&o, &table, argc, argv, (bench_now_us() - started) / 1e6);
+        {
+                size_t missed = 0;
+                for (size_t i = 0; i < table.n; i++)
+                        missed += table.lines[i].verdict == VERDICT_MISSED;
+                printf("\nbench: %zu target(s) missed; written to %s (%.0f s)\n", missed, o.out,
+                       (bench_now_us() - started) / 1e6);
+        }
+        table_free(&table);
+        free(work);
+        return status;
+}

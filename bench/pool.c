@@ -1,0 +1,111 @@
+/* Many containers against one host namespace (rows 2 and 4): the host and
+ * each container's namespace are made with harness/netns's preparation
+ * (no DAD, no link-local addresses, lo up) and held by file descriptors,
+ * not by processes. The veths are what systemd-nspawn v252 creates for
+ * the bench's containers (--network-veth, --network-veth-extra=xNNNN):
+ * one RTM_NEWLINK each, the peer made in the container's namespace,
+ * neither end up. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "netns.h"
+
+/* A group no link of the bench's namespaces is in, for clearing them. */
+#define CLEAR_GROUP 0x62656e63u /* "benc" */
+
+static int open_current_netns(void) {
+        int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+static int raise_fd_limit(unsigned needed) {
+        struct rlimit limit;
+
+        if (getrlimit(RLIMIT_NOFILE, &limit) < 0)
+                return -errno;
+        if (limit.rlim_cur >= needed)
+                return 0;
+        if (limit.rlim_max < needed)
+                limit.rlim_max = needed;
+        limit.rlim_cur = needed;
+        return setrlimit(RLIMIT_NOFILE, &limit) < 0 ? -errno : 0;
+}
+
+int netns_pool_make(bench_netns_pool *ret, unsigned n, char **ret_error) {
+        bench_netns_pool p = { .host_fd = -1, .fds = calloc(n ? n : 1, sizeof(int)), .n = 0 };
+        int r;
+
+        if (!p.fds)
+                return -ENOMEM;
+        r = raise_fd_limit(n + 256);
+        if (r < 0) {
+                if (asprintf(ret_error, "cannot raise RLIMIT_NOFILE to %u: %s", n + 256, strerror(-r)) < 0)
+                        *ret_error = NULL;
+                free(p.fds);
+                return r;
+        }
+        r = netns_unshare_prepared(ret_error);
+        if (r >= 0)
+                r = p.host_fd = open_current_netns();
+        for (unsigned i = 0; r >= 0 && i < n; i++) {
+                r = netns_unshare_prepared(ret_error);
+                if (r >= 0 && (r = open_current_netns()) >= 0)
+                        p.fds[p.n++] = r;
+                else if (r < 0 && ret_error && !*ret_error &&
+                         asprintf(ret_error, "container namespace %u: %s", i, strerror(-r)) < 0)
+                        *ret_error = NULL;
+        }
+        if (r >= 0 && setns(p.host_fd, CLONE_NEWNET) < 0)
+                r = -errno;
+        if (r < 0) {
+                netns_pool_free(&p);
+                return r;
+        }
+        *ret = p;
+        return 0;
+}
+
+void netns_pool_free(bench_netns_pool *p) {
+        for (unsigned i = 0; i < p->n; i++)
+                close(p->fds[i]);
+        if (p->host_fd >= 0)
+                close(p->host_fd);
+        free(p->fds);
+        memset(p, 0, sizeof *p);
+        p->host_fd = -1;
+}
+
+int netns_pool_add_veths(const bench_netns_pool *p, int rtnl, unsigned i) {
+        char host[16], extra[16];
+        int r;
+
+        snprintf(host, sizeof host, "ve-b%04u", i);
+        snprintf(extra, sizeof extra, "x%04u", i);
+        r = rtnl_veth_add(rtnl, host, "host0", p->fds[i]);
+        if (r >= 0)
+                r = rtnl_veth_add(rtnl, extra, extra, p->fds[i]);
+        return r;
+}
+
+int netns_pool_clear(const bench_netns_pool *p, int rtnl, unsigned n) {
+        unsigned moved = 0;
+        (void) p;
+
+        for (unsigned i = 0; i < n; i++) {
+                char name[16];
+                snprintf(name, sizeof name, "ve-b%04u", i);
+                if (rtnl_link_set_group(rtnl, name, CLEAR_GROUP) >= 0)
+                        moved++;
+                snprintf(name, sizeof name, "x%04u", i);
+                if (rtnl_link_set_group(rtnl, name, CLEAR_GROUP) >= 0)
+                        moved++;
+        }
+        return moved ? rtnl_group_delete(rtnl, CLEAR_GROUP) : 0;
+}

@@ -1,0 +1,178 @@
+/* Child processes, programs, and small text helpers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "strbuf.h"
+
+typedef struct child_report {
+        int r;
+        size_t n;
+} child_report;
+
+static int read_all(int fd, void *buf, size_t len) {
+        size_t got = 0;
+        while (got < len) {
+                ssize_t n = read(fd, (char *) buf + got, len - got);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return -EIO;
+                got += (size_t) n;
+        }
+        return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len) {
+        size_t done = 0;
+        while (done < len) {
+                ssize_t n = write(fd, (const char *) buf + done, len - done);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return -EIO;
+                done += (size_t) n;
+        }
+        return 0;
+}
+
+int run_in_child(child_fn fn, void *userdata, double *ret_values, size_t n) {
+        child_report report = { 0 };
+        int fds[2], status, r;
+        pid_t pid, parent = getpid();
+
+        fflush(stdout);
+        fflush(stderr);
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return -errno;
+        pid = fork();
+        if (pid < 0) {
+                r = -errno;
+                close(fds[0]);
+                close(fds[1]);
+                return r;
+        }
+        if (pid == 0) {
+                double *values = calloc(n ? n : 1, sizeof *values);
+                close(fds[0]);
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+                        _exit(1);
+                report.r = values ? fn(userdata, values, n) : -ENOMEM;
+                report.n = n;
+                if (write_all(fds[1], &report, sizeof report) < 0 ||
+                    (report.r >= 0 && write_all(fds[1], values, n * sizeof *values) < 0))
+                        _exit(1);
+                fflush(stdout);
+                fflush(stderr);
+                _exit(0);
+        }
+        close(fds[1]);
+        r = read_all(fds[0], &report, sizeof report);
+        if (r >= 0 && report.r >= 0)
+                r = read_all(fds[0], ret_values, n * sizeof *ret_values);
+        close(fds[0]);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        if (r < 0)
+                return r;
+        return report.r < 0 ? report.r : 0;
+}
+
+int run_program(char *const *argv, char *const *envp, const char *log, double *ret_wall_us, double *ret_cpu_us) {
+        struct rusage usage;
+        double start = bench_now_us();
+        int status;
+        pid_t pid;
+
+        fflush(stdout);
+        fflush(stderr);
+        pid = fork();
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                int out = open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+                int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                if (out < 0 || in < 0 || dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
+                    dup2(out, STDERR_FILENO) < 0)
+                        _exit(127);
+                execvpe(argv[0], argv, envp);
+                fprintf(stderr, "bench: cannot run %s: %s\n", argv[0], strerror(errno));
+                _exit(127);
+        }
+        while (wait4(pid, &status, 0, &usage) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        if (ret_wall_us)
+                *ret_wall_us = bench_now_us() - start;
+        if (ret_cpu_us)
+                *ret_cpu_us = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 +
+                              (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+char *subst_text(const char *text, const subst_pair *pairs, size_t n) {
+        nc_strbuf b = { 0 };
+        char *out = NULL;
+
+        for (const char *p = text; *p;) {
+                size_t i;
+                for (i = 0; i < n; i++)
+                        if (strncmp(p, pairs[i].from, strlen(pairs[i].from)) == 0)
+                                break;
+                if (i < n) {
+                        if (nc_strbuf_append(&b, pairs[i].to) < 0)
+                                goto fail;
+                        p += strlen(pairs[i].from);
+                } else if (nc_strbuf_append_char(&b, *p++) < 0)
+                        goto fail;
+        }
+        if (nc_strbuf_steal(&b, &out, NULL) < 0)
+                goto fail;
+        return out;
+fail:
+        nc_strbuf_free(&b);
+        return NULL;
+}
+
+int write_text(const char *path, const char *text, mode_t mode) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode), r;
+
+        if (fd < 0)
+                return -errno;
+        r = write_all(fd, text, strlen(text));
+        if (close(fd) < 0 && r >= 0)
+                r = -errno;
+        return r;
+}
+
+char *read_text_file(const char *path, size_t *ret_len) {
+        FILE *in = fopen(path, "re");
+        nc_strbuf b = { 0 };
+        char buffer[65536], *out = NULL;
+        size_t n;
+
+        if (!in)
+                return NULL;
+        while ((n = fread(buffer, 1, sizeof buffer, in)) > 0)
+                if (nc_strbuf_append_len(&b, buffer, n) < 0) {
+                        nc_strbuf_free(&b);
+                        fclose(in);
+                        return NULL;
+                }
+        fclose(in);
+        if (nc_strbuf_steal(&b, &out, ret_len) < 0) {
+                nc_strbuf_free(&b);
+                return NULL;
+        }
+        return out;
+}

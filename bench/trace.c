@@ -1,0 +1,88 @@
+/* The ref's netlink requests as the bench sees them: libnl's nl_send_auto
+ * and nl_recvmsgs are linked through these wrappers (-Wl,--wrap), as
+ * harness/faults does for its seams. Counting is always on; tracing keeps
+ * each request's bytes and its round trip, from just before the send to the
+ * end of the last receive before the next send. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+#include "bench.h"
+
+int __real_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg);
+int __real_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb);
+int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg);
+int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb);
+
+unsigned long trace_sent;
+unsigned long trace_dumps;
+
+static bool tracing, keep_bytes;
+static int phase;
+static trace_request *requests;
+static size_t n_requests, capacity;
+
+int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg) {
+        double sent = tracing ? bench_now_us() : 0;
+        int r = __real_nl_send_auto(sk, msg);
+        struct nlmsghdr *hdr = nlmsg_hdr(msg);
+
+        trace_sent++;
+        if ((hdr->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)
+                trace_dumps++;
+        if (tracing && r >= 0) {
+                trace_request q = { .type = hdr->nlmsg_type, .flags = hdr->nlmsg_flags, .sent_us = sent,
+                                    .done_us = sent, .phase = phase };
+                if (n_requests == capacity) {
+                        size_t c = capacity ? capacity * 2 : 64;
+                        trace_request *p = realloc(requests, c * sizeof *p);
+                        if (!p)
+                                return r; /* the trace is incomplete; trace_stop() says so */
+                        requests = p;
+                        capacity = c;
+                }
+                if (keep_bytes && (q.bytes = malloc(hdr->nlmsg_len))) {
+                        memcpy(q.bytes, hdr, hdr->nlmsg_len);
+                        q.len = hdr->nlmsg_len;
+                }
+                requests[n_requests++] = q;
+        }
+        return r;
+}
+
+int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb) {
+        int r = __real_nl_recvmsgs(sk, cb);
+
+        if (tracing && n_requests > 0)
+                requests[n_requests - 1].done_us = bench_now_us();
+        return r;
+}
+
+void trace_start(bool with_bytes) {
+        tracing = true;
+        keep_bytes = with_bytes;
+        phase = 0;
+        requests = NULL;
+        n_requests = capacity = 0;
+}
+
+void trace_set_phase(int p) {
+        phase = p;
+}
+
+void trace_stop(trace_request **ret_requests, size_t *ret_n) {
+        tracing = false;
+        *ret_requests = requests;
+        *ret_n = n_requests;
+        requests = NULL;
+        n_requests = capacity = 0;
+}
+
+void trace_free(trace_request *list, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(list[i].bytes);
+        free(list);
+}

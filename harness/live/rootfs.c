@@ -1,0 +1,287 @@
+/* The containers' root file system: a minimal OS tree built from copies of
+ * the machine's programs and the libraries they load.
+ *
+ * A copy rather than a read-only bind of /usr: `--ephemeral` makes nspawn
+ * copy the tree without crossing mount points, so a bound /usr would be
+ * missing from the copy ("/usr/ directory is missing. Refusing."). A copy of
+ * a few programs costs a few megabytes of tmpfs and works for every
+ * fixture alike. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "live.h"
+
+const char *const live_os_programs[] = {
+        "/usr/bin/sh",    /* the ref's nixcontainer-init sources stage 2 with it */
+        "/usr/bin/dash",
+        "/usr/bin/bash",  /* the module's container-init: #! /bin/bash -e */
+        "/usr/bin/ip",    /* what both run, and the stage 2's record */
+        "/usr/sbin/ip",
+        "/usr/bin/sleep", /* the stage 2 waits with it */
+        NULL,
+};
+
+int live_mkdir_p(const char *path, mode_t mode) {
+        char *copy = strdup(path);
+        int r = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *p = copy + 1; r >= 0; p++) {
+                if (*p != '/' && *p != '\0')
+                        continue;
+                char saved = *p;
+                *p = '\0';
+                if (mkdir(copy, mode) < 0 && errno != EEXIST)
+                        r = -errno;
+                *p = saved;
+                if (saved == '\0')
+                        break;
+        }
+        free(copy);
+        return r;
+}
+
+static int write_all(int fd, const char *data, size_t len) {
+        while (len > 0) {
+                ssize_t n = write(fd, data, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                data += n;
+                len -= (size_t) n;
+        }
+        return 0;
+}
+
+int live_write_file(const char *path, const char *content, mode_t mode) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode), r;
+
+        if (fd < 0)
+                return -errno;
+        r = write_all(fd, content, strlen(content));
+        if (close(fd) < 0 && r >= 0)
+                r = -errno;
+        if (r >= 0 && chmod(path, mode) < 0)
+                r = -errno;
+        return r;
+}
+
+int live_copy_file(const char *from, const char *to, mode_t mode) {
+        int in = open(from, O_RDONLY | O_CLOEXEC), out, r = 0;
+        char buffer[1 << 16];
+
+        if (in < 0)
+                return -errno;
+        out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+        if (out < 0) {
+                r = -errno;
+                close(in);
+                return r;
+        }
+        for (;;) {
+                ssize_t n = read(in, buffer, sizeof buffer);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        r = -errno;
+                if (n <= 0)
+                        break;
+                r = write_all(out, buffer, (size_t) n);
+                if (r < 0)
+                        break;
+        }
+        close(in);
+        if (close(out) < 0 && r >= 0)
+                r = -errno;
+        if (r >= 0 && chmod(to, mode) < 0)
+                r = -errno;
+        return r;
+}
+
+static bool strv_has(const nc_strv *v, const char *s) {
+        for (size_t i = 0; i < v->n; i++)
+                if (strcmp(v->items[i], s) == 0)
+                        return true;
+        return false;
+}
+
+static int add_unique(nc_strv *v, const char *s) {
+        return strv_has(v, s) ? 0 : nc_strv_push(v, s);
+}
+
+static void set_error(char **ret_error, const char *format, const char *what, int r) {
+        if (asprintf(ret_error, format, what, strerror(-r)) < 0)
+                *ret_error = NULL;
+}
+
+/* The absolute paths in ldd's output: "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)"
+ * and the interpreter, "/lib64/ld-linux-x86-64.so.2 (0x...)". */
+static int add_libraries(const char *program, nc_strv *files, char **ret_error) {
+        char *argv[] = { (char *) "ldd", (char *) program, NULL };
+        run_result result = { 0 };
+        int r = run_command(argv, (char *const[]) { (char *) "PATH=/usr/bin:/bin", (char *) "LC_ALL=C", NULL }, NULL,
+                            NULL, &result);
+
+        if (r < 0) {
+                set_error(ret_error, "ldd %s: %s", program, r);
+                return r;
+        }
+        if (result.status != 0) {
+                /* A static program: "not a dynamic executable". */
+                run_result_free(&result);
+                return 0;
+        }
+        for (char *line = result.out; r >= 0 && line && *line;) {
+                char *end = strchr(line, '\n'), *path;
+                if (end)
+                        *end = '\0';
+                path = strstr(line, "=> /");
+                path = path ? path + 3 : (line[strspn(line, " \t")] == '/' ? line + strspn(line, " \t") : NULL);
+                if (path) {
+                        path[strcspn(path, " \t")] = '\0';
+                        r = add_unique(files, path);
+                }
+                line = end ? end + 1 : NULL;
+        }
+        run_result_free(&result);
+        return r;
+}
+
+int live_closure(const char *const *programs, const char *extra, nc_strv *ret_files, char **ret_error) {
+        nc_strv files = { 0 };
+        int r = 0;
+
+        *ret_error = NULL;
+        for (size_t i = 0; r >= 0 && programs[i]; i++) {
+                struct stat st;
+                if (lstat(programs[i], &st) < 0) {
+                        r = -errno;
+                        set_error(ret_error, "%s: %s", programs[i], r);
+                        break;
+                }
+                r = add_unique(&files, programs[i]);
+                if (r >= 0 && S_ISREG(st.st_mode))
+                        r = add_libraries(programs[i], &files, ret_error);
+        }
+        if (r >= 0 && extra)
+                r = add_libraries(extra, &files, ret_error);
+        if (r < 0) {
+                nc_strv_clear(&files);
+                return r;
+        }
+        *ret_files = files;
+        return 0;
+}
+
+static bool is_program(const char *file) {
+        for (size_t i = 0; live_os_programs[i]; i++)
+                if (strcmp(live_os_programs[i], file) == 0)
+                        return true;
+        return false;
+}
+
+/* A host file goes to the same place in the tree, its directory resolved as
+ * on the host (/lib/x86_64-linux-gnu -> /usr/lib/x86_64-linux-gnu, since /lib
+ * is a link to usr/lib there as here): ROOT/usr/lib/x86_64-linux-gnu/libc.so.6.
+ * A program listed in live_os_programs stays a symlink if it is one
+ * (sh -> dash); a library is copied with its content (libnl-3.so.200 ->
+ * libnl-3.so.200.26.0 becomes a file named as ldd found it). */
+static int copy_into(const char *root, const char *file) {
+        char *dir_copy = strdup(file), *base_copy = strdup(file), resolved[PATH_MAX], *target = NULL, *target_dir = NULL;
+        struct stat st;
+        int r = 0;
+
+        if (!dir_copy || !base_copy) {
+                r = -ENOMEM;
+                goto out;
+        }
+        if (!realpath(dirname(dir_copy), resolved) || (is_program(file) ? lstat(file, &st) : stat(file, &st)) < 0) {
+                r = -errno;
+                goto out;
+        }
+        if (asprintf(&target, "%s%s/%s", root, resolved, basename(base_copy)) < 0 ||
+            asprintf(&target_dir, "%s%s", root, resolved) < 0) {
+                r = -ENOMEM;
+                goto out;
+        }
+        r = live_mkdir_p(target_dir, 0755);
+        if (r < 0)
+                goto out;
+        if (S_ISLNK(st.st_mode)) {
+                char link[PATH_MAX];
+                ssize_t n = readlink(file, link, sizeof link - 1);
+                if (n < 0) {
+                        r = -errno;
+                        goto out;
+                }
+                link[n] = '\0';
+                if (symlink(link, target) < 0 && errno != EEXIST)
+                        r = -errno;
+        } else
+                r = live_copy_file(file, target, st.st_mode & 07777);
+out:
+        free(dir_copy);
+        free(base_copy);
+        free(target);
+        free(target_dir);
+        return r;
+}
+
+int live_os_tree(const char *root, const nc_strv *files, char **ret_error) {
+        static const char *const dirs[] = { "usr/bin", "usr/sbin", "usr/lib", "usr/lib64", "etc", "proc", "sys",
+                                            "dev", "run", "tmp", "var/lib", "root", NULL };
+        static const char *const links[][2] = {
+                { "bin", "usr/bin" }, { "sbin", "usr/sbin" }, { "lib", "usr/lib" }, { "lib64", "usr/lib64" },
+        };
+        char *path = NULL;
+        int r = 0;
+
+        *ret_error = NULL;
+        for (size_t i = 0; r >= 0 && dirs[i]; i++) {
+                if (asprintf(&path, "%s/%s", root, dirs[i]) < 0)
+                        return -ENOMEM;
+                r = live_mkdir_p(path, 0755);
+                if (r < 0)
+                        set_error(ret_error, "%s: %s", path, r);
+                free(path);
+        }
+        for (size_t i = 0; r >= 0 && i < sizeof links / sizeof links[0]; i++) {
+                if (asprintf(&path, "%s/%s", root, links[i][0]) < 0)
+                        return -ENOMEM;
+                if (symlink(links[i][1], path) < 0 && errno != EEXIST) {
+                        r = -errno;
+                        set_error(ret_error, "%s: %s", path, r);
+                }
+                free(path);
+        }
+        for (size_t i = 0; r >= 0 && i < files->n; i++) {
+                r = copy_into(root, files->items[i]);
+                if (r < 0)
+                        set_error(ret_error, "copying %s into the tree: %s", files->items[i], r);
+        }
+        if (r >= 0) {
+                if (asprintf(&path, "%s/etc/os-release", root) < 0)
+                        return -ENOMEM;
+                r = live_write_file(path, "ID=nixcontainer-live\nNAME=\"nixcontainer live tier\"\n", 0644);
+                free(path);
+        }
+        /* if ! [ -e "$root/etc/machine-id" ]; then touch "$root/etc/machine-id"; fi */
+        if (r >= 0) {
+                if (asprintf(&path, "%s/etc/machine-id", root) < 0)
+                        return -ENOMEM;
+                r = live_write_file(path, "", 0444);
+                free(path);
+        }
+        if (r < 0 && !*ret_error)
+                set_error(ret_error, "%s: %s", root, r);
+        return r;
+}

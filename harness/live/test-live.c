@@ -1,0 +1,1002 @@
+/* The live tier: see live.h.
+ *
+ *   test-live --fixtures DIR --golden DIR --list FILE --start-scripts DIR
+ *             --nixcontainer PATH --init PATH --notify PATH
+ *             [--impl ref|original|both] [--only ID] [--repeat N]
+ *             [--timing FILE] [--timeout SECONDS] [--keep]
+ *
+ * Each (fixture, implementation) runs in a worker process of its own (its
+ * own process group, cgroup, mount and network namespaces) with a timeout;
+ * a hang or a crash fails that fixture only. Needs root and
+ * systemd-nspawn; without them it says why and exits 0. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+
+#include "config-internal.h"
+#include "live.h"
+#include "netns.h"
+#include "report.h"
+#include "strbuf.h"
+
+typedef struct live_job {
+        const fixture *fixture;
+        live_impl impl;
+        unsigned round;
+        char *outdir;
+        bool done;       /* the worker ran and exited 0 */
+        char *failure;   /* otherwise why */
+        unsigned killed; /* processes left in its cgroup after the worker ended */
+        char *cgroup_error;
+        long elapsed_ms;
+} live_job;
+
+static fixture_set fixtures;
+static live_job *jobs;
+static size_t n_jobs;
+static const fixture **selected;
+static size_t n_selected;
+static bool run_impl[2];
+static unsigned repeat = 1;
+static report_table report;
+static const fixture *current;
+
+static long now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *read_text(const char *dir, const char *name, const char *suffix) {
+        char *path = NULL, *text = NULL;
+        size_t len;
+
+        if (asprintf(&path, "%s/%s.%s", dir, name, suffix) < 0)
+                return NULL;
+        if (nc_read_file(path, 16u << 20, &text, &len) < 0)
+                text = NULL;
+        free(path);
+        return text;
+}
+
+/* "key: value" from a NAME.result; NULL when absent. */
+static char *result_value(const char *results, const char *key) {
+        size_t len = strlen(key);
+
+        for (const char *line = results; line && *line;) {
+                if (strncmp(line, key, len) == 0 && line[len] == ':' && line[len + 1] == ' ')
+                        return strndup(line + len + 2, strcspn(line + len + 2, "\n"));
+                line = strchr(line, '\n');
+                if (line)
+                        line++;
+        }
+        return NULL;
+}
+
+/* ---- workers ------------------------------------------------------------------ */
+
+static const live_tools *tools_for_workers;
+
+static void worker_main(live_job *job, const live_cgroup *cg) {
+        char *log = NULL;
+        int fd, r;
+
+        setpgid(0, 0);
+        if (live_cgroup_enter(cg) < 0 || asprintf(&log, "%s/worker.log", job->outdir) < 0)
+                _exit(2);
+        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        free(log);
+        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+                _exit(2);
+        close(fd);
+        r = live_run_fixture(job->fixture, job->impl, tools_for_workers, job->outdir);
+        fflush(stdout);
+        fflush(stderr);
+        _exit(r < 0 ? 1 : 0);
+}
+
+static char *log_tail(const char *outdir) {
+        char *path = NULL, line[1024], last[1024] = "";
+        FILE *in;
+
+        if (asprintf(&path, "%s/worker.log", outdir) < 0)
+                return NULL;
+        in = fopen(path, "re");
+        free(path);
+        if (!in)
+                return NULL;
+        while (fgets(line, sizeof line, in))
+                if (line[0] != '\n')
+                        memcpy(last, line, sizeof last);
+        fclose(in);
+        last[strcspn(last, "\n")] = '\0';
+        return strdup(last);
+}
+
+/* Orphans reparented to this process (a subreaper): nothing should be left
+ * once a worker's cgroup is gone, but what is, is reaped here. */
+static void reap_orphans(void) {
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+                ;
+}
+
+static int run_job(live_job *job, unsigned timeout_s, unsigned serial) {
+        live_cgroup cg = { 0 };
+        char name[96], *error = NULL;
+        long started = now_ms();
+        bool timed_out = false;
+        int status = 0, pidfd, r = 0;
+        pid_t pid;
+
+        snprintf(name, sizeof name, "nixcontainer-live.%d.%u", (int) getpid(), serial);
+        r = live_cgroup_create(name, &cg, &error);
+        if (r < 0) {
+                if (asprintf(&job->failure, "cannot make the run's cgroup: %s", error ? error : strerror(-r)) < 0)
+                        job->failure = NULL;
+                free(error);
+                return 0;
+        }
+        fflush(stdout);
+        fflush(stderr);
+        pid = fork();
+        if (pid < 0) {
+                if (asprintf(&job->failure, "cannot fork a worker: %s", strerror(errno)) < 0)
+                        job->failure = NULL;
+        } else if (pid == 0)
+                worker_main(job, &cg);
+        else {
+                setpgid(pid, pid);
+                pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+                while (waitpid(pid, &status, WNOHANG) != pid) {
+                        struct pollfd fd = { pidfd, POLLIN, 0 };
+                        long left = started + (long) timeout_s * 1000 - now_ms();
+                        if (left <= 0) {
+                                timed_out = true;
+                                kill(-pid, SIGKILL);
+                                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                                        ;
+                                break;
+                        }
+                        if (pidfd >= 0)
+                                poll(&fd, 1, (int) (left < 1000 ? left : 1000));
+                        else
+                                nanosleep(&(struct timespec) { 0, 50 * 1000 * 1000 }, NULL);
+                }
+                if (pidfd >= 0)
+                        close(pidfd);
+                job->elapsed_ms = now_ms() - started;
+                if (timed_out)
+                        r = asprintf(&job->failure, "timed out after %u s (worker's process group and cgroup killed)",
+                                     timeout_s);
+                else if (WIFSIGNALED(status))
+                        r = asprintf(&job->failure, "worker killed by signal %d (%s)", WTERMSIG(status),
+                                     strsignal(WTERMSIG(status)));
+                else if (WEXITSTATUS(status) != 0) {
+                        char *tail = log_tail(job->outdir);
+                        r = asprintf(&job->failure, "harness error: %s", tail ? tail : "see worker.log");
+                        free(tail);
+                } else
+                        job->done = true;
+                if (r < 0)
+                        job->failure = NULL;
+        }
+        r = live_cgroup_destroy(&cg, &job->killed, &error);
+        if (r < 0)
+                job->cgroup_error = error;
+        else
+                free(error);
+        reap_orphans();
+        return 0;
+}
+
+/* ---- what the golden says a real nspawn can reach --------------------------- */
+
+typedef struct net_sections {
+        char *host;
+        char *container; /* NULL: no "# container" section */
+        char *steps;
+} net_sections;
+
+static void sections_free(net_sections *s) {
+        free(s->host);
+        free(s->container);
+        free(s->steps);
+        *s = (net_sections) { 0 };
+}
+
+static void sections_parse(const char *text, net_sections *ret) {
+        nc_strbuf parts[3] = { { 0 } };
+        int at = -1;
+
+        *ret = (net_sections) { 0 };
+        for (const char *line = text; line && *line;) {
+                size_t len = strcspn(line, "\n");
+                if (strncmp(line, "# host", 6) == 0)
+                        at = 0;
+                else if (strncmp(line, "# container ", 12) == 0)
+                        at = 1;
+                else if (strncmp(line, "# steps", 7) == 0)
+                        at = 2;
+                else if (at >= 0) {
+                        nc_strbuf_append_len(&parts[at], line, len);
+                        nc_strbuf_append_char(&parts[at], '\n');
+                }
+                if (at == 1 && !parts[1].data)
+                        nc_strbuf_append(&parts[1], "");
+                line += len + (line[len] == '\n');
+        }
+        if (parts[0].data)
+                nc_strbuf_steal(&parts[0], &ret->host, NULL);
+        if (parts[1].data)
+                nc_strbuf_steal(&parts[1], &ret->container, NULL);
+        if (parts[2].data)
+                nc_strbuf_steal(&parts[2], &ret->steps, NULL);
+        for (int i = 0; i < 3; i++)
+                nc_strbuf_free(&parts[i]);
+}
+
+static bool step_failed(const char *steps, const char *stage) {
+        char *needle = NULL;
+        bool failed;
+
+        if (!steps || asprintf(&needle, "%s: failed", stage) < 0)
+                return false;
+        failed = strstr(steps, needle) != NULL;
+        free(needle);
+        return failed;
+}
+
+/* The golden's steps as a real nspawn can take them: a container whose
+ * nspawn or container-init fails never sends READY=1, so systemd never runs
+ * its postStart (the simulation runs it anyway). */
+static char *expected_steps(const char *golden_steps) {
+        bool ended = step_failed(golden_steps, "nspawn") || step_failed(golden_steps, "init-setup");
+        nc_strbuf b = { 0 };
+        char *out = NULL;
+
+        for (const char *line = golden_steps; line && *line;) {
+                size_t len = strcspn(line, "\n");
+                if (ended && strncmp(line, "host-setup: ", 12) == 0)
+                        nc_strbuf_append(&b, "host-setup: not run\n");
+                else {
+                        nc_strbuf_append_len(&b, line, len);
+                        nc_strbuf_append_char(&b, '\n');
+                }
+                line += len + (line[len] == '\n');
+        }
+        nc_strbuf_steal(&b, &out, NULL);
+        nc_strbuf_free(&b);
+        return out;
+}
+
+/* Whether some container of the fixture ends before READY=1 in the golden. */
+static bool fixture_has_failure(const fixture *f, const char *stage) {
+        bool any = false;
+
+        for (size_t i = 0; i < f->unit_names.n && !any; i++) {
+                char *text = read_text(f->golden_dir, f->unit_names.items[i], "net");
+                net_sections s;
+                sections_parse(text ? text : "", &s);
+                any = step_failed(s.steps, stage);
+                sections_free(&s);
+                free(text);
+        }
+        return any;
+}
+
+/* ---- the checks ----------------------------------------------------------------- */
+
+static const live_job *job_for(const fixture *f, live_impl impl, unsigned round) {
+        for (size_t i = 0; i < n_jobs; i++)
+                if (jobs[i].fixture == f && jobs[i].impl == impl && jobs[i].round == round)
+                        return &jobs[i];
+        return NULL;
+}
+
+static bool compare(const char *fixture_id, const char *side, const char *check, const char *what,
+                    const char *expected, const char *actual) {
+        return report_compare_text(&report, fixture_id, side, check, what, expected ? expected : "",
+                                   expected ? strlen(expected) : 0, actual ? actual : "", actual ? strlen(actual) : 0);
+}
+
+/* One container's network against its golden. */
+static bool check_network(const fixture *f, const char *side, const char *name, const char *golden, const char *live) {
+        bool init_failures = fixture_has_failure(f, "init-setup"), ok = true;
+        net_sections g, l;
+        char *steps, *check = NULL;
+
+        if (asprintf(&check, "%s.net", name) < 0)
+                return false;
+        if (!fixture_has_failure(f, "nspawn") && !init_failures) {
+                ok = compare(f->id, side, check, check, golden, live);
+                if (ok)
+                        report_pass(&report, f->id, side, check);
+                free(check);
+                return ok;
+        }
+        /* Some container of the fixture ends before READY=1: the golden's
+         * state after it (the simulation goes on) cannot happen. Checked:
+         * the steps as real nspawn takes them, the container of a unit that
+         * came up, and the host when no container-init failed. */
+        sections_parse(golden, &g);
+        sections_parse(live, &l);
+        steps = expected_steps(g.steps);
+        ok = compare(f->id, side, check, "steps", steps, l.steps);
+        if (ok && !step_failed(g.steps, "nspawn") && !step_failed(g.steps, "init-setup"))
+                ok = compare(f->id, side, check, "container", g.container, l.container);
+        if (ok && !init_failures)
+                ok = compare(f->id, side, check, "host", g.host, l.host);
+        if (ok) {
+                report_pass(&report, f->id, side, check);
+                if (step_failed(g.steps, "init-setup") || step_failed(g.steps, "nspawn"))
+                        report_info(&report, f->id, side, check,
+                                    "the golden's state after this container's failure is the simulation's: with real "
+                                    "nspawn the container ends (%s), postStart never runs%s",
+                                    step_failed(g.steps, "nspawn") ? "nspawn exits before the payload starts"
+                                                                   : "its init exits, nspawn exits and deletes its links",
+                                    g.container && !l.container ? ", and there is no container namespace to dump" : "");
+        }
+        free(steps);
+        free(check);
+        sections_free(&g);
+        sections_free(&l);
+        return ok;
+}
+
+/* What the run says about starting and stopping one container. */
+static bool check_lifecycle(const fixture *f, const char *side, const char *name, const char *results, bool came_up) {
+        static const char *const must_be[][2] = {
+                { "prestart-after-stop", "ok" },
+                { "links-after-stop", "as before the first start" },
+        };
+        char *check = NULL, *value;
+        bool ok = true;
+
+        if (asprintf(&check, "%s lifecycle", name) < 0)
+                return false;
+        value = result_value(results, "argv");
+        if (!value || strncmp(value, "identical", 9) != 0) {
+                report_fail(&report, f->id, side, check, "argv: %s", value ? value : "(not recorded)");
+                ok = false;
+        }
+        free(value);
+        for (size_t i = 0; ok && i < sizeof must_be / sizeof must_be[0]; i++) {
+                value = result_value(results, must_be[i][0]);
+                if (!value || strcmp(value, must_be[i][1]) != 0) {
+                        report_fail(&report, f->id, side, check, "%s: %s (expected %s)", must_be[i][0],
+                                    value ? value : "(not recorded)", must_be[i][1]);
+                        ok = false;
+                }
+                free(value);
+        }
+        if (ok && came_up) {
+                char *by = result_value(results, "stopped-by"), *exit_status = result_value(results, "nspawn-exit");
+                if (!by || strcmp(by, "SIGTERM") != 0 || !exit_status || strcmp(exit_status, "0") != 0) {
+                        report_fail(&report, f->id, side, check,
+                                    "a unit stop (SIGTERM to nspawn) must end it cleanly: stopped by %s, exit status %s",
+                                    by ? by : "?", exit_status ? exit_status : "?");
+                        ok = false;
+                }
+                free(by);
+                free(exit_status);
+        } else if (ok) {
+                char *exit_status = result_value(results, "nspawn-exit");
+                if (!exit_status || strcmp(exit_status, "0") == 0) {
+                        report_fail(&report, f->id, side, check, "the container failed, yet nspawn exited with %s",
+                                    exit_status ? exit_status : "?");
+                        ok = false;
+                }
+                free(exit_status);
+        }
+        value = result_value(results, "dump");
+        if (ok && value) {
+                report_fail(&report, f->id, side, check, "dump: %s", value);
+                ok = false;
+        }
+        free(value);
+        if (ok)
+                report_pass(&report, f->id, side, check);
+        free(check);
+        return ok;
+}
+
+static bool check_job(const live_job *job) {
+        const fixture *f = job->fixture;
+        const char *side = live_impl_name(job->impl);
+        bool all = true;
+
+        if (!job->done) {
+                report_fail(&report, f->id, side, "run", "%s (%s/worker.log)", job->failure ? job->failure : "the worker failed",
+                            job->outdir);
+                return false;
+        }
+        if (job->killed || job->cgroup_error) {
+                report_fail(&report, f->id, side, "run", "left behind: %u process(es) in its cgroup%s%s", job->killed,
+                            job->cgroup_error ? "; " : "", job->cgroup_error ? job->cgroup_error : "");
+                all = false;
+        }
+        for (size_t i = 0; i < f->unit_names.n; i++) {
+                const char *name = f->unit_names.items[i];
+                char *golden = read_text(f->golden_dir, name, "net"), *live = read_text(job->outdir, name, "net"),
+                     *results = read_text(job->outdir, name, "result");
+                if (!golden || !live || !results) {
+                        report_fail(&report, f->id, side, name, "missing %s", !golden ? "golden .net" : !live ? "live .net" : ".result");
+                        all = false;
+                } else {
+                        net_sections l;
+                        bool came_up;
+                        sections_parse(live, &l);
+                        came_up = l.steps && strstr(l.steps, "init-setup: ok");
+                        all = check_network(f, side, name, golden, live) && all;
+                        all = check_lifecycle(f, side, name, results, came_up) && all;
+                        sections_free(&l);
+                }
+                free(golden);
+                free(live);
+                free(results);
+        }
+        return all;
+}
+
+static int fixture_suite_init(void) {
+        CU_pSuite suite = CU_get_current_suite();
+
+        current = NULL;
+        for (size_t i = 0; suite && i < n_selected; i++)
+                if (strcmp(selected[i]->id, suite->pName) == 0)
+                        current = selected[i];
+        return current ? 0 : 1;
+}
+
+static void test_impl(live_impl impl) {
+        const live_job *job = job_for(current, impl, 0);
+
+        if (!job) {
+                report_skip(&report, current->id, live_impl_name(impl), "run", "not selected (--impl)");
+                return;
+        }
+        CU_ASSERT_TRUE(check_job(job));
+}
+
+static void test_ref(void) {
+        test_impl(LIVE_REF);
+}
+
+static void test_original(void) {
+        test_impl(LIVE_ORIGINAL);
+}
+
+/* Both through real nspawn: the same network, the same steps. */
+static void test_same(void) {
+        const live_job *ref = job_for(current, LIVE_REF, 0), *original = job_for(current, LIVE_ORIGINAL, 0);
+        bool all = true;
+
+        if (!ref || !original || !ref->done || !original->done) {
+                report_skip(&report, current->id, "ref=original", "network", "needs both runs");
+                return;
+        }
+        for (size_t i = 0; i < current->unit_names.n; i++) {
+                const char *name = current->unit_names.items[i];
+                char *a = read_text(original->outdir, name, "net"), *b = read_text(ref->outdir, name, "net"),
+                     *check = NULL;
+                if (asprintf(&check, "%s.net", name) >= 0) {
+                        if (compare(current->id, "ref=original", check, check, a, b))
+                                report_pass(&report, current->id, "ref=original", check);
+                        else
+                                all = false;
+                }
+                free(check);
+                free(a);
+                free(b);
+        }
+        CU_ASSERT_TRUE(all);
+}
+
+/* ---- nothing left behind ----------------------------------------------------------- */
+
+typedef struct machine_state {
+        nc_strv links;     /* the machine's network namespace */
+        nc_strv netns;     /* /run/netns */
+        nc_strv mounts;    /* this process's mount table */
+        nc_strv cgroups;   /* below this process's cgroups */
+} machine_state;
+
+static machine_state state_before;
+
+static int list_dir(const char *path, nc_strv *out) {
+        DIR *dir = opendir(path);
+        struct dirent *entry;
+        int r = 0;
+
+        if (!dir)
+                return 0;
+        while (r >= 0 && (entry = readdir(dir)))
+                if (entry->d_name[0] != '.')
+                        r = nc_strv_push(out, entry->d_name);
+        closedir(dir);
+        return r;
+}
+
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static void machine_state_take(machine_state *s) {
+        char *out = NULL, *error = NULL, line[4096];
+        FILE *in;
+        live_cgroup probe = { 0 };
+
+        *s = (machine_state) { 0 };
+        if (netns_ip_output(-1, &out, &error, "-o link show") >= 0)
+                for (char *p = out, *save = NULL, *l = strtok_r(p, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                        char name[64];
+                        if (sscanf(l, "%*d: %63[^:@]", name) == 1)
+                                nc_strv_push(&s->links, name);
+                }
+        free(out);
+        free(error);
+        list_dir("/run/netns", &s->netns);
+        in = fopen("/proc/self/mountinfo", "re");
+        while (in && fgets(line, sizeof line, in)) {
+                char point[4096];
+                if (sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1)
+                        nc_strv_push(&s->mounts, point);
+        }
+        if (in)
+                fclose(in);
+        /* The children of this process's cgroups: make a probe cgroup to learn
+         * where they are, list its parent, remove it. */
+        if (live_cgroup_create("nixcontainer-live.probe", &probe, &error) >= 0) {
+                for (size_t i = 0; i < probe.dirs.n; i++) {
+                        char *parent = strdup(probe.dirs.items[i]);
+                        nc_strv names = { 0 };
+                        if (parent) {
+                                *strrchr(parent, '/') = '\0';
+                                list_dir(parent, &names);
+                                for (size_t j = 0; j < names.n; j++) {
+                                        char *dir = NULL;
+                                        struct stat st;
+                                        if (strcmp(names.items[j], "nixcontainer-live.probe") != 0 &&
+                                            asprintf(&dir, "%s/%s", parent, names.items[j]) >= 0 && stat(dir, &st) == 0 &&
+                                            S_ISDIR(st.st_mode))
+                                                nc_strv_push(&s->cgroups, dir);
+                                        free(dir);
+                                }
+                        }
+                        nc_strv_clear(&names);
+                        free(parent);
+                }
+                unsigned ignored;
+                live_cgroup_destroy(&probe, &ignored, &error);
+        }
+        free(error);
+        nc_strv *lists[] = { &s->links, &s->netns, &s->mounts, &s->cgroups };
+        for (size_t i = 0; i < 4; i++)
+                if (lists[i]->n)
+                        qsort(lists[i]->items, lists[i]->n, sizeof(char *), compare_strings);
+}
+
+static void machine_state_free(machine_state *s) {
+        nc_strv_clear(&s->links);
+        nc_strv_clear(&s->netns);
+        nc_strv_clear(&s->mounts);
+        nc_strv_clear(&s->cgroups);
+}
+
+static char *strv_joined(const nc_strv *v) {
+        nc_strbuf b = { 0 };
+        char *out = NULL;
+
+        for (size_t i = 0; i < v->n; i++)
+                nc_strbuf_appendf(&b, "%s\n", v->items[i]);
+        nc_strbuf_steal(&b, &out, NULL);
+        nc_strbuf_free(&b);
+        return out;
+}
+
+/* This process's children, and processes it has become the parent of. */
+static size_t children_left(void) {
+        DIR *dir = opendir("/proc");
+        struct dirent *entry;
+        size_t n = 0;
+
+        while (dir && (entry = readdir(dir))) {
+                char path[64], buffer[512], *close_paren;
+                int ppid = 0;
+                FILE *in;
+                if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+                        continue;
+                snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
+                in = fopen(path, "re");
+                if (!in)
+                        continue;
+                if (fgets(buffer, sizeof buffer, in) && (close_paren = strrchr(buffer, ')')) &&
+                    sscanf(close_paren + 2, "%*c %d", &ppid) == 1 && ppid == (int) getpid())
+                        n++;
+                fclose(in);
+        }
+        if (dir)
+                closedir(dir);
+        return n;
+}
+
+static void test_nothing_left(void) {
+        static const char *const what[] = { "links in the machine's network namespace", "/run/netns",
+                                            "mounts", "cgroups below the harness's" };
+        machine_state after;
+        bool all = true;
+        size_t children;
+
+        reap_orphans();
+        children = children_left();
+        machine_state_take(&after);
+        nc_strv *a[] = { &state_before.links, &state_before.netns, &state_before.mounts, &state_before.cgroups };
+        nc_strv *b[] = { &after.links, &after.netns, &after.mounts, &after.cgroups };
+        for (size_t i = 0; i < 4; i++) {
+                char *x = strv_joined(a[i]), *y = strv_joined(b[i]);
+                if (compare("(machine)", "live", what[i], what[i], x, y))
+                        report_pass(&report, "(machine)", "live", what[i]);
+                else
+                        all = false;
+                free(x);
+                free(y);
+        }
+        if (children > 0) {
+                report_fail(&report, "(machine)", "live", "processes", "%zu process(es) left as this process's children",
+                            children);
+                all = false;
+        } else
+                report_pass(&report, "(machine)", "live", "processes");
+        machine_state_free(&after);
+        CU_ASSERT_TRUE(all);
+}
+
+/* ---- timing ---------------------------------------------------------------------- */
+
+static int compare_longs(const void *a, const void *b) {
+        long x = *(const long *) a, y = *(const long *) b;
+        return (x > y) - (x < y);
+}
+
+/* The median over the rounds of a "key: N" of one container, -1 if none. */
+static long median(const fixture *f, live_impl impl, const char *name, const char *key) {
+        long values[64];
+        size_t n = 0;
+
+        for (unsigned round = 0; round < repeat && n < 64; round++) {
+                const live_job *job = job_for(f, impl, round);
+                char *results = job && job->done ? read_text(job->outdir, name, "result") : NULL;
+                char *value = results ? result_value(results, key) : NULL;
+                if (value && strtol(value, NULL, 10) >= 0)
+                        values[n++] = strtol(value, NULL, 10);
+                free(value);
+                free(results);
+        }
+        if (n == 0)
+                return -1;
+        qsort(values, n, sizeof values[0], compare_longs);
+        return values[n / 2];
+}
+
+static void cell(nc_strbuf *b, long ms) {
+        if (ms < 0)
+                nc_strbuf_append(b, " | -");
+        else
+                nc_strbuf_appendf(b, " | %ld", ms);
+}
+
+static char *timing_table(void) {
+        nc_strbuf b = { 0 };
+        char *out = NULL, kernel[128] = "?";
+        FILE *in = fopen("/proc/sys/kernel/osrelease", "re");
+
+        if (in) {
+                if (fgets(kernel, sizeof kernel, in))
+                        kernel[strcspn(kernel, "\n")] = '\0';
+                fclose(in);
+        }
+        nc_strbuf_appendf(&b,
+                          "# Live tier timing\n\n"
+                          "Real systemd-nspawn, per container: **ready** is from the start (the ref's argv exec'd, or the\n"
+                          "module's start script run) to READY=1 on the unit's notify socket (`--notify-ready=yes`: the\n"
+                          "container's stage 2 sent it after the container-init's network setup); **stop** is from SIGTERM\n"
+                          "to nspawn (a unit stop) to nspawn's exit. Milliseconds, median of %u run(s); `-` where the\n"
+                          "container never came up (the fixture's nspawn or container-init fails, as in its golden).\n"
+                          "Made by `make bench` (`harness/live/`), kernel %s.\n\n"
+                          "| fixture | container | ref ready | original ready | ref stop | original stop |\n"
+                          "|---|---|---:|---:|---:|---:|\n",
+                          repeat, kernel);
+        for (size_t i = 0; i < n_selected; i++) {
+                const fixture *f = selected[i];
+                for (size_t j = 0; j < f->unit_names.n; j++) {
+                        const char *name = f->unit_names.items[j];
+                        nc_strbuf_appendf(&b, "| %s | %s", f->id, name);
+                        cell(&b, run_impl[LIVE_REF] ? median(f, LIVE_REF, name, "ready-ms") : -1);
+                        cell(&b, run_impl[LIVE_ORIGINAL] ? median(f, LIVE_ORIGINAL, name, "ready-ms") : -1);
+                        cell(&b, run_impl[LIVE_REF] ? median(f, LIVE_REF, name, "stop-ms") : -1);
+                        cell(&b, run_impl[LIVE_ORIGINAL] ? median(f, LIVE_ORIGINAL, name, "stop-ms") : -1);
+                        nc_strbuf_append(&b, " |\n");
+                }
+        }
+        nc_strbuf_steal(&b, &out, NULL);
+        nc_strbuf_free(&b);
+        return out;
+}
+
+/* ---- the fixture list ----------------------------------------------------------- */
+
+/* One fixture id per line; '#' starts a comment. */
+static int read_list(const char *path, nc_strv *ret) {
+        char *text = NULL, *save = NULL;
+        size_t len;
+        int r = nc_read_file(path, 1u << 20, &text, &len);
+
+        if (r < 0)
+                return r;
+        for (char *line = strtok_r(text, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
+                char id[256];
+                line[strcspn(line, "#")] = '\0';
+                if (sscanf(line, "%255s", id) == 1)
+                        r = nc_strv_push(ret, id);
+        }
+        free(text);
+        return r;
+}
+
+static const fixture *find_fixture(const char *id) {
+        for (size_t i = 0; i < fixtures.n; i++)
+                if (strcmp(fixtures.items[i].id, id) == 0)
+                        return &fixtures.items[i];
+        return NULL;
+}
+
+/* ---- main ---------------------------------------------------------------------- */
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+        (void) st;
+        (void) type;
+        (void) ftw;
+        return remove(path) < 0 ? -1 : 0;
+}
+
+static char *find_in_path(const char *program) {
+        const char *path = getenv("PATH");
+        char *copy = strdup(path && *path ? path : "/usr/sbin:/usr/bin:/sbin:/bin"), *save = NULL, *found = NULL;
+
+        for (char *dir = copy ? strtok_r(copy, ":", &save) : NULL; dir && !found; dir = strtok_r(NULL, ":", &save)) {
+                char *candidate = NULL;
+                if (asprintf(&candidate, "%s/%s", dir, program) >= 0 && access(candidate, X_OK) == 0)
+                        found = candidate;
+                else
+                        free(candidate);
+        }
+        free(copy);
+        return found;
+}
+
+static char *absolute(const char *path) {
+        char *out = realpath(path, NULL);
+        if (!out)
+                fprintf(stderr, "test-live: %s: %s\n", path, strerror(errno));
+        return out;
+}
+
+static int usage(void) {
+        fprintf(stderr, "usage: test-live --fixtures DIR --golden DIR --list FILE --start-scripts DIR\n"
+                        "                 --nixcontainer PATH --init PATH --notify PATH\n"
+                        "                 [--impl ref|original|both] [--only ID] [--repeat N] [--timing FILE]\n"
+                        "                 [--timeout SECONDS] [--keep]\n");
+        return 2;
+}
+
+int main(int argc, char **argv) {
+        static const struct option options[] = {
+                { "fixtures", required_argument, NULL, 'f' },     { "golden", required_argument, NULL, 'g' },
+                { "list", required_argument, NULL, 'l' },         { "start-scripts", required_argument, NULL, 's' },
+                { "nixcontainer", required_argument, NULL, 'n' }, { "init", required_argument, NULL, 'i' },
+                { "notify", required_argument, NULL, 'N' },       { "impl", required_argument, NULL, 'I' },
+                { "only", required_argument, NULL, 'o' },         { "repeat", required_argument, NULL, 'r' },
+                { "timing", required_argument, NULL, 'T' },       { "timeout", required_argument, NULL, 't' },
+                { "keep", no_argument, NULL, 'k' },               { "help", no_argument, NULL, 'h' },
+                { NULL, 0, NULL, 0 },
+        };
+        const char *fixtures_dir = NULL, *golden_dir = NULL, *list = NULL, *start_scripts = NULL, *nixcontainer = NULL,
+                   *init = NULL, *notify = NULL, *impl = "both", *only = NULL, *timing = NULL;
+        char outdir[] = "/tmp/nixcontainer-live-XXXXXX", *error = NULL, *nspawn = NULL, *table = NULL;
+        live_tools tools = { 0 };
+        nc_strv ids = { 0 };
+        long timeout_s = 120, started = now_ms();
+        bool keep = false, made = false;
+        unsigned failures = 0, passed = 0, failed = 0;
+        int c, r, status = 0;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                switch (c) {
+                case 'f': fixtures_dir = optarg; break;
+                case 'g': golden_dir = optarg; break;
+                case 'l': list = optarg; break;
+                case 's': start_scripts = optarg; break;
+                case 'n': nixcontainer = optarg; break;
+                case 'i': init = optarg; break;
+                case 'N': notify = optarg; break;
+                case 'I': impl = optarg; break;
+                case 'o': only = optarg; break;
+                case 'r': repeat = (unsigned) strtoul(optarg, NULL, 10); break;
+                case 'T': timing = optarg; break;
+                case 't': timeout_s = strtol(optarg, NULL, 10); break;
+                case 'k': keep = true; break;
+                case 'h': usage(); return 0;
+                default: return usage();
+                }
+        }
+        if (!fixtures_dir || !golden_dir || !list || !start_scripts || !nixcontainer || !init || !notify ||
+            optind != argc || timeout_s < 1 || repeat < 1 || repeat > 64)
+                return usage();
+        run_impl[LIVE_REF] = strcmp(impl, "ref") == 0 || strcmp(impl, "both") == 0;
+        run_impl[LIVE_ORIGINAL] = strcmp(impl, "original") == 0 || strcmp(impl, "both") == 0;
+        if (!run_impl[LIVE_REF] && !run_impl[LIVE_ORIGINAL])
+                return usage();
+
+        /* The reasons to skip: each says what is missing. */
+        if (geteuid() != 0) {
+                printf("test-live: skipped: needs root (namespaces, mounts, cgroups, systemd-nspawn)\n");
+                return 0;
+        }
+        nspawn = find_in_path("systemd-nspawn");
+        if (!nspawn) {
+                printf("test-live: skipped: no systemd-nspawn in PATH (Debian: apt-get install systemd-container)\n");
+                return 0;
+        }
+        tools = (live_tools) { .nspawn = nspawn, .nixcontainer = absolute(nixcontainer), .init = absolute(init),
+                               .notify = absolute(notify), .start_scripts = absolute(start_scripts) };
+        tools_for_workers = &tools;
+        if (!tools.nixcontainer || !tools.init || !tools.notify || !tools.start_scripts) {
+                status = 1;
+                goto out;
+        }
+        if (CU_initialize_registry() != CUE_SUCCESS) {
+                status = 1;
+                goto out;
+        }
+        /* Orphans of a worker (a container's PID 1 whose nspawn died) are
+         * reparented here rather than to the machine's init. */
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
+        machine_state_take(&state_before);
+        r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
+        if (r >= 0)
+                r = read_list(list, &ids);
+        if (r < 0) {
+                fprintf(stderr, "test-live: %s\n", error ? error : strerror(-r));
+                status = 1;
+                goto out;
+        }
+        selected = calloc(ids.n ? ids.n : 1, sizeof *selected);
+        jobs = calloc((ids.n ? ids.n : 1) * 2 * repeat, sizeof *jobs);
+        if (!selected || !jobs || !mkdtemp(outdir)) {
+                status = 1;
+                goto out;
+        }
+        made = true;
+        for (size_t i = 0; i < ids.n; i++) {
+                const fixture *f = find_fixture(ids.items[i]);
+                if (!f) {
+                        fprintf(stderr, "test-live: %s: no fixture %s in %s\n", list, ids.items[i], fixtures_dir);
+                        status = 1;
+                        goto out;
+                }
+                if (only && strcmp(f->id, only) != 0)
+                        continue;
+                selected[n_selected++] = f;
+                for (unsigned round = 0; round < repeat; round++)
+                        for (int k = 0; k < 2; k++) {
+                                live_job *job = &jobs[n_jobs];
+                                if (!run_impl[k])
+                                        continue;
+                                *job = (live_job) { .fixture = f, .impl = (live_impl) k, .round = round };
+                                if (asprintf(&job->outdir, "%s/%s.%s.%u", outdir, f->id, live_impl_name(job->impl),
+                                             round) < 0 ||
+                                    mkdir(job->outdir, 0755) < 0) {
+                                        status = 1;
+                                        goto out;
+                                }
+                                n_jobs++;
+                        }
+        }
+        if (only && n_selected == 0) {
+                fprintf(stderr, "test-live: %s is not in %s\n", only, list);
+                status = 2;
+                goto out;
+        }
+        printf("test-live: %zu fixture(s), %s, %u round(s), systemd-nspawn %s\n", n_selected, impl, repeat, nspawn);
+        for (size_t i = 0; i < n_jobs; i++) {
+                live_job *job = &jobs[i];
+                run_job(job, (unsigned) timeout_s, (unsigned) i);
+                printf("  %-45s %-8s %s (%ld ms)%s%s\n", job->fixture->id, live_impl_name(job->impl),
+                       job->done ? "ran" : "FAILED", job->elapsed_ms, job->done ? "" : ": ",
+                       job->done ? "" : job->failure ? job->failure : "?");
+                fflush(stdout);
+        }
+        for (size_t i = 0; i < n_selected; i++) {
+                CU_pSuite suite = CU_add_suite(selected[i]->id, fixture_suite_init, NULL);
+                CU_add_test(suite, "ref: network identical to the golden, clean stop", test_ref);
+                CU_add_test(suite, "original: network identical to the golden, clean stop", test_original);
+                CU_add_test(suite, "ref and original reach the same state", test_same);
+        }
+        CU_add_test(CU_add_suite("nothing left behind", NULL, NULL),
+                    "no processes, mounts, namespaces, links or cgroups left", test_nothing_left);
+        CU_basic_set_mode(CU_BRM_VERBOSE);
+        CU_basic_run_tests();
+        failures = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+        if (failures > 0)
+                status = 1;
+        report_print_titled(&report, stdout, "live tier");
+        table = timing_table();
+        if (table) {
+                printf("\n%s", table);
+                if (timing) {
+                        FILE *out = fopen(timing, "we");
+                        if (!out || fputs(table, out) < 0 || fclose(out) != 0) {
+                                fprintf(stderr, "test-live: %s: %s\n", timing, strerror(errno));
+                                status = 1;
+                        } else
+                                printf("\ntest-live: timing written to %s\n", timing);
+                }
+        }
+        /* Per fixture, and the machine check as one more. */
+        for (size_t i = 0; i <= n_selected; i++) {
+                const char *id = i < n_selected ? selected[i]->id : "(machine)";
+                bool bad = false;
+                for (size_t j = 0; j < report.n; j++)
+                        bad = bad || (strcmp(report.entries[j].fixture, id) == 0 && report.entries[j].status == REPORT_FAIL);
+                if (bad)
+                        failed++;
+                else
+                        passed++;
+        }
+        if (failures > 0 && failed == 0)
+                failed++; /* a CUnit failure the report did not name */
+        printf("test-live: %zu fixture(s) in %.1f s\n", n_selected, (double) (now_ms() - started) / 1000.0);
+        printf("live: %u passed, %u failed\n", passed, failed);
+out:
+        if (made && keep)
+                printf("test-live: kept %s\n", outdir);
+        else if (made)
+                nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        for (size_t i = 0; jobs && i < n_jobs; i++) {
+                free(jobs[i].outdir);
+                free(jobs[i].failure);
+                free(jobs[i].cgroup_error);
+        }
+        free(jobs);
+        free(selected);
+        free(table);
+        free(error);
+        free(nspawn);
+        free((char *) tools.nixcontainer);
+        free((char *) tools.init);
+        free((char *) tools.notify);
+        free((char *) tools.start_scripts);
+        nc_strv_clear(&ids);
+        machine_state_free(&state_before);
+        if (CU_get_registry())
+                CU_cleanup_registry();
+        report_free(&report);
+        fixture_set_free(&fixtures);
+        return status;
+}
