@@ -105,19 +105,40 @@ ifeq ($(SANITIZE),1)
 memcheck:
 	@echo "memcheck: skipped under SANITIZE=1 (ASan and valgrind do not mix)"
 else
+MEMCHECK_CLI = --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer"
+MEMCHECK_PARTS := memcheck-unit memcheck-faults memcheck-conformance memcheck-invalid memcheck-netns-ref \
+                  memcheck-netns-exec
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
+# Each part under valgrind (one log per process); the parts run side by side.
 memcheck: $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/nixcontainer $(BUILD)/test-faults $(BUILD)/test-netns
 	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/unit.%p.log $(BUILD)/test-unit
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/faults.%p.log $(BUILD)/test-faults fixtures
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/netns.%p.log $(BUILD)/test-netns --impl ref $(NETNS_ARGS)
-	$(BUILD)/test-netns --impl "exec:$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli-net.%p.log $(abspath $(BUILD))/nixcontainer" $(NETNS_ARGS)
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/conformance.%p.log $(BUILD)/test-conformance \
-	    --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer" \
-	    --golden golden --fixtures fixtures
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/invalid.%p.log $(BUILD)/test-conformance \
-	    --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer" \
-	    --golden golden/invalid --fixtures fixtures/invalid
+	@$(MAKE) --no-print-directory -j$(NPROC) $(MEMCHECK_PARTS)
 	@bash ci/valgrind-report.sh $(BUILD)/valgrind
+
+memcheck-unit:
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/unit.%p.log $(BUILD)/test-unit > $(BUILD)/valgrind/unit.out \
+	    || { tail -n 60 $(BUILD)/valgrind/unit.out; exit 1; }
+memcheck-faults:
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/faults.%p.log $(BUILD)/test-faults fixtures > $(BUILD)/valgrind/faults.out \
+	    || { tail -n 60 $(BUILD)/valgrind/faults.out; exit 1; }
+memcheck-conformance:
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/conformance.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
+	    --golden golden --fixtures fixtures > $(BUILD)/valgrind/conformance.out \
+	    || { tail -n 60 $(BUILD)/valgrind/conformance.out; exit 1; }
+memcheck-invalid:
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/invalid.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
+	    --golden golden/invalid --fixtures fixtures/invalid > $(BUILD)/valgrind/invalid.out \
+	    || { tail -n 60 $(BUILD)/valgrind/invalid.out; exit 1; }
+memcheck-netns-ref:
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/netns.%p.log $(BUILD)/test-netns --impl ref $(NETNS_ARGS) \
+	    > $(BUILD)/valgrind/netns-ref.out \
+	    || { tail -n 60 $(BUILD)/valgrind/netns-ref.out; exit 1; }
+memcheck-netns-exec:
+	$(BUILD)/test-netns --impl "exec:$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli-net.%p.log $(abspath $(BUILD))/nixcontainer" \
+	    $(NETNS_ARGS) > $(BUILD)/valgrind/netns-exec.out \
+	    || { tail -n 60 $(BUILD)/valgrind/netns-exec.out; exit 1; }
+.PHONY: memcheck $(MEMCHECK_PARTS)
 endif
 
 # README's option table is `nixcontainer options`, the loader's own table.
@@ -254,7 +275,7 @@ $(BUILD)/bench/nixcontainer-bench: $(BENCH_OBJS) $(BENCH_LINKED) $(BUILD)/libnix
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LINKED) $(BUILD)/libnixcontainer.a \
-	    -Wl,--wrap=nl_send_auto -Wl,--wrap=nl_recvmsgs $(TEST_LDLIBS) -lm
+	    -Wl,--wrap=nl_send_auto -Wl,--wrap=nl_recvmsgs -Wl,--wrap=nc_nl_link_get $(TEST_LDLIBS) -lm
 
 # Row 1 also times the CLI linked statically, to show what dynamic linking
 # costs per start (glibc warns about getaddrinfo in libnl's utils, unused).
@@ -272,3 +293,50 @@ bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/bench/nixcontainer-static $(BU
 	    --suite-rounds $(BENCH_SUITE_ROUNDS) --nix-rounds $(BENCH_NIX_ROUNDS) \
 	    --nixpkgs-lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out bench/RESULTS.md $(BENCH_ARGS)
 # ---- end of the benchmark ---------------------------------------------------
+
+# ---- live tier (harness/live/) ----------------------------------------------
+# Each fixture of harness/live/fixtures.list booted with the real
+# systemd-nspawn, from the ref's argv (nixcontainer-init as PID 1, the ref's
+# host-setup) and from the module's own start script (its container-init and
+# postStart), compared with golden/<fixture>/NAME.net. Needs root and
+# systemd-nspawn (skips with the reason otherwise). `make bench` writes the
+# start-to-READY and stop times to bench/live-timing.md;
+# `make live-start-scripts` renders harness/live/start/ from the module.
+LIVE_SRCS := $(filter-out harness/live/live-notify.c,$(sort $(wildcard harness/live/*.c)))
+LIVE_OBJS := $(LIVE_SRCS:%.c=$(BUILD)/obj/%.o)
+LIVE_NETNS_OBJS := $(addprefix $(BUILD)/obj/harness/netns/,dump.o netns.o prestate.o nspawn-sim.o siphash24.o)
+LIVE_BINS := $(BUILD)/live/test-live $(BUILD)/live/live-notify $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
+LIVE_ARGS := --fixtures fixtures --golden golden --list harness/live/fixtures.list \
+             --start-scripts harness/live/start --nixcontainer $(BUILD)/nixcontainer \
+             --init $(BUILD)/nixcontainer-init --notify $(BUILD)/live/live-notify
+
+$(BUILD)/live/test-live: $(LIVE_OBJS) $(LIVE_NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -Iharness/netns -o $@ $(LIVE_OBJS) $(LIVE_NETNS_OBJS) $(COMMON_TEST_OBJS) \
+	    $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+
+$(LIVE_OBJS): ALL_CFLAGS += -Iharness/netns
+
+# Runs inside the containers, whose tree need not hold its libraries: static,
+# and never with the sanitizers (they do not link statically).
+$(BUILD)/live/live-notify: harness/live/live-notify.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@ (static)"
+	@$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
+
+.PHONY: live live-bench live-start-scripts bench
+live: $(LIVE_BINS)
+	$(BUILD)/live/test-live $(LIVE_ARGS)
+
+live-bench: $(LIVE_BINS)
+	@mkdir -p bench
+	$(BUILD)/live/test-live $(LIVE_ARGS) --repeat 3 --timing bench/live-timing.md
+
+live-start-scripts:
+	bash harness/live/render-start.sh --lib "$(NIXPKGS_LIB)" --module "$(MODULE)" \
+	    --list harness/live/fixtures.list --fixtures fixtures --out harness/live/start
+
+bench: live-bench
+check: live
+# ---- end of the live tier ---------------------------------------------------

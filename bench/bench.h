@@ -36,6 +36,8 @@ typedef struct bench_options {
 
 /* CLOCK_MONOTONIC, in microseconds. */
 double bench_now_us(void);
+/* CLOCK_THREAD_CPUTIME_ID: this thread's CPU time, user and system. */
+double bench_cpu_us(void);
 
 typedef struct bench_samples {
         double *v;
@@ -149,6 +151,8 @@ int rtnl_transact(int fd, const void *request, size_t len);
 int rtnl_veth_add(int fd, const char *name, const char *peer, int peer_netns_fd);
 /* RTM_NEWLINK by name with IFLA_GROUP. */
 int rtnl_link_set_group(int fd, const char *name, uint32_t group);
+/* RTM_DELLINK by name. */
+int rtnl_link_delete_name(int fd, const char *name);
 /* RTM_DELLINK of every link in `group` at once. */
 int rtnl_group_delete(int fd, uint32_t group);
 /* RTM_GETLINK of lo by index, as small as a request gets. */
@@ -166,7 +170,8 @@ typedef struct trace_request {
         void *bytes;
         size_t len;
         uint16_t type, flags;
-        double sent_us, done_us;
+        double sent_us, done_us;   /* CLOCK_MONOTONIC */
+        double cpu_sent_us, cpu_done_us; /* CLOCK_THREAD_CPUTIME_ID: the kernel's work, not waiting */
         int phase; /* set by the caller: which namespace it was sent in */
 } trace_request;
 
@@ -176,6 +181,13 @@ void trace_start(bool keep_bytes);
 void trace_set_phase(int phase);
 void trace_stop(trace_request **ret_requests, size_t *ret_n);
 void trace_free(trace_request *requests, size_t n);
+
+/* bench/whatif.c wraps the ref's nc_nl_link_get (-Wl,--wrap): while
+ * whatif_ioctl_lookup is set, a name that fits IFNAMSIZ is resolved with
+ * if_nametoindex() (SIOCGIFINDEX, which matches altnames too) instead of an
+ * RTM_GETLINK, to measure that change to ref/lib/netlink.c without making
+ * it. Only the ifindex is filled in, which is all the ref's callers use. */
+extern bool whatif_ioctl_lookup;
 
 /* ---- the rows -------------------------------------------------------------- */
 
@@ -202,6 +214,8 @@ void netns_pool_free(bench_netns_pool *p);
 int netns_pool_add_veths(const bench_netns_pool *p, int rtnl, unsigned i);
 /* Deletes every ve-b* and x* link of containers [0, n) in one request. */
 int netns_pool_clear(const bench_netns_pool *p, int rtnl, unsigned n);
+/* Deletes container i's two veths (the peers go with them). */
+int netns_pool_remove_veths(const bench_netns_pool *p, int rtnl, unsigned i);
 
 /* A stub directory with `machinectl` (a link to `true`) for preStart. */
 int bench_stub_dir(const bench_options *o, char **ret_dir);

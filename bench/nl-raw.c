@@ -184,3 +184,12 @@ int rtnl_count_links(int fd) {
         r = transact_with(fd, q.hdr, count_link, &n);
         return r < 0 ? r : n;
 }
+
+int rtnl_link_delete_name(int fd, const char *name) {
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+        request q;
+
+        request_init(&q, RTM_DELLINK, 0, &ifi, sizeof ifi);
+        put_string(&q, IFLA_IFNAME, name);
+        return transact_with(fd, q.hdr, NULL, NULL);
+}

@@ -109,3 +109,16 @@ int netns_pool_clear(const bench_netns_pool *p, int rtnl, unsigned n) {
         }
         return moved ? rtnl_group_delete(rtnl, CLEAR_GROUP) : 0;
 }
+
+int netns_pool_remove_veths(const bench_netns_pool *p, int rtnl, unsigned i) {
+        char name[16];
+        int r;
+        (void) p;
+
+        snprintf(name, sizeof name, "ve-b%04u", i);
+        r = rtnl_link_delete_name(rtnl, name);
+        snprintf(name, sizeof name, "x%04u", i);
+        if (r >= 0)
+                r = rtnl_link_delete_name(rtnl, name);
+        return r;
+}

@@ -1,20 +1,27 @@
-/* Row 2: N containers against one host namespace, N = 1, 10, 100, 1000.
- * One host namespace and N container namespaces (bench/pool.c); before
- * each pass the veths nspawn creates for containers 0..N-1 are made
- * (untimed), and after it they are deleted. Per round and N, two passes:
+/* Row 2: containers against one host namespace, N = 1, 10, 100, 1000.
  *
- *   ref       containers 0..N-1 in order, each: in its namespace
- *             nc_netlink_open + nc_init_setup, then on the host
- *             nc_netlink_open + nc_host_setup (all timed; setns not)
- *   original  the module's scripts (bash -e container-init in the
- *             container's namespace, postStart on the host) for an evenly
- *             spread sample of the containers (all when N <= samples), the
- *             others set up by the ref untimed, in the same order, so that
- *             each sampled container meets the host as full as the ref's
+ * One host namespace and up to 1000 container namespaces (bench/pool.c),
+ * held by file descriptors. For each N, the host is filled: containers
+ * 0..N-1 get the veths nspawn creates and are set up by the ref (timed:
+ * the "fill" figure, N containers set up from an empty host, once). Then,
+ * in alternating rounds, a sample of those containers (at most
+ * --scale-samples, spread over 0..N-1) is restarted: its veths deleted and
+ * made again (untimed), then set up by each variant in turn:
  *
- * The per-round value is the mean cost per container (ref: all N;
- * original: the sampled ones); the table gives medians over the rounds. */
+ *   ref       in the container's namespace nc_netlink_open + nc_init_setup,
+ *             on the host nc_netlink_open + nc_host_setup (setns not timed)
+ *   original  the module's scripts: bash -e container-init in the
+ *             container's namespace, bash -e postStart on the host
+ *   what-if   the ref with its name lookups done by SIOCGIFINDEX
+ *             (bench/whatif.c), the change the closing note proposes
+ *
+ * so each variant starts a container on a host that runs N of them. A
+ * round's value is the mean per container; the table gives medians. The
+ * ref's CPU time (CLOCK_THREAD_CPUTIME_ID) and the part of it spent in the
+ * kernel answering RTM_GETLINK are kept too: they are not inflated by
+ * other load on the machine. */
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
@@ -28,7 +35,16 @@
 
 #define MAX_SIZES 4
 
-enum { VAL_REF, VAL_ORIGINAL, VAL_REQUESTS, VAL_DUMPS, VAL_SAMPLES, VAL_PER };
+typedef enum variant { V_REF, V_ORIGINAL, V_WHATIF, V_COUNT } variant;
+
+enum {
+        VAL_WALL,        /* per container */
+        VAL_CPU,         /* ref, what-if: CPU time per container */
+        VAL_GETLINK_CPU, /* ref: CPU time in RTM_GETLINK round trips, per container */
+        VAL_REQUESTS,    /* ref: requests per container */
+        VAL_DUMPS,       /* ref: dump requests */
+        VAL_PER
+};
 
 typedef struct scale_ctx {
         const bench_options *o;
@@ -41,14 +57,25 @@ typedef struct scale_ctx {
         char **init_paths, **post_paths, *stage2_path;
 } scale_ctx;
 
-static int ref_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, double *ret_us) {
+/* What the child hands back: per N, the fill, then per round and variant. */
+static size_t fill_index(const scale_ctx *c, unsigned k) {
+        return (size_t) k * 2;
+}
+
+static size_t value_index(const scale_ctx *c, unsigned k, unsigned round, variant v) {
+        return (size_t) c->n_sizes * 2 + (((size_t) k * c->o->rounds + round) * V_COUNT + v) * VAL_PER;
+}
+
+static int ref_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, double *ret_wall, double *ret_cpu) {
         nc_netlink *nl = NULL;
         nc_error error = { { 0 } };
-        double t0, t1, t2, t3;
+        double t0, t1, t2, t3, cpu0, cpu1, cpu2, cpu3;
         int r;
 
         if (setns(p->fds[i], CLONE_NEWNET) < 0)
                 return -errno;
+        trace_set_phase(0);
+        cpu0 = bench_cpu_us();
         t0 = bench_now_us();
         r = nc_netlink_open(&nl, &error);
         if (r >= 0)
@@ -56,23 +83,28 @@ static int ref_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, double *
         nc_netlink_free(nl);
         nl = NULL;
         t1 = bench_now_us();
+        cpu1 = bench_cpu_us();
         if (setns(p->host_fd, CLONE_NEWNET) < 0)
                 return -errno;
+        trace_set_phase(1);
         if (r >= 0) {
+                cpu2 = bench_cpu_us();
                 t2 = bench_now_us();
                 r = nc_netlink_open(&nl, &error);
                 if (r >= 0)
                         r = nc_host_setup(nl, c->containers[i], c->envs[i], &error);
                 nc_netlink_free(nl);
                 t3 = bench_now_us();
-                *ret_us = (t1 - t0) + (t3 - t2);
+                cpu3 = bench_cpu_us();
+                *ret_wall = (t1 - t0) + (t3 - t2);
+                *ret_cpu = (cpu1 - cpu0) + (cpu3 - cpu2);
         }
         if (r < 0)
                 fprintf(stderr, "bench: row 2: b%04u: %s\n", i, error.message[0] ? error.message : strerror(-r));
         return r;
 }
 
-static int original_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, double *ret_us) {
+static int original_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, double *ret_wall) {
         char *init_argv[] = { "bash", "-e", c->init_paths[i], c->stage2_path, NULL };
         char *post_argv[] = { "bash", "-e", c->post_paths[i], NULL };
         run_result result = { 0 };
@@ -83,7 +115,7 @@ static int original_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, dou
                 run_result_free(&result);
                 r = run_command_netns(post_argv, c->envps[i].items, -1, &result);
         }
-        *ret_us = bench_now_us() - t0;
+        *ret_wall = bench_now_us() - t0;
         if (r >= 0 && result.status != 0) {
                 fprintf(stderr, "bench: row 2: b%04u: the original's script exited %d:\n%.*s", i, result.status,
                         (int) result.err_len, result.err ? result.err : "");
@@ -93,9 +125,48 @@ static int original_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, dou
         return r;
 }
 
-static bool sampled(unsigned i, unsigned n, unsigned samples) {
-        unsigned stride = n / samples;
-        return n <= samples || (i + 1) % stride == 0;
+/* The j-th of m containers restarted in each round, spread over 0..n-1. */
+static unsigned sample_index(unsigned j, unsigned m, unsigned n) {
+        return m >= n ? j : (unsigned) (((unsigned long) j * n + n / 2) / m) % n;
+}
+
+static int restart(scale_ctx *c, const bench_netns_pool *p, int rtnl, variant v, unsigned i, double *sums) {
+        double wall = 0, cpu = 0, getlink = 0;
+        unsigned long sent = trace_sent, dumps = trace_dumps;
+        int r = netns_pool_remove_veths(p, rtnl, i);
+
+        if (r >= 0)
+                r = netns_pool_add_veths(p, rtnl, i);
+        if (r < 0) {
+                fprintf(stderr, "bench: row 2: b%04u's veths: %s\n", i, strerror(-r));
+                return r;
+        }
+        if (getenv("BENCH_SETTLE_MS"))
+                usleep(1000 * (unsigned) atoi(getenv("BENCH_SETTLE_MS")));
+        if (v == V_ORIGINAL) {
+                r = original_one(c, p, i, &wall);
+                sums[VAL_WALL] += wall;
+                return r;
+        }
+        whatif_ioctl_lookup = v == V_WHATIF;
+        trace_start(false);
+        r = ref_one(c, p, i, &wall, &cpu);
+        {
+                trace_request *q;
+                size_t n;
+                trace_stop(&q, &n);
+                for (size_t k = 0; k < n; k++)
+                        if (q[k].type == RTM_GETLINK)
+                                getlink += q[k].cpu_done_us - q[k].cpu_sent_us;
+                trace_free(q, n);
+        }
+        whatif_ioctl_lookup = false;
+        sums[VAL_WALL] += wall;
+        sums[VAL_CPU] += cpu;
+        sums[VAL_GETLINK_CPU] += getlink;
+        sums[VAL_REQUESTS] += (double) (trace_sent - sent);
+        sums[VAL_DUMPS] += (double) (trace_dumps - dumps);
+        return r;
 }
 
 static int scale_child(void *userdata, double *values, size_t n_values) {
@@ -103,6 +174,7 @@ static int scale_child(void *userdata, double *values, size_t n_values) {
         const bench_options *o = c->o;
         bench_netns_pool pool = { .host_fd = -1 };
         char *error = NULL;
+        double started = bench_now_us();
         int rtnl = -1, r;
         (void) n_values;
 
@@ -112,48 +184,42 @@ static int scale_child(void *userdata, double *values, size_t n_values) {
                 free(error);
                 return r;
         }
+        if (o->verbose)
+                fprintf(stderr, "bench: row 2: %u namespaces in %.0f ms\n", c->max, (bench_now_us() - started) / 1e3);
         r = rtnl = rtnl_open();
-        for (unsigned round = 0; r >= 0 && round < o->rounds; round++)
-                for (unsigned k = 0; r >= 0 && k < c->n_sizes; k++) {
-                        unsigned n = c->sizes[k];
-                        double *v = values + ((size_t) round * c->n_sizes + k) * VAL_PER;
-                        for (int pass = 0; r >= 0 && pass < 2; pass++) {
-                                double sum = 0;
-                                unsigned timed = 0;
-                                unsigned long sent = trace_sent, dumps = trace_dumps;
-                                for (unsigned i = 0; r >= 0 && i < n; i++)
-                                        r = netns_pool_add_veths(&pool, rtnl, i);
-                                if (r < 0)
-                                        fprintf(stderr, "bench: row 2: creating the veths of b%04u..: %s\n", 0u,
-                                                strerror(-r));
-                                for (unsigned i = 0; r >= 0 && i < n; i++) {
-                                        double us = 0;
-                                        if (pass == 1 && sampled(i, n, o->scale_samples)) {
-                                                r = original_one(c, &pool, i, &us);
-                                                sum += us;
-                                                timed++;
-                                        } else if (pass == 0) {
-                                                r = ref_one(c, &pool, i, &us);
-                                                sum += us;
-                                                timed++;
-                                        } else
-                                                r = ref_one(c, &pool, i, &us);
-                                }
-                                if (r >= 0 && pass == 0) {
-                                        v[VAL_REF] = sum / timed;
-                                        v[VAL_REQUESTS] = (double) (trace_sent - sent) / n;
-                                        v[VAL_DUMPS] = (double) (trace_dumps - dumps);
-                                } else if (r >= 0) {
-                                        v[VAL_ORIGINAL] = sum / timed;
-                                        v[VAL_SAMPLES] = timed;
-                                }
-                                if (r >= 0)
-                                        r = netns_pool_clear(&pool, rtnl, n);
-                        }
-                        if (o->verbose && r >= 0)
-                                fprintf(stderr, "bench: row 2: round %u N=%u: ref %.0f µs, original %.0f µs\n", round,
-                                        n, v[VAL_REF], v[VAL_ORIGINAL]);
+        for (unsigned k = 0; r >= 0 && k < c->n_sizes; k++) {
+                unsigned n = c->sizes[k], m = n < o->scale_samples ? n : o->scale_samples;
+                double fill = 0, fill_cpu = 0, t = bench_now_us();
+
+                for (unsigned i = 0; r >= 0 && i < n; i++) {
+                        double wall = 0, cpu = 0;
+                        r = netns_pool_add_veths(&pool, rtnl, i);
+                        if (r >= 0)
+                                r = ref_one(c, &pool, i, &wall, &cpu);
+                        fill += wall;
+                        fill_cpu += cpu;
                 }
+                values[fill_index(c, k)] = fill / n;
+                values[fill_index(c, k) + 1] = fill_cpu / n;
+                if (o->verbose)
+                        fprintf(stderr, "bench: row 2: N=%u filled in %.0f ms (ref %.0f µs per container)\n", n,
+                                (bench_now_us() - t) / 1e3, fill / n);
+                for (unsigned round = 0; r >= 0 && round < o->rounds; round++)
+                        for (int v = 0; r >= 0 && v < V_COUNT; v++) {
+                                double *sums = values + value_index(c, k, round, (variant) v);
+                                for (unsigned j = 0; r >= 0 && j < m; j++)
+                                        r = restart(c, &pool, rtnl, (variant) v, sample_index(j, m, n), sums);
+                                for (int x = 0; x < VAL_PER; x++)
+                                        sums[x] /= m;
+                        }
+                t = bench_now_us();
+                if (r >= 0)
+                        r = netns_pool_clear(&pool, rtnl, n);
+                if (o->verbose)
+                        fprintf(stderr, "bench: row 2: N=%u cleared in %.0f ms\n", n, (bench_now_us() - t) / 1e3);
+        }
+        if (r < 0)
+                fprintf(stderr, "bench: row 2: %s\n", strerror(-r));
         if (rtnl >= 0)
                 close(rtnl);
         netns_pool_free(&pool);
@@ -240,6 +306,99 @@ static void ctx_free(scale_ctx *c) {
         bench_scheme_free(&c->scheme);
 }
 
+static void report(const scale_ctx *c, const double *values, bench_table *t) {
+        const bench_options *o = c->o;
+        bench_samples s[MAX_SIZES][V_COUNT][VAL_PER] = { { { { 0 } } } };
+        unsigned k10 = c->n_sizes > 1 ? 1 : 0, kmax = c->n_sizes - 1;
+        double requests = 0, dumps = 0;
+        char m[96], ratio[200], what[160], target[96], fills[400] = "", cpus[600] = "";
+
+        for (unsigned k = 0; k < c->n_sizes; k++)
+                for (unsigned round = 0; round < o->rounds; round++)
+                        for (int v = 0; v < V_COUNT; v++)
+                                for (int x = 0; x < VAL_PER; x++)
+                                        samples_add(&s[k][v][x], values[value_index(c, k, round, (variant) v) + x]);
+        for (unsigned k = 0; k < c->n_sizes; k++) {
+                char a[32], b[32], w[32], f[32], cpu[32], gl[32], wcpu[32];
+                double flat = samples_ratio_median(&s[k][V_REF][VAL_WALL], &s[k10][V_REF][VAL_WALL]);
+                requests = fmax(requests, samples_max(&s[k][V_REF][VAL_REQUESTS]));
+                dumps += samples_max(&s[k][V_REF][VAL_DUMPS]);
+                format_us(samples_median(&s[k][V_REF][VAL_WALL]), a, sizeof a);
+                format_us(samples_median(&s[k][V_ORIGINAL][VAL_WALL]), b, sizeof b);
+                format_us(samples_median(&s[k][V_WHATIF][VAL_WALL]), w, sizeof w);
+                snprintf(what, sizeof what, "N = %u: one container started, ref \\| original", c->sizes[k]);
+                snprintf(m, sizeof m, "%s \\| %s", a, b);
+                snprintf(ratio, sizeof ratio, "ref %.2f× its cost at N = %u (original %.2f×); ref %.0f× faster",
+                         flat, c->sizes[k10], samples_ratio_median(&s[k][V_ORIGINAL][VAL_WALL], &s[k10][V_ORIGINAL][VAL_WALL]),
+                         samples_ratio_median(&s[k][V_ORIGINAL][VAL_WALL], &s[k][V_REF][VAL_WALL]));
+                if (k == kmax && c->n_sizes > 1) {
+                        snprintf(target, sizeof target, "ref at N = %u ≤ 1.5× its cost at N = %u", c->sizes[k],
+                                 c->sizes[k10]);
+                        table_add(t, "2 scale", what, m, ratio, target, flat <= 1.5 ? VERDICT_MET : VERDICT_MISSED);
+                        if (flat > 1.5) {
+                                double cpu_flat = samples_ratio_median(&s[k][V_REF][VAL_CPU], &s[k10][V_REF][VAL_CPU]);
+                                double gl_k = samples_median(&s[k][V_REF][VAL_GETLINK_CPU]);
+                                double gl_10 = samples_median(&s[k10][V_REF][VAL_GETLINK_CPU]);
+                                double cpu_k = samples_median(&s[k][V_REF][VAL_CPU]);
+                                double cpu_10 = samples_median(&s[k10][V_REF][VAL_CPU]);
+                                double whatif = samples_ratio_median(&s[k][V_WHATIF][VAL_WALL], &s[k10][V_WHATIF][VAL_WALL]);
+                                table_missed(t,
+                                             "**Row 2, ref at N = %u ≤ 1.5× its cost at N = %u: missed (%.2f×).** "
+                                             "The library does the same work at every N: %.0f requests per "
+                                             "container, no dump, no cache. Its CPU time per container (user and "
+                                             "kernel, which contention does not inflate) goes from %.0f µs to %.0f µs "
+                                             "(%.2f×), and %.0f µs of the %.0f µs it gains is the kernel answering "
+                                             "RTM_GETLINK (%.0f µs at N = %u, %.0f µs at N = %u). The reply for a "
+                                             "veth whose peer is in another namespace carries IFLA_LINK_NETNSID, "
+                                             "which the kernel finds by scanning the host's table of peer "
+                                             "namespace ids (`__peernet2id()`, `idr_for_each()`), one id per "
+                                             "running container; `ip` asks the same question for each name "
+                                             "(`ll_name_to_index()`), so the original pays it too, hidden under "
+                                             "its forks. **Fix (in ref/lib/netlink.c, not made here):** resolve a "
+                                             "name that fits IFNAMSIZ with SIOCGIFINDEX (`if_nametoindex()`, which "
+                                             "also matches altnames) and keep RTM_GETLINK with IFLA_ALT_IFNAME for "
+                                             "longer ones. The bench's what-if does exactly that "
+                                             "(bench/whatif.c): its cost at N = %u is %.2f× its cost at N = %u.",
+                                             c->sizes[k], c->sizes[k10], flat, requests, cpu_10, cpu_k, cpu_flat,
+                                             gl_k - gl_10, cpu_k - cpu_10, gl_10, c->sizes[k10], gl_k, c->sizes[k],
+                                             c->sizes[k], whatif, c->sizes[k10]);
+                        }
+                } else
+                        table_add(t, "2 scale", what, m, ratio, "", VERDICT_NONE);
+                snprintf(what, sizeof what, "N = %u: what-if, names resolved by SIOCGIFINDEX (not the ref)",
+                         c->sizes[k]);
+                snprintf(ratio, sizeof ratio, "%.2f× its cost at N = %u",
+                         samples_ratio_median(&s[k][V_WHATIF][VAL_WALL], &s[k10][V_WHATIF][VAL_WALL]), c->sizes[k10]);
+                table_add(t, "2 scale", what, w, ratio, "", VERDICT_NONE);
+                format_us(values[fill_index(c, k)], f, sizeof f);
+                format_us(samples_median(&s[k][V_REF][VAL_CPU]), cpu, sizeof cpu);
+                format_us(samples_median(&s[k][V_REF][VAL_GETLINK_CPU]), gl, sizeof gl);
+                format_us(samples_median(&s[k][V_WHATIF][VAL_CPU]), wcpu, sizeof wcpu);
+                snprintf(fills + strlen(fills), sizeof fills - strlen(fills), "%sN = %u: %s", k ? "; " : "",
+                         c->sizes[k], f);
+                snprintf(cpus + strlen(cpus), sizeof cpus - strlen(cpus), "%sN = %u: %s (%s in RTM_GETLINK; what-if %s)",
+                         k ? "; " : "", c->sizes[k], cpu, gl, wcpu);
+        }
+        table_note(t,
+                   "**Row 2** (%u rounds, variants alternating within each N). One host namespace and %u container "
+                   "namespaces held by file descriptors, prepared as harness/netns prepares them; the veths are "
+                   "those nspawn creates (ve-bNNNN with host0, xNNNN with xNNNN in the container). Container i is "
+                   "b0000 with its name and addresses replaced, which is exactly what the module renders for it "
+                   "(checked against the module's own output for b0001 and b0999, "
+                   "`bench/golden/bench-substitution/`, at every run). For each N the host is first filled by the "
+                   "ref (containers 0..N-1 set up from an empty host; per container: %s); then in each round the "
+                   "same sample of at most %u containers, spread over 0..N-1, is restarted by each variant (veths "
+                   "deleted and made again, untimed; setup timed), so each start meets a host running N "
+                   "containers. The ref sends %.0f requests per container at every N and %.0f dumps in all: no "
+                   "cache, nothing refilled per operation. The ref's CPU time per container (not inflated by "
+                   "other load): %s.",
+                   o->rounds, c->max, fills, o->scale_samples, requests, dumps, cpus);
+        for (unsigned k = 0; k < c->n_sizes; k++)
+                for (int v = 0; v < V_COUNT; v++)
+                        for (int x = 0; x < VAL_PER; x++)
+                                samples_free(&s[k][v][x]);
+}
+
 int row_scale(const bench_options *o, bench_table *t) {
         scale_ctx c = { 0 };
         char *error = NULL;
@@ -253,70 +412,11 @@ int row_scale(const bench_options *o, bench_table *t) {
                 ctx_free(&c);
                 return r;
         }
-        n_values = (size_t) o->rounds * c.n_sizes * VAL_PER;
+        n_values = value_index(&c, c.n_sizes, 0, 0);
         values = calloc(n_values, sizeof *values);
         r = values ? run_in_child(scale_child, &c, values, n_values) : -ENOMEM;
-        if (r < 0) {
-                fprintf(stderr, "bench: row 2: %s\n", strerror(-r));
-                goto out;
-        }
-        {
-                bench_samples ref[MAX_SIZES] = { { 0 } }, orig[MAX_SIZES] = { { 0 } };
-                double requests = 0, dumps = 0, samples[MAX_SIZES] = { 0 };
-                unsigned k10 = c.n_sizes > 1 ? 1 : 0, kmax = c.n_sizes - 1;
-                char m[96], ratio[160], what[200], target[80], curve[512] = "";
-                bench_samples flat = { 0 };
-
-                for (unsigned round = 0; round < o->rounds; round++)
-                        for (unsigned k = 0; k < c.n_sizes; k++) {
-                                double *v = values + ((size_t) round * c.n_sizes + k) * VAL_PER;
-                                samples_add(&ref[k], v[VAL_REF]);
-                                samples_add(&orig[k], v[VAL_ORIGINAL]);
-                                requests = fmax(requests, v[VAL_REQUESTS]);
-                                dumps += v[VAL_DUMPS];
-                                samples[k] += v[VAL_SAMPLES];
-                        }
-                for (unsigned k = 0; k < c.n_sizes; k++) {
-                        char a[32], b[32];
-                        double speedup = samples_ratio_median(&orig[k], &ref[k]);
-                        format_us(samples_median(&ref[k]), a, sizeof a);
-                        format_us(samples_median(&orig[k]), b, sizeof b);
-                        snprintf(what, sizeof what, "N = %u: ref per container | original per container", c.sizes[k]);
-                        snprintf(m, sizeof m, "%s \\| %s", a, b);
-                        snprintf(ratio, sizeof ratio, "ref %.2f× its cost at N = %u; original %.2f×; ref %.0f× faster",
-                                 samples_ratio_median(&ref[k], &ref[k10]), c.sizes[k10],
-                                 samples_ratio_median(&orig[k], &orig[k10]), speedup);
-                        if (k == kmax && c.n_sizes > 1) {
-                                snprintf(target, sizeof target, "ref at N = %u ≤ 1.5× its cost at N = %u", c.sizes[k],
-                                         c.sizes[k10]);
-                                for (unsigned round = 0; round < o->rounds; round++)
-                                        samples_add(&flat, ref[k].v[round] / ref[k10].v[round]);
-                                table_add(t, "2 scale", what, m, ratio, target,
-                                          samples_median(&flat) <= 1.5 ? VERDICT_MET : VERDICT_MISSED);
-                        } else
-                                table_add(t, "2 scale", what, m, ratio, "", VERDICT_NONE);
-                        snprintf(curve + strlen(curve), sizeof curve - strlen(curve), "%s%u: %s / %s (%.0f samples)",
-                                 k ? "; " : "", c.sizes[k], a, b, samples[k] / o->rounds);
-                }
-                table_note(t,
-                           "**Row 2** (%u rounds; in each, for each N, a ref pass then an original pass, each on "
-                           "fresh veths). One host namespace and %u container namespaces, held by file descriptors; "
-                           "the veths are those nspawn creates for each container (ve-bNNNN with host0, xNNNN with "
-                           "xNNNN in the container). Container i is b0000 with its name and addresses replaced, "
-                           "which is exactly what the module renders for it (checked against the module's output "
-                           "for b0001 and b0999 in `bench/golden/bench-substitution/` at every run). The ref sends "
-                           "%.0f requests per container at every N and %.0f dumps in all (no cache, nothing refilled "
-                           "per operation). The original is timed on an evenly spread sample of at most %u "
-                           "containers per pass (the rest set up by the ref, untimed, so each sample meets a host "
-                           "as full as the ref's); per container, ref / original, per N: %s.",
-                           o->rounds, c.max, requests, dumps, o->scale_samples, curve);
-                for (unsigned k = 0; k < c.n_sizes; k++) {
-                        samples_free(&ref[k]);
-                        samples_free(&orig[k]);
-                }
-                samples_free(&flat);
-        }
-out:
+        if (r >= 0)
+                report(&c, values, t);
         free(values);
         ctx_free(&c);
         return r;

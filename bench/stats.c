@@ -15,6 +15,12 @@ double bench_now_us(void) {
         return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
 }
 
+double bench_cpu_us(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
+}
+
 int samples_add(bench_samples *s, double value) {
         if (s->n == s->capacity) {
                 size_t capacity = s->capacity ? s->capacity * 2 : 32;

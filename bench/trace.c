@@ -26,7 +26,7 @@ static trace_request *requests;
 static size_t n_requests, capacity;
 
 int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg) {
-        double sent = tracing ? bench_now_us() : 0;
+        double sent = tracing ? bench_now_us() : 0, cpu = tracing ? bench_cpu_us() : 0;
         int r = __real_nl_send_auto(sk, msg);
         struct nlmsghdr *hdr = nlmsg_hdr(msg);
 
@@ -35,7 +35,7 @@ int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg) {
                 trace_dumps++;
         if (tracing && r >= 0) {
                 trace_request q = { .type = hdr->nlmsg_type, .flags = hdr->nlmsg_flags, .sent_us = sent,
-                                    .done_us = sent, .phase = phase };
+                                    .done_us = sent, .cpu_sent_us = cpu, .cpu_done_us = cpu, .phase = phase };
                 if (n_requests == capacity) {
                         size_t c = capacity ? capacity * 2 : 64;
                         trace_request *p = realloc(requests, c * sizeof *p);
@@ -56,8 +56,10 @@ int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg) {
 int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb) {
         int r = __real_nl_recvmsgs(sk, cb);
 
-        if (tracing && n_requests > 0)
+        if (tracing && n_requests > 0) {
                 requests[n_requests - 1].done_us = bench_now_us();
+                requests[n_requests - 1].cpu_done_us = bench_cpu_us();
+        }
         return r;
 }
 

@@ -3,8 +3,9 @@
 # and goldens (needs jq). The generated seeds are named fixture-* and
 # golden-*; the hand-written ones (tricky-*) are left alone.
 #
-#   fuzz-config, fuzz-render-parse   the "containers" value of every fixture, compact
-#   fuzz-env-file                    every distinct golden/*/*.conf
+#   fuzz-config, fuzz-render-parse   the "containers" value of every fixture (fixtures/*.json
+#                                    and fixtures/invalid/*.json, seeds invalid-*), compact
+#   fuzz-env-file                    every distinct golden/*/*.conf and golden/invalid/*/*.conf
 #   fuzz-argv                        containers NUL env file: every fixture with the
 #                                    golden conf of its first container (or of its
 #                                    imperative container), and a few configs alone
@@ -19,34 +20,39 @@ for target in fuzz-config fuzz-render-parse fuzz-env-file fuzz-argv; do
 done
 
 declare -A seen=()
-for fixture in fixtures/*.json; do
+for fixture in fixtures/*.json fixtures/invalid/*.json; do
+        [ -e "$fixture" ] || continue
+        dir=$(dirname "$fixture")
+        golden=golden${dir#fixtures}
         id=$(basename "$fixture" .json)
+        case "$dir" in fixtures/invalid) seed=invalid-$id ;; *) seed=$id ;; esac
         containers=$(jq -c '.containers' "$fixture")
-        printf '%s' "$containers" > "$out/fuzz-config/fixture-$id.json"
-        printf '%s' "$containers" > "$out/fuzz-render-parse/fixture-$id.json"
+        printf '%s' "$containers" > "$out/fuzz-config/fixture-$seed.json"
+        printf '%s' "$containers" > "$out/fuzz-render-parse/fixture-$seed.json"
 
         # The golden env files, each distinct text once.
-        for conf in golden/"$id"/*.conf; do
+        for conf in "$golden/$id"/*.conf; do
                 [ -e "$conf" ] || continue
                 sum=$(sha256sum < "$conf" | cut -c1-16)
                 [ -z "${seen[$sum]:-}" ] || continue
                 seen[$sum]=1
-                cp "$conf" "$out/fuzz-env-file/golden-$id-$(basename "$conf")"
+                cp "$conf" "$out/fuzz-env-file/golden-$seed-$(basename "$conf")"
         done
 
         # The first container of the config, else the first imperative one.
         name=$(jq -r '(.containers | keys | .[0]) // (.imperative // {} | keys | .[0]) // empty' "$fixture")
-        if [ -n "$name" ] && [ -e "golden/$id/$name.conf" ]; then
-                { printf '%s\0' "$containers"; cat "golden/$id/$name.conf"; } > "$out/fuzz-argv/fixture-$id.bin"
+        if [ -n "$name" ] && [ -e "$golden/$id/$name.conf" ]; then
+                { printf '%s\0' "$containers"; cat "$golden/$id/$name.conf"; } > "$out/fuzz-argv/fixture-$seed.bin"
         else
-                printf '%s' "$containers" > "$out/fuzz-argv/fixture-$id.bin"
+                printf '%s' "$containers" > "$out/fuzz-argv/fixture-$seed.bin"
         fi
 done
 
 # A few configs alone: each container then gets its own rendered env file.
-for id in kitchen-sink minimal-path-only extra-veths-several-ordering compat-tmpfs-whitespace-injection \
-          bind-mounts-ordering; do
-        jq -c '.containers' "fixtures/$id.json" | tr -d '\n' > "$out/fuzz-argv/fixture-$id-alone.json"
+for fixture in fixtures/kitchen-sink.json fixtures/minimal-path-only.json fixtures/extra-veths-several-ordering.json \
+               fixtures/bind-mounts-ordering.json fixtures/invalid/compat-tmpfs-whitespace-injection.json; do
+        [ -e "$fixture" ] || continue
+        jq -c '.containers' "$fixture" | tr -d '\n' > "$out/fuzz-argv/fixture-$(basename "$fixture" .json)-alone.json"
 done
 
 for target in fuzz-config fuzz-render-parse fuzz-env-file fuzz-argv; do

@@ -54,7 +54,7 @@ static char *own_path(bool unified) {
                 char *first = strchr(line, ':'), *second = first ? strchr(first + 1, ':') : NULL;
                 if (!second)
                         continue;
-                *second = '\0';
+                *first = *second = '\0';
                 if (unified ? strcmp(line, "0") == 0 && first[1] == '\0' : strcmp(first + 1, "name=systemd") == 0) {
                         second[1 + strcspn(second + 1, "\n")] = '\0';
                         found = strdup(second + 1);

@@ -8,6 +8,7 @@
  * the container's PID 1), and preStart runs again on what is left. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -246,38 +248,59 @@ static int private_mounts(void) {
         return 0;
 }
 
-/* --bind=SRC[:DST] / --bind-ro=...: a source outside /nix (bindMounts'
- * hostPath, e.g. /srv/mid) must exist. It is made on a tmpfs over its
- * top-level directory, in this mount namespace only. */
-static int provide_bind_sources(const nc_strv *argv) {
+/* The value of argv[*i] when it is --bind=/--bind-ro= (or the word after
+ * --bind/--bind-ro), advancing *i past it; NULL otherwise. */
+static const char *bind_value(const nc_strv *argv, size_t *i) {
+        const char *word = argv->items[*i];
+
+        if (strncmp(word, "--bind=", 7) == 0 || strncmp(word, "--bind-ro=", 10) == 0)
+                return strchr(word, '=') + 1;
+        if ((strcmp(word, "--bind") == 0 || strcmp(word, "--bind-ro") == 0) && *i + 1 < argv->n)
+                return argv->items[++*i];
+        return NULL;
+}
+
+/* Each bind mount of the argv (the last two words are the init and its
+ * argument): a source outside /nix (bindMounts' hostPath, e.g. /srv/mid)
+ * is made on a tmpfs over its top-level directory, in this mount namespace
+ * only; the mount point is made in the tree, as a container that booted
+ * once has it (nspawn makes it at the first boot, unless the tree is
+ * read-only by then, as with --volatile=state: "Failed to make parents of
+ * ROOT/nix/store"). */
+static int provide_binds(const nc_strv *argv, const char *root) {
         for (size_t i = 1; i + 2 < argv->n; i++) {
-                const char *word = argv->items[i], *value = NULL;
-                char *source, *top;
+                const char *value = bind_value(argv, &i), *colon;
+                char *source, *point = NULL;
                 int r = 0;
-                if (strncmp(word, "--bind=", 7) == 0 || strncmp(word, "--bind-ro=", 10) == 0)
-                        value = strchr(word, '=') + 1;
-                else if ((strcmp(word, "--bind") == 0 || strcmp(word, "--bind-ro") == 0))
-                        value = argv->items[++i];
-                if (!value || value[0] != '/' || strncmp(value, "/nix/", 5) == 0)
+                if (!value || value[0] == '+')
                         continue;
                 source = strndup(value, strcspn(value, ":"));
-                if (!source)
+                colon = strchr(value, ':');
+                if (!source || asprintf(&point, "%s%.*s", root, colon ? (int) strcspn(colon + 1, ":") : (int) strlen(source),
+                                        colon ? colon + 1 : source) < 0) {
+                        free(source);
                         return -ENOMEM;
-                if (access(source, F_OK) < 0) {
-                        top = strndup(source, 1 + strcspn(source + 1, "/"));
+                }
+                if (source[0] == '/' && strncmp(source, "/nix/", 5) != 0 && access(source, F_OK) < 0) {
+                        char *top = strndup(source, 1 + strcspn(source + 1, "/"));
                         if (!top)
                                 r = -ENOMEM;
                         else if (access(top, F_OK) < 0) {
                                 fprintf(stderr, "bind source %s: the harness cannot provide %s\n", source, top);
                                 r = -ENOENT;
                         } else {
-                                r = mount_tmpfs(top);
+                                struct statfs fs;
+                                /* (Once: a second source below it goes on the same tmpfs.) */
+                                r = statfs(top, &fs) == 0 && fs.f_type == TMPFS_MAGIC ? 0 : mount_tmpfs(top);
                                 if (r >= 0)
                                         r = live_mkdir_p(source, 0755);
                         }
                         free(top);
                 }
+                if (r >= 0)
+                        r = live_mkdir_p(point, 0755);
                 free(source);
+                free(point);
                 if (r < 0)
                         return r;
         }
@@ -294,7 +317,7 @@ static const char stage2_script[] =
         "# Stage 2 of the live tier, sourced by the container-init under its SIGRTMIN+3 trap.\n"
         "PATH=/usr/bin:/usr/sbin\n"
         "{ echo '# links'; ip -d link show; echo '# addresses'; ip addr show; echo '# routes';\n"
-        "  ip route show table all; ip -6 route show table all; } > /nix/var/nix/profiles/live-stage2.txt 2>&1\n"
+        "  ip -4 route show table all; ip -6 route show table all; } > /nix/var/nix/profiles/live-stage2.txt 2>&1\n"
         LIVE_STORE_NOTIFY " READY=1\n"
         "sleep infinity &\n"
         "wait\n";
@@ -430,7 +453,7 @@ static int prepare_container(const fixture *f, live_impl impl, const nc_strv *tr
                         r = write_init_config(f, c);
         }
         if (r >= 0)
-                r = provide_bind_sources(&c->golden_argv);
+                r = provide_binds(&c->golden_argv, root);
         if (r >= 0)
                 r = live_notify_open(c->notify_path, &c->notify_fd);
         if (r < 0)
@@ -665,16 +688,36 @@ static char *read_log(const char *outdir, const container_run *c) {
         if (nc_read_file(path, 16u << 20, &text, &len) < 0)
                 text = NULL;
         free(path);
-        if (text) /* the container's console comes through a pty: CR LF */
-                for (char *p = text; *p; p++)
-                        if (*p == '\r')
-                                *p = ' ';
+        if (text) { /* the container's console comes through a pty: CR LF */
+                char *to = text;
+                for (const char *p = text; *p; p++)
+                        if (*p != '\r')
+                                *to++ = *p;
+                *to = '\0';
+        }
         return text;
+}
+
+/* Whether `word` is in `text` as a word of its own (an interface name
+ * within quotes, spaces or punctuation). */
+static bool has_word(const char *text, const char *word) {
+        size_t len = strlen(word);
+
+        for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
+                char before = p == text ? ' ' : p[-1], after = p[len];
+                bool inside_before = before == '-' || before == '_' || before == '.' || (before >= '0' && before <= '9') ||
+                                     (before >= 'A' && before <= 'Z') || (before >= 'a' && before <= 'z');
+                bool inside_after = after == '-' || after == '_' || after == '.' || (after >= '0' && after <= '9') ||
+                                    (after >= 'A' && after <= 'Z') || (after >= 'a' && after <= 'z');
+                if (!inside_before && !inside_after)
+                        return true;
+        }
+        return false;
 }
 
 /* nspawn ended before it started the payload: which option made it fail.
  * Its messages name the interface or bridge ("Failed to resolve interface
- * eth1: No such device"). */
+ * \"eth1\": No such device"). */
 static char *nspawn_failure(const char *log, const nspawn_network *n) {
         const struct {
                 const char *option;
@@ -685,16 +728,11 @@ static char *nspawn_failure(const char *log, const nspawn_network *n) {
         char *outcome = NULL;
 
         for (size_t l = 0; l < sizeof lists / sizeof lists[0] && !outcome; l++)
-                for (size_t i = 0; i < lists[l].names->n && !outcome; i++) {
-                        char *needle = NULL;
-                        if (asprintf(&needle, " %s", lists[l].names->items[i]) < 0)
-                                return NULL;
-                        if (strstr(log, needle) && asprintf(&outcome, "failed at: %s=%s", lists[l].option,
-                                                            lists[l].names->items[i]) < 0)
+                for (size_t i = 0; i < lists[l].names->n && !outcome; i++)
+                        if (has_word(log, lists[l].names->items[i]) &&
+                            asprintf(&outcome, "failed at: %s=%s", lists[l].option, lists[l].names->items[i]) < 0)
                                 outcome = NULL;
-                        free(needle);
-                }
-        if (!outcome && n->bridge && strstr(log, n->bridge) &&
+        if (!outcome && n->bridge && has_word(log, n->bridge) &&
             asprintf(&outcome, "failed at: --network-bridge=%s", n->bridge) < 0)
                 outcome = NULL;
         if (!outcome) {
@@ -713,15 +751,17 @@ static char *nspawn_failure(const char *log, const nspawn_network *n) {
  * module's, through the iproute2 of the fake store ("live-ip: failed: ip
  * ..."); the ref's, from its message ("nixcontainer-init: ip ...: why"). */
 static char *init_failure(const char *log) {
+        const char *ref = strstr(log, "nixcontainer-init: ");
         char *step = step_after(log, "live-ip: failed: ");
         char *outcome = NULL;
 
-        if (!step) {
-                const char *p = strstr(log, "nixcontainer-init: ip ");
-                step = p ? step_after(p, "nixcontainer-init: ") : NULL;
-        }
+        if (!step && ref && strncmp(ref + 19, "ip ", 3) == 0)
+                step = step_after(ref, "nixcontainer-init: ");
         if (step) {
                 if (asprintf(&outcome, "failed at: %s", step) < 0)
+                        outcome = NULL;
+        } else if (ref) {
+                if (asprintf(&outcome, "failed: %.*s", (int) strcspn(ref + 19, "\n"), ref + 19) < 0)
                         outcome = NULL;
         } else
                 outcome = strdup("failed: the container-init exited before stage 2");

@@ -121,4 +121,22 @@ int live_cgroup_enter(const live_cgroup *cg);
  * or -errno with a message in *ret_error. */
 int live_cgroup_destroy(live_cgroup *cg, unsigned *ret_killed, char **ret_error);
 
+/* ---- the simulation against the real nspawn (sim-differences.c) ---------- */
+
+/* A line the namespace tier's simulated nspawn leaves in a golden .net
+ * section and the real nspawn does not. */
+typedef struct live_sim_difference {
+        const char *id;
+        const char *section; /* the section's header starts so: "# container " */
+        const char *line;
+        const char *what;    /* why, with the sources that show it */
+} live_sim_difference;
+
+extern const live_sim_difference live_sim_differences[]; /* ends with an all-NULL entry */
+
+/* The golden as the real nspawn leaves it: the lines of each difference
+ * removed from their sections; the ids of those that removed something are
+ * added to *applied. Returns NULL when out of memory. */
+char *live_golden_as_nspawn(const char *golden, nc_strv *applied);
+
 #endif

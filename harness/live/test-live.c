@@ -56,6 +56,10 @@ static bool run_impl[2];
 static unsigned repeat = 1;
 static report_table report;
 static const fixture *current;
+static char **xfail_ref, **xfail_original; /* per selected fixture: why it is expected to fail, or NULL */
+static size_t current_index;
+static nc_strv differences_used;            /* "ID FIXTURE" for each fixture a difference corrected */
+static unsigned expected_failures;
 
 static long now_ms(void) {
         struct timespec ts;
@@ -433,8 +437,24 @@ static bool check_job(const live_job *job) {
         }
         for (size_t i = 0; i < f->unit_names.n; i++) {
                 const char *name = f->unit_names.items[i];
-                char *golden = read_text(f->golden_dir, name, "net"), *live = read_text(job->outdir, name, "net"),
-                     *results = read_text(job->outdir, name, "result");
+                char *raw = read_text(f->golden_dir, name, "net"), *golden = NULL,
+                     *live = read_text(job->outdir, name, "net"), *results = read_text(job->outdir, name, "result");
+                nc_strv applied = { 0 };
+                if (raw) /* the simulation's lines that real nspawn does not leave (sim-differences.c) */
+                        golden = live_golden_as_nspawn(raw, &applied);
+                for (size_t k = 0; k < applied.n; k++) {
+                        char *used = NULL;
+                        bool seen = false;
+                        if (asprintf(&used, "%s %s", applied.items[k], f->id) < 0)
+                                continue;
+                        for (size_t u = 0; u < differences_used.n; u++)
+                                seen = seen || strcmp(differences_used.items[u], used) == 0;
+                        if (!seen)
+                                nc_strv_push(&differences_used, used);
+                        free(used);
+                }
+                nc_strv_clear(&applied);
+                free(raw);
                 if (!golden || !live || !results) {
                         report_fail(&report, f->id, side, name, "missing %s", !golden ? "golden .net" : !live ? "live .net" : ".result");
                         all = false;
@@ -459,19 +479,47 @@ static int fixture_suite_init(void) {
 
         current = NULL;
         for (size_t i = 0; suite && i < n_selected; i++)
-                if (strcmp(selected[i]->id, suite->pName) == 0)
+                if (strcmp(selected[i]->id, suite->pName) == 0) {
                         current = selected[i];
+                        current_index = i;
+                }
         return current ? 0 : 1;
+}
+
+/* A side listed as expected to fail (fixtures.list "xfail-ref: WHY"): its
+ * failures since report entry `from` become information; passing instead
+ * is a failure (XPASS), so that the mark goes once the cause is fixed. */
+static bool expect_failure(size_t from, bool ok, const char *side, const char *why) {
+        if (!why)
+                return ok;
+        if (ok) {
+                report_fail(&report, current->id, side, "xfail",
+                            "XPASS: expected to fail (%s), but passed: remove the mark from fixtures.list", why);
+                return false;
+        }
+        for (size_t i = from; i < report.n; i++)
+                if (report.entries[i].status == REPORT_FAIL) {
+                        char *message = NULL;
+                        report.entries[i].status = REPORT_INFO;
+                        if (asprintf(&message, "XFAIL (%s): %s", why, report.entries[i].message ? report.entries[i].message : "") >= 0) {
+                                free(report.entries[i].message);
+                                report.entries[i].message = message;
+                        }
+                }
+        expected_failures++;
+        return true;
 }
 
 static void test_impl(live_impl impl) {
         const live_job *job = job_for(current, impl, 0);
+        char *why = impl == LIVE_REF ? xfail_ref[current_index] : xfail_original[current_index];
+        size_t from = report.n;
 
         if (!job) {
                 report_skip(&report, current->id, live_impl_name(impl), "run", "not selected (--impl)");
                 return;
         }
-        CU_ASSERT_TRUE(check_job(job));
+        CU_ASSERT_TRUE(expect_failure(from, check_job(job), live_impl_name(impl), why));
 }
 
 static void test_ref(void) {
@@ -485,6 +533,8 @@ static void test_original(void) {
 /* Both through real nspawn: the same network, the same steps. */
 static void test_same(void) {
         const live_job *ref = job_for(current, LIVE_REF, 0), *original = job_for(current, LIVE_ORIGINAL, 0);
+        char *why = xfail_ref[current_index] ? xfail_ref[current_index] : xfail_original[current_index];
+        size_t from = report.n;
         bool all = true;
 
         if (!ref || !original || !ref->done || !original->done) {
@@ -505,6 +555,13 @@ static void test_same(void) {
                 free(a);
                 free(b);
         }
+        if (why && !all) {
+                /* Counted once, with the side's own test. */
+                expect_failure(from, false, "ref=original", why);
+                expected_failures--;
+                all = true;
+        } else if (why && all)
+                report_info(&report, current->id, "ref=original", "xfail", "the same state although one side is marked xfail");
         CU_ASSERT_TRUE(all);
 }
 
@@ -617,7 +674,7 @@ static size_t children_left(void) {
         size_t n = 0;
 
         while (dir && (entry = readdir(dir))) {
-                char path[64], buffer[512], *close_paren;
+                char path[300], buffer[512], *close_paren;
                 int ppid = 0;
                 FILE *in;
                 if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
@@ -739,10 +796,26 @@ static char *timing_table(void) {
         return out;
 }
 
+/* The entries of sim-differences.c and the fixtures whose golden each
+ * corrected. */
+static void print_differences(void) {
+        printf("\nThe simulated nspawn (harness/netns/) against the real one: goldens corrected before comparing\n");
+        for (size_t i = 0; live_sim_differences[i].id; i++) {
+                const char *id = live_sim_differences[i].id;
+                size_t n = 0, len = strlen(id);
+                for (size_t j = 0; j < differences_used.n; j++)
+                        n += strncmp(differences_used.items[j], id, len) == 0 && differences_used.items[j][len] == ' ';
+                printf("  %s: %zu fixture(s)%s\n    %s\n", id, n, n ? "" : " (none of the selected goldens has the line)",
+                       live_sim_differences[i].what);
+        }
+}
+
 /* ---- the fixture list ----------------------------------------------------------- */
 
-/* One fixture id per line; '#' starts a comment. */
-static int read_list(const char *path, nc_strv *ret) {
+/* One fixture id per line, optionally followed by "xfail-ref: WHY" or
+ * "xfail-original: WHY" (a known failure of that side, reported as such);
+ * '#' starts a comment. ret_ref and ret_original get WHY or "" per id. */
+static int read_list(const char *path, nc_strv *ret_ids, nc_strv *ret_ref, nc_strv *ret_original) {
         char *text = NULL, *save = NULL;
         size_t len;
         int r = nc_read_file(path, 1u << 20, &text, &len);
@@ -750,10 +823,17 @@ static int read_list(const char *path, nc_strv *ret) {
         if (r < 0)
                 return r;
         for (char *line = strtok_r(text, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
-                char id[256];
+                char id[256], *ref, *original;
                 line[strcspn(line, "#")] = '\0';
-                if (sscanf(line, "%255s", id) == 1)
-                        r = nc_strv_push(ret, id);
+                if (sscanf(line, "%255s", id) != 1)
+                        continue;
+                ref = strstr(line, "xfail-ref:");
+                original = strstr(line, "xfail-original:");
+                r = nc_strv_push(ret_ids, id);
+                if (r >= 0)
+                        r = nc_strv_push(ret_ref, ref ? ref + 10 + strspn(ref + 10, " \t") : "");
+                if (r >= 0)
+                        r = nc_strv_push(ret_original, original ? original + 15 + strspn(original + 15, " \t") : "");
         }
         free(text);
         return r;
@@ -820,10 +900,10 @@ int main(int argc, char **argv) {
                    *init = NULL, *notify = NULL, *impl = "both", *only = NULL, *timing = NULL;
         char outdir[] = "/tmp/nixcontainer-live-XXXXXX", *error = NULL, *nspawn = NULL, *table = NULL;
         live_tools tools = { 0 };
-        nc_strv ids = { 0 };
+        nc_strv ids = { 0 }, ref_marks = { 0 }, original_marks = { 0 };
         long timeout_s = 120, started = now_ms();
         bool keep = false, made = false;
-        unsigned failures = 0, passed = 0, failed = 0;
+        unsigned failures = 0, passed = 0, failed = 0, xfailed = 0;
         int c, r, status = 0;
 
         while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -880,15 +960,17 @@ int main(int argc, char **argv) {
         machine_state_take(&state_before);
         r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
         if (r >= 0)
-                r = read_list(list, &ids);
+                r = read_list(list, &ids, &ref_marks, &original_marks);
         if (r < 0) {
                 fprintf(stderr, "test-live: %s\n", error ? error : strerror(-r));
                 status = 1;
                 goto out;
         }
         selected = calloc(ids.n ? ids.n : 1, sizeof *selected);
+        xfail_ref = calloc(ids.n ? ids.n : 1, sizeof *xfail_ref);
+        xfail_original = calloc(ids.n ? ids.n : 1, sizeof *xfail_original);
         jobs = calloc((ids.n ? ids.n : 1) * 2 * repeat, sizeof *jobs);
-        if (!selected || !jobs || !mkdtemp(outdir)) {
+        if (!selected || !jobs || !xfail_ref || !xfail_original || !mkdtemp(outdir)) {
                 status = 1;
                 goto out;
         }
@@ -902,6 +984,8 @@ int main(int argc, char **argv) {
                 }
                 if (only && strcmp(f->id, only) != 0)
                         continue;
+                xfail_ref[n_selected] = *ref_marks.items[i] ? ref_marks.items[i] : NULL;
+                xfail_original[n_selected] = *original_marks.items[i] ? original_marks.items[i] : NULL;
                 selected[n_selected++] = f;
                 for (unsigned round = 0; round < repeat; round++)
                         for (int k = 0; k < 2; k++) {
@@ -958,21 +1042,29 @@ int main(int argc, char **argv) {
                                 printf("\ntest-live: timing written to %s\n", timing);
                 }
         }
+        print_differences();
         /* Per fixture, and the machine check as one more. */
         for (size_t i = 0; i <= n_selected; i++) {
                 const char *id = i < n_selected ? selected[i]->id : "(machine)";
-                bool bad = false;
-                for (size_t j = 0; j < report.n; j++)
-                        bad = bad || (strcmp(report.entries[j].fixture, id) == 0 && report.entries[j].status == REPORT_FAIL);
+                bool bad = false, xfail = false;
+                for (size_t j = 0; j < report.n; j++) {
+                        const report_entry *e = &report.entries[j];
+                        if (strcmp(e->fixture, id) != 0)
+                                continue;
+                        bad = bad || e->status == REPORT_FAIL;
+                        xfail = xfail || (e->status == REPORT_INFO && e->message && strncmp(e->message, "XFAIL", 5) == 0);
+                }
                 if (bad)
                         failed++;
+                else if (xfail)
+                        xfailed++;
                 else
                         passed++;
         }
         if (failures > 0 && failed == 0)
                 failed++; /* a CUnit failure the report did not name */
         printf("test-live: %zu fixture(s) in %.1f s\n", n_selected, (double) (now_ms() - started) / 1000.0);
-        printf("live: %u passed, %u failed\n", passed, failed);
+        printf("live: %u passed, %u failed, %u expected to fail (xfail in %s)\n", passed, failed, xfailed, list);
 out:
         if (made && keep)
                 printf("test-live: kept %s\n", outdir);
@@ -985,6 +1077,11 @@ out:
         }
         free(jobs);
         free(selected);
+        free(xfail_ref);
+        free(xfail_original);
+        nc_strv_clear(&ref_marks);
+        nc_strv_clear(&original_marks);
+        nc_strv_clear(&differences_used);
         free(table);
         free(error);
         free(nspawn);
