@@ -48,6 +48,21 @@ int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env *
                 return NC_EXIT_FAILURE;
         }
         status = read_env_file(args, &text, &len);
+        if (status == 0 && text) {
+                /* EnvironmentFile=-...: systemd skips a file it cannot parse
+                 * (invalid UTF-8, a NUL byte), and the unit starts without it. */
+                nc_env *probe = nc_env_new();
+                r = probe ? nc_env_file_parse(probe, text, len, &error) : -ENOMEM;
+                nc_env_free(probe);
+                if (r == -EINVAL || r == -EBADMSG) {
+                        fprintf(stderr, "nixcontainer: warning: %s: %s; skipped, as EnvironmentFile=- skips it\n",
+                                args->env_file ? args->env_file : "the env file", error.message);
+                        free(text);
+                        text = NULL;
+                        len = 0;
+                }
+                memset(&error, 0, sizeof error);
+        }
         if (status == 0) {
                 r = nc_env_load_environ(base, environ);
                 if (r >= 0)

@@ -3,6 +3,7 @@
 
 #include "option-table.h"
 #include "strict-rules.h"
+#include "utf8.h"
 
 /* Bytes that bash treats as syntax when they appear in a script's text. */
 static const char SHELL_SPECIAL[] = "\"'\\`$&;|<>(){}#*?[]~!";
@@ -17,6 +18,10 @@ static bool has_any(const char *value, size_t len, const char *set) {
 const char *nc_strict_violation(const char *value, size_t len, unsigned rules) {
         if (memchr(value, '\0', len))
                 return "contains a NUL byte";
+        /* JSON allows the noncharacters; systemd refuses the whole env
+         * file for one, and then the unit starts without it. */
+        if ((rules & (NC_RULE_ENV_UNQUOTED | NC_RULE_ENV_QUOTED)) && !nc_utf8_is_valid(value, len))
+                return "contains a Unicode noncharacter, which systemd's EnvironmentFile= refuses";
         if ((rules & (NC_RULE_ENV_UNQUOTED | NC_RULE_ENV_QUOTED | NC_RULE_UNIT_LINE)) &&
             has_any(value, len, "\n\r"))
                 return "contains a line break, which would add a line to the generated file";
