@@ -19,7 +19,7 @@ typedef struct bench_options {
         unsigned rounds;        /* rounds of rows 1-4 (at least 15) */
         unsigned suite_rounds;  /* rounds of row 5 */
         unsigned nix_rounds;    /* rounds of the nix side of row 3 at full size */
-        unsigned scale_samples; /* original's containers timed per round and N in row 2 */
+        unsigned scale_samples; /* row 2: containers the original restarts per round and N */
         unsigned scale_max;     /* the largest N of row 2 */
         unsigned render_count;  /* containers of row 3 */
         const char *build;      /* build/: nixcontainer, test-netns, test-conformance */
@@ -182,13 +182,6 @@ void trace_set_phase(int phase);
 void trace_stop(trace_request **ret_requests, size_t *ret_n);
 void trace_free(trace_request *requests, size_t n);
 
-/* bench/whatif.c wraps the ref's nc_nl_link_get (-Wl,--wrap): while
- * whatif_ioctl_lookup is set, a name that fits IFNAMSIZ is resolved with
- * if_nametoindex() (SIOCGIFINDEX, which matches altnames too) instead of an
- * RTM_GETLINK, to measure that change to ref/lib/netlink.c without making
- * it. Only the ifindex is filled in, which is all the ref's callers use. */
-extern bool whatif_ioctl_lookup;
-
 /* ---- the rows -------------------------------------------------------------- */
 
 int row_setup(const bench_options *o, bench_table *t);
@@ -196,6 +189,9 @@ int row_scale(const bench_options *o, bench_table *t);
 int row_render(const bench_options *o, bench_table *t);
 int row_teardown(const bench_options *o, bench_table *t);
 int row_suite(const bench_options *o, bench_table *t);
+/* `nixcontainer-bench --once render|jansson FILE`: one pass of row 3's ref
+ * (or of jansson alone), for callgrind to count. */
+int bench_render_once(const char *what, const char *path);
 
 /* Shared by rows 2 and 4: one host namespace and up to `n` container
  * namespaces, held by file descriptors in the calling process. */
@@ -216,6 +212,11 @@ int netns_pool_add_veths(const bench_netns_pool *p, int rtnl, unsigned i);
 int netns_pool_clear(const bench_netns_pool *p, int rtnl, unsigned n);
 /* Deletes container i's two veths (the peers go with them). */
 int netns_pool_remove_veths(const bench_netns_pool *p, int rtnl, unsigned i);
+
+/* Waits (at most 2 minutes) until the kernel has destroyed the network
+ * namespaces made since the first call, which set *baseline; returns how
+ * long it waited, in microseconds. */
+double netns_settle(long *baseline);
 
 /* A stub directory with `machinectl` (a link to `true`) for preStart. */
 int bench_stub_dir(const bench_options *o, char **ret_dir);

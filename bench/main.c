@@ -63,6 +63,20 @@ static char *command_output(const char *command) {
         return line[0] ? strdup(line) : NULL;
 }
 
+/* /proc/loadavg's first three fields, at the start of the run. */
+static char load_at_start[64];
+
+static void read_load(char *buf, size_t size) {
+        char *line = line_value("/proc/loadavg", NULL, 0);
+        int spaces = 0;
+
+        snprintf(buf, size, "%s", line ? line : "unknown");
+        for (char *p = buf; *p; p++)
+                if (*p == ' ' && ++spaces == 3)
+                        *p = '\0';
+        free(line);
+}
+
 static void describe_machine(FILE *out) {
         struct utsname u;
         struct sysinfo si;
@@ -71,7 +85,7 @@ static void describe_machine(FILE *out) {
         char *pretty = line_value("/etc/os-release", "PRETTY_NAME", '=');
         char *commit = command_output("git rev-parse --short HEAD 2>/dev/null");
         char *dirty = command_output("git status --porcelain --untracked-files=no -- ref 2>/dev/null | head -1");
-        char date[64];
+        char date[64], load_now[64];
         time_t now = time(NULL);
 
         if (uname(&u) < 0)
@@ -86,6 +100,10 @@ static void describe_machine(FILE *out) {
         fprintf(out, "| kernel | %s %s %s |\n", u.sysname, u.release, u.machine);
         fprintf(out, "| system | %s (Debian %s) |\n", pretty ? pretty : "unknown", debian ? debian : "unknown");
         fprintf(out, "| ref | commit %s%s |\n", commit ? commit : "unknown", dirty ? " with changes in ref/" : "");
+        read_load(load_now, sizeof load_now);
+        fprintf(out, "| load average (1, 5, 15 min) | %s at the start, %s at the end (other work on the machine "
+                     "inflates wall times; CPU times and instruction counts are kept where it matters) |\n",
+                load_at_start, load_now);
         free(cpu);
         free(debian);
         free(pretty);
@@ -162,9 +180,12 @@ int main(int argc, char **argv) {
                                                                        row_suite };
         bench_table table = { 0 };
         char *work = NULL;
+        long netns_baseline = -1;
         double started = bench_now_us();
         int c, status = 0;
 
+        if (argc == 4 && strcmp(argv[1], "--once") == 0)
+                return bench_render_once(argv[2], argv[3]);
         while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
                 switch (c) {
                 case 'R': o.rows = parse_rows(optarg); break;
@@ -205,11 +226,18 @@ int main(int argc, char **argv) {
                 table_note(&table, "**Fewer rounds than the bench's minimum of %d** (--rounds %u, --suite-rounds "
                                    "%u): a trial run, not a result.",
                            MIN_ROUNDS, o.rounds, o.suite_rounds);
+        read_load(load_at_start, sizeof load_at_start);
+        netns_settle(&netns_baseline);
         for (int i = 0; i < 5; i++) {
-                double row_started = bench_now_us();
+                double row_started, waited;
                 int r;
                 if (!(o.rows & (1u << i)))
                         continue;
+                waited = netns_settle(&netns_baseline);
+                if (waited > 1e6)
+                        fprintf(stderr, "bench: waited %.1f s for the kernel to destroy the last row's namespaces\n",
+                                waited / 1e6);
+                row_started = bench_now_us();
                 fprintf(stderr, "bench: row %d ...\n", i + 1);
                 r = rows[i](&o, &table);
                 fprintf(stderr, "bench: row %d: %s (%.1f s)\n", i + 1, r < 0 ? "failed" : "done",

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what building, testing and regenerating goldens need on Debian 12.
+# Installs what building, testing, fuzzing (clang's libFuzzer) and
+# regenerating goldens need on Debian 12.
 # Run as root. nix-bin and jq are needed only by `make golden`; nix-bin also
 # provides /nix, which the conformance suite uses as a mount point to show
 # the CLI a ${SYSTEM_PATH}/system file.
@@ -10,7 +11,8 @@ apt-get install -y --no-install-recommends \
         build-essential pkg-config \
         libnl-3-dev libnl-route-3-dev libcap-dev libcunit1-dev libjansson-dev \
         valgrind iproute2 util-linux \
-        nix-bin jq systemd systemd-container
+        nix-bin jq systemd systemd-container \
+        clang libclang-rt-14-dev
 # nix creates /nix on first use; the conformance suite needs it as a mount
 # point (a private tmpfs there holds ${SYSTEM_PATH}/system for the CLI).
 mkdir -p /nix

@@ -8,19 +8,10 @@
  * the container's PID 1), and preStart runs again on what is left. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
-#include <poll.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,132 +19,15 @@
 
 #include "config-internal.h"
 #include "dump.h"
-#include "live.h"
 #include "netns.h"
-#include "nspawn-sim.h"
 #include "prestate.h"
+#include "run.h"
 #include "strbuf.h"
 
-#define READY_TIMEOUT_MS 30000
-#define STOP_TIMEOUT_MS 15000
 #define SETTLE_TIMEOUT_MS 5000
 
 const char *live_impl_name(live_impl impl) {
         return impl == LIVE_REF ? "ref" : "original";
-}
-
-typedef struct container_run {
-        const char *name;
-        nc_strv golden_argv;
-        nspawn_network network;  /* nspawn's options, from the golden argv */
-        nc_env *env;             /* the unit's: Environment=, EnvironmentFile=, NOTIFY_SOCKET */
-        nc_strv envp;            /* the same, NULL-terminated */
-        char *conf;              /* golden NAME.conf */
-        char *stage2;            /* the stage 2 on the host */
-        char *notify_path;
-        int notify_fd;
-        pid_t pid;               /* nspawn (the start script execs it in place) */
-        int pidfd;
-        bool exited;
-        int wait_status;
-        live_notify_state notify;
-        int netns_fd;            /* the container's network namespace, while it runs */
-        long started, ready_ms, running_ms, stop_ms;
-        nc_strv steps;
-        nc_strv results;         /* "key: value" */
-} container_run;
-
-static long now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int pushf(nc_strv *v, const char *format, ...) __attribute__((format(printf, 2, 3)));
-static int pushf(nc_strv *v, const char *format, ...) {
-        va_list ap;
-        char *line = NULL;
-        int r;
-
-        va_start(ap, format);
-        r = vasprintf(&line, format, ap);
-        va_end(ap);
-        if (r < 0)
-                return -ENOMEM;
-        r = nc_strv_push(v, line);
-        free(line);
-        return r;
-}
-
-static char *golden_path(const fixture *f, const char *name, const char *suffix) {
-        char *path = NULL;
-        if (asprintf(&path, "%s/%s.%s", f->golden_dir, name, suffix) < 0)
-                return NULL;
-        return path;
-}
-
-/* ---- the unit's environment ---------------------------------------------- */
-
-/* Environment= (golden NAME.unit-env: root, INSTANCE, PATH), then the env
- * file on top with systemd's EnvironmentFile= rules (the ref's parser, which
- * the conformance suite checks against systemd's; the argv the start script
- * execs is compared with the golden one, which systemd's own parser fed),
- * then NOTIFY_SOCKET, as systemd sets it for a Type=notify service. */
-static int build_env(const fixture *f, container_run *c) {
-        char *file = NULL, *text = NULL, *conf_text = NULL, *save = NULL;
-        size_t len = 0;
-        nc_error error = { { 0 } };
-        int r;
-
-        c->env = nc_env_new();
-        if (!c->env || asprintf(&file, "%s.unit-env", c->name) < 0)
-                return -ENOMEM;
-        text = golden_read(f, file, NULL);
-        free(file);
-        if (!text) {
-                fprintf(stderr, "%s: no golden %s.unit-env\n", f->id, c->name);
-                return -ENOENT;
-        }
-        r = 0;
-        for (char *line = strtok_r(text, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
-                char *eq = strchr(line, '=');
-                if (eq) {
-                        *eq = '\0';
-                        r = nc_env_set(c->env, line, eq + 1);
-                }
-        }
-        free(text);
-        c->conf = golden_path(f, c->name, "conf");
-        if (r >= 0 && !c->conf)
-                r = -ENOMEM;
-        if (r >= 0) {
-                r = nc_read_file(c->conf, NC_ENV_FILE_MAX, &conf_text, &len);
-                if (r >= 0)
-                        r = nc_env_file_parse(c->env, conf_text, len, &error);
-                if (r < 0)
-                        fprintf(stderr, "%s: %s: %s\n", f->id, c->conf, error.message[0] ? error.message : strerror(-r));
-                free(conf_text);
-        }
-        if (r >= 0 && asprintf(&c->notify_path, "/run/live/notify.%s", c->name) < 0)
-                r = -ENOMEM;
-        if (r >= 0)
-                r = nc_env_set(c->env, "NOTIFY_SOCKET", c->notify_path);
-        for (size_t i = 0; r >= 0 && i < nc_env_count(c->env); i++)
-                r = pushf(&c->envp, "%s=%s", nc_env_name_at(c->env, i), nc_env_value_at(c->env, i));
-        if (r >= 0)
-                r = nc_strv_push(&c->envp, "");
-        if (r >= 0) {
-                /* NULL-terminated without counting it. */
-                c->envp.n--;
-                free(c->envp.items[c->envp.n]);
-                c->envp.items[c->envp.n] = NULL;
-        }
-        return r;
-}
-
-static const char *unit_var(const container_run *c, const char *name) {
-        const char *value = nc_env_get(c->env, name);
-        return value ? value : "";
 }
 
 /* ---- the golden argv -------------------------------------------------------- */
@@ -180,131 +54,6 @@ static int read_golden_argv(const fixture *f, container_run *c) {
         if (r < 0)
                 fprintf(stderr, "%s: %s.argv: cannot read nspawn's options: %s\n", f->id, c->name, strerror(-r));
         return r;
-}
-
-/* NULL when identical but for the arguments in `skip` (indexes, -1 ends). */
-static char *argv_difference(const nc_strv *golden, const nc_strv *actual, const ssize_t *skip) {
-        char *text = NULL;
-        size_t i = 0;
-
-        for (; i < golden->n && i < actual->n; i++) {
-                bool skipped = false;
-                for (size_t k = 0; skip[k] >= 0; k++)
-                        skipped = skipped || (size_t) skip[k] == i;
-                if (!skipped && strcmp(golden->items[i], actual->items[i]) != 0)
-                        break;
-        }
-        if (i == golden->n && i == actual->n)
-                return NULL;
-        if (asprintf(&text, "argv[%zu]: golden \"%s\", got \"%s\"", i, i < golden->n ? golden->items[i] : "(end)",
-                     i < actual->n ? actual->items[i] : "(end)") < 0)
-                return strdup("argv differs");
-        return text;
-}
-
-/* ---- namespaces and mounts ------------------------------------------------- */
-
-static int mount_tmpfs(const char *where) {
-        if (mount("tmpfs", where, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
-                fprintf(stderr, "mount tmpfs on %s: %s\n", where, strerror(errno));
-                return -errno;
-        }
-        return 0;
-}
-
-/* A private mount namespace with fresh /run, /nix and /var/lib, and a
- * read-only sysfs of the run's own network namespace on /sys, with the
- * cgroup hierarchies bound back below it:
- *
- *   - nspawn looks up --network-interface= devices in /sys/class/net, which
- *     shows the network namespace of whoever mounted sysfs (the machine's,
- *     unless mounted again from here);
- *   - nspawn waits for udev to have initialised such a device unless /sys
- *     is read-only (udev_available(): no udev runs here, as in a container);
- *   - `ip netns exec` remounts /sys too, but without /sys/fs/cgroup, and
- *     nspawn then cannot find the cgroup hierarchy: hence the bind. */
-static int private_mounts(void) {
-        static const char cgroups[] = "/run/.live-cgroup";
-        int r;
-
-        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-                fprintf(stderr, "private mount namespace: %s\n", strerror(errno));
-                return -errno;
-        }
-        r = mount_tmpfs("/run");
-        if (r >= 0)
-                r = mount_tmpfs("/nix");
-        if (r >= 0)
-                r = mount_tmpfs("/var/lib");
-        if (r < 0)
-                return r;
-        if (mkdir(cgroups, 0755) < 0 || mount("/sys/fs/cgroup", cgroups, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-            mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
-            mount(cgroups, "/sys/fs/cgroup", NULL, MS_BIND | MS_REC, NULL) < 0 || umount2(cgroups, MNT_DETACH) < 0 ||
-            rmdir(cgroups) < 0) {
-                fprintf(stderr, "sysfs of the run's network namespace: %s\n", strerror(errno));
-                return -errno;
-        }
-        return 0;
-}
-
-/* The value of argv[*i] when it is --bind=/--bind-ro= (or the word after
- * --bind/--bind-ro), advancing *i past it; NULL otherwise. */
-static const char *bind_value(const nc_strv *argv, size_t *i) {
-        const char *word = argv->items[*i];
-
-        if (strncmp(word, "--bind=", 7) == 0 || strncmp(word, "--bind-ro=", 10) == 0)
-                return strchr(word, '=') + 1;
-        if ((strcmp(word, "--bind") == 0 || strcmp(word, "--bind-ro") == 0) && *i + 1 < argv->n)
-                return argv->items[++*i];
-        return NULL;
-}
-
-/* Each bind mount of the argv (the last two words are the init and its
- * argument): a source outside /nix (bindMounts' hostPath, e.g. /srv/mid)
- * is made on a tmpfs over its top-level directory, in this mount namespace
- * only; the mount point is made in the tree, as a container that booted
- * once has it (nspawn makes it at the first boot, unless the tree is
- * read-only by then, as with --volatile=state: "Failed to make parents of
- * ROOT/nix/store"). */
-static int provide_binds(const nc_strv *argv, const char *root) {
-        for (size_t i = 1; i + 2 < argv->n; i++) {
-                const char *value = bind_value(argv, &i), *colon;
-                char *source, *point = NULL;
-                int r = 0;
-                if (!value || value[0] == '+')
-                        continue;
-                source = strndup(value, strcspn(value, ":"));
-                colon = strchr(value, ':');
-                if (!source || asprintf(&point, "%s%.*s", root, colon ? (int) strcspn(colon + 1, ":") : (int) strlen(source),
-                                        colon ? colon + 1 : source) < 0) {
-                        free(source);
-                        return -ENOMEM;
-                }
-                if (source[0] == '/' && strncmp(source, "/nix/", 5) != 0 && access(source, F_OK) < 0) {
-                        char *top = strndup(source, 1 + strcspn(source + 1, "/"));
-                        if (!top)
-                                r = -ENOMEM;
-                        else if (access(top, F_OK) < 0) {
-                                fprintf(stderr, "bind source %s: the harness cannot provide %s\n", source, top);
-                                r = -ENOENT;
-                        } else {
-                                struct statfs fs;
-                                /* (Once: a second source below it goes on the same tmpfs.) */
-                                r = statfs(top, &fs) == 0 && fs.f_type == TMPFS_MAGIC ? 0 : mount_tmpfs(top);
-                                if (r >= 0)
-                                        r = live_mkdir_p(source, 0755);
-                        }
-                        free(top);
-                }
-                if (r >= 0)
-                        r = live_mkdir_p(point, 0755);
-                free(source);
-                free(point);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
 }
 
 /* ---- the container's files -------------------------------------------------- */
@@ -336,17 +85,27 @@ static char *host_path_of(const char *inside, const char *name) {
         return NULL;
 }
 
-static int write_in_dir(const char *path, const char *content, mode_t mode) {
-        char *dir = strdup(path), *slash;
+/* The directories above `path`. */
+static int mkdir_parent(const char *path) {
+        char *dir = strdup(path);
         int r;
 
         if (!dir)
                 return -ENOMEM;
-        slash = strrchr(dir, '/');
-        *slash = '\0';
+        *strrchr(dir, '/') = '\0';
         r = live_mkdir_p(dir, 0755);
         free(dir);
+        return r;
+}
+
+static int write_in_dir(const char *path, const char *content, mode_t mode) {
+        int r = mkdir_parent(path);
         return r < 0 ? r : live_write_file(path, content, mode);
+}
+
+static int copy_in_dir(const char *from, const char *to, mode_t mode) {
+        int r = mkdir_parent(to);
+        return r < 0 ? r : live_copy_file(from, to, mode);
 }
 
 /* The start script's own preparation, which the ref (an argv, no script)
@@ -441,10 +200,8 @@ static int prepare_container(const fixture *f, live_impl impl, const nc_strv *tr
         }
         if (r >= 0 && impl == LIVE_ORIGINAL) {
                 /* The module's container-init, at the store path its start script names. */
-                char *init = golden_path(f, c->name, "init");
-                r = init ? write_in_dir(c->golden_argv.items[c->golden_argv.n - 2], "", 0555) : -ENOMEM;
-                if (r >= 0)
-                        r = live_copy_file(init, c->golden_argv.items[c->golden_argv.n - 2], 0555);
+                char *init = live_golden_path(f, c->name, "init");
+                r = init ? copy_in_dir(init, c->golden_argv.items[c->golden_argv.n - 2], 0555) : -ENOMEM;
                 free(init);
         }
         if (r >= 0 && impl == LIVE_REF) {
@@ -453,320 +210,12 @@ static int prepare_container(const fixture *f, live_impl impl, const nc_strv *tr
                         r = write_init_config(f, c);
         }
         if (r >= 0)
-                r = provide_binds(&c->golden_argv, root);
+                r = live_provide_binds(&c->golden_argv, root);
         if (r >= 0)
                 r = live_notify_open(c->notify_path, &c->notify_fd);
         if (r < 0)
                 fprintf(stderr, "%s: %s: preparing the container: %s\n", f->id, c->name, strerror(-r));
         return r;
-}
-
-/* ---- the unit's stages ------------------------------------------------------ */
-
-/* The last "+ ip ..." line of bash's xtrace: bash -e stops right after the
- * command that failed. */
-static char *last_traced_ip(const char *trace) {
-        const char *found = NULL;
-
-        for (const char *line = trace; line && *line;) {
-                if (strncmp(line, "+ ip ", 5) == 0)
-                        found = line;
-                line = strchr(line, '\n');
-                if (line)
-                        line++;
-        }
-        return found ? strndup(found + 2, strcspn(found + 2, "\n")) : NULL;
-}
-
-/* "nixcontainer: host-setup: STEP: WHY" -> STEP */
-static char *step_after(const char *text, const char *prefix) {
-        const char *p = strstr(text, prefix), *end;
-
-        if (!p)
-                return NULL;
-        p += strlen(prefix);
-        end = strstr(p, ": ");
-        return strndup(p, end ? (size_t) (end - p) : strcspn(p, "\n"));
-}
-
-/* preStart or postStart, in the host namespace. */
-static int run_host_stage(const fixture *f, live_impl impl, const live_tools *tools, container_run *c,
-                          const char *stage, char **ret_outcome) {
-        run_result result = { 0 };
-        char *script = NULL, *step = NULL;
-        int r;
-
-        if (impl == LIVE_REF) {
-                char *argv[] = { (char *) tools->nixcontainer, (char *) stage, "--env-file", c->conf, "--config",
-                                 f->config_path, (char *) c->name, NULL, NULL };
-                if (f->compat) {
-                        memmove(argv + 3, argv + 2, 5 * sizeof *argv);
-                        argv[2] = "--compat";
-                }
-                r = run_command(argv, c->envp.items, NULL, NULL, &result);
-        } else {
-                script = golden_path(f, c->name, strcmp(stage, "prestart") == 0 ? "prestart" : "poststart");
-                char *argv[] = { "/bin/bash", "-e", "-x", script, NULL };
-                r = script ? run_command(argv, c->envp.items, NULL, NULL, &result) : -ENOMEM;
-        }
-        if (r < 0) {
-                free(script);
-                return r;
-        }
-        fprintf(stderr, "--- %s %s %s (exit %d)\n%s%s", live_impl_name(impl), c->name, stage, result.status,
-                result.out ? result.out : "", result.err ? result.err : "");
-        if (result.status == 0)
-                *ret_outcome = strdup("ok");
-        else {
-                char *prefix = NULL;
-                if (impl == LIVE_ORIGINAL)
-                        step = last_traced_ip(result.err ? result.err : "");
-                else if (asprintf(&prefix, "nixcontainer: %s: ", stage) >= 0) {
-                        step = step_after(result.err ? result.err : "", prefix);
-                        free(prefix);
-                }
-                if ((step && asprintf(ret_outcome, "failed at: %s", step) < 0) ||
-                    (!step && asprintf(ret_outcome, "failed: exit %d", result.status) < 0))
-                        *ret_outcome = NULL;
-        }
-        free(step);
-        free(script);
-        run_result_free(&result);
-        return *ret_outcome ? 0 : -ENOMEM;
-}
-
-/* The ref's argv: `nixcontainer argv -0`, with the store path of
- * nixcontainer-init as --init, then --register=no added (only that). */
-static int ref_argv(const fixture *f, const live_tools *tools, container_run *c, nc_strv *ret_argv) {
-        char *argv[] = { (char *) tools->nixcontainer, "argv", "-0", "--env-file", c->conf, "--config",
-                         f->config_path, "--init", LIVE_STORE_INIT, "--nspawn", "systemd-nspawn", (char *) c->name,
-                         NULL, NULL };
-        run_result result = { 0 };
-        nc_strv words = { 0 }, argv_out = { 0 };
-        ssize_t skip[] = { 0, (ssize_t) c->golden_argv.n - 2, -1 };
-        char *difference;
-        int r;
-
-        if (f->compat) {
-                memmove(argv + 3, argv + 2, 11 * sizeof *argv);
-                argv[2] = "--compat";
-        }
-        r = run_command(argv, c->envp.items, NULL, NULL, &result);
-        if (r >= 0 && result.status != 0) {
-                fprintf(stderr, "nixcontainer argv (exit %d): %s", result.status, result.err ? result.err : "");
-                r = -EIO;
-        }
-        if (r >= 0)
-                r = split_nul(result.out, result.out_len, &words);
-        run_result_free(&result);
-        if (r < 0)
-                return r;
-        /* Identical to what the module's start script exec'd, but for argv[0]
-         * and the container-init (the conformance suite checks it too). */
-        difference = argv_difference(&c->golden_argv, &words, skip);
-        r = pushf(&c->results, "argv: %s", difference ? difference : "identical to the golden (but argv[0] and --init)");
-        free(difference);
-        for (size_t i = 0; r >= 0 && i < words.n; i++) {
-                r = nc_strv_push(&argv_out, i == 0 ? tools->nspawn : words.items[i]);
-                if (r >= 0 && i == 0)
-                        r = nc_strv_push(&argv_out, "--register=no");
-        }
-        nc_strv_clear(&words);
-        if (r < 0) {
-                nc_strv_clear(&argv_out);
-                return r;
-        }
-        *ret_argv = argv_out;
-        return 0;
-}
-
-static int start(const fixture *f, live_impl impl, const live_tools *tools, container_run *c, const char *outdir) {
-        nc_strv argv = { 0 };
-        char *log = NULL;
-        int r;
-
-        if (impl == LIVE_REF)
-                r = ref_argv(f, tools, c, &argv);
-        else {
-                char *source = NULL, *script = NULL;
-                r = asprintf(&source, "%s/%s/%s.start", tools->start_scripts, f->id, c->name) < 0 ||
-                                    asprintf(&script, "/run/live/start.%s", c->name) < 0
-                            ? -ENOMEM
-                            : live_copy_file(source, script, 0755);
-                if (r < 0)
-                        fprintf(stderr, "%s: the module's start script %s: %s (run harness/live/render-start.sh)\n",
-                                f->id, source ? source : "?", strerror(-r));
-                if (r >= 0)
-                        r = nc_strv_push(&argv, script);
-                free(source);
-                free(script);
-        }
-        if (r >= 0)
-                r = nc_strv_push(&argv, "");
-        if (r < 0 || asprintf(&log, "%s/%s.nspawn.log", outdir, c->name) < 0) {
-                nc_strv_clear(&argv);
-                return r < 0 ? r : -ENOMEM;
-        }
-        free(argv.items[argv.n - 1]);
-        argv.items[argv.n - 1] = NULL;
-        fprintf(stderr, "--- %s %s: start:", live_impl_name(impl), c->name);
-        for (size_t i = 0; argv.items[i]; i++)
-                fprintf(stderr, " %s", argv.items[i]);
-        fputc('\n', stderr);
-        fflush(stderr);
-
-        c->started = now_ms();
-        c->pid = fork();
-        if (c->pid < 0)
-                r = -errno;
-        else if (c->pid == 0) {
-                int in = open("/dev/null", O_RDONLY | O_CLOEXEC),
-                    out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-                if (in < 0 || out < 0 || dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
-                    dup2(out, STDERR_FILENO) < 0)
-                        _exit(127);
-                execve(argv.items[0], argv.items, c->envp.items);
-                fprintf(stderr, "live: cannot run %s: %s\n", argv.items[0], strerror(errno));
-                _exit(127);
-        } else {
-                c->pidfd = (int) syscall(SYS_pidfd_open, c->pid, 0);
-                if (c->pidfd < 0)
-                        r = -errno;
-        }
-        free(log);
-        nc_strv_clear(&argv);
-        return r;
-}
-
-static void reap_container(container_run *c) {
-        int status;
-
-        if (c->exited || c->pid <= 0)
-                return;
-        if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
-                c->exited = true;
-                c->wait_status = status;
-        }
-}
-
-/* Waits for READY=1, the process to end, or the timeout. */
-static int wait_ready(container_run *c) {
-        long deadline = c->started + READY_TIMEOUT_MS;
-
-        while (!c->notify.ready && !c->exited) {
-                struct pollfd fds[2] = { { c->notify_fd, POLLIN, 0 }, { c->pidfd, POLLIN, 0 } };
-                long left = deadline - now_ms();
-                int r;
-                if (left <= 0)
-                        return -ETIMEDOUT;
-                if (poll(fds, 2, (int) left) < 0 && errno != EINTR)
-                        return -errno;
-                r = live_notify_drain(c->notify_fd, &c->notify);
-                if (r < 0)
-                        return r;
-                if (c->notify.running && c->running_ms < 0)
-                        c->running_ms = now_ms() - c->started;
-                if (c->notify.ready)
-                        c->ready_ms = now_ms() - c->started;
-                else if (fds[1].revents & POLLIN) {
-                        reap_container(c);
-                        /* What it sent before it ended. */
-                        live_notify_drain(c->notify_fd, &c->notify);
-                }
-        }
-        return 0;
-}
-
-/* ---- what nspawn and the container printed --------------------------------- */
-
-static char *read_log(const char *outdir, const container_run *c) {
-        char *path = NULL, *text = NULL;
-        size_t len;
-
-        if (asprintf(&path, "%s/%s.nspawn.log", outdir, c->name) < 0)
-                return NULL;
-        if (nc_read_file(path, 16u << 20, &text, &len) < 0)
-                text = NULL;
-        free(path);
-        if (text) { /* the container's console comes through a pty: CR LF */
-                char *to = text;
-                for (const char *p = text; *p; p++)
-                        if (*p != '\r')
-                                *to++ = *p;
-                *to = '\0';
-        }
-        return text;
-}
-
-/* Whether `word` is in `text` as a word of its own (an interface name
- * within quotes, spaces or punctuation). */
-static bool has_word(const char *text, const char *word) {
-        size_t len = strlen(word);
-
-        for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
-                char before = p == text ? ' ' : p[-1], after = p[len];
-                bool inside_before = before == '-' || before == '_' || before == '.' || (before >= '0' && before <= '9') ||
-                                     (before >= 'A' && before <= 'Z') || (before >= 'a' && before <= 'z');
-                bool inside_after = after == '-' || after == '_' || after == '.' || (after >= '0' && after <= '9') ||
-                                    (after >= 'A' && after <= 'Z') || (after >= 'a' && after <= 'z');
-                if (!inside_before && !inside_after)
-                        return true;
-        }
-        return false;
-}
-
-/* nspawn ended before it started the payload: which option made it fail.
- * Its messages name the interface or bridge ("Failed to resolve interface
- * \"eth1\": No such device"). */
-static char *nspawn_failure(const char *log, const nspawn_network *n) {
-        const struct {
-                const char *option;
-                const nc_strv *names;
-        } lists[] = { { "--network-interface", &n->interfaces },
-                      { "--network-macvlan", &n->macvlans },
-                      { "--network-veth-extra", &n->extra_host } };
-        char *outcome = NULL;
-
-        for (size_t l = 0; l < sizeof lists / sizeof lists[0] && !outcome; l++)
-                for (size_t i = 0; i < lists[l].names->n && !outcome; i++)
-                        if (has_word(log, lists[l].names->items[i]) &&
-                            asprintf(&outcome, "failed at: %s=%s", lists[l].option, lists[l].names->items[i]) < 0)
-                                outcome = NULL;
-        if (!outcome && n->bridge && has_word(log, n->bridge) &&
-            asprintf(&outcome, "failed at: --network-bridge=%s", n->bridge) < 0)
-                outcome = NULL;
-        if (!outcome) {
-                /* The last line nspawn printed. */
-                const char *last = log, *p = log;
-                for (; *p; p++)
-                        if (*p == '\n' && p[1] && p[1] != '\n')
-                                last = p + 1;
-                if (asprintf(&outcome, "failed: %.*s", (int) strcspn(last, "\n"), last) < 0)
-                        outcome = NULL;
-        }
-        return outcome;
-}
-
-/* The container-init ended before stage 2: the step it failed at. The
- * module's, through the iproute2 of the fake store ("live-ip: failed: ip
- * ..."); the ref's, from its message ("nixcontainer-init: ip ...: why"). */
-static char *init_failure(const char *log) {
-        const char *ref = strstr(log, "nixcontainer-init: ");
-        char *step = step_after(log, "live-ip: failed: ");
-        char *outcome = NULL;
-
-        if (!step && ref && strncmp(ref + 19, "ip ", 3) == 0)
-                step = step_after(ref, "nixcontainer-init: ");
-        if (step) {
-                if (asprintf(&outcome, "failed at: %s", step) < 0)
-                        outcome = NULL;
-        } else if (ref) {
-                if (asprintf(&outcome, "failed: %.*s", (int) strcspn(ref + 19, "\n"), ref + 19) < 0)
-                        outcome = NULL;
-        } else
-                outcome = strdup("failed: the container-init exited before stage 2");
-        free(step);
-        return outcome;
 }
 
 /* ---- the dump --------------------------------------------------------------- */
@@ -862,11 +311,15 @@ out:
 
 /* ---- links before and after ------------------------------------------------- */
 
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The names of the links in this process's namespace, sorted. */
 static int link_names(nc_strv *ret) {
         char *out = NULL, *error = NULL;
-        json_t *links;
+        json_t *links, *link;
         size_t i;
-        json_t *link;
         int r = netns_ip_output(-1, &out, &error, "-j link show");
 
         if (r < 0) {
@@ -886,74 +339,24 @@ static int link_names(nc_strv *ret) {
                         r = nc_strv_push(ret, name);
         }
         json_decref(links);
+        if (r >= 0 && ret->n)
+                qsort(ret->items, ret->n, sizeof(char *), compare_strings);
         return r;
-}
-
-static bool has(const nc_strv *v, const char *s) {
-        for (size_t i = 0; i < v->n; i++)
-                if (strcmp(v->items[i], s) == 0)
-                        return true;
-        return false;
 }
 
 /* "" when the host has the links it had before the first start; otherwise
  * "+NAME" for each link left and "-NAME" for each gone. */
 static char *links_changed(const nc_strv *before) {
         nc_strv now = { 0 };
-        nc_strbuf b = { 0 };
-        char *out = NULL;
+        char *changed;
 
         if (link_names(&now) < 0) {
                 nc_strv_clear(&now);
                 return strdup("(cannot list links)");
         }
-        for (size_t i = 0; i < now.n; i++)
-                if (!has(before, now.items[i]))
-                        nc_strbuf_appendf(&b, "%s+%s", b.len ? " " : "", now.items[i]);
-        for (size_t i = 0; i < before->n; i++)
-                if (!has(&now, before->items[i]))
-                        nc_strbuf_appendf(&b, "%s-%s", b.len ? " " : "", before->items[i]);
+        changed = live_machine_difference(before, &now, NULL);
         nc_strv_clear(&now);
-        nc_strbuf_steal(&b, &out, NULL);
-        nc_strbuf_free(&b);
-        return out;
-}
-
-/* ---- stopping --------------------------------------------------------------- */
-
-/* `systemctl stop container@NAME`: KillSignal=TERM to the main process,
- * nspawn, which sends --kill-signal=SIGRTMIN+3 to the container's PID 1. */
-static bool stop(container_run *c) {
-        long started = now_ms();
-
-        reap_container(c);
-        if (c->exited || c->pid <= 0)
-                return false;
-        kill(c->pid, SIGTERM);
-        while (!c->exited && now_ms() - started < STOP_TIMEOUT_MS) {
-                struct pollfd fd = { c->pidfd, POLLIN, 0 };
-                poll(&fd, 1, 100);
-                reap_container(c);
-        }
-        c->stop_ms = now_ms() - started;
-        if (!c->exited) {
-                pushf(&c->results, "stop: nspawn did not exit within %d s of SIGTERM (killed)", STOP_TIMEOUT_MS / 1000);
-                kill(c->pid, SIGKILL);
-                if (waitpid(c->pid, &c->wait_status, 0) == c->pid)
-                        c->exited = true;
-        }
-        return true;
-}
-
-static void describe_exit(container_run *c) {
-        if (c->pid <= 0)
-                pushf(&c->results, "nspawn-exit: not started");
-        else if (!c->exited)
-                pushf(&c->results, "nspawn-exit: still running");
-        else if (WIFEXITED(c->wait_status))
-                pushf(&c->results, "nspawn-exit: %d", WEXITSTATUS(c->wait_status));
-        else
-                pushf(&c->results, "nspawn-exit: signal %d", WTERMSIG(c->wait_status));
+        return changed ? changed : strdup("");
 }
 
 /* ---- the run ---------------------------------------------------------------- */
@@ -973,7 +376,7 @@ static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools
                         fprintf(stderr, "%s: host namespace: %s\n", f->id, error ? error : strerror(-r));
         }
         if (r >= 0)
-                r = private_mounts();
+                r = live_private_mounts();
         if (r >= 0) {
                 r = prestate_apply(f, networks, n, &error);
                 if (r < 0)
@@ -995,14 +398,9 @@ static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools
                         fprintf(stderr, "%s: store: %s\n", f->id, error ? error : strerror(-r));
         }
         if (r >= 0)
-                r = write_in_dir(LIVE_STORE_NOTIFY, "", 0555);
-        if (r >= 0)
-                r = live_copy_file(tools->notify, LIVE_STORE_NOTIFY, 0555);
-        if (r >= 0 && impl == LIVE_REF) {
-                r = write_in_dir(LIVE_STORE_INIT, "", 0555);
-                if (r >= 0)
-                        r = live_copy_file(tools->init, LIVE_STORE_INIT, 0555);
-        }
+                r = copy_in_dir(tools->notify, LIVE_STORE_NOTIFY, 0555);
+        if (r >= 0 && impl == LIVE_REF)
+                r = copy_in_dir(tools->init, LIVE_STORE_INIT, 0555);
         if (r >= 0) {
                 free(error);
                 error = NULL;
@@ -1024,50 +422,50 @@ static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools
 static int start_container(const fixture *f, live_impl impl, const live_tools *tools, container_run *c,
                            const char *outdir) {
         char *outcome = NULL, *log;
-        int r = run_host_stage(f, impl, tools, c, "prestart", &outcome);
+        int r = unit_host_stage(f, impl, tools, c, "prestart", &outcome);
 
         if (r < 0)
                 return r;
-        pushf(&c->steps, "prestart: %s", outcome);
+        live_pushf(&c->steps, "prestart: %s", outcome);
         free(outcome);
         outcome = NULL;
-        r = start(f, impl, tools, c, outdir);
+        r = unit_start(f, impl, tools, c, outdir);
         if (r < 0) {
                 fprintf(stderr, "%s: %s: cannot start: %s\n", f->id, c->name, strerror(-r));
                 return r;
         }
-        r = wait_ready(c);
+        r = unit_wait_ready(c);
         if (r == -ETIMEDOUT)
-                pushf(&c->results, "ready: no READY=1 within %d s", READY_TIMEOUT_MS / 1000);
+                live_pushf(&c->results, "ready: no READY=1 within %d s", READY_TIMEOUT_MS / 1000);
         else if (r < 0)
                 return r;
-        log = read_log(outdir, c);
+        log = unit_read_log(outdir, c);
         if (c->notify.running)
-                pushf(&c->steps, "nspawn: ok");
+                live_pushf(&c->steps, "nspawn: ok");
         else {
-                char *failure = log ? nspawn_failure(log, &c->network) : NULL;
-                pushf(&c->steps, "nspawn: %s", failure ? failure : "failed");
+                char *failure = log ? unit_nspawn_failure(log, &c->network) : NULL;
+                live_pushf(&c->steps, "nspawn: %s", failure ? failure : "failed");
                 free(failure);
         }
         if (c->notify.ready)
-                pushf(&c->steps, "init-setup: ok");
+                live_pushf(&c->steps, "init-setup: ok");
         else if (c->notify.running) {
-                char *failure = log ? init_failure(log) : NULL;
-                pushf(&c->steps, "init-setup: %s", failure ? failure : "failed");
+                char *failure = log ? unit_init_failure(log) : NULL;
+                live_pushf(&c->steps, "init-setup: %s", failure ? failure : "failed");
                 free(failure);
         } else
-                pushf(&c->steps, "init-setup: not run");
+                live_pushf(&c->steps, "init-setup: not run");
         free(log);
         /* systemd runs ExecStartPost= only once the service is up: for
          * Type=notify, when READY=1 came. */
         if (c->notify.ready) {
-                r = run_host_stage(f, impl, tools, c, "host-setup", &outcome);
+                r = unit_host_stage(f, impl, tools, c, "host-setup", &outcome);
                 if (r < 0)
                         return r;
-                pushf(&c->steps, "host-setup: %s", outcome);
+                live_pushf(&c->steps, "host-setup: %s", outcome);
                 free(outcome);
         } else
-                pushf(&c->steps, "host-setup: not run");
+                live_pushf(&c->steps, "host-setup: not run");
         if (c->notify.ready && c->network.private_network && c->notify.leader > 0) {
                 char path[64];
                 snprintf(path, sizeof path, "/proc/%d/ns/net", (int) c->notify.leader);
@@ -1101,10 +499,10 @@ static void container_free(container_run *c) {
  * gone); preStart once more on that, as the next start would run it. */
 static void after_stop(const fixture *f, live_impl impl, const live_tools *tools, container_run *runs, size_t n,
                        const nc_strv *before) {
-        long started = now_ms();
+        long started = live_now_ms();
         char *changed = links_changed(before);
 
-        while (changed && *changed && now_ms() - started < SETTLE_TIMEOUT_MS) {
+        while (changed && *changed && live_now_ms() - started < SETTLE_TIMEOUT_MS) {
                 free(changed);
                 nanosleep(&(struct timespec) { 0, 50 * 1000 * 1000 }, NULL);
                 changed = links_changed(before);
@@ -1112,15 +510,15 @@ static void after_stop(const fixture *f, live_impl impl, const live_tools *tools
         fprintf(stderr, "--- after stop: links %s\n", changed && *changed ? changed : "as before the first start");
         for (size_t i = 0; i < n; i++) {
                 char *outcome = NULL;
-                if (run_host_stage(f, impl, tools, &runs[i], "prestart", &outcome) >= 0)
-                        pushf(&runs[i].results, "prestart-after-stop: %s", outcome);
+                if (unit_host_stage(f, impl, tools, &runs[i], "prestart", &outcome) >= 0)
+                        live_pushf(&runs[i].results, "prestart-after-stop: %s", outcome);
                 free(outcome);
         }
         free(changed);
         changed = links_changed(before);
         for (size_t i = 0; i < n; i++)
-                pushf(&runs[i].results, "links-after-stop: %s",
-                      !changed ? "?" : *changed ? changed : "as before the first start");
+                live_pushf(&runs[i].results, "links-after-stop: %s",
+                           !changed ? "?" : *changed ? changed : "as before the first start");
         free(changed);
 }
 
@@ -1148,10 +546,10 @@ static void check_recorded_argv(container_run *c) {
         if (asprintf(&path, "/run/live/argv.%s", c->name) < 0)
                 return;
         if (nc_read_file(path, 1u << 20, &data, &len) < 0 || split_nul(data, len, &recorded) < 0)
-                pushf(&c->results, "argv: the start script exec'd no systemd-nspawn");
+                live_pushf(&c->results, "argv: the start script exec'd no systemd-nspawn");
         else {
-                difference = argv_difference(&c->golden_argv, &recorded, none);
-                pushf(&c->results, "argv: %s", difference ? difference : "identical to the golden");
+                difference = unit_argv_difference(&c->golden_argv, &recorded, none);
+                live_pushf(&c->results, "argv: %s", difference ? difference : "identical to the golden");
                 free(difference);
         }
         nc_strv_clear(&recorded);
@@ -1183,7 +581,7 @@ int live_run_fixture(const fixture *f, live_impl impl, const live_tools *tools, 
         for (size_t i = 0; r >= 0 && i < names->n; i++) {
                 r = read_golden_argv(f, &runs[i]);
                 if (r >= 0)
-                        r = build_env(f, &runs[i]);
+                        r = unit_env(f, &runs[i]);
         }
         if (r >= 0)
                 r = prepare_run(f, impl, tools, runs, names->n, &before);
@@ -1192,6 +590,12 @@ int live_run_fixture(const fixture *f, live_impl impl, const live_tools *tools, 
                 r = start_container(f, impl, tools, &runs[i], outdir);
         if (r >= 0)
                 r = dump_all(f, runs, names->n, outdir);
+        for (size_t i = 0; r >= 0 && i < names->n; i++) {
+                char *macs = live_check_macs(&runs[i].network, runs[i].netns_fd);
+                if (macs)
+                        live_pushf(&runs[i].results, "macs: %s", macs);
+                free(macs);
+        }
         for (size_t i = 0; i < names->n && runs; i++) {
                 /* The dump holds the namespaces no longer: they go with their processes. */
                 if (runs[i].netns_fd >= 0)
@@ -1203,12 +607,12 @@ int live_run_fixture(const fixture *f, live_impl impl, const live_tools *tools, 
                         check_recorded_argv(&runs[i]);
         }
         for (size_t i = 0; runs && i < names->n; i++) {
-                bool was_running = stop(&runs[i]);
-                pushf(&runs[i].results, "ready-ms: %ld", runs[i].ready_ms);
-                pushf(&runs[i].results, "running-ms: %ld", runs[i].running_ms);
-                pushf(&runs[i].results, "stop-ms: %ld", was_running ? runs[i].stop_ms : -1L);
-                pushf(&runs[i].results, "stopped-by: %s", was_running ? "SIGTERM" : "itself (before the stop)");
-                describe_exit(&runs[i]);
+                bool was_running = unit_stop(&runs[i]);
+                live_pushf(&runs[i].results, "ready-ms: %ld", runs[i].ready_ms);
+                live_pushf(&runs[i].results, "running-ms: %ld", runs[i].running_ms);
+                live_pushf(&runs[i].results, "stop-ms: %ld", was_running ? runs[i].stop_ms : -1L);
+                live_pushf(&runs[i].results, "stopped-by: %s", was_running ? "SIGTERM" : "itself (before the stop)");
+                unit_describe_exit(&runs[i]);
         }
         if (r >= 0)
                 after_stop(f, impl, tools, runs, names->n, &before);

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "fixture.h"
+#include "nspawn-sim.h"
 
 typedef enum live_impl { LIVE_REF, LIVE_ORIGINAL } live_impl;
 
@@ -121,6 +122,14 @@ int live_cgroup_enter(const live_cgroup *cg);
  * or -errno with a message in *ret_error. */
 int live_cgroup_destroy(live_cgroup *cg, unsigned *ret_killed, char **ret_error);
 
+/* ---- MAC addresses (macs.c) ----------------------------------------------- */
+
+/* Whether the links nspawn made for `n` (in this process's namespace and in
+ * the container's, `container_fd`) have the addresses nspawn's
+ * generate_mac() gives: "as nspawn's generate_mac() (N link(s))", or what
+ * differs; NULL when there is nothing to check. Caller frees. */
+char *live_check_macs(const nspawn_network *n, int container_fd);
+
 /* ---- the simulation against the real nspawn (sim-differences.c) ---------- */
 
 /* A line the namespace tier's simulated nspawn leaves in a golden .net
@@ -138,5 +147,42 @@ extern const live_sim_difference live_sim_differences[]; /* ends with an all-NUL
  * removed from their sections; the ids of those that removed something are
  * added to *applied. Returns NULL when out of memory. */
 char *live_golden_as_nspawn(const char *golden, nc_strv *applied);
+
+/* ---- the machine (machine.c) ----------------------------------------------- */
+
+/* What a run could leave on the machine, taken before and after. Other
+ * sessions may work on the machine meanwhile (a `make check` of someone
+ * else runs this same tier): only what this process could have made is
+ * compared. */
+typedef struct live_machine {
+        nc_strv links;   /* the machine's network namespace: all of them */
+        nc_strv netns;   /* /run/netns */
+        nc_strv mounts;  /* this process's mount table, below the paths a run uses */
+        nc_strv cgroups; /* this process's runs' cgroups, and payload/supervisor below its own */
+} live_machine;
+
+void live_machine_take(live_machine *ret);
+void live_machine_free(live_machine *s);
+/* "+NAME" for each name added (that `counts`, when given), "-NAME" for each
+ * gone, between two sorted lists; NULL when none. Caller frees. */
+char *live_machine_difference(const nc_strv *before, const nc_strv *after, bool (*counts)(const char *));
+/* This process's children, and the processes it became the parent of. */
+size_t live_children_left(void);
+
+/* ---- .net files (net-sections.c) ------------------------------------------- */
+
+typedef struct net_sections {
+        char *host;
+        char *container; /* NULL: no "# container" section */
+        char *steps;
+} net_sections;
+
+void net_sections_parse(const char *text, net_sections *ret);
+void net_sections_free(net_sections *s);
+/* Whether the steps say "STAGE: failed ...". */
+bool net_step_failed(const char *steps, const char *stage);
+/* The golden's steps as a real nspawn takes them: after a failed nspawn or
+ * container-init, postStart is "not run". Caller frees. */
+char *net_expected_steps(const char *golden_steps);
 
 #endif

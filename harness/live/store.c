@@ -103,7 +103,8 @@ int live_store_packages(const char *unit_path, const char *nspawn_fake, const ch
         r = package_with(systemd, "systemd-nspawn", nspawn_wrapper);
         if (r >= 0) {
                 char *path = NULL;
-                r = asprintf(&path, "%s/bin/machinectl", systemd) < 0 ? -ENOMEM : live_write_file(path, machinectl_stub, 0755);
+                r = asprintf(&path, "%s/bin/machinectl", systemd) < 0 ? -ENOMEM
+                                                                       : live_write_file(path, machinectl_stub, 0755);
                 free(path);
         }
         for (char *entry = strtok_r(copy, ":", &save); r >= 0 && entry; entry = strtok_r(NULL, ":", &save)) {

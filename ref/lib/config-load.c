@@ -31,8 +31,22 @@ static void location_attr(char *out, const char *prefix, const char *name) {
                         *p == '_' || *p == '-' || *p == '\'';
         if (plain)
                 snprintf(out, MAX_LOCATION, "%.500s.%.200s", prefix, name);
-        else
-                snprintf(out, MAX_LOCATION, "%.500s.\"%.200s\"", prefix, name);
+        else {
+                /* Quoted as Nix shows it, control bytes escaped: a message
+                 * stays on one line whatever the name holds. */
+                char escaped[220];
+                size_t j = 0;
+                for (const char *p = name; *p && j + 5 < sizeof escaped; p++) {
+                        unsigned char c = (unsigned char) *p;
+                        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+                                j += (size_t) snprintf(escaped + j, sizeof escaped - j,
+                                                       c == '"' ? "\\\"" : c == '\\' ? "\\\\" : "\\x%02x", c);
+                        else
+                                escaped[j++] = (char) c;
+                }
+                escaped[j] = '\0';
+                snprintf(out, MAX_LOCATION, "%.500s.\"%s\"", prefix, escaped);
+        }
 }
 
 static void location_index(char *out, const char *prefix, size_t i) {

@@ -1,0 +1,11 @@
+# make bench, row 3: the module evaluated as harness/golden/eval.nix evaluates
+# it, for every container of one JSON file ({NAME: definition}, the file the
+# ref reads): each container's env file, and its unit's start script and
+# environment (the script, run, is what hands systemd-nspawn its argv).
+{ lib, module, containers }:
+let
+  fixture = builtins.toFile "bench-containers.json"
+    (builtins.toJSON { containers = builtins.fromJSON (builtins.readFile containers); });
+  evaluated = import ../harness/golden/eval.nix { inherit lib module fixture; };
+in
+builtins.mapAttrs (name: c: { inherit (c) conf; inherit (c.unit) script environment; }) evaluated.containers

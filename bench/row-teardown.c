@@ -1,0 +1,395 @@
+/* Row 4: preStart for 100 containers. One host namespace and 100 container
+ * namespaces (bench/pool.c); before each variant the 100 containers of the
+ * scheme get their veths and are set up by the ref (untimed), so the host
+ * looks like one running 100 containers; then each container's preStart
+ * runs in turn and deletes its ve-bNNNN and xNNNN (their peers go with
+ * them). Variants, alternating:
+ *
+ *   original     bash -e on the module's preStart (machinectl a stub: `true`)
+ *   ref          nc_netlink_open + nc_prestart (bulk: the links moved into an
+ *                unused IFLA_GROUP, one RTM_DELLINK for the group)
+ *   one-by-one   the same steps with the internal functions of
+ *                ref/lib/netlink.h, deleting each link with its own RTM_DELLINK
+ *   all at once  every container's links in one group, one RTM_DELLINK: what
+ *                a batch across containers would save (a kernel figure, not
+ *                a preStart)
+ *
+ * The RTM_DELLINK round trips are timed inside the library (bench/trace.c):
+ * that is the kernel's cost of deleting the devices. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/rtnetlink.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "fixture.h"
+#include "netlink.h"
+
+#define CONTAINERS 100
+#define DEVICES_PER_CONTAINER 2
+#define ALL_GROUP 0x62656e64u /* "bend" */
+
+typedef enum variant { V_ORIGINAL, V_REF, V_ONE_BY_ONE, V_ALL, V_COUNT } variant;
+
+enum {
+        VAL_WALL,      /* per container (all at once: the whole, per container) */
+        VAL_DEL,       /* RTM_DELLINK round trips, per container */
+        VAL_DEL_CPU,   /* their CPU time */
+        VAL_OTHER,     /* the other requests' round trips, per container */
+        VAL_DELS,      /* RTM_DELLINK requests per container */
+        VAL_PER
+};
+
+extern char **environ;
+
+typedef struct teardown_ctx {
+        const bench_options *o;
+        bench_scheme scheme;
+        nc_config *config;
+        const nc_container *containers[CONTAINERS];
+        nc_env *envs[CONTAINERS];
+        nc_strv envps[CONTAINERS];
+        char *prestart_paths[CONTAINERS];
+        char *stub_dir;
+} teardown_ctx;
+
+static size_t value_index(unsigned round, variant v) {
+        return ((size_t) round * V_COUNT + v) * VAL_PER;
+}
+
+/* machinectl terminate "$INSTANCE" 2> /dev/null || true, as prestart.c runs it. */
+static void machinectl_terminate(const char *name) {
+        char *argv[] = { "machinectl", "terminate", (char *) name, NULL };
+        posix_spawn_file_actions_t actions;
+        pid_t pid;
+        int status;
+
+        if (posix_spawn_file_actions_init(&actions) != 0)
+                return;
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+        if (posix_spawnp(&pid, "machinectl", &actions, NULL, argv, environ) == 0)
+                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                        ;
+        posix_spawn_file_actions_destroy(&actions);
+}
+
+/* nc_prestart() with the bulk deletion replaced by one RTM_DELLINK per link. */
+static int prestart_one_by_one(nc_netlink *nl, unsigned i) {
+        char names[3][16];
+
+        snprintf(names[0], sizeof names[0], "ve-b%04u", i);
+        snprintf(names[1], sizeof names[1], "vb-b%04u", i);
+        snprintf(names[2], sizeof names[2], "x%04u", i);
+        machinectl_terminate(names[0] + 3);
+        for (int k = 0; k < 3; k++) {
+                nc_nl_link link;
+                if (nc_nl_link_get(nl, names[k], &link) >= 0)
+                        (void) nc_nl_link_delete(nl, link.ifindex, 0);
+        }
+        return 0;
+}
+
+static int prestart_ref(teardown_ctx *c, unsigned i, variant v) {
+        nc_prestart_request request = { .skip_machinectl = false };
+        nc_netlink *nl = NULL;
+        nc_error error = { { 0 } };
+        int r = nc_netlink_open(&nl, &error);
+
+        if (r >= 0)
+                r = v == V_REF ? nc_prestart(nl, c->containers[i], c->envs[i], &request, &error)
+                               : prestart_one_by_one(nl, i);
+        nc_netlink_free(nl);
+        if (r < 0)
+                fprintf(stderr, "bench: row 4: b%04u: %s\n", i, error.message[0] ? error.message : strerror(-r));
+        return r;
+}
+
+static int prestart_original(teardown_ctx *c, unsigned i) {
+        char *argv[] = { "bash", "-e", c->prestart_paths[i], NULL };
+        run_result result = { 0 };
+        int r = run_command_netns(argv, c->envps[i].items, -1, &result);
+
+        if (r >= 0 && result.status != 0) {
+                fprintf(stderr, "bench: row 4: b%04u: preStart exited %d:\n%.*s", i, result.status,
+                        (int) result.err_len, result.err ? result.err : "");
+                r = -EIO;
+        }
+        run_result_free(&result);
+        return r;
+}
+
+/* Every container's links into one group, deleted with one request. */
+static int delete_all_at_once(void) {
+        nc_netlink *nl = NULL;
+        nc_error error = { { 0 } };
+        int r = nc_netlink_open(&nl, &error);
+
+        for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++)
+                for (int k = 0; r >= 0 && k < 2; k++) {
+                        char name[16];
+                        nc_nl_link link;
+                        nc_nl_link_settings change = { .set_group = true, .group = ALL_GROUP };
+                        snprintf(name, sizeof name, k ? "x%04u" : "ve-b%04u", i);
+                        r = nc_nl_link_get(nl, name, &link);
+                        if (r >= 0)
+                                r = nc_nl_link_change(nl, link.ifindex, &change);
+                }
+        if (r >= 0)
+                r = nc_nl_link_delete(nl, 0, ALL_GROUP);
+        nc_netlink_free(nl);
+        return r;
+}
+
+static int setup_all(teardown_ctx *c, const bench_netns_pool *p, int rtnl) {
+        int r = 0;
+
+        for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
+                nc_netlink *nl = NULL;
+                nc_error error = { { 0 } };
+                r = netns_pool_add_veths(p, rtnl, i);
+                if (r >= 0 && setns(p->fds[i], CLONE_NEWNET) < 0)
+                        r = -errno;
+                if (r >= 0 && (r = nc_netlink_open(&nl, &error)) >= 0)
+                        r = nc_init_setup(nl, c->containers[i], c->envs[i], &error);
+                nc_netlink_free(nl);
+                nl = NULL;
+                if (setns(p->host_fd, CLONE_NEWNET) < 0 && r >= 0)
+                        r = -errno;
+                if (r >= 0 && (r = nc_netlink_open(&nl, &error)) >= 0)
+                        r = nc_host_setup(nl, c->containers[i], c->envs[i], &error);
+                nc_netlink_free(nl);
+                if (r < 0)
+                        fprintf(stderr, "bench: row 4: setting up b%04u: %s\n", i,
+                                error.message[0] ? error.message : strerror(-r));
+        }
+        return r;
+}
+
+static void add_requests(double *v) {
+        trace_request *q;
+        size_t n;
+
+        trace_stop(&q, &n);
+        for (size_t k = 0; k < n; k++) {
+                double wall = q[k].done_us - q[k].sent_us;
+                if (q[k].type == RTM_DELLINK) {
+                        v[VAL_DEL] += wall;
+                        v[VAL_DEL_CPU] += q[k].cpu_done_us - q[k].cpu_sent_us;
+                        v[VAL_DELS] += 1;
+                } else
+                        v[VAL_OTHER] += wall;
+        }
+        trace_free(q, n);
+}
+
+static int teardown_child(void *userdata, double *values, size_t n_values) {
+        teardown_ctx *c = userdata;
+        bench_netns_pool pool = { .host_fd = -1 };
+        char *error = NULL, *path = NULL;
+        int rtnl = -1, r;
+        (void) n_values;
+
+        /* nc_prestart() finds `machinectl` in PATH, as the unit's preStart does. */
+        if (asprintf(&path, "%s:%s", c->stub_dir, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin") < 0 ||
+            setenv("PATH", path, 1) < 0) {
+                free(path);
+                return -ENOMEM;
+        }
+        free(path);
+        r = netns_pool_make(&pool, CONTAINERS, &error);
+        if (r < 0) {
+                fprintf(stderr, "bench: row 4: %s\n", error ? error : strerror(-r));
+                free(error);
+                return r;
+        }
+        r = rtnl = rtnl_open();
+        for (unsigned round = 0; r >= 0 && round < c->o->rounds; round++)
+                for (int v = 0; r >= 0 && v < V_COUNT; v++) {
+                        double *out = values + value_index(round, (variant) v), t0;
+                        int left;
+                        r = setup_all(c, &pool, rtnl);
+                        if (r < 0)
+                                break;
+                        if (v == V_ALL) {
+                                trace_start(false);
+                                t0 = bench_now_us();
+                                r = delete_all_at_once();
+                                out[VAL_WALL] = bench_now_us() - t0;
+                                add_requests(out);
+                        } else
+                                for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
+                                        if (v != V_ORIGINAL)
+                                                trace_start(false);
+                                        t0 = bench_now_us();
+                                        r = v == V_ORIGINAL ? prestart_original(c, i) : prestart_ref(c, i, (variant) v);
+                                        out[VAL_WALL] += bench_now_us() - t0;
+                                        if (v != V_ORIGINAL)
+                                                add_requests(out);
+                                }
+                        for (int x = 0; x < VAL_PER; x++)
+                                out[x] /= CONTAINERS;
+                        /* preStart must have left none of the containers' links. */
+                        left = rtnl_count_links(rtnl);
+                        if (r >= 0 && left != 1) {
+                                fprintf(stderr, "bench: row 4: %d links left on the host after %d\n", left, v);
+                                r = -EPROTO;
+                        }
+                }
+        if (rtnl >= 0)
+                close(rtnl);
+        netns_pool_free(&pool);
+        return r;
+}
+
+static int ctx_init(const bench_options *o, teardown_ctx *c, char **ret_error) {
+        char *json = NULL, *dir = NULL;
+        nc_error error = { { 0 } };
+        int r;
+
+        c->o = o;
+        r = bench_scheme_load(o, &c->scheme, ret_error);
+        if (r >= 0)
+                r = bench_stub_dir(o, &c->stub_dir);
+        if (r < 0)
+                return r;
+        json = bench_scheme_config(&c->scheme, CONTAINERS);
+        if (!json)
+                return -ENOMEM;
+        r = nc_config_load_json(json, strlen(json), NC_MODE_STRICT, &c->config, &error);
+        free(json);
+        if (r < 0) {
+                if (asprintf(ret_error, "the scheme's config: %s", error.message) < 0)
+                        *ret_error = NULL;
+                return r;
+        }
+        if (asprintf(&dir, "%s/teardown", o->work) < 0)
+                return -ENOMEM;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                r = -errno;
+                free(dir);
+                return r;
+        }
+        for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
+                char name[16];
+                subst_pair pairs[6];
+                snprintf(name, sizeof name, "b%04u", i);
+                c->containers[i] = nc_config_find(c->config, name);
+                r = c->containers[i] ? bench_scheme_envp(&c->scheme, i, c->stub_dir, &c->envps[i]) : -ENOENT;
+                if (r >= 0)
+                        r = (c->envs[i] = nc_env_new()) ? nc_env_load_environ(c->envs[i], c->envps[i].items) : -ENOMEM;
+                if (r >= 0 && asprintf(&c->prestart_paths[i], "%s/%s.prestart", dir, name) < 0)
+                        r = -ENOMEM;
+                if (r >= 0 && (r = bench_scheme_pairs(i, pairs)) >= 0) {
+                        char *text = subst_text(c->scheme.prestart, pairs, 6);
+                        r = text ? write_text(c->prestart_paths[i], text, 0644) : -ENOMEM;
+                        free(text);
+                        subst_pairs_free(pairs);
+                }
+        }
+        free(dir);
+        return r;
+}
+
+static void ctx_free(teardown_ctx *c) {
+        for (unsigned i = 0; i < CONTAINERS; i++) {
+                nc_env_free(c->envs[i]);
+                nc_strv_clear(&c->envps[i]);
+                free(c->prestart_paths[i]);
+        }
+        nc_config_free(c->config);
+        bench_scheme_free(&c->scheme);
+        free(c->stub_dir);
+}
+
+static void report(const teardown_ctx *c, const double *values, bench_table *t) {
+        const bench_options *o = c->o;
+        bench_samples s[V_COUNT][VAL_PER] = { { { 0 } } }, per_device[V_COUNT] = { { 0 } }, saved = { 0 };
+        char m[32], ratio[200], what[200], a[32], b[32], d[32], e[32], f[32], g[32];
+
+        for (unsigned round = 0; round < o->rounds; round++) {
+                for (int v = 0; v < V_COUNT; v++) {
+                        const double *x = values + value_index(round, (variant) v);
+                        for (int k = 0; k < VAL_PER; k++)
+                                samples_add(&s[v][k], x[k]);
+                        /* The kernel's cost per device: the RTM_DELLINK round trips over the devices. */
+                        samples_add(&per_device[v], x[VAL_DEL] / DEVICES_PER_CONTAINER);
+                }
+                samples_add(&saved, values[value_index(round, V_ONE_BY_ONE) + VAL_WALL] -
+                                            values[value_index(round, V_REF) + VAL_WALL]);
+        }
+        format_us(samples_median(&s[V_ORIGINAL][VAL_WALL]), m, sizeof m);
+        table_add(t, "4 teardown", "preStart per container, original: `bash -e` (machinectl stub, 3 `ip link del`)", m,
+                  "1×", "", VERDICT_NONE);
+        format_us(samples_median(&s[V_REF][VAL_WALL]), m, sizeof m);
+        snprintf(ratio, sizeof ratio, "%.1f× faster than the original",
+                 samples_ratio_median(&s[V_ORIGINAL][VAL_WALL], &s[V_REF][VAL_WALL]));
+        table_add(t, "4 teardown", "preStart per container, ref: `nc_prestart` (bulk: 2 links, 1 RTM_DELLINK)", m, ratio,
+                  "", VERDICT_NONE);
+        format_us(samples_median(&s[V_ONE_BY_ONE][VAL_WALL]), m, sizeof m);
+        format_us(samples_median(&saved), a, sizeof a);
+        snprintf(ratio, sizeof ratio, "bulk saves %s per container (one-by-one is %.2f× the bulk preStart)", a,
+                 samples_ratio_median(&s[V_ONE_BY_ONE][VAL_WALL], &s[V_REF][VAL_WALL]));
+        table_add(t, "4 teardown", "preStart per container, ref deleting one by one (2 RTM_DELLINK)", m, ratio, "",
+                  VERDICT_NONE);
+        format_us(samples_median(&per_device[V_ONE_BY_ONE]), m, sizeof m);
+        format_us(samples_median(&per_device[V_REF]), a, sizeof a);
+        format_us(samples_median(&per_device[V_ALL]), b, sizeof b);
+        snprintf(what, sizeof what, "kernel's cost per device deleted (RTM_DELLINK round trip per device): one by one");
+        snprintf(ratio, sizeof ratio, "2 per request: %s (%.2f×); %u per request: %s (%.2f×)", a,
+                 samples_ratio_median(&per_device[V_REF], &per_device[V_ONE_BY_ONE]),
+                 CONTAINERS * DEVICES_PER_CONTAINER, b,
+                 samples_ratio_median(&per_device[V_ALL], &per_device[V_ONE_BY_ONE]));
+        table_add(t, "4 teardown", what, m, ratio, "report", VERDICT_NONE);
+        format_us(samples_median(&s[V_REF][VAL_OTHER]), a, sizeof a);
+        format_us(samples_median(&s[V_ONE_BY_ONE][VAL_OTHER]), b, sizeof b);
+        format_us(samples_median(&s[V_REF][VAL_DEL]), d, sizeof d);
+        format_us(samples_median(&s[V_ONE_BY_ONE][VAL_DEL]), e, sizeof e);
+        format_us(samples_median(&s[V_ONE_BY_ONE][VAL_DEL_CPU]), f, sizeof f);
+        format_us(samples_median(&s[V_ALL][VAL_WALL]) * CONTAINERS, g, sizeof g);
+        table_note(t,
+                   "**Row 4** (%u rounds, variants alternating). One host namespace and %u container namespaces; "
+                   "before each variant the %u containers get their veths and are set up by the ref (untimed), "
+                   "so each preStart deletes the links of a configured container on a host running the others. "
+                   "Each container has %d links on the host (ve-bNNNN, xNNNN; vb-bNNNN is looked for and not "
+                   "found); deleting one also deletes its peer in the container's namespace. `machinectl` is a "
+                   "link to `true` for the original and both ref variants. Per container, RTM_DELLINK round trips: "
+                   "bulk %s, one by one %s (of which CPU %s: the rest is waiting, for RCU grace periods among "
+                   "others); other requests: bulk %s (lookups, the group dump that finds an unused group, two "
+                   "group moves), one by one %s (lookups). All %u containers' links in one request: %s for the "
+                   "whole (lookups, %u group moves and one RTM_DELLINK). After every variant the host had no link "
+                   "but lo left.",
+                   o->rounds, CONTAINERS, CONTAINERS, DEVICES_PER_CONTAINER, d, e, f, a, b, CONTAINERS, g,
+                   CONTAINERS * DEVICES_PER_CONTAINER);
+        for (int v = 0; v < V_COUNT; v++) {
+                for (int k = 0; k < VAL_PER; k++)
+                        samples_free(&s[v][k]);
+                samples_free(&per_device[v]);
+        }
+        samples_free(&saved);
+}
+
+int row_teardown(const bench_options *o, bench_table *t) {
+        teardown_ctx c = { 0 };
+        char *error = NULL;
+        size_t n_values = value_index(o->rounds, 0);
+        double *values = calloc(n_values, sizeof *values);
+        int r = values ? ctx_init(o, &c, &error) : -ENOMEM;
+
+        if (r < 0)
+                fprintf(stderr, "bench: row 4: %s\n", error ? error : strerror(-r));
+        else
+                r = run_in_child(teardown_child, &c, values, n_values);
+        if (r >= 0)
+                report(&c, values, t);
+        free(error);
+        free(values);
+        ctx_free(&c);
+        return r;
+}
