@@ -265,8 +265,8 @@ BENCH_SRCS     := $(sort $(wildcard bench/*.c))
 BENCH_OBJS     := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o)
 BENCH_LINKED   := $(filter-out %/test-netns.o %/unit-tests.o,$(NETNS_OBJS)) $(COMMON_TEST_OBJS)
 BENCH_ROUNDS       ?= 15
-BENCH_SUITE_ROUNDS ?= 15
-BENCH_NIX_ROUNDS   ?= 3
+BENCH_SUITE_ROUNDS ?= 7
+BENCH_NIX_ROUNDS   ?= 1
 BENCH_ARGS     ?=
 
 $(BENCH_OBJS): ALL_CFLAGS += -Iharness/netns

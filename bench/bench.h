@@ -95,9 +95,10 @@ int run_in_child(child_fn fn, void *userdata, double *ret_values, size_t n);
 
 /* Runs a program to completion, stdout and stderr to `log` (appended; NULL:
  * /dev/null), the environment as given. Returns its exit status (or
- * 128+signal) and, when asked, its wall time and the CPU time of it and its
- * children (user+system). */
-int run_program(char *const *argv, char *const *envp, const char *log, double *ret_wall_us, double *ret_cpu_us);
+ * 128+signal) and, when asked, its wall time, the CPU time of it and its
+ * children (user+system) and their minor page faults. */
+int run_program(char *const *argv, char *const *envp, const char *log, double *ret_wall_us, double *ret_cpu_us,
+                long *ret_minflt);
 
 /* ---- text ------------------------------------------------------------------ */
 

@@ -88,7 +88,8 @@ int run_in_child(child_fn fn, void *userdata, double *ret_values, size_t n) {
         return report.r < 0 ? report.r : 0;
 }
 
-int run_program(char *const *argv, char *const *envp, const char *log, double *ret_wall_us, double *ret_cpu_us) {
+int run_program(char *const *argv, char *const *envp, const char *log, double *ret_wall_us, double *ret_cpu_us,
+                long *ret_minflt) {
         struct rusage usage;
         double start = bench_now_us();
         int status;
@@ -117,6 +118,8 @@ int run_program(char *const *argv, char *const *envp, const char *log, double *r
         if (ret_cpu_us)
                 *ret_cpu_us = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 +
                               (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+        if (ret_minflt)
+                *ret_minflt = usage.ru_minflt;
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

@@ -33,7 +33,7 @@
 #include "fixture.h"
 
 #define MAX_SIZES 4
-#define REF_RESTARTS 20
+#define REF_RESTARTS 10
 
 typedef enum variant { V_REF, V_ORIGINAL, V_COUNT } variant;
 

@@ -39,7 +39,7 @@ int row_suite(const bench_options *o, bench_table *t) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         bench_samples wall[V_COUNT] = { { 0 } }, cpu[V_COUNT] = { { 0 } };
         char *netns = NULL, *conformance = NULL, *cli = NULL, *log = NULL, jobs_n[24];
-        unsigned netns_cases = 0, conformance_cases = 0, identical = 0;
+        unsigned netns_cases = 0, conformance_cases = 0;
         int r = 0;
 
         if (cores < 2)
@@ -56,7 +56,7 @@ int row_suite(const bench_options *o, bench_table *t) {
                         char *conformance_argv[] = { conformance, "--cli", cli, "--golden", "golden", "--fixtures",
                                                      "fixtures", NULL };
                         double w = 0, c = 0;
-                        int status = run_program(v == V_CONFORMANCE ? conformance_argv : netns_argv, environ, log, &w, &c);
+                        int status = run_program(v == V_CONFORMANCE ? conformance_argv : netns_argv, environ, log, &w, &c, NULL);
                         if (status != 0) {
                                 fprintf(stderr, "bench: row 5: %s exited %d (see %s)\n",
                                         v == V_CONFORMANCE ? conformance : netns, status, log);
@@ -72,7 +72,6 @@ int row_suite(const bench_options *o, bench_table *t) {
                 goto out;
         netns_cases = count_cases(log, "test-netns: ");
         conformance_cases = count_cases(log, "conformance: ");
-        identical = netns_cases;
         {
                 char m[64], ratio[200], what[200], a[32];
                 double speedup = samples_ratio_median(&wall[V_JOBS1], &wall[V_JOBSN]);
@@ -99,8 +98,17 @@ int row_suite(const bench_options *o, bench_table *t) {
                          conformance_cases);
                 snprintf(ratio, sizeof ratio, "%s per fixture", a);
                 table_add(t, "5 suite", what, m, ratio, "", VERDICT_NONE);
+                bench_samples speedups = { 0 };
+                double round_s = 0;
+                for (size_t k = 0; k < wall[V_JOBS1].n; k++) {
+                        samples_add(&speedups, wall[V_JOBS1].v[k] / wall[V_JOBSN].v[k]);
+                        round_s += (wall[V_JOBS1].v[k] + wall[V_JOBSN].v[k] + wall[V_CONFORMANCE].v[k]) / 1e6;
+                }
+                round_s /= wall[V_JOBS1].n ? (double) wall[V_JOBS1].n : 1;
                 table_note(t,
-                           "**Row 5** (%u rounds, alternating). Wall time, and CPU time of the run and all it "
+                           "**Row 5** (%u rounds, alternating%s; one round of the three runs takes %.0f s, so 15 "
+                           "would take %.1f minutes by themselves, and the per-round speedups ranged only from "
+                           "%.2f× to %.2f×). Wall time, and CPU time of the run and all it "
                            "started (wait4): \"cores busy\" is CPU / wall. Every run passed (%u fixtures identical "
                            "in the namespace tier). A fixture of the namespace tier spends most of its time waiting, "
                            "not computing: its dump is taken until three samples 30 ms apart agree "
@@ -109,8 +117,13 @@ int row_suite(const bench_options *o, bench_table *t) {
                            "polls every 5 ms (harness/netns/workers.c). That is why %ld jobs on %ld cores give "
                            "%.2f× and not %ld×, with the cores %.0f%% busy; more jobs than cores, or a shorter "
                            "settle interval, would shorten it further (both in harness/, not changed here).",
-                           o->suite_rounds, identical, 0.06 * netns_cases, netns_cases, cores, cores, speedup, cores,
+                           o->suite_rounds, o->suite_rounds < 15 ? ", fewer than the other rows' 15 to keep `make "
+                                                                   "bench` near 10 minutes (BENCH_SUITE_ROUNDS=15 "
+                                                                   "gives 15)" : "",
+                           round_s, round_s * 15 / 60, samples_min(&speedups), samples_max(&speedups), netns_cases,
+                           0.06 * netns_cases, netns_cases, cores, cores, speedup, cores,
                            100 * busyn / cores);
+                samples_free(&speedups);
         }
 out:
         for (int v = 0; v < V_COUNT; v++) {

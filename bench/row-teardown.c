@@ -1,9 +1,13 @@
 /* Row 4: preStart for 100 containers. One host namespace and 100 container
- * namespaces (bench/pool.c); before each variant the 100 containers of the
- * scheme get their veths and are set up by the ref (untimed), so the host
- * looks like one running 100 containers; then each container's preStart
- * runs in turn and deletes its ve-bNNNN and xNNNN (their peers go with
- * them). Variants, alternating:
+ * namespaces (bench/pool.c); the 100 containers of the scheme get their
+ * veths and are set up by the ref (untimed), so the host is one running 100
+ * containers; a variant runs preStart for its containers in turn, which
+ * deletes each one's ve-bNNNN and xNNNN (their peers go with them), and
+ * those containers are then made and set up again (untimed) for the next
+ * variant. The ref's preStart runs for all 100 containers in every round;
+ * the original and one-by-one, which cost a round trip of the kernel's
+ * deletion per link, for an evenly spread sample of them (SAMPLED).
+ * Variants, alternating:
  *
  *   original     bash -e on the module's preStart (machinectl a stub: `true`)
  *   ref          nc_netlink_open + nc_prestart (bulk: the links moved into an
@@ -33,6 +37,7 @@
 #include "netlink.h"
 
 #define CONTAINERS 100
+#define SAMPLED 20
 #define DEVICES_PER_CONTAINER 2
 #define ALL_GROUP 0x62656e64u /* "bend" */
 
@@ -147,11 +152,19 @@ static int delete_all_at_once(void) {
         return r;
 }
 
-static int setup_all(teardown_ctx *c, const bench_netns_pool *p, int rtnl) {
+static bool in_variant(variant v, unsigned i) {
+        return v == V_REF || v == V_ALL || i % (CONTAINERS / SAMPLED) == CONTAINERS / SAMPLED / 2;
+}
+
+/* Makes and sets up again the containers whose links variant `v` deleted
+ * (all of them when v is V_COUNT). */
+static int setup_again(teardown_ctx *c, const bench_netns_pool *p, int rtnl, variant v) {
         int r = 0;
 
         for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
                 nc_netlink *nl = NULL;
+                if (v != V_COUNT && !in_variant(v, i))
+                        continue;
                 nc_error error = { { 0 } };
                 r = netns_pool_add_veths(p, rtnl, i);
                 if (r >= 0 && setns(p->fds[i], CLONE_NEWNET) < 0)
@@ -210,13 +223,13 @@ static int teardown_child(void *userdata, double *values, size_t n_values) {
                 return r;
         }
         r = rtnl = rtnl_open();
+        if (r >= 0)
+                r = setup_again(c, &pool, rtnl, V_COUNT);
         for (unsigned round = 0; r >= 0 && round < c->o->rounds; round++)
                 for (int v = 0; r >= 0 && v < V_COUNT; v++) {
                         double *out = values + value_index(round, (variant) v), t0;
+                        unsigned done = 0;
                         int left;
-                        r = setup_all(c, &pool, rtnl);
-                        if (r < 0)
-                                break;
                         if (v == V_ALL) {
                                 trace_start(false);
                                 t0 = bench_now_us();
@@ -225,6 +238,9 @@ static int teardown_child(void *userdata, double *values, size_t n_values) {
                                 add_requests(out);
                         } else
                                 for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
+                                        if (!in_variant((variant) v, i))
+                                                continue;
+                                        done++;
                                         if (v != V_ORIGINAL)
                                                 trace_start(false);
                                         t0 = bench_now_us();
@@ -234,13 +250,15 @@ static int teardown_child(void *userdata, double *values, size_t n_values) {
                                                 add_requests(out);
                                 }
                         for (int x = 0; x < VAL_PER; x++)
-                                out[x] /= CONTAINERS;
-                        /* preStart must have left none of the containers' links. */
+                                out[x] /= v == V_ALL ? CONTAINERS : done;
+                        /* preStart must have deleted exactly its containers' links. */
                         left = rtnl_count_links(rtnl);
-                        if (r >= 0 && left != 1) {
-                                fprintf(stderr, "bench: row 4: %d links left on the host after %d\n", left, v);
+                        if (r >= 0 && left != 1 + DEVICES_PER_CONTAINER * (int) (CONTAINERS - (v == V_ALL ? CONTAINERS : done))) {
+                                fprintf(stderr, "bench: row 4: %d links left on the host after variant %d\n", left, v);
                                 r = -EPROTO;
                         }
+                        if (r >= 0)
+                                r = setup_again(c, &pool, rtnl, (variant) v);
                 }
         if (rtnl >= 0)
                 close(rtnl);
@@ -355,17 +373,20 @@ static void report(const teardown_ctx *c, const double *values, bench_table *t) 
         format_us(samples_median(&s[V_ALL][VAL_WALL]) * CONTAINERS, g, sizeof g);
         table_note(t,
                    "**Row 4** (%u rounds, variants alternating). One host namespace and %u container namespaces; "
-                   "before each variant the %u containers get their veths and are set up by the ref (untimed), "
-                   "so each preStart deletes the links of a configured container on a host running the others. "
+                   "the %u containers get their veths and are set up by the ref (untimed), so each preStart "
+                   "deletes the links of a configured container on a host running the others; after a variant, "
+                   "the containers it stopped are made and set up again (untimed). The ref's preStart runs for "
+                   "all %u containers every round; the original and one-by-one for %u of them, spread evenly. "
                    "Each container has %d links on the host (ve-bNNNN, xNNNN; vb-bNNNN is looked for and not "
                    "found); deleting one also deletes its peer in the container's namespace. `machinectl` is a "
                    "link to `true` for the original and both ref variants. Per container, RTM_DELLINK round trips: "
                    "bulk %s, one by one %s (of which CPU %s: the rest is waiting, for RCU grace periods among "
                    "others); other requests: bulk %s (lookups, the group dump that finds an unused group, two "
                    "group moves), one by one %s (lookups). All %u containers' links in one request: %s for the "
-                   "whole (lookups, %u group moves and one RTM_DELLINK). After every variant the host had no link "
-                   "but lo left.",
-                   o->rounds, CONTAINERS, CONTAINERS, DEVICES_PER_CONTAINER, d, e, f, a, b, CONTAINERS, g,
+                   "whole (lookups, %u group moves and one RTM_DELLINK). After every variant the host held exactly the "
+                   "links of the containers it had not stopped."
+                   ,
+                   o->rounds, CONTAINERS, CONTAINERS, CONTAINERS, SAMPLED, DEVICES_PER_CONTAINER, d, e, f, a, b, CONTAINERS, g,
                    CONTAINERS * DEVICES_PER_CONTAINER);
         for (int v = 0; v < V_COUNT; v++) {
                 for (int k = 0; k < VAL_PER; k++)

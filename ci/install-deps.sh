@@ -10,7 +10,7 @@ apt-get update
 apt-get install -y --no-install-recommends \
         build-essential pkg-config \
         libnl-3-dev libnl-route-3-dev libcap-dev libcunit1-dev libjansson-dev \
-        valgrind iproute2 util-linux \
+        valgrind iproute2 util-linux libcap2-bin \
         nix-bin jq systemd systemd-container \
         clang libclang-rt-14-dev
 # nix creates /nix on first use; the conformance suite needs it as a mount

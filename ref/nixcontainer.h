@@ -222,7 +222,9 @@ void nc_netlink_free(nc_netlink *netlink);
  * ("ip route add 192.168.0.100/24 dev ve-web"). `container` may be NULL
  * (the imperative template: everything from `env`); `env` is the unit's
  * environment (postStart, preStart) or the container's (container-init, as
- * nspawn's --setenv passes it). */
+ * nspawn's --setenv passes it). `netlink` may be NULL: a socket is then
+ * opened (CAP_NET_ADMIN checked) only if a step needs one, as the script
+ * runs no `ip` at all when there is nothing to set up. */
 
 /* postStart: ve-$INSTANCE up, host addresses, routes to the local
  * addresses (when an address is set and HOST_BRIDGE is empty); then each
@@ -240,7 +242,7 @@ typedef struct nc_prestart_request {
 
 /* preStart: `machinectl terminate` (best effort), then delete the stale
  * ve-/vb-$INSTANCE (when an address is set) and every extra veth, ignoring
- * errors as the script does, in one bulk deletion. */
+ * errors as the script does, in one bulk deletion. `netlink` may be NULL. */
 int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env *env,
                 const nc_prestart_request *request, nc_error *error);
 

@@ -725,6 +725,35 @@ static char *absolute(const char *path) {
         return out;
 }
 
+/* Copies of nixcontainer, nixcontainer-init and live-notify in dir/bin;
+ * *tools points at them. */
+static int snapshot_tools(live_tools *tools, const char *dir) {
+        const char **paths[] = { &tools->nixcontainer, &tools->init, &tools->notify };
+        char *bin = NULL;
+        int r;
+
+        if (asprintf(&bin, "%s/bin", dir) < 0)
+                return -ENOMEM;
+        r = mkdir(bin, 0755) < 0 ? -errno : 0;
+        for (size_t i = 0; r >= 0 && i < 3; i++) {
+                const char *slash = strrchr(*paths[i], '/');
+                char *copy = NULL;
+                if (asprintf(&copy, "%s/%s", bin, slash ? slash + 1 : *paths[i]) < 0)
+                        r = -ENOMEM;
+                else
+                        r = live_copy_file(*paths[i], copy, 0755);
+                if (r < 0) {
+                        fprintf(stderr, "test-live: copying %s: %s\n", *paths[i], strerror(-r));
+                        free(copy);
+                        break;
+                }
+                free((char *) *paths[i]);
+                *paths[i] = copy;
+        }
+        free(bin);
+        return r;
+}
+
 static int usage(void) {
         fprintf(stderr, "usage: test-live --fixtures DIR --golden DIR --list FILE --start-scripts DIR\n"
                         "                 --nixcontainer PATH --init PATH --notify PATH\n"
@@ -823,6 +852,12 @@ int main(int argc, char **argv) {
                 goto out;
         }
         made = true;
+        /* The programs under test as they are now: build/ may be rebuilt by
+         * someone else while the runs go on. */
+        if (snapshot_tools(&tools, outdir) < 0) {
+                status = 1;
+                goto out;
+        }
         for (size_t i = 0; i < ids.n; i++) {
                 const fixture *f = find_fixture(ids.items[i]);
                 if (!f) {

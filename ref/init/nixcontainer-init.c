@@ -72,7 +72,6 @@ static int setup_network(void) {
         const nc_container *container = NULL;
         nc_error error = { { 0 } };
         nc_config *config = NULL;
-        nc_netlink *nl = NULL;
         nc_env *env = nc_env_new();
         int r;
 
@@ -81,13 +80,12 @@ static int setup_network(void) {
         r = nc_env_load_environ(env, environ);
         if (r >= 0)
                 r = load_container(&config, &container);
+        /* No socket up front: without a private network there is nothing
+         * to set up, and nspawn grants no CAP_NET_ADMIN. */
         if (r >= 0)
-                r = nc_netlink_open(&nl, &error);
-        if (r >= 0)
-                r = nc_init_setup(nl, container, env, &error);
+                r = nc_init_setup(NULL, container, env, &error);
         if (r < 0 && error.message[0])
                 fprintf(stderr, "nixcontainer-init: %s\n", error.message);
-        nc_netlink_free(nl);
         nc_config_free(config);
         nc_env_free(env);
         return r;

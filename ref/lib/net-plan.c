@@ -211,7 +211,16 @@ int nc_plan_build_and_run(nc_netlink *nl, int (*build)(nc_plan *, const nc_conta
                                            "script; that cannot be reproduced", stage);
         else if (r < 0)
                 r = nc_error_set(error, r, "%s: out of memory", stage);
-        else
+        else if (plan.n > 0 && !nl) {
+                /* No socket given: open one only when there is something to
+                 * do, as the script runs no `ip` then (and a container without
+                 * a private network has no CAP_NET_ADMIN). */
+                nc_netlink *own = NULL;
+                r = nc_netlink_open(&own, error);
+                if (r >= 0)
+                        r = nc_plan_run(own, &plan, error);
+                nc_netlink_free(own);
+        } else if (plan.n > 0)
                 r = nc_plan_run(nl, &plan, error);
         nc_plan_clear(&plan);
         return r;

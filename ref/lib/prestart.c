@@ -82,6 +82,7 @@ int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env
         size_t n_names = 0, n_indexes = 0, n_veths = container ? container->n_extra_veths : 0;
         char **names = calloc(n_veths + 2, sizeof *names);
         int *indexes = calloc(n_veths + 2, sizeof *indexes);
+        nc_netlink *own = NULL;
         bool any_address = false;
         int r = 0;
 
@@ -110,14 +111,19 @@ int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env
         for (size_t i = 0; r >= 0 && i < n_veths; i++)
                 if (!(names[n_names++] = strdup(container->extra_veths[i].name)))
                         r = -ENOMEM;
-        for (size_t i = 0; r >= 0 && i < n_names; i++) {
+        /* No socket given: open one for the deletions; without one (no
+         * CAP_NET_ADMIN) every `ip link del` would fail, and that is ignored. */
+        if (r >= 0 && n_names > 0 && !netlink && nc_netlink_open(&own, NULL) >= 0)
+                netlink = own;
+        for (size_t i = 0; r >= 0 && netlink && i < n_names; i++) {
                 nc_nl_link link;
                 if (names[i] && nc_nl_link_get(netlink, names[i], &link) >= 0 &&
                     !contains_index(indexes, n_indexes, link.ifindex))
                         indexes[n_indexes++] = link.ifindex;
         }
-        if (r >= 0)
+        if (r >= 0 && netlink)
                 delete_links(netlink, indexes, n_indexes);
+        nc_netlink_free(own);
         for (size_t i = 0; i < n_names; i++)
                 free(names[i]);
         free(names);
