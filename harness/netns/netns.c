@@ -17,6 +17,7 @@
  * are written from a process inside the namespace. Interfaces created in or
  * moved into a namespace take its "default" settings. */
 #include <errno.h>
+#include <spawn.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
@@ -60,6 +61,28 @@ static int loopback_up(void) {
         }
         close(fd);
         return r;
+}
+
+/* systemd-nspawn's loopback_setup() (src/shared/loopback-setup.c) gives the
+ * container's lo 127.0.0.1/8 and ::1/128 with IFA_F_NOPREFIXROUTE before
+ * bringing it up, so ::1 has no prefix route in table main. Done before the
+ * sysctls: writing addr_gen_mode makes the kernel add ::1 itself. (Found by
+ * the live tier against the real nspawn.) */
+static int loopback_addresses_like_nspawn(const char **ret_what) {
+        static const char *const commands[][8] = {
+                { "ip", "addr", "add", "127.0.0.1/8", "dev", "lo", NULL },
+                { "ip", "addr", "add", "::1/128", "dev", "lo", "noprefixroute", NULL },
+        };
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+                pid_t pid;
+                int status;
+                if (posix_spawnp(&pid, "ip", NULL, NULL, (char *const *) commands[i], netns_tool_env()) != 0 ||
+                    waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                        *ret_what = "adding lo's addresses as nspawn does";
+                        return -EIO;
+                }
+        }
+        return 0;
 }
 
 /* In the namespace to prepare; on error, *ret_what names the step. */
@@ -125,7 +148,9 @@ int netns_holder_spawn(netns_holder *ret, char **ret_error) {
                 /* Dies with the worker that made it, whatever happens to it. */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
                         _exit(1);
-                status = unshare(CLONE_NEWNET) < 0 ? -errno : prepare_current(&what);
+                status = unshare(CLONE_NEWNET) < 0 ? -errno : loopback_addresses_like_nspawn(&what);
+                if (status >= 0)
+                        status = prepare_current(&what);
                 if (write(ready[1], &status, sizeof status) != sizeof status || status < 0)
                         _exit(1);
                 close(ready[1]);

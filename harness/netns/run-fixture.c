@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <net/if.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,24 @@ static int read_network(const fixture *f, container_run *c) {
         return r;
 }
 
+/* After a container namespace is killed, the kernel deletes its veths (and
+ * their host ends) in a workqueue: wait until the host's links stop
+ * changing (200 ms alike, 3 s at most). */
+static void wait_for_namespace_cleanup(void) {
+        unsigned previous = 0, same = 0;
+
+        for (int i = 0; i < 150 && same < 10; i++) {
+                struct if_nameindex *links = if_nameindex();
+                unsigned n = 0;
+                for (struct if_nameindex *l = links; l && l->if_index; l++)
+                        n++;
+                if_freenameindex(links);
+                same = n == previous ? same + 1 : 0;
+                previous = n;
+                usleep(20000);
+        }
+}
+
 /* One container, in the order the unit runs it: preStart (host), then
  * ExecStart, the start script's `exec systemd-nspawn ... ${containerInit cfg}`
  * (nspawn's links in host and container, then the container-init's network
@@ -213,17 +232,28 @@ static int run_container(const fixture *f, const impl *which, container_run *c, 
                 r = asprintf(&outcome, "failed at: %s", failed_option ? failed_option : "?") < 0 ? -ENOMEM : 0;
                 if (r >= 0)
                         r = add_step(c, "nspawn", outcome);
-                /* The container never starts: no init, no ExecStartPost. */
+                /* The container never starts: no init, no ExecStartPost. Its
+                 * namespace is gone, and with it what nspawn had created there
+                 * (real nspawn, seen by the live tier). */
                 if (r >= 0)
                         r = add_step(c, impl_stage_name(IMPL_INIT_SETUP), "not run");
                 if (r >= 0)
                         r = add_step(c, impl_stage_name(IMPL_HOST_SETUP), "not run");
+                netns_holder_kill(&c->holder);
+                wait_for_namespace_cleanup();
                 free(outcome);
         } else {
                 r = add_step(c, "nspawn", "ok");
                 if (r >= 0)
                         r = run_stage(f, which, c, outdir, IMPL_INIT_SETUP, c->holder.fd);
-                if (r >= 0)
+                if (r >= 0 && c->steps.n && strstr(c->steps.items[c->steps.n - 1], ": failed at: ")) {
+                        /* A failing container-init is PID 1 exiting: the container
+                         * ends, its namespace and veths go, no READY=1 arrives and
+                         * systemd never runs postStart. */
+                        netns_holder_kill(&c->holder);
+                        wait_for_namespace_cleanup();
+                        r = add_step(c, impl_stage_name(IMPL_HOST_SETUP), "not run");
+                } else if (r >= 0)
                         r = run_stage(f, which, c, outdir, IMPL_HOST_SETUP, -1);
         }
         free(failed_option);
