@@ -214,9 +214,10 @@ int netns_pool_clear(const bench_netns_pool *p, int rtnl, unsigned n);
 /* Deletes container i's two veths (the peers go with them). */
 int netns_pool_remove_veths(const bench_netns_pool *p, int rtnl, unsigned i);
 
-/* Waits (at most 2 minutes) until the kernel has destroyed the network
- * namespaces made since the first call, which set *baseline; returns how
- * long it waited, in microseconds. */
+/* Waits while the kernel destroys the network namespaces made since the
+ * first call (which sets *baseline): until they are gone, or no more go for
+ * 2 s (others may hold namespaces), at most 2 minutes. Returns how long it
+ * waited, in microseconds. */
 double netns_settle(long *baseline);
 
 /* A stub directory with `machinectl` (a link to `true`) for preStart. */

@@ -192,9 +192,14 @@ static int round_trips(setup_ctx *c, int container_fd, int host_fd, double *valu
         int fds[2] = { -1, -1 }, r = 0;
         double t[3];
 
-        if (setns(container_fd, CLONE_NEWNET) < 0 || (fds[0] = rtnl_open()) < 0 || setns(host_fd, CLONE_NEWNET) < 0 ||
-            (fds[1] = rtnl_open()) < 0)
-                r = -errno ? -errno : -EIO;
+        if (setns(container_fd, CLONE_NEWNET) < 0)
+                r = -errno;
+        else if ((fds[0] = rtnl_open()) < 0)
+                r = fds[0];
+        else if (setns(host_fd, CLONE_NEWNET) < 0)
+                r = -errno;
+        else if ((fds[1] = rtnl_open()) < 0)
+                r = fds[1];
         for (int phase = 0; r >= 0 && phase < 2; phase++) {
                 t[phase] = bench_now_us();
                 if (c->v == V_MINIMAL) {
@@ -226,38 +231,39 @@ static int round_trips(setup_ctx *c, int container_fd, int host_fd, double *valu
  * container parts): every variant that changes them must leave them as the
  * module's scripts do. */
 static int check_state(setup_ctx *c, int container_fd) {
-        int fds[2] = { -1, container_fd };
-        char *texts[2] = { NULL, NULL }, *error = NULL, *expected = NULL;
-        const char *host, *container, *steps;
-        unsigned samples;
-        bool settled;
-        int r = dump_settled(fds, 2, texts, &samples, &settled, &error);
+        const char *host = strstr(c->golden_net, "# host\n");
+        const char *container = strstr(c->golden_net, "# container b0000\n");
+        const char *steps = strstr(c->golden_net, "# steps\n");
+        char *expected = NULL, *actual = NULL;
+        int r = 0;
 
-        host = strstr(c->golden_net, "# host\n");
-        container = strstr(c->golden_net, "# container b0000\n");
-        steps = strstr(c->golden_net, "# steps\n");
-        if (r >= 0 && (!host || !container || !steps))
-                r = -EINVAL;
-        if (r >= 0 && asprintf(&expected, "%.*s%.*s", (int) (container - host - 7), host + 7,
-                               (int) (steps - container - 18), container + 18) < 0)
-                r = -ENOMEM;
-        if (r >= 0) {
-                char *actual = NULL;
-                if (asprintf(&actual, "%s%s", texts[0], texts[1]) < 0)
+        if (!host || !container || !steps)
+                return -EINVAL;
+        if (asprintf(&expected, "%.*s%.*s", (int) (container - host - 7), host + 7, (int) (steps - container - 18),
+                     container + 18) < 0)
+                return -ENOMEM;
+        {
+                int fds[2] = { -1, container_fd };
+                char *texts[2] = { NULL, NULL }, *error = NULL;
+                unsigned samples;
+                bool settled;
+
+                r = dump_settled(fds, 2, texts, &samples, &settled, &error);
+                if (r >= 0 && asprintf(&actual, "%s%s", texts[0], texts[1]) < 0)
                         r = -ENOMEM;
-                else if (strcmp(actual, expected) != 0) {
-                        fprintf(stderr, "bench: row 1: %s left the namespaces differently from the golden:\n%s\n",
-                                variant_names[c->v], actual);
+                if (r >= 0 && strcmp(actual, expected) != 0)
                         r = -EPROTO;
-                }
-                free(actual);
+                if (error)
+                        fprintf(stderr, "bench: row 1: dump: %s\n", error);
+                free(error);
+                free(texts[0]);
+                free(texts[1]);
         }
-        if (error)
-                fprintf(stderr, "bench: row 1: dump: %s\n", error);
-        free(error);
+        if (r == -EPROTO)
+                fprintf(stderr, "bench: row 1: %s left the namespaces differently from the golden:\n%s\n",
+                        variant_names[c->v], actual);
+        free(actual);
         free(expected);
-        free(texts[0]);
-        free(texts[1]);
         return r;
 }
 
@@ -502,8 +508,7 @@ int row_setup(const bench_options *o, bench_table *t) {
                                      "is starting processes. The CLI is two processes (init-setup in the "
                                      "container, host-setup on the host) and the original 25 (two bash, 23 `ip`). "
                                      "Starting `true` the same way, once in each namespace, costs %.2f ms here (the "
-                                     "floor row: fork, setns, exec, exit, wait; page faults are expensive on this "
-                                     "virtual machine), so no implementation that is two processes can be more "
+                                     "floor row: fork, setns, exec, exit, wait), so no implementation that is two processes can be more "
                                      "than %.1f× faster than the original on this machine, however little it does. "
                                      "The CLI's %.2f ms are that floor, the library's own %.2f ms (the in-process "
                                      "row), and %.2f ms of starting the CLI itself. callgrind counts %.0f "
