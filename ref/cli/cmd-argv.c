@@ -103,7 +103,6 @@ int cli_run_argv(int argc, char **argv) {
                 char *system_file = NULL;
                 /* A script that bash cannot parse never runs: that comes first. */
                 r = nc_build_argv(nc_config_find(config, args.name), env, &request, &result, &error);
-                nc_strv_clear(&result);
                 if (r < 0) {
                         status = cli_fail(r, &error);
                         goto out;
@@ -118,8 +117,12 @@ int cli_run_argv(int argc, char **argv) {
                         status = NC_EXIT_FAILURE;
                         goto out;
                 }
-                request.guest_system = guest;
-                r = nc_build_argv(nc_config_find(config, args.name), env, &request, &result, &error);
+                /* Only an i686 guest changes the argv (--personality=x86). */
+                if (guest && strcmp(guest, "i686-linux") == 0) {
+                        nc_strv_clear(&result);
+                        request.guest_system = guest;
+                        r = nc_build_argv(nc_config_find(config, args.name), env, &request, &result, &error);
+                }
         }
         if (r < 0) {
                 status = cli_fail(r, &error);
