@@ -282,6 +282,12 @@ static const network_case kernel_faults[] = {
         /* an interface that was already renamed */
         { "ip link add eth0 type veth peer name peer0", ROUTED, ROUTED_ENV, nc_init_setup,
           "ip link set host0 name eth0", NULL, 0, 0 },
+        /* a name used after the run renamed it: the run must ask the kernel
+         * again (and fail as `ip` would), not reuse the index it found */
+        { VETH " && ip link set ve-web up",
+          "{\"web\": {\"path\": \"/x\", \"privateNetwork\": true, \"hostAddress\": \"10.0.0.1\", "
+          "\"localAddress\": \"10.0.0.2\", \"extraVeths\": {\"host0\": {\"localAddress\": \"10.1.0.2\"}}}}",
+          ROUTED_ENV, nc_init_setup, "ip link set dev host0 up", "ip addr show dev eth0 | grep -q 10.0.0.2/32", 0, 0 },
         /* a kernel refusal: a routed address with host bits and a prefix */
         { VETH,
           "{\"web\": {\"path\": \"/x\", \"privateNetwork\": true, \"hostAddress\": \"10.0.0.1\", "
