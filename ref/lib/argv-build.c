@@ -38,15 +38,9 @@ static int push(builder *b, const char *word) {
         return b->ended ? 0 : nc_strv_push(&b->argv, word);
 }
 
-static int pushf(builder *b, const char *format, const char *value) {
-        char *word;
-        int r;
-
-        if (asprintf(&word, format, value) < 0)
-                return -ENOMEM;
-        r = push(b, word);
-        free(word);
-        return r;
+/* One word made of `prefix`, `value` and `suffix`. */
+static int push_joined(builder *b, const char *prefix, const char *value, const char *suffix) {
+        return b->ended ? 0 : nc_strv_push_concat(&b->argv, prefix, value, suffix, (const char *) NULL);
 }
 
 /* An unquoted $VAR on the exec line: split on the default IFS. */
@@ -90,13 +84,13 @@ static int build_extra_flags(builder *b) {
                 nc_strv ports = { 0 };
                 r = nc_shell_split(var(b, "HOST_PORT"), ",", &ports);
                 for (size_t i = 0; r >= 0 && i < ports.n; i++)
-                        r = nc_strbuf_appendf(f, " --port=%s", ports.items[i]);
+                        r = nc_strbuf_append_many(f, " --port=", ports.items[i], (const char *) NULL);
                 nc_strv_clear(&ports);
                 if (r < 0)
                         return r;
         }
         /* if [ -n "$HOST_BRIDGE" ]; then extraFlags+=" --network-bridge=$HOST_BRIDGE" */
-        if (set(b, "HOST_BRIDGE") && (r = nc_strbuf_appendf(f, " --network-bridge=%s", var(b, "HOST_BRIDGE"))) < 0)
+        if (set(b, "HOST_BRIDGE") && (r = nc_strbuf_append_many(f, " --network-bridge=", var(b, "HOST_BRIDGE"), (const char *) NULL)) < 0)
                 return r;
         /* extraFlags+=" ${concatStringsSep " " (mapAttrsToList nspawnExtraVethArgs cfg.extraVeths)}"
          * The names are script text inside double quotes; the result is
@@ -108,8 +102,8 @@ static int build_extra_flags(builder *b) {
 
                 r = nc_strbuf_append(&text, "\" ");
                 for (size_t i = 0; r >= 0 && c && i < c->n_extra_veths; i++)
-                        r = nc_strbuf_appendf(&text, "%s--network-veth-extra=%s", i ? " " : "",
-                                              c->extra_veths[i].name);
+                        r = nc_strbuf_append_many(&text, i ? " " : "", "--network-veth-extra=",
+                                                  c->extra_veths[i].name, (const char *) NULL);
                 if (r >= 0)
                         r = nc_strbuf_append_char(&text, '"');
                 if (r >= 0)
@@ -128,14 +122,14 @@ static int build_extra_flags(builder *b) {
          * for iface in $MACVLANS; do extraFlags+=" --network-macvlan=$iface"; done */
         {
                 static const char *const lists[][2] = {
-                        { "INTERFACES", " --network-interface=%s" },
-                        { "MACVLANS", " --network-macvlan=%s" },
+                        { "INTERFACES", " --network-interface=" },
+                        { "MACVLANS", " --network-macvlan=" },
                 };
                 for (size_t l = 0; l < 2; l++) {
                         nc_strv ifaces = { 0 };
                         r = nc_shell_split(var(b, lists[l][0]), NC_SHELL_DEFAULT_IFS, &ifaces);
                         for (size_t i = 0; r >= 0 && i < ifaces.n; i++)
-                                r = nc_strbuf_appendf(f, lists[l][1], ifaces.items[i]);
+                                r = nc_strbuf_append_many(f, lists[l][1], ifaces.items[i], (const char *) NULL);
                         nc_strv_clear(&ifaces);
                         if (r < 0)
                                 return r;
@@ -151,17 +145,12 @@ static int build_extra_flags(builder *b) {
 }
 
 static int push_setenv(builder *b, const char *name) {
-        char *word;
         int r;
 
         /* --setenv NAME="$NAME": two words, the second even when empty. */
         if ((r = push(b, "--setenv")) < 0)
                 return r;
-        if (asprintf(&word, "%s=%s", name, var(b, name)) < 0)
-                return -ENOMEM;
-        r = push(b, word);
-        free(word);
-        return r;
+        return push_joined(b, name, "=", var(b, name));
 }
 
 static int build_exec_line(builder *b) {
@@ -183,10 +172,10 @@ static int build_exec_line(builder *b) {
             (r = push(b, "--bind-ro=/nix/var/nix/daemon-socket")) < 0)
                 return r;
         /* --bind="/nix/var/nix/profiles/per-container/$INSTANCE:/nix/var/nix/profiles" */
-        if ((r = pushf(b, "--bind=/nix/var/nix/profiles/per-container/%s:/nix/var/nix/profiles",
-                       var(b, "INSTANCE"))) < 0 ||
-            (r = pushf(b, "--bind=/nix/var/nix/gcroots/per-container/%s:/nix/var/nix/gcroots",
-                       var(b, "INSTANCE"))) < 0)
+        if ((r = push_joined(b, "--bind=/nix/var/nix/profiles/per-container/", var(b, "INSTANCE"),
+                             ":/nix/var/nix/profiles")) < 0 ||
+            (r = push_joined(b, "--bind=/nix/var/nix/gcroots/per-container/", var(b, "INSTANCE"),
+                             ":/nix/var/nix/gcroots")) < 0)
                 return r;
         /* ${optionalString (!cfg.ephemeral) "--link-journal=try-guest"} */
         if (!ephemeral && (r = push(b, "--link-journal=try-guest")) < 0)
@@ -206,7 +195,7 @@ static int build_exec_line(builder *b) {
                 nc_strbuf text = { 0 };
                 r = nc_strbuf_append(&text, "--capability=\"");
                 for (size_t i = 0; r >= 0 && i < c->additional_capabilities.n; i++)
-                        r = nc_strbuf_appendf(&text, "%s%s", i ? "," : "", c->additional_capabilities.items[i]);
+                        r = nc_strbuf_append_many(&text, i ? "," : "", c->additional_capabilities.items[i], (const char *) NULL);
                 if (r >= 0 && (r = nc_strbuf_append_char(&text, '"')) >= 0)
                         r = push_script_text(b, text.data);
                 nc_strbuf_free(&text);
@@ -218,7 +207,7 @@ static int build_exec_line(builder *b) {
                 nc_strbuf text = { 0 };
                 r = 0;
                 for (size_t i = 0; r >= 0 && i < c->tmpfs.n; i++)
-                        r = nc_strbuf_appendf(&text, "%s--tmpfs=%s", i ? " " : "", c->tmpfs.items[i]);
+                        r = nc_strbuf_append_many(&text, i ? " " : "", "--tmpfs=", c->tmpfs.items[i], (const char *) NULL);
                 if (r >= 0)
                         r = push_script_text(b, text.data);
                 nc_strbuf_free(&text);
@@ -229,7 +218,7 @@ static int build_exec_line(builder *b) {
         if ((r = push(b, b->request->init_path ? b->request->init_path : NC_DEFAULT_INIT_PATH)) < 0)
                 return r;
         system_path = set(b, "SYSTEM_PATH") ? var(b, "SYSTEM_PATH") : "/nix/var/nix/profiles/system";
-        return pushf(b, "%s/init", system_path);
+        return push_joined(b, "", system_path, "/init");
 }
 
 int nc_argv_system_file(const nc_env *env, char **ret_path) {

@@ -79,6 +79,24 @@ static int buffer_push(buffer *b, char c) {
         return 0;
 }
 
+static int buffer_append(buffer *b, const char *data, size_t n) {
+        if (b->n + n + 1 > b->capacity) {
+                size_t capacity = b->capacity ? b->capacity : 64;
+                char *grown;
+
+                while (b->n + n + 1 > capacity)
+                        capacity *= 2;
+                grown = realloc(b->data, capacity);
+                if (!grown)
+                        return -ENOMEM;
+                b->data = grown;
+                b->capacity = capacity;
+        }
+        memcpy(b->data + b->n, data, n);
+        b->n += n;
+        return 0;
+}
+
 /* [A-Za-z_][A-Za-z0-9_]*, systemd's env_name_is_valid(). */
 static bool env_name_is_valid(const char *name) {
         if (!name[0] || (name[0] >= '0' && name[0] <= '9'))
@@ -228,6 +246,36 @@ static int step(parser *ps, enum parse_state state, char c) {
         return -EINVAL;
 }
 
+/* The length of the run of bytes at `p` that `state` would push one by one
+ * without changing state or any mark: a shortcut through the state machine
+ * for the plain characters that make up most of a file. Newlines are never
+ * in a run (they count lines), nor is whitespace in KEY and VALUE (it may
+ * be trailing). */
+static size_t plain_run(enum parse_state state, const char *p, size_t left) {
+        size_t n = 0;
+
+        switch (state) {
+        case KEY:
+                while (n < left && !is_whitespace(p[n]) && p[n] != '=')
+                        n++;
+                return n;
+        case VALUE:
+                while (n < left && !is_whitespace(p[n]) && p[n] != '\\')
+                        n++;
+                return n;
+        case SINGLE_QUOTE:
+                while (n < left && p[n] != '\'' && p[n] != '\n')
+                        n++;
+                return n;
+        case DOUBLE_QUOTE:
+                while (n < left && p[n] != '"' && p[n] != '\\' && p[n] != '\n')
+                        n++;
+                return n;
+        default:
+                return 0;
+        }
+}
+
 /* At the end of the text a value in progress is kept, even inside an
  * unterminated quote; a key without '=' is dropped. */
 static int finish(parser *ps, enum parse_state state) {
@@ -245,25 +293,35 @@ static int finish(parser *ps, enum parse_state state) {
 }
 
 /* systemd refuses an assignment longer than ARG_MAX allows
- * (env_assignment_is_valid()); ARG_MAX is read as it does, at run time.
+ * (env_assignment_is_valid()); ARG_MAX is read as it does, at run time
+ * (once a file: sysconf() asks the kernel for the stack limit each time).
  * Its separate limits on name (ARG_MAX-2) and value (ARG_MAX-3) follow
  * from this one for a non-empty name. */
-static bool assignment_fits(const char *name, const char *value) {
+static size_t assignment_max(void) {
         long arg_max = sysconf(_SC_ARG_MAX);
-        size_t max = arg_max > 0 ? (size_t) arg_max : 131072;
+        return (arg_max > 0 ? (size_t) arg_max : 131072) - 1;
+}
 
-        return strlen(name) + 1 + strlen(value) <= max - 1;
+static bool assignment_fits(const nc_env *parsed, size_t i, size_t max) {
+        return strlen(nc_env_name_at(parsed, i)) + 1 + strlen(nc_env_value_at(parsed, i)) <= max;
 }
 
 /* strv_env_clean(): the over-long assignments are dropped only now, after
  * they took part in replace-in-place ("A=x" then a huge "A=..." leaves no
  * A at all). */
 static int merge_clean(nc_env *env, const nc_env *parsed) {
-        nc_env *clean = nc_env_new();
-        int r = clean ? 0 : -ENOMEM;
+        size_t max = assignment_max(), n = nc_env_count(parsed), i;
+        nc_env *clean;
+        int r;
 
-        for (size_t i = 0; r >= 0 && i < nc_env_count(parsed); i++)
-                if (assignment_fits(nc_env_name_at(parsed, i), nc_env_value_at(parsed, i)))
+        for (i = 0; i < n && assignment_fits(parsed, i, max); i++)
+                ;
+        if (i == n) /* all fit, the usual case: nothing to drop */
+                return nc_env_merge(env, parsed);
+        clean = nc_env_new();
+        r = clean ? 0 : -ENOMEM;
+        for (i = 0; r >= 0 && i < n; i++)
+                if (assignment_fits(parsed, i, max))
                         r = nc_env_set(clean, nc_env_name_at(parsed, i), nc_env_value_at(parsed, i));
         if (r >= 0)
                 r = nc_env_merge(env, clean);
@@ -286,7 +344,23 @@ int nc_env_file_parse(nc_env *env, const char *text, size_t len, nc_error *error
         if (!ps.out)
                 return nc_error_set(error, -ENOMEM, "out of memory");
 
-        for (size_t i = 0; i < len; i++) {
+        for (size_t i = 0; i < len;) {
+                size_t run = plain_run((enum parse_state) state, text + i, len - i);
+                if (run > 0) {
+                        /* What step() does for each of them: push, and (KEY,
+                         * VALUE) note that no whitespace trails. */
+                        bool in_key = state == KEY;
+                        if (buffer_append(in_key ? &ps.key : &ps.value, text + i, run) < 0) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        if (in_key)
+                                ps.key_whitespace = NO_WHITESPACE;
+                        else if (state == VALUE)
+                                ps.value_whitespace = NO_WHITESPACE;
+                        i += run;
+                        continue;
+                }
                 state = step(&ps, (enum parse_state) state, text[i]);
                 if (state < 0) {
                         r = state;
@@ -294,6 +368,7 @@ int nc_env_file_parse(nc_env *env, const char *text, size_t len, nc_error *error
                 }
                 if (text[i] == '\n')
                         ps.line++;
+                i++;
         }
         if (r >= 0)
                 r = finish(&ps, (enum parse_state) state);

@@ -74,21 +74,27 @@ static size_t find_entry(const nc_env *env, const char *name) {
         return env->slots[s] ? env->slots[s] - 1 : NO_ENTRY;
 }
 
-/* Makes room for one more entry. Growing is not a visible change, so a
+/* Makes room for `more` entries. Growing is not a visible change, so a
  * failure here leaves the env as it was. */
-static int reserve_one(nc_env *env) {
-        if (env->n == env->capacity) {
-                size_t capacity = env->capacity ? env->capacity * 2 : 8;
-                nc_env_entry *entries = realloc(env->entries, capacity * sizeof *entries);
+static int reserve(nc_env *env, size_t more) {
+        if (env->n + more > env->capacity) {
+                size_t capacity = env->capacity ? env->capacity : 8;
+                nc_env_entry *entries;
+
+                while (capacity < env->n + more)
+                        capacity *= 2;
+                entries = realloc(env->entries, capacity * sizeof *entries);
                 if (!entries)
                         return -ENOMEM;
                 env->entries = entries;
                 env->capacity = capacity;
         }
-        if ((env->n + 1) * 2 > env->n_slots) {
-                size_t n_slots = env->n_slots ? env->n_slots * 2 : 16;
+        if ((env->n + more) * 2 > env->n_slots) {
+                size_t n_slots = env->n_slots ? env->n_slots : 16;
                 size_t *old = env->slots, old_n_slots = env->n_slots;
 
+                while ((env->n + more) * 2 > n_slots)
+                        n_slots *= 2;
                 env->slots = calloc(n_slots, sizeof *env->slots);
                 if (!env->slots) {
                         env->slots = old;
@@ -101,6 +107,12 @@ static int reserve_one(nc_env *env) {
                 free(old);
         }
         return 0;
+}
+
+/* Appends an entry whose name is not in the env yet; room was reserved. */
+static void append_reserved(nc_env *env, char *name, char *value) {
+        env->entries[env->n] = (nc_env_entry) { .name = name, .value = value };
+        env->slots[find_slot(env, name)] = ++env->n;
 }
 
 static bool name_is_storable(const char *name) {
@@ -130,14 +142,13 @@ int nc_env_set_len(nc_env *env, const char *name, const char *value, size_t valu
         }
 
         n = strdup(name);
-        r = n ? reserve_one(env) : -ENOMEM;
+        r = n ? reserve(env, 1) : -ENOMEM;
         if (r < 0) {
                 free(n);
                 free(v);
                 return r;
         }
-        env->entries[env->n] = (nc_env_entry) { .name = n, .value = v };
-        env->slots[find_slot(env, n)] = ++env->n;
+        append_reserved(env, n, v);
         return 0;
 }
 
@@ -191,26 +202,45 @@ static int env_clone(const nc_env *env, nc_env **ret_clone) {
         return 0;
 }
 
-/* Works on a copy so that a failure halfway changes nothing. */
+/* All or nothing without copying `env`: every string is copied and every
+ * slot reserved first, so that nothing can fail once `env` changes. */
 int nc_env_merge(nc_env *env, const nc_env *from) {
-        nc_env *merged;
-        int r;
+        char **copies; /* per entry of `from`: its value, then its name if new */
+        size_t n_new = 0, i;
+        int r = 0;
 
         if (!env)
                 return -EINVAL;
         if (!from || from->n == 0)
                 return 0;
-        r = env_clone(env, &merged);
-        if (r < 0)
+        copies = calloc(from->n * 2, sizeof *copies);
+        if (!copies)
+                return -ENOMEM;
+        for (i = 0; r >= 0 && i < from->n; i++) {
+                const nc_env_entry *e = &from->entries[i];
+                if (!(copies[2 * i] = strdup(e->value)))
+                        r = -ENOMEM;
+                else if (find_entry(env, e->name) == NO_ENTRY && ++n_new && !(copies[2 * i + 1] = strdup(e->name)))
+                        r = -ENOMEM;
+        }
+        if (r >= 0)
+                r = reserve(env, n_new);
+        if (r < 0) {
+                for (i = 0; i < from->n * 2; i++)
+                        free(copies[i]);
+                free(copies);
                 return r;
-        for (size_t i = 0; i < from->n; i++) {
-                r = nc_env_set(merged, from->entries[i].name, from->entries[i].value);
-                if (r < 0) {
-                        nc_env_free(merged);
-                        return r;
+        }
+        for (i = 0; i < from->n; i++) {
+                size_t at = copies[2 * i + 1] ? NO_ENTRY : find_entry(env, from->entries[i].name);
+                if (at == NO_ENTRY)
+                        append_reserved(env, copies[2 * i + 1], copies[2 * i]);
+                else {
+                        free(env->entries[at].value);
+                        env->entries[at].value = copies[2 * i];
                 }
         }
-        env_replace_contents(env, merged);
+        free(copies);
         return 0;
 }
 

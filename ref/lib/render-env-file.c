@@ -13,7 +13,7 @@
 static int optional_line(nc_strbuf *b, const char *key, const char *value) {
         int r = 0;
         if (value)
-                r = nc_strbuf_appendf(b, "%s=%s\n", key, value);
+                r = nc_strbuf_append_many(b, key, "=", value, "\n", (const char *) NULL);
         return r < 0 ? r : nc_strbuf_append_char(b, '\n');
 }
 
@@ -47,7 +47,7 @@ static int append_bind_flags(nc_strbuf *b, const nc_container *c) {
                 const nc_bind_mount *d = &c->bind_mounts[i];
                 r = nc_strbuf_append(b, d->is_read_only ? " --bind-ro=" : " --bind=");
                 if (r >= 0 && d->host_path)
-                        r = nc_strbuf_appendf(b, "%s:", d->host_path);
+                        r = nc_strbuf_append_many(b, d->host_path, ":", (const char *) NULL);
                 if (r >= 0)
                         r = nc_strbuf_append(b, d->mount_point);
         }
@@ -58,7 +58,7 @@ static int render(nc_strbuf *b, const nc_container *c) {
         const nc_network *net = &c->network;
         int r;
 
-        if ((r = nc_strbuf_appendf(b, "SYSTEM_PATH=%s\n", c->path)) < 0)
+        if ((r = nc_strbuf_append_many(b, "SYSTEM_PATH=", c->path, "\n", (const char *) NULL)) < 0)
                 return r;
         if (c->private_network) {
                 if ((r = nc_strbuf_append(b, "PRIVATE_NETWORK=1\n")) < 0 ||

@@ -44,15 +44,52 @@ int nc_strbuf_append_char(nc_strbuf *b, char c) {
         return nc_strbuf_append_len(b, &c, 1);
 }
 
+int nc_strbuf_append_many(nc_strbuf *b, ...) {
+        size_t len = 0, at;
+        const char *s;
+        va_list ap;
+        int r;
+
+        va_start(ap, b);
+        while ((s = va_arg(ap, const char *)))
+                len += strlen(s);
+        va_end(ap);
+        if ((r = reserve(b, len)) < 0)
+                return r;
+        at = b->len;
+        va_start(ap, b);
+        while ((s = va_arg(ap, const char *))) {
+                size_t n = strlen(s);
+                memcpy(b->data + at, s, n);
+                at += n;
+        }
+        va_end(ap);
+        b->len = at;
+        b->data[at] = '\0';
+        return 0;
+}
+
 int nc_strbuf_appendf(nc_strbuf *b, const char *format, ...) {
+        size_t room = b->capacity > b->len ? b->capacity - b->len : 0;
         va_list ap;
         int n, r;
 
+        /* Formatting once into the room there is, and again only when it
+         * did not fit. */
         va_start(ap, format);
-        n = vsnprintf(NULL, 0, format, ap);
+        n = vsnprintf(room ? b->data + b->len : NULL, room, format, ap);
         va_end(ap);
-        if (n < 0)
+        if (n < 0) {
+                if (room)
+                        b->data[b->len] = '\0';
                 return -EINVAL;
+        }
+        if ((size_t) n < room) {
+                b->len += (size_t) n;
+                return 0;
+        }
+        if (room)
+                b->data[b->len] = '\0'; /* what was there before the attempt */
         r = reserve(b, (size_t) n);
         if (r < 0)
                 return r;

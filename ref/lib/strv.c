@@ -1,13 +1,13 @@
 /* nc_strv: a growable vector of owned strings. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nixcontainer.h"
+#include "strbuf.h"
 
-int nc_strv_push_len(nc_strv *v, const char *s, size_t len) {
-        char *copy;
-
+static int reserve_one(nc_strv *v) {
         if (v->n == v->capacity) {
                 size_t capacity = v->capacity ? v->capacity * 2 : 8;
                 char **items = realloc(v->items, capacity * sizeof *items);
@@ -16,12 +16,45 @@ int nc_strv_push_len(nc_strv *v, const char *s, size_t len) {
                 v->items = items;
                 v->capacity = capacity;
         }
+        return 0;
+}
+
+int nc_strv_push_len(nc_strv *v, const char *s, size_t len) {
+        char *copy;
+
+        if (reserve_one(v) < 0)
+                return -ENOMEM;
         copy = malloc(len + 1);
         if (!copy)
                 return -ENOMEM;
         memcpy(copy, s, len);
         copy[len] = '\0';
         v->items[v->n++] = copy;
+        return 0;
+}
+
+int nc_strv_push_concat(nc_strv *v, ...) {
+        size_t len = 0;
+        const char *s;
+        char *item, *at;
+        va_list ap;
+
+        va_start(ap, v);
+        while ((s = va_arg(ap, const char *)))
+                len += strlen(s);
+        va_end(ap);
+        if (reserve_one(v) < 0 || !(item = malloc(len + 1)))
+                return -ENOMEM;
+        at = item;
+        va_start(ap, v);
+        while ((s = va_arg(ap, const char *))) {
+                size_t n = strlen(s);
+                memcpy(at, s, n);
+                at += n;
+        }
+        va_end(ap);
+        *at = '\0';
+        v->items[v->n++] = item;
         return 0;
 }
 
