@@ -398,6 +398,7 @@ static void report(const scale_ctx *c, const double *values, bench_table *t) {
                 double u10 = median_of(s[k10], V_REF, VAL_OUTSIDE), uk = median_of(s[kmax], V_REF, VAL_OUTSIDE);
                 double c10 = median_of(s[k10], V_REF, VAL_CPU), ck = median_of(s[kmax], V_REF, VAL_CPU);
                 double l10 = median_of(s[k10], V_REF, VAL_LINK_CPU), lk = median_of(s[kmax], V_REF, VAL_LINK_CPU);
+                double a10 = median_of(s[k10], V_REF, VAL_ADDR_CPU), ak = median_of(s[kmax], V_REF, VAL_ADDR_CPU);
                 double w10 = median_of(s[k10], V_REF, VAL_WALL), wk = median_of(s[kmax], V_REF, VAL_WALL);
                 double q10 = median_of(s[k10], V_REF, VAL_RUNQ), qk = median_of(s[kmax], V_REF, VAL_RUNQ);
                 table_missed(t,
@@ -405,30 +406,32 @@ static void report(const scale_ctx *c, const double *values, bench_table *t) {
                              "%.0f µs).** What grows is the kernel, not the library. The library does the same "
                              "work at every N: %.0f requests per container, no dump, no cache; the CPU time it spends "
                              "outside the round trips (its own code, opening two sockets) is %.0f µs per container "
-                             "at N = %u and %.0f µs at N = %u. Its CPU time per container goes from %.0f µs to "
-                             "%.0f µs, and %.0f µs of that growth is the kernel answering link requests (CPU inside "
-                             "the RTM_NEWLINK and RTM_GETLINK round trips: %.0f µs, then %.0f µs); the rest of the wall "
-                             "time is spent waiting for a CPU (%.0f µs, then %.0f µs, from the thread's schedstat), "
-                             "taken by the kernel's own threads doing the same kind of work for the host's other "
-                             "links, and by whatever else runs on the machine. "
+                             "at N = %u and %.0f µs at N = %u (%.2f×). Its CPU time per container goes from %.0f µs "
+                             "to %.0f µs, and %.0f µs of that growth is inside the round trips, that is in the "
+                             "kernel (link requests: %.0f µs, then %.0f µs; address and route requests: %.0f µs, "
+                             "then %.0f µs); the rest of the wall time is spent waiting for a CPU (%.0f µs, then "
+                             "%.0f µs, from the thread's schedstat), taken by the kernel's own threads and by "
+                             "whatever else runs on the machine. "
                              "`perf record -g` on this row shows why: every link state change in a namespace walks "
                              "that namespace's whole IPv6 routing table (`netif_state_change()` → "
-                             "`addrconf_notify()` → `rt6_sync_up()` → `fib6_clean_all()`; `fib6_walk_continue`, "
-                             "`fib6_ifup` and `fib6_ifdown` are the top kernel symbols, about a quarter of all "
-                             "samples), once when `ip link set dev ve-… up` sets IFF_UP and again when the carrier "
-                             "event is processed, which the next RTM_GETLINK forces (`rtnl_getlink()` → "
-                             "`linkwatch_sync_dev()`). The host holds about 8 IPv6 routes per running container "
-                             "(multicast, local and the routes the scripts add, for ve-… and the extra veth), so each "
-                             "start costs O(N) in the kernel whoever asks; rtnl_lock contention with the kernel's "
-                             "own work for the other links (`mutex_spin_on_owner`) adds to it. The original pays "
-                             "the same kernel work, hidden under its forks (its cost at N = %u is %.2f× its cost "
-                             "at N = %u). The ref cannot avoid it without leaving the script's order of steps "
-                             "(link up before addresses and routes); it is bounded by the kernel's routing table "
-                             "walk.",
+                             "`addrconf_notify()` → `rt6_sync_up()` → `fib6_clean_all()`), once inside the request "
+                             "when `ip link set dev ve-… up` sets IFF_UP, and once more when the kernel's linkwatch "
+                             "worker processes the carrier change, holding rtnl_lock: the address and route "
+                             "requests that follow wait for it (`mutex_spin_on_owner` under `inet_rtm_newaddr` and "
+                             "`inet_rtm_newroute`: 19%% of all samples in one profile of this row, with "
+                             "`fib6_walk_continue` 13%%, `fib6_ifdown` and `fib6_ifup` next; the restarts' untimed "
+                             "deletions walk it too). The host holds "
+                             "about 8 IPv6 routes per running container (multicast, local and the routes the scripts "
+                             "add, for ve-… and the extra veth), so each start costs O(N) in the kernel whoever asks. "
+                             "The original pays the same kernel work, hidden under its forks (its cost at N = %u is "
+                             "%.2f× its cost at N = %u). The ref cannot avoid it without leaving the script's order "
+                             "of steps (the container's eth0 is up before postStart sets ve-… up, so the link is "
+                             "ready at once, and the links are up before their addresses and routes); it is bounded "
+                             "by the kernel's routing table walk.",
                              c->sizes[kmax], c->sizes[k10],
                              samples_ratio_median(&s[kmax][V_REF][VAL_WALL], &s[k10][V_REF][VAL_WALL]), wk, w10,
-                             requests, u10, c->sizes[k10], uk, c->sizes[kmax], c10, ck, lk - l10, l10, lk, q10, qk,
-                             c->sizes[kmax],
+                             requests, u10, c->sizes[k10], uk, c->sizes[kmax], u10 > 0 ? uk / u10 : NAN, c10, ck,
+                             (lk + ak) - (l10 + a10), l10, lk, a10, ak, q10, qk, c->sizes[kmax],
                              samples_ratio_median(&s[kmax][V_ORIGINAL][VAL_WALL], &s[k10][V_ORIGINAL][VAL_WALL]),
                              c->sizes[k10]);
         }

@@ -15,7 +15,7 @@
 #include "strbuf.h"
 
 typedef struct builder {
-        const nc_container *container; /* the effective containerConfig, or NULL */
+        const nc_container *container; /* cfg (containerConfig without enableTun's additions), or NULL */
         const nc_env *env;
         const nc_argv_request *request;
         nc_strbuf extra_flags;
@@ -190,12 +190,16 @@ static int build_exec_line(builder *b) {
         /* ${optionalString cfg.ephemeral "--ephemeral"} */
         if (ephemeral && (r = push(b, "--ephemeral")) < 0)
                 return r;
-        /* --capability="${concatStringsSep "," cfg.additionalCapabilities}" when non-empty */
-        if (c && c->additional_capabilities.n > 0) {
+        /* --capability="${concatStringsSep "," cfg.additionalCapabilities}" when non-empty,
+         * where cfg is containerConfig: enableTun appends CAP_NET_ADMIN
+         * (additionalCapabilities = cfg.additionalCapabilities ++ [ "CAP_NET_ADMIN" ]). */
+        if (c && (c->additional_capabilities.n > 0 || c->enable_tun)) {
                 nc_strbuf text = { 0 };
                 r = nc_strbuf_append(&text, "--capability=\"");
                 for (size_t i = 0; r >= 0 && i < c->additional_capabilities.n; i++)
                         r = nc_strbuf_append_many(&text, i ? "," : "", c->additional_capabilities.items[i], (const char *) NULL);
+                if (r >= 0 && c->enable_tun)
+                        r = nc_strbuf_append(&text, c->additional_capabilities.n ? ",CAP_NET_ADMIN" : "CAP_NET_ADMIN");
                 if (r >= 0 && (r = nc_strbuf_append_char(&text, '"')) >= 0)
                         r = push_script_text(b, text.data);
                 nc_strbuf_free(&text);
@@ -241,20 +245,15 @@ int nc_argv_system_file(const nc_env *env, char **ret_path) {
 int nc_build_argv(const nc_container *container, const nc_env *env, const nc_argv_request *request,
                   nc_strv *ret_argv, nc_error *error) {
         nc_argv_request defaults = { 0 };
-        nc_container *effective = NULL;
-        builder b = { .env = env, .request = request ? request : &defaults, .error = error };
-        int r = 0;
+        /* The script is rendered from containerConfig, which differs from
+         * cfg only by enableTun's additions (the capability is added where
+         * it is rendered; the allowed device is not on the exec line). */
+        builder b = { .container = container, .env = env, .request = request ? request : &defaults, .error = error };
+        int r = build_extra_flags(&b);
 
-        /* The script is rendered from containerConfig: cfg plus enableTun's additions. */
-        if (container)
-                r = nc_container_effective(container, &effective);
-        b.container = effective;
-        if (r >= 0)
-                r = build_extra_flags(&b);
         if (r >= 0)
                 r = build_exec_line(&b);
         nc_strbuf_free(&b.extra_flags);
-        nc_container_free(effective);
         if (r < 0) {
                 if (r == -ENOMEM)
                         nc_error_set(error, r, "out of memory while building the argv");
