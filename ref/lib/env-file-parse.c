@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "env-internal.h"
 #include "error.h"
 #include "utf8.h"
 #include "nixcontainer.h"
@@ -308,8 +309,8 @@ static bool assignment_fits(const nc_env *parsed, size_t i, size_t max) {
 
 /* strv_env_clean(): the over-long assignments are dropped only now, after
  * they took part in replace-in-place ("A=x" then a huge "A=..." leaves no
- * A at all). */
-static int merge_clean(nc_env *env, const nc_env *parsed) {
+ * A at all). The parsed assignments move into `env`. */
+static int merge_clean(nc_env *env, nc_env *parsed) {
         size_t max = assignment_max(), n = nc_env_count(parsed), i;
         nc_env *clean;
         int r;
@@ -317,14 +318,14 @@ static int merge_clean(nc_env *env, const nc_env *parsed) {
         for (i = 0; i < n && assignment_fits(parsed, i, max); i++)
                 ;
         if (i == n) /* all fit, the usual case: nothing to drop */
-                return nc_env_merge(env, parsed);
+                return nc_env_take_all(env, parsed);
         clean = nc_env_new();
         r = clean ? 0 : -ENOMEM;
         for (i = 0; r >= 0 && i < n; i++)
                 if (assignment_fits(parsed, i, max))
                         r = nc_env_set(clean, nc_env_name_at(parsed, i), nc_env_value_at(parsed, i));
         if (r >= 0)
-                r = nc_env_merge(env, clean);
+                r = nc_env_take_all(env, clean);
         nc_env_free(clean);
         return r;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env-internal.h"
 #include "nixcontainer.h"
 
 #define NO_ENTRY SIZE_MAX
@@ -241,6 +242,34 @@ int nc_env_merge(nc_env *env, const nc_env *from) {
                 }
         }
         free(copies);
+        return 0;
+}
+
+int nc_env_take_all(nc_env *env, nc_env *from) {
+        size_t n_new = 0;
+        int r;
+
+        if (!env || !from)
+                return -EINVAL;
+        for (size_t i = 0; i < from->n; i++)
+                if (find_entry(env, from->entries[i].name) == NO_ENTRY)
+                        n_new++;
+        if ((r = reserve(env, n_new)) < 0)
+                return r;
+        for (size_t i = 0; i < from->n; i++) {
+                nc_env_entry *e = &from->entries[i];
+                size_t at = find_entry(env, e->name);
+                if (at == NO_ENTRY)
+                        append_reserved(env, e->name, e->value);
+                else {
+                        free(env->entries[at].value);
+                        env->entries[at].value = e->value;
+                        free(e->name);
+                }
+        }
+        from->n = 0;
+        if (from->slots)
+                memset(from->slots, 0, from->n_slots * sizeof *from->slots);
         return 0;
 }
 

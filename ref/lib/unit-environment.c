@@ -1,7 +1,7 @@
 /* The environment the container@NAME unit gives its scripts. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
 #include "nixcontainer.h"
@@ -9,11 +9,14 @@
 int nc_unit_root(const nc_container *container, const char *name, char **ret_root) {
         /* environment.root = if containerConfig.ephemeral then "/run/containers/%i"
          *                    else "/var/lib/containers/%i"; */
-        bool ephemeral = container && container->ephemeral;
-        char *root;
+        const char *parent = container && container->ephemeral ? "/run/containers/" : "/var/lib/containers/";
+        size_t parent_len = strlen(parent), name_len = strlen(name);
+        char *root = malloc(parent_len + name_len + 1);
 
-        if (asprintf(&root, "%s/%s", ephemeral ? "/run/containers" : "/var/lib/containers", name) < 0)
+        if (!root)
                 return -ENOMEM;
+        memcpy(root, parent, parent_len);
+        memcpy(root + parent_len, name, name_len + 1);
         *ret_root = root;
         return 0;
 }
