@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 #include <netlink/handlers.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -53,8 +52,6 @@ char *__real_strndup(const char *s, size_t n);
 struct nl_msg *__real_nlmsg_alloc_simple(int type, int flags);
 struct nl_sock *__real_nl_socket_alloc(void);
 struct nl_cb *__real_nl_cb_alloc(enum nl_cb_kind kind);
-json_t *__real_json_loadb(const char *buffer, size_t len, size_t flags, json_error_t *error);
-char *__real_json_dumps(const json_t *json, size_t flags);
 
 void *__wrap_malloc(size_t size);
 void *__wrap_calloc(size_t n, size_t size);
@@ -65,8 +62,6 @@ int __wrap_asprintf(char **ret, const char *format, ...);
 struct nl_msg *__wrap_nlmsg_alloc_simple(int type, int flags);
 struct nl_sock *__wrap_nl_socket_alloc(void);
 struct nl_cb *__wrap_nl_cb_alloc(enum nl_cb_kind kind);
-json_t *__wrap_json_loadb(const char *buffer, size_t len, size_t flags, json_error_t *error);
-char *__wrap_json_dumps(const json_t *json, size_t flags);
 
 void *__wrap_malloc(size_t size) {
         return should_fail(SEAM_ALLOCATION) ? (errno = ENOMEM, NULL) : __real_malloc(size);
@@ -112,20 +107,6 @@ struct nl_sock *__wrap_nl_socket_alloc(void) {
 
 struct nl_cb *__wrap_nl_cb_alloc(enum nl_cb_kind kind) {
         return should_fail(SEAM_ALLOCATION) ? NULL : __real_nl_cb_alloc(kind);
-}
-
-json_t *__wrap_json_loadb(const char *buffer, size_t len, size_t flags, json_error_t *error) {
-        if (should_fail(SEAM_ALLOCATION)) {
-                /* what jansson reports when its allocator fails */
-                memset(error, 0, sizeof *error);
-                snprintf(error->text, sizeof error->text, "out of memory");
-                return NULL;
-        }
-        return __real_json_loadb(buffer, len, flags, error);
-}
-
-char *__wrap_json_dumps(const json_t *json, size_t flags) {
-        return should_fail(SEAM_ALLOCATION) ? NULL : __real_json_dumps(json, flags);
 }
 
 /* ---- netlink I/O -------------------------------------------------------- */

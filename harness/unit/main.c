@@ -18,6 +18,7 @@ int main(void) {
         nc_test_register_env();
         nc_test_register_env_file();
         nc_test_register_config();
+        nc_test_register_json();
         nc_test_register_render();
         nc_test_register_shell_words();
         nc_test_register_argv();

@@ -5,6 +5,7 @@
 void nc_test_register_env(void);
 void nc_test_register_env_file(void);
 void nc_test_register_config(void);
+void nc_test_register_json(void);
 void nc_test_register_render(void);
 void nc_test_register_shell_words(void);
 void nc_test_register_argv(void);

@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "config-internal.h"
 #include "error.h"
+#include "json.h"
 #include "option-table.h"
 #include "strict-rules.h"
 
@@ -21,6 +20,14 @@ typedef struct loader {
         nc_mode mode;
         nc_error *error;
 } loader;
+
+/* Where a value sits, as a chain up to "containers"; spelled out
+ * (containers.NAME.OPTION[INDEX]...) only when a message needs it. */
+typedef struct where {
+        const struct where *parent; /* NULL: `name` is the whole text */
+        const char *name;           /* an attribute name; NULL: [index] */
+        size_t index;
+} where;
 
 /* Writes `prefix` + "." + name (quoted as Nix shows it when the name is not
  * a plain identifier) into `out`. */
@@ -53,24 +60,37 @@ static void location_index(char *out, const char *prefix, size_t i) {
         snprintf(out, MAX_LOCATION, "%.700s[%zu]", prefix, i);
 }
 
-/* A short rendering of a JSON value for messages. */
-static void describe(const json_t *value, char *out, size_t size) {
-        char *dump = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
-        if (!dump) {
-                snprintf(out, size, "(a value)");
-                return;
+/* Writes where `at` is into `out` (MAX_LOCATION bytes) and returns `out`. */
+static const char *spell(const where *at, char *out) {
+        char parent[MAX_LOCATION];
+
+        if (!at->parent) {
+                snprintf(out, MAX_LOCATION, "%s", at->name);
+                return out;
         }
-        if (strlen(dump) > 60)
+        spell(at->parent, parent);
+        if (at->name)
+                location_attr(out, parent, at->name);
+        else
+                location_index(out, parent, at->index);
+        return out;
+}
+
+/* A short rendering of a JSON value for messages. */
+static void describe(const nc_json *value, char *out, size_t size) {
+        char dump[64];
+
+        if (nc_json_dump(value, dump, sizeof dump) > 60)
                 snprintf(out, size, "%.57s...", dump);
         else
                 snprintf(out, size, "%s", dump);
-        free(dump);
 }
 
-static int type_error(loader *l, const char *where, const json_t *value, nc_type type) {
-        char shown[80];
+static int type_error(loader *l, const where *at, const nc_json *value, nc_type type) {
+        char location[MAX_LOCATION], shown[80];
         describe(value, shown, sizeof shown);
-        return nc_error_set(l->error, -EINVAL, "%s: %s is not of type %s", where, shown, nc_type_name(type));
+        return nc_error_set(l->error, -EINVAL, "%s: %s is not of type %s", spell(at, location), shown,
+                            nc_type_name(type));
 }
 
 /* The value as a message shows it: quoted, cut, control bytes escaped. */
@@ -94,153 +114,157 @@ static void show_value(const char *value, char *out, size_t size) {
         out[j] = '\0';
 }
 
-static int check_string(loader *l, const char *where, const char *value, size_t len, unsigned rules,
+static int check_string(loader *l, const where *at, const char *value, size_t len, unsigned rules,
                         nc_validator validate) {
-        char shown[96], buf[160];
+        char location[MAX_LOCATION], shown[96], buf[160];
         const char *why;
 
         /* Nix strings cannot hold NUL, so not even --compat can reproduce one. */
         if (memchr(value, '\0', len))
-                return nc_error_set(l->error, -EINVAL, "%s: contains a NUL byte, which Nix strings cannot hold", where);
+                return nc_error_set(l->error, -EINVAL, "%s: contains a NUL byte, which Nix strings cannot hold",
+                                    spell(at, location));
         if (l->mode == NC_MODE_COMPAT)
                 return 0;
         why = nc_strict_violation(value, len, rules);
         if (why)
-                return nc_error_set(l->error, -EINVAL, "%s: %s (use --compat to reproduce the original)", where, why);
+                return nc_error_set(l->error, -EINVAL, "%s: %s (use --compat to reproduce the original)",
+                                    spell(at, location), why);
         why = validate ? validate(value, buf, sizeof buf) : NULL;
         if (why) {
                 show_value(value, shown, sizeof shown);
-                return nc_error_set(l->error, -EINVAL, "%s: %s %s", where, shown, why);
+                return nc_error_set(l->error, -EINVAL, "%s: %s %s", spell(at, location), shown, why);
         }
         return 0;
 }
 
-static int load_str(loader *l, const char *where, const json_t *value, bool nullable, unsigned rules,
+static int load_str(loader *l, const where *at, const nc_json *value, bool nullable, unsigned rules,
                     nc_validator validate, char **field) {
         char *copy;
         int r;
 
-        if (nullable && json_is_null(value)) {
+        if (nullable && value->type == NC_JSON_NULL) {
                 *field = NULL;
                 return 0;
         }
-        if (!json_is_string(value))
-                return type_error(l, where, value, nullable ? NC_TYPE_NULL_OR_STR : NC_TYPE_STR);
-        r = check_string(l, where, json_string_value(value), json_string_length(value), rules, validate);
+        if (value->type != NC_JSON_STRING)
+                return type_error(l, at, value, nullable ? NC_TYPE_NULL_OR_STR : NC_TYPE_STR);
+        r = check_string(l, at, value->u.string, value->n, rules, validate);
         if (r < 0)
                 return r;
-        copy = strdup(json_string_value(value));
+        copy = malloc(value->n + 1);
         if (!copy)
                 return -ENOMEM;
+        memcpy(copy, value->u.string, value->n + 1);
         free(*field);
         *field = copy;
         return 0;
 }
 
-static int load_path(loader *l, const char *where, const json_t *value, unsigned rules, nc_validator validate,
+static int load_path(loader *l, const where *at, const nc_json *value, unsigned rules, nc_validator validate,
                      char **field) {
         /* types.path: isCoercibleToString x && substring 0 1 (toString x) == "/".
          * Only a string can pass and still be interpolated into the env file. */
-        if (!json_is_string(value) || json_string_value(value)[0] != '/')
-                return type_error(l, where, value, NC_TYPE_PATH);
-        return load_str(l, where, value, false, rules, validate, field);
+        if (value->type != NC_JSON_STRING || value->u.string[0] != '/')
+                return type_error(l, at, value, NC_TYPE_PATH);
+        return load_str(l, at, value, false, rules, validate, field);
 }
 
-static int load_bool(loader *l, const char *where, const json_t *value, bool *field) {
-        if (!json_is_boolean(value))
-                return type_error(l, where, value, NC_TYPE_BOOL);
-        *field = json_is_true(value);
+static int load_bool(loader *l, const where *at, const nc_json *value, bool *field) {
+        if (value->type != NC_JSON_BOOL)
+                return type_error(l, at, value, NC_TYPE_BOOL);
+        *field = value->u.boolean;
         return 0;
 }
 
-static int load_int(loader *l, const char *where, const json_t *value, bool nullable, bool *ret_present,
+static int load_int(loader *l, const where *at, const nc_json *value, bool nullable, bool *ret_present,
                     long long *field) {
-        if (nullable && json_is_null(value)) {
+        if (nullable && value->type == NC_JSON_NULL) {
                 *ret_present = false;
                 return 0;
         }
         /* types.int is builtins.isInt: 80.0 is a float and is refused. */
-        if (!json_is_integer(value))
-                return type_error(l, where, value, nullable ? NC_TYPE_NULL_OR_INT : NC_TYPE_INT);
-        *field = json_integer_value(value);
+        if (value->type != NC_JSON_INTEGER)
+                return type_error(l, at, value, nullable ? NC_TYPE_NULL_OR_INT : NC_TYPE_INT);
+        *field = value->u.integer;
         if (ret_present)
                 *ret_present = true;
         return 0;
 }
 
-static int load_str_list(loader *l, const char *where, const json_t *value, unsigned rules, nc_validator validate,
+static int load_str_list(loader *l, const where *at, const nc_json *value, unsigned rules, nc_validator validate,
                          nc_strv *field) {
-        char item_where[MAX_LOCATION];
-        size_t i;
-        json_t *item;
         int r;
 
-        if (!json_is_array(value))
-                return type_error(l, where, value, NC_TYPE_LIST_OF_STR);
+        if (value->type != NC_JSON_ARRAY)
+                return type_error(l, at, value, NC_TYPE_LIST_OF_STR);
         nc_strv_clear(field);
-        json_array_foreach(value, i, item) {
-                location_index(item_where, where, i);
-                if (!json_is_string(item))
-                        return type_error(l, item_where, item, NC_TYPE_STR);
-                r = check_string(l, item_where, json_string_value(item), json_string_length(item), rules, validate);
+        for (size_t i = 0; i < value->n; i++) {
+                const nc_json *item = &value->u.items[i];
+                where item_at = { .parent = at, .index = i };
+
+                if (item->type != NC_JSON_STRING)
+                        return type_error(l, &item_at, item, NC_TYPE_STR);
+                r = check_string(l, &item_at, item->u.string, item->n, rules, validate);
                 if (r < 0)
                         return r;
-                r = nc_strv_push(field, json_string_value(item));
+                r = nc_strv_push_len(field, item->u.string, item->n);
                 if (r < 0)
                         return r;
         }
         return 0;
 }
 
-static int unknown_option(loader *l, const char *where, const char *key) {
-        char option[MAX_LOCATION];
-        location_attr(option, where, key);
-        return nc_error_set(l->error, -EINVAL, "%s: the option does not exist", option);
+static int unknown_option(loader *l, const where *at, const char *key) {
+        char location[MAX_LOCATION];
+        where option = { .parent = at, .name = key };
+        return nc_error_set(l->error, -EINVAL, "%s: the option does not exist", spell(&option, location));
 }
 
-static int missing_option(loader *l, const char *where, const char *key) {
-        char option[MAX_LOCATION];
-        location_attr(option, where, key);
-        return nc_error_set(l->error, -EINVAL, "%s: the option is used but not defined", option);
+static int missing_option(loader *l, const where *at, const char *key) {
+        char location[MAX_LOCATION];
+        where option = { .parent = at, .name = key };
+        return nc_error_set(l->error, -EINVAL, "%s: the option is used but not defined", spell(&option, location));
 }
 
-static int check_port(loader *l, const char *where, long long port, bool present) {
+static int check_port(loader *l, const where *at, long long port, bool present) {
+        char location[MAX_LOCATION];
+
         if (l->mode == NC_MODE_COMPAT || !present || nc_port_is_valid(port))
                 return 0;
-        return nc_error_set(l->error, -EINVAL, "%s: %lld is not a port (1-65535)", where, port);
+        return nc_error_set(l->error, -EINVAL, "%s: %lld is not a port (1-65535)", spell(at, location), port);
 }
 
-static int load_forward_port(loader *l, const char *where, const json_t *value, nc_forward_port *port) {
-        char option_where[MAX_LOCATION];
-        const char *key;
-        json_t *item;
+static int load_forward_port(loader *l, const where *at, const nc_json *value, nc_forward_port *port) {
         bool has_host_port = false;
         int r;
 
-        if (!json_is_object(value))
-                return type_error(l, where, value, NC_TYPE_LIST_OF_PORTS);
-        json_object_foreach((json_t *) value, key, item) {
+        if (value->type != NC_JSON_OBJECT)
+                return type_error(l, at, value, NC_TYPE_LIST_OF_PORTS);
+        for (size_t i = 0; i < value->n; i++) {
+                const char *key = value->u.members[i].key;
+                const nc_json *item = &value->u.members[i].value;
                 const nc_option *o = nc_option_find(&nc_forward_port_options, key);
+                where option_at = { .parent = at, .name = key };
+
                 if (!o)
-                        return unknown_option(l, where, key);
-                location_attr(option_where, where, key);
+                        return unknown_option(l, at, key);
                 if (strcmp(key, "protocol") == 0)
-                        r = load_str(l, option_where, item, false, o->rules, o->validate, &port->protocol);
+                        r = load_str(l, &option_at, item, false, o->rules, o->validate, &port->protocol);
                 else if (strcmp(key, "hostPort") == 0) {
-                        r = load_int(l, option_where, item, false, NULL, &port->host_port);
+                        r = load_int(l, &option_at, item, false, NULL, &port->host_port);
                         if (r >= 0)
-                                r = check_port(l, option_where, port->host_port, true);
+                                r = check_port(l, &option_at, port->host_port, true);
                         has_host_port = true;
                 } else {
-                        r = load_int(l, option_where, item, true, &port->has_container_port, &port->container_port);
+                        r = load_int(l, &option_at, item, true, &port->has_container_port, &port->container_port);
                         if (r >= 0)
-                                r = check_port(l, option_where, port->container_port, port->has_container_port);
+                                r = check_port(l, &option_at, port->container_port, port->has_container_port);
                 }
                 if (r < 0)
                         return r;
         }
         if (!has_host_port)
-                return missing_option(l, where, "hostPort");
+                return missing_option(l, at, "hostPort");
         if (!port->protocol) {
                 port->protocol = strdup("tcp");
                 if (!port->protocol)
@@ -249,25 +273,22 @@ static int load_forward_port(loader *l, const char *where, const json_t *value, 
         return 0;
 }
 
-static int load_forward_ports(loader *l, const char *where, const json_t *value, nc_network *network) {
-        char item_where[MAX_LOCATION];
-        size_t i, n;
-        json_t *item;
+static int load_forward_ports(loader *l, const where *at, const nc_json *value, nc_network *network) {
         int r;
 
-        if (!json_is_array(value))
-                return type_error(l, where, value, NC_TYPE_LIST_OF_PORTS);
-        n = json_array_size(value);
+        if (value->type != NC_JSON_ARRAY)
+                return type_error(l, at, value, NC_TYPE_LIST_OF_PORTS);
         nc_network_clear_ports(network);
-        if (n == 0)
+        if (value->n == 0)
                 return 0;
-        network->forward_ports = calloc(n, sizeof *network->forward_ports);
+        network->forward_ports = calloc(value->n, sizeof *network->forward_ports);
         if (!network->forward_ports)
                 return -ENOMEM;
-        json_array_foreach(value, i, item) {
-                location_index(item_where, where, i);
+        for (size_t i = 0; i < value->n; i++) {
+                where item_at = { .parent = at, .index = i };
+
                 network->n_forward_ports = i + 1;
-                r = load_forward_port(l, item_where, item, &network->forward_ports[i]);
+                r = load_forward_port(l, &item_at, &value->u.items[i], &network->forward_ports[i]);
                 if (r < 0)
                         return r;
         }
@@ -275,18 +296,15 @@ static int load_forward_ports(loader *l, const char *where, const json_t *value,
 }
 
 /* One networkOptions entry; used for the container and for extraVeths. */
-static int load_network_option(loader *l, const char *where, const nc_option *o, const json_t *value,
+static int load_network_option(loader *l, const where *at, const nc_option *o, const nc_json *value,
                                nc_network *network) {
         if (o->type == NC_TYPE_LIST_OF_PORTS)
-                return load_forward_ports(l, where, value, network);
-        return load_str(l, where, value, true, o->rules, o->validate, (char **) ((char *) network + o->offset));
+                return load_forward_ports(l, at, value, network);
+        return load_str(l, at, value, true, o->rules, o->validate, (char **) ((char *) network + o->offset));
 }
 
-static int load_extra_veth(loader *l, const char *where, const char *name, const json_t *value,
+static int load_extra_veth(loader *l, const where *at, const char *name, const nc_json *value,
                            nc_extra_veth *veth) {
-        char option_where[MAX_LOCATION];
-        const char *key;
-        json_t *item;
         int r;
 
         veth->name = strdup(name);
@@ -294,55 +312,57 @@ static int load_extra_veth(loader *l, const char *where, const char *name, const
                 return -ENOMEM;
         /* The name is pasted into postStart and container-init
          * (`ip link set dev ${name} up`) and into the start script. */
-        r = check_string(l, where, name, strlen(name), NC_RULE_SCRIPT | NC_RULE_SPLIT, nc_check_ifname);
+        r = check_string(l, at, name, strlen(name), NC_RULE_SCRIPT | NC_RULE_SPLIT, nc_check_ifname);
         if (r < 0)
                 return r;
-        if (!json_is_object(value))
-                return type_error(l, where, value, NC_TYPE_ATTRS_OF_VETHS);
-        json_object_foreach((json_t *) value, key, item) {
+        if (value->type != NC_JSON_OBJECT)
+                return type_error(l, at, value, NC_TYPE_ATTRS_OF_VETHS);
+        for (size_t i = 0; i < value->n; i++) {
+                const char *key = value->u.members[i].key;
                 const nc_option *o = nc_option_find(&nc_network_options, key);
+                where option_at = { .parent = at, .name = key };
+
                 if (!o)
-                        return unknown_option(l, where, key);
-                location_attr(option_where, where, key);
+                        return unknown_option(l, at, key);
                 /* In extraVeths every value is pasted into the scripts' text. */
-                r = load_network_option(l, option_where, o, item, &veth->network);
+                r = load_network_option(l, &option_at, o, &value->u.members[i].value, &veth->network);
                 if (r < 0)
                         return r;
         }
         return 0;
 }
 
-static int load_bind_mount(loader *l, const char *where, const char *name, const json_t *value,
+static int load_bind_mount(loader *l, const where *at, const char *name, const nc_json *value,
                            nc_bind_mount *bind) {
-        char option_where[MAX_LOCATION];
-        const char *key;
-        json_t *item;
         int r;
 
         bind->is_read_only = true;
         bind->name = strdup(name);
         if (!bind->name)
                 return -ENOMEM;
-        if (!json_is_object(value))
-                return type_error(l, where, value, NC_TYPE_ATTRS_OF_BINDS);
-        json_object_foreach((json_t *) value, key, item) {
+        if (value->type != NC_JSON_OBJECT)
+                return type_error(l, at, value, NC_TYPE_ATTRS_OF_BINDS);
+        for (size_t i = 0; i < value->n; i++) {
+                const char *key = value->u.members[i].key;
+                const nc_json *item = &value->u.members[i].value;
                 const nc_option *o = nc_option_find(&nc_bind_mount_options, key);
+                where option_at = { .parent = at, .name = key };
+
                 if (!o)
-                        return unknown_option(l, where, key);
-                location_attr(option_where, where, key);
+                        return unknown_option(l, at, key);
                 if (o->type == NC_TYPE_BOOL)
-                        r = load_bool(l, option_where, item, &bind->is_read_only);
+                        r = load_bool(l, &option_at, item, &bind->is_read_only);
                 else
-                        r = load_str(l, option_where, item, o->type == NC_TYPE_NULL_OR_STR, o->rules, o->validate,
+                        r = load_str(l, &option_at, item, o->type == NC_TYPE_NULL_OR_STR, o->rules, o->validate,
                                      (char **) ((char *) bind + o->offset));
                 if (r < 0)
                         return r;
         }
         if (!bind->mount_point) {
                 /* config.mountPoint = mkDefault name; */
-                location_attr(option_where, where, "mountPoint");
+                where option_at = { .parent = at, .name = "mountPoint" };
                 const nc_option *mount_point = nc_option_find(&nc_bind_mount_options, "mountPoint");
-                r = check_string(l, option_where, name, strlen(name), mount_point->rules, mount_point->validate);
+                r = check_string(l, &option_at, name, strlen(name), mount_point->rules, mount_point->validate);
                 if (r < 0)
                         return r;
                 bind->mount_point = strdup(name);
@@ -352,147 +372,139 @@ static int load_bind_mount(loader *l, const char *where, const char *name, const
         return 0;
 }
 
-static int load_allowed_device(loader *l, const char *where, const json_t *value, nc_allowed_device *device) {
-        char option_where[MAX_LOCATION];
-        const char *key;
-        json_t *item;
+static int load_allowed_device(loader *l, const where *at, const nc_json *value, nc_allowed_device *device) {
         int r;
 
-        if (!json_is_object(value))
-                return type_error(l, where, value, NC_TYPE_LIST_OF_DEVICES);
-        json_object_foreach((json_t *) value, key, item) {
+        if (value->type != NC_JSON_OBJECT)
+                return type_error(l, at, value, NC_TYPE_LIST_OF_DEVICES);
+        for (size_t i = 0; i < value->n; i++) {
+                const char *key = value->u.members[i].key;
                 const nc_option *o = nc_option_find(&nc_allowed_device_options, key);
+                where option_at = { .parent = at, .name = key };
+
                 if (!o)
-                        return unknown_option(l, where, key);
-                location_attr(option_where, where, key);
-                r = load_str(l, option_where, item, false, o->rules, o->validate, (char **) ((char *) device + o->offset));
+                        return unknown_option(l, at, key);
+                r = load_str(l, &option_at, &value->u.members[i].value, false, o->rules, o->validate,
+                             (char **) ((char *) device + o->offset));
                 if (r < 0)
                         return r;
         }
         if (!device->node)
-                return missing_option(l, where, "node");
+                return missing_option(l, at, "node");
         if (!device->modifier)
-                return missing_option(l, where, "modifier");
+                return missing_option(l, at, "modifier");
         return 0;
 }
 
-static int compare_keys(const void *a, const void *b) {
-        return strcmp(*(const char *const *) a, *(const char *const *) b);
+static int compare_members(const void *a, const void *b) {
+        return strcmp((*(const nc_json_member *const *) a)->key, (*(const nc_json_member *const *) b)->key);
 }
 
-/* The keys of a JSON object sorted bytewise, the order of Nix's attrNames. */
-static int sorted_keys(const json_t *object, const char ***ret_keys, size_t *ret_n) {
-        size_t n = json_object_size(object), i = 0;
-        const char **keys;
-        const char *key;
-        json_t *value;
+/* The members of a JSON object sorted bytewise by key, the order of Nix's
+ * attrNames. */
+static int sorted_members(const nc_json *object, const nc_json_member ***ret_members) {
+        const nc_json_member **members = calloc(object->n ? object->n : 1, sizeof *members);
 
-        keys = calloc(n ? n : 1, sizeof *keys);
-        if (!keys)
+        if (!members)
                 return -ENOMEM;
-        json_object_foreach((json_t *) object, key, value)
-                keys[i++] = key;
-        qsort(keys, n, sizeof *keys, compare_keys);
-        *ret_keys = keys;
-        *ret_n = n;
+        for (size_t i = 0; i < object->n; i++)
+                members[i] = &object->u.members[i];
+        qsort(members, object->n, sizeof *members, compare_members);
+        *ret_members = members;
         return 0;
 }
 
-static int load_extra_veths(loader *l, const char *where, const json_t *value, nc_container *c) {
-        char veth_where[MAX_LOCATION];
-        const char **keys = NULL;
-        size_t n;
+static int load_extra_veths(loader *l, const where *at, const nc_json *value, nc_container *c) {
+        const nc_json_member **veths = NULL;
         int r;
 
-        if (!json_is_object(value))
-                return type_error(l, where, value, NC_TYPE_ATTRS_OF_VETHS);
-        r = sorted_keys(value, &keys, &n);
+        if (value->type != NC_JSON_OBJECT)
+                return type_error(l, at, value, NC_TYPE_ATTRS_OF_VETHS);
+        r = sorted_members(value, &veths);
         if (r < 0)
                 return r;
         nc_container_clear_extra_veths(c);
-        c->extra_veths = calloc(n ? n : 1, sizeof *c->extra_veths);
+        c->extra_veths = calloc(value->n ? value->n : 1, sizeof *c->extra_veths);
         if (!c->extra_veths) {
-                free(keys);
+                free(veths);
                 return -ENOMEM;
         }
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                location_attr(veth_where, where, keys[i]);
+        for (size_t i = 0; i < value->n && r >= 0; i++) {
+                where veth_at = { .parent = at, .name = veths[i]->key };
+
                 c->n_extra_veths = i + 1;
-                r = load_extra_veth(l, veth_where, keys[i], json_object_get(value, keys[i]), &c->extra_veths[i]);
+                r = load_extra_veth(l, &veth_at, veths[i]->key, &veths[i]->value, &c->extra_veths[i]);
         }
-        free(keys);
+        free(veths);
         return r;
 }
 
-static int load_bind_mounts(loader *l, const char *where, const json_t *value, nc_container *c) {
-        char bind_where[MAX_LOCATION];
-        const char **keys = NULL;
-        size_t n;
+static int load_bind_mounts(loader *l, const where *at, const nc_json *value, nc_container *c) {
+        const nc_json_member **binds = NULL;
         int r;
 
-        if (!json_is_object(value))
-                return type_error(l, where, value, NC_TYPE_ATTRS_OF_BINDS);
-        r = sorted_keys(value, &keys, &n);
+        if (value->type != NC_JSON_OBJECT)
+                return type_error(l, at, value, NC_TYPE_ATTRS_OF_BINDS);
+        r = sorted_members(value, &binds);
         if (r < 0)
                 return r;
         nc_container_clear_bind_mounts(c);
-        c->bind_mounts = calloc(n ? n : 1, sizeof *c->bind_mounts);
+        c->bind_mounts = calloc(value->n ? value->n : 1, sizeof *c->bind_mounts);
         if (!c->bind_mounts) {
-                free(keys);
+                free(binds);
                 return -ENOMEM;
         }
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                location_attr(bind_where, where, keys[i]);
+        for (size_t i = 0; i < value->n && r >= 0; i++) {
+                where bind_at = { .parent = at, .name = binds[i]->key };
+
                 c->n_bind_mounts = i + 1;
-                r = load_bind_mount(l, bind_where, keys[i], json_object_get(value, keys[i]), &c->bind_mounts[i]);
+                r = load_bind_mount(l, &bind_at, binds[i]->key, &binds[i]->value, &c->bind_mounts[i]);
         }
-        free(keys);
+        free(binds);
         return r;
 }
 
-static int load_allowed_devices(loader *l, const char *where, const json_t *value, nc_container *c) {
-        char item_where[MAX_LOCATION];
-        size_t i, n;
-        json_t *item;
+static int load_allowed_devices(loader *l, const where *at, const nc_json *value, nc_container *c) {
         int r;
 
-        if (!json_is_array(value))
-                return type_error(l, where, value, NC_TYPE_LIST_OF_DEVICES);
-        n = json_array_size(value);
+        if (value->type != NC_JSON_ARRAY)
+                return type_error(l, at, value, NC_TYPE_LIST_OF_DEVICES);
         nc_container_clear_allowed_devices(c);
-        c->allowed_devices = calloc(n ? n : 1, sizeof *c->allowed_devices);
+        c->allowed_devices = calloc(value->n ? value->n : 1, sizeof *c->allowed_devices);
         if (!c->allowed_devices)
                 return -ENOMEM;
-        json_array_foreach(value, i, item) {
-                location_index(item_where, where, i);
+        for (size_t i = 0; i < value->n; i++) {
+                where item_at = { .parent = at, .index = i };
+
                 c->n_allowed_devices = i + 1;
-                r = load_allowed_device(l, item_where, item, &c->allowed_devices[i]);
+                r = load_allowed_device(l, &item_at, &value->u.items[i], &c->allowed_devices[i]);
                 if (r < 0)
                         return r;
         }
         return 0;
 }
 
-static int load_container_option(loader *l, const char *where, const nc_option *o, const json_t *value,
+static int load_container_option(loader *l, const where *at, const nc_option *o, const nc_json *value,
                                  nc_container *c) {
         void *field = (char *) c + o->offset;
+        char location[MAX_LOCATION];
 
         switch (o->type) {
         case NC_TYPE_PATH:
-                return load_path(l, where, value, o->rules, o->validate, field);
+                return load_path(l, at, value, o->rules, o->validate, field);
         case NC_TYPE_STR:
         case NC_TYPE_NULL_OR_STR:
-                return load_str(l, where, value, o->type == NC_TYPE_NULL_OR_STR, o->rules, o->validate, field);
+                return load_str(l, at, value, o->type == NC_TYPE_NULL_OR_STR, o->rules, o->validate, field);
         case NC_TYPE_BOOL:
-                return load_bool(l, where, value, field);
+                return load_bool(l, at, value, field);
         case NC_TYPE_LIST_OF_STR:
-                return load_str_list(l, where, value, o->rules, o->validate, field);
+                return load_str_list(l, at, value, o->rules, o->validate, field);
         case NC_TYPE_ATTRS_OF_VETHS:
-                return load_extra_veths(l, where, value, c);
+                return load_extra_veths(l, at, value, c);
         case NC_TYPE_ATTRS_OF_BINDS:
-                return load_bind_mounts(l, where, value, c);
+                return load_bind_mounts(l, at, value, c);
         case NC_TYPE_LIST_OF_DEVICES:
-                return load_allowed_devices(l, where, value, c);
+                return load_allowed_devices(l, at, value, c);
         case NC_TYPE_ANYTHING:
                 /* The module evaluates `config` into `path`; without nixpkgs we
                  * cannot, and the module ignores it when path is given. */
@@ -503,38 +515,41 @@ static int load_container_option(loader *l, const char *where, const nc_option *
                 return nc_error_set(l->error, -EINVAL,
                                     "%s: the option definition no longer has any effect; please remove it "
                                     "(use containers.%s.nixpkgs or containers.%s.config.nixpkgs.pkgs)",
-                                    where, c->name, c->name);
+                                    spell(at, location), c->name, c->name);
         default:
-                return nc_error_set(l->error, -EINVAL, "%s: unsupported option type", where);
+                return nc_error_set(l->error, -EINVAL, "%s: unsupported option type", spell(at, location));
         }
 }
 
-static int load_container(loader *l, const char *name, const json_t *value, nc_container *c) {
-        char where[MAX_LOCATION], option_where[MAX_LOCATION];
-        const char *key;
-        json_t *item;
+static int load_container(loader *l, const char *name, const nc_json *value, nc_container *c) {
+        static const where containers = { .name = "containers" };
+        where at = { .parent = &containers, .name = name };
+        char location[MAX_LOCATION];
         int r;
 
         c->name = strdup(name);
         c->timeout_start_sec = strdup("1min");
         if (!c->name || !c->timeout_start_sec)
                 return -ENOMEM;
-        location_attr(where, "containers", name);
-        r = nc_container_name_check(name, l->mode, where, l->error);
-        if (r < 0)
-                return r;
-        if (!json_is_object(value))
-                return nc_error_set(l->error, -EINVAL, "%s: is not of type submodule (a container definition)", where);
+        /* Checked without a message first: only a refusal spells out where. */
+        if (nc_container_name_check(name, l->mode, "", NULL) < 0)
+                return nc_container_name_check(name, l->mode, spell(&at, location), l->error);
+        if (value->type != NC_JSON_OBJECT)
+                return nc_error_set(l->error, -EINVAL, "%s: is not of type submodule (a container definition)",
+                                    spell(&at, location));
 
-        json_object_foreach((json_t *) value, key, item) {
+        for (size_t i = 0; i < value->n; i++) {
+                const char *key = value->u.members[i].key;
+                const nc_json *item = &value->u.members[i].value;
                 const nc_option *o = nc_option_find(&nc_container_options, key);
-                location_attr(option_where, where, key);
+                where option_at = { .parent = &at, .name = key };
+
                 if (o)
-                        r = load_container_option(l, option_where, o, item, c);
+                        r = load_container_option(l, &option_at, o, item, c);
                 else if ((o = nc_option_find(&nc_network_options, key)))
-                        r = load_network_option(l, option_where, o, item, &c->network);
+                        r = load_network_option(l, &option_at, o, item, &c->network);
                 else
-                        r = unknown_option(l, where, key);
+                        r = unknown_option(l, &at, key);
                 if (r < 0)
                         return r;
         }
@@ -542,42 +557,46 @@ static int load_container(loader *l, const char *name, const json_t *value, nc_c
                 return c->has_config
                         ? nc_error_set(l->error, -EINVAL,
                                        "%s.path: the option is used but not defined (a container given only by "
-                                       "`config` needs nixpkgs to build; give the built system as path)", where)
-                        : missing_option(l, where, "path");
+                                       "`config` needs nixpkgs to build; give the built system as path)",
+                                       spell(&at, location))
+                        : missing_option(l, &at, "path");
         return 0;
 }
 
 int nc_config_load_json(const char *text, size_t len, nc_mode mode, nc_config **ret_config, nc_error *error) {
         loader l = { .mode = mode, .error = error };
-        const char **names = NULL;
-        json_error_t jerr;
+        const nc_json_member **containers = NULL;
+        nc_json_error syntax;
+        nc_json_doc *doc = NULL;
+        const nc_json *root;
         nc_config *config;
-        json_t *root;
-        size_t n;
         int r;
 
         if (len > MAX_CONFIG_BYTES)
                 return nc_error_set(error, -EFBIG, "the configuration is larger than %u bytes", MAX_CONFIG_BYTES);
-        root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-        if (!root)
-                return nc_error_set(error, -EINVAL, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-        if (!json_is_object(root)) {
-                json_decref(root);
+        r = nc_json_parse(text, len, &doc, &syntax);
+        if (r == -ENOMEM)
+                return nc_error_set(error, r, "out of memory while loading the configuration");
+        if (r < 0)
+                return nc_error_set(error, r, "line %zu, column %zu: %s", syntax.line, syntax.column, syntax.text);
+        root = nc_json_root(doc);
+        if (root->type != NC_JSON_OBJECT) {
+                nc_json_free(doc);
                 return nc_error_set(error, -EINVAL, "containers: the configuration must be a JSON object {NAME: definition}");
         }
         config = calloc(1, sizeof *config);
-        r = config ? sorted_keys(root, &names, &n) : -ENOMEM;
+        r = config ? sorted_members(root, &containers) : -ENOMEM;
         if (r >= 0) {
-                config->containers = calloc(n ? n : 1, sizeof *config->containers);
+                config->containers = calloc(root->n ? root->n : 1, sizeof *config->containers);
                 if (!config->containers)
                         r = -ENOMEM;
         }
-        for (size_t i = 0; r >= 0 && i < n; i++) {
+        for (size_t i = 0; r >= 0 && i < root->n; i++) {
                 config->n_containers = i + 1;
-                r = load_container(&l, names[i], json_object_get(root, names[i]), &config->containers[i]);
+                r = load_container(&l, containers[i]->key, &containers[i]->value, &config->containers[i]);
         }
-        free(names);
-        json_decref(root);
+        free(containers);
+        nc_json_free(doc);
         if (r < 0) {
                 if (r == -ENOMEM)
                         nc_error_set(error, r, "out of memory while loading the configuration");

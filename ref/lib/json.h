@@ -1,0 +1,76 @@
+/* A read-only JSON document (RFC 8259), parsed in one pass into one arena
+ * and freed at once: what the config loader walks. It accepts and refuses
+ * what jansson's json_loadb() did with JSON_REJECT_DUPLICATES |
+ * JSON_ALLOW_NUL | JSON_DECODE_ANY, and nc_json_dump() prints a value as
+ * json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT) did. Internal to the
+ * library (not exported). */
+#ifndef NC_JSON_H
+#define NC_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* jansson's JSON_PARSER_MAX_DEPTH: every value counts, a scalar too. */
+#define NC_JSON_MAX_DEPTH 2048
+/* A longer text is refused, so that every count fits in 32 bits. */
+#define NC_JSON_MAX_TEXT UINT32_MAX
+
+typedef enum nc_json_type {
+        NC_JSON_NULL,
+        NC_JSON_BOOL,
+        NC_JSON_INTEGER, /* no fraction, no exponent, within long long */
+        NC_JSON_REAL,
+        NC_JSON_STRING,
+        NC_JSON_ARRAY,
+        NC_JSON_OBJECT,
+} nc_json_type;
+
+typedef struct nc_json nc_json;
+typedef struct nc_json_member nc_json_member;
+
+struct nc_json {
+        nc_json_type type;
+        uint32_t n; /* string: bytes; array: items; object: members */
+        union {
+                bool boolean;
+                long long integer;
+                double real;
+                const char *string;             /* n bytes, then a NUL; may hold NUL (\u0000) */
+                const nc_json *items;           /* n values */
+                const nc_json_member *members;  /* n members, in document order, no key twice */
+        } u;
+};
+
+struct nc_json_member {
+        const char *key; /* NUL-terminated; a key holding NUL is refused */
+        nc_json value;
+};
+
+typedef struct nc_json_doc nc_json_doc;
+
+/* Where and why the text is not JSON: line and column count from 1, the
+ * column in characters; at the end of the text, one past its last one. */
+typedef struct nc_json_error {
+        size_t line;
+        size_t column;
+        char text[80];
+} nc_json_error;
+
+/* Parses exactly one JSON value of any type, with only whitespace after
+ * it. Returns 0 and the document in *ret_doc; -EINVAL with `error` filled
+ * (when not NULL) for text that is not JSON; -EFBIG beyond
+ * NC_JSON_MAX_TEXT bytes; -ENOMEM. */
+int nc_json_parse(const char *text, size_t len, nc_json_doc **ret_doc, nc_json_error *error);
+const nc_json *nc_json_root(const nc_json_doc *doc);
+/* Frees the document and every value in it; accepts NULL. */
+void nc_json_free(nc_json_doc *doc);
+
+/* The member named `key`, or NULL: a linear scan, for small objects. */
+const nc_json *nc_json_object_get(const nc_json *object, const char *key);
+
+/* Writes the compact serialization of `value` into `out` as snprintf()
+ * does (cut to size - 1 bytes and a NUL) and returns its whole length. */
+size_t nc_json_dump(const nc_json *value, char *out, size_t size);
+
+#endif
