@@ -135,8 +135,9 @@ const nc_option_table nc_forward_port_options = { "forwardPorts", forward_port_o
 const nc_option_table nc_allowed_device_options = { "allowedDevices", allowed_device_options, N(allowed_device_options) };
 
 const nc_option *nc_option_find(const nc_option_table *table, const char *name) {
+        /* A few dozen names at most: a scan, the first byte compared inline. */
         for (size_t i = 0; i < table->n_options; i++)
-                if (strcmp(table->options[i].name, name) == 0)
+                if (table->options[i].name[0] == name[0] && strcmp(table->options[i].name, name) == 0)
                         return &table->options[i];
         return NULL;
 }
