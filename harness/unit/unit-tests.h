@@ -12,5 +12,6 @@ void nc_test_register_argv(void);
 void nc_test_register_ip_address(void);
 void nc_test_register_net_plan(void);
 void nc_test_register_validate(void);
+void nc_test_register_strbuf(void);
 
 #endif
