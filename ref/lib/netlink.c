@@ -94,6 +94,12 @@ int nc_netlink_open(nc_netlink **ret_netlink, nc_error *error) {
          * error need not echo our request back. */
         (void) setsockopt(nl_socket_get_fd(nl->sock), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
         (void) setsockopt(nl_socket_get_fd(nl->sock), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+        /* One recvmsg() per answer instead of libnl's peek-then-read: the
+         * buffer is as large as the kernel ever makes a dump's part for a
+         * reader (it sizes them from the reader's buffer, up to 32 KiB), and
+         * no answer to the requests here is larger. */
+        nl_socket_disable_msg_peek(nl->sock);
+        (void) nl_socket_set_msg_buf_size(nl->sock, 32768);
         *ret_netlink = nl;
         return 0;
 }
