@@ -17,6 +17,7 @@
 typedef struct nc_env_entry {
         char *name;
         char *value;
+        size_t hash; /* of the name, kept for lookups and growth */
 } nc_env_entry;
 
 struct nc_env {
@@ -56,23 +57,36 @@ static size_t name_hash(const char *name) {
 }
 
 /* Returns the slot holding `name`, or the empty slot where it would go. */
-static size_t find_slot(const nc_env *env, const char *name) {
+static size_t find_slot(const nc_env *env, const char *name, size_t hash) {
         size_t mask = env->n_slots - 1;
 
-        for (size_t s = name_hash(name) & mask;; s = (s + 1) & mask) {
+        for (size_t s = hash & mask;; s = (s + 1) & mask) {
                 size_t e = env->slots[s];
-                if (e == 0 || strcmp(env->entries[e - 1].name, name) == 0)
+                if (e == 0 || (env->entries[e - 1].hash == hash && strcmp(env->entries[e - 1].name, name) == 0))
                         return s;
         }
 }
 
-static size_t find_entry(const nc_env *env, const char *name) {
+/* The first empty slot for a name known not to be there. */
+static size_t empty_slot(const nc_env *env, size_t hash) {
+        size_t mask = env->n_slots - 1, s = hash & mask;
+
+        while (env->slots[s])
+                s = (s + 1) & mask;
+        return s;
+}
+
+static size_t find_hashed(const nc_env *env, const char *name, size_t hash) {
         size_t s;
 
         if (!env || env->n_slots == 0)
                 return NO_ENTRY;
-        s = find_slot(env, name);
+        s = find_slot(env, name, hash);
         return env->slots[s] ? env->slots[s] - 1 : NO_ENTRY;
+}
+
+static size_t find_entry(const nc_env *env, const char *name) {
+        return find_hashed(env, name, name_hash(name));
 }
 
 /* Makes room for `more` entries. Growing is not a visible change, so a
@@ -104,16 +118,16 @@ static int reserve(nc_env *env, size_t more) {
                 env->n_slots = n_slots;
                 for (size_t i = 0; i < old_n_slots; i++)
                         if (old[i])
-                                env->slots[find_slot(env, env->entries[old[i] - 1].name)] = old[i];
+                                env->slots[empty_slot(env, env->entries[old[i] - 1].hash)] = old[i];
                 free(old);
         }
         return 0;
 }
 
 /* Appends an entry whose name is not in the env yet; room was reserved. */
-static void append_reserved(nc_env *env, char *name, char *value) {
-        env->entries[env->n] = (nc_env_entry) { .name = name, .value = value };
-        env->slots[find_slot(env, name)] = ++env->n;
+static void append_reserved(nc_env *env, char *name, char *value, size_t hash) {
+        env->entries[env->n] = (nc_env_entry) { .name = name, .value = value, .hash = hash };
+        env->slots[empty_slot(env, hash)] = ++env->n;
 }
 
 static bool name_is_storable(const char *name) {
@@ -121,7 +135,7 @@ static bool name_is_storable(const char *name) {
 }
 
 int nc_env_set_len(nc_env *env, const char *name, const char *value, size_t value_len) {
-        size_t i;
+        size_t i, hash;
         char *v, *n;
         int r;
 
@@ -135,7 +149,8 @@ int nc_env_set_len(nc_env *env, const char *name, const char *value, size_t valu
         memcpy(v, value, value_len);
         v[value_len] = '\0';
 
-        i = find_entry(env, name);
+        hash = name_hash(name);
+        i = find_hashed(env, name, hash);
         if (i != NO_ENTRY) {
                 free(env->entries[i].value);
                 env->entries[i].value = v;
@@ -149,7 +164,7 @@ int nc_env_set_len(nc_env *env, const char *name, const char *value, size_t valu
                 free(v);
                 return r;
         }
-        append_reserved(env, n, v);
+        append_reserved(env, n, v, hash);
         return 0;
 }
 
@@ -221,7 +236,8 @@ int nc_env_merge(nc_env *env, const nc_env *from) {
                 const nc_env_entry *e = &from->entries[i];
                 if (!(copies[2 * i] = strdup(e->value)))
                         r = -ENOMEM;
-                else if (find_entry(env, e->name) == NO_ENTRY && ++n_new && !(copies[2 * i + 1] = strdup(e->name)))
+                else if (find_hashed(env, e->name, e->hash) == NO_ENTRY && ++n_new &&
+                         !(copies[2 * i + 1] = strdup(e->name)))
                         r = -ENOMEM;
         }
         if (r >= 0)
@@ -233,9 +249,10 @@ int nc_env_merge(nc_env *env, const nc_env *from) {
                 return r;
         }
         for (i = 0; i < from->n; i++) {
-                size_t at = copies[2 * i + 1] ? NO_ENTRY : find_entry(env, from->entries[i].name);
+                const nc_env_entry *e = &from->entries[i];
+                size_t at = copies[2 * i + 1] ? NO_ENTRY : find_hashed(env, e->name, e->hash);
                 if (at == NO_ENTRY)
-                        append_reserved(env, copies[2 * i + 1], copies[2 * i]);
+                        append_reserved(env, copies[2 * i + 1], copies[2 * i], e->hash);
                 else {
                         free(env->entries[at].value);
                         env->entries[at].value = copies[2 * i];
@@ -246,21 +263,18 @@ int nc_env_merge(nc_env *env, const nc_env *from) {
 }
 
 int nc_env_take_all(nc_env *env, nc_env *from) {
-        size_t n_new = 0;
         int r;
 
         if (!env || !from)
                 return -EINVAL;
-        for (size_t i = 0; i < from->n; i++)
-                if (find_entry(env, from->entries[i].name) == NO_ENTRY)
-                        n_new++;
-        if ((r = reserve(env, n_new)) < 0)
+        /* Room for all of them, whether new or not: then nothing can fail. */
+        if ((r = reserve(env, from->n)) < 0)
                 return r;
         for (size_t i = 0; i < from->n; i++) {
                 nc_env_entry *e = &from->entries[i];
-                size_t at = find_entry(env, e->name);
+                size_t at = find_hashed(env, e->name, e->hash);
                 if (at == NO_ENTRY)
-                        append_reserved(env, e->name, e->value);
+                        append_reserved(env, e->name, e->value, e->hash);
                 else {
                         free(env->entries[at].value);
                         env->entries[at].value = e->value;
