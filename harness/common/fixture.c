@@ -252,6 +252,22 @@ int split_nul(const char *data, size_t len, nc_strv *ret) {
         return start == len ? 0 : -EINVAL;
 }
 
+int golden_read_argv(const fixture *f, const char *name, nc_strv *ret_argv) {
+        char *file = NULL, *data;
+        size_t len = 0;
+        int r;
+
+        if (asprintf(&file, "%s.argv", name) < 0)
+                return -ENOMEM;
+        data = golden_read(f, file, &len);
+        free(file);
+        if (!data)
+                return -ENOENT;
+        r = split_nul(data, len, ret_argv);
+        free(data);
+        return r;
+}
+
 int split_command(const char *command, nc_strv *ret) {
         return nc_shell_split(command, " \t\n", ret);
 }

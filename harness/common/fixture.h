@@ -55,6 +55,10 @@ char *golden_refused_option(const fixture *f);
 /* Splits NUL-terminated records into a vector. */
 int split_nul(const char *data, size_t len, nc_strv *ret);
 
+/* golden/<id>/<name>.argv, what the start script hands systemd-nspawn;
+ * -ENOENT when the fixture has none. */
+int golden_read_argv(const fixture *f, const char *name, nc_strv *ret_argv);
+
 /* Runs argv (argv[0] found in PATH) with exactly `envp`, stdin from
  * /dev/null; captures stdout and stderr. When `system_file` is set (a path
  * under /nix), the child first makes a private mount namespace with a

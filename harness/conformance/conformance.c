@@ -61,18 +61,7 @@ static nc_env *golden_unit_env(const fixture *f, const char *name) {
 }
 
 static bool golden_argv(const fixture *f, const char *name, nc_strv *ret) {
-        char file[512];
-        size_t len;
-        char *data;
-        bool ok;
-
-        snprintf(file, sizeof file, "%s.argv", name);
-        data = golden_read(f, file, &len);
-        if (!data)
-                return false;
-        ok = split_nul(data, len, ret) == 0 && ret->n >= 2;
-        free(data);
-        return ok;
+        return golden_read_argv(f, name, ret) == 0 && ret->n >= 2;
 }
 
 /* ---- library checks ----------------------------------------------------- */

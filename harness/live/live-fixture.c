@@ -33,20 +33,12 @@ const char *live_impl_name(live_impl impl) {
 /* ---- the golden argv -------------------------------------------------------- */
 
 static int read_golden_argv(const fixture *f, container_run *c) {
-        char *file = NULL, *data;
-        size_t len = 0;
-        int r;
+        int r = golden_read_argv(f, c->name, &c->golden_argv);
 
-        if (asprintf(&file, "%s.argv", c->name) < 0)
-                return -ENOMEM;
-        data = golden_read(f, file, &len);
-        free(file);
-        if (!data) {
+        if (r == -ENOENT) {
                 fprintf(stderr, "%s: no golden %s.argv\n", f->id, c->name);
-                return -ENOENT;
+                return r;
         }
-        r = split_nul(data, len, &c->golden_argv);
-        free(data);
         if (r >= 0 && c->golden_argv.n < 3)
                 r = -EINVAL;
         if (r >= 0)

@@ -163,21 +163,13 @@ static int run_stage(const fixture *f, const impl *which, container_run *c, cons
 
 /* The nspawn options of the unit, from the argv its start script exec'd. */
 static int read_network(const fixture *f, container_run *c) {
-        char *file = NULL, *argv_data = NULL;
         nc_strv argv = { 0 };
-        size_t len = 0;
-        int r;
+        int r = golden_read_argv(f, c->name, &argv);
 
-        if (asprintf(&file, "%s.argv", c->name) < 0)
-                return -ENOMEM;
-        argv_data = golden_read(f, file, &len);
-        free(file);
-        if (!argv_data) {
+        if (r == -ENOENT) {
                 fprintf(stderr, "%s: no golden %s.argv\n", f->id, c->name);
-                return -ENOENT;
+                return r;
         }
-        r = split_nul(argv_data, len, &argv);
-        free(argv_data);
         if (r >= 0)
                 r = nspawn_network_parse(&argv, &c->network);
         nc_strv_clear(&argv);
