@@ -48,26 +48,21 @@ int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env *
                 return NC_EXIT_FAILURE;
         }
         status = read_env_file(args, &text, &len);
-        if (status == 0 && text) {
-                /* EnvironmentFile=-...: systemd skips a file it cannot parse
-                 * (invalid UTF-8, a NUL byte), and the unit starts without it. */
-                nc_env *probe = nc_env_new();
-                r = probe ? nc_env_file_parse(probe, text, len, &error) : -ENOMEM;
-                nc_env_free(probe);
-                if (r == -EINVAL || r == -EBADMSG) {
+        if (status == 0 && (r = nc_env_load_environ(base, environ)) < 0)
+                status = cli_fail(r, &error);
+        if (status == 0) {
+                const nc_container *container = nc_config_find(config, args->name);
+                r = nc_unit_environment(container, args->name, base, text, len, ret_env, &error);
+                if ((r == -EINVAL || r == -EBADMSG) && text) {
+                        /* EnvironmentFile=-...: systemd skips a file it cannot
+                         * parse (invalid UTF-8, a NUL byte), and the unit starts
+                         * without it. Nothing else in the unit's environment
+                         * fails with these. */
                         fprintf(stderr, "nixcontainer: warning: %s: %s; skipped, as EnvironmentFile=- skips it\n",
                                 args->env_file ? args->env_file : "the env file", error.message);
-                        free(text);
-                        text = NULL;
-                        len = 0;
+                        memset(&error, 0, sizeof error);
+                        r = nc_unit_environment(container, args->name, base, NULL, 0, ret_env, &error);
                 }
-                memset(&error, 0, sizeof error);
-        }
-        if (status == 0) {
-                r = nc_env_load_environ(base, environ);
-                if (r >= 0)
-                        r = nc_unit_environment(nc_config_find(config, args->name), args->name, base, text, len,
-                                                ret_env, &error);
                 if (r < 0)
                         status = cli_fail(r, &error);
         }
