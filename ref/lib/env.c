@@ -193,15 +193,6 @@ const char *nc_env_value_at(const nc_env *env, size_t i) {
         return env && i < env->n ? env->entries[i].value : NULL;
 }
 
-/* Moves the contents of `from` into `env` and frees what `env` held. */
-static void env_replace_contents(nc_env *env, nc_env *from) {
-        nc_env swap = *env;
-
-        *env = *from;
-        *from = swap;
-        nc_env_free(from);
-}
-
 static int env_clone(const nc_env *env, nc_env **ret_clone) {
         nc_env *clone = nc_env_new();
 
@@ -218,48 +209,20 @@ static int env_clone(const nc_env *env, nc_env **ret_clone) {
         return 0;
 }
 
-/* All or nothing without copying `env`: every string is copied and every
- * slot reserved first, so that nothing can fail once `env` changes. */
+/* A copy of `from`, moved in: all or nothing, as nc_env_take_all() is. */
 int nc_env_merge(nc_env *env, const nc_env *from) {
-        char **copies; /* per entry of `from`: its value, then its name if new */
-        size_t n_new = 0, i;
-        int r = 0;
+        nc_env *copy;
+        int r;
 
         if (!env)
                 return -EINVAL;
         if (!from || from->n == 0)
                 return 0;
-        copies = calloc(from->n * 2, sizeof *copies);
-        if (!copies)
-                return -ENOMEM;
-        for (i = 0; r >= 0 && i < from->n; i++) {
-                const nc_env_entry *e = &from->entries[i];
-                if (!(copies[2 * i] = strdup(e->value)))
-                        r = -ENOMEM;
-                else if (find_hashed(env, e->name, e->hash) == NO_ENTRY && ++n_new &&
-                         !(copies[2 * i + 1] = strdup(e->name)))
-                        r = -ENOMEM;
-        }
-        if (r >= 0)
-                r = reserve(env, n_new);
-        if (r < 0) {
-                for (i = 0; i < from->n * 2; i++)
-                        free(copies[i]);
-                free(copies);
+        if ((r = env_clone(from, &copy)) < 0)
                 return r;
-        }
-        for (i = 0; i < from->n; i++) {
-                const nc_env_entry *e = &from->entries[i];
-                size_t at = copies[2 * i + 1] ? NO_ENTRY : find_hashed(env, e->name, e->hash);
-                if (at == NO_ENTRY)
-                        append_reserved(env, copies[2 * i + 1], copies[2 * i], e->hash);
-                else {
-                        free(env->entries[at].value);
-                        env->entries[at].value = copies[2 * i];
-                }
-        }
-        free(copies);
-        return 0;
+        r = nc_env_take_all(env, copy);
+        nc_env_free(copy);
+        return r;
 }
 
 int nc_env_take_all(nc_env *env, nc_env *from) {
@@ -297,9 +260,9 @@ int nc_env_load_environ(nc_env *env, char *const *environ_list) {
                 return -EINVAL;
         if (!environ_list)
                 return 0;
-        r = env_clone(env, &loaded);
-        if (r < 0)
-                return r;
+        loaded = nc_env_new();
+        if (!loaded)
+                return -ENOMEM;
         for (char *const *e = environ_list; *e; e++) {
                 const char *eq = strchr(*e, '=');
                 char *name;
@@ -314,6 +277,7 @@ int nc_env_load_environ(nc_env *env, char *const *environ_list) {
                         return r;
                 }
         }
-        env_replace_contents(env, loaded);
-        return 0;
+        r = nc_env_take_all(env, loaded);
+        nc_env_free(loaded);
+        return r;
 }
