@@ -44,29 +44,37 @@ int nc_strbuf_append_char(nc_strbuf *b, char c) {
         return nc_strbuf_append_len(b, &c, 1);
 }
 
-int nc_strbuf_append_many(nc_strbuf *b, ...) {
+int nc_strbuf_append_list(nc_strbuf *b, va_list strings) {
         size_t len = 0, at;
         const char *s;
         va_list ap;
         int r;
 
-        va_start(ap, b);
+        va_copy(ap, strings);
         while ((s = va_arg(ap, const char *)))
                 len += strlen(s);
         va_end(ap);
         if ((r = reserve(b, len)) < 0)
                 return r;
         at = b->len;
-        va_start(ap, b);
-        while ((s = va_arg(ap, const char *))) {
+        while ((s = va_arg(strings, const char *))) {
                 size_t n = strlen(s);
                 memcpy(b->data + at, s, n);
                 at += n;
         }
-        va_end(ap);
         b->len = at;
         b->data[at] = '\0';
         return 0;
+}
+
+int nc_strbuf_append_many(nc_strbuf *b, ...) {
+        va_list ap;
+        int r;
+
+        va_start(ap, b);
+        r = nc_strbuf_append_list(b, ap);
+        va_end(ap);
+        return r;
 }
 
 int nc_strbuf_appendf(nc_strbuf *b, const char *format, ...) {

@@ -3,6 +3,7 @@
 #ifndef NC_STRBUF_H
 #define NC_STRBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "nixcontainer.h"
@@ -18,6 +19,7 @@ int nc_strbuf_append(nc_strbuf *b, const char *s);
 int nc_strbuf_append_char(nc_strbuf *b, char c);
 /* Appends each string in turn, up to a NULL: no formatting. */
 int nc_strbuf_append_many(nc_strbuf *b, ...) __attribute__((sentinel));
+int nc_strbuf_append_list(nc_strbuf *b, va_list strings);
 int nc_strbuf_appendf(nc_strbuf *b, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* Hands the data to the caller (an empty string when nothing was
  * appended) and resets the buffer. */

@@ -34,27 +34,22 @@ int nc_strv_push_len(nc_strv *v, const char *s, size_t len) {
 }
 
 int nc_strv_push_concat(nc_strv *v, ...) {
-        size_t len = 0;
-        const char *s;
-        char *item, *at;
+        nc_strbuf item = { 0 };
         va_list ap;
+        int r;
 
         va_start(ap, v);
-        while ((s = va_arg(ap, const char *)))
-                len += strlen(s);
+        r = nc_strbuf_append_list(&item, ap);
         va_end(ap);
-        if (reserve_one(v) < 0 || !(item = malloc(len + 1)))
-                return -ENOMEM;
-        at = item;
-        va_start(ap, v);
-        while ((s = va_arg(ap, const char *))) {
-                size_t n = strlen(s);
-                memcpy(at, s, n);
-                at += n;
+        if (r >= 0)
+                r = reserve_one(v);
+        if (r >= 0)
+                r = nc_strbuf_steal(&item, &v->items[v->n], NULL);
+        if (r < 0) {
+                nc_strbuf_free(&item);
+                return r;
         }
-        va_end(ap);
-        *at = '\0';
-        v->items[v->n++] = item;
+        v->n++;
         return 0;
 }
 
