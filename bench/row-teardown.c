@@ -21,20 +21,19 @@
  * The RTM_DELLINK round trips are timed inside the library (bench/trace.c):
  * that is the kernel's cost of deleting the devices. */
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/rtnetlink.h>
 #include <math.h>
-#include <spawn.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench.h"
 #include "fixture.h"
 #include "netlink.h"
+#include "prestart.h"
 
 #define CONTAINERS 100
 #define SAMPLED 20
@@ -52,8 +51,6 @@ enum {
         VAL_PER
 };
 
-extern char **environ;
-
 typedef struct teardown_ctx {
         const bench_options *o;
         bench_scheme scheme;
@@ -69,22 +66,6 @@ static size_t value_index(unsigned round, variant v) {
         return ((size_t) round * V_COUNT + v) * VAL_PER;
 }
 
-/* machinectl terminate "$INSTANCE" 2> /dev/null || true, as prestart.c runs it. */
-static void machinectl_terminate(const char *name) {
-        char *argv[] = { "machinectl", "terminate", (char *) name, NULL };
-        posix_spawn_file_actions_t actions;
-        pid_t pid;
-        int status;
-
-        if (posix_spawn_file_actions_init(&actions) != 0)
-                return;
-        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-        if (posix_spawnp(&pid, "machinectl", &actions, NULL, argv, environ) == 0)
-                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                        ;
-        posix_spawn_file_actions_destroy(&actions);
-}
-
 /* nc_prestart() with the bulk deletion replaced by one RTM_DELLINK per link. */
 static int prestart_one_by_one(nc_netlink *nl, unsigned i) {
         char names[3][16];
@@ -92,7 +73,7 @@ static int prestart_one_by_one(nc_netlink *nl, unsigned i) {
         snprintf(names[0], sizeof names[0], "ve-b%04u", i);
         snprintf(names[1], sizeof names[1], "vb-b%04u", i);
         snprintf(names[2], sizeof names[2], "x%04u", i);
-        machinectl_terminate(names[0] + 3);
+        nc_machinectl_terminate(names[0] + 3);
         for (int k = 0; k < 3; k++) {
                 nc_nl_link link;
                 if (nc_nl_link_get(nl, names[k], &link) >= 0)

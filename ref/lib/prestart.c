@@ -12,14 +12,14 @@
 
 #include "error.h"
 #include "netlink.h"
+#include "prestart.h"
 
 extern char **environ;
 
 /* A group id for the bulk deletion; any id no link uses will do. */
 #define BULK_GROUP_BASE 0x6e630000u /* "nc" */
 
-/* machinectl terminate "$INSTANCE" 2> /dev/null || true */
-static void machinectl_terminate(const char *name) {
+void nc_machinectl_terminate(const char *name) {
         char *argv[] = { "machinectl", "terminate", (char *) name, NULL };
         posix_spawn_file_actions_t actions;
         pid_t pid;
@@ -94,7 +94,7 @@ int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env
         if (!instance)
                 instance = "";
         if (!(request && request->skip_machinectl))
-                machinectl_terminate(instance);
+                nc_machinectl_terminate(instance);
         /* if [ -n "$HOST_ADDRESS" ] || [ -n "$LOCAL_ADDRESS" ] ||
          *    [ -n "$HOST_ADDRESS6" ] || [ -n "$LOCAL_ADDRESS6" ]; then
          *   ip link del dev "ve-$INSTANCE"; ip link del dev "vb-$INSTANCE" */
