@@ -228,11 +228,8 @@ static int nix_render(const nix_setup *n, const char *config_path, json_t *check
         for (char **e = environ; r >= 0 && *e; e++)
                 if (strncmp(*e, "NIX_REMOTE=", 11) != 0)
                         r = nc_strv_push(&envp, *e);
-        if (r >= 0 && (r = nc_strv_push(&envp, "NIX_REMOTE=")) >= 0 && (r = nc_strv_push(&envp, "")) >= 0) {
-                envp.n--;
-                free(envp.items[envp.n]);
-                envp.items[envp.n] = NULL;
-        }
+        if (r >= 0 && (r = nc_strv_push(&envp, "NIX_REMOTE=")) >= 0)
+                r = strv_null_terminate(&envp);
         if (r >= 0) {
                 char *argv[] = { "nix-instantiate", "--store", n->store, "--eval", "--strict", "--json",
                                  "--read-write-mode", "--arg", "lib", lib_arg, "--arg", "module", n->module,

@@ -240,12 +240,8 @@ int bench_scheme_envp(const bench_scheme *s, unsigned i, const char *stub_dir, n
                 free(line);
         } else if (r >= 0)
                 r = -ENOMEM;
-        /* NULL-terminated, not counted. */
-        if (r >= 0 && (r = nc_strv_push(&envp, "")) >= 0) {
-                envp.n--;
-                free(envp.items[envp.n]);
-                envp.items[envp.n] = NULL;
-        }
+        if (r >= 0)
+                r = strv_null_terminate(&envp);
         if (r < 0) {
                 nc_strv_clear(&envp);
                 return r;

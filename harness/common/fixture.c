@@ -240,6 +240,17 @@ char *golden_refused_option(const fixture *f) {
         return out;
 }
 
+int strv_null_terminate(nc_strv *v) {
+        int r = nc_strv_push(v, "");
+
+        if (r < 0)
+                return r;
+        v->n--;
+        free(v->items[v->n]);
+        v->items[v->n] = NULL;
+        return 0;
+}
+
 int split_nul(const char *data, size_t len, nc_strv *ret) {
         size_t start = 0;
         for (size_t i = 0; i < len; i++)

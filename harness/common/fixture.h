@@ -52,6 +52,10 @@ char *golden_read(const fixture *f, const char *file, size_t *ret_len);
  * fixture's first container. Caller frees. */
 char *golden_refused_option(const fixture *f);
 
+/* Ends `v` with a NULL item that is not counted, as execve() wants an
+ * environment or argv (the vector stays usable and nc_strv_clear() frees it). */
+int strv_null_terminate(nc_strv *v);
+
 /* Splits NUL-terminated records into a vector. */
 int split_nul(const char *data, size_t len, nc_strv *ret);
 

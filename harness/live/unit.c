@@ -93,13 +93,7 @@ int unit_env(const fixture *f, container_run *c) {
         for (size_t i = 0; r >= 0 && i < nc_env_count(c->env); i++)
                 r = live_pushf(&c->envp, "%s=%s", nc_env_name_at(c->env, i), nc_env_value_at(c->env, i));
         if (r >= 0)
-                r = nc_strv_push(&c->envp, "");
-        if (r >= 0) {
-                /* NULL-terminated without counting it. */
-                c->envp.n--;
-                free(c->envp.items[c->envp.n]);
-                c->envp.items[c->envp.n] = NULL;
-        }
+                r = strv_null_terminate(&c->envp);
         return r;
 }
 

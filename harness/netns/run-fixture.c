@@ -123,14 +123,8 @@ static int build_env(container_run *c, const char *outdir) {
                 free(line);
         } else if (r >= 0)
                 r = -ENOMEM;
-        /* NULL-terminate without counting it. */
         if (r >= 0)
-                r = nc_strv_push(&c->envp, "");
-        if (r >= 0) {
-                c->envp.n--;
-                free(c->envp.items[c->envp.n]);
-                c->envp.items[c->envp.n] = NULL;
-        }
+                r = strv_null_terminate(&c->envp);
         return r;
 }
 
