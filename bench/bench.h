@@ -133,14 +133,18 @@ typedef struct bench_scheme {
 
 int bench_scheme_load(const bench_options *o, bench_scheme *ret, char **ret_error);
 void bench_scheme_free(bench_scheme *s);
-/* The pairs for container i (free with subst_pairs_free). */
-int bench_scheme_pairs(unsigned i, subst_pair ret_pairs[6]);
-void subst_pairs_free(subst_pair pairs[6]);
 /* {"b0000": {...}, ..., "bN-1": {...}} */
 char *bench_scheme_config(const bench_scheme *s, unsigned n);
+/* That text for n containers, loaded in strict mode; *ret_error says why not. */
+int bench_scheme_load_config(const bench_scheme *s, unsigned n, nc_config **ret_config, char **ret_error);
 /* Container i's environment as nspawn's --setenv gives it, INSTANCE and
  * PATH (stub_dir first when given): NULL-terminated. */
 int bench_scheme_envp(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret);
+/* The same, and as an nc_env. */
+int bench_scheme_env(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret_envp, nc_env **ret_env);
+/* Writes one of the scheme's scripts with container i's name and
+ * addresses to `path`. */
+int bench_scheme_write_script(const char *script, unsigned i, const char *path);
 
 /* ---- raw route netlink (setup and baselines; not the ref's code) ----------- */
 

@@ -251,8 +251,7 @@ static int scale_child(void *userdata, double *values, size_t n_values) {
 }
 
 static int ctx_init(const bench_options *o, scale_ctx *c, char **ret_error) {
-        char *json = NULL, *dir = NULL;
-        nc_error error = { { 0 } };
+        char *dir = NULL;
         int r;
 
         c->o = o;
@@ -262,16 +261,9 @@ static int ctx_init(const bench_options *o, scale_ctx *c, char **ret_error) {
         r = bench_scheme_load(o, &c->scheme, ret_error);
         if (r < 0)
                 return r;
-        json = bench_scheme_config(&c->scheme, c->max);
-        if (!json)
-                return -ENOMEM;
-        r = nc_config_load_json(json, strlen(json), NC_MODE_STRICT, &c->config, &error);
-        free(json);
-        if (r < 0) {
-                if (asprintf(ret_error, "the scheme's config: %s", error.message) < 0)
-                        *ret_error = NULL;
+        r = bench_scheme_load_config(&c->scheme, c->max, &c->config, ret_error);
+        if (r < 0)
                 return r;
-        }
         c->containers = calloc(c->max, sizeof *c->containers);
         c->envs = calloc(c->max, sizeof *c->envs);
         c->envps = calloc(c->max, sizeof *c->envps);
@@ -289,25 +281,16 @@ static int ctx_init(const bench_options *o, scale_ctx *c, char **ret_error) {
         /* Container i: its definition, environment and the module's scripts. */
         for (unsigned i = 0; r >= 0 && i < c->max; i++) {
                 char name[16];
-                subst_pair pairs[6];
                 snprintf(name, sizeof name, "b%04u", i);
                 c->containers[i] = nc_config_find(c->config, name);
-                r = c->containers[i] ? bench_scheme_envp(&c->scheme, i, NULL, &c->envps[i]) : -ENOENT;
-                if (r >= 0)
-                        r = (c->envs[i] = nc_env_new()) ? nc_env_load_environ(c->envs[i], c->envps[i].items) : -ENOMEM;
+                r = c->containers[i] ? bench_scheme_env(&c->scheme, i, NULL, &c->envps[i], &c->envs[i]) : -ENOENT;
                 if (r >= 0 && (asprintf(&c->init_paths[i], "%s/%s.init", dir, name) < 0 ||
                                asprintf(&c->post_paths[i], "%s/%s.poststart", dir, name) < 0))
                         r = -ENOMEM;
-                if (r >= 0 && (r = bench_scheme_pairs(i, pairs)) >= 0) {
-                        char *init = subst_text(c->scheme.init, pairs, 6);
-                        char *post = subst_text(c->scheme.poststart, pairs, 6);
-                        r = init && post ? write_text(c->init_paths[i], init, 0644) : -ENOMEM;
-                        if (r >= 0)
-                                r = write_text(c->post_paths[i], post, 0644);
-                        free(init);
-                        free(post);
-                        subst_pairs_free(pairs);
-                }
+                if (r >= 0)
+                        r = bench_scheme_write_script(c->scheme.init, i, c->init_paths[i]);
+                if (r >= 0)
+                        r = bench_scheme_write_script(c->scheme.poststart, i, c->post_paths[i]);
         }
         free(dir);
         return r;

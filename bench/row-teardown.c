@@ -248,8 +248,7 @@ static int teardown_child(void *userdata, double *values, size_t n_values) {
 }
 
 static int ctx_init(const bench_options *o, teardown_ctx *c, char **ret_error) {
-        char *json = NULL, *dir = NULL;
-        nc_error error = { { 0 } };
+        char *dir = NULL;
         int r;
 
         c->o = o;
@@ -258,16 +257,9 @@ static int ctx_init(const bench_options *o, teardown_ctx *c, char **ret_error) {
                 r = bench_stub_dir(o, &c->stub_dir);
         if (r < 0)
                 return r;
-        json = bench_scheme_config(&c->scheme, CONTAINERS);
-        if (!json)
-                return -ENOMEM;
-        r = nc_config_load_json(json, strlen(json), NC_MODE_STRICT, &c->config, &error);
-        free(json);
-        if (r < 0) {
-                if (asprintf(ret_error, "the scheme's config: %s", error.message) < 0)
-                        *ret_error = NULL;
+        r = bench_scheme_load_config(&c->scheme, CONTAINERS, &c->config, ret_error);
+        if (r < 0)
                 return r;
-        }
         if (asprintf(&dir, "%s/teardown", o->work) < 0)
                 return -ENOMEM;
         if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
@@ -277,20 +269,14 @@ static int ctx_init(const bench_options *o, teardown_ctx *c, char **ret_error) {
         }
         for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
                 char name[16];
-                subst_pair pairs[6];
                 snprintf(name, sizeof name, "b%04u", i);
                 c->containers[i] = nc_config_find(c->config, name);
-                r = c->containers[i] ? bench_scheme_envp(&c->scheme, i, c->stub_dir, &c->envps[i]) : -ENOENT;
-                if (r >= 0)
-                        r = (c->envs[i] = nc_env_new()) ? nc_env_load_environ(c->envs[i], c->envps[i].items) : -ENOMEM;
+                r = c->containers[i] ? bench_scheme_env(&c->scheme, i, c->stub_dir, &c->envps[i], &c->envs[i])
+                                     : -ENOENT;
                 if (r >= 0 && asprintf(&c->prestart_paths[i], "%s/%s.prestart", dir, name) < 0)
                         r = -ENOMEM;
-                if (r >= 0 && (r = bench_scheme_pairs(i, pairs)) >= 0) {
-                        char *text = subst_text(c->scheme.prestart, pairs, 6);
-                        r = text ? write_text(c->prestart_paths[i], text, 0644) : -ENOMEM;
-                        free(text);
-                        subst_pairs_free(pairs);
-                }
+                if (r >= 0)
+                        r = bench_scheme_write_script(c->scheme.prestart, i, c->prestart_paths[i]);
         }
         free(dir);
         return r;

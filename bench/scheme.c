@@ -20,7 +20,10 @@
 
 static const char *const scheme_from[6] = { "b0000", "x0000", "10.100.0.", "10.110.0.", "fd00:b:0::", "fd00:c:0::" };
 
-int bench_scheme_pairs(unsigned i, subst_pair ret_pairs[6]) {
+static void subst_pairs_free(subst_pair pairs[6]);
+
+/* The pairs for container i (free with subst_pairs_free). */
+static int bench_scheme_pairs(unsigned i, subst_pair ret_pairs[6]) {
         int r = 0;
 
         memset(ret_pairs, 0, 6 * sizeof *ret_pairs);
@@ -36,7 +39,7 @@ int bench_scheme_pairs(unsigned i, subst_pair ret_pairs[6]) {
         return r;
 }
 
-void subst_pairs_free(subst_pair pairs[6]) {
+static void subst_pairs_free(subst_pair pairs[6]) {
         for (int k = 0; k < 6; k++) {
                 free(pairs[k].to);
                 pairs[k].to = NULL;
@@ -216,6 +219,42 @@ char *bench_scheme_config(const bench_scheme *s, unsigned n) {
                 r = nc_strbuf_steal(&b, &out, NULL);
         nc_strbuf_free(&b);
         return r < 0 ? NULL : out;
+}
+
+int bench_scheme_load_config(const bench_scheme *s, unsigned n, nc_config **ret_config, char **ret_error) {
+        nc_error error = { { 0 } };
+        char *json = bench_scheme_config(s, n);
+        int r;
+
+        if (!json)
+                return -ENOMEM;
+        r = nc_config_load_json(json, strlen(json), NC_MODE_STRICT, ret_config, &error);
+        free(json);
+        if (r < 0 && asprintf(ret_error, "the scheme's config: %s", error.message) < 0)
+                *ret_error = NULL;
+        return r;
+}
+
+int bench_scheme_write_script(const char *script, unsigned i, const char *path) {
+        char *text = subst_for(script, i);
+        int r = text ? write_text(path, text, 0644) : -ENOMEM;
+
+        free(text);
+        return r;
+}
+
+int bench_scheme_env(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret_envp, nc_env **ret_env) {
+        nc_env *env = nc_env_new();
+        int r = env ? bench_scheme_envp(s, i, stub_dir, ret_envp) : -ENOMEM;
+
+        if (r >= 0 && (r = nc_env_load_environ(env, ret_envp->items)) < 0)
+                nc_strv_clear(ret_envp);
+        if (r < 0) {
+                nc_env_free(env);
+                return r;
+        }
+        *ret_env = env;
+        return 0;
 }
 
 int bench_scheme_envp(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret) {
