@@ -19,7 +19,7 @@ CFLAGS   ?= -O2 -g
 PREFIX   ?= /usr/local
 LIBEXECDIR ?= $(PREFIX)/libexec
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -Iref -Iref/lib -Iharness/common \
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -Iref \
               $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 LDLIBS   := $(shell pkg-config --libs $(PKGS))
 LIB_LDLIBS := $(shell pkg-config --libs $(LIB_PKGS))
@@ -44,9 +44,9 @@ STATIC_GLIBC_WARNINGS := in function `|statically linked applications requires a
 LIB_SRCS  := $(sort $(wildcard ref/lib/*.c))
 CLI_SRCS  := $(sort $(wildcard ref/cli/*.c))
 INIT_SRCS := $(sort $(wildcard ref/init/*.c))
-UNIT_SRCS := $(sort $(wildcard harness/unit/*.c))
+UNIT_SRCS := $(sort $(wildcard ref/test/*.c))
 CONF_SRCS := $(sort $(wildcard harness/conformance/*.c))
-COMMON_TEST_SRCS := $(sort $(wildcard harness/common/*.c))
+COMMON_TEST_SRCS := $(sort $(wildcard harness/lib/*.c))
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -63,6 +63,15 @@ VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indire
 .PHONY: all clean check unit conformance memcheck golden symbols install docs
 all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init \
      $(BUILD)/nixcontainer-memcheck
+
+# Include paths by component: ref/lib's headers are the library's own
+# (library, CLI, init and its unit tests in ref/test); the harness and the
+# bench see harness/lib/ and the public header.
+$(BUILD)/obj/ref/%.o: ALL_CFLAGS += -Iref/lib
+$(BUILD)/obj/harness/%.o: ALL_CFLAGS += -Iharness/lib $(HARNESS_INTERNAL_CFLAGS)
+$(BUILD)/obj/bench/%.o: ALL_CFLAGS += -Iharness/lib $(HARNESS_INTERNAL_CFLAGS)
+# TRANSITION: the harness still reaches ref/lib; removed when it no longer does.
+HARNESS_INTERNAL_CFLAGS := -Iref/lib
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -285,7 +294,7 @@ init-test: $(BUILD)/nixcontainer-init
 # `make bench` (root): the ref against the module's own scripts and nix, each
 # comparison measured side by side in one run (alternating rounds, medians,
 # ratios); prints the table and writes it, with the machine, to
-# bench/RESULTS.md. See bench/README.md. The bench links harness/common and
+# bench/RESULTS.md. See bench/README.md. The bench links harness/lib and
 # harness/netns (not their mains) and wraps libnl's send and receive to count
 # and time the library's requests. The nix row needs nix and NIXPKGS_LIB.
 BENCH_SRCS     := $(sort $(wildcard bench/*.c))
@@ -322,19 +331,17 @@ bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/nixcontainer $(BUILD)/nixconta
 # `make live-start-scripts` renders harness/live/start/ from the module.
 LIVE_SRCS := $(filter-out harness/live/live-notify.c,$(sort $(wildcard harness/live/*.c)))
 LIVE_OBJS := $(LIVE_SRCS:%.c=$(BUILD)/obj/%.o)
-LIVE_NETNS_OBJS := $(addprefix $(BUILD)/obj/harness/netns/,dump.o netns.o prestate.o nspawn-sim.o siphash24.o)
 LIVE_BINS := $(BUILD)/live/test-live $(BUILD)/live/live-notify $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
 LIVE_ARGS := --fixtures fixtures --golden golden --list harness/live/fixtures.list \
              --start-scripts harness/live/start --nixcontainer $(BUILD)/nixcontainer \
              --init $(BUILD)/nixcontainer-init --notify $(BUILD)/live/live-notify
 
-$(BUILD)/live/test-live: $(LIVE_OBJS) $(LIVE_NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
+$(BUILD)/live/test-live: $(LIVE_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -Iharness/netns -o $@ $(LIVE_OBJS) $(LIVE_NETNS_OBJS) $(COMMON_TEST_OBJS) \
+	@$(CC) $(ALL_CFLAGS) -o $@ $(LIVE_OBJS) $(COMMON_TEST_OBJS) \
 	    $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
-$(LIVE_OBJS): ALL_CFLAGS += -Iharness/netns
 
 # Runs inside the containers, whose tree need not hold its libraries: static,
 # and never with the sanitizers (they do not link statically).
