@@ -1,0 +1,54 @@
+/* Text in memory and in files, for every tier and the bench.
+ *
+ * The harness does not use the library's own string buffer (ref/lib is the
+ * implementation under test, not a toolbox): a growing text is a libc
+ * memory stream, open_memstream(3), so stdio's printf family does the
+ * formatting and the growth. A zeroed `text` is an empty text. */
+#ifndef HARNESS_TEXT_H
+#define HARNESS_TEXT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+typedef struct text {
+        FILE *stream; /* NULL until the first append */
+        char *data;   /* open_memstream's buffer; valid after text_data() */
+        size_t len;   /* bytes written; valid after text_data() */
+        int error;    /* the first failure (-errno), 0 if none */
+} text;
+
+/* Appends; returns 0, or -ENOMEM (then the text keeps failing and
+ * text_steal() returns NULL). */
+int text_append(text *t, const char *s, size_t len);
+int text_puts(text *t, const char *s);
+int text_printf(text *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
+int text_vprintf(text *t, const char *format, va_list ap) __attribute__((format(printf, 2, 0)));
+/* The text so far, NUL-terminated, owned by `t` (valid until the next
+ * append or text_free); "" for an empty text; NULL after a failure. */
+const char *text_data(text *t, size_t *ret_len);
+/* Ends the text and hands its buffer to the caller (free()); NULL after a
+ * failure. `t` is empty again either way. */
+char *text_steal(text *t, size_t *ret_len);
+/* Frees the text; accepts a zeroed one. */
+void text_free(text *t);
+
+/* Reads a whole file, at most `max` bytes; returns 0, or -errno (-EFBIG
+ * past `max`). *ret_data is NUL-terminated and the caller's to free();
+ * ret_len may be NULL. */
+int read_file(const char *path, size_t max, char **ret_data, size_t *ret_len);
+/* The same, for DIR/NAME: NULL when it cannot be read. */
+char *read_file_at(const char *dir, const char *name, size_t *ret_len);
+/* Writes `len` bytes of `data` to `path` (created with `mode`, or
+ * truncated); returns 0 or -errno. */
+int write_file(const char *path, const void *data, size_t len, mode_t mode);
+/* The last non-empty line of a file (without its newline), for a failure
+ * message; NULL when the file cannot be read or on -ENOMEM. */
+char *file_last_line(const char *path);
+
+/* CLOCK_MONOTONIC in milliseconds and microseconds. */
+long clock_ms(void);
+long long clock_us(void);
+
+#endif
