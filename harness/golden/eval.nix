@@ -17,9 +17,36 @@ let
     path = fake "nixpkgs";
     runtimeShell = "/bin/bash";
     iproute2 = fake "iproute2-5.11";
-    nixos-container = fake "nixos-container";
+    # A derivation-like stand-in: 25.11 and later call .override and getExe.
+    nixos-container = lib.fix (self: {
+      outPath = fake "nixos-container";
+      type = "derivation";
+      name = "nixos-container";
+      meta.mainProgram = "nixos-container";
+      override = _: self;
+    });
+    stdenv.hostPlatform.system = hostSystem;
     writeScript = name: text: builtins.toFile name text;
   };
+  # nixos/lib/utils.nix's escapeSystemdPath, as systemd-escape --path
+  # escapes a unit name's path (written here from its rules: the path
+  # normalised and trimmed of "/", then ASCII punctuation as \xNN, a leading
+  # "." as \x2e, "/" as "-").
+  utils.escapeSystemdPath = s:
+    let
+      special = lib.stringToCharacters " !\"#$%&'()*+,;<=>=@[\\]^`{|}~-";
+      hex = c: "\\x" + lib.toLower (lib.toHexString (lib.strings.charToInt c));
+      escapeChar = c: if lib.elem c special then hex c else c;
+      normal = lib.strings.normalizePath s;
+      trimmed = if normal == "/" then normal else lib.removeSuffix "/" (lib.removePrefix "/" normal);
+      escaped = lib.concatMapStrings escapeChar (lib.stringToCharacters trimmed);
+      dotted = if lib.hasPrefix "." escaped then "\\x2e" + lib.removePrefix "." escaped else escaped;
+    in
+    builtins.replaceStrings [ "/" ] [ "-" ] dotted;
+  hostStateVersion = input.hostStateVersion or "21.05";
+  # The option paths the module declares itself (host-stub.nix declares the rest).
+  moduleOptions = (import module { inherit lib pkgs utils; config = { }; options = { }; }).options;
+  moduleDeclares = path: lib.hasAttrByPath path moduleOptions;
   systemd = fake "systemd-247.6";
   # nixos/modules/system/boot/systemd.nix appends these to every unit's path.
   defaultPath = map fake [ "coreutils-8.32" "findutils-4.8.0" "gnugrep-3.6" "gnused-4.8" ] ++ [ systemd ];
@@ -27,21 +54,34 @@ let
   evaluated = lib.evalModules {
     modules = [
       module
-      ./host-stub.nix
+      (import ./host-stub.nix moduleDeclares)
       {
-        _module.args.pkgs = pkgs;
+        _module.args = { inherit pkgs utils; };
         systemd.package = systemd;
         boot.kernelPackages.kernel.version = "5.10.0";
         nixpkgs.localSystem.system = hostSystem;
         inherit containers;
       }
+      (lib.optionalAttrs (!moduleDeclares [ "system" "stateVersion" ]) {
+        system.stateVersion = hostStateVersion;
+        nix.package = fake "nix";
+      })
     ];
   };
   cfg = evaluated.config;
+  # NixOS refuses a system whose assertions fail (nixos/modules/system/
+  # activation/top-level.nix); the refusal lists each failing message.
+  failedAssertions = map (a: a.message) (builtins.filter (a: !a.assertion) cfg.assertions or [ ]);
+  checked = if failedAssertions == [ ] then cfg
+    else throw "\nFailed assertions:\n${lib.concatMapStringsSep "\n" (m: "- ${m}") failedAssertions}";
+  # environment.etc."containers/NAME.conf", or "nixos-containers/NAME.conf"
+  # where the host's stateVersion is 22.05 or later (22.11 and later).
+  envFileKey = name: lib.findFirst (k: k == "containers/${name}.conf" || k == "nixos-containers/${name}.conf")
+    (throw "no env file for ${name}") (builtins.attrNames cfg.environment.etc);
 
   unitFor = unitName:
     let
-      u = cfg.systemd.services.${unitName};
+      u = checked.systemd.services.${unitName};
       path = u.path ++ defaultPath;
     in {
       inherit (u) script preStart postStart environment;
@@ -50,6 +90,7 @@ let
       # allowedDevices' node and modifier, TimeoutStartSec the timeout, ...).
       service = {
         inherit (u) description restartIfChanged;
+        enableStrictShellChecks = u.enableStrictShellChecks or false;
         serviceConfig = builtins.removeAttrs u.serviceConfig [ "ExecReload" ];
         unitConfig = u.unitConfig;
         wantedBy = u.wantedBy or [ ];
@@ -65,10 +106,13 @@ let
 in
 {
   nspawn = "${systemd}/bin/systemd-nspawn";
-  hosts = cfg.networking.extraHosts;
+  hosts = checked.networking.extraHosts;
+  warnings = cfg.warnings or [ ];
+  inherit hostStateVersion;
   template = unitFor "container@";
   containers = lib.mapAttrs (name: _: {
-    conf = cfg.environment.etc."containers/${name}.conf".text;
+    conf = cfg.environment.etc.${envFileKey name}.text;
+    envFile = "/etc/${envFileKey name}";
     unit = unitFor "container@${name}";
   }) containers;
 }
