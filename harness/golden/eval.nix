@@ -7,7 +7,7 @@
 # store with builtins.toFile. A container's `config` (a whole NixOS
 # configuration) is removed before evaluation: evaluating it needs all of
 # nixpkgs, and the module ignores it when `path` is given.
-{ lib, module, fixture, hostSystem ? "x86_64-linux" }:
+{ lib, module, fixture, hostSystem ? "x86_64-linux", stateVersion ? null }:
 let
   input = builtins.fromJSON (builtins.readFile fixture);
   containers = builtins.mapAttrs (_: c: removeAttrs c [ "config" ]) input.containers;
@@ -43,7 +43,9 @@ let
       dotted = if lib.hasPrefix "." escaped then "\\x2e" + lib.removePrefix "." escaped else escaped;
     in
     builtins.replaceStrings [ "/" ] [ "-" ] dotted;
-  hostStateVersion = input.hostStateVersion or "21.05";
+  # The host's system.stateVersion: 22.11 and later choose their
+  # directories by it (/etc/nixos-containers from 22.05 on).
+  hostStateVersion = if stateVersion != null then stateVersion else input.hostStateVersion or "21.05";
   # The option paths the module declares itself (host-stub.nix declares the rest).
   moduleOptions = (import module { inherit lib pkgs utils; config = { }; options = { }; }).options;
   moduleDeclares = path: lib.hasAttrByPath path moduleOptions;
@@ -62,6 +64,8 @@ let
         nixpkgs.localSystem.system = hostSystem;
         inherit containers;
       }
+      # A fixture's "bootEnableContainers": the host sets boot.enableContainers.
+      (lib.optionalAttrs (input ? bootEnableContainers) { boot.enableContainers = input.bootEnableContainers; })
       (lib.optionalAttrs (!moduleDeclares [ "system" "stateVersion" ]) {
         system.stateVersion = hostStateVersion;
         nix.package = fake "nix";
@@ -70,10 +74,11 @@ let
   };
   cfg = evaluated.config;
   # NixOS refuses a system whose assertions fail (nixos/modules/system/
-  # activation/top-level.nix); the refusal lists each failing message.
+  # activation/top-level.nix); the refusal lists each failing message (here on one line, so that the golden's
+  # first line of the error holds them all).
   failedAssertions = map (a: a.message) (builtins.filter (a: !a.assertion) cfg.assertions or [ ]);
   checked = if failedAssertions == [ ] then cfg
-    else throw "\nFailed assertions:\n${lib.concatMapStringsSep "\n" (m: "- ${m}") failedAssertions}";
+    else throw "Failed assertions: ${lib.concatStringsSep "; " failedAssertions}";
   # environment.etc."containers/NAME.conf", or "nixos-containers/NAME.conf"
   # where the host's stateVersion is 22.05 or later (22.11 and later).
   envFileKey = name: lib.findFirst (k: k == "containers/${name}.conf" || k == "nixos-containers/${name}.conf")
@@ -85,18 +90,19 @@ let
       path = u.path ++ defaultPath;
     in {
       inherit (u) script preStart postStart environment;
-      # What NixOS's systemd module writes into the unit file. Evaluating it
-      # forces the same type checks a system build forces (DeviceAllow needs
-      # allowedDevices' node and modifier, TimeoutStartSec the timeout, ...).
+      # Every unit property the module sets (the scripts are files of their
+      # own), with the defaults of NixOS's systemd module where the golden
+      # has always shown them. Evaluating it forces the same type checks a
+      # system build forces (DeviceAllow needs allowedDevices' node and
+      # modifier, TimeoutStartSec the timeout, ...). ExecReload is a store
+      # path of a script the golden does not hold.
       service = {
-        inherit (u) description restartIfChanged;
-        enableStrictShellChecks = u.enableStrictShellChecks or false;
+        wantedBy = [ ];
+        wants = [ ];
+        after = [ ];
+        restartTriggers = [ ];
+      } // builtins.removeAttrs u [ "script" "preStart" "postStart" ] // {
         serviceConfig = builtins.removeAttrs u.serviceConfig [ "ExecReload" ];
-        unitConfig = u.unitConfig;
-        wantedBy = u.wantedBy or [ ];
-        wants = u.wants or [ ];
-        after = u.after or [ ];
-        restartTriggers = u.restartTriggers or [ ];
       };
       # systemd.nix: PATH = makeBinPath path + ":" + makeSearchPathOutput "bin" "sbin" path
       PATH = lib.concatMapStringsSep ":" (p: "${p}/bin") path + ":"
@@ -106,10 +112,13 @@ let
 in
 {
   nspawn = "${systemd}/bin/systemd-nspawn";
+  nixosContainer = "${pkgs.nixos-container}";
   hosts = checked.networking.extraHosts;
   warnings = cfg.warnings or [ ];
   inherit hostStateVersion;
-  template = unitFor "container@";
+  # 25.11 and later make boot.enableContainers default to "there are
+  # declarative containers": without one, no container@ template either.
+  template = if cfg.systemd.services ? "container@" then unitFor "container@" else null;
   containers = lib.mapAttrs (name: _: {
     conf = cfg.environment.etc.${envFileKey name}.text;
     envFile = "/etc/${envFileKey name}";

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make golden: produce golden/<fixture>/ from the original module.
 #
-#   generate.sh --lib NIXPKGS_LIB --module MODULE --out DIR FIXTURE.json...
+#   generate.sh --lib NIXPKGS_LIB --module MODULE --out DIR [--state-version V] FIXTURE.json...
 #
+# --state-version: the host's system.stateVersion for every fixture (else a
+# fixture's "hostStateVersion", default "21.05").
 # 1. nix-instantiate evaluates the module for the fixture with nixpkgs'
 #    lib.evalModules (eval.nix), giving the env files, hosts, unit
 #    environments and scripts.
@@ -13,12 +15,13 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-lib= module= out=
+lib= module= out= state_version=
 while [ $# -gt 0 ]; do
         case $1 in
         --lib) lib=$2; shift 2 ;;
         --module) module=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
+        --state-version) state_version=$2; shift 2 ;;
         --) shift; break ;;
         -*) echo "generate.sh: unknown option $1" >&2; exit 2 ;;
         *) break ;;
@@ -52,22 +55,30 @@ for fixture in "$@"; do
         # neither a daemon nor /nix/store is touched.
         if NIX_REMOTE= nix-instantiate --store "$work/store" --eval --strict --json --read-write-mode \
                 --arg lib "import $lib" --arg module "$module" --arg fixture "$(realpath "$fixture")" \
+                ${state_version:+--argstr stateVersion "$state_version"} \
                 "$here/eval.nix" > "$work/eval/$id.json" 2> "$work/eval/$id.err"; then
                 if [ "$rejected" = true ]; then
                         echo "generate.sh: $fixture says \"rejected\", but the module accepts it" >&2
                         exit 1
                 fi
-        elif [ "$rejected" = true ]; then
-                # The module's own refusal is the golden: its first line, which
-                # names the option (no paths: definitions come from <unknown-file>).
+        elif grep -q '^error:' "$work/eval/$id.err"; then
+                # The module's own refusal is the golden (a fixture marked
+                # "rejected", or an option this release does not have, a value
+                # its types refuse, a failing assertion): the first line of
+                # Nix's error, which names the option (no paths: definitions
+                # come from <unknown-file>).
                 rm -rf "${out:?}/$id"
                 mkdir -p "$out/$id"
                 grep -m 1 '^error:' "$work/eval/$id.err" | sed "s|$lib|<lib>|g; s|$module|<module>|g" \
                         > "$out/$id/eval-error"
-                echo "golden: $id (the module refuses it)"
+                if [ "$rejected" = true ]; then
+                        echo "golden: $id (the module refuses it)"
+                else
+                        echo "golden: $id (the module refuses it, although the fixture is not marked rejected)"
+                fi
                 continue
         else
-                echo "generate.sh: $fixture: the module does not evaluate:" >&2
+                echo "generate.sh: $fixture: nix-instantiate failed without an evaluation error:" >&2
                 cat "$work/eval/$id.err" >&2
                 exit 1
         fi
@@ -75,7 +86,9 @@ for fixture in "$@"; do
         # module's config; the conf is the one nixos-container writes, and the
         # unit is the container@ template.
         jq --slurpfile f "$fixture" '. as $e | reduce (($f[0].imperative // {}) | to_entries[]) as $i
-                ($e; .containers[$i.key] = {conf: $i.value, unit: $e.template})' \
+                ($e; .containers[$i.key] = {conf: $i.value, unit: $e.template,
+                 envFile: (if $e.template == null then "/etc/containers/\($i.key).conf" else
+                           $e.template.service.serviceConfig.EnvironmentFile | ltrimstr("-") | gsub("%i"; $i.key) end)})' \
                 "$work/eval/$id.json" > "$work/eval/$id.merged" && mv "$work/eval/$id.merged" "$work/eval/$id.json"
         fixtures+=("$id")
         jq -c '.guestSystem // {}' "$fixture" > "$work/eval/$id.guest"

@@ -19,7 +19,8 @@ cp -a "$work/store/nix/store/." /nix/store/
 # The stand-in packages of the unit's PATH point at this machine's tools;
 # systemd's bin/ holds only the recording systemd-nspawn.
 nspawn=$(jq -r .nspawn "$work/eval/$1.json")
-for pkg in $(jq -r '.template.packages[]' "$work/eval/$1.json"); do
+for pkg in $(for id in "$@"; do jq -r '[.template, .containers[].unit][] | select(. != null) | .packages[]' \
+                "$work/eval/$id.json"; done | sort -u); do
         mkdir -p "$pkg"
         if [ "$pkg/bin/systemd-nspawn" = "$nspawn" ]; then
                 mkdir -p "$pkg/bin"
@@ -39,12 +40,42 @@ IP
 done
 cat > "$nspawn" <<'REC'
 #!/bin/bash
-# Records the argv the start script execs, NUL-terminated, and exits.
+# Records the argv the start script execs and the environment it gets,
+# NUL-terminated, and exits.
 printf '%s\0' "$0" "$@" > /run/golden.argv
+env -0 > /run/golden.environ
 REC
 chmod 0755 "$nspawn"
+# nixos-container (25.11 and later run `nixos-container update NAME` for a
+# flake container without a profile): records its argv and builds nothing.
+nixos_container=$(jq -r '.nixosContainer' "$work/eval/$1.json")
+mkdir -p "$nixos_container/bin"
+cat > "$nixos_container/bin/nixos-container" <<'REC'
+#!/bin/bash
+printf '%s\0' "$0" "$@" > /run/golden.nixos-container
+REC
+chmod 0755 "$nixos_container/bin/nixos-container"
+
+# A unit's script as NixOS's systemd module builds it (makeJobScript): with
+# enableStrictShellChecks (24.11 and later) as writeShellApplication writes
+# it, errexit, nounset and pipefail; before, a `-e` shebang.
+# job_script SCRIPT-TEXT-FILE STRICT OUT
+job_script() {
+        if [ "$2" = true ]; then
+                printf '#!/bin/bash\nset -o errexit\nset -o nounset\nset -o pipefail\n\n'
+        else
+                printf '#!/bin/bash -e\n'
+        fi > "$3"
+        cat "$1" >> "$3"
+        printf '\n' >> "$3"
+        chmod 0755 "$3"
+}
 
 export XDG_RUNTIME_DIR=/run/user/0
+# What the user manager gives every transient unit by itself (HOME, USER,
+# INVOCATION_ID, ...), and bash's own additions: taken out of the recorded
+# nspawn environment, which keeps what the module's unit and script set.
+baseline_environ=$work/baseline.environ
 env -i XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
         /lib/systemd/systemd --user > "$work/manager.log" 2>&1 &
 manager=$!
@@ -54,6 +85,26 @@ for _ in $(seq 100); do
         sleep 0.1
 done
 [ -S "$XDG_RUNTIME_DIR/systemd/private" ] || { echo "run-original.sh: systemd --user did not start:" >&2; cat "$work/manager.log" >&2; exit 1; }
+
+printf '#!/bin/bash -e\nexec %s\n' "$nspawn" > "$work/baseline"
+chmod 0755 "$work/baseline"
+for attempt in 1 2 3 4 5; do
+        rm -f /run/golden.environ
+        systemd-run --user --wait --pipe --quiet --collect --unit="golden-baseline-$attempt" "$work/baseline" \
+                < /dev/null > /dev/null 2>&1 && [ -f /run/golden.environ ] && break
+        sleep 1
+done
+[ -f /run/golden.environ ] || { echo "run-original.sh: could not record a bare unit's environment" >&2; exit 1; }
+mv /run/golden.environ "$baseline_environ"
+
+# The entries of ENVIRON (NUL-separated) that a bare unit's environment
+# does not have with the same value, sorted, NUL-terminated; without what
+# systemd sets anew for each invocation (systemd.exec(5): INVOCATION_ID,
+# SYSTEMD_EXEC_PID, JOURNAL_STREAM, MANAGERPID) and bash's `_`.
+environ_delta() {
+        sort -z "$1" | comm -z -23 - <(sort -z "$baseline_environ") |
+                grep -z -v -E '^(INVOCATION_ID|SYSTEMD_EXEC_PID|JOURNAL_STREAM|MANAGERPID|_)='
+}
 
 # The `ip` commands of postStart (as a unit with the same environment) and
 # of container-init (with the environment nspawn's --setenv gives it), as the
@@ -65,7 +116,7 @@ record_ip_commands() {
         if ! systemd-run --user --wait --pipe --quiet --collect --unit="container@$name-poststart" \
                 -p "WorkingDirectory=$dir" -p "EnvironmentFile=-$work/$name.conf" \
                 -p "Environment=root=$root" -p "Environment=INSTANCE=$name" -p "Environment=PATH=$path" \
-                /bin/bash -e "$name.poststart" < /dev/null > "$dir/$name.host-setup.error" 2>&1; then
+                "$work/$name.poststart-job" < /dev/null > "$dir/$name.host-setup.error" 2>&1; then
                 rm -f /run/golden.ip
         else
                 rm -f "$dir/$name.host-setup.error"
@@ -97,19 +148,29 @@ for id in "$@"; do
         for name in $(jq -r '.containers | keys[]' "$eval_json"); do
                 c() { jq -j --arg n "$name" ".containers[\$n].$1" "$eval_json"; }
                 c conf > "$dir/$name.conf"
+                if [ "$(c unit)" = null ]; then
+                        # An imperative container on a host without the
+                        # container@ template (25.11 and later, when no
+                        # container is declarative): there is no unit to start.
+                        echo "no unit container@$name: the host has no container@ template (boot.enableContainers is false)" \
+                                > "$dir/$name.start-error"
+                        continue
+                fi
                 c unit.preStart > "$dir/$name.prestart"
                 c unit.postStart > "$dir/$name.poststart"
+                c envFile > "$dir/$name.conf-path"
+                strict=$(jq -r --arg n "$name" '.containers[$n].unit.service.enableStrictShellChecks // false' "$eval_json")
+                job_script "$dir/$name.poststart" "$strict" "$work/$name.poststart-job"
                 jq -S --arg n "$name" '.containers[$n].unit.service' "$eval_json" > "$dir/$name.service.json"
                 root=$(c unit.environment.root); root=${root//%i/$name}
                 path=$(c unit.PATH)
                 printf 'root=%s\nINSTANCE=%s\nPATH=%s\n' "$root" "$name" "$path" > "$dir/$name.unit-env"
 
-                # nixos/modules/system/boot/systemd.nix makeJobScript wraps the
-                # unit's script as "#!${runtimeShell} -e\n${script}\n" and checks
-                # it with `sh -n` when the system is built.
+                # NixOS checks the job script with `bash -n` when the system is
+                # built (shellcheck too with enableStrictShellChecks: not run here).
                 script=$work/start-$name
-                { printf '#!/bin/bash -e\n'; c unit.script; printf '\n'; } > "$script"
-                chmod 0755 "$script"
+                c unit.script > "$work/start-$name.text"
+                job_script "$work/start-$name.text" "$strict" "$script"
                 # (Relative to $work, so the message names no temporary path.)
                 if ! (cd "$work" && bash -n "start-$name") 2> "$dir/$name.start-error"; then
                         continue
@@ -135,7 +196,7 @@ for id in "$@"; do
                 # and never record them as the original's behaviour.
                 started=no
                 for attempt in 1 2 3 4 5; do
-                        rm -f /run/golden.argv
+                        rm -f /run/golden.argv /run/golden.environ /run/golden.nixos-container
                         if systemd-run --user --wait --pipe --quiet --collect \
                                 --unit="container@$name-golden-$attempt" \
                                 -p "EnvironmentFile=-$work/$name.conf" \
@@ -150,6 +211,10 @@ for id in "$@"; do
                 case $started in
                 yes)
                         cp /run/golden.argv "$dir/$name.argv"
+                        environ_delta /run/golden.environ > "$dir/$name.nspawn-env"
+                        if [ -f /run/golden.nixos-container ]; then
+                                cp /run/golden.nixos-container "$dir/$name.nixos-container"
+                        fi
                         rm -f "$dir/$name.start-error"
                         record_ip_commands ;;
                 failed)

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# make golden: golden/<set>/ for every release the suite follows, from each
+# release's own module, evaluated with a nixpkgs lib of its own time.
+#
+#   golden.sh --netns TEST_NETNS [--release LABEL] [--module FILE --lib DIR] [--no-net]
+#
+# Releases are the lines of harness/golden/releases. A release whose module
+# reads system.stateVersion gives two sets: golden/RELEASE/ (the host at
+# stateVersion 21.05, or a fixture's own hostStateVersion) and
+# golden/RELEASE@V/ (the host at the release's own stateVersion V).
+# --release LABEL: only that release. With --module and --lib, LABEL may be
+# a release of one's own (a module being worked on, a nixpkgs checkout or
+# its lib/); its own stateVersion is the lib's release.
+# Each set's SOURCE says which module and which lib made it.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+netns= only= module= lib= net=yes
+while [ $# -gt 0 ]; do
+        case $1 in
+        --netns) netns=$2; shift 2 ;;
+        --release) only=$2; shift 2 ;;
+        --module) module=$2; shift 2 ;;
+        --lib) lib=$2; shift 2 ;;
+        --no-net) net=no; shift ;;
+        *) echo "golden.sh: unknown argument $1" >&2; exit 2 ;;
+        esac
+done
+[ -n "$netns" ] || [ $net = no ] || { echo "usage: golden.sh --netns TEST_NETNS [--release LABEL] [--module FILE --lib DIR] [--no-net]" >&2; exit 2; }
+if [ -n "$module$lib" ] && { [ -z "$module" ] || [ -z "$lib" ] || [ -z "$only" ]; }; then
+        echo "golden.sh: --module and --lib go together, with --release LABEL" >&2; exit 2
+fi
+cd "$top"
+
+# set_source SET MODULE LIB-COMMIT STATE-VERSION
+set_source() {
+        {
+                echo "# What made golden/$1/ (written by make golden)"
+                echo "release: ${1%@*}"
+                echo "module: $(basename "$(dirname "$2")")/$(basename "$2")"
+                echo "module sha256: $(sha256sum "$2" | cut -d' ' -f1)"
+                echo "nixpkgs lib: $3"
+                echo "host stateVersion: $4"
+        } > "golden/$1/SOURCE"
+}
+
+# make_set SET MODULE LIB LIB-COMMIT [STATE-VERSION]
+make_set() {
+        local set=$1 mod=$2 l=$3 commit=$4 sv=${5:-}
+        mkdir -p "golden/$set"
+        bash "$here/generate.sh" --lib "$l" --module "$mod" --out "golden/$set" ${sv:+--state-version "$sv"} fixtures/*.json
+        bash "$here/generate.sh" --lib "$l" --module "$mod" --out "golden/$set/invalid" ${sv:+--state-version "$sv"} \
+                fixtures/invalid/*.json
+        set_source "$set" "$mod" "$commit" "${sv:-21.05, or the hostStateVersion a fixture sets}"
+        if [ $net = yes ]; then
+                bash "$here/run-network.sh" --netns "$netns" --fixtures fixtures --golden "golden/$set" --release "$set"
+        fi
+}
+
+found=no
+if [ -n "$module" ]; then
+        [ -f "$lib/lib/default.nix" ] && lib=$lib/lib
+        commit=$(git -C "$lib" rev-parse HEAD 2>/dev/null || echo "a lib/ outside git")
+        own=$(nix-instantiate --eval --json -E "(import $(realpath "$lib")).trivial.release" 2>/dev/null | tr -d '"')
+        make_set "$only" "$module" "$lib" "$commit"
+        if grep -q stateVersion "$module" && [ -n "$own" ]; then
+                make_set "$only@$own" "$module" "$lib" "$commit" "$own"
+        fi
+        exit 0
+fi
+while read -r release mod commit own; do
+        case $release in ''|'#'*) continue ;; esac
+        [ -z "$only" ] || [ "$only" = "$release" ] || continue
+        found=yes
+        bash "$here/fetch-lib.sh" "$commit" "$release" "${NIXPKGS_LIB_REPO:-https://github.com/nix-community/nixpkgs.lib}"
+        make_set "$release" "$mod" ".cache/nixpkgs-lib/$commit/lib" "$commit"
+        if [ "$own" != - ]; then
+                make_set "$release@$own" "$mod" ".cache/nixpkgs-lib/$commit/lib" "$commit" "$own"
+        fi
+done < "$here/releases"
+[ $found = yes ] || { echo "golden.sh: no release $only in harness/golden/releases" >&2; exit 2; }
