@@ -111,6 +111,17 @@ environ_delta() {
 # scripts run them with an `ip` that always succeeds.
 record_ip_commands() {
         local setenv=() i
+        # preStart first, as systemd runs it (its `ip link del` steps; its
+        # errors are ignored by the script itself).
+        rm -f /run/golden.ip
+        if systemd-run --user --wait --pipe --quiet --collect --unit="container@$name-prestart" \
+                -p "WorkingDirectory=$dir" -p "EnvironmentFile=-$work/$name.conf" \
+                -p "Environment=root=$root" -p "Environment=INSTANCE=$name" -p "Environment=PATH=$path" \
+                "$work/$name.prestart-job" < /dev/null > "$dir/$name.prestart.error" 2>&1; then
+                rm -f "$dir/$name.prestart.error"
+                touch /run/golden.ip
+                mv /run/golden.ip "$dir/$name.prestart.ip"
+        fi
         rm -f /run/golden.ip
         # (Run from $dir, so that a message names no machine path.)
         if ! systemd-run --user --wait --pipe --quiet --collect --unit="container@$name-poststart" \
@@ -160,6 +171,7 @@ for id in "$@"; do
                 c unit.postStart > "$dir/$name.poststart"
                 c envFile > "$dir/$name.conf-path"
                 strict=$(jq -r --arg n "$name" '.containers[$n].unit.service.enableStrictShellChecks // false' "$eval_json")
+                job_script "$dir/$name.prestart" "$strict" "$work/$name.prestart-job"
                 job_script "$dir/$name.poststart" "$strict" "$work/$name.poststart-job"
                 jq -S --arg n "$name" '.containers[$n].unit.service' "$eval_json" > "$dir/$name.service.json"
                 root=$(c unit.environment.root); root=${root//%i/$name}
