@@ -28,21 +28,10 @@ let
     stdenv.hostPlatform.system = hostSystem;
     writeScript = name: text: builtins.toFile name text;
   };
-  # nixos/lib/utils.nix's escapeSystemdPath, as systemd-escape --path
-  # escapes a unit name's path (written here from its rules: the path
-  # normalised and trimmed of "/", then ASCII punctuation as \xNN, a leading
-  # "." as \x2e, "/" as "-").
-  utils.escapeSystemdPath = s:
-    let
-      special = lib.stringToCharacters " !\"#$%&'()*+,;<=>=@[\\]^`{|}~-";
-      hex = c: "\\x" + lib.toLower (lib.toHexString (lib.strings.charToInt c));
-      escapeChar = c: if lib.elem c special then hex c else c;
-      normal = lib.strings.normalizePath s;
-      trimmed = if normal == "/" then normal else lib.removeSuffix "/" (lib.removePrefix "/" normal);
-      escaped = lib.concatMapStrings escapeChar (lib.stringToCharacters trimmed);
-      dotted = if lib.hasPrefix "." escaped then "\\x2e" + lib.removePrefix "." escaped else escaped;
-    in
-    builtins.replaceStrings [ "/" ] [ "-" ] dotted;
+  # nixos/lib/utils.nix's escapeSystemdPath (25.11 and later escape the
+  # device units of `interfaces` with it); checked against systemd-escape
+  # --path by golden.sh.
+  utils.escapeSystemdPath = import ./escape-systemd-path.nix lib;
   # The host's system.stateVersion: 22.11 and later choose their
   # directories by it (/etc/nixos-containers from 22.05 on).
   hostStateVersion = if stateVersion != null then stateVersion else input.hostStateVersion or "21.05";

@@ -57,6 +57,13 @@ make_set() {
         fi
 }
 
+# The stub's systemd path escaping against systemd-escape, with the newest
+# lib of the table (older libs lack lib.strings.normalizePath; only the
+# releases that use the escaping call it).
+newest=$(awk '!/^#/ && NF { c = $3; r = $1 } END { print c " " r }' "$here/releases")
+bash "$here/fetch-lib.sh" $newest "${NIXPKGS_LIB_REPO:-https://github.com/nix-community/nixpkgs.lib}"
+bash "$here/check-escape.sh" ".cache/nixpkgs-lib/${newest%% *}/lib"
+
 found=no
 if [ -n "$module" ]; then
         [ -f "$lib/lib/default.nix" ] && lib=$lib/lib
