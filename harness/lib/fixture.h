@@ -83,7 +83,9 @@ int run_command(char *const *argv, char *const *envp, const char *system_file, c
 int run_command_netns(char *const *argv, char *const *envp, int netns_fd, run_result *ret);
 void run_result_free(run_result *r);
 
-/* Splits a command string ("valgrind -q build/nixcontainer") on spaces. */
-int split_command(const char *command, nc_strv *ret);
+/* Splits `s` on runs of spaces, tabs and newlines, as bash splits an
+ * unquoted $VAR with the default IFS (no quoting, no empty words):
+ * "valgrind -q build/nixcontainer", an interfaces list. Appends to *ret. */
+int split_words(const char *s, nc_strv *ret);
 
 #endif

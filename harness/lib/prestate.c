@@ -7,7 +7,6 @@
 
 #include "netns.h"
 #include "prestate.h"
-#include "shell-words.h"
 
 typedef struct prestate {
         nc_strv bridges;
@@ -41,7 +40,7 @@ static int add_names(nc_strv *to, const json_t *value) {
 
         if (!json_is_string(value))
                 return 0;
-        r = nc_shell_split(json_string_value(value), NC_SHELL_DEFAULT_IFS, &words);
+        r = split_words(json_string_value(value), &words);
         for (size_t i = 0; r >= 0 && i < words.n; i++)
                 r = add_name(to, words.items[i]);
         nc_strv_clear(&words);

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "strbuf.h"
+#include "text.h"
 
 #define RUN_TIMEOUT_MS 120000
 
@@ -56,7 +56,7 @@ static long now_ms(void) {
 static int run_full(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
                     int netns_fd, run_result *ret) {
         int out_pipe[2], err_pipe[2], status;
-        nc_strbuf out = { 0 }, err = { 0 };
+        text out = { 0 }, err = { 0 };
         long deadline = now_ms() + RUN_TIMEOUT_MS;
         bool out_open = true, err_open = true, timed_out = false;
         pid_t pid;
@@ -114,7 +114,7 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
                                 else
                                         err_open = false;
                         } else
-                                nc_strbuf_append_len(i == 0 ? &out : &err, buffer, (size_t) n);
+                                text_append(i == 0 ? &out : &err, buffer, (size_t) n);
                 }
         }
         close(out_pipe[0]);
@@ -124,8 +124,8 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
                         return -errno;
         ret->status = timed_out ? 124
                       : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        nc_strbuf_steal(&out, &ret->out, &ret->out_len);
-        nc_strbuf_steal(&err, &ret->err, &ret->err_len);
+        ret->out = text_steal(&out, &ret->out_len);
+        ret->err = text_steal(&err, &ret->err_len);
         return 0;
 }
 

@@ -64,6 +64,12 @@ const char *text_data(text *t, size_t *ret_len) {
         return t->data;
 }
 
+size_t text_length(text *t) {
+        size_t len = 0;
+
+        return text_data(t, &len) ? len : 0;
+}
+
 char *text_steal(text *t, size_t *ret_len) {
         char *data = NULL;
         size_t len = 0;
@@ -88,6 +94,35 @@ void text_free(text *t) {
                 fclose(t->stream);
         free(t->data);
         *t = (text) { 0 };
+}
+
+bool text_next_line(const char **cursor, const char **ret_line, size_t *ret_len) {
+        const char *at = *cursor;
+        size_t len;
+
+        if (!at || !*at)
+                return false;
+        len = strcspn(at, "\n");
+        *ret_line = at;
+        *ret_len = len;
+        *cursor = at + len + (at[len] == '\n');
+        return true;
+}
+
+int text_append_line(text *t, const char *line, size_t len) {
+        int r = text_append(t, line, len);
+
+        return r < 0 ? r : text_append(t, "\n", 1);
+}
+
+char *text_edit_lines(const char *s, text_line_edit edit, void *userdata) {
+        text out = { 0 };
+        const char *line;
+        size_t len;
+
+        for (const char *at = s; text_next_line(&at, &line, &len);)
+                edit(&out, line, len, userdata);
+        return text_steal(&out, NULL);
 }
 
 int read_file(const char *path, size_t max, char **ret_data, size_t *ret_len) {

@@ -17,12 +17,11 @@
 
 #include <jansson.h>
 
-#include "config-internal.h"
 #include "net-file.h"
 #include "netns.h"
 #include "prestate.h"
 #include "run.h"
-#include "strbuf.h"
+#include "text.h"
 
 #define SETTLE_TIMEOUT_MS 5000
 
@@ -477,14 +476,14 @@ static void after_stop(const fixture *f, live_impl impl, const live_tools *tools
 }
 
 static int write_results(const container_run *c, const char *outdir) {
-        nc_strbuf b = { 0 };
+        text b = { 0 };
         char *content = NULL;
         int r;
 
         for (size_t i = 0; i < c->results.n; i++)
-                nc_strbuf_appendf(&b, "%s\n", c->results.items[i]);
-        nc_strbuf_steal(&b, &content, NULL);
-        nc_strbuf_free(&b);
+                text_printf(&b, "%s\n", c->results.items[i]);
+        content = text_steal(&b, NULL);
+        text_free(&b);
         r = content ? write_text(outdir, c->name, "result", content) : -ENOMEM;
         free(content);
         return r;
@@ -499,7 +498,7 @@ static void check_recorded_argv(container_run *c) {
 
         if (asprintf(&path, "/run/live/argv.%s", c->name) < 0)
                 return;
-        if (nc_read_file(path, 1u << 20, &data, &len) < 0 || split_nul(data, len, &recorded) < 0)
+        if (read_file(path, 1u << 20, &data, &len) < 0 || split_nul(data, len, &recorded) < 0)
                 live_pushf(&c->results, "argv: the start script exec'd no systemd-nspawn");
         else {
                 difference = unit_argv_difference(&c->golden_argv, &recorded, none);

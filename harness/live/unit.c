@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config-internal.h"
 #include "run.h"
+#include "text.h"
 
 long live_now_ms(void) {
         struct timespec ts;
@@ -52,7 +52,7 @@ char *live_golden_path(const fixture *f, const char *name, const char *suffix) {
  * execs is compared with the golden one, which systemd's own parser fed),
  * then NOTIFY_SOCKET, as systemd sets it for a Type=notify service. */
 int unit_env(const fixture *f, container_run *c) {
-        char *file = NULL, *text = NULL, *conf_text = NULL, *save = NULL;
+        char *file = NULL, *environment = NULL, *conf_text = NULL, *save = NULL;
         size_t len = 0;
         nc_error error = { { 0 } };
         int r;
@@ -60,26 +60,26 @@ int unit_env(const fixture *f, container_run *c) {
         c->env = nc_env_new();
         if (!c->env || asprintf(&file, "%s.unit-env", c->name) < 0)
                 return -ENOMEM;
-        text = golden_read(f, file, NULL);
+        environment = golden_read(f, file, NULL);
         free(file);
-        if (!text) {
+        if (!environment) {
                 fprintf(stderr, "%s: no golden %s.unit-env\n", f->id, c->name);
                 return -ENOENT;
         }
         r = 0;
-        for (char *line = strtok_r(text, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
+        for (char *line = strtok_r(environment, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
                 char *eq = strchr(line, '=');
                 if (eq) {
                         *eq = '\0';
                         r = nc_env_set(c->env, line, eq + 1);
                 }
         }
-        free(text);
+        free(environment);
         c->conf = live_golden_path(f, c->name, "conf");
         if (r >= 0 && !c->conf)
                 r = -ENOMEM;
         if (r >= 0) {
-                r = nc_read_file(c->conf, NC_ENV_FILE_MAX, &conf_text, &len);
+                r = read_file(c->conf, NC_ENV_FILE_MAX, &conf_text, &len);
                 if (r >= 0)
                         r = nc_env_file_parse(c->env, conf_text, len, &error);
                 if (r < 0)
@@ -104,7 +104,7 @@ const char *unit_var(const container_run *c, const char *name) {
 
 /* NULL when identical but for the arguments in `skip` (indexes, -1 ends). */
 char *unit_argv_difference(const nc_strv *golden, const nc_strv *actual, const ssize_t *skip) {
-        char *text = NULL;
+        char *out = NULL;
         size_t i = 0;
 
         for (; i < golden->n && i < actual->n; i++) {
@@ -116,10 +116,10 @@ char *unit_argv_difference(const nc_strv *golden, const nc_strv *actual, const s
         }
         if (i == golden->n && i == actual->n)
                 return NULL;
-        if (asprintf(&text, "argv[%zu]: golden \"%s\", got \"%s\"", i, i < golden->n ? golden->items[i] : "(end)",
+        if (asprintf(&out, "argv[%zu]: golden \"%s\", got \"%s\"", i, i < golden->n ? golden->items[i] : "(end)",
                      i < actual->n ? actual->items[i] : "(end)") < 0)
                 return strdup("argv differs");
-        return text;
+        return out;
 }
 
 /* The last "+ ip ..." line of bash's xtrace: bash -e stops right after the
@@ -138,8 +138,8 @@ static char *last_traced_ip(const char *trace) {
 }
 
 /* "nixcontainer: host-setup: STEP: WHY" -> STEP */
-static char *step_after(const char *text, const char *prefix) {
-        const char *p = strstr(text, prefix), *end;
+static char *step_after(const char *message, const char *prefix) {
+        const char *p = strstr(message, prefix), *end;
 
         if (!p)
                 return NULL;
@@ -341,31 +341,29 @@ int unit_wait_ready(container_run *c) {
 }
 
 char *unit_read_log(const char *outdir, const container_run *c) {
-        char *path = NULL, *text = NULL;
-        size_t len;
+        char *file = NULL, *log;
 
-        if (asprintf(&path, "%s/%s.nspawn.log", outdir, c->name) < 0)
+        if (asprintf(&file, "%s.nspawn.log", c->name) < 0)
                 return NULL;
-        if (nc_read_file(path, 16u << 20, &text, &len) < 0)
-                text = NULL;
-        free(path);
-        if (text) { /* the container's console comes through a pty: CR LF */
-                char *to = text;
-                for (const char *p = text; *p; p++)
+        log = read_file_at(outdir, file, NULL);
+        free(file);
+        if (log) { /* the container's console comes through a pty: CR LF */
+                char *to = log;
+                for (const char *p = log; *p; p++)
                         if (*p != '\r')
                                 *to++ = *p;
                 *to = '\0';
         }
-        return text;
+        return log;
 }
 
-/* Whether `word` is in `text` as a word of its own (an interface name
+/* Whether `word` is in `s` as a word of its own (an interface name
  * within quotes, spaces or punctuation). */
-static bool has_word(const char *text, const char *word) {
+static bool has_word(const char *s, const char *word) {
         size_t len = strlen(word);
 
-        for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
-                char before = p == text ? ' ' : p[-1], after = p[len];
+        for (const char *p = strstr(s, word); p; p = strstr(p + 1, word)) {
+                char before = p == s ? ' ' : p[-1], after = p[len];
                 bool inside_before = before == '-' || before == '_' || before == '.' || (before >= '0' && before <= '9') ||
                                      (before >= 'A' && before <= 'Z') || (before >= 'a' && before <= 'z');
                 bool inside_after = after == '-' || after == '_' || after == '.' || (after >= '0' && after <= '9') ||

@@ -12,7 +12,6 @@
 #include "nspawn-sim.h"
 #include "prestate.h"
 #include "run-fixture.h"
-#include "strbuf.h"
 
 typedef struct container_run {
         const char *name;
