@@ -229,8 +229,8 @@ golden-net: $(BUILD)/test-netns
 # in throwaway network namespaces (root).
 FAULT_SRCS := $(sort $(wildcard harness/faults/*.c))
 FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
-# Of harness/lib, the fault tier needs text.o only (it reads the fixtures).
-FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o
+# Of harness/lib, the fault tier needs text.o (it reads the fixtures) and array.o.
+FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
                nl_cb_alloc nl_connect nl_send_auto nl_recvmsgs
 FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
@@ -332,12 +332,12 @@ bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/nixcontainer $(BUILD)/nixconta
 # systemd-nspawn (skips with the reason otherwise). `make bench` writes the
 # start-to-READY and stop times to bench/live-timing.md;
 # `make live-start-scripts` renders harness/live/start/ from the module.
-LIVE_SRCS := $(filter-out harness/live/live-notify.c,$(sort $(wildcard harness/live/*.c)))
+LIVE_SRCS := $(filter-out harness/live/notify-send.c,$(sort $(wildcard harness/live/*.c)))
 LIVE_OBJS := $(LIVE_SRCS:%.c=$(BUILD)/obj/%.o)
-LIVE_BINS := $(BUILD)/live/test-live $(BUILD)/live/live-notify $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
+LIVE_BINS := $(BUILD)/live/test-live $(BUILD)/live/notify-send $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
 LIVE_ARGS := --fixtures fixtures --golden golden --list harness/live/fixtures.list \
              --start-scripts harness/live/start --nixcontainer $(BUILD)/nixcontainer \
-             --init $(BUILD)/nixcontainer-init --notify $(BUILD)/live/live-notify
+             --init $(BUILD)/nixcontainer-init --notify $(BUILD)/live/notify-send
 
 $(BUILD)/live/test-live: $(LIVE_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@mkdir -p $(dir $@)
@@ -348,7 +348,7 @@ $(BUILD)/live/test-live: $(LIVE_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontain
 
 # Runs inside the containers, whose tree need not hold its libraries: static,
 # and never with the sanitizers (they do not link statically).
-$(BUILD)/live/live-notify: harness/live/live-notify.c
+$(BUILD)/live/notify-send: harness/live/notify-send.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	@$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<

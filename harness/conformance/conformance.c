@@ -236,13 +236,6 @@ static bool golden_start_stopped(const fixture *f, const char *name) {
         return stopped;
 }
 
-static bool golden_start_failed(const fixture *f, const char *name) {
-        char file[512], *data;
-        snprintf(file, sizeof file, "%s.start-error", name);
-        data = golden_read(f, file, NULL);
-        free(data);
-        return data != NULL;
-}
 
 static void test_library_argv(void) {
         nc_config *config = load_config();

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "array.h"
 #include "fixture.h"
 #include "text.h"
 
@@ -114,19 +115,16 @@ int fixture_set_load(const char *fixtures_dir, const char *golden_dir, fixture_s
         }
         while (r >= 0 && (entry = readdir(dir))) {
                 size_t len = strlen(entry->d_name);
+                fixture *items;
                 char *path, *id;
                 if (len < 6 || strcmp(entry->d_name + len - 5, ".json") != 0)
                         continue;
-                if (set.n == capacity) {
-                        fixture *items;
-                        capacity = capacity ? capacity * 2 : 64;
-                        items = realloc(set.items, capacity * sizeof *items);
-                        if (!items) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        set.items = items;
+                items = array_grow(set.items, &capacity, set.n + 1, sizeof *items);
+                if (!items) {
+                        r = -ENOMEM;
+                        break;
                 }
+                set.items = items;
                 memset(&set.items[set.n], 0, sizeof set.items[set.n]);
                 id = strndup(entry->d_name, len - 5);
                 if (!id || asprintf(&path, "%s/%s", fixtures_dir, entry->d_name) < 0) {
@@ -190,6 +188,17 @@ char *golden_read(const fixture *f, const char *file, size_t *ret_len) {
         return read_file_at(f->golden_dir, file, ret_len);
 }
 
+bool golden_start_failed(const fixture *f, const char *name) {
+        char *path = NULL;
+        bool failed;
+
+        if (asprintf(&path, "%s/%s.start-error", f->golden_dir, name) < 0)
+                return false;
+        failed = access(path, F_OK) == 0;
+        free(path);
+        return failed;
+}
+
 static bool plain_name(const char *s, size_t len) {
         for (size_t i = 0; i < len; i++) {
                 char c = s[i];
@@ -237,6 +246,17 @@ int strv_null_terminate(nc_strv *v) {
         free(v->items[v->n]);
         v->items[v->n] = NULL;
         return 0;
+}
+
+bool strv_contains(const nc_strv *v, const char *s) {
+        for (size_t i = 0; i < v->n; i++)
+                if (strcmp(v->items[i], s) == 0)
+                        return true;
+        return false;
+}
+
+int strv_push_unique(nc_strv *v, const char *s) {
+        return strv_contains(v, s) ? 0 : nc_strv_push(v, s);
 }
 
 int split_nul(const char *data, size_t len, nc_strv *ret) {

@@ -20,17 +20,10 @@ static void prestate_clear(prestate *p) {
         nc_strv_clear(&p->interfaces);
 }
 
-static bool strv_contains(const nc_strv *v, const char *s) {
-        for (size_t i = 0; i < v->n; i++)
-                if (strcmp(v->items[i], s) == 0)
-                        return true;
-        return false;
-}
-
 static int add_name(nc_strv *to, const char *name) {
-        if (!name || !netns_ifname_valid(name) || strv_contains(to, name))
+        if (!name || !netns_ifname_valid(name))
                 return 0;
-        return nc_strv_push(to, name);
+        return strv_push_unique(to, name);
 }
 
 /* Adds the interface names in `value`, split on whitespace. */

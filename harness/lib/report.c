@@ -2,23 +2,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "report.h"
 #include "text.h"
 
 static void add(report_table *t, const char *fixture, const char *side, const char *check, report_status status,
                 char *message) {
-        report_entry *e;
+        report_entry *entries = array_grow(t->entries, &t->capacity, t->n + 1, sizeof *entries), *e;
 
-        if (t->n == t->capacity) {
-                size_t capacity = t->capacity ? t->capacity * 2 : 64;
-                report_entry *entries = realloc(t->entries, capacity * sizeof *entries);
-                if (!entries) {
-                        free(message);
-                        return;
-                }
-                t->entries = entries;
-                t->capacity = capacity;
+        if (!entries) {
+                free(message);
+                return;
         }
+        t->entries = entries;
         e = &t->entries[t->n++];
         e->fixture = strdup(fixture);
         e->side = strdup(side);

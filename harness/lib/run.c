@@ -47,17 +47,11 @@ static int provide_system_file(const char *file, const char *content) {
         return 0;
 }
 
-static long now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int run_full(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
                     int netns_fd, run_result *ret) {
         int out_pipe[2], err_pipe[2], status;
         text out = { 0 }, err = { 0 };
-        long deadline = now_ms() + RUN_TIMEOUT_MS;
+        long deadline = clock_ms() + RUN_TIMEOUT_MS;
         bool out_open = true, err_open = true, timed_out = false;
         pid_t pid;
 
@@ -92,7 +86,7 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
         close(err_pipe[1]);
         while (out_open || err_open) {
                 struct pollfd fds[2] = { { out_pipe[0], POLLIN, 0 }, { err_pipe[0], POLLIN, 0 } };
-                long left = deadline - now_ms();
+                long left = deadline - clock_ms();
                 char buffer[65536];
                 if (left <= 0) {
                         timed_out = true;

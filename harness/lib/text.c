@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "text.h"
 
 static int text_open(text *t) {
@@ -137,22 +138,16 @@ int read_file(const char *path, size_t max, char **ret_data, size_t *ret_len) {
                 ssize_t n;
 
                 if (size - len < 4096) {
-                        size_t grown = size ? size * 2 : 65536;
-                        char *p;
+                        char *p = array_grow(data, &size, len + 65536, 1);
 
-                        if (size > max + 1) {
-                                r = -EFBIG;
-                                break;
-                        }
-                        p = realloc(data, grown + 1);
                         if (!p) {
                                 r = -ENOMEM;
                                 break;
                         }
                         data = p;
-                        size = grown;
                 }
-                n = read(fd, data + len, size - len);
+                /* One byte kept for the NUL. */
+                n = read(fd, data + len, size - len - 1);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0) {
@@ -198,7 +193,9 @@ int write_file(const char *path, const void *data, size_t len, mode_t mode) {
 
         if (fd < 0)
                 return -errno;
-        while (len > 0) {
+        if (fchmod(fd, mode) < 0)
+                r = -errno;
+        while (r == 0 && len > 0) {
                 ssize_t n = write(fd, p, len);
 
                 if (n < 0 && errno == EINTR)
@@ -213,6 +210,10 @@ int write_file(const char *path, const void *data, size_t len, mode_t mode) {
         if (close(fd) < 0 && r == 0)
                 r = -errno;
         return r;
+}
+
+int write_file_string(const char *path, const char *s, mode_t mode) {
+        return write_file(path, s, strlen(s), mode);
 }
 
 char *file_last_line(const char *path) {

@@ -60,9 +60,12 @@ char *text_edit_lines(const char *s, text_line_edit edit, void *userdata);
 int read_file(const char *path, size_t max, char **ret_data, size_t *ret_len);
 /* The same, for DIR/NAME: NULL when it cannot be read. */
 char *read_file_at(const char *dir, const char *name, size_t *ret_len);
-/* Writes `len` bytes of `data` to `path` (created with `mode`, or
- * truncated); returns 0 or -errno. */
+/* Writes `len` bytes of `data` to `path` (created, or truncated), which
+ * then has exactly `mode` (no umask; an existing file's mode changed too);
+ * returns 0 or -errno. */
 int write_file(const char *path, const void *data, size_t len, mode_t mode);
+/* The same for a string (without its NUL). */
+int write_file_string(const char *path, const char *s, mode_t mode);
 /* The last non-empty line of a file (without its newline), for a failure
  * message; NULL when the file cannot be read or on -ENOMEM. */
 char *file_last_line(const char *path);

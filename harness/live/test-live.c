@@ -649,7 +649,7 @@ static char *absolute(const char *path) {
         return out;
 }
 
-/* Copies of nixcontainer, nixcontainer-init and live-notify in dir/bin;
+/* Copies of nixcontainer, nixcontainer-init and notify-send in dir/bin;
  * *tools points at them. */
 static int snapshot_tools(live_tools *tools, const char *dir) {
         const char **paths[] = { &tools->nixcontainer, &tools->init, &tools->notify };

@@ -18,12 +18,6 @@
 #include "run.h"
 #include "text.h"
 
-long live_now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int live_pushf(nc_strv *v, const char *format, ...) {
         va_list ap;
         char *line = NULL;
@@ -51,7 +45,7 @@ char *live_golden_path(const fixture *f, const char *name, const char *suffix) {
  * the conformance suite checks against systemd's; the argv the start script
  * execs is compared with the golden one, which systemd's own parser fed),
  * then NOTIFY_SOCKET, as systemd sets it for a Type=notify service. */
-int unit_env(const fixture *f, container_run *c) {
+int unit_env(const fixture *f, live_unit *c) {
         char *file = NULL, *environment = NULL, *conf_text = NULL, *save = NULL;
         size_t len = 0;
         nc_error error = { { 0 } };
@@ -97,7 +91,7 @@ int unit_env(const fixture *f, container_run *c) {
         return r;
 }
 
-const char *unit_var(const container_run *c, const char *name) {
+const char *unit_var(const live_unit *c, const char *name) {
         const char *value = nc_env_get(c->env, name);
         return value ? value : "";
 }
@@ -149,7 +143,7 @@ static char *step_after(const char *message, const char *prefix) {
 }
 
 /* preStart or postStart, in the host namespace. */
-int unit_host_stage(const fixture *f, live_impl impl, const live_tools *tools, container_run *c, const char *stage,
+int unit_host_stage(const fixture *f, live_impl impl, const live_tools *tools, live_unit *c, const char *stage,
                     char **ret_outcome) {
         run_result result = { 0 };
         char *script = NULL, *step = NULL;
@@ -196,7 +190,7 @@ int unit_host_stage(const fixture *f, live_impl impl, const live_tools *tools, c
 
 /* The ref's argv: `nixcontainer argv -0`, with the store path of
  * nixcontainer-init as --init, then --register=no added (only that). */
-static int ref_argv(const fixture *f, const live_tools *tools, container_run *c, nc_strv *ret_argv) {
+static int ref_argv(const fixture *f, const live_tools *tools, live_unit *c, nc_strv *ret_argv) {
         char *argv[] = { (char *) tools->nixcontainer, "argv", "-0", "--env-file", c->conf, "--config",
                          f->config_path, "--init", LIVE_STORE_INIT, "--nspawn", "systemd-nspawn", (char *) c->name,
                          NULL, NULL };
@@ -240,14 +234,14 @@ static int ref_argv(const fixture *f, const live_tools *tools, container_run *c,
         return 0;
 }
 
-int unit_start(const fixture *f, live_impl impl, const live_tools *tools, container_run *c, const char *outdir) {
+int unit_start(const fixture *f, live_impl impl, const live_tools *tools, live_unit *c, const char *outdir) {
         nc_strv argv = { 0 };
         char *log = NULL;
         int r;
 
         /* The clock starts before the ref computes its argv: the start
          * script computes it too. */
-        c->started = live_now_ms();
+        c->started = clock_ms();
         if (impl == LIVE_REF)
                 r = ref_argv(f, tools, c, &argv);
         else {
@@ -301,7 +295,7 @@ int unit_start(const fixture *f, live_impl impl, const live_tools *tools, contai
         return r;
 }
 
-void unit_reap(container_run *c) {
+void unit_reap(live_unit *c) {
         int status;
 
         if (c->exited || c->pid <= 0)
@@ -313,12 +307,12 @@ void unit_reap(container_run *c) {
 }
 
 /* Waits for READY=1, the process to end, or the timeout. */
-int unit_wait_ready(container_run *c) {
+int unit_wait_ready(live_unit *c) {
         long deadline = c->started + READY_TIMEOUT_MS;
 
         while (!c->notify.ready && !c->exited) {
                 struct pollfd fds[2] = { { c->notify_fd, POLLIN, 0 }, { c->pidfd, POLLIN, 0 } };
-                long left = deadline - live_now_ms();
+                long left = deadline - clock_ms();
                 int r;
                 if (left <= 0)
                         return -ETIMEDOUT;
@@ -328,9 +322,9 @@ int unit_wait_ready(container_run *c) {
                 if (r < 0)
                         return r;
                 if (c->notify.running && c->running_ms < 0)
-                        c->running_ms = live_now_ms() - c->started;
+                        c->running_ms = clock_ms() - c->started;
                 if (c->notify.ready)
-                        c->ready_ms = live_now_ms() - c->started;
+                        c->ready_ms = clock_ms() - c->started;
                 else if (fds[1].revents & POLLIN) {
                         unit_reap(c);
                         /* What it sent before it ended. */
@@ -340,7 +334,7 @@ int unit_wait_ready(container_run *c) {
         return 0;
 }
 
-char *unit_read_log(const char *outdir, const container_run *c) {
+char *unit_read_log(const char *outdir, const live_unit *c) {
         char *file = NULL, *log;
 
         if (asprintf(&file, "%s.nspawn.log", c->name) < 0)
@@ -430,19 +424,19 @@ char *unit_init_failure(const char *log) {
 
 /* `systemctl stop container@NAME`: KillSignal=TERM to the main process,
  * nspawn, which sends --kill-signal=SIGRTMIN+3 to the container's PID 1. */
-bool unit_stop(container_run *c) {
-        long started = live_now_ms();
+bool unit_stop(live_unit *c) {
+        long started = clock_ms();
 
         unit_reap(c);
         if (c->exited || c->pid <= 0)
                 return false;
         kill(c->pid, SIGTERM);
-        while (!c->exited && live_now_ms() - started < STOP_TIMEOUT_MS) {
+        while (!c->exited && clock_ms() - started < STOP_TIMEOUT_MS) {
                 struct pollfd fd = { c->pidfd, POLLIN, 0 };
                 poll(&fd, 1, 100);
                 unit_reap(c);
         }
-        c->stop_ms = live_now_ms() - started;
+        c->stop_ms = clock_ms() - started;
         if (!c->exited) {
                 live_pushf(&c->results, "stop: nspawn did not exit within %d s of SIGTERM (killed)", STOP_TIMEOUT_MS / 1000);
                 kill(c->pid, SIGKILL);
@@ -452,7 +446,7 @@ bool unit_stop(container_run *c) {
         return true;
 }
 
-void unit_describe_exit(container_run *c) {
+void unit_describe_exit(live_unit *c) {
         if (c->pid <= 0)
                 live_pushf(&c->results, "nspawn-exit: not started");
         else if (!c->exited)
