@@ -96,34 +96,44 @@ static void test_library_config(void) {
         nc_config_free(config);
 }
 
-static void test_library_env_files(void) {
+/* A library check of the fixture: `one` for each of `names` with the
+ * loaded configuration; the check passes when each does. */
+static void library_check(const char *check, const nc_strv *names,
+                          bool (*one)(const nc_config *config, const char *name)) {
         nc_config *config = load_config();
         bool all = true;
 
         CU_ASSERT_PTR_NOT_NULL_FATAL(config);
-        for (size_t i = 0; i < current->names.n; i++) {
-                const char *name = current->names.items[i];
-                char file[512], *expected, *actual = NULL;
-                size_t expected_len, actual_len = 0;
-
-                snprintf(file, sizeof file, "%s.conf", name);
-                expected = golden_read(current, file, &expected_len);
-                if (!expected) {
-                        report_fail(&report, current->id, "library", "env-file", "no golden %s (run make golden)", file);
+        for (size_t i = 0; i < names->n; i++)
+                if (!one(config, names->items[i]))
                         all = false;
-                        continue;
-                }
-                CU_ASSERT_EQUAL(nc_render_env_file(nc_config_find(config, name), &actual, &actual_len), 0);
-                if (!report_compare_text(&report, current->id, "library", "env-file", file, expected, expected_len,
-                                         actual, actual_len))
-                        all = false;
-                free(expected);
-                free(actual);
-        }
         CU_ASSERT_TRUE(all);
         if (all)
-                report_pass(&report, current->id, "library", "env-file");
+                report_pass(&report, current->id, "library", check);
         nc_config_free(config);
+}
+
+static bool env_file_matches(const nc_config *config, const char *name) {
+        char file[512], *expected, *actual = NULL;
+        size_t expected_len, actual_len = 0;
+        bool ok;
+
+        snprintf(file, sizeof file, "%s.conf", name);
+        expected = golden_read(current, file, &expected_len);
+        if (!expected) {
+                report_fail(&report, current->id, "library", "env-file", "no golden %s (run make golden)", file);
+                return false;
+        }
+        CU_ASSERT_EQUAL(nc_render_env_file(nc_config_find(config, name), &actual, &actual_len), 0);
+        ok = report_compare_text(&report, current->id, "library", "env-file", file, expected, expected_len, actual,
+                                 actual_len);
+        free(expected);
+        free(actual);
+        return ok;
+}
+
+static void test_library_env_files(void) {
+        library_check("env-file", &current->names, env_file_matches);
 }
 
 static void test_library_hosts(void) {
@@ -236,33 +246,27 @@ static bool golden_start_stopped(const fixture *f, const char *name) {
         return stopped;
 }
 
+static bool argv_matches(const nc_config *config, const char *name) {
+        nc_strv expected = { 0 };
+        bool ok = true;
+
+        if (golden_start_stopped(current, name))
+                /* Reading ${SYSTEM_PATH}/system is the CLI's part. */
+                report_skip(&report, current->id, "library", "argv",
+                            "%s: the original stopped while running; the CLI checks that", name);
+        else if (golden_start_failed(current, name))
+                ok = library_refuses_argv(nc_config_find(config, name), name);
+        else if (!golden_argv(current, name, &expected)) {
+                report_fail(&report, current->id, "library", "argv", "no golden %s.argv", name);
+                ok = false;
+        } else
+                ok = library_argv_for(nc_config_find(config, name), name, &expected);
+        nc_strv_clear(&expected);
+        return ok;
+}
 
 static void test_library_argv(void) {
-        nc_config *config = load_config();
-        bool all = true;
-
-        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
-        for (size_t i = 0; i < current->unit_names.n; i++) {
-                nc_strv expected = { 0 };
-                const char *name = current->unit_names.items[i];
-                if (golden_start_stopped(current, name)) {
-                        /* Reading ${SYSTEM_PATH}/system is the CLI's part. */
-                        report_skip(&report, current->id, "library", "argv",
-                                    "%s: the original stopped while running; the CLI checks that", name);
-                } else if (golden_start_failed(current, name)) {
-                        if (!library_refuses_argv(nc_config_find(config, name), name))
-                                all = false;
-                } else if (!golden_argv(current, name, &expected)) {
-                        report_fail(&report, current->id, "library", "argv", "no golden %s.argv", name);
-                        all = false;
-                } else if (!library_argv_for(nc_config_find(config, name), name, &expected))
-                        all = false;
-                nc_strv_clear(&expected);
-        }
-        CU_ASSERT_TRUE(all);
-        if (all)
-                report_pass(&report, current->id, "library", "argv");
-        nc_config_free(config);
+        library_check("argv", &current->unit_names, argv_matches);
 }
 
 /* The `ip` commands of postStart and of container-init, as the library
@@ -319,25 +323,15 @@ static bool plan_matches(const nc_container *container, const char *name, const 
 
 /* The environments: postStart gets the unit's (env file, root, INSTANCE),
  * container-init what the argv's --setenv pairs give it. */
-static void test_library_ip_commands(void) {
-        nc_config *config = load_config();
-        bool all = true;
+static bool ip_commands_match(const nc_config *config, const char *name) {
+        const nc_container *c = nc_config_find(config, name);
+        nc_env *unit = NULL, *inside = nc_env_new(), *base = nc_env_new();
+        nc_strv argv = { 0 };
+        char *conf = NULL;
+        size_t conf_len = 0;
+        bool ok = true;
 
-        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
-        for (size_t i = 0; i < current->unit_names.n; i++) {
-                const char *name = current->unit_names.items[i];
-                const nc_container *c = nc_config_find(config, name);
-                nc_env *unit = NULL, *inside = nc_env_new(), *base = nc_env_new();
-                nc_strv argv = { 0 };
-                char *conf = NULL;
-                size_t conf_len = 0;
-
-                if (golden_start_failed(current, name) || !golden_argv(current, name, &argv)) {
-                        nc_strv_clear(&argv);
-                        nc_env_free(inside);
-                        nc_env_free(base);
-                        continue;
-                }
+        if (!golden_start_failed(current, name) && golden_argv(current, name, &argv)) {
                 for (size_t a = 0; a + 1 < argv.n; a++)
                         if (strcmp(argv.items[a], "--setenv") == 0) {
                                 char *eq = strchr(argv.items[a + 1], '=');
@@ -346,21 +340,21 @@ static void test_library_ip_commands(void) {
                                         nc_env_set(inside, argv.items[a + 1], eq + 1);
                                 }
                         }
-                if (unit_env_file(c, name, &conf, &conf_len) < 0 ||
-                    nc_unit_environment(c, name, base, conf, conf_len, &unit, NULL) < 0 ||
-                    !plan_matches(c, name, "host-setup", NC_TEST_SCRIPT_HOST_SETUP, unit) ||
-                    !plan_matches(c, name, "init-setup", NC_TEST_SCRIPT_INIT_SETUP, inside))
-                        all = false;
-                free(conf);
-                nc_env_free(unit);
-                nc_env_free(inside);
-                nc_env_free(base);
-                nc_strv_clear(&argv);
+                ok = unit_env_file(c, name, &conf, &conf_len) >= 0 &&
+                     nc_unit_environment(c, name, base, conf, conf_len, &unit, NULL) >= 0 &&
+                     plan_matches(c, name, "host-setup", NC_TEST_SCRIPT_HOST_SETUP, unit) &&
+                     plan_matches(c, name, "init-setup", NC_TEST_SCRIPT_INIT_SETUP, inside);
         }
-        CU_ASSERT_TRUE(all);
-        if (all)
-                report_pass(&report, current->id, "library", "ip-commands");
-        nc_config_free(config);
+        free(conf);
+        nc_env_free(unit);
+        nc_env_free(inside);
+        nc_env_free(base);
+        nc_strv_clear(&argv);
+        return ok;
+}
+
+static void test_library_ip_commands(void) {
+        library_check("ip-commands", &current->unit_names, ip_commands_match);
 }
 
 /* A compat fixture holds what the original reinterprets: strict mode must

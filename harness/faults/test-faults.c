@@ -378,22 +378,26 @@ static const network_case prestart_full = {
         prestart_operation, "", NULL, 0, 0,
 };
 
-static void test_network_allocations(void) {
+/* Each call site of `kind` in postStart, then in preStart, fails in turn. */
+static void loop_network_stages(seam_kind kind, const char *what) {
+        char host_setup[64], prestart[64];
+
         if (!is_root()) {
                 printf("(skipped: needs root for network namespaces) ");
                 return;
         }
-        loop_network_seam(SEAM_ALLOCATION, &host_setup_full, "host-setup allocations");
-        loop_network_seam(SEAM_ALLOCATION, &prestart_full, "prestart allocations");
+        snprintf(host_setup, sizeof host_setup, "host-setup %s", what);
+        snprintf(prestart, sizeof prestart, "prestart %s", what);
+        loop_network_seam(kind, &host_setup_full, host_setup);
+        loop_network_seam(kind, &prestart_full, prestart);
+}
+
+static void test_network_allocations(void) {
+        loop_network_stages(SEAM_ALLOCATION, "allocations");
 }
 
 static void test_network_io(void) {
-        if (!is_root()) {
-                printf("(skipped: needs root for network namespaces) ");
-                return;
-        }
-        loop_network_seam(SEAM_NETLINK, &host_setup_full, "host-setup netlink I/O");
-        loop_network_seam(SEAM_NETLINK, &prestart_full, "prestart netlink I/O");
+        loop_network_stages(SEAM_NETLINK, "netlink I/O");
 }
 
 int main(int argc, char **argv) {

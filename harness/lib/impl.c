@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "impl.h"
+#include "text.h"
 
 const char *impl_stage_name(impl_stage stage) {
         switch (stage) {
@@ -75,6 +76,18 @@ int impl_outcome(char **ret_outcome, const char *format, ...) {
                 if (*p == '\n' || *p == '\r')
                         *p = ' ';
         return 0;
+}
+
+char *impl_last_traced_ip(const char *trace) {
+        const char *line, *found = NULL;
+        size_t len, found_len = 0;
+
+        for (const char *at = trace; text_next_line(&at, &line, &len);)
+                if (strncmp(line, "+ ip ", 5) == 0) {
+                        found = line;
+                        found_len = len;
+                }
+        return found ? strndup(found + 2, found_len - 2) : NULL;
 }
 
 char *impl_step_from_message(const char *message, const char *prefix) {

@@ -50,5 +50,9 @@ int impl_outcome(char **ret_outcome, const char *format, ...) __attribute__((for
 /* "nixcontainer: COMMAND: STEP: MESSAGE" or "STEP: MESSAGE" -> STEP, i.e.
  * `message` after `prefix` up to the first ": ". */
 char *impl_step_from_message(const char *message, const char *prefix);
+/* The last "+ ip ..." line of bash's xtrace (`trace`; may be NULL), without
+ * "+ ": bash -e stops right after the command that failed, so that is the
+ * step. NULL when there is none, or out of memory. */
+char *impl_last_traced_ip(const char *trace);
 
 #endif

@@ -11,9 +11,6 @@
 static int write_one(const char *outdir, const net_file_container *c, const char *host, const char *container,
                      bool (*keep_container_line)(const char *line, size_t len)) {
         text t = { 0 };
-        char *file = NULL, *content;
-        size_t len = 0;
-        int r;
 
         text_printf(&t, "# host\n%s", host);
         if (container) {
@@ -27,14 +24,7 @@ static int write_one(const char *outdir, const net_file_container *c, const char
         text_puts(&t, "# steps\n");
         for (size_t j = 0; j < c->steps->n; j++)
                 text_printf(&t, "%s\n", c->steps->items[j]);
-        content = text_steal(&t, &len);
-        if (!content || asprintf(&file, "%s/%s.net", outdir, c->name) < 0)
-                r = -ENOMEM;
-        else
-                r = write_file(file, content, len, 0644);
-        free(file);
-        free(content);
-        return r;
+        return text_write_file(&t, 0644, "%s/%s.net", outdir, c->name);
 }
 
 int net_files_write(const char *id, const char *outdir, const net_file_container *containers, size_t n,

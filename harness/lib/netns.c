@@ -240,16 +240,6 @@ static int ip_v(int netns_fd, char **ret_out, char **ret_error, const char *form
         return r;
 }
 
-int netns_ip(int netns_fd, char **ret_error, const char *format, ...) {
-        va_list ap;
-        int r;
-
-        va_start(ap, format);
-        r = ip_v(netns_fd, NULL, ret_error, format, ap);
-        va_end(ap);
-        return r;
-}
-
 int netns_ip_output(int netns_fd, char **ret_out, char **ret_error, const char *format, ...) {
         va_list ap;
         int r;

@@ -97,6 +97,16 @@ bool report_compare_text(report_table *t, const char *fixture, const char *side,
         return false;
 }
 
+/* argv[i] quoted and made visible, or "(end)". */
+static void argument(text *b, const nc_strv *argv, size_t i) {
+        if (i < argv->n) {
+                text_puts(b, "\"");
+                visible(b, argv->items[i], strlen(argv->items[i]));
+                text_puts(b, "\"");
+        } else
+                text_puts(b, "(end)");
+}
+
 bool report_compare_argv(report_table *t, const char *fixture, const char *side, const char *check,
                          const char *what, const nc_strv *expected, const nc_strv *actual) {
         text shown = { 0 };
@@ -107,19 +117,9 @@ bool report_compare_argv(report_table *t, const char *fixture, const char *side,
         if (i == expected->n && i == actual->n)
                 return true;
         text_printf(&shown, "%s argv[%zu]: golden ", what, i);
-        if (i < expected->n) {
-                text_puts(&shown, "\"");
-                visible(&shown, expected->items[i], strlen(expected->items[i]));
-                text_puts(&shown, "\"");
-        } else
-                text_puts(&shown, "(end)");
+        argument(&shown, expected, i);
         text_puts(&shown, ", got ");
-        if (i < actual->n) {
-                text_puts(&shown, "\"");
-                visible(&shown, actual->items[i], strlen(actual->items[i]));
-                text_puts(&shown, "\"");
-        } else
-                text_puts(&shown, "(end)");
+        argument(&shown, actual, i);
         text_printf(&shown, " (golden has %zu arguments, got %zu)", expected->n, actual->n);
         report_fail(t, fixture, side, check, "%s", text_data(&shown, NULL) ? text_data(&shown, NULL) : what);
         text_free(&shown);

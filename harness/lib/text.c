@@ -90,6 +90,22 @@ char *text_steal(text *t, size_t *ret_len) {
         return data;
 }
 
+int text_write_file(text *t, mode_t mode, const char *path_format, ...) {
+        size_t len = 0;
+        char *data = text_steal(t, &len), *path = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, path_format);
+        if (vasprintf(&path, path_format, ap) < 0)
+                path = NULL;
+        va_end(ap);
+        r = data && path ? write_file(path, data, len, mode) : -ENOMEM;
+        free(data);
+        free(path);
+        return r;
+}
+
 void text_free(text *t) {
         if (t->stream)
                 fclose(t->stream);

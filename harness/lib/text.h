@@ -33,6 +33,10 @@ size_t text_length(text *t);
 /* Ends the text and hands its buffer to the caller (free()); NULL after a
  * failure. `t` is empty again either way. */
 char *text_steal(text *t, size_t *ret_len);
+/* Ends the text and writes it to the file `path_format` names (printf),
+ * as write_file() with `mode`. Returns 0 or -errno (-ENOMEM after a failed
+ * append); `t` is empty again either way. */
+int text_write_file(text *t, mode_t mode, const char *path_format, ...) __attribute__((format(printf, 3, 4)));
 /* Frees the text; accepts a zeroed one. */
 void text_free(text *t);
 

@@ -467,20 +467,10 @@ static void after_stop(const fixture *f, live_impl impl, const live_tools *tools
 /* outdir/NAME.result: the "key: value" lines. */
 static int write_results(const live_unit *c, const char *outdir) {
         text b = { 0 };
-        char *content, *path = NULL;
-        size_t len = 0;
-        int r;
 
         for (size_t i = 0; i < c->results.n; i++)
                 text_printf(&b, "%s\n", c->results.items[i]);
-        content = text_steal(&b, &len);
-        if (!content || asprintf(&path, "%s/%s.result", outdir, c->name) < 0)
-                r = -ENOMEM;
-        else
-                r = write_file(path, content, len, 0644);
-        free(path);
-        free(content);
-        return r;
+        return text_write_file(&b, 0644, "%s/%s.result", outdir, c->name);
 }
 
 /* The original's start script exec'd the argv the golden recorded. */

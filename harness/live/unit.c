@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "impl.h"
 #include "run.h"
 #include "text.h"
 
@@ -116,40 +117,21 @@ char *unit_argv_difference(const nc_strv *golden, const nc_strv *actual, const s
         return out;
 }
 
-/* The last "+ ip ..." line of bash's xtrace: bash -e stops right after the
- * command that failed. */
-static char *last_traced_ip(const char *trace) {
-        const char *found = NULL;
-
-        for (const char *line = trace; line && *line;) {
-                if (strncmp(line, "+ ip ", 5) == 0)
-                        found = line;
-                line = strchr(line, '\n');
-                if (line)
-                        line++;
-        }
-        return found ? strndup(found + 2, strcspn(found + 2, "\n")) : NULL;
-}
-
 /* "nixcontainer: host-setup: STEP: WHY" -> STEP */
 static char *step_after(const char *message, const char *prefix) {
-        const char *p = strstr(message, prefix), *end;
+        const char *p = strstr(message, prefix);
 
-        if (!p)
-                return NULL;
-        p += strlen(prefix);
-        end = strstr(p, ": ");
-        return strndup(p, end ? (size_t) (end - p) : strcspn(p, "\n"));
+        return p ? impl_step_from_message(p, prefix) : NULL;
 }
 
 /* preStart or postStart, in the host namespace. */
-int unit_host_stage(const fixture *f, live_impl impl, const live_tools *tools, live_unit *c, const char *stage,
+int unit_host_stage(const fixture *f, live_impl which, const live_tools *tools, live_unit *c, const char *stage,
                     char **ret_outcome) {
         run_result result = { 0 };
         char *script = NULL, *step = NULL;
         int r;
 
-        if (impl == LIVE_REF) {
+        if (which == LIVE_REF) {
                 char *argv[] = { (char *) tools->nixcontainer, (char *) stage, "--env-file", c->conf, "--config",
                                  f->config_path, (char *) c->name, NULL, NULL };
                 if (f->compat) {
@@ -166,14 +148,14 @@ int unit_host_stage(const fixture *f, live_impl impl, const live_tools *tools, l
                 free(script);
                 return r;
         }
-        fprintf(stderr, "--- %s %s %s (exit %d)\n%s%s", live_impl_name(impl), c->name, stage, result.status,
+        fprintf(stderr, "--- %s %s %s (exit %d)\n%s%s", live_impl_name(which), c->name, stage, result.status,
                 result.out ? result.out : "", result.err ? result.err : "");
         if (result.status == 0)
                 *ret_outcome = strdup("ok");
         else {
                 char *prefix = NULL;
-                if (impl == LIVE_ORIGINAL)
-                        step = last_traced_ip(result.err ? result.err : "");
+                if (which == LIVE_ORIGINAL)
+                        step = impl_last_traced_ip(result.err);
                 else if (asprintf(&prefix, "nixcontainer: %s: ", stage) >= 0) {
                         step = step_after(result.err ? result.err : "", prefix);
                         free(prefix);
@@ -234,7 +216,7 @@ static int ref_argv(const fixture *f, const live_tools *tools, live_unit *c, nc_
         return 0;
 }
 
-int unit_start(const fixture *f, live_impl impl, const live_tools *tools, live_unit *c, const char *outdir) {
+int unit_start(const fixture *f, live_impl which, const live_tools *tools, live_unit *c, const char *outdir) {
         nc_strv argv = { 0 };
         char *log = NULL;
         int r;
@@ -242,7 +224,7 @@ int unit_start(const fixture *f, live_impl impl, const live_tools *tools, live_u
         /* The clock starts before the ref computes its argv: the start
          * script computes it too. */
         c->started = clock_ms();
-        if (impl == LIVE_REF)
+        if (which == LIVE_REF)
                 r = ref_argv(f, tools, c, &argv);
         else {
                 char *source = NULL, *script = NULL;
@@ -267,7 +249,7 @@ int unit_start(const fixture *f, live_impl impl, const live_tools *tools, live_u
         }
         free(argv.items[argv.n - 1]);
         argv.items[argv.n - 1] = NULL;
-        fprintf(stderr, "--- %s %s: start:", live_impl_name(impl), c->name);
+        fprintf(stderr, "--- %s %s: start:", live_impl_name(which), c->name);
         for (size_t i = 0; argv.items[i]; i++)
                 fprintf(stderr, " %s", argv.items[i]);
         fputc('\n', stderr);
