@@ -46,6 +46,10 @@ CLI_SRCS  := $(sort $(wildcard ref/cli/*.c))
 INIT_SRCS := $(sort $(wildcard ref/init/*.c))
 UNIT_SRCS := $(sort $(wildcard ref/test/*.c))
 CONF_SRCS := $(sort $(wildcard harness/conformance/*.c))
+# harness/lib/: the floor every tier and the bench stand on -- fixtures and
+# goldens, reports, processes and the worker pool, the implementations under
+# test, namespaces, the dump and the .net file, the nspawn simulation, text,
+# files and time. Each harness/<tier>/ holds that tier only.
 COMMON_TEST_SRCS := $(sort $(wildcard harness/lib/*.c))
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -66,7 +70,7 @@ all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD
 
 # Include paths by component: ref/lib's headers are the library's own
 # (library, CLI, init and its unit tests in ref/test); the harness and the
-# bench see harness/lib/ and the public header.
+# bench see harness/lib/, nixcontainer.h and nixcontainer-test.h (-Iref).
 $(BUILD)/obj/ref/%.o: ALL_CFLAGS += -Iref/lib
 $(BUILD)/obj/harness/%.o: ALL_CFLAGS += -Iharness/lib
 $(BUILD)/obj/bench/%.o: ALL_CFLAGS += -Iharness/lib $(HARNESS_INTERNAL_CFLAGS)
@@ -201,6 +205,8 @@ clean:
 # ---- namespace tier (harness/netns/) ---------------------------------------
 # What an implementation does to the network, in throwaway namespaces,
 # compared with what the module's own scripts do (golden/<fixture>/NAME.net).
+# The tier is run-fixture.c (one fixture in a worker) and test-netns.c; the
+# implementations, the worker pool and the simulated nspawn are harness/lib's.
 # Needs root; `make golden-net` regenerates the .net goldens from the original.
 NETNS_SRCS := $(sort $(wildcard harness/netns/*.c))
 NETNS_OBJS := $(NETNS_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -332,6 +338,8 @@ bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/nixcontainer $(BUILD)/nixconta
 # systemd-nspawn (skips with the reason otherwise). `make bench` writes the
 # start-to-READY and stop times to bench/live-timing.md;
 # `make live-start-scripts` renders harness/live/start/ from the module.
+# notify-send.c is not part of test-live: it is the program the containers'
+# stage 2 runs to send READY=1 (notify-receive.c is the host's side).
 LIVE_SRCS := $(filter-out harness/live/notify-send.c,$(sort $(wildcard harness/live/*.c)))
 LIVE_OBJS := $(LIVE_SRCS:%.c=$(BUILD)/obj/%.o)
 LIVE_BINS := $(BUILD)/live/test-live $(BUILD)/live/notify-send $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init

@@ -17,9 +17,11 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
-#include "fixture.h"
 #include "nixcontainer-test.h"
+#include "fixture.h"
 #include "report.h"
+#include "run.h"
+#include "strv.h"
 #include "text.h"
 
 static fixture_set fixtures;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "impl.h"
+#include "run.h"
 
 static const char *script_suffix(impl_stage stage) {
         switch (stage) {

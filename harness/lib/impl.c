@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "impl.h"
+#include "strv.h"
 #include "text.h"
 
 const char *impl_stage_name(impl_stage stage) {

@@ -32,6 +32,8 @@
 #include <unistd.h>
 
 #include "netns.h"
+#include "run.h"
+#include "strv.h"
 
 static int write_sysctl(const char *path, const char *value) {
         int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;

@@ -7,6 +7,7 @@
 
 #include "netns.h"
 #include "prestate.h"
+#include "strv.h"
 
 typedef struct prestate {
         nc_strv bridges;

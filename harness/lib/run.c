@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fixture.h"
+#include "run.h"
 #include "text.h"
 
 #define RUN_TIMEOUT_MS 120000

@@ -20,8 +20,9 @@
 #include "net-file.h"
 #include "netns.h"
 #include "prestate.h"
-#include "run.h"
+#include "strv.h"
 #include "text.h"
+#include "unit.h"
 
 #define SETTLE_TIMEOUT_MS 5000
 

@@ -9,6 +9,7 @@
 
 #include "live.h"
 #include "netns.h"
+#include "strv.h"
 #include "text.h"
 
 static int list_dir(const char *path, nc_strv *out) {

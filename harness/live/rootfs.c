@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "live.h"
+#include "run.h"
+#include "strv.h"
 #include "text.h"
 
 const char *const live_os_programs[] = {

@@ -17,7 +17,9 @@
 
 #include "impl.h"
 #include "run.h"
+#include "strv.h"
 #include "text.h"
+#include "unit.h"
 
 int live_pushf(nc_strv *v, const char *format, ...) {
         va_list ap;

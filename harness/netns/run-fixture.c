@@ -13,6 +13,7 @@
 #include "nspawn-sim.h"
 #include "prestate.h"
 #include "run-fixture.h"
+#include "strv.h"
 #include "text.h"
 
 /* A container as this tier runs it: the network nspawn would give it

@@ -1,7 +1,8 @@
-/* One run of the live tier (live-fixture.c): the containers of a fixture
- * and what the harness knows of each, shared by the files that run them. */
-#ifndef NC_LIVE_RUN_H
-#define NC_LIVE_RUN_H
+/* The container@ units of one live run (live-fixture.c runs them, unit.c
+ * starts and stops them, mounts.c provides their mounts): what the harness
+ * knows of each. */
+#ifndef NC_LIVE_UNIT_H
+#define NC_LIVE_UNIT_H
 
 #include <stdbool.h>
 #include <sys/types.h>
