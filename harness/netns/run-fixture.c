@@ -145,17 +145,9 @@ static int run_stage(const fixture *f, const impl *which, simulated_container *c
 /* The nspawn options of the unit, from the argv its start script exec'd. */
 static int read_network(const fixture *f, simulated_container *c) {
         nc_strv argv = { 0 };
-        int r = golden_read_argv(f, c->name, &argv);
+        int r = nspawn_network_read_golden(f, c->name, &argv, &c->network);
 
-        if (r == -ENOENT) {
-                fprintf(stderr, "%s: no golden %s.argv\n", f->id, c->name);
-                return r;
-        }
-        if (r >= 0)
-                r = nspawn_network_parse(&argv, &c->network);
         nc_strv_clear(&argv);
-        if (r < 0)
-                fprintf(stderr, "%s: %s.argv: cannot read nspawn's options: %s\n", f->id, c->name, strerror(-r));
         return r;
 }
 
