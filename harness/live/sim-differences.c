@@ -1,4 +1,4 @@
-/* Where the namespace tier's simulation of systemd-nspawn (harness/netns/)
+/* Where the namespace tier's simulation of systemd-nspawn (harness/lib/nspawn-sim.c)
  * is not what the real systemd-nspawn v252 does, as the live tier sees it.
  *
  * The .net goldens come from that simulation. Before comparing, the live
@@ -15,7 +15,7 @@
 
 /* Fixed in the simulation so far (each with the goldens regenerated):
  *   - lo-ipv6-noprefixroute: nspawn's loopback_setup() adds ::1/128
- *     noprefixroute before lo goes up (harness/netns/netns.c);
+ *     noprefixroute before lo goes up (harness/lib/netns.c);
  *   - a failing container-init ends the container: no postStart, the
  *     namespace and its veths gone (harness/netns/run-fixture.c);
  *   - a failing nspawn leaves no container namespace (same place). */

@@ -5,7 +5,7 @@
  *             [--impl ref|original|both] [--only ID] [--repeat N]
  *             [--timing FILE] [--timeout SECONDS] [--keep]
  *
- * Each (fixture, implementation) runs in a worker process of its own (its
+ * Each (fixture, implementation) runs in a worker of the pool (workers.h; its
  * own process group, cgroup, mount and network namespaces) with a timeout;
  * a hang or a crash fails that fixture only. Needs root and
  * systemd-nspawn; without them it says why and exits 0. */
@@ -571,7 +571,7 @@ static char *timing_table(void) {
 /* The entries of sim-differences.c and the fixtures whose golden each
  * corrected. */
 static void print_differences(void) {
-        printf("\nThe simulated nspawn (harness/netns/) against the real one: goldens corrected before comparing\n");
+        printf("\nThe simulated nspawn (harness/lib/nspawn-sim.c) against the real one: goldens corrected before comparing\n");
         for (size_t i = 0; live_sim_differences[i].id; i++) {
                 const char *id = live_sim_differences[i].id;
                 size_t n = 0, len = strlen(id);
