@@ -20,31 +20,18 @@
 
 #define RUN_TIMEOUT_MS 120000
 
-static int mkdir_parents(char *path) {
-        for (char *p = path + 1; *p; p++)
-                if (*p == '/') {
-                        *p = '\0';
-                        if (mkdir(path, 0755) < 0 && errno != EEXIST)
-                                return -1;
-                        *p = '/';
-                }
-        return 0;
-}
-
 /* In the child: a private /nix with only the system file in it. */
 static int provide_system_file(const char *file, const char *content) {
-        char *path = strdup(file);
-        int fd;
+        char *line = NULL;
+        int r;
 
-        if (!path || unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
-            mount("tmpfs", "/nix", "tmpfs", 0, "mode=0755") < 0 || mkdir_parents(path) < 0)
+        if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("tmpfs", "/nix", "tmpfs", 0, "mode=0755") < 0 || mkdir_parents(file, 0755) < 0 ||
+            asprintf(&line, "%s\n", content) < 0)
                 return -1;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        free(path);
-        if (fd < 0 || write(fd, content, strlen(content)) < 0 || write(fd, "\n", 1) < 0)
-                return -1;
-        close(fd);
-        return 0;
+        r = write_file_string(file, line, 0644);
+        free(line);
+        return r;
 }
 
 static int run_full(char *const *argv, char *const *envp, const char *system_file, const char *system_content,

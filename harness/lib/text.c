@@ -228,6 +228,42 @@ int write_file(const char *path, const void *data, size_t len, mode_t mode) {
         return r;
 }
 
+int mkdir_p(const char *path, mode_t mode) {
+        char *copy = strdup(path);
+        int r = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *p = copy + 1; r >= 0; p++) {
+                if (*p != '/' && *p != '\0')
+                        continue;
+                char saved = *p;
+                *p = '\0';
+                if (mkdir(copy, mode) < 0 && errno != EEXIST)
+                        r = -errno;
+                *p = saved;
+                if (saved == '\0')
+                        break;
+        }
+        free(copy);
+        return r;
+}
+
+int mkdir_parents(const char *path, mode_t mode) {
+        char *dir = strdup(path), *slash;
+        int r = 0;
+
+        if (!dir)
+                return -ENOMEM;
+        slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+                *slash = '\0';
+                r = mkdir_p(dir, mode);
+        }
+        free(dir);
+        return r;
+}
+
 int write_file_string(const char *path, const char *s, mode_t mode) {
         return write_file(path, s, strlen(s), mode);
 }

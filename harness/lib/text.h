@@ -70,6 +70,11 @@ char *read_file_at(const char *dir, const char *name, size_t *ret_len);
 int write_file(const char *path, const void *data, size_t len, mode_t mode);
 /* The same for a string (without its NUL). */
 int write_file_string(const char *path, const char *s, mode_t mode);
+/* `path` and the directories above it, as `mkdir -p -m MODE` (a directory
+ * that exists is fine); returns 0 or -errno. */
+int mkdir_p(const char *path, mode_t mode);
+/* The directories above `path` (not `path` itself). */
+int mkdir_parents(const char *path, mode_t mode);
 /* The last non-empty line of a file (without its newline), for a failure
  * message; NULL when the file cannot be read or on -ENOMEM. */
 char *file_last_line(const char *path);

@@ -74,25 +74,13 @@ static char *host_path_of(const char *inside, const char *name) {
 }
 
 /* The directories above `path`. */
-static int mkdir_parent(const char *path) {
-        char *dir = strdup(path);
-        int r;
-
-        if (!dir)
-                return -ENOMEM;
-        *strrchr(dir, '/') = '\0';
-        r = live_mkdir_p(dir, 0755);
-        free(dir);
-        return r;
-}
-
 static int write_in_dir(const char *path, const char *content, mode_t mode) {
-        int r = mkdir_parent(path);
+        int r = mkdir_parents(path, 0755);
         return r < 0 ? r : write_file_string(path, content, mode);
 }
 
 static int copy_in_dir(const char *from, const char *to, mode_t mode) {
-        int r = mkdir_parent(to);
+        int r = mkdir_parents(to, 0755);
         return r < 0 ? r : live_copy_file(from, to, mode);
 }
 
@@ -113,9 +101,9 @@ static int ref_start_preparation(const live_unit *c) {
             asprintf(&paths[4], "%s/etc/resolv.conf", root) < 0)
                 r = -ENOMEM;
         for (size_t i = 0; r >= 0 && i < 4; i++)
-                r = live_mkdir_p(paths[i], i < 2 ? 0700 : 0755);
+                r = mkdir_p(paths[i], i < 2 ? 0700 : 0755);
         if (r >= 0)
-                r = live_mkdir_p("/run/containers", 0700);
+                r = mkdir_p("/run/containers", 0700);
         if (r >= 0 && access("/etc/resolv.conf", R_OK) == 0) {
                 unlink(paths[4]);
                 r = live_copy_file("/etc/resolv.conf", paths[4], 0644);
@@ -327,7 +315,7 @@ static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools
                 static const char *const dirs[] = { "/run/live", "/nix/store", "/nix/var/nix/db",
                                                     "/nix/var/nix/daemon-socket", "/nix/var/nix/profiles/per-container",
                                                     "/nix/var/nix/gcroots/per-container" };
-                r = live_mkdir_p(dirs[i], 0755);
+                r = mkdir_p(dirs[i], 0755);
         }
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 free(error);

@@ -67,7 +67,6 @@ int live_closure(const char *const *programs, const char *extra, nc_strv *ret_fi
  * leaves it), and the mount points nspawn expects. */
 int live_os_tree(const char *root, const nc_strv *files, char **ret_error);
 
-int live_mkdir_p(const char *path, mode_t mode);
 int live_copy_file(const char *from, const char *to, mode_t mode);
 
 /* ---- the store (store.c) ------------------------------------------------- */

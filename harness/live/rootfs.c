@@ -31,27 +31,6 @@ const char *const live_os_programs[] = {
         NULL,
 };
 
-int live_mkdir_p(const char *path, mode_t mode) {
-        char *copy = strdup(path);
-        int r = 0;
-
-        if (!copy)
-                return -ENOMEM;
-        for (char *p = copy + 1; r >= 0; p++) {
-                if (*p != '/' && *p != '\0')
-                        continue;
-                char saved = *p;
-                *p = '\0';
-                if (mkdir(copy, mode) < 0 && errno != EEXIST)
-                        r = -errno;
-                *p = saved;
-                if (saved == '\0')
-                        break;
-        }
-        free(copy);
-        return r;
-}
-
 /* Copies are of programs and libraries: a few MB at most. */
 #define COPY_MAX (256u << 20)
 
@@ -161,7 +140,7 @@ static int copy_into(const char *root, const char *file) {
                 r = -ENOMEM;
                 goto out;
         }
-        r = live_mkdir_p(target_dir, 0755);
+        r = mkdir_p(target_dir, 0755);
         if (r < 0)
                 goto out;
         if (S_ISLNK(st.st_mode)) {
@@ -197,7 +176,7 @@ int live_os_tree(const char *root, const nc_strv *files, char **ret_error) {
         for (size_t i = 0; r >= 0 && dirs[i]; i++) {
                 if (asprintf(&path, "%s/%s", root, dirs[i]) < 0)
                         return -ENOMEM;
-                r = live_mkdir_p(path, 0755);
+                r = mkdir_p(path, 0755);
                 if (r < 0)
                         set_error(ret_error, "%s: %s", path, r);
                 free(path);

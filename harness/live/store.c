@@ -33,7 +33,7 @@ static const char machinectl_stub[] =
 
 static int package_links(const char *package) {
         static const char *const links[][2] = { { "bin", "/usr/bin" }, { "sbin", "/usr/sbin" } };
-        int r = live_mkdir_p(package, 0755);
+        int r = mkdir_p(package, 0755);
 
         for (size_t i = 0; r >= 0 && i < 2; i++) {
                 char *path = NULL;
@@ -57,7 +57,7 @@ static int package_with(const char *package, const char *file, const char *conte
                 free(path);
                 return -ENOMEM;
         }
-        r = live_mkdir_p(bin, 0755);
+        r = mkdir_p(bin, 0755);
         if (r >= 0)
                 r = write_file_string(path, content, 0755);
         if (r >= 0 && access(sbin, F_OK) < 0 && symlink("/usr/sbin", sbin) < 0)
