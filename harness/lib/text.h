@@ -1,4 +1,5 @@
-/* Text in memory and in files, for every tier and the bench.
+/* Text in memory, its lines, and files (with the directories they go in),
+ * for every tier and the bench; and the monotonic clock.
  *
  * The harness does not use the library's own string buffer (ref/lib is the
  * implementation under test, not a toolbox): a growing text is a libc
