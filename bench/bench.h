@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "nixcontainer.h"
+#include "text.h" /* harness/lib: text, files, the monotonic clock */
 
 /* ---- what the run was asked to do ---------------------------------------- */
 
@@ -34,9 +35,8 @@ typedef struct bench_options {
 
 /* ---- time and statistics ----------------------------------------------- */
 
-/* CLOCK_MONOTONIC, in microseconds. */
-double bench_now_us(void);
-/* CLOCK_THREAD_CPUTIME_ID: this thread's CPU time, user and system. */
+/* The wall clock is harness/lib's clock_us() (CLOCK_MONOTONIC).
+ * CLOCK_THREAD_CPUTIME_ID: this thread's CPU time, user and system. */
 double bench_cpu_us(void);
 
 typedef struct bench_samples {
@@ -109,10 +109,10 @@ typedef struct subst_pair {
 
 /* Every occurrence of any `from`, scanning left to right, replaced by its
  * `to` (one pass; a replacement is not scanned again). */
-char *subst_text(const char *text, const subst_pair *pairs, size_t n);
+char *subst_text(const char *in, const subst_pair *pairs, size_t n);
 
-int write_text(const char *path, const char *text, mode_t mode);
-char *read_text_file(const char *path, size_t *ret_len);
+/* The largest file the bench reads (goldens, its recording, suite.log). */
+#define BENCH_FILE_MAX (64u << 20)
 
 /* ---- the bench's containers (bench/fixtures/bench-one.json) -------------- */
 

@@ -118,9 +118,9 @@ static int usage(void) {
         return 2;
 }
 
-static unsigned parse_rows(const char *text) {
+static unsigned parse_rows(const char *list) {
         unsigned rows = 0;
-        for (const char *p = text; *p; p++)
+        for (const char *p = list; *p; p++)
                 if (*p >= '1' && *p <= '5')
                         rows |= 1u << (*p - '1');
         return rows;
@@ -181,7 +181,7 @@ int main(int argc, char **argv) {
         bench_table table = { 0 };
         char *work = NULL;
         long netns_baseline = -1;
-        double started = bench_now_us();
+        double started = clock_us();
         int c, status = 0;
 
         if (argc == 4 && strcmp(argv[1], "--once") == 0)
@@ -237,11 +237,11 @@ int main(int argc, char **argv) {
                 if (waited > 1e6)
                         fprintf(stderr, "bench: waited %.1f s for the kernel to destroy the last row's namespaces\n",
                                 waited / 1e6);
-                row_started = bench_now_us();
+                row_started = clock_us();
                 fprintf(stderr, "bench: row %d ...\n", i + 1);
                 r = rows[i](&o, &table);
                 fprintf(stderr, "bench: row %d: %s (%.1f s)\n", i + 1, r < 0 ? "failed" : "done",
-                        (bench_now_us() - row_started) / 1e6);
+                        (clock_us() - row_started) / 1e6);
                 if (r < 0) {
                         char row[16];
                         snprintf(row, sizeof row, "%d", i + 1);
@@ -251,13 +251,13 @@ int main(int argc, char **argv) {
         }
         printf("\n");
         table_print(&table, stdout);
-        write_results(&o, &table, argc, argv, (bench_now_us() - started) / 1e6);
+        write_results(&o, &table, argc, argv, (clock_us() - started) / 1e6);
         {
                 size_t missed = 0;
                 for (size_t i = 0; i < table.n; i++)
                         missed += table.lines[i].verdict == VERDICT_MISSED;
                 printf("\nbench: %zu target(s) missed; written to %s (%.0f s)\n", missed, o.out,
-                       (bench_now_us() - started) / 1e6);
+                       (clock_us() - started) / 1e6);
         }
         table_free(&table);
         free(work);

@@ -1,4 +1,4 @@
-/* Child processes, programs, and small text helpers. */
+/* Child processes, programs, and the text substitution of the scheme. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "strbuf.h"
 
 typedef struct child_report {
         int r;
@@ -91,7 +90,7 @@ int run_in_child(child_fn fn, void *userdata, double *ret_values, size_t n) {
 int run_program(char *const *argv, char *const *envp, const char *log, double *ret_wall_us, double *ret_cpu_us,
                 long *ret_minflt) {
         struct rusage usage;
-        double start = bench_now_us();
+        double start = clock_us();
         int status;
         pid_t pid;
 
@@ -114,7 +113,7 @@ int run_program(char *const *argv, char *const *envp, const char *log, double *r
                 if (errno != EINTR)
                         return -errno;
         if (ret_wall_us)
-                *ret_wall_us = bench_now_us() - start;
+                *ret_wall_us = clock_us() - start;
         if (ret_cpu_us)
                 *ret_cpu_us = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 +
                               (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
@@ -123,59 +122,19 @@ int run_program(char *const *argv, char *const *envp, const char *log, double *r
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-char *subst_text(const char *text, const subst_pair *pairs, size_t n) {
-        nc_strbuf b = { 0 };
-        char *out = NULL;
+char *subst_text(const char *in, const subst_pair *pairs, size_t n) {
+        text out = { 0 };
 
-        for (const char *p = text; *p;) {
+        for (const char *p = in; *p;) {
                 size_t i;
                 for (i = 0; i < n; i++)
                         if (strncmp(p, pairs[i].from, strlen(pairs[i].from)) == 0)
                                 break;
                 if (i < n) {
-                        if (nc_strbuf_append(&b, pairs[i].to) < 0)
-                                goto fail;
+                        text_puts(&out, pairs[i].to);
                         p += strlen(pairs[i].from);
-                } else if (nc_strbuf_append_char(&b, *p++) < 0)
-                        goto fail;
+                } else
+                        text_append(&out, p++, 1);
         }
-        if (nc_strbuf_steal(&b, &out, NULL) < 0)
-                goto fail;
-        return out;
-fail:
-        nc_strbuf_free(&b);
-        return NULL;
-}
-
-int write_text(const char *path, const char *text, mode_t mode) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode), r;
-
-        if (fd < 0)
-                return -errno;
-        r = write_all(fd, text, strlen(text));
-        if (close(fd) < 0 && r >= 0)
-                r = -errno;
-        return r;
-}
-
-char *read_text_file(const char *path, size_t *ret_len) {
-        FILE *in = fopen(path, "re");
-        nc_strbuf b = { 0 };
-        char buffer[65536], *out = NULL;
-        size_t n;
-
-        if (!in)
-                return NULL;
-        while ((n = fread(buffer, 1, sizeof buffer, in)) > 0)
-                if (nc_strbuf_append_len(&b, buffer, n) < 0) {
-                        nc_strbuf_free(&b);
-                        fclose(in);
-                        return NULL;
-                }
-        fclose(in);
-        if (nc_strbuf_steal(&b, &out, ret_len) < 0) {
-                nc_strbuf_free(&b);
-                return NULL;
-        }
-        return out;
+        return text_steal(&out, NULL); /* NULL if an append failed */
 }

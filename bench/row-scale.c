@@ -92,24 +92,24 @@ static int ref_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, double *
         if (setns(p->fds[i], CLONE_NEWNET) < 0)
                 return -errno;
         cpu0 = bench_cpu_us();
-        t0 = bench_now_us();
+        t0 = clock_us();
         r = nc_netlink_open(&nl, &error);
         if (r >= 0)
                 r = nc_init_setup(nl, c->containers[i], c->envs[i], &error);
         nc_netlink_free(nl);
         nl = NULL;
-        t1 = bench_now_us();
+        t1 = clock_us();
         cpu1 = bench_cpu_us();
         if (setns(p->host_fd, CLONE_NEWNET) < 0)
                 return -errno;
         if (r >= 0) {
                 cpu2 = bench_cpu_us();
-                t2 = bench_now_us();
+                t2 = clock_us();
                 r = nc_netlink_open(&nl, &error);
                 if (r >= 0)
                         r = nc_host_setup(nl, c->containers[i], c->envs[i], &error);
                 nc_netlink_free(nl);
-                t3 = bench_now_us();
+                t3 = clock_us();
                 cpu3 = bench_cpu_us();
                 *ret_wall = (t1 - t0) + (t3 - t2);
                 *ret_cpu = (cpu1 - cpu0) + (cpu3 - cpu2);
@@ -123,14 +123,14 @@ static int original_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, dou
         char *init_argv[] = { "bash", "-e", c->init_paths[i], c->stage2_path, NULL };
         char *post_argv[] = { "bash", "-e", c->post_paths[i], NULL };
         run_result result = { 0 };
-        double t0 = bench_now_us();
+        double t0 = clock_us();
         int r = run_command_netns(init_argv, c->envps[i].items, p->fds[i], &result);
 
         if (r >= 0 && result.status == 0) {
                 run_result_free(&result);
                 r = run_command_netns(post_argv, c->envps[i].items, -1, &result);
         }
-        *ret_wall = bench_now_us() - t0;
+        *ret_wall = clock_us() - t0;
         if (r >= 0 && result.status != 0) {
                 fprintf(stderr, "bench: row 2: b%04u: the original's script exited %d:\n%.*s", i, result.status,
                         (int) result.err_len, result.err ? result.err : "");
@@ -192,7 +192,7 @@ static int scale_child(void *userdata, double *values, size_t n_values) {
         const bench_options *o = c->o;
         bench_netns_pool pool = { .host_fd = -1 };
         char *error = NULL;
-        double started = bench_now_us();
+        double started = clock_us();
         int rtnl = -1, r;
         (void) n_values;
 
@@ -203,13 +203,13 @@ static int scale_child(void *userdata, double *values, size_t n_values) {
                 return r;
         }
         if (o->verbose)
-                fprintf(stderr, "bench: row 2: %u namespaces in %.0f ms\n", c->max, (bench_now_us() - started) / 1e3);
+                fprintf(stderr, "bench: row 2: %u namespaces in %.0f ms\n", c->max, (clock_us() - started) / 1e3);
         r = rtnl = rtnl_open();
         for (unsigned k = 0; r >= 0 && k < c->n_sizes; k++) {
                 unsigned n = c->sizes[k];
                 unsigned m[V_COUNT] = { n < REF_RESTARTS ? n : REF_RESTARTS,
                                         n < o->scale_samples ? n : o->scale_samples };
-                double fill = 0, last = 0, t = bench_now_us();
+                double fill = 0, last = 0, t = clock_us();
 
                 for (unsigned i = 0; r >= 0 && i < n; i++) {
                         double wall = 0;
@@ -227,7 +227,7 @@ static int scale_child(void *userdata, double *values, size_t n_values) {
                 values[fill_index(c, k)] = fill / n;
                 if (o->verbose)
                         fprintf(stderr, "bench: row 2: N=%u filled in %.0f ms (ref %.0f µs per container)\n", n,
-                                (bench_now_us() - t) / 1e3, fill / n);
+                                (clock_us() - t) / 1e3, fill / n);
                 for (unsigned round = 0; r >= 0 && round < o->rounds; round++)
                         for (int v = 0; r >= 0 && v < V_COUNT; v++) {
                                 double *sums = values + value_index(c, k, round, (variant) v);
@@ -236,11 +236,11 @@ static int scale_child(void *userdata, double *values, size_t n_values) {
                                 for (int x = 0; x < VAL_PER; x++)
                                         sums[x] /= m[v];
                         }
-                t = bench_now_us();
+                t = clock_us();
                 if (r >= 0)
                         r = netns_pool_clear(&pool, rtnl, n);
                 if (o->verbose)
-                        fprintf(stderr, "bench: row 2: N=%u cleared in %.0f ms\n", n, (bench_now_us() - t) / 1e3);
+                        fprintf(stderr, "bench: row 2: N=%u cleared in %.0f ms\n", n, (clock_us() - t) / 1e3);
         }
         if (r < 0)
                 fprintf(stderr, "bench: row 2: %s\n", strerror(-r));
@@ -277,7 +277,7 @@ static int ctx_init(const bench_options *o, scale_ctx *c, char **ret_error) {
                 free(dir);
                 return r;
         }
-        r = write_text(c->stage2_path, "", 0644);
+        r = write_file(c->stage2_path, "", 0, 0644);
         /* Container i: its definition, environment and the module's scripts. */
         for (unsigned i = 0; r >= 0 && i < c->max; i++) {
                 char name[16];

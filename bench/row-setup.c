@@ -92,10 +92,11 @@ static int write_recording(const char *path, trace_request *q, size_t n) {
 
 static int read_recording(setup_ctx *c) {
         size_t len = 0, offset = 0;
-        char *data = read_text_file(c->record_path, &len);
+        char *data = NULL;
+        int r = read_file(c->record_path, BENCH_FILE_MAX, &data, &len);
 
-        if (!data)
-                return -ENOENT;
+        if (r < 0)
+                return r;
         while (offset + 8 <= len) {
                 uint32_t header[2];
                 trace_request *p = realloc(c->recorded, (c->n_recorded + 1) * sizeof *p);
@@ -146,26 +147,26 @@ static int inproc(setup_ctx *c, int container_fd, int host_fd, double *values) {
         if (c->record)
                 trace_start(true);
         sent0 = trace_sent;
-        t0 = bench_now_us();
+        t0 = clock_us();
         r = nc_netlink_open(&nl, &error);
-        open_us += bench_now_us() - t0;
+        open_us += clock_us() - t0;
         if (r >= 0)
                 r = nc_init_setup(nl, container, env, &error);
         nc_netlink_free(nl);
         nl = NULL;
-        t1 = bench_now_us();
+        t1 = clock_us();
         if (r < 0 || setns(host_fd, CLONE_NEWNET) < 0) {
                 r = r < 0 ? r : -errno;
                 goto out;
         }
         trace_set_phase(1);
-        t2 = bench_now_us();
+        t2 = clock_us();
         r = nc_netlink_open(&nl, &error);
-        open_us += bench_now_us() - t2;
+        open_us += clock_us() - t2;
         if (r >= 0)
                 r = nc_host_setup(nl, container, env, &error);
         nc_netlink_free(nl);
-        t3 = bench_now_us();
+        t3 = clock_us();
         values[VAL_TOTAL] = (t1 - t0) + (t3 - t2);
         values[VAL_CONTAINER] = t1 - t0;
         values[VAL_HOST] = t3 - t2;
@@ -201,7 +202,7 @@ static int round_trips(setup_ctx *c, int container_fd, int host_fd, double *valu
         else if ((fds[1] = rtnl_open()) < 0)
                 r = fds[1];
         for (int phase = 0; r >= 0 && phase < 2; phase++) {
-                t[phase] = bench_now_us();
+                t[phase] = clock_us();
                 if (c->v == V_MINIMAL) {
                         for (unsigned i = 0; r >= 0 && i < c->n_phase[phase]; i++)
                                 r = rtnl_getlink_lo(fds[phase]);
@@ -213,7 +214,7 @@ static int round_trips(setup_ctx *c, int container_fd, int host_fd, double *valu
                                                 fprintf(stderr, "bench: row 1: replayed request %zu (type %u): %s\n",
                                                         i, ((uint16_t *) c->recorded[i].bytes)[2], strerror(-r));
                                 }
-                t[phase + 1] = bench_now_us();
+                t[phase + 1] = clock_us();
         }
         if (r >= 0) {
                 values[VAL_CONTAINER] = t[1] - t[0];
@@ -299,12 +300,12 @@ static int setup_child(void *userdata, double *values, size_t n) {
                                        { cli, "host-setup", "--config", c->config_path, "b0000", NULL } },
                         [V_FLOOR] = { { "true", NULL }, { "true", NULL } },
                 };
-                t0 = bench_now_us();
+                t0 = clock_us();
                 r = run_script(argv[c->v][0], c, holder.fd, variant_names[c->v]);
-                t1 = bench_now_us();
+                t1 = clock_us();
                 if (r >= 0)
                         r = run_script(argv[c->v][1], c, -1, variant_names[c->v]);
-                t2 = bench_now_us();
+                t2 = clock_us();
                 values[VAL_TOTAL] = t2 - t0;
                 values[VAL_CONTAINER] = t1 - t0;
                 values[VAL_HOST] = t2 - t1;
@@ -340,7 +341,7 @@ static int ctx_init(const bench_options *o, setup_ctx *c, char **ret_error) {
         if (r < 0)
                 return r;
         r = bench_scheme_envp(&c->scheme, 0, NULL, &c->envp);
-        if (r >= 0 && asprintf(&path, "%s/b0000.argv", c->scheme.fixture_dir) >= 0 && (data = read_text_file(path, &len)))
+        if (r >= 0 && asprintf(&path, "%s/b0000.argv", c->scheme.fixture_dir) >= 0 && read_file(path, BENCH_FILE_MAX, &data, &len) >= 0)
                 r = split_nul(data, len, &argv);
         else if (r >= 0)
                 r = -ENOENT;
@@ -361,13 +362,14 @@ static int ctx_init(const bench_options *o, setup_ctx *c, char **ret_error) {
             asprintf(&path, "%s/b0000.net", c->scheme.fixture_dir) < 0)
                 return -ENOMEM;
         c->have_static = access(c->cli_static, X_OK) == 0;
-        c->golden_net = read_text_file(path, NULL);
+        if (read_file(path, BENCH_FILE_MAX, &c->golden_net, NULL) < 0)
+                c->golden_net = NULL;
         free(path);
         if (!c->golden_net)
                 return -ENOENT;
-        r = write_text(c->config_path, c->config_json, 0644);
+        r = write_file(c->config_path, c->config_json, strlen(c->config_json), 0644);
         if (r >= 0)
-                r = write_text(c->stage2_path, "", 0644);
+                r = write_file(c->stage2_path, "", 0, 0644);
         return r;
 }
 

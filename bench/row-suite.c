@@ -24,14 +24,16 @@ typedef enum variant { V_JOBS1, V_JOBSN, V_CONFORMANCE, V_COUNT } variant;
 /* "test-netns: 82 fixture(s), ..." / "conformance: 101 fixtures identical, ..." in the log's last run. */
 static unsigned count_cases(const char *log, const char *marker) {
         size_t len = 0;
-        char *text = read_text_file(log, &len), *last = NULL;
+        char *log_text = NULL, *last = NULL;
         unsigned n = 0;
 
-        for (char *p = text; p && (p = strstr(p, marker)); p += strlen(marker))
+        if (read_file(log, BENCH_FILE_MAX, &log_text, &len) < 0)
+                return 0;
+        for (char *p = log_text; p && (p = strstr(p, marker)); p += strlen(marker))
                 last = p;
         if (last)
                 n = (unsigned) strtoul(last + strlen(marker), NULL, 10);
-        free(text);
+        free(log_text);
         return n;
 }
 

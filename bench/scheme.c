@@ -16,7 +16,6 @@
 #include "bench.h"
 #include "fixture.h"
 #include "nspawn-sim.h"
-#include "strbuf.h"
 
 static const char *const scheme_from[6] = { "b0000", "x0000", "10.100.0.", "10.110.0.", "fd00:b:0::", "fd00:c:0::" };
 
@@ -46,13 +45,13 @@ static void subst_pairs_free(subst_pair pairs[6]) {
         }
 }
 
-static char *subst_for(const char *text, unsigned i) {
+static char *subst_for(const char *template, unsigned i) {
         subst_pair pairs[6];
         char *out;
 
         if (bench_scheme_pairs(i, pairs) < 0)
                 return NULL;
-        out = subst_text(text, pairs, 6);
+        out = subst_text(template, pairs, 6);
         subst_pairs_free(pairs);
         return out;
 }
@@ -60,23 +59,23 @@ static char *subst_for(const char *text, unsigned i) {
 /* A container's definition from a fixture file, as compact JSON. */
 static char *container_from_fixture(const char *path, const char *name) {
         json_t *root = json_load_file(path, 0, NULL), *c;
-        char *text = NULL;
+        char *definition = NULL;
 
         c = root ? json_object_get(json_object_get(root, "containers"), name) : NULL;
         if (c)
-                text = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+                definition = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
         json_decref(root);
-        return text;
+        return definition;
 }
 
 static char *golden_file(const char *dir, const char *name, const char *suffix, size_t *ret_len) {
-        char *path = NULL, *text;
+        char *file = NULL, *data;
 
-        if (asprintf(&path, "%s/%s.%s", dir, name, suffix) < 0)
+        if (asprintf(&file, "%s.%s", name, suffix) < 0)
                 return NULL;
-        text = read_text_file(path, ret_len);
-        free(path);
-        return text;
+        data = read_file_at(dir, file, ret_len);
+        free(file);
+        return data;
 }
 
 /* The --setenv pairs of a golden argv, PATH left out (the harness runs
@@ -204,21 +203,21 @@ void bench_scheme_free(bench_scheme *s) {
 }
 
 char *bench_scheme_config(const bench_scheme *s, unsigned n) {
-        nc_strbuf b = { 0 };
-        char *out = NULL;
-        int r = nc_strbuf_append_char(&b, '{');
+        text out = { 0 };
+        int r = text_puts(&out, "{");
 
         for (unsigned i = 0; r >= 0 && i < n; i++) {
                 char *definition = subst_for(s->container_json, i);
-                r = definition ? nc_strbuf_appendf(&b, "%s\"b%04u\":%s", i ? "," : "", i, definition) : -ENOMEM;
+                r = definition ? text_printf(&out, "%s\"b%04u\":%s", i ? "," : "", i, definition) : -ENOMEM;
                 free(definition);
         }
         if (r >= 0)
-                r = nc_strbuf_append_char(&b, '}');
-        if (r >= 0)
-                r = nc_strbuf_steal(&b, &out, NULL);
-        nc_strbuf_free(&b);
-        return r < 0 ? NULL : out;
+                text_puts(&out, "}");
+        if (r < 0) {
+                text_free(&out);
+                return NULL;
+        }
+        return text_steal(&out, NULL); /* NULL after a failed append */
 }
 
 int bench_scheme_load_config(const bench_scheme *s, unsigned n, nc_config **ret_config, char **ret_error) {
@@ -236,10 +235,10 @@ int bench_scheme_load_config(const bench_scheme *s, unsigned n, nc_config **ret_
 }
 
 int bench_scheme_write_script(const char *script, unsigned i, const char *path) {
-        char *text = subst_for(script, i);
-        int r = text ? write_text(path, text, 0644) : -ENOMEM;
+        char *script_text = subst_for(script, i);
+        int r = script_text ? write_file(path, script_text, strlen(script_text), 0644) : -ENOMEM;
 
-        free(text);
+        free(script_text);
         return r;
 }
 

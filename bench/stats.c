@@ -9,12 +9,6 @@
 
 #include "bench.h"
 
-double bench_now_us(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
-}
-
 double bench_cpu_us(void) {
         struct timespec ts;
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -150,11 +144,11 @@ int table_add(bench_table *t, const char *row, const char *what, const char *med
 }
 
 static int add_text(char ***items, size_t *n, size_t *capacity, const char *format, va_list ap) {
-        char *text;
+        char *paragraph;
 
-        if (grow((void **) items, capacity, *n, sizeof **items) < 0 || vasprintf(&text, format, ap) < 0)
+        if (grow((void **) items, capacity, *n, sizeof **items) < 0 || vasprintf(&paragraph, format, ap) < 0)
                 return -ENOMEM;
-        (*items)[(*n)++] = text;
+        (*items)[(*n)++] = paragraph;
         return 0;
 }
 

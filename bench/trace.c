@@ -26,7 +26,7 @@ static trace_request *requests;
 static size_t n_requests, capacity;
 
 int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg) {
-        double sent = tracing ? bench_now_us() : 0, cpu = tracing ? bench_cpu_us() : 0;
+        double sent = tracing ? clock_us() : 0, cpu = tracing ? bench_cpu_us() : 0;
         int r = __real_nl_send_auto(sk, msg);
         struct nlmsghdr *hdr = nlmsg_hdr(msg);
 
@@ -57,7 +57,7 @@ int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb) {
         int r = __real_nl_recvmsgs(sk, cb);
 
         if (tracing && n_requests > 0) {
-                requests[n_requests - 1].done_us = bench_now_us();
+                requests[n_requests - 1].done_us = clock_us();
                 requests[n_requests - 1].cpu_done_us = bench_cpu_us();
         }
         return r;
