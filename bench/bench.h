@@ -93,10 +93,11 @@ const char *verdict_text(verdict v);
 typedef int (*child_fn)(void *userdata, double *ret_values, size_t n);
 int run_in_child(child_fn fn, void *userdata, double *ret_values, size_t n);
 
-/* Runs a program to completion, stdout and stderr to `log` (appended; NULL:
- * /dev/null), the environment as given. Returns its exit status (or
- * 128+signal) and, when asked, its wall time, the CPU time of it and its
- * children (user+system) and their minor page faults. */
+/* Runs a program (found in PATH) to completion, stdout and stderr to `log`
+ * (appended; NULL: /dev/null), the environment as given. Returns its exit
+ * status (or 128+signal), or -errno when it cannot be started, and, when
+ * asked, its wall time, the CPU time of it and its children (user+system)
+ * and their minor page faults. */
 int run_program(char *const *argv, char *const *envp, const char *log, double *ret_wall_us, double *ret_cpu_us,
                 long *ret_minflt);
 
@@ -146,31 +147,36 @@ int bench_scheme_env(const bench_scheme *s, unsigned i, const char *stub_dir, nc
  * addresses to `path`. */
 int bench_scheme_write_script(const char *script, unsigned i, const char *path);
 
-/* ---- raw route netlink (setup and baselines; not the ref's code) ----------- */
+/* ---- raw route netlink (bench/nl-raw.c: setup, baselines; not the ref's code) */
 
-int rtnl_open(void);
+/* A NETLINK_ROUTE socket in the calling thread's network namespace, with
+ * the ref's options; returns the descriptor or -errno. */
+int rawnl_socket_open(void);
 /* Sends one request and reads until its ACK; returns the kernel's error
  * (0 or -errno). */
-int rtnl_transact(int fd, const void *request, size_t len);
+int rawnl_transact(int fd, const void *request, size_t len);
 /* A veth pair: `name` here, `peer` in the namespace `peer_netns_fd`. */
-int rtnl_veth_add(int fd, const char *name, const char *peer, int peer_netns_fd);
-/* RTM_NEWLINK by name with IFLA_GROUP. */
-int rtnl_link_set_group(int fd, const char *name, uint32_t group);
-/* RTM_DELLINK by name. */
-int rtnl_link_delete_name(int fd, const char *name);
+int rawnl_veth_add(int fd, const char *name, const char *peer, int peer_netns_fd);
+/* RTM_GETLINK by name, as the library looks a link up; returns its
+ * ifindex, or -errno (-ENODEV: no such link). */
+int rawnl_link_index(int fd, const char *name);
+/* RTM_NEWLINK with IFLA_GROUP, and RTM_DELLINK, of the link `ifindex` when
+ * > 0, else of the link named `name`. */
+int rawnl_link_set_group(int fd, int ifindex, const char *name, uint32_t group);
+int rawnl_link_delete(int fd, int ifindex, const char *name);
 /* RTM_DELLINK of every link in `group` at once. */
-int rtnl_group_delete(int fd, uint32_t group);
+int rawnl_group_delete(int fd, uint32_t group);
 /* RTM_GETLINK of lo by index, as small as a request gets. */
-int rtnl_getlink_lo(int fd);
+int rawnl_getlink_lo(int fd);
 /* How many links the namespace has (a dump). */
-int rtnl_count_links(int fd);
+int rawnl_count_links(int fd);
 
 /* ---- the ref's netlink requests, as the bench sees them ------------------- */
 
 /* bench/trace.c wraps libnl's nl_send_auto and nl_recvmsgs (-Wl,--wrap):
  * every request the library sends is counted; while tracing, each is kept
  * with its bytes and its round trip (send to the last receive before the
- * next send). */
+ * next send), and so is each request of bench/nl-raw.c (not counted). */
 typedef struct trace_request {
         void *bytes;
         size_t len;
@@ -186,6 +192,13 @@ void trace_start(bool keep_bytes);
 void trace_set_phase(int phase);
 void trace_stop(trace_request **ret_requests, size_t *ret_n);
 void trace_free(trace_request *requests, size_t n);
+/* For bench/nl-raw.c: whether a trace is on; a request it sent (at
+ * `sent_us`, `cpu_us`: CLOCK_MONOTONIC and CLOCK_THREAD_CPUTIME_ID before
+ * the send), and the end of its answer. */
+bool trace_active(void);
+struct nlmsghdr;
+void trace_raw_sent(const struct nlmsghdr *hdr, double sent_us, double cpu_us);
+void trace_raw_answered(void);
 
 /* ---- the rows -------------------------------------------------------------- */
 

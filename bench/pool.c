@@ -88,9 +88,9 @@ int netns_pool_add_veths(const bench_netns_pool *p, int rtnl, unsigned i) {
 
         snprintf(host, sizeof host, "ve-b%04u", i);
         snprintf(extra, sizeof extra, "x%04u", i);
-        r = rtnl_veth_add(rtnl, host, "host0", p->fds[i]);
+        r = rawnl_veth_add(rtnl, host, "host0", p->fds[i]);
         if (r >= 0)
-                r = rtnl_veth_add(rtnl, extra, extra, p->fds[i]);
+                r = rawnl_veth_add(rtnl, extra, extra, p->fds[i]);
         return r;
 }
 
@@ -101,13 +101,13 @@ int netns_pool_clear(const bench_netns_pool *p, int rtnl, unsigned n) {
         for (unsigned i = 0; i < n; i++) {
                 char name[16];
                 snprintf(name, sizeof name, "ve-b%04u", i);
-                if (rtnl_link_set_group(rtnl, name, CLEAR_GROUP) >= 0)
+                if (rawnl_link_set_group(rtnl, 0, name, CLEAR_GROUP) >= 0)
                         moved++;
                 snprintf(name, sizeof name, "x%04u", i);
-                if (rtnl_link_set_group(rtnl, name, CLEAR_GROUP) >= 0)
+                if (rawnl_link_set_group(rtnl, 0, name, CLEAR_GROUP) >= 0)
                         moved++;
         }
-        return moved ? rtnl_group_delete(rtnl, CLEAR_GROUP) : 0;
+        return moved ? rawnl_group_delete(rtnl, CLEAR_GROUP) : 0;
 }
 
 int netns_pool_remove_veths(const bench_netns_pool *p, int rtnl, unsigned i) {
@@ -116,10 +116,10 @@ int netns_pool_remove_veths(const bench_netns_pool *p, int rtnl, unsigned i) {
         (void) p;
 
         snprintf(name, sizeof name, "ve-b%04u", i);
-        r = rtnl_link_delete_name(rtnl, name);
+        r = rawnl_link_delete(rtnl, 0, name);
         snprintf(name, sizeof name, "x%04u", i);
         if (r >= 0)
-                r = rtnl_link_delete_name(rtnl, name);
+                r = rawnl_link_delete(rtnl, 0, name);
         return r;
 }
 

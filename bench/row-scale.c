@@ -204,7 +204,7 @@ static int scale_child(void *userdata, double *values, size_t n_values) {
         }
         if (o->verbose)
                 fprintf(stderr, "bench: row 2: %u namespaces in %.0f ms\n", c->max, (clock_us() - started) / 1e3);
-        r = rtnl = rtnl_open();
+        r = rtnl = rawnl_socket_open();
         for (unsigned k = 0; r >= 0 && k < c->n_sizes; k++) {
                 unsigned n = c->sizes[k];
                 unsigned m[V_COUNT] = { n < REF_RESTARTS ? n : REF_RESTARTS,

@@ -195,21 +195,21 @@ static int round_trips(setup_ctx *c, int container_fd, int host_fd, double *valu
 
         if (setns(container_fd, CLONE_NEWNET) < 0)
                 r = -errno;
-        else if ((fds[0] = rtnl_open()) < 0)
+        else if ((fds[0] = rawnl_socket_open()) < 0)
                 r = fds[0];
         else if (setns(host_fd, CLONE_NEWNET) < 0)
                 r = -errno;
-        else if ((fds[1] = rtnl_open()) < 0)
+        else if ((fds[1] = rawnl_socket_open()) < 0)
                 r = fds[1];
         for (int phase = 0; r >= 0 && phase < 2; phase++) {
                 t[phase] = clock_us();
                 if (c->v == V_MINIMAL) {
                         for (unsigned i = 0; r >= 0 && i < c->n_phase[phase]; i++)
-                                r = rtnl_getlink_lo(fds[phase]);
+                                r = rawnl_getlink_lo(fds[phase]);
                 } else
                         for (size_t i = 0; r >= 0 && i < c->n_recorded; i++)
                                 if (c->recorded[i].phase == phase) {
-                                        r = rtnl_transact(fds[phase], c->recorded[i].bytes, c->recorded[i].len);
+                                        r = rawnl_transact(fds[phase], c->recorded[i].bytes, c->recorded[i].len);
                                         if (r < 0)
                                                 fprintf(stderr, "bench: row 1: replayed request %zu (type %u): %s\n",
                                                         i, ((uint16_t *) c->recorded[i].bytes)[2], strerror(-r));
