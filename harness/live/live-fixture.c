@@ -18,7 +18,7 @@
 #include <jansson.h>
 
 #include "config-internal.h"
-#include "dump.h"
+#include "net-file.h"
 #include "netns.h"
 #include "prestate.h"
 #include "run.h"
@@ -227,15 +227,12 @@ static bool link_local(const char *line) {
         return false;
 }
 
-static void append_filtered(nc_strbuf *b, const char *text) {
-        for (const char *line = text; line && *line;) {
-                size_t len = strcspn(line, "\n");
-                char *copy = strndup(line, len);
-                if (copy && !link_local(copy))
-                        nc_strbuf_appendf(b, "%s\n", copy);
-                free(copy);
-                line += len + (line[len] == '\n');
-        }
+static bool not_link_local(const char *line, size_t len) {
+        char *copy = strndup(line, len);
+        bool keep = copy && !link_local(copy);
+
+        free(copy);
+        return keep;
 }
 
 static int write_text(const char *outdir, const char *name, const char *suffix, const char *content) {
@@ -250,54 +247,19 @@ static int write_text(const char *outdir, const char *name, const char *suffix, 
 }
 
 static int dump_all(const fixture *f, container_run *runs, size_t n, const char *outdir) {
-        int *fds = calloc(n + 1, sizeof(int));
-        char **texts = calloc(n + 1, sizeof(char *)), *error = NULL;
-        size_t *index = calloc(n + 1, sizeof(size_t)), count = 1;
-        unsigned samples = 0;
+        net_file_container *containers = calloc(n + 1, sizeof *containers);
         bool settled = false;
         int r;
 
-        if (!fds || !texts || !index) {
-                r = -ENOMEM;
-                goto out;
-        }
-        fds[0] = -1; /* the host: this process's namespace */
+        if (!containers)
+                return -ENOMEM;
         for (size_t i = 0; i < n; i++)
-                if (runs[i].netns_fd >= 0) {
-                        index[i] = count;
-                        fds[count++] = runs[i].netns_fd;
-                }
-        r = dump_settled(fds, count, texts, &samples, &settled, &error);
-        if (r < 0) {
-                fprintf(stderr, "%s: dump: %s\n", f->id, error ? error : strerror(-r));
-                goto out;
-        }
-        fprintf(stderr, "--- dump: %u sample(s)%s\n", samples, settled ? "" : "; did not settle, the last sample is used");
-        for (size_t i = 0; r >= 0 && i < n; i++) {
-                nc_strbuf b = { 0 };
-                char *content = NULL;
-                nc_strbuf_appendf(&b, "# host\n%s", texts[0]);
-                if (runs[i].netns_fd >= 0) {
-                        nc_strbuf_appendf(&b, "# container %s\n", runs[i].name);
-                        append_filtered(&b, texts[index[i]]);
-                }
-                nc_strbuf_append(&b, "# steps\n");
-                for (size_t j = 0; j < runs[i].steps.n; j++)
-                        nc_strbuf_appendf(&b, "%s\n", runs[i].steps.items[j]);
-                nc_strbuf_steal(&b, &content, NULL);
-                nc_strbuf_free(&b);
-                r = content ? write_text(outdir, runs[i].name, "net", content) : -ENOMEM;
-                free(content);
-                if (r >= 0 && !settled)
-                        r = nc_strv_push(&runs[i].results, "dump: did not settle");
-        }
-out:
-        for (size_t i = 0; texts && i < count; i++)
-                free(texts[i]);
-        free(texts);
-        free(fds);
-        free(index);
-        free(error);
+                containers[i] = (net_file_container) { .name = runs[i].name, .netns_fd = runs[i].netns_fd,
+                                                       .steps = &runs[i].steps };
+        r = net_files_write(f->id, outdir, containers, n, not_link_local, &settled);
+        for (size_t i = 0; r >= 0 && !settled && i < n; i++)
+                r = nc_strv_push(&runs[i].results, "dump: did not settle");
+        free(containers);
         return r;
 }
 

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "fixture.h"
+#include "net-file.h"
 #include "nspawn-sim.h"
 
 typedef enum live_impl { LIVE_REF, LIVE_ORIGINAL } live_impl;
@@ -169,16 +170,8 @@ char *live_machine_difference(const nc_strv *before, const nc_strv *after, bool 
 /* This process's children, and the processes it became the parent of. */
 size_t live_children_left(void);
 
-/* ---- .net files (net-sections.c) ------------------------------------------- */
+/* ---- the steps of a .net file (net-sections.c) ------------------------------------------- */
 
-typedef struct net_sections {
-        char *host;
-        char *container; /* NULL: no "# container" section */
-        char *steps;
-} net_sections;
-
-void net_sections_parse(const char *text, net_sections *ret);
-void net_sections_free(net_sections *s);
 /* Whether the steps say "STAGE: failed ...". */
 bool net_step_failed(const char *steps, const char *stage);
 /* The golden's steps as a real nspawn takes them: after a failed nspawn or

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dump.h"
+#include "net-file.h"
 #include "netns.h"
 #include "nspawn-sim.h"
 #include "prestate.h"
@@ -247,58 +247,18 @@ static int run_container(const fixture *f, const impl *which, container_run *c, 
         return r;
 }
 
-static int write_results(const fixture *f, container_run *runs, const char *outdir) {
-        const nc_strv *names = &f->unit_names;
-        int *fds = calloc(names->n + 1, sizeof(int));
-        char **texts = calloc(names->n + 1, sizeof(char *));
-        size_t n = 1, *index = calloc(names->n + 1, sizeof(size_t));
-        char *error = NULL;
-        bool settled = false;
-        unsigned samples = 0;
-        int r = 0;
+static int write_results(const fixture *f, const container_run *runs, const char *outdir) {
+        net_file_container *containers = calloc(f->unit_names.n + 1, sizeof *containers);
+        bool settled;
+        int r;
 
-        if (!fds || !texts || !index) {
-                r = -ENOMEM;
-                goto out;
-        }
-        fds[0] = -1; /* the host: the worker's own namespace */
-        for (size_t i = 0; i < names->n; i++)
-                if (runs[i].holder.fd >= 0) {
-                        index[i] = n;
-                        fds[n++] = runs[i].holder.fd;
-                }
-        r = dump_settled(fds, n, texts, &samples, &settled, &error);
-        if (r < 0) {
-                fprintf(stderr, "%s: dump: %s\n", f->id, error ? error : strerror(-r));
-                goto out;
-        }
-        fprintf(stderr, "--- dump: %u sample(s)%s\n", samples,
-                settled ? "" : "; the namespaces did not settle, the last sample is used");
-        for (size_t i = 0; r >= 0 && i < names->n; i++) {
-                nc_strbuf b = { 0 };
-                char *file = NULL, *content = NULL;
-                nc_strbuf_appendf(&b, "# host\n%s", texts[0]);
-                if (runs[i].holder.fd >= 0)
-                        nc_strbuf_appendf(&b, "# container %s\n%s", runs[i].name, texts[index[i]]);
-                nc_strbuf_append(&b, "# steps\n");
-                for (size_t j = 0; j < runs[i].steps.n; j++)
-                        nc_strbuf_appendf(&b, "%s\n", runs[i].steps.items[j]);
-                nc_strbuf_steal(&b, &content, NULL);
-                nc_strbuf_free(&b);
-                if (!content || asprintf(&file, "%s.net", runs[i].name) < 0)
-                        r = -ENOMEM;
-                else
-                        r = write_file(outdir, file, content, 0644);
-                free(file);
-                free(content);
-        }
-out:
-        for (size_t i = 0; texts && i < n; i++)
-                free(texts[i]);
-        free(texts);
-        free(fds);
-        free(index);
-        free(error);
+        if (!containers)
+                return -ENOMEM;
+        for (size_t i = 0; i < f->unit_names.n; i++)
+                containers[i] = (net_file_container) { .name = runs[i].name, .netns_fd = runs[i].holder.fd,
+                                                       .steps = &runs[i].steps };
+        r = net_files_write(f->id, outdir, containers, f->unit_names.n, NULL, &settled);
+        free(containers);
         return r;
 }
 

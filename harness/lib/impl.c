@@ -1,3 +1,4 @@
+/* The implementations under test: see impl.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,8 +1,9 @@
-/* The implementations the namespace tier runs: the module's own scripts
- * (original), a program honouring the CLI contract (exec:CMD), and the
- * library in-process (ref). Each runs one stage for one container. */
-#ifndef NC_NETNS_IMPL_H
-#define NC_NETNS_IMPL_H
+/* The implementations under test, for the tiers and the bench: the
+ * module's own scripts (original, impl-original.c), a program honouring
+ * the CLI contract (exec:CMD, impl-exec.c), and the library in-process
+ * (ref, impl-ref.c). Each runs one stage for one container. */
+#ifndef HARNESS_IMPL_H
+#define HARNESS_IMPL_H
 
 #include "fixture.h"
 
