@@ -87,11 +87,15 @@ const char *verdict_text(verdict v);
 
 /* ---- child processes ------------------------------------------------------ */
 
-/* Runs fn in a forked child, which hands back up to `n` doubles through a
- * pipe; a child that dies or returns < 0 fails the call (-EIO, or its
- * -errno). The child's namespaces die with it. */
+/* Runs fn in a worker of harness/lib's pool (a forked process in its own
+ * process group, which dies with the bench), in WORK/NAME/: it hands back
+ * `n` doubles through WORK/NAME/values; what it printed (worker.log) is
+ * copied to stderr when it ends. A worker that dies, times out or returns
+ * < 0 fails the call (-EIO; -EPROTO without its values). The worker's
+ * namespaces die with it. */
 typedef int (*child_fn)(void *userdata, double *ret_values, size_t n);
-int run_in_child(child_fn fn, void *userdata, double *ret_values, size_t n);
+int run_in_child(const bench_options *o, const char *name, child_fn fn, void *userdata, double *ret_values,
+                 size_t n);
 
 /* Runs a program (found in PATH) to completion, stdout and stderr to `log`
  * (appended; NULL: /dev/null), the environment as given. Returns its exit

@@ -13,79 +13,73 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "workers.h"
 
-typedef struct child_report {
-        int r;
+/* A row's child may run for minutes (row 2 at 1,000 containers). */
+#define CHILD_TIMEOUT_S 3600
+
+typedef struct child_call {
+        child_fn fn;
+        void *userdata;
         size_t n;
-} child_report;
+        pid_t parent;
+} child_call;
 
-static int read_all(int fd, void *buf, size_t len) {
-        size_t got = 0;
-        while (got < len) {
-                ssize_t n = read(fd, (char *) buf + got, len - got);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        return -EIO;
-                got += (size_t) n;
-        }
-        return 0;
+/* In the pool's worker. The pool gives it its own process group, out of
+ * reach of the terminal's ^C: it dies with the bench instead. */
+static int child_main(worker_job *job, void *userdata) {
+        const child_call *call = userdata;
+        double *values = calloc(call->n ? call->n : 1, sizeof *values);
+        char *path = NULL;
+        int r;
+
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != call->parent)
+                _exit(1);
+        r = values ? call->fn(call->userdata, values, call->n) : -ENOMEM;
+        if (r >= 0 && asprintf(&path, "%s/values", job->outdir) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = write_file(path, values, call->n * sizeof *values, 0644);
+        free(path);
+        free(values);
+        return r;
 }
 
-static int write_all(int fd, const void *buf, size_t len) {
-        size_t done = 0;
-        while (done < len) {
-                ssize_t n = write(fd, (const char *) buf + done, len - done);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        return -EIO;
-                done += (size_t) n;
-        }
-        return 0;
-}
+int run_in_child(const bench_options *o, const char *name, child_fn fn, void *userdata, double *ret_values,
+                 size_t n) {
+        child_call call = { .fn = fn, .userdata = userdata, .n = n, .parent = getpid() };
+        worker_pool pool = { .run = child_main, .userdata = &call, .jobs_max = 1, .timeout_s = CHILD_TIMEOUT_S };
+        worker_job job = { 0 };
+        char *path = NULL, *data = NULL;
+        size_t len = 0;
+        int r = 0;
 
-int run_in_child(child_fn fn, void *userdata, double *ret_values, size_t n) {
-        child_report report = { 0 };
-        int fds[2], status, r;
-        pid_t pid, parent = getpid();
-
-        fflush(stdout);
-        fflush(stderr);
-        if (pipe2(fds, O_CLOEXEC) < 0)
-                return -errno;
-        pid = fork();
-        if (pid < 0) {
+        if (asprintf(&job.outdir, "%s/%s", o->work, name) < 0 || asprintf(&path, "%s/values", job.outdir) < 0)
+                r = -ENOMEM;
+        else if (mkdir(job.outdir, 0755) < 0 && errno != EEXIST)
                 r = -errno;
-                close(fds[0]);
-                close(fds[1]);
-                return r;
+        else {
+                (void) unlink(path); /* an earlier call's */
+                r = workers_run(&job, 1, &pool);
         }
-        if (pid == 0) {
-                double *values = calloc(n ? n : 1, sizeof *values);
-                close(fds[0]);
-                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-                        _exit(1);
-                report.r = values ? fn(userdata, values, n) : -ENOMEM;
-                report.n = n;
-                if (write_all(fds[1], &report, sizeof report) < 0 ||
-                    (report.r >= 0 && write_all(fds[1], values, n * sizeof *values) < 0))
-                        _exit(1);
-                fflush(stdout);
-                fflush(stderr);
-                _exit(0);
+        /* What the child printed, as if it had printed it here. */
+        if (r >= 0 && (data = read_file_at(job.outdir, "worker.log", &len)))
+                fwrite(data, 1, len, stderr);
+        free(data);
+        data = NULL;
+        if (r >= 0 && !job.done) {
+                fprintf(stderr, "bench: %s: %s\n", name, job.failure ? job.failure : "the worker failed");
+                r = -EIO;
         }
-        close(fds[1]);
-        r = read_all(fds[0], &report, sizeof report);
-        if (r >= 0 && report.r >= 0)
-                r = read_all(fds[0], ret_values, n * sizeof *ret_values);
-        close(fds[0]);
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return -errno;
-        if (r < 0)
-                return r;
-        return report.r < 0 ? report.r : 0;
+        if (r >= 0 && (read_file(path, BENCH_FILE_MAX, &data, &len) < 0 || len != n * sizeof *ret_values))
+                r = -EPROTO;
+        if (r >= 0)
+                memcpy(ret_values, data, len);
+        free(data);
+        free(path);
+        free(job.failure);
+        free(job.outdir);
+        return r;
 }
 
 int run_program(char *const *argv, char *const *envp, const char *log, double *ret_wall_us, double *ret_cpu_us,

@@ -439,7 +439,7 @@ int row_scale(const bench_options *o, bench_table *t) {
         }
         n_values = value_index(&c, c.n_sizes, 0, 0);
         values = calloc(n_values, sizeof *values);
-        r = values ? run_in_child(scale_child, &c, values, n_values) : -ENOMEM;
+        r = values ? run_in_child(o, "scale", scale_child, &c, values, n_values) : -ENOMEM;
         if (r >= 0)
                 report(&c, values, t);
         free(values);

@@ -56,11 +56,6 @@ typedef struct setup_ctx {
         bool check, record;
 } setup_ctx;
 
-static int open_current_netns(void) {
-        int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        return fd < 0 ? -errno : fd;
-}
-
 static int run_script(char *const *argv, setup_ctx *c, int netns_fd, const char *what) {
         run_result result = { 0 };
         int r = run_command_netns(argv, c->envp.items, netns_fd, &result);
@@ -271,14 +266,14 @@ static int check_state(setup_ctx *c, int container_fd) {
 static int setup_child(void *userdata, double *values, size_t n) {
         setup_ctx *c = userdata;
         netns_holder holder = NETNS_HOLDER_NONE;
+        bench_netns_pool host = { .host_fd = -1 }; /* the host namespace alone */
         char *error = NULL, *failed = NULL;
-        int host_fd = -1, r;
+        int host_fd, r;
         double t0, t1, t2;
         (void) n;
 
-        r = netns_unshare_prepared(&error);
-        if (r >= 0)
-                r = host_fd = open_current_netns();
+        r = netns_pool_make(&host, 0, &error);
+        host_fd = host.host_fd;
         if (r >= 0)
                 r = netns_holder_spawn(&holder, &error);
         if (r >= 0 && (r = nspawn_sim_run(&c->network, holder.pid, &failed, &error)) < 0)
@@ -325,8 +320,7 @@ out:
         free(error);
         free(failed);
         netns_holder_kill(&holder);
-        if (host_fd >= 0)
-                close(host_fd);
+        netns_pool_free(&host);
         return r;
 }
 
@@ -440,7 +434,7 @@ int row_setup(const bench_options *o, bench_table *t) {
         /* The requests in-process sends, recorded once (also a warm-up). */
         c.v = V_INPROC;
         c.record = true;
-        r = run_in_child(setup_child, &c, values, VAL_COUNT);
+        r = run_in_child(o, "setup", setup_child, &c, values, VAL_COUNT);
         c.record = false;
         if (r >= 0)
                 r = read_recording(&c);
@@ -454,7 +448,7 @@ int row_setup(const bench_options *o, bench_table *t) {
         for (int v = 0; r >= 0 && v < V_COUNT; v++) {
                 c.v = (variant) v;
                 if (v != V_STATIC || c.have_static)
-                        r = run_in_child(setup_child, &c, values, VAL_COUNT);
+                        r = run_in_child(o, "setup", setup_child, &c, values, VAL_COUNT);
         }
         c.check = false;
         for (unsigned round = 0; r >= 0 && round < o->rounds; round++)
@@ -462,7 +456,7 @@ int row_setup(const bench_options *o, bench_table *t) {
                         c.v = (variant) v;
                         if (v == V_STATIC && !c.have_static)
                                 continue;
-                        r = run_in_child(setup_child, &c, values, VAL_COUNT);
+                        r = run_in_child(o, "setup", setup_child, &c, values, VAL_COUNT);
                         for (int k = 0; r >= 0 && k < VAL_COUNT; k++)
                                 r = samples_add(&s[v][k], values[k]);
                 }

@@ -385,7 +385,7 @@ int row_teardown(const bench_options *o, bench_table *t) {
         if (r < 0)
                 fprintf(stderr, "bench: row 4: %s\n", error ? error : strerror(-r));
         else
-                r = run_in_child(teardown_child, &c, values, n_values);
+                r = run_in_child(o, "teardown", teardown_child, &c, values, n_values);
         if (r >= 0)
                 report(&c, values, t);
         free(error);
