@@ -39,6 +39,11 @@ typedef struct bench_options {
  * CLOCK_THREAD_CPUTIME_ID: this thread's CPU time, user and system. */
 double bench_cpu_us(void);
 
+/* The bench's one growth of arrays: room for item `n` in *items (of
+ * `size` bytes each, room for *capacity), doubling. Returns 0 or -ENOMEM
+ * (then nothing changed). */
+int bench_grow(void **items, size_t *capacity, size_t n, size_t size);
+
 typedef struct bench_samples {
         double *v;
         size_t n, capacity;
@@ -71,21 +76,22 @@ typedef struct bench_line {
 typedef struct bench_table {
         bench_line *lines;
         size_t n, capacity;
-        char **notes; /* one paragraph per note, markdown */
-        size_t n_notes, notes_capacity;
-        char **missed; /* what bounds each missed target, markdown */
-        size_t n_missed, missed_capacity;
+        nc_strv notes;  /* how each row was measured: a paragraph each, markdown */
+        nc_strv missed; /* what bounds each missed target: the same */
 } bench_table;
 
 int table_add(bench_table *t, const char *row, const char *what, const char *median, const char *ratio,
               const char *target, verdict v);
-int table_note(bench_table *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
-int table_missed(bench_table *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
+/* Adds a paragraph to `section` (&table->notes or &table->missed). */
+int table_note(nc_strv *section, const char *format, ...) __attribute__((format(printf, 2, 3)));
 void table_print(const bench_table *t, FILE *out);
 void table_free(bench_table *t);
 const char *verdict_text(verdict v);
 
 /* ---- child processes ------------------------------------------------------ */
+
+/* Makes WORK/NAME (it may exist); *ret_dir is its path. */
+int bench_work_dir(const bench_options *o, const char *name, char **ret_dir);
 
 /* Runs fn in a worker of harness/lib's pool (a forked process in its own
  * process group, which dies with the bench), in WORK/NAME/: it hands back
@@ -96,6 +102,12 @@ const char *verdict_text(verdict v);
 typedef int (*child_fn)(void *userdata, double *ret_values, size_t n);
 int run_in_child(const bench_options *o, const char *name, child_fn fn, void *userdata, double *ret_values,
                  size_t n);
+
+/* Runs one of the original's scripts, `argv` (harness/lib's
+ * run_command_netns: in the namespace `netns_fd`, -1 for this one, with
+ * exactly `envp`); an exit status other than 0 fails the call (-EIO) and
+ * prints "bench: WHAT exited N:" and the script's stderr. */
+int run_script(char *const *argv, char *const *envp, int netns_fd, const char *what);
 
 /* Runs a program (found in PATH) to completion, stdout and stderr to `log`
  * (appended; NULL: /dev/null), the environment as given. Returns its exit
@@ -129,9 +141,13 @@ char *subst_text(const char *in, const subst_pair *pairs, size_t n);
  * replacement against it. */
 #define BENCH_SCHEME_MAX 1000
 
+/* The module's files for a container: its scripts and its env file. */
+typedef enum scheme_file { SCHEME_INIT, SCHEME_POSTSTART, SCHEME_PRESTART, SCHEME_CONF, SCHEME_FILES } scheme_file;
+extern const char *const scheme_file_suffix[SCHEME_FILES]; /* "init", "poststart", "prestart", "conf" */
+
 typedef struct bench_scheme {
         char *container_json; /* b0000's definition */
-        char *init, *poststart, *prestart, *conf;
+        char *files[SCHEME_FILES]; /* b0000's */
         nc_strv setenv;       /* the --setenv pairs of b0000's argv */
         char *fixture_dir;    /* bench/golden/bench-one */
 } bench_scheme;
@@ -140,16 +156,36 @@ int bench_scheme_load(const bench_options *o, bench_scheme *ret, char **ret_erro
 void bench_scheme_free(bench_scheme *s);
 /* {"b0000": {...}, ..., "bN-1": {...}} */
 char *bench_scheme_config(const bench_scheme *s, unsigned n);
-/* That text for n containers, loaded in strict mode; *ret_error says why not. */
-int bench_scheme_load_config(const bench_scheme *s, unsigned n, nc_config **ret_config, char **ret_error);
 /* Container i's environment as nspawn's --setenv gives it, INSTANCE and
  * PATH (stub_dir first when given): NULL-terminated. */
 int bench_scheme_envp(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret);
-/* The same, and as an nc_env. */
-int bench_scheme_env(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret_envp, nc_env **ret_env);
-/* Writes one of the scheme's scripts with container i's name and
- * addresses to `path`. */
-int bench_scheme_write_script(const char *script, unsigned i, const char *path);
+
+/* The scheme (bench_scheme_load) and its containers [0, n), loaded as the
+ * library loads them: the config (strict mode; *ret_error says why not),
+ * and each container's definition and environment (bench_scheme_envp(),
+ * also as an nc_env). */
+typedef struct bench_containers {
+        bench_scheme scheme;
+        nc_config *config;
+        unsigned n;
+        const nc_container **containers;
+        nc_env **envs;
+        nc_strv *envps;
+} bench_containers;
+
+int bench_containers_load(const bench_options *o, unsigned n, const char *stub_dir, bench_containers *ret,
+                          char **ret_error);
+void bench_containers_free(bench_containers *set);
+
+/* One of the scheme's files for containers [0, n), each with its name and
+ * addresses, written to DIR/bNNNN.SUFFIX; *ret_paths holds the n paths
+ * (bench_paths_free). */
+int bench_scheme_write_scripts(const bench_scheme *s, scheme_file script, unsigned n, const char *dir,
+                               char ***ret_paths);
+void bench_paths_free(char **paths, unsigned n);
+
+/* A stub directory with `machinectl` (a link to `true`) for preStart. */
+int bench_stub_dir(const bench_options *o, char **ret_dir);
 
 /* ---- raw route netlink (bench/nl-raw.c: setup, baselines; not the ref's code) */
 
@@ -215,33 +251,44 @@ int row_suite(const bench_options *o, bench_table *t);
  * (or of jansson alone), for callgrind to count. */
 int bench_render_once(const char *what, const char *path);
 
-/* Shared by rows 2 and 4: one host namespace and up to `n` container
- * namespaces, held by file descriptors in the calling process. */
+/* Shared by rows 1, 2 and 4: one host namespace and up to `n` container
+ * namespaces, held by file descriptors in the calling process, and a raw
+ * route socket on the host (bench/nl-raw.c). */
 typedef struct bench_netns_pool {
         int host_fd;
         int *fds;
         unsigned n;
+        int rtnl;
 } bench_netns_pool;
 
 /* Moves the caller into a new prepared host namespace and makes `n`
- * prepared container namespaces (harness/netns's preparation). */
+ * prepared container namespaces (harness/lib/netns.h's preparation). */
 int netns_pool_make(bench_netns_pool *ret, unsigned n, char **ret_error);
 void netns_pool_free(bench_netns_pool *p);
 /* What nspawn does for container i of the scheme: ve-bNNNN / host0 and
  * xNNNN / xNNNN veth pairs, the peers in the container's namespace. */
-int netns_pool_add_veths(const bench_netns_pool *p, int rtnl, unsigned i);
+int netns_pool_add_veths(const bench_netns_pool *p, unsigned i);
 /* Deletes every ve-b* and x* link of containers [0, n) in one request. */
-int netns_pool_clear(const bench_netns_pool *p, int rtnl, unsigned n);
+int netns_pool_clear(const bench_netns_pool *p, unsigned n);
 /* Deletes container i's two veths (the peers go with them). */
-int netns_pool_remove_veths(const bench_netns_pool *p, int rtnl, unsigned i);
+int netns_pool_remove_veths(const bench_netns_pool *p, unsigned i);
+
+/* The two sides of a start as the library does them: container-init's
+ * network part (nc_init_setup) in the container's namespace, then postStart
+ * (nc_host_setup) on the host. */
+typedef int (*bench_setup_fn)(nc_netlink *netlink, const nc_container *container, const nc_env *env,
+                              nc_error *error);
+extern bench_setup_fn const bench_setup_sides[2];
+/* Container i's start: both sides, each in its namespace, the library
+ * opening its own sockets; adds their wall and CPU time (setns not
+ * included) to *wall_us and *cpu_us when given. Ends on the host. */
+int netns_pool_setup(const bench_netns_pool *p, unsigned i, const nc_container *container, const nc_env *env,
+                     double *wall_us, double *cpu_us, nc_error *error);
 
 /* Waits while the kernel destroys the network namespaces made since the
  * first call (which sets *baseline): until they are gone, or no more go for
  * 2 s (others may hold namespaces), at most 2 minutes. Returns how long it
  * waited, in microseconds. */
 double netns_settle(long *baseline);
-
-/* A stub directory with `machinectl` (a link to `true`) for preStart. */
-int bench_stub_dir(const bench_options *o, char **ret_dir);
 
 #endif

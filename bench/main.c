@@ -145,17 +145,17 @@ static void write_results(const bench_options *o, const bench_table *t, int argc
                 fprintf(out, "%s%s", i ? " " : "", argv[i]);
         fprintf(out, "` (%.0f s)\n\n## Table\n\n", elapsed_s);
         table_print(t, out);
-        if (t->n_notes) {
+        if (t->notes.n) {
                 fprintf(out, "\n## How each row was measured\n\n");
-                for (size_t i = 0; i < t->n_notes; i++)
-                        fprintf(out, "%s\n\n", t->notes[i]);
+                for (size_t i = 0; i < t->notes.n; i++)
+                        fprintf(out, "%s\n\n", t->notes.items[i]);
         }
-        fprintf(out, "%s## Closing note\n\n", t->n_notes ? "" : "\n");
-        if (t->n_missed == 0)
+        fprintf(out, "%s## Closing note\n\n", t->notes.n ? "" : "\n");
+        if (t->missed.n == 0)
                 fprintf(out, "Every target in the table was met in this run.\n");
         else
-                for (size_t i = 0; i < t->n_missed; i++)
-                        fprintf(out, "%s\n\n", t->missed[i]);
+                for (size_t i = 0; i < t->missed.n; i++)
+                        fprintf(out, "%s\n\n", t->missed.items[i]);
         fclose(out);
 }
 
@@ -223,7 +223,7 @@ int main(int argc, char **argv) {
                 return 1;
         }
         if (o.rounds < MIN_ROUNDS)
-                table_note(&table, "**Fewer rounds than the bench's minimum of %d** (--rounds %u): a trial run, not a "
+                table_note(&table.notes, "**Fewer rounds than the bench's minimum of %d** (--rounds %u): a trial run, not a "
                                    "result.",
                            MIN_ROUNDS, o.rounds);
         read_load(load_at_start, sizeof load_at_start);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "fixture.h"
 #include "workers.h"
 
 /* A row's child may run for minutes (row 2 at 1,000 containers). */
@@ -45,6 +46,20 @@ static int child_main(worker_job *job, void *userdata) {
         return r;
 }
 
+int bench_work_dir(const bench_options *o, const char *name, char **ret_dir) {
+        char *dir = NULL;
+
+        if (asprintf(&dir, "%s/%s", o->work, name) < 0)
+                return -ENOMEM;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                int r = -errno;
+                free(dir);
+                return r;
+        }
+        *ret_dir = dir;
+        return 0;
+}
+
 int run_in_child(const bench_options *o, const char *name, child_fn fn, void *userdata, double *ret_values,
                  size_t n) {
         child_call call = { .fn = fn, .userdata = userdata, .n = n, .parent = getpid() };
@@ -52,13 +67,12 @@ int run_in_child(const bench_options *o, const char *name, child_fn fn, void *us
         worker_job job = { 0 };
         char *path = NULL, *data = NULL;
         size_t len = 0;
-        int r = 0;
+        int r;
 
-        if (asprintf(&job.outdir, "%s/%s", o->work, name) < 0 || asprintf(&path, "%s/values", job.outdir) < 0)
+        r = bench_work_dir(o, name, &job.outdir);
+        if (r >= 0 && asprintf(&path, "%s/values", job.outdir) < 0)
                 r = -ENOMEM;
-        else if (mkdir(job.outdir, 0755) < 0 && errno != EEXIST)
-                r = -errno;
-        else {
+        if (r >= 0) {
                 (void) unlink(path); /* an earlier call's */
                 r = workers_run(&job, 1, &pool);
         }
@@ -79,6 +93,19 @@ int run_in_child(const bench_options *o, const char *name, child_fn fn, void *us
         free(path);
         free(job.failure);
         free(job.outdir);
+        return r;
+}
+
+int run_script(char *const *argv, char *const *envp, int netns_fd, const char *what) {
+        run_result result = { 0 };
+        int r = run_command_netns(argv, envp, netns_fd, &result);
+
+        if (r >= 0 && result.status != 0) {
+                fprintf(stderr, "bench: %s exited %d:\n%.*s", what, result.status, (int) result.err_len,
+                        result.err ? result.err : "");
+                r = -EIO;
+        }
+        run_result_free(&result);
         return r;
 }
 

@@ -43,14 +43,14 @@ static void add_network(text *b, unsigned i, unsigned kind, unsigned octet) {
                 text_printf(b, ",\"hostAddress\":\"10.%u.%u.1\",\"localAddress\":\"10.%u.%u.2/24\"", a, c, a, c);
                 break;
         case 2: /* IPv6 only */
-                text_printf(b, ",\"hostAddress6\":\"fd%02x:%x::1\",\"localAddress6\":\"fd%02x:%x::2/64\"", octet,
-                                  i, octet, i);
+                text_printf(b, ",\"hostAddress6\":\"fd%02x:%x::1\",\"localAddress6\":\"fd%02x:%x::2/64\"", octet, i,
+                            octet, i);
                 break;
         case 3: /* dual stack */
                 text_printf(b,
-                                  ",\"hostAddress\":\"10.%u.%u.1\",\"localAddress\":\"10.%u.%u.2\""
-                                  ",\"hostAddress6\":\"fd%02x:%x::1\",\"localAddress6\":\"fd%02x:%x::2\"",
-                                  a, c, a, c, octet, i, octet, i);
+                            ",\"hostAddress\":\"10.%u.%u.1\",\"localAddress\":\"10.%u.%u.2\""
+                            ",\"hostAddress6\":\"fd%02x:%x::1\",\"localAddress6\":\"fd%02x:%x::2\"",
+                            a, c, a, c, octet, i, octet, i);
                 break;
         default: /* bridged */
                 text_printf(b, ",\"hostBridge\":\"br%u\",\"localAddress\":\"192.168.%u.%u/16\"", i % 4, a, c + 2);
@@ -58,19 +58,31 @@ static void add_network(text *b, unsigned i, unsigned kind, unsigned octet) {
         }
 }
 
+/* Options that every `every`-th container takes, as they are. */
+static const struct {
+        unsigned every;
+        const char *json;
+} every_nth[] = {
+        { 8, ",\"tmpfs\":[\"/tmp\",\"/var/tmp:mode=1777\"]" },
+        { 9, ",\"extraFlags\":[\"--private-users=pick\"]" },
+        { 10, ",\"additionalCapabilities\":[\"CAP_IPC_LOCK\"]" },
+        { 12, ",\"enableTun\":true" },
+        { 13, ",\"allowedDevices\":[{\"node\":\"/dev/fuse\",\"modifier\":\"rw\"}]" },
+        { 14, ",\"ephemeral\":true" },
+};
+
 /* Container i: deterministic, every option taken by some. */
 static void add_container(text *b, unsigned i) {
         bool private = i % 3 != 0;
 
-        text_printf(b, "%s\"c%05u\":{\"path\":\"/nix/store/%032u-nixos-system-c%05u-21.05\"", i ? "," : "", i,
-                          i, i);
+        text_printf(b, "%s\"c%05u\":{\"path\":\"/nix/store/%032u-nixos-system-c%05u-21.05\"", i ? "," : "", i, i,
+                    i);
         if (private) {
                 text_puts(b, ",\"privateNetwork\":true");
                 add_network(b, i, i % 5, 20);
                 if (i % 4 == 0)
                         text_printf(b, ",\"forwardPorts\":[{\"hostPort\":%u}%s]", 8000 + i % 1000,
-                                          i % 8 == 0 ? ",{\"protocol\":\"udp\",\"hostPort\":53,\"containerPort\":5353}"
-                                                     : "");
+                                    i % 8 == 0 ? ",{\"protocol\":\"udp\",\"hostPort\":53,\"containerPort\":5353}" : "");
                 if (i % 7 == 0) {
                         text_printf(b, ",\"extraVeths\":{\"xv%05u\":{", i);
                         if (i % 2)
@@ -89,20 +101,11 @@ static void add_container(text *b, unsigned i) {
                 add_network(b, i, 0, 40); /* addresses without a private network: rendered, unused */
         if (i % 6 == 0)
                 text_printf(b, ",\"bindMounts\":{\"/srv\":{\"hostPath\":\"/srv/c%05u\",\"isReadOnly\":false},"
-                                     "\"/var/cache\":{}}",
-                                  i);
-        if (i % 8 == 0)
-                text_puts(b, ",\"tmpfs\":[\"/tmp\",\"/var/tmp:mode=1777\"]");
-        if (i % 9 == 0)
-                text_puts(b, ",\"extraFlags\":[\"--private-users=pick\"]");
-        if (i % 10 == 0)
-                text_puts(b, ",\"additionalCapabilities\":[\"CAP_IPC_LOCK\"]");
-        if (i % 12 == 0)
-                text_puts(b, ",\"enableTun\":true");
-        if (i % 13 == 0)
-                text_puts(b, ",\"allowedDevices\":[{\"node\":\"/dev/fuse\",\"modifier\":\"rw\"}]");
-        if (i % 14 == 0)
-                text_puts(b, ",\"ephemeral\":true");
+                               "\"/var/cache\":{}}",
+                            i);
+        for (size_t k = 0; k < sizeof every_nth / sizeof every_nth[0]; k++)
+                if (i % every_nth[k].every == 0)
+                        text_puts(b, every_nth[k].json);
         text_printf(b, ",\"autoStart\":%s", i % 2 ? "false" : "true");
         if (i % 15 == 0)
                 text_puts(b, ",\"timeoutStartSec\":\"2min\"");
@@ -366,7 +369,7 @@ int row_render(const bench_options *o, bench_table *t) {
                         snprintf(ratio, sizeof ratio, "ref %.0f× faster", samples_ratio_median(&nix[0], &ref[0]));
                         table_add(t, "3 render", what, m, ratio, "", VERDICT_NONE);
                 }
-                table_note(t,
+                table_note(&t->notes,
                            "**Row 3** (%u rounds). `%s` holds %u containers with options varied container by "
                            "container (routed IPv4, IPv6 and dual-stack, bridged, host network, extra veths, ports, "
                            "bind mounts, tmpfs, flags, capabilities, tun, devices, ephemeral, autoStart, timeouts); "
@@ -382,7 +385,7 @@ int row_render(const bench_options *o, bench_table *t) {
         } else {
                 table_add(t, "3 render", "nix: the module evaluated for the same containers", "-", "-",
                           "ref ≥ 100× faster than nix", VERDICT_SKIPPED);
-                table_note(t, "**Row 3** (%u rounds): the nix rows were skipped: %s. `%s` holds the %u containers.",
+                table_note(&t->notes, "**Row 3** (%u rounds): the nix rows were skipped: %s. `%s` holds the %u containers.",
                            o->rounds, n.why ? n.why : "nix is not usable here", paths[1], sizes[1]);
         }
         {
@@ -408,9 +411,9 @@ int row_render(const bench_options *o, bench_table *t) {
                          samples_median(&phase[PHASE_ENV_FILE]) / 1e3, samples_median(&phase[PHASE_UNIT_ENV]) / 1e3,
                          samples_median(&phase[PHASE_ARGV]) / 1e3, samples_median(&phase[PHASE_FREE]) / 1e3,
                          total / sizes[1], sizes[0], all);
-                table_note(t, "%s", breakdown);
+                table_note(&t->notes, "%s", breakdown);
                 if (missed)
-                        table_missed(t,
+                        table_note(&t->missed,
                                      "**Row 3: ref under 100 ms for %u containers (%.0f ms)%s: missed.** %s%s",
                                      sizes[1], total / 1e3, n.present ? " and ref ≥ 100× faster than nix" : "",
                                      breakdown,

@@ -1,7 +1,7 @@
 /* Row 1: the setup of one container, container side (the network part of
  * container-init) plus host side (postStart), for b0000 (dual-stack, one
  * dual-stack extra veth), each sample in fresh namespaces that the
- * harness builds (harness/netns: a prepared host namespace, a container
+ * harness builds (harness/lib: a prepared host namespace, a container
  * namespace held by a process, systemd-nspawn's network setup simulated
  * for b0000's golden argv). Five variants, alternating:
  *
@@ -50,24 +50,11 @@ typedef struct setup_ctx {
         char *record_path;
         char *golden_net;
         trace_request *recorded;
-        size_t n_recorded;
+        size_t n_recorded, recorded_capacity;
         unsigned n_phase[2];
         variant v;
         bool check, record;
 } setup_ctx;
-
-static int run_script(char *const *argv, setup_ctx *c, int netns_fd, const char *what) {
-        run_result result = { 0 };
-        int r = run_command_netns(argv, c->envp.items, netns_fd, &result);
-
-        if (r >= 0 && result.status != 0) {
-                fprintf(stderr, "bench: row 1: %s exited %d:\n%.*s", what, result.status, (int) result.err_len,
-                        result.err ? result.err : "");
-                r = -EIO;
-        }
-        run_result_free(&result);
-        return r;
-}
 
 static int write_recording(const char *path, trace_request *q, size_t n) {
         FILE *out = fopen(path, "we");
@@ -94,12 +81,12 @@ static int read_recording(setup_ctx *c) {
                 return r;
         while (offset + 8 <= len) {
                 uint32_t header[2];
-                trace_request *p = realloc(c->recorded, (c->n_recorded + 1) * sizeof *p);
-                if (!p) {
+                trace_request *p;
+                if (bench_grow((void **) &c->recorded, &c->recorded_capacity, c->n_recorded, sizeof *p) < 0) {
                         free(data);
                         return -ENOMEM;
                 }
-                c->recorded = p;
+                p = c->recorded;
                 memcpy(header, data + offset, sizeof header);
                 offset += 8;
                 if (offset + header[1] > len || header[0] > 1)
@@ -120,13 +107,13 @@ static int read_recording(setup_ctx *c) {
 }
 
 static int inproc(setup_ctx *c, int container_fd, int host_fd, double *values) {
+        const int fds[2] = { container_fd, host_fd };
         nc_config *config = NULL;
         nc_env *env = nc_env_new();
-        nc_netlink *nl = NULL;
         nc_error error = { { 0 } };
         const nc_container *container;
-        double t0, t1, t2, t3, open_us = 0;
-        unsigned long sent0;
+        double side_us[2] = { 0, 0 }, open_us = 0;
+        unsigned long sent0 = trace_sent;
         int r;
 
         r = env ? nc_env_load_environ(env, c->envp.items) : -ENOMEM;
@@ -135,36 +122,28 @@ static int inproc(setup_ctx *c, int container_fd, int host_fd, double *values) {
         if (r < 0)
                 goto out;
         container = nc_config_find(config, "b0000");
-        if (setns(container_fd, CLONE_NEWNET) < 0) {
-                r = -errno;
-                goto out;
-        }
         if (c->record)
                 trace_start(true);
-        sent0 = trace_sent;
-        t0 = clock_us();
-        r = nc_netlink_open(&nl, &error);
-        open_us += clock_us() - t0;
-        if (r >= 0)
-                r = nc_init_setup(nl, container, env, &error);
-        nc_netlink_free(nl);
-        nl = NULL;
-        t1 = clock_us();
-        if (r < 0 || setns(host_fd, CLONE_NEWNET) < 0) {
-                r = r < 0 ? r : -errno;
-                goto out;
+        /* Container side, then host side; the socket is opened on the clock. */
+        for (int side = 0; r >= 0 && side < 2; side++) {
+                nc_netlink *nl = NULL;
+                double start;
+                if (setns(fds[side], CLONE_NEWNET) < 0) {
+                        r = -errno;
+                        break;
+                }
+                trace_set_phase(side);
+                start = clock_us();
+                r = nc_netlink_open(&nl, &error);
+                open_us += clock_us() - start;
+                if (r >= 0)
+                        r = bench_setup_sides[side](nl, container, env, &error);
+                nc_netlink_free(nl);
+                side_us[side] = clock_us() - start;
         }
-        trace_set_phase(1);
-        t2 = clock_us();
-        r = nc_netlink_open(&nl, &error);
-        open_us += clock_us() - t2;
-        if (r >= 0)
-                r = nc_host_setup(nl, container, env, &error);
-        nc_netlink_free(nl);
-        t3 = clock_us();
-        values[VAL_TOTAL] = (t1 - t0) + (t3 - t2);
-        values[VAL_CONTAINER] = t1 - t0;
-        values[VAL_HOST] = t3 - t2;
+        values[VAL_TOTAL] = side_us[0] + side_us[1];
+        values[VAL_CONTAINER] = side_us[0];
+        values[VAL_HOST] = side_us[1];
         values[VAL_OPEN] = open_us;
         values[VAL_REQUESTS] = (double) (trace_sent - sent0);
         if (c->record) {
@@ -266,7 +245,7 @@ static int check_state(setup_ctx *c, int container_fd) {
 static int setup_child(void *userdata, double *values, size_t n) {
         setup_ctx *c = userdata;
         netns_holder holder = NETNS_HOLDER_NONE;
-        bench_netns_pool host = { .host_fd = -1 }; /* the host namespace alone */
+        bench_netns_pool host = { .host_fd = -1, .rtnl = -1 }; /* the host namespace alone */
         char *error = NULL, *failed = NULL;
         int host_fd, r;
         double t0, t1, t2;
@@ -295,11 +274,13 @@ static int setup_child(void *userdata, double *values, size_t n) {
                                        { cli, "host-setup", "--config", c->config_path, "b0000", NULL } },
                         [V_FLOOR] = { { "true", NULL }, { "true", NULL } },
                 };
+                char what[32];
+                snprintf(what, sizeof what, "row 1: %s", variant_names[c->v]);
                 t0 = clock_us();
-                r = run_script(argv[c->v][0], c, holder.fd, variant_names[c->v]);
+                r = run_script(argv[c->v][0], c->envp.items, holder.fd, what);
                 t1 = clock_us();
                 if (r >= 0)
-                        r = run_script(argv[c->v][1], c, -1, variant_names[c->v]);
+                        r = run_script(argv[c->v][1], c->envp.items, -1, what);
                 t2 = clock_us();
                 values[VAL_TOTAL] = t2 - t0;
                 values[VAL_CONTAINER] = t1 - t0;
@@ -485,7 +466,7 @@ int row_setup(const bench_options *o, bench_table *t) {
                         double floor = samples_median(&s[V_FLOOR][VAL_TOTAL]);
                         double in = samples_median(&s[V_INPROC][VAL_TOTAL]);
                         double floor_ratio = samples_ratio_median(&s[V_ORIGINAL][VAL_TOTAL], &s[V_FLOOR][VAL_TOTAL]);
-                        table_missed(t,
+                        table_note(&t->missed,
                                      "**Row 1, CLI ≥ 15× faster than the scripts: missed (%.1f×).** What bounds it "
                                      "is starting processes. The CLI is two processes (init-setup in the "
                                      "container, host-setup on the host) and the original 25 (two bash, 23 `ip`). "
@@ -505,7 +486,7 @@ int row_setup(const bench_options *o, bench_table *t) {
                         ratio_text(shared_ratio, "faster than the original", ratio, sizeof ratio);
                         table_add(t, "1 setup", "the same CLI with libc shared (`nixcontainer-memcheck`, the build memcheck runs)",
                                   m, ratio, "", VERDICT_NONE);
-                        table_note(t,
+                        table_note(&t->notes,
                                    "**Row 1, static linking.** `make` links the CLI as a static PIE; the same objects "
                                    "linked with libc shared (`%s`, the build `make memcheck` runs so that valgrind "
                                    "can follow malloc) start with %.0f instructions (callgrind, a start that does "
@@ -548,9 +529,9 @@ int row_setup(const bench_options *o, bench_table *t) {
                         format_us(samples_median(&s[V_INPROC][VAL_CONTAINER]), e, sizeof e);
                         format_us(samples_median(&s[V_INPROC][VAL_HOST]), f, sizeof f);
                         format_us(samples_median(&s[V_INPROC][VAL_OPEN]), g, sizeof g);
-                        table_note(t,
+                        table_note(&t->notes,
                                    "**Row 1** (%u rounds, variants alternating, each sample in fresh namespaces built "
-                                   "by harness/netns with b0000's nspawn options simulated; a checked warm-up round "
+                                   "by harness/lib with b0000's nspawn options simulated; a checked warm-up round "
                                    "first, in which every variant left the namespaces exactly as "
                                    "`bench/golden/bench-one/b0000.net` says). Container side + host side: original "
                                    "%s + %s; CLI %s + %s; in-process %s + %s, of which %s opening the two sockets "

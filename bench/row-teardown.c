@@ -56,14 +56,32 @@ enum {
 
 typedef struct teardown_ctx {
         const bench_options *o;
-        bench_scheme scheme;
-        nc_config *config;
-        const nc_container *containers[CONTAINERS];
-        nc_env *envs[CONTAINERS];
-        nc_strv envps[CONTAINERS];
-        char *prestart_paths[CONTAINERS];
+        bench_containers set;
+        char **prestart_paths;
         char *stub_dir;
 } teardown_ctx;
+
+static int ctx_init(const bench_options *o, teardown_ctx *c, char **ret_error) {
+        char *dir = NULL;
+        int r;
+
+        c->o = o;
+        r = bench_stub_dir(o, &c->stub_dir);
+        if (r >= 0)
+                r = bench_containers_load(o, CONTAINERS, c->stub_dir, &c->set, ret_error);
+        if (r >= 0)
+                r = bench_work_dir(o, "teardown", &dir);
+        if (r >= 0)
+                r = bench_scheme_write_scripts(&c->set.scheme, SCHEME_PRESTART, CONTAINERS, dir, &c->prestart_paths);
+        free(dir);
+        return r;
+}
+
+static void ctx_free(teardown_ctx *c) {
+        bench_paths_free(c->prestart_paths, CONTAINERS);
+        bench_containers_free(&c->set);
+        free(c->stub_dir);
+}
 
 static size_t value_index(unsigned round, variant v) {
         return ((size_t) round * V_COUNT + v) * VAL_PER;
@@ -100,7 +118,7 @@ static int prestart_ref(teardown_ctx *c, unsigned i) {
         int r = nc_netlink_open(&nl, &error);
 
         if (r >= 0)
-                r = nc_prestart(nl, c->containers[i], c->envs[i], &request, &error);
+                r = nc_prestart(nl, c->set.containers[i], c->set.envs[i], &request, &error);
         nc_netlink_free(nl);
         if (r < 0)
                 fprintf(stderr, "bench: row 4: b%04u: %s\n", i, error.message[0] ? error.message : strerror(-r));
@@ -109,16 +127,10 @@ static int prestart_ref(teardown_ctx *c, unsigned i) {
 
 static int prestart_original(teardown_ctx *c, unsigned i) {
         char *argv[] = { "bash", "-e", c->prestart_paths[i], NULL };
-        run_result result = { 0 };
-        int r = run_command_netns(argv, c->envps[i].items, -1, &result);
+        char what[64];
 
-        if (r >= 0 && result.status != 0) {
-                fprintf(stderr, "bench: row 4: b%04u: preStart exited %d:\n%.*s", i, result.status,
-                        (int) result.err_len, result.err ? result.err : "");
-                r = -EIO;
-        }
-        run_result_free(&result);
-        return r;
+        snprintf(what, sizeof what, "row 4: b%04u: preStart", i);
+        return run_script(argv, c->set.envps[i].items, -1, what);
 }
 
 /* Every container's links into one group (each looked up, then moved),
@@ -147,26 +159,16 @@ static bool in_variant(variant v, unsigned i) {
 
 /* Makes and sets up again the containers whose links variant `v` deleted
  * (all of them when v is V_COUNT). */
-static int setup_again(teardown_ctx *c, const bench_netns_pool *p, int rtnl, variant v) {
+static int setup_again(teardown_ctx *c, const bench_netns_pool *p, variant v) {
         int r = 0;
 
         for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
-                nc_netlink *nl = NULL;
+                nc_error error = { { 0 } };
                 if (v != V_COUNT && !in_variant(v, i))
                         continue;
-                nc_error error = { { 0 } };
-                r = netns_pool_add_veths(p, rtnl, i);
-                if (r >= 0 && setns(p->fds[i], CLONE_NEWNET) < 0)
-                        r = -errno;
-                if (r >= 0 && (r = nc_netlink_open(&nl, &error)) >= 0)
-                        r = nc_init_setup(nl, c->containers[i], c->envs[i], &error);
-                nc_netlink_free(nl);
-                nl = NULL;
-                if (setns(p->host_fd, CLONE_NEWNET) < 0 && r >= 0)
-                        r = -errno;
-                if (r >= 0 && (r = nc_netlink_open(&nl, &error)) >= 0)
-                        r = nc_host_setup(nl, c->containers[i], c->envs[i], &error);
-                nc_netlink_free(nl);
+                r = netns_pool_add_veths(p, i);
+                if (r >= 0)
+                        r = netns_pool_setup(p, i, c->set.containers[i], c->set.envs[i], NULL, NULL, &error);
                 if (r < 0)
                         fprintf(stderr, "bench: row 4: setting up b%04u: %s\n", i,
                                 error.message[0] ? error.message : strerror(-r));
@@ -193,9 +195,9 @@ static void add_requests(double *v) {
 
 static int teardown_child(void *userdata, double *values, size_t n_values) {
         teardown_ctx *c = userdata;
-        bench_netns_pool pool = { .host_fd = -1 };
+        bench_netns_pool pool = { .host_fd = -1, .rtnl = -1 };
         char *error = NULL, *path = NULL;
-        int rtnl = -1, r;
+        int r;
         (void) n_values;
 
         /* nc_prestart() finds `machinectl` in PATH, as the unit's preStart does. */
@@ -211,9 +213,7 @@ static int teardown_child(void *userdata, double *values, size_t n_values) {
                 free(error);
                 return r;
         }
-        r = rtnl = rawnl_socket_open();
-        if (r >= 0)
-                r = setup_again(c, &pool, rtnl, V_COUNT);
+        r = setup_again(c, &pool, V_COUNT);
         for (unsigned round = 0; r >= 0 && round < c->o->rounds; round++)
                 for (int v = 0; r >= 0 && v < V_COUNT; v++) {
                         double *out = values + value_index(round, (variant) v), t0;
@@ -243,64 +243,16 @@ static int teardown_child(void *userdata, double *values, size_t n_values) {
                         for (int x = 0; x < VAL_PER; x++)
                                 out[x] /= v == V_ALL ? CONTAINERS : done;
                         /* preStart must have deleted exactly its containers' links. */
-                        left = rawnl_count_links(rtnl);
+                        left = rawnl_count_links(pool.rtnl);
                         if (r >= 0 && left != 1 + DEVICES_PER_CONTAINER * (int) (CONTAINERS - (v == V_ALL ? CONTAINERS : done))) {
                                 fprintf(stderr, "bench: row 4: %d links left on the host after variant %d\n", left, v);
                                 r = -EPROTO;
                         }
                         if (r >= 0)
-                                r = setup_again(c, &pool, rtnl, (variant) v);
+                                r = setup_again(c, &pool, (variant) v);
                 }
-        if (rtnl >= 0)
-                close(rtnl);
         netns_pool_free(&pool);
         return r;
-}
-
-static int ctx_init(const bench_options *o, teardown_ctx *c, char **ret_error) {
-        char *dir = NULL;
-        int r;
-
-        c->o = o;
-        r = bench_scheme_load(o, &c->scheme, ret_error);
-        if (r >= 0)
-                r = bench_stub_dir(o, &c->stub_dir);
-        if (r < 0)
-                return r;
-        r = bench_scheme_load_config(&c->scheme, CONTAINERS, &c->config, ret_error);
-        if (r < 0)
-                return r;
-        if (asprintf(&dir, "%s/teardown", o->work) < 0)
-                return -ENOMEM;
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-                r = -errno;
-                free(dir);
-                return r;
-        }
-        for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
-                char name[16];
-                snprintf(name, sizeof name, "b%04u", i);
-                c->containers[i] = nc_config_find(c->config, name);
-                r = c->containers[i] ? bench_scheme_env(&c->scheme, i, c->stub_dir, &c->envps[i], &c->envs[i])
-                                     : -ENOENT;
-                if (r >= 0 && asprintf(&c->prestart_paths[i], "%s/%s.prestart", dir, name) < 0)
-                        r = -ENOMEM;
-                if (r >= 0)
-                        r = bench_scheme_write_script(c->scheme.prestart, i, c->prestart_paths[i]);
-        }
-        free(dir);
-        return r;
-}
-
-static void ctx_free(teardown_ctx *c) {
-        for (unsigned i = 0; i < CONTAINERS; i++) {
-                nc_env_free(c->envs[i]);
-                nc_strv_clear(&c->envps[i]);
-                free(c->prestart_paths[i]);
-        }
-        nc_config_free(c->config);
-        bench_scheme_free(&c->scheme);
-        free(c->stub_dir);
 }
 
 static void report(const teardown_ctx *c, const double *values, bench_table *t) {
@@ -348,7 +300,7 @@ static void report(const teardown_ctx *c, const double *values, bench_table *t) 
         format_us(samples_median(&s[V_ONE_BY_ONE][VAL_DEL]), e, sizeof e);
         format_us(samples_median(&s[V_ONE_BY_ONE][VAL_DEL_CPU]), f, sizeof f);
         format_us(samples_median(&s[V_ALL][VAL_WALL]) * CONTAINERS, g, sizeof g);
-        table_note(t,
+        table_note(&t->notes,
                    "**Row 4** (%u rounds, variants alternating). One host namespace and %u container namespaces; "
                    "the %u containers get their veths and are set up by the ref (untimed), so each preStart "
                    "deletes the links of a configured container on a host running the others; after a variant, "

@@ -30,14 +30,8 @@ static void record_sent(const struct nlmsghdr *hdr, double sent, double cpu) {
         trace_request q = { .type = hdr->nlmsg_type, .flags = hdr->nlmsg_flags, .sent_us = sent, .done_us = sent,
                             .cpu_sent_us = cpu, .cpu_done_us = cpu, .phase = phase };
 
-        if (n_requests == capacity) {
-                size_t c = capacity ? capacity * 2 : 64;
-                trace_request *p = realloc(requests, c * sizeof *p);
-                if (!p)
-                        return; /* the trace is incomplete; trace_stop() says so */
-                requests = p;
-                capacity = c;
-        }
+        if (bench_grow((void **) &requests, &capacity, n_requests, sizeof *requests) < 0)
+                return; /* the trace is incomplete */
         if (keep_bytes && (q.bytes = malloc(hdr->nlmsg_len))) {
                 memcpy(q.bytes, hdr, hdr->nlmsg_len);
                 q.len = hdr->nlmsg_len;
