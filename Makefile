@@ -68,10 +68,8 @@ all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD
 # (library, CLI, init and its unit tests in ref/test); the harness and the
 # bench see harness/lib/ and the public header.
 $(BUILD)/obj/ref/%.o: ALL_CFLAGS += -Iref/lib
-$(BUILD)/obj/harness/%.o: ALL_CFLAGS += -Iharness/lib $(HARNESS_INTERNAL_CFLAGS)
+$(BUILD)/obj/harness/%.o: ALL_CFLAGS += -Iharness/lib
 $(BUILD)/obj/bench/%.o: ALL_CFLAGS += -Iharness/lib
-# TRANSITION: the harness still reaches ref/lib; removed when it no longer does.
-HARNESS_INTERNAL_CFLAGS := -Iref/lib
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -229,13 +227,15 @@ golden-net: $(BUILD)/test-netns
 # in throwaway network namespaces (root).
 FAULT_SRCS := $(sort $(wildcard harness/faults/*.c))
 FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
+# Of harness/lib, the fault tier needs text.o (it reads the fixtures) and array.o.
+FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
                nl_cb_alloc nl_connect nl_send_auto nl_recvmsgs
 FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
 
-$(BUILD)/test-faults: $(FAULT_OBJS) $(BUILD)/libnixcontainer.a
+$(BUILD)/test-faults: $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(FAULT_OBJS) $(BUILD)/libnixcontainer.a $(FAULT_LDFLAGS) $(TEST_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a $(FAULT_LDFLAGS) $(TEST_LDLIBS)
 
 .PHONY: faults
 faults: $(BUILD)/test-faults
@@ -252,7 +252,7 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_TARGETS  := fuzz-config fuzz-env-file fuzz-render-parse fuzz-argv
 FUZZ_CFLAGS   := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -D_GNU_SOURCE \
-                 -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' -Iref -Iref/lib \
+                 -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' -Iref \
                  $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_COMMON_OBJS := $(BUILD)/fuzz/obj/harness/fuzz/fuzz-common.o
@@ -262,11 +262,12 @@ FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_BINS)
 
-# The library: instrumented, no -Werror (clang warns where gcc does not).
+# The library: instrumented, no -Werror (clang warns where gcc does not),
+# with its own headers (-Iref/lib); the targets see nixcontainer.h only.
 $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Wall -Wextra -Wno-unused-parameter \
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Iref/lib -Wall -Wextra -Wno-unused-parameter \
 	    -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
 $(FUZZ_HARNESS_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
@@ -327,12 +328,12 @@ bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/nixcontainer $(BUILD)/nixconta
 # systemd-nspawn (skips with the reason otherwise). `make bench` writes the
 # start-to-READY and stop times to bench/live-timing.md;
 # `make live-start-scripts` renders harness/live/start/ from the module.
-LIVE_SRCS := $(filter-out harness/live/live-notify.c,$(sort $(wildcard harness/live/*.c)))
+LIVE_SRCS := $(filter-out harness/live/notify-send.c,$(sort $(wildcard harness/live/*.c)))
 LIVE_OBJS := $(LIVE_SRCS:%.c=$(BUILD)/obj/%.o)
-LIVE_BINS := $(BUILD)/live/test-live $(BUILD)/live/live-notify $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
+LIVE_BINS := $(BUILD)/live/test-live $(BUILD)/live/notify-send $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
 LIVE_ARGS := --fixtures fixtures --golden golden --list harness/live/fixtures.list \
              --start-scripts harness/live/start --nixcontainer $(BUILD)/nixcontainer \
-             --init $(BUILD)/nixcontainer-init --notify $(BUILD)/live/live-notify
+             --init $(BUILD)/nixcontainer-init --notify $(BUILD)/live/notify-send
 
 $(BUILD)/live/test-live: $(LIVE_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@mkdir -p $(dir $@)
@@ -343,7 +344,7 @@ $(BUILD)/live/test-live: $(LIVE_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontain
 
 # Runs inside the containers, whose tree need not hold its libraries: static,
 # and never with the sanitizers (they do not link statically).
-$(BUILD)/live/live-notify: harness/live/live-notify.c
+$(BUILD)/live/notify-send: harness/live/notify-send.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	@$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<

@@ -20,7 +20,7 @@
 #include "fixture.h"
 #include "nixcontainer-test.h"
 #include "report.h"
-#include "strbuf.h"
+#include "text.h"
 
 static fixture_set fixtures;
 static const char *cli_command;
@@ -44,19 +44,19 @@ static int fixture_suite_init(void) {
 static nc_env *golden_unit_env(const fixture *f, const char *name) {
         char file[512];
         size_t len;
-        char *text;
+        char *data;
         nc_env *env;
 
         snprintf(file, sizeof file, "%s.unit-env", name);
-        text = golden_read(f, file, &len);
-        if (!text)
+        data = golden_read(f, file, &len);
+        if (!data)
                 return NULL;
         env = nc_env_new();
-        if (env && nc_env_file_parse(env, text, len, NULL) < 0) {
+        if (env && nc_env_file_parse(env, data, len, NULL) < 0) {
                 nc_env_free(env);
                 env = NULL;
         }
-        free(text);
+        free(data);
         return env;
 }
 
@@ -227,22 +227,15 @@ static bool library_refuses_argv(const nc_container *container, const char *name
 /* The original stopped while running (golden "the start script failed:"),
  * rather than not parsing at all. */
 static bool golden_start_stopped(const fixture *f, const char *name) {
-        char file[512], *text;
+        char file[512], *data;
         bool stopped;
         snprintf(file, sizeof file, "%s.start-error", name);
-        text = golden_read(f, file, NULL);
-        stopped = text && strncmp(text, "the start script failed:", 24) == 0;
-        free(text);
+        data = golden_read(f, file, NULL);
+        stopped = data && strncmp(data, "the start script failed:", 24) == 0;
+        free(data);
         return stopped;
 }
 
-static bool golden_start_failed(const fixture *f, const char *name) {
-        char file[512], *text;
-        snprintf(file, sizeof file, "%s.start-error", name);
-        text = golden_read(f, file, NULL);
-        free(text);
-        return text != NULL;
-}
 
 static void test_library_argv(void) {
         nc_config *config = load_config();
@@ -278,7 +271,7 @@ static bool plan_matches(const nc_container *container, const char *name, const 
                          nc_test_script script, const nc_env *env) {
         char file[512], *expected;
         nc_strv texts = { 0 };
-        nc_strbuf actual = { 0 };
+        text actual = { 0 };
         size_t expected_len;
         bool ok;
         int r;
@@ -311,11 +304,15 @@ static bool plan_matches(const nc_container *container, const char *name, const 
                 report_fail(&report, current->id, "library", "ip-commands", "%s: planning %s failed: %s", name, stage,
                             strerror(-r));
         for (size_t i = 0; ok && i < texts.n; i++)
-                ok = nc_strbuf_appendf(&actual, "%s\n", texts.items[i]) >= 0;
-        ok = ok && report_compare_text(&report, current->id, "library", "ip-commands", file, expected, expected_len,
-                                       actual.data ? actual.data : "", actual.len);
+                ok = text_printf(&actual, "%s\n", texts.items[i]) >= 0;
+        if (ok) {
+                size_t actual_len = 0;
+                const char *data = text_data(&actual, &actual_len);
+                ok = data && report_compare_text(&report, current->id, "library", "ip-commands", file, expected,
+                                                 expected_len, data, actual_len);
+        }
         free(expected);
-        nc_strbuf_free(&actual);
+        text_free(&actual);
         nc_strv_clear(&texts);
         return ok;
 }
@@ -373,7 +370,7 @@ static void test_library_ip_commands(void) {
  * land), or how its start script failed. */
 static void show_original(const char *refusal) {
         const char *name = current->names.n ? current->names.items[0] : NULL;
-        nc_strbuf shown = { 0 };
+        text shown = { 0 };
         nc_strv argv = { 0 };
 
         report_info(&report, current->id, "ref", "refuses", "%s", refusal);
@@ -386,27 +383,28 @@ static void show_original(const char *refusal) {
                         i++;
                 /* The fixed middle (--notify-ready= ... --setenv PATH=) is
                  * left out: injected words land before and after it. */
-                for (; i < argv.n && shown.len < 400; i++) {
+                for (; i < argv.n && text_length(&shown) < 400; i++) {
                         if (strcmp(argv.items[i], "--notify-ready=yes") == 0) {
                                 skipping = true;
-                                nc_strbuf_append(&shown, " ...");
+                                text_puts(&shown, " ...");
                         }
                         if (skipping) {
                                 skipping = strncmp(argv.items[i], "PATH=", 5) != 0;
                                 continue;
                         }
-                        nc_strbuf_append(&shown, " ");
+                        text_puts(&shown, " ");
                         if (strpbrk(argv.items[i], " \t\n\"'"))
-                                nc_strbuf_appendf(&shown, "'%s'", argv.items[i]);
+                                text_printf(&shown, "'%s'", argv.items[i]);
                         else
-                                nc_strbuf_append(&shown, argv.items[i]);
+                                text_puts(&shown, argv.items[i]);
                 }
                 report_info(&report, current->id, "original", "argv", "systemd-nspawn ...%.400s%s",
-                            shown.data ? shown.data : "", shown.len >= 400 ? " ..." : "");
+                            text_data(&shown, NULL) ? text_data(&shown, NULL) : "",
+                            text_length(&shown) >= 400 ? " ..." : "");
         } else if (golden_start_failed(current, name))
                 report_info(&report, current->id, "original", "argv", "the start script fails (golden %s.start-error)",
                             name);
-        nc_strbuf_free(&shown);
+        text_free(&shown);
         nc_strv_clear(&argv);
 }
 
@@ -467,7 +465,7 @@ static int run_cli(const char *const *args, const char *path_value, const char *
         char *envp[2] = { NULL, NULL };
         int r;
 
-        r = split_command(cli_command, &argv);
+        r = split_words(cli_command, &argv);
         for (size_t i = 0; r >= 0 && args[i]; i++)
                 r = nc_strv_push(&argv, args[i]);
         if (r >= 0)

@@ -44,6 +44,9 @@ nc_mode fixture_mode(const fixture *f);
 
 /* Reads golden/<id>/<file>; NULL when absent. */
 char *golden_read(const fixture *f, const char *file, size_t *ret_len);
+/* Whether the original's start script fails for container `name` (golden
+ * NAME.start-error). */
+bool golden_start_failed(const fixture *f, const char *name);
 
 /* The option a golden eval-error names, in the ref's notation:
  * "containers.web.forwardPorts.[definition 1-entry 1].hostPort" becomes
@@ -55,6 +58,10 @@ char *golden_refused_option(const fixture *f);
 /* Ends `v` with a NULL item that is not counted, as execve() wants an
  * environment or argv (the vector stays usable and nc_strv_clear() frees it). */
 int strv_null_terminate(nc_strv *v);
+/* Whether `s` is an item of `v`. */
+bool strv_contains(const nc_strv *v, const char *s);
+/* Appends `s` unless it is there already; returns 0 or -ENOMEM. */
+int strv_push_unique(nc_strv *v, const char *s);
 
 /* Splits NUL-terminated records into a vector. */
 int split_nul(const char *data, size_t len, nc_strv *ret);
@@ -83,7 +90,9 @@ int run_command(char *const *argv, char *const *envp, const char *system_file, c
 int run_command_netns(char *const *argv, char *const *envp, int netns_fd, run_result *ret);
 void run_result_free(run_result *r);
 
-/* Splits a command string ("valgrind -q build/nixcontainer") on spaces. */
-int split_command(const char *command, nc_strv *ret);
+/* Splits `s` on runs of spaces, tabs and newlines, as bash splits an
+ * unquoted $VAR with the default IFS (no quoting, no empty words):
+ * "valgrind -q build/nixcontainer", an interfaces list. Appends to *ret. */
+int split_words(const char *s, nc_strv *ret);
 
 #endif

@@ -26,7 +26,7 @@ int impl_parse(const char *spec, impl *ret) {
                 i.kind = IMPL_REF;
         else if (strncmp(spec, "exec:", 5) == 0) {
                 i.kind = IMPL_EXEC;
-                r = split_command(spec + 5, &i.command);
+                r = split_words(spec + 5, &i.command);
                 if (r >= 0 && i.command.n == 0)
                         r = -EINVAL;
         } else

@@ -17,13 +17,12 @@ static int write_one(const char *outdir, const net_file_container *c, const char
 
         text_printf(&t, "# host\n%s", host);
         if (container) {
+                const char *line;
+                size_t n;
                 text_printf(&t, "# container %s\n", c->name);
-                for (const char *line = container; *line;) {
-                        size_t n = strcspn(line, "\n");
+                for (const char *at = container; text_next_line(&at, &line, &n);)
                         if (!keep_container_line || keep_container_line(line, n))
-                                text_printf(&t, "%.*s\n", (int) n, line);
-                        line += n + (line[n] == '\n');
-                }
+                                text_append_line(&t, line, n);
         }
         text_puts(&t, "# steps\n");
         for (size_t j = 0; j < c->steps->n; j++)
@@ -86,27 +85,25 @@ void net_sections_free(net_sections *s) {
         *s = (net_sections) { 0 };
 }
 
-void net_sections_parse(const char *text_in, net_sections *ret) {
+void net_sections_parse(const char *s, net_sections *ret) {
         text parts[3] = { { 0 } };
+        const char *line;
+        size_t len;
         bool seen[3] = { false, false, false };
         int at = -1;
 
         *ret = (net_sections) { 0 };
-        for (const char *line = text_in; line && *line;) {
-                size_t len = strcspn(line, "\n");
+        for (const char *cursor = s; text_next_line(&cursor, &line, &len);) {
                 if (strncmp(line, "# host", 6) == 0)
                         at = 0;
                 else if (strncmp(line, "# container ", 12) == 0)
                         at = 1;
                 else if (strncmp(line, "# steps", 7) == 0)
                         at = 2;
-                else if (at >= 0) {
-                        text_append(&parts[at], line, len);
-                        text_append(&parts[at], "\n", 1);
-                }
+                else if (at >= 0)
+                        text_append_line(&parts[at], line, len);
                 if (at >= 0)
                         seen[at] = true;
-                line += len + (line[len] == '\n');
         }
         if (seen[0])
                 ret->host = text_steal(&parts[0], NULL);

@@ -32,7 +32,6 @@
 #include <unistd.h>
 
 #include "netns.h"
-#include "strbuf.h"
 
 static int write_sysctl(const char *path, const char *value) {
         int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
@@ -213,7 +212,7 @@ static int ip_v(int netns_fd, char **ret_out, char **ret_error, const char *form
                 return -ENOMEM;
         r = nc_strv_push(&argv, "ip");
         if (r >= 0)
-                r = split_command(text, &argv);
+                r = split_words(text, &argv);
         if (r >= 0)
                 r = nc_strv_push(&argv, "");
         if (r >= 0) {

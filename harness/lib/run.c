@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "strbuf.h"
+#include "text.h"
 
 #define RUN_TIMEOUT_MS 120000
 
@@ -47,17 +47,11 @@ static int provide_system_file(const char *file, const char *content) {
         return 0;
 }
 
-static long now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int run_full(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
                     int netns_fd, run_result *ret) {
         int out_pipe[2], err_pipe[2], status;
-        nc_strbuf out = { 0 }, err = { 0 };
-        long deadline = now_ms() + RUN_TIMEOUT_MS;
+        text out = { 0 }, err = { 0 };
+        long deadline = clock_ms() + RUN_TIMEOUT_MS;
         bool out_open = true, err_open = true, timed_out = false;
         pid_t pid;
 
@@ -92,7 +86,7 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
         close(err_pipe[1]);
         while (out_open || err_open) {
                 struct pollfd fds[2] = { { out_pipe[0], POLLIN, 0 }, { err_pipe[0], POLLIN, 0 } };
-                long left = deadline - now_ms();
+                long left = deadline - clock_ms();
                 char buffer[65536];
                 if (left <= 0) {
                         timed_out = true;
@@ -114,7 +108,7 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
                                 else
                                         err_open = false;
                         } else
-                                nc_strbuf_append_len(i == 0 ? &out : &err, buffer, (size_t) n);
+                                text_append(i == 0 ? &out : &err, buffer, (size_t) n);
                 }
         }
         close(out_pipe[0]);
@@ -124,8 +118,8 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
                         return -errno;
         ret->status = timed_out ? 124
                       : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        nc_strbuf_steal(&out, &ret->out, &ret->out_len);
-        nc_strbuf_steal(&err, &ret->err, &ret->err_len);
+        ret->out = text_steal(&out, &ret->out_len);
+        ret->err = text_steal(&err, &ret->err_len);
         return 0;
 }
 

@@ -17,12 +17,11 @@
 
 #include <jansson.h>
 
-#include "config-internal.h"
 #include "net-file.h"
 #include "netns.h"
 #include "prestate.h"
 #include "run.h"
-#include "strbuf.h"
+#include "text.h"
 
 #define SETTLE_TIMEOUT_MS 5000
 
@@ -32,7 +31,7 @@ const char *live_impl_name(live_impl impl) {
 
 /* ---- the golden argv -------------------------------------------------------- */
 
-static int read_golden_argv(const fixture *f, container_run *c) {
+static int read_golden_argv(const fixture *f, live_unit *c) {
         int r = golden_read_argv(f, c->name, &c->golden_argv);
 
         if (r == -ENOENT) {
@@ -92,7 +91,7 @@ static int mkdir_parent(const char *path) {
 
 static int write_in_dir(const char *path, const char *content, mode_t mode) {
         int r = mkdir_parent(path);
-        return r < 0 ? r : live_write_file(path, content, mode);
+        return r < 0 ? r : write_file_string(path, content, mode);
 }
 
 static int copy_in_dir(const char *from, const char *to, mode_t mode) {
@@ -106,7 +105,7 @@ static int copy_in_dir(const char *from, const char *to, mode_t mode) {
  *   mkdir -p -m 0700 "$root/var/lib/private" "$root/root" /run/containers
  *   mkdir -p -m 0755 "/nix/var/nix/profiles/per-container/$INSTANCE" "/nix/var/nix/gcroots/per-container/$INSTANCE"
  *   cp --remove-destination /etc/resolv.conf "$root/etc/resolv.conf" */
-static int ref_start_preparation(const container_run *c) {
+static int ref_start_preparation(const live_unit *c) {
         const char *root = unit_var(c, "root");
         char *paths[5] = { 0 };
         int r = 0;
@@ -131,7 +130,7 @@ static int ref_start_preparation(const container_run *c) {
 
 /* The ref's nixcontainer-init reads the container's static config (its
  * extraVeths) from /nix/var/nix/profiles/nixcontainer.json inside. */
-static int write_init_config(const fixture *f, const container_run *c) {
+static int write_init_config(const fixture *f, const live_unit *c) {
         json_t *all = json_loads(f->containers_json, 0, NULL), *one, *mine;
         char *path = NULL;
         int r = 0;
@@ -152,7 +151,7 @@ static int write_init_config(const fixture *f, const container_run *c) {
         return r;
 }
 
-static int prepare_container(const fixture *f, live_impl impl, const nc_strv *tree_files, container_run *c) {
+static int prepare_container(const fixture *f, live_impl impl, const nc_strv *tree_files, live_unit *c) {
         const char *inside_stage2 = c->golden_argv.items[c->golden_argv.n - 1];
         const char *root = unit_var(c, "root");
         char *system = NULL, *error = NULL;
@@ -185,7 +184,7 @@ static int prepare_container(const fixture *f, live_impl impl, const nc_strv *tr
                         if (asprintf(&content, "%s\n", fixture_guest_system(f, c->name)) < 0)
                                 r = -ENOMEM;
                         else
-                                r = live_write_file(system, content, 0444);
+                                r = write_file_string(system, content, 0444);
                         free(content);
                 }
                 free(system);
@@ -235,18 +234,7 @@ static bool not_link_local(const char *line, size_t len) {
         return keep;
 }
 
-static int write_text(const char *outdir, const char *name, const char *suffix, const char *content) {
-        char *path = NULL;
-        int r;
-
-        if (asprintf(&path, "%s/%s.%s", outdir, name, suffix) < 0)
-                return -ENOMEM;
-        r = live_write_file(path, content, 0644);
-        free(path);
-        return r;
-}
-
-static int dump_all(const fixture *f, container_run *runs, size_t n, const char *outdir) {
+static int dump_all(const fixture *f, live_unit *runs, size_t n, const char *outdir) {
         net_file_container *containers = calloc(n + 1, sizeof *containers);
         bool settled = false;
         int r;
@@ -315,7 +303,7 @@ static char *links_changed(const nc_strv *before) {
 
 /* ---- the run ---------------------------------------------------------------- */
 
-static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools, container_run *runs, size_t n,
+static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools, live_unit *runs, size_t n,
                        nc_strv *ret_links_before) {
         nspawn_network *networks = calloc(n ? n : 1, sizeof *networks);
         nc_strv tree_files = { 0 };
@@ -373,7 +361,7 @@ static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools
 }
 
 /* One container: preStart, ExecStart until READY=1, postStart. */
-static int start_container(const fixture *f, live_impl impl, const live_tools *tools, container_run *c,
+static int start_container(const fixture *f, live_impl impl, const live_tools *tools, live_unit *c,
                            const char *outdir) {
         char *outcome = NULL, *log;
         int r = unit_host_stage(f, impl, tools, c, "prestart", &outcome);
@@ -430,7 +418,7 @@ static int start_container(const fixture *f, live_impl impl, const live_tools *t
         return 0;
 }
 
-static void container_free(container_run *c) {
+static void container_free(live_unit *c) {
         if (c->netns_fd >= 0)
                 close(c->netns_fd);
         if (c->notify_fd >= 0)
@@ -451,12 +439,12 @@ static void container_free(container_run *c) {
 /* After all stopped: the links the host had before, within a few seconds
  * (a namespace is torn down asynchronously once its last process is
  * gone); preStart once more on that, as the next start would run it. */
-static void after_stop(const fixture *f, live_impl impl, const live_tools *tools, container_run *runs, size_t n,
+static void after_stop(const fixture *f, live_impl impl, const live_tools *tools, live_unit *runs, size_t n,
                        const nc_strv *before) {
-        long started = live_now_ms();
+        long started = clock_ms();
         char *changed = links_changed(before);
 
-        while (changed && *changed && live_now_ms() - started < SETTLE_TIMEOUT_MS) {
+        while (changed && *changed && clock_ms() - started < SETTLE_TIMEOUT_MS) {
                 free(changed);
                 nanosleep(&(struct timespec) { 0, 50 * 1000 * 1000 }, NULL);
                 changed = links_changed(before);
@@ -476,22 +464,27 @@ static void after_stop(const fixture *f, live_impl impl, const live_tools *tools
         free(changed);
 }
 
-static int write_results(const container_run *c, const char *outdir) {
-        nc_strbuf b = { 0 };
-        char *content = NULL;
+/* outdir/NAME.result: the "key: value" lines. */
+static int write_results(const live_unit *c, const char *outdir) {
+        text b = { 0 };
+        char *content, *path = NULL;
+        size_t len = 0;
         int r;
 
         for (size_t i = 0; i < c->results.n; i++)
-                nc_strbuf_appendf(&b, "%s\n", c->results.items[i]);
-        nc_strbuf_steal(&b, &content, NULL);
-        nc_strbuf_free(&b);
-        r = content ? write_text(outdir, c->name, "result", content) : -ENOMEM;
+                text_printf(&b, "%s\n", c->results.items[i]);
+        content = text_steal(&b, &len);
+        if (!content || asprintf(&path, "%s/%s.result", outdir, c->name) < 0)
+                r = -ENOMEM;
+        else
+                r = write_file(path, content, len, 0644);
+        free(path);
         free(content);
         return r;
 }
 
 /* The original's start script exec'd the argv the golden recorded. */
-static void check_recorded_argv(container_run *c) {
+static void check_recorded_argv(live_unit *c) {
         char *path = NULL, *data = NULL, *difference;
         nc_strv recorded = { 0 };
         ssize_t none[] = { -1 };
@@ -499,7 +492,7 @@ static void check_recorded_argv(container_run *c) {
 
         if (asprintf(&path, "/run/live/argv.%s", c->name) < 0)
                 return;
-        if (nc_read_file(path, 1u << 20, &data, &len) < 0 || split_nul(data, len, &recorded) < 0)
+        if (read_file(path, 1u << 20, &data, &len) < 0 || split_nul(data, len, &recorded) < 0)
                 live_pushf(&c->results, "argv: the start script exec'd no systemd-nspawn");
         else {
                 difference = unit_argv_difference(&c->golden_argv, &recorded, none);
@@ -511,7 +504,7 @@ static void check_recorded_argv(container_run *c) {
         free(path);
 }
 
-static void copy_stage2_record(const container_run *c, const char *outdir) {
+static void copy_stage2_record(const live_unit *c, const char *outdir) {
         char *from = NULL, *to = NULL;
 
         if (asprintf(&from, "/nix/var/nix/profiles/per-container/%s/live-stage2.txt", c->name) >= 0 &&
@@ -523,14 +516,14 @@ static void copy_stage2_record(const container_run *c, const char *outdir) {
 
 int live_run_fixture(const fixture *f, live_impl impl, const live_tools *tools, const char *outdir) {
         const nc_strv *names = &f->unit_names;
-        container_run *runs = calloc(names->n ? names->n : 1, sizeof *runs);
+        live_unit *runs = calloc(names->n ? names->n : 1, sizeof *runs);
         nc_strv before = { 0 };
         int r = runs ? 0 : -ENOMEM;
 
         /* Orphans (a container's PID 1 whose nspawn died) come here. */
         prctl(PR_SET_CHILD_SUBREAPER, 1);
         for (size_t i = 0; runs && i < names->n; i++)
-                runs[i] = (container_run) { .name = names->items[i], .notify_fd = -1, .pidfd = -1, .netns_fd = -1,
+                runs[i] = (live_unit) { .name = names->items[i], .notify_fd = -1, .pidfd = -1, .netns_fd = -1,
                                             .ready_ms = -1, .running_ms = -1, .stop_ms = -1 };
         for (size_t i = 0; r >= 0 && i < names->n; i++) {
                 r = read_golden_argv(f, &runs[i]);

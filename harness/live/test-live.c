@@ -28,13 +28,11 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
-#include "config-internal.h"
 #include "live.h"
 #include "netns.h"
 #include "report.h"
 #include "text.h"
 #include "workers.h"
-#include "strbuf.h"
 
 typedef struct live_job {
         const fixture *fixture;
@@ -501,15 +499,15 @@ static long median(const fixture *f, live_impl impl, const char *name, const cha
         return values[n / 2];
 }
 
-static void cell(nc_strbuf *b, long ms) {
+static void cell(text *b, long ms) {
         if (ms < 0)
-                nc_strbuf_append(b, " | -");
+                text_puts(b, " | -");
         else
-                nc_strbuf_appendf(b, " | %ld", ms);
+                text_printf(b, " | %ld", ms);
 }
 
 static char *timing_table(void) {
-        nc_strbuf b = { 0 };
+        text b = { 0 };
         char *out = NULL, kernel[128] = "?";
         FILE *in = fopen("/proc/sys/kernel/osrelease", "re");
 
@@ -518,7 +516,7 @@ static char *timing_table(void) {
                         kernel[strcspn(kernel, "\n")] = '\0';
                 fclose(in);
         }
-        nc_strbuf_appendf(&b,
+        text_printf(&b,
                           "# Live tier timing\n\n"
                           "Real systemd-nspawn, per container: **ready** is from the start (the ref: `nixcontainer argv`\n"
                           "run, then its argv exec'd; the original: the module's start script run) to READY=1 on the unit's\n"
@@ -546,27 +544,27 @@ static char *timing_table(void) {
                 const fixture *f = selected[i];
                 for (size_t j = 0; j < f->unit_names.n; j++) {
                         const char *name = f->unit_names.items[j];
-                        nc_strbuf_appendf(&b, "| %s | %s", f->id, name);
+                        text_printf(&b, "| %s | %s", f->id, name);
                         for (size_t k = 0; k < 4; k++) {
                                 long ms = run_impl[columns[k].impl] ? median(f, columns[k].impl, name, columns[k].key) : -1;
                                 cell(&b, ms);
                                 if (ms >= 0 && all[k])
                                         all[k][n_all[k]++] = ms;
                         }
-                        nc_strbuf_append(&b, " |\n");
+                        text_puts(&b, " |\n");
                 }
         }
         /* The median over the containers that came up on each side. */
-        nc_strbuf_append(&b, "| **all** | (median)");
+        text_puts(&b, "| **all** | (median)");
         for (size_t k = 0; k < 4; k++) {
                 if (all[k] && n_all[k])
                         qsort(all[k], n_all[k], sizeof(long), compare_longs);
                 cell(&b, all[k] && n_all[k] ? all[k][n_all[k] / 2] : -1);
                 free(all[k]);
         }
-        nc_strbuf_append(&b, " |\n");
-        nc_strbuf_steal(&b, &out, NULL);
-        nc_strbuf_free(&b);
+        text_puts(&b, " |\n");
+        out = text_steal(&b, NULL);
+        text_free(&b);
         return out;
 }
 
@@ -651,7 +649,7 @@ static char *absolute(const char *path) {
         return out;
 }
 
-/* Copies of nixcontainer, nixcontainer-init and live-notify in dir/bin;
+/* Copies of nixcontainer, nixcontainer-init and notify-send in dir/bin;
  * *tools points at them. */
 static int snapshot_tools(live_tools *tools, const char *dir) {
         const char **paths[] = { &tools->nixcontainer, &tools->init, &tools->notify };

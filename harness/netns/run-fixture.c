@@ -1,3 +1,4 @@
+/* One fixture in the namespace tier, in a worker: see run-fixture.h. */
 #include <errno.h>
 #include <net/if.h>
 #include <fcntl.h>
@@ -12,24 +13,19 @@
 #include "nspawn-sim.h"
 #include "prestate.h"
 #include "run-fixture.h"
-#include "strbuf.h"
+#include "text.h"
 
-typedef struct container_run {
+/* A container as this tier runs it: the network nspawn would give it
+ * (simulated, nspawn-sim.h), a holder process in its namespace where
+ * nspawn would start PID 1, the environment of its stages and their
+ * outcomes. */
+typedef struct simulated_container {
         const char *name;
         nspawn_network network;
         netns_holder holder;
         nc_strv envp; /* NULL-terminated once built */
         nc_strv steps;
-} container_run;
-
-static bool golden_has(const fixture *f, const char *name, const char *suffix) {
-        char file[512], *text;
-
-        snprintf(file, sizeof file, "%s.%s", name, suffix);
-        text = golden_read(f, file, NULL);
-        free(text);
-        return text != NULL;
-}
+} simulated_container;
 
 bool fixture_eligible(const fixture *f, const char **ret_why) {
         if (f->rejected) {
@@ -37,7 +33,7 @@ bool fixture_eligible(const fixture *f, const char **ret_why) {
                 return false;
         }
         for (size_t i = 0; i < f->unit_names.n; i++) {
-                if (golden_has(f, f->unit_names.items[i], "start-error")) {
+                if (golden_start_failed(f, f->unit_names.items[i])) {
                         *ret_why = "the original's start script fails (golden NAME.start-error)";
                         return false;
                 }
@@ -50,39 +46,29 @@ bool fixture_eligible(const fixture *f, const char **ret_why) {
         return true;
 }
 
-static int write_file(const char *dir, const char *file, const char *content, mode_t mode) {
-        char *path = NULL;
-        int fd, r = 0;
-
-        if (asprintf(&path, "%s/%s", dir, file) < 0)
-                return -ENOMEM;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-        free(path);
-        if (fd < 0)
-                return -errno;
-        if (write(fd, content, strlen(content)) != (ssize_t) strlen(content))
-                r = -EIO;
-        if (close(fd) < 0 && r >= 0)
-                r = -errno;
-        return r;
-}
-
 /* bin/machinectl: preStart's `machinectl terminate "$INSTANCE" 2> /dev/null || true`
  * must not reach a real machine. stage-2: what containerInit sources last
  * (`. "$1"`); empty, as only the network part is under test. */
 static int make_workdir(const char *outdir) {
-        char *bin = NULL;
+        char *bin = NULL, *stage2 = NULL;
         int r;
 
         if (asprintf(&bin, "%s/bin", outdir) < 0)
                 return -ENOMEM;
         r = mkdir(bin, 0755) < 0 && errno != EEXIST ? -errno : 0;
-        if (r >= 0)
-                r = write_file(bin, "machinectl", "#!/bin/sh\n# The namespace tier's stand-in: no machine is terminated.\nexit 0\n",
-                               0755);
-        if (r >= 0)
-                r = write_file(outdir, "stage-2", "", 0644);
         free(bin);
+        bin = NULL;
+        if (r >= 0 && asprintf(&bin, "%s/bin/machinectl", outdir) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = write_file_string(bin, "#!/bin/sh\n# The namespace tier's stand-in: no machine is terminated.\nexit 0\n",
+                                      0755);
+        free(bin);
+        if (r >= 0 && asprintf(&stage2, "%s/stage-2", outdir) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = write_file_string(stage2, "", 0644);
+        free(stage2);
         return r;
 }
 
@@ -105,7 +91,7 @@ static int env_set(nc_strv *envp, const char *assignment) {
  * (`--setenv HOST_ADDRESS="$HOST_ADDRESS"` ...; the unit's scripts see the
  * same values from the env file), the unit's INSTANCE, and a PATH with the
  * stubs first. The golden PATH (fake store paths) is not used. */
-static int build_env(container_run *c, const char *outdir) {
+static int build_env(simulated_container *c, const char *outdir) {
         char *line = NULL;
         const char *path = getenv("PATH");
         int r = 0;
@@ -128,7 +114,7 @@ static int build_env(container_run *c, const char *outdir) {
         return r;
 }
 
-static int add_step(container_run *c, const char *stage, const char *outcome) {
+static int add_step(simulated_container *c, const char *stage, const char *outcome) {
         char *line = NULL;
         int r;
 
@@ -139,7 +125,7 @@ static int add_step(container_run *c, const char *stage, const char *outcome) {
         return r;
 }
 
-static int run_stage(const fixture *f, const impl *which, container_run *c, const char *outdir, impl_stage stage,
+static int run_stage(const fixture *f, const impl *which, simulated_container *c, const char *outdir, impl_stage stage,
                      int netns_fd) {
         impl_call call = { .fixture = f, .name = c->name, .envp = c->envp.items, .netns_fd = netns_fd,
                            .workdir = outdir };
@@ -156,7 +142,7 @@ static int run_stage(const fixture *f, const impl *which, container_run *c, cons
 }
 
 /* The nspawn options of the unit, from the argv its start script exec'd. */
-static int read_network(const fixture *f, container_run *c) {
+static int read_network(const fixture *f, simulated_container *c) {
         nc_strv argv = { 0 };
         int r = golden_read_argv(f, c->name, &argv);
 
@@ -195,7 +181,7 @@ static void wait_for_namespace_cleanup(void) {
  * (nspawn's links in host and container, then the container-init's network
  * part in the container, or in the host without a private network), then
  * postStart (host), which systemd runs once the container is up. */
-static int run_container(const fixture *f, const impl *which, container_run *c, const char *outdir) {
+static int run_container(const fixture *f, const impl *which, simulated_container *c, const char *outdir) {
         char *failed_option = NULL, *error = NULL;
         int r;
 
@@ -247,7 +233,7 @@ static int run_container(const fixture *f, const impl *which, container_run *c, 
         return r;
 }
 
-static int write_results(const fixture *f, const container_run *runs, const char *outdir) {
+static int write_results(const fixture *f, const simulated_container *runs, const char *outdir) {
         net_file_container *containers = calloc(f->unit_names.n + 1, sizeof *containers);
         bool settled;
         int r;
@@ -264,7 +250,7 @@ static int write_results(const fixture *f, const container_run *runs, const char
 
 int run_fixture(const fixture *f, const impl *which, const char *outdir) {
         const nc_strv *names = &f->unit_names;
-        container_run *runs = calloc(names->n ? names->n : 1, sizeof *runs);
+        simulated_container *runs = calloc(names->n ? names->n : 1, sizeof *runs);
         nspawn_network *networks = calloc(names->n ? names->n : 1, sizeof *networks);
         char *error = NULL;
         int r = 0;
