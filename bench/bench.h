@@ -39,11 +39,6 @@ typedef struct bench_options {
  * CLOCK_THREAD_CPUTIME_ID: this thread's CPU time, user and system. */
 double bench_cpu_us(void);
 
-/* The bench's one growth of arrays: room for item `n` in *items (of
- * `size` bytes each, room for *capacity), doubling. Returns 0 or -ENOMEM
- * (then nothing changed). */
-int bench_grow(void **items, size_t *capacity, size_t n, size_t size);
-
 typedef struct bench_samples {
         double *v;
         size_t n, capacity;

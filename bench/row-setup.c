@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "bench.h"
 #include "dump.h"
 #include "fixture.h"
@@ -81,12 +82,12 @@ static int read_recording(setup_ctx *c) {
                 return r;
         while (offset + 8 <= len) {
                 uint32_t header[2];
-                trace_request *p;
-                if (bench_grow((void **) &c->recorded, &c->recorded_capacity, c->n_recorded, sizeof *p) < 0) {
+                trace_request *p = array_grow(c->recorded, &c->recorded_capacity, c->n_recorded + 1, sizeof *p);
+                if (!p) {
                         free(data);
                         return -ENOMEM;
                 }
-                p = c->recorded;
+                c->recorded = p;
                 memcpy(header, data + offset, sizeof header);
                 offset += 8;
                 if (offset + header[1] > len || header[0] > 1)

@@ -1,4 +1,4 @@
-/* CPU time, growing arrays, samples, medians, and the table. */
+/* CPU time, samples, medians, and the table. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "array.h"
 #include "bench.h"
 
 double bench_cpu_us(void) {
@@ -15,23 +16,13 @@ double bench_cpu_us(void) {
         return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
 }
 
-int bench_grow(void **items, size_t *capacity, size_t n, size_t size) {
-        size_t more = *capacity ? *capacity * 2 : 32;
-        void *p;
-
-        if (n < *capacity)
-                return 0;
-        if (!(p = reallocarray(*items, more, size)))
-                return -ENOMEM;
-        *items = p;
-        *capacity = more;
-        return 0;
-}
-
 int samples_add(bench_samples *s, double value) {
-        if (bench_grow((void **) &s->v, &s->capacity, s->n, sizeof *s->v) < 0)
+        double *v = array_grow(s->v, &s->capacity, s->n + 1, sizeof *v);
+
+        if (!v)
                 return -ENOMEM;
-        s->v[s->n++] = value;
+        s->v = v;
+        v[s->n++] = value;
         return 0;
 }
 
@@ -120,10 +111,11 @@ const char *verdict_text(verdict v) {
 
 int table_add(bench_table *t, const char *row, const char *what, const char *median, const char *ratio,
               const char *target, verdict v) {
-        bench_line line = { 0 };
+        bench_line line = { 0 }, *lines = array_grow(t->lines, &t->capacity, t->n + 1, sizeof *lines);
 
-        if (bench_grow((void **) &t->lines, &t->capacity, t->n, sizeof *t->lines) < 0)
+        if (!lines)
                 return -ENOMEM;
+        t->lines = lines;
         line.row = strdup(row ? row : "");
         line.what = strdup(what ? what : "");
         line.median = strdup(median ? median : "");

@@ -11,6 +11,7 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
+#include "array.h"
 #include "bench.h"
 
 int __real_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg);
@@ -29,9 +30,11 @@ static size_t n_requests, capacity;
 static void record_sent(const struct nlmsghdr *hdr, double sent, double cpu) {
         trace_request q = { .type = hdr->nlmsg_type, .flags = hdr->nlmsg_flags, .sent_us = sent, .done_us = sent,
                             .cpu_sent_us = cpu, .cpu_done_us = cpu, .phase = phase };
+        trace_request *grown = array_grow(requests, &capacity, n_requests + 1, sizeof *grown);
 
-        if (bench_grow((void **) &requests, &capacity, n_requests, sizeof *requests) < 0)
+        if (!grown)
                 return; /* the trace is incomplete */
+        requests = grown;
         if (keep_bytes && (q.bytes = malloc(hdr->nlmsg_len))) {
                 memcpy(q.bytes, hdr, hdr->nlmsg_len);
                 q.len = hdr->nlmsg_len;
