@@ -393,7 +393,7 @@ int row_render(const bench_options *o, bench_table *t) {
                 bool missed = total >= 100e3 || (n.present && samples_median(&nix[1]) / total < 100);
                 char *empty = NULL, breakdown[1024];
                 struct stat st;
-                if (asprintf(&empty, "%s/containers-0.json", o->work) >= 0 && write_file(empty, "{}\n", 3, 0644) >= 0)
+                if (asprintf(&empty, "%s/containers-0.json", o->work) >= 0 && write_file_string(empty, "{}\n", 0644) >= 0)
                         all = instructions(o, "render", paths[0], empty) / sizes[0];
                 free(empty);
                 if (stat(paths[1], &st) < 0)

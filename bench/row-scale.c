@@ -233,7 +233,7 @@ static int ctx_init(const bench_options *o, scale_ctx *c, char **ret_error) {
         if (r >= 0 && asprintf(&c->stage2_path, "%s/stage-2", o->work) < 0)
                 r = -ENOMEM;
         if (r >= 0)
-                r = write_file(c->stage2_path, "", 0, 0644);
+                r = write_file_string(c->stage2_path, "", 0644);
         free(dir);
         return r;
 }

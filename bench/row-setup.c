@@ -343,9 +343,9 @@ static int ctx_init(const bench_options *o, setup_ctx *c, char **ret_error) {
         free(path);
         if (!c->golden_net)
                 return -ENOENT;
-        r = write_file(c->config_path, c->config_json, strlen(c->config_json), 0644);
+        r = write_file_string(c->config_path, c->config_json, 0644);
         if (r >= 0)
-                r = write_file(c->stage2_path, "", 0, 0644);
+                r = write_file_string(c->stage2_path, "", 0644);
         return r;
 }
 

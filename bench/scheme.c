@@ -279,7 +279,7 @@ int bench_scheme_write_scripts(const bench_scheme *s, scheme_file script, unsign
                         paths[i] = NULL;
                         r = -ENOMEM;
                 } else
-                        r = write_file(paths[i], script_text, strlen(script_text), 0644);
+                        r = write_file_string(paths[i], script_text, 0644);
                 free(script_text);
         }
         if (r < 0) {
