@@ -46,6 +46,10 @@ CLI_SRCS  := $(sort $(wildcard ref/cli/*.c))
 INIT_SRCS := $(sort $(wildcard ref/init/*.c))
 UNIT_SRCS := $(sort $(wildcard ref/test/*.c))
 CONF_SRCS := $(sort $(wildcard harness/conformance/*.c))
+# harness/lib/: the floor every tier and the bench stand on -- fixtures and
+# goldens, reports, processes and the worker pool, the implementations under
+# test, namespaces, the dump and the .net file, the nspawn simulation, text,
+# files and time. Each harness/<tier>/ holds that tier only.
 COMMON_TEST_SRCS := $(sort $(wildcard harness/lib/*.c))
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -66,12 +70,10 @@ all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD
 
 # Include paths by component: ref/lib's headers are the library's own
 # (library, CLI, init and its unit tests in ref/test); the harness and the
-# bench see harness/lib/ and the public header.
+# bench see harness/lib/, nixcontainer.h and nixcontainer-test.h (-Iref).
 $(BUILD)/obj/ref/%.o: ALL_CFLAGS += -Iref/lib
-$(BUILD)/obj/harness/%.o: ALL_CFLAGS += -Iharness/lib $(HARNESS_INTERNAL_CFLAGS)
-$(BUILD)/obj/bench/%.o: ALL_CFLAGS += -Iharness/lib $(HARNESS_INTERNAL_CFLAGS)
-# TRANSITION: the harness still reaches ref/lib; removed when it no longer does.
-HARNESS_INTERNAL_CFLAGS := -Iref/lib
+$(BUILD)/obj/harness/%.o: ALL_CFLAGS += -Iharness/lib
+$(BUILD)/obj/bench/%.o: ALL_CFLAGS += -Iharness/lib
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -201,6 +203,8 @@ clean:
 # ---- namespace tier (harness/netns/) ---------------------------------------
 # What an implementation does to the network, in throwaway namespaces,
 # compared with what the module's own scripts do (golden/<fixture>/NAME.net).
+# The tier is run-fixture.c (one fixture in a worker) and test-netns.c; the
+# implementations, the worker pool and the simulated nspawn are harness/lib's.
 # Needs root; `make golden-net` regenerates the .net goldens from the original.
 NETNS_SRCS := $(sort $(wildcard harness/netns/*.c))
 NETNS_OBJS := $(NETNS_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -229,13 +233,15 @@ golden-net: $(BUILD)/test-netns
 # in throwaway network namespaces (root).
 FAULT_SRCS := $(sort $(wildcard harness/faults/*.c))
 FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
+# Of harness/lib, the fault tier needs text.o (it reads the fixtures) and array.o.
+FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
                nl_cb_alloc nl_connect nl_send_auto nl_recvmsgs
 FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
 
-$(BUILD)/test-faults: $(FAULT_OBJS) $(BUILD)/libnixcontainer.a
+$(BUILD)/test-faults: $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(FAULT_OBJS) $(BUILD)/libnixcontainer.a $(FAULT_LDFLAGS) $(TEST_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a $(FAULT_LDFLAGS) $(TEST_LDLIBS)
 
 .PHONY: faults
 faults: $(BUILD)/test-faults
@@ -252,7 +258,7 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_TARGETS  := fuzz-config fuzz-env-file fuzz-render-parse fuzz-argv
 FUZZ_CFLAGS   := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -D_GNU_SOURCE \
-                 -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' -Iref -Iref/lib \
+                 -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' -Iref \
                  $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_COMMON_OBJS := $(BUILD)/fuzz/obj/harness/fuzz/fuzz-common.o
@@ -262,11 +268,12 @@ FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_BINS)
 
-# The library: instrumented, no -Werror (clang warns where gcc does not).
+# The library: instrumented, no -Werror (clang warns where gcc does not),
+# with its own headers (-Iref/lib); the targets see nixcontainer.h only.
 $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Wall -Wextra -Wno-unused-parameter \
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Iref/lib -Wall -Wextra -Wno-unused-parameter \
 	    -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
 $(FUZZ_HARNESS_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
@@ -294,23 +301,21 @@ init-test: $(BUILD)/nixcontainer-init
 # `make bench` (root): the ref against the module's own scripts and nix, each
 # comparison measured side by side in one run (alternating rounds, medians,
 # ratios); prints the table and writes it, with the machine, to
-# bench/RESULTS.md. See bench/README.md. The bench links harness/lib and
-# harness/netns (not their mains) and wraps libnl's send and receive to count
-# and time the library's requests. The nix row needs nix and NIXPKGS_LIB.
+# bench/RESULTS.md. See bench/README.md. The bench sees the public header and
+# harness/lib/, links harness/lib's objects, and wraps libnl's send and
+# receive to count and time the library's requests. The nix row needs nix
+# and NIXPKGS_LIB.
 BENCH_SRCS     := $(sort $(wildcard bench/*.c))
 BENCH_OBJS     := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o)
-BENCH_LINKED   := $(filter-out %/test-netns.o %/unit-tests.o,$(NETNS_OBJS)) $(COMMON_TEST_OBJS)
 BENCH_ROUNDS       ?= 15
 BENCH_SUITE_ROUNDS ?= 7
 BENCH_NIX_ROUNDS   ?= 1
 BENCH_ARGS     ?=
 
-$(BENCH_OBJS): ALL_CFLAGS += -Iharness/netns
-
-$(BUILD)/bench/nixcontainer-bench: $(BENCH_OBJS) $(BENCH_LINKED) $(BUILD)/libnixcontainer.a
+$(BUILD)/bench/nixcontainer-bench: $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LINKED) $(BUILD)/libnixcontainer.a \
+	@$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a \
 	    -Wl,--wrap=nl_send_auto -Wl,--wrap=nl_recvmsgs $(TEST_LDLIBS) -lm
 
 .PHONY: bench
@@ -329,12 +334,14 @@ bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/nixcontainer $(BUILD)/nixconta
 # systemd-nspawn (skips with the reason otherwise). `make bench` writes the
 # start-to-READY and stop times to bench/live-timing.md;
 # `make live-start-scripts` renders harness/live/start/ from the module.
-LIVE_SRCS := $(filter-out harness/live/live-notify.c,$(sort $(wildcard harness/live/*.c)))
+# notify-send.c is not part of test-live: it is the program the containers'
+# stage 2 runs to send READY=1 (notify-receive.c is the host's side).
+LIVE_SRCS := $(filter-out harness/live/notify-send.c,$(sort $(wildcard harness/live/*.c)))
 LIVE_OBJS := $(LIVE_SRCS:%.c=$(BUILD)/obj/%.o)
-LIVE_BINS := $(BUILD)/live/test-live $(BUILD)/live/live-notify $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
+LIVE_BINS := $(BUILD)/live/test-live $(BUILD)/live/notify-send $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
 LIVE_ARGS := --fixtures fixtures --golden golden --list harness/live/fixtures.list \
              --start-scripts harness/live/start --nixcontainer $(BUILD)/nixcontainer \
-             --init $(BUILD)/nixcontainer-init --notify $(BUILD)/live/live-notify
+             --init $(BUILD)/nixcontainer-init --notify $(BUILD)/live/notify-send
 
 $(BUILD)/live/test-live: $(LIVE_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@mkdir -p $(dir $@)
@@ -345,7 +352,7 @@ $(BUILD)/live/test-live: $(LIVE_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontain
 
 # Runs inside the containers, whose tree need not hold its libraries: static,
 # and never with the sanitizers (they do not link statically).
-$(BUILD)/live/live-notify: harness/live/live-notify.c
+$(BUILD)/live/notify-send: harness/live/notify-send.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
 	@$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<

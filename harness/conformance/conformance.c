@@ -17,10 +17,12 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
-#include "fixture.h"
 #include "nixcontainer-test.h"
+#include "fixture.h"
 #include "report.h"
-#include "strbuf.h"
+#include "run.h"
+#include "strv.h"
+#include "text.h"
 
 static fixture_set fixtures;
 static const char *cli_command;
@@ -44,19 +46,19 @@ static int fixture_suite_init(void) {
 static nc_env *golden_unit_env(const fixture *f, const char *name) {
         char file[512];
         size_t len;
-        char *text;
+        char *data;
         nc_env *env;
 
         snprintf(file, sizeof file, "%s.unit-env", name);
-        text = golden_read(f, file, &len);
-        if (!text)
+        data = golden_read(f, file, &len);
+        if (!data)
                 return NULL;
         env = nc_env_new();
-        if (env && nc_env_file_parse(env, text, len, NULL) < 0) {
+        if (env && nc_env_file_parse(env, data, len, NULL) < 0) {
                 nc_env_free(env);
                 env = NULL;
         }
-        free(text);
+        free(data);
         return env;
 }
 
@@ -96,34 +98,44 @@ static void test_library_config(void) {
         nc_config_free(config);
 }
 
-static void test_library_env_files(void) {
+/* A library check of the fixture: `one` for each of `names` with the
+ * loaded configuration; the check passes when each does. */
+static void library_check(const char *check, const nc_strv *names,
+                          bool (*one)(const nc_config *config, const char *name)) {
         nc_config *config = load_config();
         bool all = true;
 
         CU_ASSERT_PTR_NOT_NULL_FATAL(config);
-        for (size_t i = 0; i < current->names.n; i++) {
-                const char *name = current->names.items[i];
-                char file[512], *expected, *actual = NULL;
-                size_t expected_len, actual_len = 0;
-
-                snprintf(file, sizeof file, "%s.conf", name);
-                expected = golden_read(current, file, &expected_len);
-                if (!expected) {
-                        report_fail(&report, current->id, "library", "env-file", "no golden %s (run make golden)", file);
+        for (size_t i = 0; i < names->n; i++)
+                if (!one(config, names->items[i]))
                         all = false;
-                        continue;
-                }
-                CU_ASSERT_EQUAL(nc_render_env_file(nc_config_find(config, name), &actual, &actual_len), 0);
-                if (!report_compare_text(&report, current->id, "library", "env-file", file, expected, expected_len,
-                                         actual, actual_len))
-                        all = false;
-                free(expected);
-                free(actual);
-        }
         CU_ASSERT_TRUE(all);
         if (all)
-                report_pass(&report, current->id, "library", "env-file");
+                report_pass(&report, current->id, "library", check);
         nc_config_free(config);
+}
+
+static bool env_file_matches(const nc_config *config, const char *name) {
+        char file[512], *expected, *actual = NULL;
+        size_t expected_len, actual_len = 0;
+        bool ok;
+
+        snprintf(file, sizeof file, "%s.conf", name);
+        expected = golden_read(current, file, &expected_len);
+        if (!expected) {
+                report_fail(&report, current->id, "library", "env-file", "no golden %s (run make golden)", file);
+                return false;
+        }
+        CU_ASSERT_EQUAL(nc_render_env_file(nc_config_find(config, name), &actual, &actual_len), 0);
+        ok = report_compare_text(&report, current->id, "library", "env-file", file, expected, expected_len, actual,
+                                 actual_len);
+        free(expected);
+        free(actual);
+        return ok;
+}
+
+static void test_library_env_files(void) {
+        library_check("env-file", &current->names, env_file_matches);
 }
 
 static void test_library_hosts(void) {
@@ -227,49 +239,36 @@ static bool library_refuses_argv(const nc_container *container, const char *name
 /* The original stopped while running (golden "the start script failed:"),
  * rather than not parsing at all. */
 static bool golden_start_stopped(const fixture *f, const char *name) {
-        char file[512], *text;
+        char file[512], *data;
         bool stopped;
         snprintf(file, sizeof file, "%s.start-error", name);
-        text = golden_read(f, file, NULL);
-        stopped = text && strncmp(text, "the start script failed:", 24) == 0;
-        free(text);
+        data = golden_read(f, file, NULL);
+        stopped = data && strncmp(data, "the start script failed:", 24) == 0;
+        free(data);
         return stopped;
 }
 
-static bool golden_start_failed(const fixture *f, const char *name) {
-        char file[512], *text;
-        snprintf(file, sizeof file, "%s.start-error", name);
-        text = golden_read(f, file, NULL);
-        free(text);
-        return text != NULL;
+static bool argv_matches(const nc_config *config, const char *name) {
+        nc_strv expected = { 0 };
+        bool ok = true;
+
+        if (golden_start_stopped(current, name))
+                /* Reading ${SYSTEM_PATH}/system is the CLI's part. */
+                report_skip(&report, current->id, "library", "argv",
+                            "%s: the original stopped while running; the CLI checks that", name);
+        else if (golden_start_failed(current, name))
+                ok = library_refuses_argv(nc_config_find(config, name), name);
+        else if (!golden_argv(current, name, &expected)) {
+                report_fail(&report, current->id, "library", "argv", "no golden %s.argv", name);
+                ok = false;
+        } else
+                ok = library_argv_for(nc_config_find(config, name), name, &expected);
+        nc_strv_clear(&expected);
+        return ok;
 }
 
 static void test_library_argv(void) {
-        nc_config *config = load_config();
-        bool all = true;
-
-        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
-        for (size_t i = 0; i < current->unit_names.n; i++) {
-                nc_strv expected = { 0 };
-                const char *name = current->unit_names.items[i];
-                if (golden_start_stopped(current, name)) {
-                        /* Reading ${SYSTEM_PATH}/system is the CLI's part. */
-                        report_skip(&report, current->id, "library", "argv",
-                                    "%s: the original stopped while running; the CLI checks that", name);
-                } else if (golden_start_failed(current, name)) {
-                        if (!library_refuses_argv(nc_config_find(config, name), name))
-                                all = false;
-                } else if (!golden_argv(current, name, &expected)) {
-                        report_fail(&report, current->id, "library", "argv", "no golden %s.argv", name);
-                        all = false;
-                } else if (!library_argv_for(nc_config_find(config, name), name, &expected))
-                        all = false;
-                nc_strv_clear(&expected);
-        }
-        CU_ASSERT_TRUE(all);
-        if (all)
-                report_pass(&report, current->id, "library", "argv");
-        nc_config_free(config);
+        library_check("argv", &current->unit_names, argv_matches);
 }
 
 /* The `ip` commands of postStart and of container-init, as the library
@@ -278,7 +277,7 @@ static bool plan_matches(const nc_container *container, const char *name, const 
                          nc_test_script script, const nc_env *env) {
         char file[512], *expected;
         nc_strv texts = { 0 };
-        nc_strbuf actual = { 0 };
+        text actual = { 0 };
         size_t expected_len;
         bool ok;
         int r;
@@ -311,36 +310,30 @@ static bool plan_matches(const nc_container *container, const char *name, const 
                 report_fail(&report, current->id, "library", "ip-commands", "%s: planning %s failed: %s", name, stage,
                             strerror(-r));
         for (size_t i = 0; ok && i < texts.n; i++)
-                ok = nc_strbuf_appendf(&actual, "%s\n", texts.items[i]) >= 0;
-        ok = ok && report_compare_text(&report, current->id, "library", "ip-commands", file, expected, expected_len,
-                                       actual.data ? actual.data : "", actual.len);
+                ok = text_printf(&actual, "%s\n", texts.items[i]) >= 0;
+        if (ok) {
+                size_t actual_len = 0;
+                const char *data = text_data(&actual, &actual_len);
+                ok = data && report_compare_text(&report, current->id, "library", "ip-commands", file, expected,
+                                                 expected_len, data, actual_len);
+        }
         free(expected);
-        nc_strbuf_free(&actual);
+        text_free(&actual);
         nc_strv_clear(&texts);
         return ok;
 }
 
 /* The environments: postStart gets the unit's (env file, root, INSTANCE),
  * container-init what the argv's --setenv pairs give it. */
-static void test_library_ip_commands(void) {
-        nc_config *config = load_config();
-        bool all = true;
+static bool ip_commands_match(const nc_config *config, const char *name) {
+        const nc_container *c = nc_config_find(config, name);
+        nc_env *unit = NULL, *inside = nc_env_new(), *base = nc_env_new();
+        nc_strv argv = { 0 };
+        char *conf = NULL;
+        size_t conf_len = 0;
+        bool ok = true;
 
-        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
-        for (size_t i = 0; i < current->unit_names.n; i++) {
-                const char *name = current->unit_names.items[i];
-                const nc_container *c = nc_config_find(config, name);
-                nc_env *unit = NULL, *inside = nc_env_new(), *base = nc_env_new();
-                nc_strv argv = { 0 };
-                char *conf = NULL;
-                size_t conf_len = 0;
-
-                if (golden_start_failed(current, name) || !golden_argv(current, name, &argv)) {
-                        nc_strv_clear(&argv);
-                        nc_env_free(inside);
-                        nc_env_free(base);
-                        continue;
-                }
+        if (!golden_start_failed(current, name) && golden_argv(current, name, &argv)) {
                 for (size_t a = 0; a + 1 < argv.n; a++)
                         if (strcmp(argv.items[a], "--setenv") == 0) {
                                 char *eq = strchr(argv.items[a + 1], '=');
@@ -349,21 +342,21 @@ static void test_library_ip_commands(void) {
                                         nc_env_set(inside, argv.items[a + 1], eq + 1);
                                 }
                         }
-                if (unit_env_file(c, name, &conf, &conf_len) < 0 ||
-                    nc_unit_environment(c, name, base, conf, conf_len, &unit, NULL) < 0 ||
-                    !plan_matches(c, name, "host-setup", NC_TEST_SCRIPT_HOST_SETUP, unit) ||
-                    !plan_matches(c, name, "init-setup", NC_TEST_SCRIPT_INIT_SETUP, inside))
-                        all = false;
-                free(conf);
-                nc_env_free(unit);
-                nc_env_free(inside);
-                nc_env_free(base);
-                nc_strv_clear(&argv);
+                ok = unit_env_file(c, name, &conf, &conf_len) >= 0 &&
+                     nc_unit_environment(c, name, base, conf, conf_len, &unit, NULL) >= 0 &&
+                     plan_matches(c, name, "host-setup", NC_TEST_SCRIPT_HOST_SETUP, unit) &&
+                     plan_matches(c, name, "init-setup", NC_TEST_SCRIPT_INIT_SETUP, inside);
         }
-        CU_ASSERT_TRUE(all);
-        if (all)
-                report_pass(&report, current->id, "library", "ip-commands");
-        nc_config_free(config);
+        free(conf);
+        nc_env_free(unit);
+        nc_env_free(inside);
+        nc_env_free(base);
+        nc_strv_clear(&argv);
+        return ok;
+}
+
+static void test_library_ip_commands(void) {
+        library_check("ip-commands", &current->unit_names, ip_commands_match);
 }
 
 /* A compat fixture holds what the original reinterprets: strict mode must
@@ -373,7 +366,7 @@ static void test_library_ip_commands(void) {
  * land), or how its start script failed. */
 static void show_original(const char *refusal) {
         const char *name = current->names.n ? current->names.items[0] : NULL;
-        nc_strbuf shown = { 0 };
+        text shown = { 0 };
         nc_strv argv = { 0 };
 
         report_info(&report, current->id, "ref", "refuses", "%s", refusal);
@@ -386,27 +379,28 @@ static void show_original(const char *refusal) {
                         i++;
                 /* The fixed middle (--notify-ready= ... --setenv PATH=) is
                  * left out: injected words land before and after it. */
-                for (; i < argv.n && shown.len < 400; i++) {
+                for (; i < argv.n && text_length(&shown) < 400; i++) {
                         if (strcmp(argv.items[i], "--notify-ready=yes") == 0) {
                                 skipping = true;
-                                nc_strbuf_append(&shown, " ...");
+                                text_puts(&shown, " ...");
                         }
                         if (skipping) {
                                 skipping = strncmp(argv.items[i], "PATH=", 5) != 0;
                                 continue;
                         }
-                        nc_strbuf_append(&shown, " ");
+                        text_puts(&shown, " ");
                         if (strpbrk(argv.items[i], " \t\n\"'"))
-                                nc_strbuf_appendf(&shown, "'%s'", argv.items[i]);
+                                text_printf(&shown, "'%s'", argv.items[i]);
                         else
-                                nc_strbuf_append(&shown, argv.items[i]);
+                                text_puts(&shown, argv.items[i]);
                 }
                 report_info(&report, current->id, "original", "argv", "systemd-nspawn ...%.400s%s",
-                            shown.data ? shown.data : "", shown.len >= 400 ? " ..." : "");
+                            text_data(&shown, NULL) ? text_data(&shown, NULL) : "",
+                            text_length(&shown) >= 400 ? " ..." : "");
         } else if (golden_start_failed(current, name))
                 report_info(&report, current->id, "original", "argv", "the start script fails (golden %s.start-error)",
                             name);
-        nc_strbuf_free(&shown);
+        text_free(&shown);
         nc_strv_clear(&argv);
 }
 
@@ -467,7 +461,7 @@ static int run_cli(const char *const *args, const char *path_value, const char *
         char *envp[2] = { NULL, NULL };
         int r;
 
-        r = split_command(cli_command, &argv);
+        r = split_words(cli_command, &argv);
         for (size_t i = 0; r >= 0 && args[i]; i++)
                 r = nc_strv_push(&argv, args[i]);
         if (r >= 0)

@@ -16,27 +16,27 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
-#include "config-internal.h"
 #include "nixcontainer.h"
 #include "seams.h"
+#include "text.h"
 
 #define MAX_CALL_SITES 100000
 
 static const char *fixtures_dir = "fixtures";
 
 static char *read_containers(const char *fixture) {
-        char path[512], *text = NULL, *start, *end;
+        char path[512], *json = NULL, *start, *end;
         size_t len;
 
         snprintf(path, sizeof path, "%s/%s.json", fixtures_dir, fixture);
-        if (nc_read_file(path, 1 << 20, &text, &len) < 0)
+        if (read_file(path, 1 << 20, &json, &len) < 0)
                 return NULL;
         /* The fixture's "containers" object: this binary wraps malloc, so
          * keep parsing simple and outside the armed seam. */
-        start = strstr(text, "\"containers\"");
+        start = strstr(json, "\"containers\"");
         start = start ? strchr(start, '{') : NULL;
         if (!start) {
-                free(text);
+                free(json);
                 return NULL;
         }
         {
@@ -58,15 +58,15 @@ static char *read_containers(const char *fixture) {
         }
         if (*end)
                 end[1] = '\0';
-        memmove(text, start, strlen(start) + 1);
-        return text;
+        memmove(json, start, strlen(start) + 1);
+        return json;
 }
 
 /* Everything the core does for a config: load, render, environment, argv. */
 static int core_operations(const char *json, nc_mode mode, nc_error *error) {
         nc_config *config = NULL;
         nc_env *base = NULL;
-        char *text = NULL;
+        char *rendered = NULL;
         size_t len;
         int r = nc_config_load_json(json, strlen(json), mode, &config, error);
 
@@ -75,24 +75,24 @@ static int core_operations(const char *json, nc_mode mode, nc_error *error) {
         base = nc_env_new();
         r = base ? nc_env_set(base, "PATH", "/run/current-system/sw/bin") : -ENOMEM;
         if (r >= 0)
-                r = nc_render_hosts(config, &text, &len);
-        free(text);
-        text = NULL;
+                r = nc_render_hosts(config, &rendered, &len);
+        free(rendered);
+        rendered = NULL;
         for (size_t i = 0; r >= 0 && i < config->n_containers; i++) {
                 const nc_container *c = &config->containers[i];
                 nc_argv_request request = { .init_path = "/init", .guest_system = "i686-linux", .mode = mode };
                 nc_strv argv = { 0 };
                 nc_env *env = NULL;
 
-                r = nc_render_env_file(c, &text, &len);
+                r = nc_render_env_file(c, &rendered, &len);
                 if (r >= 0)
-                        r = nc_unit_environment(c, c->name, base, text, len, &env, error);
+                        r = nc_unit_environment(c, c->name, base, rendered, len, &env, error);
                 if (r >= 0)
                         r = nc_build_argv(c, env, &request, &argv, error);
                 nc_strv_clear(&argv);
                 nc_env_free(env);
-                free(text);
-                text = NULL;
+                free(rendered);
+                rendered = NULL;
         }
         nc_env_free(base);
         nc_config_free(config);
@@ -138,7 +138,7 @@ static void test_allocations_compat(void) {
 }
 
 static void test_allocations_env_file(void) {
-        static const char text[] = "# c\nA=1\nB='two words'\nC=\"x\\\"y\"\nD=a\\\nb\nA=again\n";
+        static const char env_file[] = "# c\nA=1\nB='two words'\nC=\"x\\\"y\"\nD=a\\\nb\nA=again\n";
         long sites = 0;
 
         for (long n = 1; n < MAX_CALL_SITES; n++) {
@@ -146,7 +146,7 @@ static void test_allocations_env_file(void) {
                 int r;
                 seam_fail_at(SEAM_ALLOCATION, n);
                 env = nc_env_new();
-                r = env ? nc_env_file_parse(env, text, sizeof text - 1, NULL) : -ENOMEM;
+                r = env ? nc_env_file_parse(env, env_file, sizeof env_file - 1, NULL) : -ENOMEM;
                 seam_fail_at(SEAM_ALLOCATION, 0);
                 if (!seam_fired(SEAM_ALLOCATION)) {
                         CU_ASSERT_EQUAL(r, 0);
@@ -378,22 +378,26 @@ static const network_case prestart_full = {
         prestart_operation, "", NULL, 0, 0,
 };
 
-static void test_network_allocations(void) {
+/* Each call site of `kind` in postStart, then in preStart, fails in turn. */
+static void loop_network_stages(seam_kind kind, const char *what) {
+        char host_setup[64], prestart[64];
+
         if (!is_root()) {
                 printf("(skipped: needs root for network namespaces) ");
                 return;
         }
-        loop_network_seam(SEAM_ALLOCATION, &host_setup_full, "host-setup allocations");
-        loop_network_seam(SEAM_ALLOCATION, &prestart_full, "prestart allocations");
+        snprintf(host_setup, sizeof host_setup, "host-setup %s", what);
+        snprintf(prestart, sizeof prestart, "prestart %s", what);
+        loop_network_seam(kind, &host_setup_full, host_setup);
+        loop_network_seam(kind, &prestart_full, prestart);
+}
+
+static void test_network_allocations(void) {
+        loop_network_stages(SEAM_ALLOCATION, "allocations");
 }
 
 static void test_network_io(void) {
-        if (!is_root()) {
-                printf("(skipped: needs root for network namespaces) ");
-                return;
-        }
-        loop_network_seam(SEAM_NETLINK, &host_setup_full, "host-setup netlink I/O");
-        loop_network_seam(SEAM_NETLINK, &prestart_full, "prestart netlink I/O");
+        loop_network_stages(SEAM_NETLINK, "netlink I/O");
 }
 
 int main(int argc, char **argv) {

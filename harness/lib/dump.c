@@ -8,7 +8,7 @@
 
 #include "dump.h"
 #include "netns.h"
-#include "strbuf.h"
+#include "text.h"
 
 static int compare_strings(const void *a, const void *b) {
         return strcmp(*(const char *const *) a, *(const char *const *) b);
@@ -32,7 +32,7 @@ static bool has_flag(const json_t *link, const char *flag) {
 /* The string items of an array, sorted and joined with ',', leaving out `skip`. */
 static char *joined(const json_t *array, const char *skip) {
         nc_strv items = { 0 };
-        nc_strbuf b = { 0 };
+        text b = { 0 };
         const json_t *item;
         char *out = NULL;
         size_t i;
@@ -43,11 +43,11 @@ static char *joined(const json_t *array, const char *skip) {
         if (items.n)
                 qsort(items.items, items.n, sizeof(char *), compare_strings);
         for (i = 0; i < items.n; i++)
-                nc_strbuf_appendf(&b, "%s%s", i ? "," : "", items.items[i]);
+                text_printf(&b, "%s%s", i ? "," : "", items.items[i]);
         nc_strv_clear(&items);
-        if (b.len)
-                nc_strbuf_steal(&b, &out, NULL);
-        nc_strbuf_free(&b);
+        if (text_length(&b))
+                out = text_steal(&b, NULL);
+        text_free(&b);
         return out;
 }
 
@@ -91,7 +91,7 @@ static void dump_links(const json_t *links, nc_strv *lines) {
 /* Addresses, and whether anything is still settling: a link whose
  * operstate (ip's NO-CARRIER) disagrees with its carrier (LOWER_UP), or
  * a tentative address on a link with carrier. */
-static void dump_addresses(const json_t *links, nc_strv *lines, nc_strbuf *signature, bool *in_transition) {
+static void dump_addresses(const json_t *links, nc_strv *lines, text *signature, bool *in_transition) {
         const json_t *link, *address;
         size_t i, j;
 
@@ -100,7 +100,7 @@ static void dump_addresses(const json_t *links, nc_strv *lines, nc_strbuf *signa
                 bool up = has_flag(link, "UP"), carrier = has_flag(link, "LOWER_UP");
                 char *flags = joined(json_object_get(link, "flags"), NULL);
 
-                nc_strbuf_appendf(signature, "state %s %s %s\n", dev, flags ? flags : "", str_or(link, "operstate", ""));
+                text_printf(signature, "state %s %s %s\n", dev, flags ? flags : "", str_or(link, "operstate", ""));
                 free(flags);
                 if (up && carrier == has_flag(link, "NO-CARRIER"))
                         *in_transition = true;
@@ -114,7 +114,7 @@ static void dump_addresses(const json_t *links, nc_strv *lines, nc_strbuf *signa
                                      str_or(address, "scope", "?"), broadcast ? " brd=" : "",
                                      broadcast ? broadcast : "", peer ? " peer=" : "", peer ? peer : "") >= 0)
                                 nc_strv_push(lines, line);
-                        nc_strbuf_appendf(signature, "%s%s\n", line ? line : "", tentative ? " tentative" : "");
+                        text_printf(signature, "%s%s\n", line ? line : "", tentative ? " tentative" : "");
                         free(line);
                         if (tentative && up && carrier)
                                 *in_transition = true;
@@ -144,18 +144,18 @@ static void dump_routes(const json_t *routes, const char *family, nc_strv *lines
         }
 }
 
-static void append_sorted(nc_strbuf *b, nc_strv *lines) {
+static void append_sorted(text *b, nc_strv *lines) {
         if (lines->n)
                 qsort(lines->items, lines->n, sizeof(char *), compare_strings);
         for (size_t i = 0; i < lines->n; i++)
-                nc_strbuf_appendf(b, "%s\n", lines->items[i]);
+                text_printf(b, "%s\n", lines->items[i]);
         nc_strv_clear(lines);
 }
 
 int dump_netns(int netns_fd, char **ret_text, char **ret_signature, bool *ret_in_transition, char **ret_error) {
         json_t *links = ip_json(netns_fd, "-j -d link show", ret_error), *addresses = NULL, *routes4 = NULL,
                *routes6 = NULL;
-        nc_strbuf text = { 0 }, signature = { 0 };
+        text dump = { 0 }, signature = { 0 };
         nc_strv lines = { 0 };
         bool in_transition = false;
         int r = -EIO;
@@ -168,15 +168,15 @@ int dump_netns(int netns_fd, char **ret_text, char **ret_signature, bool *ret_in
                 routes6 = ip_json(netns_fd, "-6 -j route show table all", ret_error);
         if (routes6) {
                 dump_links(links, &lines);
-                append_sorted(&text, &lines);
+                append_sorted(&dump, &lines);
                 dump_addresses(addresses, &lines, &signature, &in_transition);
-                append_sorted(&text, &lines);
+                append_sorted(&dump, &lines);
                 dump_routes(routes4, "inet", &lines);
                 dump_routes(routes6, "inet6", &lines);
-                append_sorted(&text, &lines);
-                nc_strbuf_append(&signature, text.data ? text.data : "");
-                nc_strbuf_steal(&text, ret_text, NULL);
-                nc_strbuf_steal(&signature, ret_signature, NULL);
+                append_sorted(&dump, &lines);
+                *ret_text = text_steal(&dump, NULL);
+                text_puts(&signature, *ret_text ? *ret_text : "");
+                *ret_signature = text_steal(&signature, NULL);
                 *ret_in_transition = in_transition;
                 r = *ret_text && *ret_signature ? 0 : -ENOMEM;
                 if (r < 0) {
@@ -184,8 +184,8 @@ int dump_netns(int netns_fd, char **ret_text, char **ret_signature, bool *ret_in
                         free(*ret_signature);
                 }
         }
-        nc_strbuf_free(&text);
-        nc_strbuf_free(&signature);
+        text_free(&dump);
+        text_free(&signature);
         json_decref(links);
         json_decref(addresses);
         json_decref(routes4);
@@ -208,7 +208,7 @@ int dump_settled(const int *netns_fds, size_t n, char **ret_texts, unsigned *ret
         *ret_settled = false;
         *ret_samples = 0;
         for (int round = 0; round < SETTLE_MAX_ROUNDS && !*ret_settled; round++) {
-                nc_strbuf all = { 0 };
+                text all = { 0 };
                 bool in_transition = false;
                 char *joined_signature = NULL;
 
@@ -223,14 +223,14 @@ int dump_settled(const int *netns_fds, size_t n, char **ret_texts, unsigned *ret
                         if (r < 0)
                                 break;
                         in_transition = in_transition || busy;
-                        nc_strbuf_appendf(&all, "#%zu\n%s", i, signature);
+                        text_printf(&all, "#%zu\n%s", i, signature);
                         free(signature);
                 }
                 if (r < 0) {
-                        nc_strbuf_free(&all);
+                        text_free(&all);
                         break;
                 }
-                nc_strbuf_steal(&all, &joined_signature, NULL);
+                joined_signature = text_steal(&all, NULL);
                 (*ret_samples)++;
                 agreeing = previous && joined_signature && strcmp(previous, joined_signature) == 0 ? agreeing + 1 : 1;
                 free(previous);

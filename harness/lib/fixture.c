@@ -13,10 +13,10 @@
 
 #include <jansson.h>
 
-#include "config-internal.h"
+#include "array.h"
 #include "fixture.h"
-#include "shell-words.h"
-#include "strbuf.h"
+#include "strv.h"
+#include "text.h"
 
 static int compare_strings(const void *a, const void *b) {
         return strcmp(*(const char *const *) a, *(const char *const *) b);
@@ -116,19 +116,16 @@ int fixture_set_load(const char *fixtures_dir, const char *golden_dir, fixture_s
         }
         while (r >= 0 && (entry = readdir(dir))) {
                 size_t len = strlen(entry->d_name);
+                fixture *items;
                 char *path, *id;
                 if (len < 6 || strcmp(entry->d_name + len - 5, ".json") != 0)
                         continue;
-                if (set.n == capacity) {
-                        fixture *items;
-                        capacity = capacity ? capacity * 2 : 64;
-                        items = realloc(set.items, capacity * sizeof *items);
-                        if (!items) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        set.items = items;
+                items = array_grow(set.items, &capacity, set.n + 1, sizeof *items);
+                if (!items) {
+                        r = -ENOMEM;
+                        break;
                 }
+                set.items = items;
                 memset(&set.items[set.n], 0, sizeof set.items[set.n]);
                 id = strndup(entry->d_name, len - 5);
                 if (!id || asprintf(&path, "%s/%s", fixtures_dir, entry->d_name) < 0) {
@@ -189,17 +186,18 @@ const char *fixture_guest_system(const fixture *f, const char *name) {
 }
 
 char *golden_read(const fixture *f, const char *file, size_t *ret_len) {
-        char *path, *text;
-        size_t len;
+        return read_file_at(f->golden_dir, file, ret_len);
+}
 
-        if (asprintf(&path, "%s/%s", f->golden_dir, file) < 0)
-                return NULL;
-        if (nc_read_file(path, 16u << 20, &text, &len) < 0)
-                text = NULL;
-        else if (ret_len)
-                *ret_len = len;
+bool golden_start_failed(const fixture *f, const char *name) {
+        char *path = NULL;
+        bool failed;
+
+        if (asprintf(&path, "%s/%s.start-error", f->golden_dir, name) < 0)
+                return false;
+        failed = access(path, F_OK) == 0;
         free(path);
-        return text;
+        return failed;
 }
 
 static bool plain_name(const char *s, size_t len) {
@@ -213,12 +211,12 @@ static bool plain_name(const char *s, size_t len) {
 }
 
 char *golden_refused_option(const fixture *f) {
-        char *text = golden_read(f, "eval-error", NULL), *out = NULL;
-        const char *start = text ? strchr(text, '`') : NULL, *end = start ? strchr(start, '\'') : NULL;
-        nc_strbuf b = { 0 };
+        char *eval_error = golden_read(f, "eval-error", NULL), *out = NULL;
+        const char *start = eval_error ? strchr(eval_error, '`') : NULL, *end = start ? strchr(start, '\'') : NULL;
+        text b = { 0 };
 
         if (!start || !end) {
-                free(text);
+                free(eval_error);
                 if (asprintf(&out, "containers.%s", f->names.n ? f->names.items[0] : "") < 0)
                         return NULL;
                 return out;
@@ -228,39 +226,16 @@ char *golden_refused_option(const fixture *f) {
                 size_t len = dot ? (size_t) (dot - p) : (size_t) (end - p);
                 unsigned definition, entry;
                 if (sscanf(p, "[definition %u-entry %u]", &definition, &entry) == 2)
-                        nc_strbuf_appendf(&b, "[%u]", entry - 1);
+                        text_printf(&b, "[%u]", entry - 1);
                 else if (plain_name(p, len))
-                        nc_strbuf_appendf(&b, "%s%.*s", b.len ? "." : "", (int) len, p);
+                        text_printf(&b, "%s%.*s", text_length(&b) ? "." : "", (int) len, p);
                 else
-                        nc_strbuf_appendf(&b, "%s\"%.*s\"", b.len ? "." : "", (int) len, p);
+                        text_printf(&b, "%s\"%.*s\"", text_length(&b) ? "." : "", (int) len, p);
                 p += len + (dot ? 1 : 0);
         }
-        free(text);
-        nc_strbuf_steal(&b, &out, NULL);
+        free(eval_error);
+        out = text_steal(&b, NULL);
         return out;
-}
-
-int strv_null_terminate(nc_strv *v) {
-        int r = nc_strv_push(v, "");
-
-        if (r < 0)
-                return r;
-        v->n--;
-        free(v->items[v->n]);
-        v->items[v->n] = NULL;
-        return 0;
-}
-
-int split_nul(const char *data, size_t len, nc_strv *ret) {
-        size_t start = 0;
-        for (size_t i = 0; i < len; i++)
-                if (data[i] == '\0') {
-                        int r = nc_strv_push_len(ret, data + start, i - start);
-                        if (r < 0)
-                                return r;
-                        start = i + 1;
-                }
-        return start == len ? 0 : -EINVAL;
 }
 
 int golden_read_argv(const fixture *f, const char *name, nc_strv *ret_argv) {
@@ -279,6 +254,3 @@ int golden_read_argv(const fixture *f, const char *name, nc_strv *ret_argv) {
         return r;
 }
 
-int split_command(const char *command, nc_strv *ret) {
-        return nc_shell_split(command, " \t\n", ret);
-}

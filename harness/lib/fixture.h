@@ -7,6 +7,10 @@
 #include <stddef.h>
 
 #include "nixcontainer.h"
+/* TRANSITION: the bench finds run_command and the strv helpers through
+ * this header; once it includes run.h and strv.h itself, these go. */
+#include "run.h"
+#include "strv.h"
 
 typedef struct fixture {
         char *id;              /* file name without .json */
@@ -44,6 +48,9 @@ nc_mode fixture_mode(const fixture *f);
 
 /* Reads golden/<id>/<file>; NULL when absent. */
 char *golden_read(const fixture *f, const char *file, size_t *ret_len);
+/* Whether the original's start script fails for container `name` (golden
+ * NAME.start-error). */
+bool golden_start_failed(const fixture *f, const char *name);
 
 /* The option a golden eval-error names, in the ref's notation:
  * "containers.web.forwardPorts.[definition 1-entry 1].hostPort" becomes
@@ -52,38 +59,8 @@ char *golden_read(const fixture *f, const char *file, size_t *ret_len);
  * fixture's first container. Caller frees. */
 char *golden_refused_option(const fixture *f);
 
-/* Ends `v` with a NULL item that is not counted, as execve() wants an
- * environment or argv (the vector stays usable and nc_strv_clear() frees it). */
-int strv_null_terminate(nc_strv *v);
-
-/* Splits NUL-terminated records into a vector. */
-int split_nul(const char *data, size_t len, nc_strv *ret);
-
 /* golden/<id>/<name>.argv, what the start script hands systemd-nspawn;
  * -ENOENT when the fixture has none. */
 int golden_read_argv(const fixture *f, const char *name, nc_strv *ret_argv);
-
-/* Runs argv (argv[0] found in PATH) with exactly `envp`, stdin from
- * /dev/null; captures stdout and stderr. When `system_file` is set (a path
- * under /nix), the child first makes a private mount namespace with a
- * tmpfs on /nix holding that file with `system_content`. Returns 0 and the
- * exit status (or 128+signal), or -errno. */
-typedef struct run_result {
-        int status;
-        char *out;
-        size_t out_len;
-        char *err;
-        size_t err_len;
-} run_result;
-
-int run_command(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
-                run_result *ret);
-/* The same, with the child first entering the network namespace `netns_fd`
- * (setns; -1: stay in the caller's). */
-int run_command_netns(char *const *argv, char *const *envp, int netns_fd, run_result *ret);
-void run_result_free(run_result *r);
-
-/* Splits a command string ("valgrind -q build/nixcontainer") on spaces. */
-int split_command(const char *command, nc_strv *ret);
 
 #endif

@@ -32,7 +32,8 @@
 #include <unistd.h>
 
 #include "netns.h"
-#include "strbuf.h"
+#include "run.h"
+#include "strv.h"
 
 static int write_sysctl(const char *path, const char *value) {
         int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
@@ -213,7 +214,7 @@ static int ip_v(int netns_fd, char **ret_out, char **ret_error, const char *form
                 return -ENOMEM;
         r = nc_strv_push(&argv, "ip");
         if (r >= 0)
-                r = split_command(text, &argv);
+                r = split_words(text, &argv);
         if (r >= 0)
                 r = nc_strv_push(&argv, "");
         if (r >= 0) {
@@ -238,16 +239,6 @@ static int ip_v(int netns_fd, char **ret_out, char **ret_error, const char *form
         run_result_free(&result);
         nc_strv_clear(&argv);
         free(text);
-        return r;
-}
-
-int netns_ip(int netns_fd, char **ret_error, const char *format, ...) {
-        va_list ap;
-        int r;
-
-        va_start(ap, format);
-        r = ip_v(netns_fd, NULL, ret_error, format, ap);
-        va_end(ap);
         return r;
 }
 

@@ -34,11 +34,12 @@ char *const *netns_tool_env(void);
 /* Runs `ip` with the arguments in `format` (split on spaces after
  * formatting, so names must not contain spaces) in `netns_fd` (-1: the
  * caller's namespace). Returns 0 when ip exited 0; otherwise -EIO (or
- * -errno) and *ret_error = "ip ARGS: what ip printed". The ip_output
- * variant hands stdout to the caller. */
-int netns_ip(int netns_fd, char **ret_error, const char *format, ...) __attribute__((format(printf, 3, 4)));
+ * -errno) and *ret_error = "ip ARGS: what ip printed". With `ret_out`,
+ * the caller gets ip's stdout. */
 int netns_ip_output(int netns_fd, char **ret_out, char **ret_error, const char *format, ...)
         __attribute__((format(printf, 4, 5)));
+/* The same, stdout dropped. */
+#define netns_ip(netns_fd, ret_error, ...) netns_ip_output(netns_fd, NULL, ret_error, __VA_ARGS__)
 
 /* A valid interface name as the kernel and systemd (ifname_valid) see it:
  * 1..15 bytes, printable ASCII without ':', '/', '%' or whitespace, not

@@ -135,6 +135,20 @@ int nspawn_network_parse(const nc_strv *argv, nspawn_network *ret) {
         return 0;
 }
 
+int nspawn_network_read_golden(const fixture *f, const char *name, nc_strv *ret_argv, nspawn_network *ret) {
+        int r = golden_read_argv(f, name, ret_argv);
+
+        if (r == -ENOENT) {
+                fprintf(stderr, "%s: no golden %s.argv\n", f->id, name);
+                return r;
+        }
+        if (r >= 0)
+                r = nspawn_network_parse(ret_argv, ret);
+        if (r < 0)
+                fprintf(stderr, "%s: %s.argv: cannot read nspawn's options: %s\n", f->id, name, strerror(-r));
+        return r;
+}
+
 void nspawn_network_clear(nspawn_network *n) {
         free(n->machine);
         free(n->bridge);

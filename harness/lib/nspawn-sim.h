@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "fixture.h"
 #include "nixcontainer.h"
 
 typedef struct nspawn_network {
@@ -28,6 +29,10 @@ typedef struct nspawn_network {
  * -M), returns -errno. */
 int nspawn_network_parse(const nc_strv *argv, nspawn_network *ret);
 void nspawn_network_clear(nspawn_network *n);
+/* The same from container `name`'s golden argv (golden_read_argv), which
+ * goes to *ret_argv. On error returns -errno (-ENOENT: no golden argv),
+ * with the reason on stderr; *ret_argv may hold what was read. */
+int nspawn_network_read_golden(const fixture *f, const char *name, nc_strv *ret_argv, nspawn_network *ret);
 
 /* Does it: in the calling process's namespace (the host) and in the
  * namespace of `container_pid` (ignored without a private network).

@@ -7,7 +7,7 @@
 
 #include "netns.h"
 #include "prestate.h"
-#include "shell-words.h"
+#include "strv.h"
 
 typedef struct prestate {
         nc_strv bridges;
@@ -21,17 +21,10 @@ static void prestate_clear(prestate *p) {
         nc_strv_clear(&p->interfaces);
 }
 
-static bool strv_contains(const nc_strv *v, const char *s) {
-        for (size_t i = 0; i < v->n; i++)
-                if (strcmp(v->items[i], s) == 0)
-                        return true;
-        return false;
-}
-
 static int add_name(nc_strv *to, const char *name) {
-        if (!name || !netns_ifname_valid(name) || strv_contains(to, name))
+        if (!name || !netns_ifname_valid(name))
                 return 0;
-        return nc_strv_push(to, name);
+        return strv_push_unique(to, name);
 }
 
 /* Adds the interface names in `value`, split on whitespace. */
@@ -41,7 +34,7 @@ static int add_names(nc_strv *to, const json_t *value) {
 
         if (!json_is_string(value))
                 return 0;
-        r = nc_shell_split(json_string_value(value), NC_SHELL_DEFAULT_IFS, &words);
+        r = split_words(json_string_value(value), &words);
         for (size_t i = 0; r >= 0 && i < words.n; i++)
                 r = add_name(to, words.items[i]);
         nc_strv_clear(&words);

@@ -2,23 +2,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "report.h"
-#include "strbuf.h"
+#include "text.h"
 
 static void add(report_table *t, const char *fixture, const char *side, const char *check, report_status status,
                 char *message) {
-        report_entry *e;
+        report_entry *entries = array_grow(t->entries, &t->capacity, t->n + 1, sizeof *entries), *e;
 
-        if (t->n == t->capacity) {
-                size_t capacity = t->capacity ? t->capacity * 2 : 64;
-                report_entry *entries = realloc(t->entries, capacity * sizeof *entries);
-                if (!entries) {
-                        free(message);
-                        return;
-                }
-                t->entries = entries;
-                t->capacity = capacity;
+        if (!entries) {
+                free(message);
+                return;
         }
+        t->entries = entries;
         e = &t->entries[t->n++];
         e->fixture = strdup(fixture);
         e->side = strdup(side);
@@ -58,17 +54,17 @@ void report_info(report_table *t, const char *fixture, const char *side, const c
 }
 
 /* A line shown with its invisible characters made visible. */
-static void visible(nc_strbuf *b, const char *s, size_t len) {
+static void visible(text *b, const char *s, size_t len) {
         for (size_t i = 0; i < len && i < 200; i++) {
                 unsigned char c = (unsigned char) s[i];
                 if (c == '\n')
-                        nc_strbuf_append(b, "\\n");
+                        text_puts(b, "\\n");
                 else if (c == '\t')
-                        nc_strbuf_append(b, "\\t");
+                        text_puts(b, "\\t");
                 else if (c < 0x20 || c == 0x7f)
-                        nc_strbuf_appendf(b, "\\x%02x", c);
+                        text_printf(b, "\\x%02x", c);
                 else
-                        nc_strbuf_append_char(b, (char) c);
+                        text_printf(b, "%c", (char) c);
         }
 }
 
@@ -76,7 +72,7 @@ bool report_compare_text(report_table *t, const char *fixture, const char *side,
                          const char *what, const char *expected, size_t expected_len, const char *actual,
                          size_t actual_len) {
         size_t line = 1, start = 0, i = 0;
-        nc_strbuf shown = { 0 };
+        text shown = { 0 };
 
         if (expected_len == actual_len && memcmp(expected, actual, actual_len) == 0)
                 return true;
@@ -90,43 +86,43 @@ bool report_compare_text(report_table *t, const char *fixture, const char *side,
                 const char *a_end = memchr(actual + start, '\n', actual_len - start);
                 size_t e_len = e_end ? (size_t) (e_end - expected - start) + 1 : expected_len - start;
                 size_t a_len = a_end ? (size_t) (a_end - actual - start) + 1 : actual_len - start;
-                nc_strbuf_appendf(&shown, "%s line %zu: golden \"", what, line);
+                text_printf(&shown, "%s line %zu: golden \"", what, line);
                 visible(&shown, expected + start, e_len);
-                nc_strbuf_append(&shown, "\", got \"");
+                text_puts(&shown, "\", got \"");
                 visible(&shown, actual + start, a_len);
-                nc_strbuf_append(&shown, "\"");
+                text_puts(&shown, "\"");
         }
-        report_fail(t, fixture, side, check, "%s", shown.data ? shown.data : what);
-        nc_strbuf_free(&shown);
+        report_fail(t, fixture, side, check, "%s", text_data(&shown, NULL) ? text_data(&shown, NULL) : what);
+        text_free(&shown);
         return false;
+}
+
+/* argv[i] quoted and made visible, or "(end)". */
+static void argument(text *b, const nc_strv *argv, size_t i) {
+        if (i < argv->n) {
+                text_puts(b, "\"");
+                visible(b, argv->items[i], strlen(argv->items[i]));
+                text_puts(b, "\"");
+        } else
+                text_puts(b, "(end)");
 }
 
 bool report_compare_argv(report_table *t, const char *fixture, const char *side, const char *check,
                          const char *what, const nc_strv *expected, const nc_strv *actual) {
-        nc_strbuf shown = { 0 };
+        text shown = { 0 };
         size_t i = 0;
 
         while (i < expected->n && i < actual->n && strcmp(expected->items[i], actual->items[i]) == 0)
                 i++;
         if (i == expected->n && i == actual->n)
                 return true;
-        nc_strbuf_appendf(&shown, "%s argv[%zu]: golden ", what, i);
-        if (i < expected->n) {
-                nc_strbuf_append_char(&shown, '"');
-                visible(&shown, expected->items[i], strlen(expected->items[i]));
-                nc_strbuf_append_char(&shown, '"');
-        } else
-                nc_strbuf_append(&shown, "(end)");
-        nc_strbuf_append(&shown, ", got ");
-        if (i < actual->n) {
-                nc_strbuf_append_char(&shown, '"');
-                visible(&shown, actual->items[i], strlen(actual->items[i]));
-                nc_strbuf_append_char(&shown, '"');
-        } else
-                nc_strbuf_append(&shown, "(end)");
-        nc_strbuf_appendf(&shown, " (golden has %zu arguments, got %zu)", expected->n, actual->n);
-        report_fail(t, fixture, side, check, "%s", shown.data);
-        nc_strbuf_free(&shown);
+        text_printf(&shown, "%s argv[%zu]: golden ", what, i);
+        argument(&shown, expected, i);
+        text_puts(&shown, ", got ");
+        argument(&shown, actual, i);
+        text_printf(&shown, " (golden has %zu arguments, got %zu)", expected->n, actual->n);
+        report_fail(t, fixture, side, check, "%s", text_data(&shown, NULL) ? text_data(&shown, NULL) : what);
+        text_free(&shown);
         return false;
 }
 

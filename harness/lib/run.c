@@ -15,49 +15,30 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fixture.h"
-#include "strbuf.h"
+#include "run.h"
+#include "text.h"
 
 #define RUN_TIMEOUT_MS 120000
 
-static int mkdir_parents(char *path) {
-        for (char *p = path + 1; *p; p++)
-                if (*p == '/') {
-                        *p = '\0';
-                        if (mkdir(path, 0755) < 0 && errno != EEXIST)
-                                return -1;
-                        *p = '/';
-                }
-        return 0;
-}
-
 /* In the child: a private /nix with only the system file in it. */
 static int provide_system_file(const char *file, const char *content) {
-        char *path = strdup(file);
-        int fd;
+        char *line = NULL;
+        int r;
 
-        if (!path || unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
-            mount("tmpfs", "/nix", "tmpfs", 0, "mode=0755") < 0 || mkdir_parents(path) < 0)
+        if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("tmpfs", "/nix", "tmpfs", 0, "mode=0755") < 0 || mkdir_parents(file, 0755) < 0 ||
+            asprintf(&line, "%s\n", content) < 0)
                 return -1;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        free(path);
-        if (fd < 0 || write(fd, content, strlen(content)) < 0 || write(fd, "\n", 1) < 0)
-                return -1;
-        close(fd);
-        return 0;
-}
-
-static long now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        r = write_file_string(file, line, 0644);
+        free(line);
+        return r;
 }
 
 static int run_full(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
                     int netns_fd, run_result *ret) {
         int out_pipe[2], err_pipe[2], status;
-        nc_strbuf out = { 0 }, err = { 0 };
-        long deadline = now_ms() + RUN_TIMEOUT_MS;
+        text out = { 0 }, err = { 0 };
+        long deadline = clock_ms() + RUN_TIMEOUT_MS;
         bool out_open = true, err_open = true, timed_out = false;
         pid_t pid;
 
@@ -92,7 +73,7 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
         close(err_pipe[1]);
         while (out_open || err_open) {
                 struct pollfd fds[2] = { { out_pipe[0], POLLIN, 0 }, { err_pipe[0], POLLIN, 0 } };
-                long left = deadline - now_ms();
+                long left = deadline - clock_ms();
                 char buffer[65536];
                 if (left <= 0) {
                         timed_out = true;
@@ -114,7 +95,7 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
                                 else
                                         err_open = false;
                         } else
-                                nc_strbuf_append_len(i == 0 ? &out : &err, buffer, (size_t) n);
+                                text_append(i == 0 ? &out : &err, buffer, (size_t) n);
                 }
         }
         close(out_pipe[0]);
@@ -124,8 +105,8 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
                         return -errno;
         ret->status = timed_out ? 124
                       : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        nc_strbuf_steal(&out, &ret->out, &ret->out_len);
-        nc_strbuf_steal(&err, &ret->err, &ret->err_len);
+        ret->out = text_steal(&out, &ret->out_len);
+        ret->err = text_steal(&err, &ret->err_len);
         return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "text.h"
 
 static int text_open(text *t) {
@@ -64,6 +65,12 @@ const char *text_data(text *t, size_t *ret_len) {
         return t->data;
 }
 
+size_t text_length(text *t) {
+        size_t len = 0;
+
+        return text_data(t, &len) ? len : 0;
+}
+
 char *text_steal(text *t, size_t *ret_len) {
         char *data = NULL;
         size_t len = 0;
@@ -83,11 +90,56 @@ char *text_steal(text *t, size_t *ret_len) {
         return data;
 }
 
+int text_write_file(text *t, mode_t mode, const char *path_format, ...) {
+        size_t len = 0;
+        char *data = text_steal(t, &len), *path = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, path_format);
+        if (vasprintf(&path, path_format, ap) < 0)
+                path = NULL;
+        va_end(ap);
+        r = data && path ? write_file(path, data, len, mode) : -ENOMEM;
+        free(data);
+        free(path);
+        return r;
+}
+
 void text_free(text *t) {
         if (t->stream)
                 fclose(t->stream);
         free(t->data);
         *t = (text) { 0 };
+}
+
+bool text_next_line(const char **cursor, const char **ret_line, size_t *ret_len) {
+        const char *at = *cursor;
+        size_t len;
+
+        if (!at || !*at)
+                return false;
+        len = strcspn(at, "\n");
+        *ret_line = at;
+        *ret_len = len;
+        *cursor = at + len + (at[len] == '\n');
+        return true;
+}
+
+int text_append_line(text *t, const char *line, size_t len) {
+        int r = text_append(t, line, len);
+
+        return r < 0 ? r : text_append(t, "\n", 1);
+}
+
+char *text_edit_lines(const char *s, text_line_edit edit, void *userdata) {
+        text out = { 0 };
+        const char *line;
+        size_t len;
+
+        for (const char *at = s; text_next_line(&at, &line, &len);)
+                edit(&out, line, len, userdata);
+        return text_steal(&out, NULL);
 }
 
 int read_file(const char *path, size_t max, char **ret_data, size_t *ret_len) {
@@ -102,22 +154,16 @@ int read_file(const char *path, size_t max, char **ret_data, size_t *ret_len) {
                 ssize_t n;
 
                 if (size - len < 4096) {
-                        size_t grown = size ? size * 2 : 65536;
-                        char *p;
+                        char *p = array_grow(data, &size, len + 65536, 1);
 
-                        if (size > max + 1) {
-                                r = -EFBIG;
-                                break;
-                        }
-                        p = realloc(data, grown + 1);
                         if (!p) {
                                 r = -ENOMEM;
                                 break;
                         }
                         data = p;
-                        size = grown;
                 }
-                n = read(fd, data + len, size - len);
+                /* One byte kept for the NUL. */
+                n = read(fd, data + len, size - len - 1);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0) {
@@ -163,7 +209,9 @@ int write_file(const char *path, const void *data, size_t len, mode_t mode) {
 
         if (fd < 0)
                 return -errno;
-        while (len > 0) {
+        if (fchmod(fd, mode) < 0)
+                r = -errno;
+        while (r == 0 && len > 0) {
                 ssize_t n = write(fd, p, len);
 
                 if (n < 0 && errno == EINTR)
@@ -178,6 +226,46 @@ int write_file(const char *path, const void *data, size_t len, mode_t mode) {
         if (close(fd) < 0 && r == 0)
                 r = -errno;
         return r;
+}
+
+int mkdir_p(const char *path, mode_t mode) {
+        char *copy = strdup(path);
+        int r = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *p = copy + 1; r >= 0; p++) {
+                if (*p != '/' && *p != '\0')
+                        continue;
+                char saved = *p;
+                *p = '\0';
+                if (mkdir(copy, mode) < 0 && errno != EEXIST)
+                        r = -errno;
+                *p = saved;
+                if (saved == '\0')
+                        break;
+        }
+        free(copy);
+        return r;
+}
+
+int mkdir_parents(const char *path, mode_t mode) {
+        char *dir = strdup(path), *slash;
+        int r = 0;
+
+        if (!dir)
+                return -ENOMEM;
+        slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+                *slash = '\0';
+                r = mkdir_p(dir, mode);
+        }
+        free(dir);
+        return r;
+}
+
+int write_file_string(const char *path, const char *s, mode_t mode) {
+        return write_file(path, s, strlen(s), mode);
 }
 
 char *file_last_line(const char *path) {

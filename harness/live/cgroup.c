@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "live.h"
+#include "text.h"
 
 /* The mount point of a hierarchy: "cgroup2", or "cgroup" with name=systemd
  * among its super options (a hybrid host), from /proc/self/mountinfo. */
@@ -103,7 +104,7 @@ int live_cgroup_enter(const live_cgroup *cg) {
                 int r;
                 if (asprintf(&path, "%s/cgroup.procs", cg->dirs.items[i]) < 0)
                         return -ENOMEM;
-                r = live_write_file(path, "0\n", 0644);
+                r = write_file_string(path, "0\n", 0644);
                 free(path);
                 if (r < 0)
                         return r;
@@ -165,7 +166,7 @@ int live_cgroup_destroy(live_cgroup *cg, unsigned *ret_killed, char **ret_error)
                         /* cgroup2 (Linux >= 5.14) kills the whole subtree at once;
                          * otherwise each process, until none is left. */
                         if (asprintf(&kill_file, "%s/cgroup.kill", dir) >= 0 && access(kill_file, F_OK) == 0)
-                                live_write_file(kill_file, "1\n", 0644);
+                                write_file_string(kill_file, "1\n", 0644);
                         free(kill_file);
                 }
                 for (int round = 0; round < 500 && (left = processes_in(dir)) > 0; round++) {

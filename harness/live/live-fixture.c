@@ -17,12 +17,12 @@
 
 #include <jansson.h>
 
-#include "config-internal.h"
-#include "dump.h"
+#include "net-file.h"
 #include "netns.h"
 #include "prestate.h"
-#include "run.h"
-#include "strbuf.h"
+#include "strv.h"
+#include "text.h"
+#include "unit.h"
 
 #define SETTLE_TIMEOUT_MS 5000
 
@@ -32,19 +32,15 @@ const char *live_impl_name(live_impl impl) {
 
 /* ---- the golden argv -------------------------------------------------------- */
 
-static int read_golden_argv(const fixture *f, container_run *c) {
-        int r = golden_read_argv(f, c->name, &c->golden_argv);
+/* The unit's argv and nspawn options; the argv ends with the init and the
+ * stage 2 (prepare_container() places them). */
+static int read_golden_argv(const fixture *f, live_unit *c) {
+        int r = nspawn_network_read_golden(f, c->name, &c->golden_argv, &c->network);
 
-        if (r == -ENOENT) {
-                fprintf(stderr, "%s: no golden %s.argv\n", f->id, c->name);
-                return r;
-        }
-        if (r >= 0 && c->golden_argv.n < 3)
+        if (r >= 0 && c->golden_argv.n < 3) {
+                fprintf(stderr, "%s: %s.argv: no init and stage 2 at its end\n", f->id, c->name);
                 r = -EINVAL;
-        if (r >= 0)
-                r = nspawn_network_parse(&c->golden_argv, &c->network);
-        if (r < 0)
-                fprintf(stderr, "%s: %s.argv: cannot read nspawn's options: %s\n", f->id, c->name, strerror(-r));
+        }
         return r;
 }
 
@@ -78,25 +74,13 @@ static char *host_path_of(const char *inside, const char *name) {
 }
 
 /* The directories above `path`. */
-static int mkdir_parent(const char *path) {
-        char *dir = strdup(path);
-        int r;
-
-        if (!dir)
-                return -ENOMEM;
-        *strrchr(dir, '/') = '\0';
-        r = live_mkdir_p(dir, 0755);
-        free(dir);
-        return r;
-}
-
 static int write_in_dir(const char *path, const char *content, mode_t mode) {
-        int r = mkdir_parent(path);
-        return r < 0 ? r : live_write_file(path, content, mode);
+        int r = mkdir_parents(path, 0755);
+        return r < 0 ? r : write_file_string(path, content, mode);
 }
 
 static int copy_in_dir(const char *from, const char *to, mode_t mode) {
-        int r = mkdir_parent(to);
+        int r = mkdir_parents(to, 0755);
         return r < 0 ? r : live_copy_file(from, to, mode);
 }
 
@@ -106,7 +90,7 @@ static int copy_in_dir(const char *from, const char *to, mode_t mode) {
  *   mkdir -p -m 0700 "$root/var/lib/private" "$root/root" /run/containers
  *   mkdir -p -m 0755 "/nix/var/nix/profiles/per-container/$INSTANCE" "/nix/var/nix/gcroots/per-container/$INSTANCE"
  *   cp --remove-destination /etc/resolv.conf "$root/etc/resolv.conf" */
-static int ref_start_preparation(const container_run *c) {
+static int ref_start_preparation(const live_unit *c) {
         const char *root = unit_var(c, "root");
         char *paths[5] = { 0 };
         int r = 0;
@@ -117,9 +101,9 @@ static int ref_start_preparation(const container_run *c) {
             asprintf(&paths[4], "%s/etc/resolv.conf", root) < 0)
                 r = -ENOMEM;
         for (size_t i = 0; r >= 0 && i < 4; i++)
-                r = live_mkdir_p(paths[i], i < 2 ? 0700 : 0755);
+                r = mkdir_p(paths[i], i < 2 ? 0700 : 0755);
         if (r >= 0)
-                r = live_mkdir_p("/run/containers", 0700);
+                r = mkdir_p("/run/containers", 0700);
         if (r >= 0 && access("/etc/resolv.conf", R_OK) == 0) {
                 unlink(paths[4]);
                 r = live_copy_file("/etc/resolv.conf", paths[4], 0644);
@@ -131,7 +115,7 @@ static int ref_start_preparation(const container_run *c) {
 
 /* The ref's nixcontainer-init reads the container's static config (its
  * extraVeths) from /nix/var/nix/profiles/nixcontainer.json inside. */
-static int write_init_config(const fixture *f, const container_run *c) {
+static int write_init_config(const fixture *f, const live_unit *c) {
         json_t *all = json_loads(f->containers_json, 0, NULL), *one, *mine;
         char *path = NULL;
         int r = 0;
@@ -152,7 +136,7 @@ static int write_init_config(const fixture *f, const container_run *c) {
         return r;
 }
 
-static int prepare_container(const fixture *f, live_impl impl, const nc_strv *tree_files, container_run *c) {
+static int prepare_container(const fixture *f, live_impl impl, const nc_strv *tree_files, live_unit *c) {
         const char *inside_stage2 = c->golden_argv.items[c->golden_argv.n - 1];
         const char *root = unit_var(c, "root");
         char *system = NULL, *error = NULL;
@@ -185,7 +169,7 @@ static int prepare_container(const fixture *f, live_impl impl, const nc_strv *tr
                         if (asprintf(&content, "%s\n", fixture_guest_system(f, c->name)) < 0)
                                 r = -ENOMEM;
                         else
-                                r = live_write_file(system, content, 0444);
+                                r = write_file_string(system, content, 0444);
                         free(content);
                 }
                 free(system);
@@ -227,77 +211,28 @@ static bool link_local(const char *line) {
         return false;
 }
 
-static void append_filtered(nc_strbuf *b, const char *text) {
-        for (const char *line = text; line && *line;) {
-                size_t len = strcspn(line, "\n");
-                char *copy = strndup(line, len);
-                if (copy && !link_local(copy))
-                        nc_strbuf_appendf(b, "%s\n", copy);
-                free(copy);
-                line += len + (line[len] == '\n');
-        }
+static bool not_link_local(const char *line, size_t len) {
+        char *copy = strndup(line, len);
+        bool keep = copy && !link_local(copy);
+
+        free(copy);
+        return keep;
 }
 
-static int write_text(const char *outdir, const char *name, const char *suffix, const char *content) {
-        char *path = NULL;
-        int r;
-
-        if (asprintf(&path, "%s/%s.%s", outdir, name, suffix) < 0)
-                return -ENOMEM;
-        r = live_write_file(path, content, 0644);
-        free(path);
-        return r;
-}
-
-static int dump_all(const fixture *f, container_run *runs, size_t n, const char *outdir) {
-        int *fds = calloc(n + 1, sizeof(int));
-        char **texts = calloc(n + 1, sizeof(char *)), *error = NULL;
-        size_t *index = calloc(n + 1, sizeof(size_t)), count = 1;
-        unsigned samples = 0;
+static int dump_all(const fixture *f, live_unit *runs, size_t n, const char *outdir) {
+        net_file_container *containers = calloc(n + 1, sizeof *containers);
         bool settled = false;
         int r;
 
-        if (!fds || !texts || !index) {
-                r = -ENOMEM;
-                goto out;
-        }
-        fds[0] = -1; /* the host: this process's namespace */
+        if (!containers)
+                return -ENOMEM;
         for (size_t i = 0; i < n; i++)
-                if (runs[i].netns_fd >= 0) {
-                        index[i] = count;
-                        fds[count++] = runs[i].netns_fd;
-                }
-        r = dump_settled(fds, count, texts, &samples, &settled, &error);
-        if (r < 0) {
-                fprintf(stderr, "%s: dump: %s\n", f->id, error ? error : strerror(-r));
-                goto out;
-        }
-        fprintf(stderr, "--- dump: %u sample(s)%s\n", samples, settled ? "" : "; did not settle, the last sample is used");
-        for (size_t i = 0; r >= 0 && i < n; i++) {
-                nc_strbuf b = { 0 };
-                char *content = NULL;
-                nc_strbuf_appendf(&b, "# host\n%s", texts[0]);
-                if (runs[i].netns_fd >= 0) {
-                        nc_strbuf_appendf(&b, "# container %s\n", runs[i].name);
-                        append_filtered(&b, texts[index[i]]);
-                }
-                nc_strbuf_append(&b, "# steps\n");
-                for (size_t j = 0; j < runs[i].steps.n; j++)
-                        nc_strbuf_appendf(&b, "%s\n", runs[i].steps.items[j]);
-                nc_strbuf_steal(&b, &content, NULL);
-                nc_strbuf_free(&b);
-                r = content ? write_text(outdir, runs[i].name, "net", content) : -ENOMEM;
-                free(content);
-                if (r >= 0 && !settled)
-                        r = nc_strv_push(&runs[i].results, "dump: did not settle");
-        }
-out:
-        for (size_t i = 0; texts && i < count; i++)
-                free(texts[i]);
-        free(texts);
-        free(fds);
-        free(index);
-        free(error);
+                containers[i] = (net_file_container) { .name = runs[i].name, .netns_fd = runs[i].netns_fd,
+                                                       .steps = &runs[i].steps };
+        r = net_files_write(f->id, outdir, containers, n, not_link_local, &settled);
+        for (size_t i = 0; r >= 0 && !settled && i < n; i++)
+                r = nc_strv_push(&runs[i].results, "dump: did not settle");
+        free(containers);
         return r;
 }
 
@@ -353,7 +288,7 @@ static char *links_changed(const nc_strv *before) {
 
 /* ---- the run ---------------------------------------------------------------- */
 
-static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools, container_run *runs, size_t n,
+static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools, live_unit *runs, size_t n,
                        nc_strv *ret_links_before) {
         nspawn_network *networks = calloc(n ? n : 1, sizeof *networks);
         nc_strv tree_files = { 0 };
@@ -380,7 +315,7 @@ static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools
                 static const char *const dirs[] = { "/run/live", "/nix/store", "/nix/var/nix/db",
                                                     "/nix/var/nix/daemon-socket", "/nix/var/nix/profiles/per-container",
                                                     "/nix/var/nix/gcroots/per-container" };
-                r = live_mkdir_p(dirs[i], 0755);
+                r = mkdir_p(dirs[i], 0755);
         }
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 free(error);
@@ -411,7 +346,7 @@ static int prepare_run(const fixture *f, live_impl impl, const live_tools *tools
 }
 
 /* One container: preStart, ExecStart until READY=1, postStart. */
-static int start_container(const fixture *f, live_impl impl, const live_tools *tools, container_run *c,
+static int start_container(const fixture *f, live_impl impl, const live_tools *tools, live_unit *c,
                            const char *outdir) {
         char *outcome = NULL, *log;
         int r = unit_host_stage(f, impl, tools, c, "prestart", &outcome);
@@ -468,7 +403,7 @@ static int start_container(const fixture *f, live_impl impl, const live_tools *t
         return 0;
 }
 
-static void container_free(container_run *c) {
+static void container_free(live_unit *c) {
         if (c->netns_fd >= 0)
                 close(c->netns_fd);
         if (c->notify_fd >= 0)
@@ -489,12 +424,12 @@ static void container_free(container_run *c) {
 /* After all stopped: the links the host had before, within a few seconds
  * (a namespace is torn down asynchronously once its last process is
  * gone); preStart once more on that, as the next start would run it. */
-static void after_stop(const fixture *f, live_impl impl, const live_tools *tools, container_run *runs, size_t n,
+static void after_stop(const fixture *f, live_impl impl, const live_tools *tools, live_unit *runs, size_t n,
                        const nc_strv *before) {
-        long started = live_now_ms();
+        long started = clock_ms();
         char *changed = links_changed(before);
 
-        while (changed && *changed && live_now_ms() - started < SETTLE_TIMEOUT_MS) {
+        while (changed && *changed && clock_ms() - started < SETTLE_TIMEOUT_MS) {
                 free(changed);
                 nanosleep(&(struct timespec) { 0, 50 * 1000 * 1000 }, NULL);
                 changed = links_changed(before);
@@ -514,22 +449,17 @@ static void after_stop(const fixture *f, live_impl impl, const live_tools *tools
         free(changed);
 }
 
-static int write_results(const container_run *c, const char *outdir) {
-        nc_strbuf b = { 0 };
-        char *content = NULL;
-        int r;
+/* outdir/NAME.result: the "key: value" lines. */
+static int write_results(const live_unit *c, const char *outdir) {
+        text b = { 0 };
 
         for (size_t i = 0; i < c->results.n; i++)
-                nc_strbuf_appendf(&b, "%s\n", c->results.items[i]);
-        nc_strbuf_steal(&b, &content, NULL);
-        nc_strbuf_free(&b);
-        r = content ? write_text(outdir, c->name, "result", content) : -ENOMEM;
-        free(content);
-        return r;
+                text_printf(&b, "%s\n", c->results.items[i]);
+        return text_write_file(&b, 0644, "%s/%s.result", outdir, c->name);
 }
 
 /* The original's start script exec'd the argv the golden recorded. */
-static void check_recorded_argv(container_run *c) {
+static void check_recorded_argv(live_unit *c) {
         char *path = NULL, *data = NULL, *difference;
         nc_strv recorded = { 0 };
         ssize_t none[] = { -1 };
@@ -537,7 +467,7 @@ static void check_recorded_argv(container_run *c) {
 
         if (asprintf(&path, "/run/live/argv.%s", c->name) < 0)
                 return;
-        if (nc_read_file(path, 1u << 20, &data, &len) < 0 || split_nul(data, len, &recorded) < 0)
+        if (read_file(path, 1u << 20, &data, &len) < 0 || split_nul(data, len, &recorded) < 0)
                 live_pushf(&c->results, "argv: the start script exec'd no systemd-nspawn");
         else {
                 difference = unit_argv_difference(&c->golden_argv, &recorded, none);
@@ -549,7 +479,7 @@ static void check_recorded_argv(container_run *c) {
         free(path);
 }
 
-static void copy_stage2_record(const container_run *c, const char *outdir) {
+static void copy_stage2_record(const live_unit *c, const char *outdir) {
         char *from = NULL, *to = NULL;
 
         if (asprintf(&from, "/nix/var/nix/profiles/per-container/%s/live-stage2.txt", c->name) >= 0 &&
@@ -561,14 +491,14 @@ static void copy_stage2_record(const container_run *c, const char *outdir) {
 
 int live_run_fixture(const fixture *f, live_impl impl, const live_tools *tools, const char *outdir) {
         const nc_strv *names = &f->unit_names;
-        container_run *runs = calloc(names->n ? names->n : 1, sizeof *runs);
+        live_unit *runs = calloc(names->n ? names->n : 1, sizeof *runs);
         nc_strv before = { 0 };
         int r = runs ? 0 : -ENOMEM;
 
         /* Orphans (a container's PID 1 whose nspawn died) come here. */
         prctl(PR_SET_CHILD_SUBREAPER, 1);
         for (size_t i = 0; runs && i < names->n; i++)
-                runs[i] = (container_run) { .name = names->items[i], .notify_fd = -1, .pidfd = -1, .netns_fd = -1,
+                runs[i] = (live_unit) { .name = names->items[i], .notify_fd = -1, .pidfd = -1, .netns_fd = -1,
                                             .ready_ms = -1, .running_ms = -1, .stop_ms = -1 };
         for (size_t i = 0; r >= 0 && i < names->n; i++) {
                 r = read_golden_argv(f, &runs[i]);

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "fixture.h"
+#include "net-file.h"
 #include "nspawn-sim.h"
 
 typedef enum live_impl { LIVE_REF, LIVE_ORIGINAL } live_impl;
@@ -31,7 +32,7 @@ typedef struct live_tools {
         const char *nspawn;        /* the machine's systemd-nspawn */
         const char *nixcontainer;  /* build/nixcontainer */
         const char *init;          /* build/nixcontainer-init */
-        const char *notify;        /* build/live/live-notify (static) */
+        const char *notify;        /* build/live/notify-send (static): sends READY=1 from inside */
         const char *start_scripts; /* harness/live/start: the module's rendered start scripts */
 } live_tools;
 
@@ -66,8 +67,6 @@ int live_closure(const char *const *programs, const char *extra, nc_strv *ret_fi
  * leaves it), and the mount points nspawn expects. */
 int live_os_tree(const char *root, const nc_strv *files, char **ret_error);
 
-int live_mkdir_p(const char *path, mode_t mode);
-int live_write_file(const char *path, const char *content, mode_t mode);
 int live_copy_file(const char *from, const char *to, mode_t mode);
 
 /* ---- the store (store.c) ------------------------------------------------- */
@@ -87,9 +86,9 @@ int live_store_packages(const char *unit_path, const char *nspawn_fake, const ch
 
 /* Where the store puts the live tier's own things. */
 #define LIVE_STORE_INIT "/nix/store/11111111111111111111111111111111-nixcontainer-init/bin/nixcontainer-init"
-#define LIVE_STORE_NOTIFY "/nix/store/22222222222222222222222222222222-nixcontainer-live/bin/live-notify"
+#define LIVE_STORE_NOTIFY "/nix/store/22222222222222222222222222222222-nixcontainer-live/bin/notify-send"
 
-/* ---- readiness (notify.c) ------------------------------------------------ */
+/* ---- readiness (notify-receive.c) ------------------------------------------------ */
 
 /* A datagram socket at `path` that receives what nspawn sends to
  * $NOTIFY_SOCKET, as systemd's notify socket for a Type=notify unit. */
@@ -169,16 +168,8 @@ char *live_machine_difference(const nc_strv *before, const nc_strv *after, bool 
 /* This process's children, and the processes it became the parent of. */
 size_t live_children_left(void);
 
-/* ---- .net files (net-sections.c) ------------------------------------------- */
+/* ---- the steps of a .net file (net-sections.c) ------------------------------------------- */
 
-typedef struct net_sections {
-        char *host;
-        char *container; /* NULL: no "# container" section */
-        char *steps;
-} net_sections;
-
-void net_sections_parse(const char *text, net_sections *ret);
-void net_sections_free(net_sections *s);
 /* Whether the steps say "STAGE: failed ...". */
 bool net_step_failed(const char *steps, const char *stage);
 /* The golden's steps as a real nspawn takes them: after a failed nspawn or

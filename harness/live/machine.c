@@ -9,7 +9,8 @@
 
 #include "live.h"
 #include "netns.h"
-#include "strbuf.h"
+#include "strv.h"
+#include "text.h"
 
 static int list_dir(const char *path, nc_strv *out) {
         DIR *dir = opendir(path);
@@ -104,27 +105,20 @@ void live_machine_free(live_machine *s) {
         nc_strv_clear(&s->cgroups);
 }
 
-static bool strv_has(const nc_strv *v, const char *s) {
-        for (size_t i = 0; i < v->n; i++)
-                if (strcmp(v->items[i], s) == 0)
-                        return true;
-        return false;
-}
-
 /* "+NAME" for each added, "-NAME" for each gone, from sorted lists. */
 char *live_machine_difference(const nc_strv *before, const nc_strv *after, bool (*counts)(const char *)) {
-        nc_strbuf b = { 0 };
+        text b = { 0 };
         char *out = NULL;
 
         for (size_t i = 0; i < after->n; i++)
-                if (!strv_has(before, after->items[i]) && (!counts || counts(after->items[i])))
-                        nc_strbuf_appendf(&b, "%s+%s", b.len ? " " : "", after->items[i]);
+                if (!strv_contains(before, after->items[i]) && (!counts || counts(after->items[i])))
+                        text_printf(&b, "%s+%s", text_length(&b) ? " " : "", after->items[i]);
         for (size_t i = 0; i < before->n; i++)
-                if (!strv_has(after, before->items[i]))
-                        nc_strbuf_appendf(&b, "%s-%s", b.len ? " " : "", before->items[i]);
-        if (b.len)
-                nc_strbuf_steal(&b, &out, NULL);
-        nc_strbuf_free(&b);
+                if (!strv_contains(after, before->items[i]))
+                        text_printf(&b, "%s-%s", text_length(&b) ? " " : "", before->items[i]);
+        if (text_length(&b))
+                out = text_steal(&b, NULL);
+        text_free(&b);
         return out;
 }
 

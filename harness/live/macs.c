@@ -16,7 +16,7 @@
 #include "netns.h"
 #include "nspawn-sim.h"
 #include "siphash24.h"
-#include "strbuf.h"
+#include "text.h"
 
 /* src/nspawn/nspawn-network.c (v252) */
 static const uint8_t HOST_HASH_KEY[16] = { 0x1a, 0x37, 0x6f, 0xc7, 0x46, 0xec, 0x45, 0x0b,
@@ -58,16 +58,16 @@ static void generate_mac(const uint8_t id[16], const char *machine, const uint8_
 
 static int machine_id(uint8_t ret[16]) {
         FILE *in = fopen("/etc/machine-id", "re");
-        char text[64] = "";
+        char line[64] = "";
         int r = 0;
 
         if (!in)
                 return -errno;
-        if (!fgets(text, sizeof text, in) || strcspn(text, "\n") != 32)
+        if (!fgets(line, sizeof line, in) || strcspn(line, "\n") != 32)
                 r = -ENOMEDIUM;
         fclose(in);
         for (int i = 0; r >= 0 && i < 16; i++)
-                if (sscanf(text + 2 * i, "%2hhx", &ret[i]) != 1)
+                if (sscanf(line + 2 * i, "%2hhx", &ret[i]) != 1)
                         r = -EINVAL;
         return r;
 }
@@ -97,21 +97,21 @@ static json_t *links_of(int netns_fd) {
         return links;
 }
 
-static void expect(nc_strbuf *differences, unsigned *checked, json_t *links, const char *name, const char *where,
+static void expect(text *differences, unsigned *checked, json_t *links, const char *name, const char *where,
                    const uint8_t id[16], const char *machine, const uint8_t key[16], uint64_t idx) {
         char wanted[18], *got = address_of(links, name);
 
         generate_mac(id, machine, key, idx, wanted);
         (*checked)++;
         if (!got || strcmp(got, wanted) != 0)
-                nc_strbuf_appendf(differences, "%s%s %s has %s, generate_mac() gives %s", differences->len ? "; " : "",
+                text_printf(differences, "%s%s %s has %s, generate_mac() gives %s", text_length(differences) ? "; " : "",
                                   where, name, got ? got : "(no such link)", wanted);
         free(got);
 }
 
 char *live_check_macs(const nspawn_network *n, int container_fd) {
         json_t *host = NULL, *container = NULL;
-        nc_strbuf differences = { 0 };
+        text differences = { 0 };
         unsigned checked = 0;
         uint8_t id[16];
         char *out = NULL;
@@ -154,10 +154,10 @@ char *live_check_macs(const nspawn_network *n, int container_fd) {
         }
         json_decref(host);
         json_decref(container);
-        if (differences.len)
-                nc_strbuf_steal(&differences, &out, NULL);
+        if (text_length(&differences))
+                out = text_steal(&differences, NULL);
         else if (checked == 0 || asprintf(&out, "as nspawn's generate_mac() (%u link(s))", checked) < 0)
                 out = NULL;
-        nc_strbuf_free(&differences);
+        text_free(&differences);
         return out;
 }

@@ -13,7 +13,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "run.h"
+#include "text.h"
+#include "unit.h"
 
 static int mount_tmpfs(const char *where) {
         if (mount("tmpfs", where, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
@@ -33,7 +34,7 @@ static int inaccessible_nodes(void) {
         } nodes[] = {
                 { "reg", S_IFREG }, { "fifo", S_IFIFO }, { "sock", S_IFSOCK }, { "chr", S_IFCHR }, { "blk", S_IFBLK },
         };
-        int r = live_mkdir_p("/run/systemd/inaccessible/dir", 0755);
+        int r = mkdir_p("/run/systemd/inaccessible/dir", 0755);
 
         for (size_t i = 0; r >= 0 && i < sizeof nodes / sizeof nodes[0]; i++) {
                 char *path = NULL;
@@ -134,12 +135,12 @@ int live_provide_binds(const nc_strv *argv, const char *root) {
                                 /* (Once: a second source below it goes on the same tmpfs.) */
                                 r = statfs(top, &fs) == 0 && fs.f_type == TMPFS_MAGIC ? 0 : mount_tmpfs(top);
                                 if (r >= 0)
-                                        r = live_mkdir_p(source, 0755);
+                                        r = mkdir_p(source, 0755);
                         }
                         free(top);
                 }
                 if (r >= 0)
-                        r = live_mkdir_p(point, 0755);
+                        r = mkdir_p(point, 0755);
                 free(source);
                 free(point);
                 if (r < 0)

@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "live.h"
+#include "run.h"
+#include "strv.h"
+#include "text.h"
 
 const char *const live_os_programs[] = {
         "/usr/bin/sh",    /* the ref's nixcontainer-init sources stage 2 with it */
@@ -28,94 +31,18 @@ const char *const live_os_programs[] = {
         NULL,
 };
 
-int live_mkdir_p(const char *path, mode_t mode) {
-        char *copy = strdup(path);
-        int r = 0;
-
-        if (!copy)
-                return -ENOMEM;
-        for (char *p = copy + 1; r >= 0; p++) {
-                if (*p != '/' && *p != '\0')
-                        continue;
-                char saved = *p;
-                *p = '\0';
-                if (mkdir(copy, mode) < 0 && errno != EEXIST)
-                        r = -errno;
-                *p = saved;
-                if (saved == '\0')
-                        break;
-        }
-        free(copy);
-        return r;
-}
-
-static int write_all(int fd, const char *data, size_t len) {
-        while (len > 0) {
-                ssize_t n = write(fd, data, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                data += n;
-                len -= (size_t) n;
-        }
-        return 0;
-}
-
-int live_write_file(const char *path, const char *content, mode_t mode) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode), r;
-
-        if (fd < 0)
-                return -errno;
-        r = write_all(fd, content, strlen(content));
-        if (close(fd) < 0 && r >= 0)
-                r = -errno;
-        if (r >= 0 && chmod(path, mode) < 0)
-                r = -errno;
-        return r;
-}
+/* Copies are of programs and libraries: a few MB at most. */
+#define COPY_MAX (256u << 20)
 
 int live_copy_file(const char *from, const char *to, mode_t mode) {
-        int in = open(from, O_RDONLY | O_CLOEXEC), out, r = 0;
-        char buffer[1 << 16];
+        char *data = NULL;
+        size_t len = 0;
+        int r = read_file(from, COPY_MAX, &data, &len);
 
-        if (in < 0)
-                return -errno;
-        out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-        if (out < 0) {
-                r = -errno;
-                close(in);
-                return r;
-        }
-        for (;;) {
-                ssize_t n = read(in, buffer, sizeof buffer);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        r = -errno;
-                if (n <= 0)
-                        break;
-                r = write_all(out, buffer, (size_t) n);
-                if (r < 0)
-                        break;
-        }
-        close(in);
-        if (close(out) < 0 && r >= 0)
-                r = -errno;
-        if (r >= 0 && chmod(to, mode) < 0)
-                r = -errno;
+        if (r >= 0)
+                r = write_file(to, data, len, mode);
+        free(data);
         return r;
-}
-
-static bool strv_has(const nc_strv *v, const char *s) {
-        for (size_t i = 0; i < v->n; i++)
-                if (strcmp(v->items[i], s) == 0)
-                        return true;
-        return false;
-}
-
-static int add_unique(nc_strv *v, const char *s) {
-        return strv_has(v, s) ? 0 : nc_strv_push(v, s);
 }
 
 static void set_error(char **ret_error, const char *format, const char *what, int r) {
@@ -148,7 +75,7 @@ static int add_libraries(const char *program, nc_strv *files, char **ret_error) 
                 path = path ? path + 3 : (line[strspn(line, " \t")] == '/' ? line + strspn(line, " \t") : NULL);
                 if (path) {
                         path[strcspn(path, " \t")] = '\0';
-                        r = add_unique(files, path);
+                        r = strv_push_unique(files, path);
                 }
                 line = end ? end + 1 : NULL;
         }
@@ -168,7 +95,7 @@ int live_closure(const char *const *programs, const char *extra, nc_strv *ret_fi
                         set_error(ret_error, "%s: %s", programs[i], r);
                         break;
                 }
-                r = add_unique(&files, programs[i]);
+                r = strv_push_unique(&files, programs[i]);
                 if (r >= 0 && S_ISREG(st.st_mode))
                         r = add_libraries(programs[i], &files, ret_error);
         }
@@ -213,7 +140,7 @@ static int copy_into(const char *root, const char *file) {
                 r = -ENOMEM;
                 goto out;
         }
-        r = live_mkdir_p(target_dir, 0755);
+        r = mkdir_p(target_dir, 0755);
         if (r < 0)
                 goto out;
         if (S_ISLNK(st.st_mode)) {
@@ -249,7 +176,7 @@ int live_os_tree(const char *root, const nc_strv *files, char **ret_error) {
         for (size_t i = 0; r >= 0 && dirs[i]; i++) {
                 if (asprintf(&path, "%s/%s", root, dirs[i]) < 0)
                         return -ENOMEM;
-                r = live_mkdir_p(path, 0755);
+                r = mkdir_p(path, 0755);
                 if (r < 0)
                         set_error(ret_error, "%s: %s", path, r);
                 free(path);
@@ -271,14 +198,14 @@ int live_os_tree(const char *root, const nc_strv *files, char **ret_error) {
         if (r >= 0) {
                 if (asprintf(&path, "%s/etc/os-release", root) < 0)
                         return -ENOMEM;
-                r = live_write_file(path, "ID=nixcontainer-live\nNAME=\"nixcontainer live tier\"\n", 0644);
+                r = write_file_string(path, "ID=nixcontainer-live\nNAME=\"nixcontainer live tier\"\n", 0644);
                 free(path);
         }
         /* if ! [ -e "$root/etc/machine-id" ]; then touch "$root/etc/machine-id"; fi */
         if (r >= 0) {
                 if (asprintf(&path, "%s/etc/machine-id", root) < 0)
                         return -ENOMEM;
-                r = live_write_file(path, "", 0444);
+                r = write_file_string(path, "", 0444);
                 free(path);
         }
         if (r < 0 && !*ret_error)

@@ -1,4 +1,4 @@
-/* Where the namespace tier's simulation of systemd-nspawn (harness/netns/)
+/* Where the namespace tier's simulation of systemd-nspawn (harness/lib/nspawn-sim.c)
  * is not what the real systemd-nspawn v252 does, as the live tier sees it.
  *
  * The .net goldens come from that simulation. Before comparing, the live
@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include "live.h"
-#include "strbuf.h"
+#include "text.h"
 
 /* Fixed in the simulation so far (each with the goldens regenerated):
  *   - lo-ipv6-noprefixroute: nspawn's loopback_setup() adds ::1/128
- *     noprefixroute before lo goes up (harness/netns/netns.c);
+ *     noprefixroute before lo goes up (harness/lib/netns.c);
  *   - a failing container-init ends the container: no postStart, the
  *     namespace and its veths gone (harness/netns/run-fixture.c);
  *   - a failing nspawn leaves no container namespace (same place). */
@@ -23,44 +23,50 @@ const live_sim_difference live_sim_differences[] = {
         { NULL, NULL, NULL, NULL },
 };
 
-/* Whether `line` (without its newline) is `text`. */
-static bool line_is(const char *line, size_t len, const char *text) {
-        return strlen(text) == len && strncmp(line, text, len) == 0;
+/* Whether `line` (without its newline) is `s`. */
+static bool line_is(const char *line, size_t len, const char *s) {
+        return strlen(s) == len && strncmp(line, s, len) == 0;
+}
+
+typedef struct golden_edit {
+        const char *section; /* the current section's header line */
+        size_t section_len;
+        nc_strv *applied;
+} golden_edit;
+
+/* The difference that removes `line` in the current section, or NULL. */
+static const live_sim_difference *difference_for(const golden_edit *e, const char *line, size_t len) {
+        for (size_t i = 0; live_sim_differences[i].id; i++) {
+                const live_sim_difference *d = &live_sim_differences[i];
+                size_t prefix = strlen(d->section);
+                if (e->section_len >= prefix && strncmp(e->section, d->section, prefix) == 0 &&
+                    line_is(line, len, d->line))
+                        return d;
+        }
+        return NULL;
+}
+
+static void as_nspawn(text *out, const char *line, size_t len, void *userdata) {
+        golden_edit *e = userdata;
+        const live_sim_difference *d = NULL;
+
+        if (line[0] == '#') {
+                e->section = line;
+                e->section_len = len;
+        } else
+                d = difference_for(e, line, len);
+        if (!d) {
+                text_append_line(out, line, len);
+                return;
+        }
+        for (size_t j = 0; j < e->applied->n; j++)
+                if (strcmp(e->applied->items[j], d->id) == 0)
+                        return;
+        nc_strv_push(e->applied, d->id);
 }
 
 char *live_golden_as_nspawn(const char *golden, nc_strv *applied) {
-        nc_strbuf b = { 0 };
-        const char *section = "";
-        size_t section_len = 0;
-        char *out = NULL;
+        golden_edit e = { .section = "", .applied = applied };
 
-        for (const char *line = golden; line && *line;) {
-                size_t len = strcspn(line, "\n");
-                bool drop = false;
-                if (line[0] == '#') {
-                        section = line;
-                        section_len = len;
-                } else
-                        for (size_t i = 0; live_sim_differences[i].id && !drop; i++) {
-                                const live_sim_difference *d = &live_sim_differences[i];
-                                size_t prefix = strlen(d->section);
-                                if (section_len >= prefix && strncmp(section, d->section, prefix) == 0 &&
-                                    line_is(line, len, d->line)) {
-                                        drop = true;
-                                        bool seen = false;
-                                        for (size_t j = 0; j < applied->n; j++)
-                                                seen = seen || strcmp(applied->items[j], d->id) == 0;
-                                        if (!seen)
-                                                nc_strv_push(applied, d->id);
-                                }
-                        }
-                if (!drop) {
-                        nc_strbuf_append_len(&b, line, len);
-                        nc_strbuf_append_char(&b, '\n');
-                }
-                line += len + (line[len] == '\n');
-        }
-        nc_strbuf_steal(&b, &out, NULL);
-        nc_strbuf_free(&b);
-        return out;
+        return text_edit_lines(golden, as_nspawn, &e);
 }

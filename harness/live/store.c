@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "live.h"
+#include "text.h"
 
 /* iproute2: the machine's ip. bash -e stops right after the call that
  * failed, so the line on stderr names the step, as xtrace does for the
@@ -32,7 +33,7 @@ static const char machinectl_stub[] =
 
 static int package_links(const char *package) {
         static const char *const links[][2] = { { "bin", "/usr/bin" }, { "sbin", "/usr/sbin" } };
-        int r = live_mkdir_p(package, 0755);
+        int r = mkdir_p(package, 0755);
 
         for (size_t i = 0; r >= 0 && i < 2; i++) {
                 char *path = NULL;
@@ -56,9 +57,9 @@ static int package_with(const char *package, const char *file, const char *conte
                 free(path);
                 return -ENOMEM;
         }
-        r = live_mkdir_p(bin, 0755);
+        r = mkdir_p(bin, 0755);
         if (r >= 0)
-                r = live_write_file(path, content, 0755);
+                r = write_file_string(path, content, 0755);
         if (r >= 0 && access(sbin, F_OK) < 0 && symlink("/usr/sbin", sbin) < 0)
                 r = -errno;
         free(bin);
@@ -104,7 +105,7 @@ int live_store_packages(const char *unit_path, const char *nspawn_fake, const ch
         if (r >= 0) {
                 char *path = NULL;
                 r = asprintf(&path, "%s/bin/machinectl", systemd) < 0 ? -ENOMEM
-                                                                       : live_write_file(path, machinectl_stub, 0755);
+                                                                       : write_file_string(path, machinectl_stub, 0755);
                 free(path);
         }
         for (char *entry = strtok_r(copy, ":", &save); r >= 0 && entry; entry = strtok_r(NULL, ":", &save)) {

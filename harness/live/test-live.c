@@ -5,7 +5,7 @@
  *             [--impl ref|original|both] [--only ID] [--repeat N]
  *             [--timing FILE] [--timeout SECONDS] [--keep]
  *
- * Each (fixture, implementation) runs in a worker process of its own (its
+ * Each (fixture, implementation) runs in a worker of the pool (workers.h; its
  * own process group, cgroup, mount and network namespaces) with a timeout;
  * a hang or a crash fails that fixture only. Needs root and
  * systemd-nspawn; without them it says why and exits 0. */
@@ -28,22 +28,20 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
-#include "config-internal.h"
 #include "live.h"
 #include "netns.h"
 #include "report.h"
-#include "strbuf.h"
+#include "text.h"
+#include "workers.h"
 
 typedef struct live_job {
         const fixture *fixture;
         live_impl impl;
         unsigned round;
-        char *outdir;
-        bool done;       /* the worker ran and exited 0 */
-        char *failure;   /* otherwise why */
-        unsigned killed; /* processes left in its cgroup after the worker ended */
+        worker_job worker;  /* its directory, and how the worker ended (workers.h) */
+        live_cgroup cgroup; /* while it runs */
+        unsigned killed;    /* processes left in its cgroup after the worker ended */
         char *cgroup_error;
-        long elapsed_ms;
 } live_job;
 
 static fixture_set fixtures;
@@ -60,22 +58,15 @@ static char **xfail_ref, **xfail_original; /* per selected fixture: why it is ex
 static nc_strv differences_used;           /* "ID FIXTURE" for each fixture a difference corrected */
 static live_machine state_before;          /* before the first run */
 
-static long now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+/* DIR/NAME.SUFFIX; NULL when it cannot be read. */
+static char *read_container_file(const char *dir, const char *name, const char *suffix) {
+        char *file = NULL, *data;
 
-static char *read_text(const char *dir, const char *name, const char *suffix) {
-        char *path = NULL, *text = NULL;
-        size_t len;
-
-        if (asprintf(&path, "%s/%s.%s", dir, name, suffix) < 0)
+        if (asprintf(&file, "%s.%s", name, suffix) < 0)
                 return NULL;
-        if (nc_read_file(path, 16u << 20, &text, &len) < 0)
-                text = NULL;
-        free(path);
-        return text;
+        data = read_file_at(dir, file, NULL);
+        free(file);
+        return data;
 }
 
 /* "key: value" from a NAME.result; NULL when absent. */
@@ -94,42 +85,16 @@ static char *result_value(const char *results, const char *key) {
 
 /* ---- workers ------------------------------------------------------------------ */
 
-static const live_tools *tools_for_workers;
+/* In the worker: into the run's cgroup, then the run. */
+static int run_in_worker(worker_job *worker, void *tools) {
+        const live_job *job = worker->data;
+        int r = live_cgroup_enter(&job->cgroup);
 
-static void worker_main(live_job *job, const live_cgroup *cg) {
-        char *log = NULL;
-        int fd, r;
-
-        setpgid(0, 0);
-        if (live_cgroup_enter(cg) < 0 || asprintf(&log, "%s/worker.log", job->outdir) < 0)
-                _exit(2);
-        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        free(log);
-        if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
-                _exit(2);
-        close(fd);
-        r = live_run_fixture(job->fixture, job->impl, tools_for_workers, job->outdir);
-        fflush(stdout);
-        fflush(stderr);
-        _exit(r < 0 ? 1 : 0);
-}
-
-static char *log_tail(const char *outdir) {
-        char *path = NULL, line[1024], last[1024] = "";
-        FILE *in;
-
-        if (asprintf(&path, "%s/worker.log", outdir) < 0)
-                return NULL;
-        in = fopen(path, "re");
-        free(path);
-        if (!in)
-                return NULL;
-        while (fgets(line, sizeof line, in))
-                if (line[0] != '\n')
-                        memcpy(last, line, sizeof last);
-        fclose(in);
-        last[strcspn(last, "\n")] = '\0';
-        return strdup(last);
+        if (r < 0) {
+                fprintf(stderr, "cannot enter the run's cgroup: %s\n", strerror(-r));
+                return r;
+        }
+        return live_run_fixture(job->fixture, job->impl, tools, worker->outdir);
 }
 
 /* Orphans reparented to this process (a subreaper): nothing should be left
@@ -139,73 +104,32 @@ static void reap_orphans(void) {
                 ;
 }
 
-static int run_job(live_job *job, unsigned timeout_s, unsigned serial) {
-        live_cgroup cg = { 0 };
+/* One run at a time, in the worker pool, inside a cgroup of its own that
+ * is killed and removed after it. */
+static void run_job(live_job *job, const live_tools *tools, unsigned timeout_s, unsigned serial) {
+        worker_pool pool = { .run = run_in_worker, .userdata = (void *) tools, .jobs_max = 1, .timeout_s = timeout_s,
+                             .keep_leftovers = true };
         char name[96], *error = NULL;
-        long started = now_ms();
-        bool timed_out = false;
-        int status = 0, pidfd, r = 0;
-        pid_t pid;
+        int r;
 
         snprintf(name, sizeof name, "nixcontainer-live.%d.%u", (int) getpid(), serial);
-        r = live_cgroup_create(name, &cg, &error);
+        r = live_cgroup_create(name, &job->cgroup, &error);
         if (r < 0) {
-                if (asprintf(&job->failure, "cannot make the run's cgroup: %s", error ? error : strerror(-r)) < 0)
-                        job->failure = NULL;
+                if (asprintf(&job->worker.failure, "cannot make the run's cgroup: %s", error ? error : strerror(-r)) < 0)
+                        job->worker.failure = NULL;
                 free(error);
-                return 0;
+                return;
         }
-        fflush(stdout);
-        fflush(stderr);
-        pid = fork();
-        if (pid < 0) {
-                if (asprintf(&job->failure, "cannot fork a worker: %s", strerror(errno)) < 0)
-                        job->failure = NULL;
-        } else if (pid == 0)
-                worker_main(job, &cg);
-        else {
-                setpgid(pid, pid);
-                pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
-                while (waitpid(pid, &status, WNOHANG) != pid) {
-                        struct pollfd fd = { pidfd, POLLIN, 0 };
-                        long left = started + (long) timeout_s * 1000 - now_ms();
-                        if (left <= 0) {
-                                timed_out = true;
-                                kill(-pid, SIGKILL);
-                                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                                        ;
-                                break;
-                        }
-                        if (pidfd >= 0)
-                                poll(&fd, 1, (int) (left < 1000 ? left : 1000));
-                        else
-                                nanosleep(&(struct timespec) { 0, 50 * 1000 * 1000 }, NULL);
-                }
-                if (pidfd >= 0)
-                        close(pidfd);
-                job->elapsed_ms = now_ms() - started;
-                if (timed_out)
-                        r = asprintf(&job->failure, "timed out after %u s (worker's process group and cgroup killed)",
-                                     timeout_s);
-                else if (WIFSIGNALED(status))
-                        r = asprintf(&job->failure, "worker killed by signal %d (%s)", WTERMSIG(status),
-                                     strsignal(WTERMSIG(status)));
-                else if (WEXITSTATUS(status) != 0) {
-                        char *tail = log_tail(job->outdir);
-                        r = asprintf(&job->failure, "harness error: %s", tail ? tail : "see worker.log");
-                        free(tail);
-                } else
-                        job->done = true;
-                if (r < 0)
-                        job->failure = NULL;
-        }
-        r = live_cgroup_destroy(&cg, &job->killed, &error);
+        job->worker.data = job;
+        r = workers_run(&job->worker, 1, &pool);
+        if (r < 0 && asprintf(&job->worker.failure, "cannot run a worker: %s", strerror(-r)) < 0)
+                job->worker.failure = NULL;
+        r = live_cgroup_destroy(&job->cgroup, &job->killed, &error);
         if (r < 0)
                 job->cgroup_error = error;
         else
                 free(error);
         reap_orphans();
-        return 0;
 }
 
 /* Whether some container of the fixture ends before READY=1 in the golden. */
@@ -213,12 +137,12 @@ static bool fixture_has_failure(const fixture *f, const char *stage) {
         bool any = false;
 
         for (size_t i = 0; i < f->unit_names.n && !any; i++) {
-                char *text = read_text(f->golden_dir, f->unit_names.items[i], "net");
+                char *data = read_container_file(f->golden_dir, f->unit_names.items[i], "net");
                 net_sections s;
-                net_sections_parse(text ? text : "", &s);
+                net_sections_parse(data ? data : "", &s);
                 any = net_step_failed(s.steps, stage);
                 net_sections_free(&s);
-                free(text);
+                free(data);
         }
         return any;
 }
@@ -359,9 +283,9 @@ static bool check_job(const live_job *job) {
         const char *side = live_impl_name(job->impl);
         bool all = true;
 
-        if (!job->done) {
+        if (!job->worker.done) {
                 report_fail(&report, f->id, side, "run", "%s (%s/worker.log)",
-                            job->failure ? job->failure : "the worker failed", job->outdir);
+                            job->worker.failure ? job->worker.failure : "the worker failed", job->worker.outdir);
                 return false;
         }
         if (job->killed || job->cgroup_error) {
@@ -371,8 +295,8 @@ static bool check_job(const live_job *job) {
         }
         for (size_t i = 0; i < f->unit_names.n; i++) {
                 const char *name = f->unit_names.items[i];
-                char *raw = read_text(f->golden_dir, name, "net"), *golden = NULL,
-                     *live = read_text(job->outdir, name, "net"), *results = read_text(job->outdir, name, "result");
+                char *raw = read_container_file(f->golden_dir, name, "net"), *golden = NULL,
+                     *live = read_container_file(job->worker.outdir, name, "net"), *results = read_container_file(job->worker.outdir, name, "result");
                 nc_strv applied = { 0 };
                 if (raw) /* the simulation's lines that real nspawn does not leave (sim-differences.c) */
                         golden = live_golden_as_nspawn(raw, &applied);
@@ -473,13 +397,13 @@ static void test_same(void) {
         size_t from = report.n;
         bool all = true;
 
-        if (!ref || !original || !ref->done || !original->done) {
+        if (!ref || !original || !ref->worker.done || !original->worker.done) {
                 report_skip(&report, current->id, "ref=original", "network", "needs both runs");
                 return;
         }
         for (size_t i = 0; i < current->unit_names.n; i++) {
                 const char *name = current->unit_names.items[i];
-                char *a = read_text(original->outdir, name, "net"), *b = read_text(ref->outdir, name, "net"),
+                char *a = read_container_file(original->worker.outdir, name, "net"), *b = read_container_file(ref->worker.outdir, name, "net"),
                      *check = NULL;
                 if (asprintf(&check, "%s.net", name) >= 0) {
                         if (compare(current->id, "ref=original", check, check, a, b))
@@ -507,10 +431,10 @@ static bool could_be_ours(const char *name) {
         for (size_t i = 0; i < n_selected; i++)
                 for (size_t j = 0; j < selected[i]->unit_names.n; j++) {
                         const fixture *f = selected[i];
-                        char *text = read_text(f->golden_dir, f->unit_names.items[j], "net"), *needle = NULL;
-                        bool found = text && asprintf(&needle, "link %s ", name) >= 0 && strstr(text, needle) != NULL;
+                        char *data = read_container_file(f->golden_dir, f->unit_names.items[j], "net"), *needle = NULL;
+                        bool found = data && asprintf(&needle, "link %s ", name) >= 0 && strstr(data, needle) != NULL;
                         free(needle);
-                        free(text);
+                        free(data);
                         if (found)
                                 return true;
                 }
@@ -562,7 +486,7 @@ static long median(const fixture *f, live_impl impl, const char *name, const cha
 
         for (unsigned round = 0; round < repeat && n < 64; round++) {
                 const live_job *job = job_for(f, impl, round);
-                char *results = job && job->done ? read_text(job->outdir, name, "result") : NULL;
+                char *results = job && job->worker.done ? read_container_file(job->worker.outdir, name, "result") : NULL;
                 char *value = results ? result_value(results, key) : NULL;
                 if (value && strtol(value, NULL, 10) >= 0)
                         values[n++] = strtol(value, NULL, 10);
@@ -575,15 +499,15 @@ static long median(const fixture *f, live_impl impl, const char *name, const cha
         return values[n / 2];
 }
 
-static void cell(nc_strbuf *b, long ms) {
+static void cell(text *b, long ms) {
         if (ms < 0)
-                nc_strbuf_append(b, " | -");
+                text_puts(b, " | -");
         else
-                nc_strbuf_appendf(b, " | %ld", ms);
+                text_printf(b, " | %ld", ms);
 }
 
 static char *timing_table(void) {
-        nc_strbuf b = { 0 };
+        text b = { 0 };
         char *out = NULL, kernel[128] = "?";
         FILE *in = fopen("/proc/sys/kernel/osrelease", "re");
 
@@ -592,7 +516,7 @@ static char *timing_table(void) {
                         kernel[strcspn(kernel, "\n")] = '\0';
                 fclose(in);
         }
-        nc_strbuf_appendf(&b,
+        text_printf(&b,
                           "# Live tier timing\n\n"
                           "Real systemd-nspawn, per container: **ready** is from the start (the ref: `nixcontainer argv`\n"
                           "run, then its argv exec'd; the original: the module's start script run) to READY=1 on the unit's\n"
@@ -620,34 +544,34 @@ static char *timing_table(void) {
                 const fixture *f = selected[i];
                 for (size_t j = 0; j < f->unit_names.n; j++) {
                         const char *name = f->unit_names.items[j];
-                        nc_strbuf_appendf(&b, "| %s | %s", f->id, name);
+                        text_printf(&b, "| %s | %s", f->id, name);
                         for (size_t k = 0; k < 4; k++) {
                                 long ms = run_impl[columns[k].impl] ? median(f, columns[k].impl, name, columns[k].key) : -1;
                                 cell(&b, ms);
                                 if (ms >= 0 && all[k])
                                         all[k][n_all[k]++] = ms;
                         }
-                        nc_strbuf_append(&b, " |\n");
+                        text_puts(&b, " |\n");
                 }
         }
         /* The median over the containers that came up on each side. */
-        nc_strbuf_append(&b, "| **all** | (median)");
+        text_puts(&b, "| **all** | (median)");
         for (size_t k = 0; k < 4; k++) {
                 if (all[k] && n_all[k])
                         qsort(all[k], n_all[k], sizeof(long), compare_longs);
                 cell(&b, all[k] && n_all[k] ? all[k][n_all[k] / 2] : -1);
                 free(all[k]);
         }
-        nc_strbuf_append(&b, " |\n");
-        nc_strbuf_steal(&b, &out, NULL);
-        nc_strbuf_free(&b);
+        text_puts(&b, " |\n");
+        out = text_steal(&b, NULL);
+        text_free(&b);
         return out;
 }
 
 /* The entries of sim-differences.c and the fixtures whose golden each
  * corrected. */
 static void print_differences(void) {
-        printf("\nThe simulated nspawn (harness/netns/) against the real one: goldens corrected before comparing\n");
+        printf("\nThe simulated nspawn (harness/lib/nspawn-sim.c) against the real one: goldens corrected before comparing\n");
         for (size_t i = 0; live_sim_differences[i].id; i++) {
                 const char *id = live_sim_differences[i].id;
                 size_t n = 0, len = strlen(id);
@@ -664,13 +588,13 @@ static void print_differences(void) {
  * "xfail-original: WHY" (a known failure of that side, reported as such);
  * '#' starts a comment. ret_ref and ret_original get WHY or "" per id. */
 static int read_list(const char *path, nc_strv *ret_ids, nc_strv *ret_ref, nc_strv *ret_original) {
-        char *text = NULL, *save = NULL;
+        char *data = NULL, *save = NULL;
         size_t len;
-        int r = nc_read_file(path, 1u << 20, &text, &len);
+        int r = read_file(path, 1u << 20, &data, &len);
 
         if (r < 0)
                 return r;
-        for (char *line = strtok_r(text, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
+        for (char *line = strtok_r(data, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
                 char id[256], *ref, *original;
                 line[strcspn(line, "#")] = '\0';
                 if (sscanf(line, "%255s", id) != 1)
@@ -683,7 +607,7 @@ static int read_list(const char *path, nc_strv *ret_ids, nc_strv *ret_ref, nc_st
                 if (r >= 0)
                         r = nc_strv_push(ret_original, original ? original + 15 + strspn(original + 15, " \t") : "");
         }
-        free(text);
+        free(data);
         return r;
 }
 
@@ -725,7 +649,7 @@ static char *absolute(const char *path) {
         return out;
 }
 
-/* Copies of nixcontainer, nixcontainer-init and live-notify in dir/bin;
+/* Copies of nixcontainer, nixcontainer-init and notify-send in dir/bin;
  * *tools points at them. */
 static int snapshot_tools(live_tools *tools, const char *dir) {
         const char **paths[] = { &tools->nixcontainer, &tools->init, &tools->notify };
@@ -778,7 +702,7 @@ int main(int argc, char **argv) {
         char outdir[] = "/tmp/nixcontainer-live-XXXXXX", *error = NULL, *nspawn = NULL, *table = NULL;
         live_tools tools = { 0 };
         nc_strv ids = { 0 }, ref_marks = { 0 }, original_marks = { 0 };
-        long timeout_s = 120, started = now_ms();
+        long timeout_s = 120, started = clock_ms();
         bool keep = false, made = false;
         unsigned failures = 0, passed = 0, failed = 0, xfailed = 0;
         int c, r, status = 0;
@@ -822,7 +746,6 @@ int main(int argc, char **argv) {
         }
         tools = (live_tools) { .nspawn = nspawn, .nixcontainer = absolute(nixcontainer), .init = absolute(init),
                                .notify = absolute(notify), .start_scripts = absolute(start_scripts) };
-        tools_for_workers = &tools;
         if (!tools.nixcontainer || !tools.init || !tools.notify || !tools.start_scripts) {
                 status = 1;
                 goto out;
@@ -876,9 +799,9 @@ int main(int argc, char **argv) {
                                 if (!run_impl[k])
                                         continue;
                                 *job = (live_job) { .fixture = f, .impl = (live_impl) k, .round = round };
-                                if (asprintf(&job->outdir, "%s/%s.%s.%u", outdir, f->id, live_impl_name(job->impl),
+                                if (asprintf(&job->worker.outdir, "%s/%s.%s.%u", outdir, f->id, live_impl_name(job->impl),
                                              round) < 0 ||
-                                    mkdir(job->outdir, 0755) < 0) {
+                                    mkdir(job->worker.outdir, 0755) < 0) {
                                         status = 1;
                                         goto out;
                                 }
@@ -893,10 +816,10 @@ int main(int argc, char **argv) {
         printf("test-live: %zu fixture(s), %s, %u round(s), systemd-nspawn %s\n", n_selected, impl, repeat, nspawn);
         for (size_t i = 0; i < n_jobs; i++) {
                 live_job *job = &jobs[i];
-                run_job(job, (unsigned) timeout_s, (unsigned) i);
+                run_job(job, &tools, (unsigned) timeout_s, (unsigned) i);
                 printf("  %-45s %-8s %s (%ld ms)%s%s\n", job->fixture->id, live_impl_name(job->impl),
-                       job->done ? "ran" : "FAILED", job->elapsed_ms, job->done ? "" : ": ",
-                       job->done ? "" : job->failure ? job->failure : "?");
+                       job->worker.done ? "ran" : "FAILED", job->worker.elapsed_ms, job->worker.done ? "" : ": ",
+                       job->worker.done ? "" : job->worker.failure ? job->worker.failure : "?");
                 fflush(stdout);
         }
         for (size_t i = 0; i < n_selected; i++) {
@@ -946,7 +869,7 @@ int main(int argc, char **argv) {
         }
         if (failures > 0 && failed == 0)
                 failed++; /* a CUnit failure the report did not name */
-        printf("test-live: %zu fixture(s) in %.1f s\n", n_selected, (double) (now_ms() - started) / 1000.0);
+        printf("test-live: %zu fixture(s) in %.1f s\n", n_selected, (double) (clock_ms() - started) / 1000.0);
         printf("live: %u passed, %u failed, %u expected to fail (xfail in %s)\n", passed, failed, xfailed, list);
 out:
         if (made && keep)
@@ -954,8 +877,8 @@ out:
         else if (made)
                 nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
         for (size_t i = 0; jobs && i < n_jobs; i++) {
-                free(jobs[i].outdir);
-                free(jobs[i].failure);
+                free(jobs[i].worker.outdir);
+                free(jobs[i].worker.failure);
                 free(jobs[i].cgroup_error);
         }
         free(jobs);

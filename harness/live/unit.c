@@ -15,14 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config-internal.h"
+#include "impl.h"
 #include "run.h"
-
-long live_now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "strv.h"
+#include "text.h"
+#include "unit.h"
 
 int live_pushf(nc_strv *v, const char *format, ...) {
         va_list ap;
@@ -51,8 +48,8 @@ char *live_golden_path(const fixture *f, const char *name, const char *suffix) {
  * the conformance suite checks against systemd's; the argv the start script
  * execs is compared with the golden one, which systemd's own parser fed),
  * then NOTIFY_SOCKET, as systemd sets it for a Type=notify service. */
-int unit_env(const fixture *f, container_run *c) {
-        char *file = NULL, *text = NULL, *conf_text = NULL, *save = NULL;
+int unit_env(const fixture *f, live_unit *c) {
+        char *file = NULL, *environment = NULL, *conf_text = NULL, *save = NULL;
         size_t len = 0;
         nc_error error = { { 0 } };
         int r;
@@ -60,26 +57,26 @@ int unit_env(const fixture *f, container_run *c) {
         c->env = nc_env_new();
         if (!c->env || asprintf(&file, "%s.unit-env", c->name) < 0)
                 return -ENOMEM;
-        text = golden_read(f, file, NULL);
+        environment = golden_read(f, file, NULL);
         free(file);
-        if (!text) {
+        if (!environment) {
                 fprintf(stderr, "%s: no golden %s.unit-env\n", f->id, c->name);
                 return -ENOENT;
         }
         r = 0;
-        for (char *line = strtok_r(text, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
+        for (char *line = strtok_r(environment, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
                 char *eq = strchr(line, '=');
                 if (eq) {
                         *eq = '\0';
                         r = nc_env_set(c->env, line, eq + 1);
                 }
         }
-        free(text);
+        free(environment);
         c->conf = live_golden_path(f, c->name, "conf");
         if (r >= 0 && !c->conf)
                 r = -ENOMEM;
         if (r >= 0) {
-                r = nc_read_file(c->conf, NC_ENV_FILE_MAX, &conf_text, &len);
+                r = read_file(c->conf, NC_ENV_FILE_MAX, &conf_text, &len);
                 if (r >= 0)
                         r = nc_env_file_parse(c->env, conf_text, len, &error);
                 if (r < 0)
@@ -97,14 +94,14 @@ int unit_env(const fixture *f, container_run *c) {
         return r;
 }
 
-const char *unit_var(const container_run *c, const char *name) {
+const char *unit_var(const live_unit *c, const char *name) {
         const char *value = nc_env_get(c->env, name);
         return value ? value : "";
 }
 
 /* NULL when identical but for the arguments in `skip` (indexes, -1 ends). */
 char *unit_argv_difference(const nc_strv *golden, const nc_strv *actual, const ssize_t *skip) {
-        char *text = NULL;
+        char *out = NULL;
         size_t i = 0;
 
         for (; i < golden->n && i < actual->n; i++) {
@@ -116,46 +113,27 @@ char *unit_argv_difference(const nc_strv *golden, const nc_strv *actual, const s
         }
         if (i == golden->n && i == actual->n)
                 return NULL;
-        if (asprintf(&text, "argv[%zu]: golden \"%s\", got \"%s\"", i, i < golden->n ? golden->items[i] : "(end)",
+        if (asprintf(&out, "argv[%zu]: golden \"%s\", got \"%s\"", i, i < golden->n ? golden->items[i] : "(end)",
                      i < actual->n ? actual->items[i] : "(end)") < 0)
                 return strdup("argv differs");
-        return text;
-}
-
-/* The last "+ ip ..." line of bash's xtrace: bash -e stops right after the
- * command that failed. */
-static char *last_traced_ip(const char *trace) {
-        const char *found = NULL;
-
-        for (const char *line = trace; line && *line;) {
-                if (strncmp(line, "+ ip ", 5) == 0)
-                        found = line;
-                line = strchr(line, '\n');
-                if (line)
-                        line++;
-        }
-        return found ? strndup(found + 2, strcspn(found + 2, "\n")) : NULL;
+        return out;
 }
 
 /* "nixcontainer: host-setup: STEP: WHY" -> STEP */
-static char *step_after(const char *text, const char *prefix) {
-        const char *p = strstr(text, prefix), *end;
+static char *step_after(const char *message, const char *prefix) {
+        const char *p = strstr(message, prefix);
 
-        if (!p)
-                return NULL;
-        p += strlen(prefix);
-        end = strstr(p, ": ");
-        return strndup(p, end ? (size_t) (end - p) : strcspn(p, "\n"));
+        return p ? impl_step_from_message(p, prefix) : NULL;
 }
 
 /* preStart or postStart, in the host namespace. */
-int unit_host_stage(const fixture *f, live_impl impl, const live_tools *tools, container_run *c, const char *stage,
+int unit_host_stage(const fixture *f, live_impl which, const live_tools *tools, live_unit *c, const char *stage,
                     char **ret_outcome) {
         run_result result = { 0 };
         char *script = NULL, *step = NULL;
         int r;
 
-        if (impl == LIVE_REF) {
+        if (which == LIVE_REF) {
                 char *argv[] = { (char *) tools->nixcontainer, (char *) stage, "--env-file", c->conf, "--config",
                                  f->config_path, (char *) c->name, NULL, NULL };
                 if (f->compat) {
@@ -172,14 +150,14 @@ int unit_host_stage(const fixture *f, live_impl impl, const live_tools *tools, c
                 free(script);
                 return r;
         }
-        fprintf(stderr, "--- %s %s %s (exit %d)\n%s%s", live_impl_name(impl), c->name, stage, result.status,
+        fprintf(stderr, "--- %s %s %s (exit %d)\n%s%s", live_impl_name(which), c->name, stage, result.status,
                 result.out ? result.out : "", result.err ? result.err : "");
         if (result.status == 0)
                 *ret_outcome = strdup("ok");
         else {
                 char *prefix = NULL;
-                if (impl == LIVE_ORIGINAL)
-                        step = last_traced_ip(result.err ? result.err : "");
+                if (which == LIVE_ORIGINAL)
+                        step = impl_last_traced_ip(result.err);
                 else if (asprintf(&prefix, "nixcontainer: %s: ", stage) >= 0) {
                         step = step_after(result.err ? result.err : "", prefix);
                         free(prefix);
@@ -196,7 +174,7 @@ int unit_host_stage(const fixture *f, live_impl impl, const live_tools *tools, c
 
 /* The ref's argv: `nixcontainer argv -0`, with the store path of
  * nixcontainer-init as --init, then --register=no added (only that). */
-static int ref_argv(const fixture *f, const live_tools *tools, container_run *c, nc_strv *ret_argv) {
+static int ref_argv(const fixture *f, const live_tools *tools, live_unit *c, nc_strv *ret_argv) {
         char *argv[] = { (char *) tools->nixcontainer, "argv", "-0", "--env-file", c->conf, "--config",
                          f->config_path, "--init", LIVE_STORE_INIT, "--nspawn", "systemd-nspawn", (char *) c->name,
                          NULL, NULL };
@@ -240,15 +218,15 @@ static int ref_argv(const fixture *f, const live_tools *tools, container_run *c,
         return 0;
 }
 
-int unit_start(const fixture *f, live_impl impl, const live_tools *tools, container_run *c, const char *outdir) {
+int unit_start(const fixture *f, live_impl which, const live_tools *tools, live_unit *c, const char *outdir) {
         nc_strv argv = { 0 };
         char *log = NULL;
         int r;
 
         /* The clock starts before the ref computes its argv: the start
          * script computes it too. */
-        c->started = live_now_ms();
-        if (impl == LIVE_REF)
+        c->started = clock_ms();
+        if (which == LIVE_REF)
                 r = ref_argv(f, tools, c, &argv);
         else {
                 char *source = NULL, *script = NULL;
@@ -273,7 +251,7 @@ int unit_start(const fixture *f, live_impl impl, const live_tools *tools, contai
         }
         free(argv.items[argv.n - 1]);
         argv.items[argv.n - 1] = NULL;
-        fprintf(stderr, "--- %s %s: start:", live_impl_name(impl), c->name);
+        fprintf(stderr, "--- %s %s: start:", live_impl_name(which), c->name);
         for (size_t i = 0; argv.items[i]; i++)
                 fprintf(stderr, " %s", argv.items[i]);
         fputc('\n', stderr);
@@ -301,7 +279,7 @@ int unit_start(const fixture *f, live_impl impl, const live_tools *tools, contai
         return r;
 }
 
-void unit_reap(container_run *c) {
+void unit_reap(live_unit *c) {
         int status;
 
         if (c->exited || c->pid <= 0)
@@ -313,12 +291,12 @@ void unit_reap(container_run *c) {
 }
 
 /* Waits for READY=1, the process to end, or the timeout. */
-int unit_wait_ready(container_run *c) {
+int unit_wait_ready(live_unit *c) {
         long deadline = c->started + READY_TIMEOUT_MS;
 
         while (!c->notify.ready && !c->exited) {
                 struct pollfd fds[2] = { { c->notify_fd, POLLIN, 0 }, { c->pidfd, POLLIN, 0 } };
-                long left = deadline - live_now_ms();
+                long left = deadline - clock_ms();
                 int r;
                 if (left <= 0)
                         return -ETIMEDOUT;
@@ -328,9 +306,9 @@ int unit_wait_ready(container_run *c) {
                 if (r < 0)
                         return r;
                 if (c->notify.running && c->running_ms < 0)
-                        c->running_ms = live_now_ms() - c->started;
+                        c->running_ms = clock_ms() - c->started;
                 if (c->notify.ready)
-                        c->ready_ms = live_now_ms() - c->started;
+                        c->ready_ms = clock_ms() - c->started;
                 else if (fds[1].revents & POLLIN) {
                         unit_reap(c);
                         /* What it sent before it ended. */
@@ -340,32 +318,30 @@ int unit_wait_ready(container_run *c) {
         return 0;
 }
 
-char *unit_read_log(const char *outdir, const container_run *c) {
-        char *path = NULL, *text = NULL;
-        size_t len;
+char *unit_read_log(const char *outdir, const live_unit *c) {
+        char *file = NULL, *log;
 
-        if (asprintf(&path, "%s/%s.nspawn.log", outdir, c->name) < 0)
+        if (asprintf(&file, "%s.nspawn.log", c->name) < 0)
                 return NULL;
-        if (nc_read_file(path, 16u << 20, &text, &len) < 0)
-                text = NULL;
-        free(path);
-        if (text) { /* the container's console comes through a pty: CR LF */
-                char *to = text;
-                for (const char *p = text; *p; p++)
+        log = read_file_at(outdir, file, NULL);
+        free(file);
+        if (log) { /* the container's console comes through a pty: CR LF */
+                char *to = log;
+                for (const char *p = log; *p; p++)
                         if (*p != '\r')
                                 *to++ = *p;
                 *to = '\0';
         }
-        return text;
+        return log;
 }
 
-/* Whether `word` is in `text` as a word of its own (an interface name
+/* Whether `word` is in `s` as a word of its own (an interface name
  * within quotes, spaces or punctuation). */
-static bool has_word(const char *text, const char *word) {
+static bool has_word(const char *s, const char *word) {
         size_t len = strlen(word);
 
-        for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
-                char before = p == text ? ' ' : p[-1], after = p[len];
+        for (const char *p = strstr(s, word); p; p = strstr(p + 1, word)) {
+                char before = p == s ? ' ' : p[-1], after = p[len];
                 bool inside_before = before == '-' || before == '_' || before == '.' || (before >= '0' && before <= '9') ||
                                      (before >= 'A' && before <= 'Z') || (before >= 'a' && before <= 'z');
                 bool inside_after = after == '-' || after == '_' || after == '.' || (after >= '0' && after <= '9') ||
@@ -432,19 +408,19 @@ char *unit_init_failure(const char *log) {
 
 /* `systemctl stop container@NAME`: KillSignal=TERM to the main process,
  * nspawn, which sends --kill-signal=SIGRTMIN+3 to the container's PID 1. */
-bool unit_stop(container_run *c) {
-        long started = live_now_ms();
+bool unit_stop(live_unit *c) {
+        long started = clock_ms();
 
         unit_reap(c);
         if (c->exited || c->pid <= 0)
                 return false;
         kill(c->pid, SIGTERM);
-        while (!c->exited && live_now_ms() - started < STOP_TIMEOUT_MS) {
+        while (!c->exited && clock_ms() - started < STOP_TIMEOUT_MS) {
                 struct pollfd fd = { c->pidfd, POLLIN, 0 };
                 poll(&fd, 1, 100);
                 unit_reap(c);
         }
-        c->stop_ms = live_now_ms() - started;
+        c->stop_ms = clock_ms() - started;
         if (!c->exited) {
                 live_pushf(&c->results, "stop: nspawn did not exit within %d s of SIGTERM (killed)", STOP_TIMEOUT_MS / 1000);
                 kill(c->pid, SIGKILL);
@@ -454,7 +430,7 @@ bool unit_stop(container_run *c) {
         return true;
 }
 
-void unit_describe_exit(container_run *c) {
+void unit_describe_exit(live_unit *c) {
         if (c->pid <= 0)
                 live_pushf(&c->results, "nspawn-exit: not started");
         else if (!c->exited)

@@ -1,3 +1,4 @@
+/* One fixture in the namespace tier, in a worker: see run-fixture.h. */
 #include <errno.h>
 #include <net/if.h>
 #include <fcntl.h>
@@ -7,29 +8,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dump.h"
+#include "net-file.h"
 #include "netns.h"
 #include "nspawn-sim.h"
 #include "prestate.h"
 #include "run-fixture.h"
-#include "strbuf.h"
+#include "strv.h"
+#include "text.h"
 
-typedef struct container_run {
+/* A container as this tier runs it: the network nspawn would give it
+ * (simulated, nspawn-sim.h), a holder process in its namespace where
+ * nspawn would start PID 1, the environment of its stages and their
+ * outcomes. */
+typedef struct simulated_container {
         const char *name;
         nspawn_network network;
         netns_holder holder;
         nc_strv envp; /* NULL-terminated once built */
         nc_strv steps;
-} container_run;
-
-static bool golden_has(const fixture *f, const char *name, const char *suffix) {
-        char file[512], *text;
-
-        snprintf(file, sizeof file, "%s.%s", name, suffix);
-        text = golden_read(f, file, NULL);
-        free(text);
-        return text != NULL;
-}
+} simulated_container;
 
 bool fixture_eligible(const fixture *f, const char **ret_why) {
         if (f->rejected) {
@@ -37,7 +34,7 @@ bool fixture_eligible(const fixture *f, const char **ret_why) {
                 return false;
         }
         for (size_t i = 0; i < f->unit_names.n; i++) {
-                if (golden_has(f, f->unit_names.items[i], "start-error")) {
+                if (golden_start_failed(f, f->unit_names.items[i])) {
                         *ret_why = "the original's start script fails (golden NAME.start-error)";
                         return false;
                 }
@@ -50,39 +47,29 @@ bool fixture_eligible(const fixture *f, const char **ret_why) {
         return true;
 }
 
-static int write_file(const char *dir, const char *file, const char *content, mode_t mode) {
-        char *path = NULL;
-        int fd, r = 0;
-
-        if (asprintf(&path, "%s/%s", dir, file) < 0)
-                return -ENOMEM;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-        free(path);
-        if (fd < 0)
-                return -errno;
-        if (write(fd, content, strlen(content)) != (ssize_t) strlen(content))
-                r = -EIO;
-        if (close(fd) < 0 && r >= 0)
-                r = -errno;
-        return r;
-}
-
 /* bin/machinectl: preStart's `machinectl terminate "$INSTANCE" 2> /dev/null || true`
  * must not reach a real machine. stage-2: what containerInit sources last
  * (`. "$1"`); empty, as only the network part is under test. */
 static int make_workdir(const char *outdir) {
-        char *bin = NULL;
+        char *bin = NULL, *stage2 = NULL;
         int r;
 
         if (asprintf(&bin, "%s/bin", outdir) < 0)
                 return -ENOMEM;
         r = mkdir(bin, 0755) < 0 && errno != EEXIST ? -errno : 0;
-        if (r >= 0)
-                r = write_file(bin, "machinectl", "#!/bin/sh\n# The namespace tier's stand-in: no machine is terminated.\nexit 0\n",
-                               0755);
-        if (r >= 0)
-                r = write_file(outdir, "stage-2", "", 0644);
         free(bin);
+        bin = NULL;
+        if (r >= 0 && asprintf(&bin, "%s/bin/machinectl", outdir) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = write_file_string(bin, "#!/bin/sh\n# The namespace tier's stand-in: no machine is terminated.\nexit 0\n",
+                                      0755);
+        free(bin);
+        if (r >= 0 && asprintf(&stage2, "%s/stage-2", outdir) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = write_file_string(stage2, "", 0644);
+        free(stage2);
         return r;
 }
 
@@ -105,7 +92,7 @@ static int env_set(nc_strv *envp, const char *assignment) {
  * (`--setenv HOST_ADDRESS="$HOST_ADDRESS"` ...; the unit's scripts see the
  * same values from the env file), the unit's INSTANCE, and a PATH with the
  * stubs first. The golden PATH (fake store paths) is not used. */
-static int build_env(container_run *c, const char *outdir) {
+static int build_env(simulated_container *c, const char *outdir) {
         char *line = NULL;
         const char *path = getenv("PATH");
         int r = 0;
@@ -128,7 +115,7 @@ static int build_env(container_run *c, const char *outdir) {
         return r;
 }
 
-static int add_step(container_run *c, const char *stage, const char *outcome) {
+static int add_step(simulated_container *c, const char *stage, const char *outcome) {
         char *line = NULL;
         int r;
 
@@ -139,7 +126,7 @@ static int add_step(container_run *c, const char *stage, const char *outcome) {
         return r;
 }
 
-static int run_stage(const fixture *f, const impl *which, container_run *c, const char *outdir, impl_stage stage,
+static int run_stage(const fixture *f, const impl *which, simulated_container *c, const char *outdir, impl_stage stage,
                      int netns_fd) {
         impl_call call = { .fixture = f, .name = c->name, .envp = c->envp.items, .netns_fd = netns_fd,
                            .workdir = outdir };
@@ -156,19 +143,11 @@ static int run_stage(const fixture *f, const impl *which, container_run *c, cons
 }
 
 /* The nspawn options of the unit, from the argv its start script exec'd. */
-static int read_network(const fixture *f, container_run *c) {
+static int read_network(const fixture *f, simulated_container *c) {
         nc_strv argv = { 0 };
-        int r = golden_read_argv(f, c->name, &argv);
+        int r = nspawn_network_read_golden(f, c->name, &argv, &c->network);
 
-        if (r == -ENOENT) {
-                fprintf(stderr, "%s: no golden %s.argv\n", f->id, c->name);
-                return r;
-        }
-        if (r >= 0)
-                r = nspawn_network_parse(&argv, &c->network);
         nc_strv_clear(&argv);
-        if (r < 0)
-                fprintf(stderr, "%s: %s.argv: cannot read nspawn's options: %s\n", f->id, c->name, strerror(-r));
         return r;
 }
 
@@ -195,7 +174,7 @@ static void wait_for_namespace_cleanup(void) {
  * (nspawn's links in host and container, then the container-init's network
  * part in the container, or in the host without a private network), then
  * postStart (host), which systemd runs once the container is up. */
-static int run_container(const fixture *f, const impl *which, container_run *c, const char *outdir) {
+static int run_container(const fixture *f, const impl *which, simulated_container *c, const char *outdir) {
         char *failed_option = NULL, *error = NULL;
         int r;
 
@@ -247,64 +226,24 @@ static int run_container(const fixture *f, const impl *which, container_run *c, 
         return r;
 }
 
-static int write_results(const fixture *f, container_run *runs, const char *outdir) {
-        const nc_strv *names = &f->unit_names;
-        int *fds = calloc(names->n + 1, sizeof(int));
-        char **texts = calloc(names->n + 1, sizeof(char *));
-        size_t n = 1, *index = calloc(names->n + 1, sizeof(size_t));
-        char *error = NULL;
-        bool settled = false;
-        unsigned samples = 0;
-        int r = 0;
+static int write_results(const fixture *f, const simulated_container *runs, const char *outdir) {
+        net_file_container *containers = calloc(f->unit_names.n + 1, sizeof *containers);
+        bool settled;
+        int r;
 
-        if (!fds || !texts || !index) {
-                r = -ENOMEM;
-                goto out;
-        }
-        fds[0] = -1; /* the host: the worker's own namespace */
-        for (size_t i = 0; i < names->n; i++)
-                if (runs[i].holder.fd >= 0) {
-                        index[i] = n;
-                        fds[n++] = runs[i].holder.fd;
-                }
-        r = dump_settled(fds, n, texts, &samples, &settled, &error);
-        if (r < 0) {
-                fprintf(stderr, "%s: dump: %s\n", f->id, error ? error : strerror(-r));
-                goto out;
-        }
-        fprintf(stderr, "--- dump: %u sample(s)%s\n", samples,
-                settled ? "" : "; the namespaces did not settle, the last sample is used");
-        for (size_t i = 0; r >= 0 && i < names->n; i++) {
-                nc_strbuf b = { 0 };
-                char *file = NULL, *content = NULL;
-                nc_strbuf_appendf(&b, "# host\n%s", texts[0]);
-                if (runs[i].holder.fd >= 0)
-                        nc_strbuf_appendf(&b, "# container %s\n%s", runs[i].name, texts[index[i]]);
-                nc_strbuf_append(&b, "# steps\n");
-                for (size_t j = 0; j < runs[i].steps.n; j++)
-                        nc_strbuf_appendf(&b, "%s\n", runs[i].steps.items[j]);
-                nc_strbuf_steal(&b, &content, NULL);
-                nc_strbuf_free(&b);
-                if (!content || asprintf(&file, "%s.net", runs[i].name) < 0)
-                        r = -ENOMEM;
-                else
-                        r = write_file(outdir, file, content, 0644);
-                free(file);
-                free(content);
-        }
-out:
-        for (size_t i = 0; texts && i < n; i++)
-                free(texts[i]);
-        free(texts);
-        free(fds);
-        free(index);
-        free(error);
+        if (!containers)
+                return -ENOMEM;
+        for (size_t i = 0; i < f->unit_names.n; i++)
+                containers[i] = (net_file_container) { .name = runs[i].name, .netns_fd = runs[i].holder.fd,
+                                                       .steps = &runs[i].steps };
+        r = net_files_write(f->id, outdir, containers, f->unit_names.n, NULL, &settled);
+        free(containers);
         return r;
 }
 
 int run_fixture(const fixture *f, const impl *which, const char *outdir) {
         const nc_strv *names = &f->unit_names;
-        container_run *runs = calloc(names->n ? names->n : 1, sizeof *runs);
+        simulated_container *runs = calloc(names->n ? names->n : 1, sizeof *runs);
         nspawn_network *networks = calloc(names->n ? names->n : 1, sizeof *networks);
         char *error = NULL;
         int r = 0;

@@ -24,11 +24,11 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
-#include "config-internal.h"
 #include "fixture.h"
 #include "impl.h"
 #include "report.h"
 #include "run-fixture.h"
+#include "text.h"
 #include "unit-tests.h"
 #include "workers.h"
 
@@ -39,32 +39,27 @@ static impl implementation;
 static report_table report;
 static const worker_job *current;
 
+static const fixture *job_fixture(const worker_job *job) {
+        return job->data;
+}
+
 static int fixture_suite_init(void) {
         CU_pSuite suite = CU_get_current_suite();
         for (size_t i = 0; suite && i < n_jobs; i++)
-                if (strcmp(jobs[i].fixture->id, suite->pName) == 0) {
+                if (strcmp(job_fixture(&jobs[i])->id, suite->pName) == 0) {
                         current = &jobs[i];
                         return 0;
                 }
         return 1;
 }
 
-static char *read_text(const char *dir, const char *file, size_t *ret_len) {
-        char *path = NULL, *text = NULL;
-        size_t len = 0;
-
-        if (asprintf(&path, "%s/%s", dir, file) < 0)
-                return NULL;
-        if (nc_read_file(path, 16u << 20, &text, &len) < 0)
-                text = NULL;
-        else if (ret_len)
-                *ret_len = len;
-        free(path);
-        return text;
+/* In the worker: the fixture, with the implementation under test. */
+static int run_job(worker_job *job, void *which) {
+        return run_fixture(job_fixture(job), which, job->outdir);
 }
 
 static void test_namespaces(void) {
-        const fixture *f = current->fixture;
+        const fixture *f = job_fixture(current);
         bool all = true;
 
         if (!current->done) {
@@ -79,7 +74,7 @@ static void test_namespaces(void) {
 
                 snprintf(file, sizeof file, "%s.net", f->unit_names.items[i]);
                 expected = golden_read(f, file, &expected_len);
-                actual = read_text(current->outdir, file, &actual_len);
+                actual = read_file_at(current->outdir, file, &actual_len);
                 if (!expected) {
                         report_fail(&report, f->id, implementation.label, file, "no golden %s (run make golden-net)", file);
                         all = false;
@@ -99,7 +94,7 @@ static void test_namespaces(void) {
 
 /* --generate: golden/<id>/NAME.net from the worker's files. */
 static int write_goldens(const worker_job *job) {
-        const fixture *f = job->fixture;
+        const fixture *f = job_fixture(job);
         int r = 0;
 
         if (!job->done) {
@@ -107,24 +102,19 @@ static int write_goldens(const worker_job *job) {
                 return -EIO;
         }
         for (size_t i = 0; r >= 0 && i < f->unit_names.n; i++) {
-                char file[512], *text, *path = NULL;
+                char file[512], *data, *path = NULL;
                 size_t len = 0;
-                FILE *out;
 
                 snprintf(file, sizeof file, "%s.net", f->unit_names.items[i]);
-                text = read_text(job->outdir, file, &len);
-                if (!text || asprintf(&path, "%s/%s", f->golden_dir, file) < 0)
+                data = read_file_at(job->outdir, file, &len);
+                if (!data || asprintf(&path, "%s/%s", f->golden_dir, file) < 0)
                         r = -ENOMEM;
-                else if (!(out = fopen(path, "we")))
-                        r = -errno;
-                else {
-                        fwrite(text, 1, len, out);
-                        r = fclose(out) == 0 ? 0 : -EIO;
-                }
+                else
+                        r = write_file(path, data, len, 0644);
                 if (r < 0)
                         fprintf(stderr, "golden-net: %s: %s: %s\n", f->id, file, strerror(-r));
                 free(path);
-                free(text);
+                free(data);
         }
         if (r >= 0)
                 printf("golden-net: %s: %zu file(s) (%ld ms)\n", f->id, f->unit_names.n, job->elapsed_ms);
@@ -136,12 +126,6 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
         (void) type;
         (void) ftw;
         return remove(path) < 0 ? -1 : 0;
-}
-
-static long now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int usage(void) {
@@ -161,7 +145,7 @@ int main(int argc, char **argv) {
         };
         const char *fixtures_dir = NULL, *golden_dir = NULL, *impl_spec = "original", *only = NULL;
         bool generate = false, skip_compat = false, keep = false, made = false;
-        long jobs_max = sysconf(_SC_NPROCESSORS_ONLN), timeout_s = 120, started = now_ms();
+        long jobs_max = sysconf(_SC_NPROCESSORS_ONLN), timeout_s = 120, started = clock_ms();
         char outdir[] = "/tmp/nixcontainer-netns-XXXXXX", *error = NULL;
         unsigned failures;
         int c, r, status = 0;
@@ -232,7 +216,7 @@ int main(int argc, char **argv) {
                                     why ? why : "a compat fixture (--skip-compat)");
                         continue;
                 }
-                jobs[n_jobs].fixture = f;
+                jobs[n_jobs].data = f;
                 if (asprintf(&jobs[n_jobs++].outdir, "%s/%s", outdir, f->id) < 0 ||
                     mkdir(jobs[n_jobs - 1].outdir, 0755) < 0) {
                         status = 1;
@@ -245,7 +229,9 @@ int main(int argc, char **argv) {
                 goto out;
         }
         printf("test-netns: %zu fixture(s), implementation %s, %ld job(s)\n", n_jobs, impl_spec, jobs_max);
-        r = workers_run(jobs, n_jobs, &implementation, (unsigned) jobs_max, (unsigned) timeout_s);
+        r = workers_run(jobs, n_jobs,
+                        &(worker_pool) { .run = run_job, .userdata = &implementation, .jobs_max = (unsigned) jobs_max,
+                                         .timeout_s = (unsigned) timeout_s });
         if (r < 0) {
                 fprintf(stderr, "test-netns: cannot start workers: %s\n", strerror(-r));
                 status = 1;
@@ -257,7 +243,7 @@ int main(int argc, char **argv) {
                                 status = 1;
         } else
                 for (size_t i = 0; i < n_jobs; i++) {
-                        CU_pSuite suite = CU_add_suite(jobs[i].fixture->id, fixture_suite_init, NULL);
+                        CU_pSuite suite = CU_add_suite(job_fixture(&jobs[i])->id, fixture_suite_init, NULL);
                         CU_add_test(suite, "namespaces identical to the golden", test_namespaces);
                 }
         CU_basic_set_mode(CU_BRM_VERBOSE);
@@ -266,7 +252,7 @@ int main(int argc, char **argv) {
                 status = 1;
         if (!generate)
                 report_print_titled(&report, stdout, "namespace tier");
-        printf("test-netns: %zu fixture(s) in %.1f s\n", n_jobs, (double) (now_ms() - started) / 1000.0);
+        printf("test-netns: %zu fixture(s) in %.1f s\n", n_jobs, (double) (clock_ms() - started) / 1000.0);
 out:
         if (made && keep)
                 printf("test-netns: kept %s\n", outdir);

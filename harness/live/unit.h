@@ -1,7 +1,8 @@
-/* One run of the live tier (live-fixture.c): the containers of a fixture
- * and what the harness knows of each, shared by the files that run them. */
-#ifndef NC_LIVE_RUN_H
-#define NC_LIVE_RUN_H
+/* The container@ units of one live run (live-fixture.c runs them, unit.c
+ * starts and stops them, mounts.c provides their mounts): what the harness
+ * knows of each. */
+#ifndef NC_LIVE_UNIT_H
+#define NC_LIVE_UNIT_H
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -11,7 +12,8 @@
 #define READY_TIMEOUT_MS 30000 /* start to READY=1 */
 #define STOP_TIMEOUT_MS 15000  /* SIGTERM to nspawn's exit */
 
-typedef struct container_run {
+/* A container@ unit as this tier runs it with the real systemd-nspawn. */
+typedef struct live_unit {
         const char *name;
         nc_strv golden_argv;
         nspawn_network network;  /* nspawn's options, from the golden argv */
@@ -30,11 +32,10 @@ typedef struct container_run {
         long started, ready_ms, running_ms, stop_ms;
         nc_strv steps;
         nc_strv results;         /* "key: value" */
-} container_run;
+} live_unit;
 
 /* ---- helpers (unit.c) ------------------------------------------------------ */
 
-long live_now_ms(void);
 int live_pushf(nc_strv *v, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* golden/<fixture>/NAME.SUFFIX; NULL when out of memory. */
 char *live_golden_path(const fixture *f, const char *name, const char *suffix);
@@ -46,29 +47,29 @@ char *unit_argv_difference(const nc_strv *golden, const nc_strv *actual, const s
 
 /* c->env and c->envp: Environment= (golden NAME.unit-env), the env file with
  * EnvironmentFile= rules on top, and NOTIFY_SOCKET. */
-int unit_env(const fixture *f, container_run *c);
+int unit_env(const fixture *f, live_unit *c);
 /* A variable of the unit's environment; "" when unset. */
-const char *unit_var(const container_run *c, const char *name);
+const char *unit_var(const live_unit *c, const char *name);
 /* preStart ("prestart") or postStart ("host-setup") in the calling
  * process's namespace: *ret_outcome is "ok", "failed at: STEP" or
  * "failed: WHY". Returns -errno only when the harness failed. */
-int unit_host_stage(const fixture *f, live_impl impl, const live_tools *tools, container_run *c, const char *stage,
+int unit_host_stage(const fixture *f, live_impl impl, const live_tools *tools, live_unit *c, const char *stage,
                     char **ret_outcome);
 /* ExecStart: the ref's argv with --register=no, or the module's start
  * script; its output goes to outdir/NAME.nspawn.log. */
-int unit_start(const fixture *f, live_impl impl, const live_tools *tools, container_run *c, const char *outdir);
+int unit_start(const fixture *f, live_impl impl, const live_tools *tools, live_unit *c, const char *outdir);
 /* Until READY=1, the process's end, or READY_TIMEOUT_MS (-ETIMEDOUT). */
-int unit_wait_ready(container_run *c);
+int unit_wait_ready(live_unit *c);
 /* Reaps the process if it ended. */
-void unit_reap(container_run *c);
+void unit_reap(live_unit *c);
 /* A unit stop: SIGTERM to nspawn, wait for it (SIGKILL after
  * STOP_TIMEOUT_MS). Returns whether it was running. */
-bool unit_stop(container_run *c);
+bool unit_stop(live_unit *c);
 /* "nspawn-exit: ..." into c->results. */
-void unit_describe_exit(container_run *c);
+void unit_describe_exit(live_unit *c);
 
 /* What nspawn and the container printed (NAME.nspawn.log), CR removed. */
-char *unit_read_log(const char *outdir, const container_run *c);
+char *unit_read_log(const char *outdir, const live_unit *c);
 /* nspawn ended before the payload: "failed at: OPTION=VALUE" or "failed: LAST LINE". */
 char *unit_nspawn_failure(const char *log, const nspawn_network *n);
 /* The container-init ended before stage 2: "failed at: STEP" or "failed: WHY". */

@@ -1,8 +1,9 @@
-/* The implementations the namespace tier runs: the module's own scripts
- * (original), a program honouring the CLI contract (exec:CMD), and the
- * library in-process (ref). Each runs one stage for one container. */
-#ifndef NC_NETNS_IMPL_H
-#define NC_NETNS_IMPL_H
+/* The implementations under test, for the tiers and the bench: the
+ * module's own scripts (original, impl-original.c), a program honouring
+ * the CLI contract (exec:CMD, impl-exec.c), and the library in-process
+ * (ref, impl-ref.c). Each runs one stage for one container. */
+#ifndef HARNESS_IMPL_H
+#define HARNESS_IMPL_H
 
 #include "fixture.h"
 
@@ -49,5 +50,9 @@ int impl_outcome(char **ret_outcome, const char *format, ...) __attribute__((for
 /* "nixcontainer: COMMAND: STEP: MESSAGE" or "STEP: MESSAGE" -> STEP, i.e.
  * `message` after `prefix` up to the first ": ". */
 char *impl_step_from_message(const char *message, const char *prefix);
+/* The last "+ ip ..." line of bash's xtrace (`trace`; may be NULL), without
+ * "+ ": bash -e stops right after the command that failed, so that is the
+ * step. NULL when there is none, or out of memory. */
+char *impl_last_traced_ip(const char *trace);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "impl.h"
+#include "run.h"
 
 static const char *script_suffix(impl_stage stage) {
         switch (stage) {
@@ -18,24 +19,6 @@ static const char *script_suffix(impl_stage stage) {
         case IMPL_HOST_SETUP: return "poststart";
         }
         return "?";
-}
-
-/* The last traced `ip` command: bash -e stops right after the command that
- * failed, so that is the step. */
-static char *last_traced_ip(const char *trace, size_t len) {
-        const char *found = NULL, *end;
-
-        for (const char *line = trace; line && line < trace + len;) {
-                if (strncmp(line, "+ ip ", 5) == 0)
-                        found = line;
-                line = memchr(line, '\n', (size_t) (trace + len - line));
-                if (line)
-                        line++;
-        }
-        if (!found)
-                return NULL;
-        end = memchr(found, '\n', (size_t) (trace + len - found));
-        return strndup(found + 2, end ? (size_t) (end - found - 2) : strlen(found + 2));
 }
 
 int impl_original_run(const impl_call *call, impl_stage stage, char **ret_outcome) {
@@ -60,7 +43,7 @@ int impl_original_run(const impl_call *call, impl_stage stage, char **ret_outcom
                         result.status, (int) result.err_len, result.err ? result.err : "");
                 if (result.status == 0)
                         r = impl_outcome(ret_outcome, "ok");
-                else if ((step = last_traced_ip(result.err, result.err_len)))
+                else if ((step = impl_last_traced_ip(result.err)))
                         r = impl_outcome(ret_outcome, "failed at: %s", step);
                 else
                         r = impl_outcome(ret_outcome, "failed: exit %d", result.status);

@@ -1,8 +1,8 @@
-/* live-notify: the live tier's stage 2 reports readiness with it, in place
+/* notify-send: the live tier's stage 2 reports readiness with it, in place
  * of a NixOS stage 2 whose systemd (PID 1) sends READY=1 to the
  * $NOTIFY_SOCKET nspawn gives it (/run/host/notify).
  *
- *   live-notify MESSAGE      e.g. live-notify READY=1
+ *   notify-send MESSAGE      e.g. notify-send READY=1
  *
  * nspawn only takes a message from the container's PID 1 (it checks the
  * sender's credentials), and the stage 2 here is a shell that PID 1
@@ -34,11 +34,11 @@ int main(int argc, char **argv) {
         int fd;
 
         if (argc != 2) {
-                fprintf(stderr, "usage: live-notify MESSAGE\n");
+                fprintf(stderr, "usage: notify-send MESSAGE\n");
                 return 2;
         }
         if (!path || (path[0] != '/' && path[0] != '@') || strlen(path) >= sizeof address.sun_path) {
-                fprintf(stderr, "live-notify: NOTIFY_SOCKET is not set to a socket path\n");
+                fprintf(stderr, "notify-send: NOTIFY_SOCKET is not set to a socket path\n");
                 return 1;
         }
         strcpy(address.sun_path, path);
@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
 
         fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0 || sendmsg(fd, &message, 0) < 0) {
-                fprintf(stderr, "live-notify: %s: %s\n", path, strerror(errno));
+                fprintf(stderr, "notify-send: %s: %s\n", path, strerror(errno));
                 return 1;
         }
         close(fd);

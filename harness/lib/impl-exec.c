@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "impl.h"
+#include "run.h"
 
 int impl_exec_run(const nc_strv *command, const impl_call *call, impl_stage stage, char **ret_outcome) {
         const char *args[] = { impl_stage_name(stage), "--env-file", "/dev/null", "--config",

@@ -1,4 +1,5 @@
-/* The unit's notify socket: systemd gives a Type=notify service
+/* The receiving side of readiness (notify-send.c is the sending side):
+ * the unit's notify socket: systemd gives a Type=notify service
  * $NOTIFY_SOCKET; nspawn with --notify-ready=yes sends there
  * "STATUS=Container running.\nX_NSPAWN_LEADER_PID=N" once the payload is
  * started, and READY=1 when the container's PID 1 sends it. */

@@ -1,3 +1,4 @@
+/* The implementations under test: see impl.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -5,6 +6,8 @@
 #include <string.h>
 
 #include "impl.h"
+#include "strv.h"
+#include "text.h"
 
 const char *impl_stage_name(impl_stage stage) {
         switch (stage) {
@@ -25,7 +28,7 @@ int impl_parse(const char *spec, impl *ret) {
                 i.kind = IMPL_REF;
         else if (strncmp(spec, "exec:", 5) == 0) {
                 i.kind = IMPL_EXEC;
-                r = split_command(spec + 5, &i.command);
+                r = split_words(spec + 5, &i.command);
                 if (r >= 0 && i.command.n == 0)
                         r = -EINVAL;
         } else
@@ -74,6 +77,18 @@ int impl_outcome(char **ret_outcome, const char *format, ...) {
                 if (*p == '\n' || *p == '\r')
                         *p = ' ';
         return 0;
+}
+
+char *impl_last_traced_ip(const char *trace) {
+        const char *line, *found = NULL;
+        size_t len, found_len = 0;
+
+        for (const char *at = trace; text_next_line(&at, &line, &len);)
+                if (strncmp(line, "+ ip ", 5) == 0) {
+                        found = line;
+                        found_len = len;
+                }
+        return found ? strndup(found + 2, found_len - 2) : NULL;
 }
 
 char *impl_step_from_message(const char *message, const char *prefix) {
