@@ -53,7 +53,7 @@ make_set() {
                 fixtures/invalid/*.json
         set_source "$set" "$mod" "$commit" "${sv:-21.05, or the hostStateVersion a fixture sets}"
         if [ $net = yes ]; then
-                bash "$here/run-network.sh" --netns "$netns" --fixtures fixtures --golden "golden/$set" --release "$set"
+                bash "$here/run-network.sh" --netns "$netns" --fixtures fixtures --golden "golden/$set"
         fi
 }
 

@@ -200,6 +200,22 @@ bool golden_start_failed(const fixture *f, const char *name) {
         return failed;
 }
 
+bool golden_strict_shell(const fixture *f, const char *name) {
+        char *file = NULL, *data;
+        json_t *unit;
+        bool strict;
+
+        if (asprintf(&file, "%s.service.json", name) < 0)
+                return false;
+        data = golden_read(f, file, NULL);
+        free(file);
+        unit = data ? json_loads(data, 0, NULL) : NULL;
+        strict = json_is_true(json_object_get(unit, "enableStrictShellChecks"));
+        json_decref(unit);
+        free(data);
+        return strict;
+}
+
 static bool plain_name(const char *s, size_t len) {
         for (size_t i = 0; i < len; i++) {
                 char c = s[i];

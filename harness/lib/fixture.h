@@ -52,6 +52,12 @@ char *golden_read(const fixture *f, const char *file, size_t *ret_len);
  * NAME.start-error). */
 bool golden_start_failed(const fixture *f, const char *name);
 
+/* Whether the unit of container `name` sets enableStrictShellChecks (golden
+ * NAME.service.json; 24.11 and later): NixOS then builds its preStart and
+ * postStart as writeShellApplication does, with errexit, nounset and
+ * pipefail, instead of `#!/bin/bash -e`. */
+bool golden_strict_shell(const fixture *f, const char *name);
+
 /* The option a golden eval-error names, in the ref's notation:
  * "containers.web.forwardPorts.[definition 1-entry 1].hostPort" becomes
  * "containers.web.forwardPorts[0].hostPort". Without one (Nix says only

@@ -1,14 +1,19 @@
 /* The original: the module's own scripts as `make golden` rendered them
- * (golden/<fixture>/NAME.prestart, NAME.init, NAME.poststart), run with
- * `bash -e -x`. NixOS runs preStart and postStart as `#!/bin/bash -e`
- * scripts (makeJobScript), and the container-init starts `#! /bin/bash -e`;
- * -x adds the trace that tells which command failed. bash's default PS4 is
- * "+ " (and bash run by root ignores PS4 from the environment). */
+ * (golden/<set>/<fixture>/NAME.prestart, NAME.init, NAME.poststart), run as
+ * that release runs them, with -x added for the trace that tells which
+ * command failed. NixOS runs preStart and postStart as `#!/bin/bash -e`
+ * scripts (makeJobScript), or, where the unit sets enableStrictShellChecks
+ * (24.11 and later), as writeShellApplication writes them: errexit, nounset
+ * and pipefail. The container-init starts `#! /bin/bash -e` in every
+ * release. bash's default PS4 is "+ " (and bash run by root ignores PS4
+ * from the environment). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "impl.h"
 #include "run.h"
 
@@ -34,9 +39,12 @@ int impl_original_run(const impl_call *call, impl_stage stage, char **ret_outcom
         }
         {
                 /* containerInit ends with `. "$1"`: $1 is the stage-2 init, here an empty file. */
+                bool strict = stage != IMPL_INIT_SETUP && golden_strict_shell(call->fixture, call->name);
+                char *strict_argv[] = { (char *) "bash", (char *) "-e", (char *) "-u", (char *) "-o",
+                                        (char *) "pipefail", (char *) "-x", script, NULL };
                 char *argv[] = { (char *) "bash", (char *) "-e", (char *) "-x", script,
                                  stage == IMPL_INIT_SETUP ? stage2 : NULL, NULL };
-                r = run_command_netns(argv, call->envp, call->netns_fd, &result);
+                r = run_command_netns(strict ? strict_argv : argv, call->envp, call->netns_fd, &result);
         }
         if (r >= 0) {
                 fprintf(stderr, "--- original %s %s (exit %d)\n%.*s", call->name, impl_stage_name(stage),
