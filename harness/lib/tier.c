@@ -25,7 +25,7 @@
 #include "tier.h"
 
 #define SCRATCH_DIR "/tmp"
-#define SCRATCH_MAX 8      /* folders alive at once: the tier's and the fixture set's */
+#define TRACKED_MAX 8       /* at once: the tier's folder, the fixture set's, a live run's cgroups */
 #define REMOVE_DEPTH_MAX 32 /* the deepest a scratch folder goes is a few levels */
 #define KEPT_MARK ".kept"   /* in a folder kept with --keep */
 
@@ -33,15 +33,29 @@ static struct {
         const char *name;
         pid_t pid;
         long started_ms;
-        void (*cleanup)(void);
 } tier = { .name = "harness" };
 
+/* What the signal path removes. */
 static struct {
         char path[PATH_MAX];
-        volatile sig_atomic_t used; /* set once path is whole, cleared before it changes */
-} scratch[SCRATCH_MAX];
+        bool cgroup;                /* a cgroup: its processes are killed first */
+        volatile sig_atomic_t used; /* set once the entry is whole, cleared before it changes */
+} tracked[TRACKED_MAX];
 
 /* ---- without allocating ------------------------------------------------------ */
+
+/* The number at the start of `s`, or -1. */
+static long parse_number(const char *s, const char **ret_end) {
+        long n = 0;
+
+        if (*s < '0' || *s > '9')
+                return -1;
+        for (; *s >= '0' && *s <= '9' && n < LONG_MAX / 10; s++)
+                n = n * 10 + (*s - '0');
+        if (ret_end)
+                *ret_end = s;
+        return n;
+}
 
 typedef int (*entry_fn)(int dir_fd, const struct dirent64 *entry, void *userdata);
 
@@ -108,17 +122,76 @@ int tier_remove_tree(const char *path) {
         return remove_at(AT_FDCWD, path, 0, 0);
 }
 
-/* The number at the start of `s`, or -1. */
-static long parse_number(const char *s, const char **ret_end) {
-        long n = 0;
+static int kill_in_cgroup(int dir_fd, const struct dirent64 *entry, void *userdata);
 
-        if (*s < '0' || *s > '9')
-                return -1;
-        for (; *s >= '0' && *s <= '9' && n < LONG_MAX / 10; s++)
-                n = n * 10 + (*s - '0');
-        if (ret_end)
-                *ret_end = s;
-        return n;
+/* Every process in the cgroup open at fd and below it. */
+static void kill_cgroup_at(int fd) {
+        int kill_fd = openat(fd, "cgroup.kill", O_WRONLY | O_CLOEXEC);
+
+        /* cgroup2 (Linux >= 5.14) kills the whole subtree at once; the
+         * name=systemd hierarchy of a hybrid host has the same processes. */
+        if (kill_fd >= 0) {
+                if (write(kill_fd, "1", 1) == 1) {
+                        close(kill_fd);
+                        return;
+                }
+                close(kill_fd);
+        }
+        each_entry(fd, kill_in_cgroup, NULL);
+}
+
+static int kill_in_cgroup(int dir_fd, const struct dirent64 *entry, void *userdata) {
+        char buffer[4096];
+        ssize_t n;
+        int fd;
+
+        (void) userdata;
+        if (entry->d_type == DT_DIR) {
+                fd = openat(dir_fd, entry->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd >= 0) {
+                        kill_cgroup_at(fd);
+                        close(fd);
+                }
+                return 0;
+        }
+        if (strcmp(entry->d_name, "cgroup.procs") != 0)
+                return 0;
+        fd = openat(dir_fd, entry->d_name, O_RDONLY | O_CLOEXEC);
+        /* One buffer's worth: what is beyond it goes in the next round. */
+        n = fd >= 0 ? read(fd, buffer, sizeof buffer - 1) : -1;
+        if (fd >= 0)
+                close(fd);
+        if (n > 0) {
+                buffer[n] = '\0';
+                for (const char *p = buffer; *p;) {
+                        long pid = parse_number(p, &p);
+                        if (pid <= 0)
+                                break;
+                        kill((pid_t) pid, SIGKILL);
+                        while (*p == '\n')
+                                p++;
+                }
+        }
+        return 0;
+}
+
+int tier_remove_cgroup(const char *dir) {
+        for (int round = 0; round < 500; round++) {
+                int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return errno == ENOENT ? 0 : -errno;
+                kill_cgroup_at(fd);
+                close(fd);
+                /* A cgroup whose last process just died can refuse rmdir for a
+                 * moment (EBUSY) while the kernel finishes with it; the zombies
+                 * of a subreaper are reaped here. */
+                while (waitpid(-1, NULL, WNOHANG) > 0)
+                        ;
+                if (tier_remove_tree(dir) == 0)
+                        return 0;
+                nanosleep(&(struct timespec) { 0, 10 * 1000 * 1000 }, NULL);
+        }
+        return -EBUSY;
 }
 
 /* The parent of process `name` (a /proc entry), from /proc/PID/stat:
@@ -216,12 +289,13 @@ static void on_signal(int sig) {
          * it ends as it would have without it. */
         if (getpid() == tier.pid) {
                 kill_children();
-                if (tier.cleanup)
-                        tier.cleanup();
+                for (size_t i = 0; i < TRACKED_MAX; i++)
+                        if (tracked[i].used && tracked[i].cgroup)
+                                tier_remove_cgroup(tracked[i].path);
                 reap_children();
-                for (size_t i = 0; i < SCRATCH_MAX; i++)
-                        if (scratch[i].used)
-                                tier_remove_tree(scratch[i].path);
+                for (size_t i = 0; i < TRACKED_MAX; i++)
+                        if (tracked[i].used && !tracked[i].cgroup)
+                                tier_remove_tree(tracked[i].path);
         }
         /* Ends by the signal itself, so that whoever waits sees it. */
         sigemptyset(&unblock);
@@ -230,10 +304,6 @@ static void on_signal(int sig) {
         raise(sig);
         sigprocmask(SIG_UNBLOCK, &unblock, NULL);
         errno = saved_errno;
-}
-
-void tier_on_signal(void (*cleanup)(void)) {
-        tier.cleanup = cleanup;
 }
 
 /* ---- scratch folders ----------------------------------------------------------- */
@@ -289,38 +359,50 @@ static void remove_stale(void) {
         free(prefix);
 }
 
+static int track(const char *path, bool cgroup) {
+        for (size_t i = 0; i < TRACKED_MAX; i++)
+                if (!tracked[i].used) {
+                        if (strlen(path) >= sizeof tracked[i].path)
+                                return -ENAMETOOLONG;
+                        strcpy(tracked[i].path, path);
+                        tracked[i].cgroup = cgroup;
+                        tracked[i].used = 1;
+                        return 0;
+                }
+        return -EMFILE;
+}
+
+void tier_untrack(const char *path) {
+        for (size_t i = 0; i < TRACKED_MAX; i++)
+                if (tracked[i].used && strcmp(tracked[i].path, path) == 0)
+                        tracked[i].used = 0;
+}
+
+int tier_track_cgroup(const char *dir) {
+        return track(dir, true);
+}
+
 int tier_scratch_new(char **ret_path) {
         char *prefix = folder_prefix(), *path = NULL;
-        size_t slot = 0;
+        int r;
 
         if (tier.pid == 0)
                 tier.pid = getpid();
-        while (slot < SCRATCH_MAX && scratch[slot].used)
-                slot++;
-        if (!prefix || slot == SCRATCH_MAX ||
-            asprintf(&path, "%s/%s.%d.XXXXXX", SCRATCH_DIR, prefix, (int) tier.pid) < 0 ||
-            strlen(path) >= PATH_MAX) {
-                free(prefix);
-                free(path);
-                return slot == SCRATCH_MAX ? -EMFILE : -ENOMEM;
-        }
+        r = prefix && asprintf(&path, "%s/%s.%d.XXXXXX", SCRATCH_DIR, prefix, (int) tier.pid) >= 0 ? 0 : -ENOMEM;
         free(prefix);
-        if (!mkdtemp(path)) {
-                int r = -errno;
+        if (r >= 0 && !mkdtemp(path))
+                r = -errno;
+        if (r >= 0) {
+                r = track(path, false);
+                if (r < 0)
+                        rmdir(path);
+        }
+        if (r < 0) {
                 free(path);
                 return r;
         }
-        strcpy(scratch[slot].path, path);
-        scratch[slot].used = 1;
         *ret_path = path;
         return 0;
-}
-
-/* Forgets a scratch folder for the signal path. */
-static void forget(const char *path) {
-        for (size_t i = 0; i < SCRATCH_MAX; i++)
-                if (scratch[i].used && strcmp(scratch[i].path, path) == 0)
-                        scratch[i].used = 0;
 }
 
 void tier_scratch_remove(const char *path) {
@@ -328,7 +410,7 @@ void tier_scratch_remove(const char *path) {
 
         if (!path)
                 return;
-        forget(path);
+        tier_untrack(path);
         r = tier_remove_tree(path);
         if (r < 0)
                 fprintf(stderr, "%s: cannot remove %s: %s\n", tier.name, path, strerror(-r));
@@ -337,7 +419,7 @@ void tier_scratch_remove(const char *path) {
 void tier_scratch_keep(const char *path) {
         char *mark = NULL;
 
-        forget(path);
+        tier_untrack(path);
         if (asprintf(&mark, "%s/%s", path, KEPT_MARK) >= 0)
                 write_file(mark, "", 0, 0644);
         free(mark);

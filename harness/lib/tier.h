@@ -4,10 +4,10 @@
  * A tier's scratch folders are /tmp/nixcontainer-TIER.PID.XXXXXX, PID being
  * the tier's own process. Once tier_begin() has run:
  *   - SIGINT, SIGTERM and SIGHUP end the tier cleanly: its child processes
- *     are killed with their process groups and reaped, the tier's own
- *     cleanup runs (tier_on_signal: the live tier's cgroups), its scratch
- *     folders are removed, and the tier then ends by that same signal (a
- *     shell sees status 128+N);
+ *     are killed with their process groups, the cgroups it tracks are
+ *     killed and removed (the live tier's), the children are reaped, its
+ *     scratch folders are removed, and the tier then ends by that same
+ *     signal (a shell sees status 128+N);
  *   - a worker that calls tier_worker_begin() dies with the tier, even when
  *     the tier is killed with SIGKILL;
  *   - what a SIGKILL leaves on disk, the next run of the same tier removes:
@@ -48,16 +48,22 @@ void tier_scratch_remove(const char *path);
  * signal, and later runs of the tier leave it alone too. */
 void tier_scratch_keep(const char *path);
 
-/* A cleanup of the tier's own for the signal path, run after the tier's
- * children are killed and before its folders are removed. It runs in a
- * signal handler: async-signal-safe functions only. */
-void tier_on_signal(void (*cleanup)(void));
+/* A cgroup the tier made, to kill and remove on a signal
+ * (tier_remove_cgroup); at most a few at once. Returns 0 or -errno. */
+int tier_track_cgroup(const char *dir);
+/* Forgets a cgroup (or scratch folder) the tier removes itself. */
+void tier_untrack(const char *path);
 
 /* rm -rf PATH without crossing into another file system, with system calls
  * only (async-signal-safe). What cannot be unlinked (a cgroup's control
  * files) is left for the rmdir of its directory. Returns 0 once PATH is
  * gone, or -errno. */
 int tier_remove_tree(const char *path);
+/* Kills every process in the cgroup DIR and below it (cgroup.kill, else
+ * each PID in cgroup.procs), reaps what were this process's children, and
+ * removes DIR with its subdirectories once they are empty, trying for 5 s.
+ * Async-signal-safe. Returns 0 once DIR is gone, or -EBUSY. */
+int tier_remove_cgroup(const char *dir);
 
 /* The PIDs of this process's children (including processes reparented to
  * it as a subreaper), from /proc, into ret_pids (at most `max`; NULL to
