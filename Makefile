@@ -235,8 +235,9 @@ golden-net: $(BUILD)/test-netns
 # in throwaway network namespaces (root).
 FAULT_SRCS := $(sort $(wildcard harness/faults/*.c))
 FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
-# Of harness/lib, the fault tier needs text.o (it reads the fixtures) and array.o.
-FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o
+# Of harness/lib, the fault tier needs text.o (it reads the fixtures), array.o
+# and tier.o (its signals and closing line).
+FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
                nl_cb_alloc nl_connect nl_send_auto nl_recvmsgs
 FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
