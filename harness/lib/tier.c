@@ -97,7 +97,7 @@ static int remove_entry(int dir_fd, const struct dirent64 *entry, void *userdata
 
 /* NAME in dir_fd, and everything below it on the same file system. */
 static int remove_at(int dir_fd, const char *name, dev_t device, unsigned depth) {
-        int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), r;
         struct stat st;
 
         if (fd < 0) {
@@ -113,9 +113,21 @@ static int remove_at(int dir_fd, const char *name, dev_t device, unsigned depth)
                 close(fd);
                 return -EBUSY;
         }
-        each_entry(fd, remove_entry, &(removal) { .device = st.st_dev, .depth = depth });
+        /* A directory read while its entries go may skip one: read again. */
+        for (int pass = 0; pass < 3; pass++) {
+                if (pass > 0 && lseek(fd, 0, SEEK_SET) < 0)
+                        break;
+                each_entry(fd, remove_entry, &(removal) { .device = st.st_dev, .depth = depth });
+                if (unlinkat(dir_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT) {
+                        close(fd);
+                        return 0;
+                }
+                if (errno != ENOTEMPTY)
+                        break;
+        }
+        r = -errno;
         close(fd);
-        return unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
+        return r;
 }
 
 int tier_remove_tree(const char *path) {

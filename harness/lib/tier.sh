@@ -1,7 +1,8 @@
 # What every tier does around its checks (harness/lib/tier.h), for the tiers
 # written in bash: source it, then
 #
-#   tier_begin NAME       the clock; removes the scratch folders that runs of
+#   tier_begin NAME [START]  the clock (from START, microseconds since the epoch,
+#                         when given); removes the scratch folders that runs of
 #                         the tier killed with SIGKILL left (their PID is gone)
 #   tier_scratch          $tier_work: /tmp/nixcontainer-NAME.PID.XXXXXX, removed
 #                         at exit and on SIGINT, SIGTERM and SIGHUP, with the
@@ -17,7 +18,7 @@ tier_passed=0 tier_failed=0 tier_skipped=0 tier_note="" tier_child="" tier_work=
 
 tier_begin() {
         tier_name=$1
-        tier_started=${EPOCHREALTIME/./}
+        tier_started=${2:-${EPOCHREALTIME/./}}
         local dir pid
         for dir in "/tmp/nixcontainer-$tier_name".*.*; do
                 pid=${dir#"/tmp/nixcontainer-$tier_name."}
@@ -57,7 +58,7 @@ tier_check() {
         else
                 tier_failed=$((tier_failed + 1))
                 echo "  $1 ...FAILED"
-                [ -s "$tier_work/out" ] && sed 's/^/    | /' "$tier_work/out"
+                [ -n "$tier_work" ] && [ -s "$tier_work/out" ] && sed 's/^/    | /' "$tier_work/out"
         fi
         return 0
 }

@@ -82,9 +82,11 @@ for sig in INT TERM; do
 done
 
 start
+exec 3>&2 2> /dev/null # (bash's "Killed" notice)
 kill -KILL "$pid"
-wait "$pid" 2> /dev/null # (no "Killed" from bash)
+wait "$pid"
 status=$?
+exec 2>&3 3>&-
 dead=$pid left=$(folders_of "$pid")
 {
         echo "exit status $status; workers: $workers; left: $left"
