@@ -18,6 +18,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
+#include "alloc-util.h"
 #include "error.h"
 #include "netlink.h"
 
@@ -66,7 +67,7 @@ static int has_net_admin(void) {
 }
 
 int nc_netlink_open(nc_netlink **ret_netlink, nc_error *error) {
-        nc_netlink *nl;
+        _cleanup_(nc_netlink_freep) nc_netlink *nl = NULL;
         int one = 1, r;
 
         r = has_net_admin();
@@ -80,14 +81,11 @@ int nc_netlink_open(nc_netlink **ret_netlink, nc_error *error) {
                 return nc_error_set(error, -ENOMEM, "netlink: out of memory");
         nl->sock = nl_socket_alloc();
         nl->cb = nl_cb_alloc(NL_CB_DEFAULT);
-        if (!nl->sock || !nl->cb) {
-                nc_netlink_free(nl);
+        if (!nl->sock || !nl->cb)
                 return nc_error_set(error, -ENOMEM, "netlink: out of memory");
-        }
         r = nl_connect(nl->sock, NETLINK_ROUTE);
         if (r < 0) {
                 r = errno_from_nle(r);
-                nc_netlink_free(nl);
                 return nc_error_set(error, r, "netlink: cannot open a route netlink socket: %s", strerror(-r));
         }
         /* Extended ACK: the kernel says why it refused. Capped ACKs: the
@@ -100,7 +98,20 @@ int nc_netlink_open(nc_netlink **ret_netlink, nc_error *error) {
          * no answer to the requests here is larger. */
         nl_socket_disable_msg_peek(nl->sock);
         (void) nl_socket_set_msg_buf_size(nl->sock, 32768);
-        *ret_netlink = nl;
+        *ret_netlink = TAKE_PTR(nl);
+        return 0;
+}
+
+int nc_netlink_open_unless_given(nc_netlink **netlink, nc_netlink **ret_own, nc_error *error) {
+        int r;
+
+        if (*netlink) {
+                *ret_own = NULL;
+                return 0;
+        }
+        if ((r = nc_netlink_open(ret_own, error)) < 0)
+                return r;
+        *netlink = *ret_own;
         return 0;
 }
 
@@ -299,14 +310,8 @@ static int collect_group(struct nlmsghdr *hdr, void *userdata) {
         nc_nl_link link = { 0 };
 
         parse_link(hdr, &link);
-        if (list->n == list->capacity) {
-                size_t capacity = list->capacity ? list->capacity * 2 : 64;
-                uint32_t *groups = realloc(list->groups, capacity * sizeof *groups);
-                if (!groups)
-                        return -ENOMEM;
-                list->groups = groups;
-                list->capacity = capacity;
-        }
+        if (NC_GROW(list->groups, list->capacity, list->n + 1, 64) < 0)
+                return -ENOMEM;
         list->groups[list->n++] = link.group;
         return 0;
 }

@@ -7,7 +7,8 @@
 
 #include <CUnit/CUnit.h>
 
-#include "net-plan.h"
+#include "host-setup.h"
+#include "init-setup.h"
 #include "strbuf.h"
 #include "unit-helpers.h"
 #include "unit-tests.h"
