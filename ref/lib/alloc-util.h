@@ -21,7 +21,7 @@ int nc_grow(void **array, size_t *capacity, size_t need, size_t item_size, size_
 
 /* nc_grow() for a typed array: NC_GROW(plan->steps, plan->capacity, plan->n + 1, 16). */
 #define NC_GROW(array, capacity, need, first) \
-        nc_grow((void **) &(array), &(capacity), (need), sizeof *(array), (first))
+        ((need) <= (capacity) ? 0 : nc_grow((void **) &(array), &(capacity), (need), sizeof *(array), (first)))
 
 /* The number of elements of an array (not a pointer). */
 #define ELEMENTSOF(array) (sizeof(array) / sizeof((array)[0]))

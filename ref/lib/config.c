@@ -1,10 +1,8 @@
 /* The configuration model: ownership, lookup and the module's
  * containerConfig (the enableTun additions). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config-internal.h"
 #include "error.h"
@@ -225,58 +223,5 @@ int nc_container_effective(const nc_container *container, nc_container **ret_eff
                 return r;
         }
         *ret_effective = c;
-        return 0;
-}
-
-int nc_read_file(const char *path, size_t max, char **ret_text, size_t *ret_len) {
-        size_t len = 0, capacity = 4096;
-        char *text = malloc(capacity + 1);
-        int fd, r = 0;
-
-        if (!text)
-                return -ENOMEM;
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                r = -errno;
-                free(text);
-                return r;
-        }
-        for (;;) {
-                ssize_t n;
-                if (len == capacity) {
-                        char *bigger;
-                        if (capacity >= max + 1) {
-                                r = -EFBIG;
-                                break;
-                        }
-                        capacity = capacity * 2 > max + 1 ? max + 1 : capacity * 2;
-                        bigger = realloc(text, capacity + 1);
-                        if (!bigger) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        text = bigger;
-                }
-                n = read(fd, text + len, capacity - len);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        r = -errno;
-                        break;
-                }
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        close(fd);
-        if (r >= 0 && len > max)
-                r = -EFBIG;
-        if (r < 0) {
-                free(text);
-                return r;
-        }
-        text[len] = '\0';
-        *ret_text = text;
-        *ret_len = len;
         return 0;
 }

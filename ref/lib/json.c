@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "json.h"
 
 #define FIRST_BLOCK_MIN 4096
@@ -153,20 +154,6 @@ static void skip_space(parser *p) {
 
 static bool is_digit(char c) {
         return c >= '0' && c <= '9';
-}
-
-static int grow(void **array, size_t *capacity, size_t item_size) {
-        size_t n = *capacity ? *capacity * 2 : SCRATCH_MIN;
-        void *bigger;
-
-        if (n > SIZE_MAX / item_size)
-                return -ENOMEM;
-        bigger = realloc(*array, n * item_size);
-        if (!bigger)
-                return -ENOMEM;
-        *array = bigger;
-        *capacity = n;
-        return 0;
 }
 
 /* ---- strings ---- */
@@ -501,11 +488,8 @@ static int parse_array(parser *p, nc_json *ret) {
                 r = parse_value(p, &item);
                 if (r < 0)
                         return r;
-                if (p->n_items == p->items_capacity) {
-                        r = grow((void **) &p->items, &p->items_capacity, sizeof *p->items);
-                        if (r < 0)
-                                return r;
-                }
+                if (NC_GROW(p->items, p->items_capacity, p->n_items + 1, SCRATCH_MIN) < 0)
+                        return -ENOMEM;
                 p->items[p->n_items++] = item;
                 skip_space(p);
                 if (p->p == p->end)
@@ -617,11 +601,8 @@ static int parse_member(parser *p, size_t base, key_index *index) {
         bool nul;
         int r;
 
-        if (p->n_members == p->members_capacity) {
-                r = grow((void **) &p->members, &p->members_capacity, sizeof *p->members);
-                if (r < 0)
-                        return r;
-        }
+        if (NC_GROW(p->members, p->members_capacity, p->n_members + 1, SCRATCH_MIN) < 0)
+                return -ENOMEM;
         m = &p->members[p->n_members];
         r = parse_string(p, &m->key, &len, &nul);
         if (r < 0)
