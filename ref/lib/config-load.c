@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "config-internal.h"
 #include "error.h"
 #include "json.h"
@@ -234,7 +235,56 @@ static int check_port(loader *l, const where *at, long long port, bool present) 
         return nc_error_set(l->error, -EINVAL, "%s: %lld is not a port (1-65535)", spell(at, location), port);
 }
 
-static int load_forward_port(loader *l, const where *at, const nc_json *value, nc_forward_port *port) {
+/* The items of a listOf (submodule ...) or attrsOf (submodule ...) value:
+ * a fresh array *items of item_size bytes an item, one a list item (an
+ * attribute, in attrNames order), each loaded by `load_one`. *n_items
+ * counts the items begun, so that clearing the owner after a failure frees
+ * what the failed one had loaded. */
+typedef int (*item_loader)(loader *l, const where *at, const nc_json *value, void *into);
+typedef int (*attr_loader)(loader *l, const where *at, const char *name, const nc_json *value, void *into);
+
+static int new_items(size_t n, size_t item_size, void **ret_items) {
+        void *items = calloc(n ? n : 1, item_size);
+
+        if (!items)
+                return -ENOMEM;
+        *ret_items = items;
+        return 0;
+}
+
+static int load_list_of(loader *l, const where *at, const nc_json *value, void **items, size_t item_size,
+                        size_t *n_items, item_loader load_one) {
+        int r = new_items(value->n, item_size, items);
+
+        for (size_t i = 0; r >= 0 && i < value->n; i++) {
+                where item_at = { .parent = at, .index = i };
+
+                *n_items = i + 1;
+                r = load_one(l, &item_at, &value->u.items[i], (char *) *items + i * item_size);
+        }
+        return r;
+}
+
+static int sorted_members(const nc_json *object, const nc_json_member ***ret_members);
+
+static int load_attrs_of(loader *l, const where *at, const nc_json *value, void **items, size_t item_size,
+                         size_t *n_items, attr_loader load_one) {
+        _cleanup_free_ const nc_json_member **members = NULL;
+        int r = sorted_members(value, &members);
+
+        if (r >= 0)
+                r = new_items(value->n, item_size, items);
+        for (size_t i = 0; r >= 0 && i < value->n; i++) {
+                where member_at = { .parent = at, .name = members[i]->key };
+
+                *n_items = i + 1;
+                r = load_one(l, &member_at, members[i]->key, &members[i]->value, (char *) *items + i * item_size);
+        }
+        return r;
+}
+
+static int load_forward_port(loader *l, const where *at, const nc_json *value, void *into) {
+        nc_forward_port *port = into;
         bool has_host_port = false;
         int r;
 
@@ -274,25 +324,11 @@ static int load_forward_port(loader *l, const where *at, const nc_json *value, n
 }
 
 static int load_forward_ports(loader *l, const where *at, const nc_json *value, nc_network *network) {
-        int r;
-
         if (value->type != NC_JSON_ARRAY)
                 return type_error(l, at, value, NC_TYPE_LIST_OF_PORTS);
         nc_network_clear_ports(network);
-        if (value->n == 0)
-                return 0;
-        network->forward_ports = calloc(value->n, sizeof *network->forward_ports);
-        if (!network->forward_ports)
-                return -ENOMEM;
-        for (size_t i = 0; i < value->n; i++) {
-                where item_at = { .parent = at, .index = i };
-
-                network->n_forward_ports = i + 1;
-                r = load_forward_port(l, &item_at, &value->u.items[i], &network->forward_ports[i]);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return load_list_of(l, at, value, (void **) &network->forward_ports, sizeof *network->forward_ports,
+                            &network->n_forward_ports, load_forward_port);
 }
 
 /* One networkOptions entry; used for the container and for extraVeths. */
@@ -303,8 +339,8 @@ static int load_network_option(loader *l, const where *at, const nc_option *o, c
         return load_str(l, at, value, true, o->rules, o->validate, (char **) ((char *) network + o->offset));
 }
 
-static int load_extra_veth(loader *l, const where *at, const char *name, const nc_json *value,
-                           nc_extra_veth *veth) {
+static int load_extra_veth(loader *l, const where *at, const char *name, const nc_json *value, void *into) {
+        nc_extra_veth *veth = into;
         int r;
 
         veth->name = strdup(name);
@@ -332,8 +368,8 @@ static int load_extra_veth(loader *l, const where *at, const char *name, const n
         return 0;
 }
 
-static int load_bind_mount(loader *l, const where *at, const char *name, const nc_json *value,
-                           nc_bind_mount *bind) {
+static int load_bind_mount(loader *l, const where *at, const char *name, const nc_json *value, void *into) {
+        nc_bind_mount *bind = into;
         int r;
 
         bind->is_read_only = true;
@@ -372,7 +408,8 @@ static int load_bind_mount(loader *l, const where *at, const char *name, const n
         return 0;
 }
 
-static int load_allowed_device(loader *l, const where *at, const nc_json *value, nc_allowed_device *device) {
+static int load_allowed_device(loader *l, const where *at, const nc_json *value, void *into) {
+        nc_allowed_device *device = into;
         int r;
 
         if (value->type != NC_JSON_OBJECT)
@@ -415,73 +452,27 @@ static int sorted_members(const nc_json *object, const nc_json_member ***ret_mem
 }
 
 static int load_extra_veths(loader *l, const where *at, const nc_json *value, nc_container *c) {
-        const nc_json_member **veths = NULL;
-        int r;
-
         if (value->type != NC_JSON_OBJECT)
                 return type_error(l, at, value, NC_TYPE_ATTRS_OF_VETHS);
-        r = sorted_members(value, &veths);
-        if (r < 0)
-                return r;
         nc_container_clear_extra_veths(c);
-        c->extra_veths = calloc(value->n ? value->n : 1, sizeof *c->extra_veths);
-        if (!c->extra_veths) {
-                free(veths);
-                return -ENOMEM;
-        }
-        for (size_t i = 0; i < value->n && r >= 0; i++) {
-                where veth_at = { .parent = at, .name = veths[i]->key };
-
-                c->n_extra_veths = i + 1;
-                r = load_extra_veth(l, &veth_at, veths[i]->key, &veths[i]->value, &c->extra_veths[i]);
-        }
-        free(veths);
-        return r;
+        return load_attrs_of(l, at, value, (void **) &c->extra_veths, sizeof *c->extra_veths, &c->n_extra_veths,
+                             load_extra_veth);
 }
 
 static int load_bind_mounts(loader *l, const where *at, const nc_json *value, nc_container *c) {
-        const nc_json_member **binds = NULL;
-        int r;
-
         if (value->type != NC_JSON_OBJECT)
                 return type_error(l, at, value, NC_TYPE_ATTRS_OF_BINDS);
-        r = sorted_members(value, &binds);
-        if (r < 0)
-                return r;
         nc_container_clear_bind_mounts(c);
-        c->bind_mounts = calloc(value->n ? value->n : 1, sizeof *c->bind_mounts);
-        if (!c->bind_mounts) {
-                free(binds);
-                return -ENOMEM;
-        }
-        for (size_t i = 0; i < value->n && r >= 0; i++) {
-                where bind_at = { .parent = at, .name = binds[i]->key };
-
-                c->n_bind_mounts = i + 1;
-                r = load_bind_mount(l, &bind_at, binds[i]->key, &binds[i]->value, &c->bind_mounts[i]);
-        }
-        free(binds);
-        return r;
+        return load_attrs_of(l, at, value, (void **) &c->bind_mounts, sizeof *c->bind_mounts, &c->n_bind_mounts,
+                             load_bind_mount);
 }
 
 static int load_allowed_devices(loader *l, const where *at, const nc_json *value, nc_container *c) {
-        int r;
-
         if (value->type != NC_JSON_ARRAY)
                 return type_error(l, at, value, NC_TYPE_LIST_OF_DEVICES);
         nc_container_clear_allowed_devices(c);
-        c->allowed_devices = calloc(value->n ? value->n : 1, sizeof *c->allowed_devices);
-        if (!c->allowed_devices)
-                return -ENOMEM;
-        for (size_t i = 0; i < value->n; i++) {
-                where item_at = { .parent = at, .index = i };
-
-                c->n_allowed_devices = i + 1;
-                r = load_allowed_device(l, &item_at, &value->u.items[i], &c->allowed_devices[i]);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return load_list_of(l, at, value, (void **) &c->allowed_devices, sizeof *c->allowed_devices,
+                            &c->n_allowed_devices, load_allowed_device);
 }
 
 static int load_container_option(loader *l, const where *at, const nc_option *o, const nc_json *value,
@@ -521,9 +512,9 @@ static int load_container_option(loader *l, const where *at, const nc_option *o,
         }
 }
 
-static int load_container(loader *l, const char *name, const nc_json *value, nc_container *c) {
-        static const where containers = { .name = "containers" };
-        where at = { .parent = &containers, .name = name };
+static int load_container(loader *l, const where *container_at, const char *name, const nc_json *value, void *into) {
+        nc_container *c = into;
+        where at = *container_at; /* containers.NAME */
         char location[MAX_LOCATION];
         int r;
 
@@ -565,11 +556,10 @@ static int load_container(loader *l, const char *name, const nc_json *value, nc_
 
 int nc_config_load_json(const char *text, size_t len, nc_mode mode, nc_config **ret_config, nc_error *error) {
         loader l = { .mode = mode, .error = error };
-        const nc_json_member **containers = NULL;
+        _cleanup_(nc_config_freep) nc_config *config = NULL;
+        _cleanup_(nc_json_freep) nc_json_doc *doc = NULL;
         nc_json_error syntax;
-        nc_json_doc *doc = NULL;
         const nc_json *root;
-        nc_config *config;
         int r;
 
         if (len > MAX_CONFIG_BYTES)
@@ -580,35 +570,25 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, nc_config **
         if (r < 0)
                 return nc_error_set(error, r, "line %zu, column %zu: %s", syntax.line, syntax.column, syntax.text);
         root = nc_json_root(doc);
-        if (root->type != NC_JSON_OBJECT) {
-                nc_json_free(doc);
+        if (root->type != NC_JSON_OBJECT)
                 return nc_error_set(error, -EINVAL, "containers: the configuration must be a JSON object {NAME: definition}");
-        }
         config = calloc(1, sizeof *config);
-        r = config ? sorted_members(root, &containers) : -ENOMEM;
+        r = config ? 0 : -ENOMEM;
         if (r >= 0) {
-                config->containers = calloc(root->n ? root->n : 1, sizeof *config->containers);
-                if (!config->containers)
-                        r = -ENOMEM;
+                where containers = { .name = "containers" };
+                r = load_attrs_of(&l, &containers, root, (void **) &config->containers, sizeof *config->containers,
+                                  &config->n_containers, load_container);
         }
-        for (size_t i = 0; r >= 0 && i < root->n; i++) {
-                config->n_containers = i + 1;
-                r = load_container(&l, containers[i]->key, &containers[i]->value, &config->containers[i]);
-        }
-        free(containers);
-        nc_json_free(doc);
-        if (r < 0) {
-                if (r == -ENOMEM)
-                        nc_error_set(error, r, "out of memory while loading the configuration");
-                nc_config_free(config);
+        if (r == -ENOMEM)
+                return nc_error_set(error, r, "out of memory while loading the configuration");
+        if (r < 0)
                 return r;
-        }
-        *ret_config = config;
+        *ret_config = TAKE_PTR(config);
         return 0;
 }
 
 int nc_config_load_file(const char *path, nc_mode mode, nc_config **ret_config, nc_error *error) {
-        char *text;
+        _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
 
@@ -616,7 +596,6 @@ int nc_config_load_file(const char *path, nc_mode mode, nc_config **ret_config, 
         if (r < 0)
                 return nc_error_set(error, r, "%s: %s", path, r == -EFBIG ? "file too large" : strerror(-r));
         r = nc_config_load_json(text, len, mode, ret_config, error);
-        free(text);
         if (r < 0 && r != -ENOMEM) {
                 /* Prefix the file name so that JSON syntax errors say where. */
                 char message[NC_ERROR_MAX];

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "config-internal.h"
 #include "error.h"
 #include "validate.h"
@@ -202,7 +203,7 @@ static int copy_container(nc_container *to, const nc_container *from) {
 }
 
 int nc_container_effective(const nc_container *container, nc_container **ret_effective) {
-        nc_container *c = calloc(1, sizeof *c);
+        _cleanup_(nc_container_freep) nc_container *c = calloc(1, sizeof *c);
         int r;
 
         if (!c)
@@ -218,10 +219,8 @@ int nc_container_effective(const nc_container *container, nc_container **ret_eff
                 c->n_allowed_devices++;
                 r = tun->node && tun->modifier ? nc_strv_push(&c->additional_capabilities, "CAP_NET_ADMIN") : -ENOMEM;
         }
-        if (r < 0) {
-                nc_container_free(c);
+        if (r < 0)
                 return r;
-        }
-        *ret_effective = c;
+        *ret_effective = TAKE_PTR(c);
         return 0;
 }

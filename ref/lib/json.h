@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc-util.h"
+
 /* jansson's JSON_PARSER_MAX_DEPTH: every value counts, a scalar too. */
 #define NC_JSON_MAX_DEPTH 2048
 /* A longer text is refused, so that every count fits in 32 bits. */
@@ -65,6 +67,7 @@ int nc_json_parse(const char *text, size_t len, nc_json_doc **ret_doc, nc_json_e
 const nc_json *nc_json_root(const nc_json_doc *doc);
 /* Frees the document and every value in it; accepts NULL. */
 void nc_json_free(nc_json_doc *doc);
+NC_DEFINE_POINTER_CLEANUP(nc_json_doc, nc_json_free)
 
 /* The member named `key`, or NULL: a linear scan, for small objects. */
 const nc_json *nc_json_object_get(const nc_json *object, const char *key);
