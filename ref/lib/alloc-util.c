@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "alloc-util.h"
 
@@ -25,4 +26,14 @@ int nc_grow(void **array, size_t *capacity, size_t need, size_t item_size, size_
         *array = bigger;
         *capacity = grown;
         return 0;
+}
+
+char *nc_memdup_nul(const void *p, size_t len) {
+        char *copy = malloc(len + 1);
+
+        if (copy) {
+                memcpy(copy, p, len);
+                copy[len] = '\0';
+        }
+        return copy;
 }

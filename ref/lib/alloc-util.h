@@ -23,6 +23,10 @@ int nc_grow(void **array, size_t *capacity, size_t need, size_t item_size, size_
 #define NC_GROW(array, capacity, need, first) \
         ((need) <= (capacity) ? 0 : nc_grow((void **) &(array), &(capacity), (need), sizeof *(array), (first)))
 
+/* A copy of the `len` bytes at `p` with a NUL after them, to be freed
+ * with free(); NULL when out of memory (systemd's memdup_suffix0()). */
+char *nc_memdup_nul(const void *p, size_t len);
+
 /* The number of elements of an array (not a pointer). */
 #define ELEMENTSOF(array) (sizeof(array) / sizeof((array)[0]))
 

@@ -152,10 +152,9 @@ static int load_str(loader *l, const where *at, const nc_json *value, bool nulla
         r = check_string(l, at, value->u.string, value->n, rules, validate);
         if (r < 0)
                 return r;
-        copy = malloc(value->n + 1);
+        copy = nc_memdup_nul(value->u.string, value->n);
         if (!copy)
                 return -ENOMEM;
-        memcpy(copy, value->u.string, value->n + 1);
         free(*field);
         *field = copy;
         return 0;
@@ -252,9 +251,13 @@ static int new_items(size_t n, size_t item_size, void **ret_items) {
         return 0;
 }
 
-static int load_list_of(loader *l, const where *at, const nc_json *value, void **items, size_t item_size,
-                        size_t *n_items, item_loader load_one) {
-        int r = new_items(value->n, item_size, items);
+static int load_list_of(loader *l, const where *at, const nc_json *value, nc_type type, void **items,
+                        size_t item_size, size_t *n_items, item_loader load_one) {
+        int r;
+
+        if (value->type != NC_JSON_ARRAY)
+                return type_error(l, at, value, type);
+        r = new_items(value->n, item_size, items);
 
         for (size_t i = 0; r >= 0 && i < value->n; i++) {
                 where item_at = { .parent = at, .index = i };
@@ -267,11 +270,14 @@ static int load_list_of(loader *l, const where *at, const nc_json *value, void *
 
 static int sorted_members(const nc_json *object, const nc_json_member ***ret_members);
 
-static int load_attrs_of(loader *l, const where *at, const nc_json *value, void **items, size_t item_size,
-                         size_t *n_items, attr_loader load_one) {
+static int load_attrs_of(loader *l, const where *at, const nc_json *value, nc_type type, void **items,
+                         size_t item_size, size_t *n_items, attr_loader load_one) {
         _cleanup_free_ const nc_json_member **members = NULL;
-        int r = sorted_members(value, &members);
+        int r;
 
+        if (value->type != NC_JSON_OBJECT)
+                return type_error(l, at, value, type);
+        r = sorted_members(value, &members);
         if (r >= 0)
                 r = new_items(value->n, item_size, items);
         for (size_t i = 0; r >= 0 && i < value->n; i++) {
@@ -324,11 +330,9 @@ static int load_forward_port(loader *l, const where *at, const nc_json *value, v
 }
 
 static int load_forward_ports(loader *l, const where *at, const nc_json *value, nc_network *network) {
-        if (value->type != NC_JSON_ARRAY)
-                return type_error(l, at, value, NC_TYPE_LIST_OF_PORTS);
         nc_network_clear_ports(network);
-        return load_list_of(l, at, value, (void **) &network->forward_ports, sizeof *network->forward_ports,
-                            &network->n_forward_ports, load_forward_port);
+        return load_list_of(l, at, value, NC_TYPE_LIST_OF_PORTS, (void **) &network->forward_ports,
+                            sizeof *network->forward_ports, &network->n_forward_ports, load_forward_port);
 }
 
 /* One networkOptions entry; used for the container and for extraVeths. */
@@ -451,30 +455,6 @@ static int sorted_members(const nc_json *object, const nc_json_member ***ret_mem
         return 0;
 }
 
-static int load_extra_veths(loader *l, const where *at, const nc_json *value, nc_container *c) {
-        if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_ATTRS_OF_VETHS);
-        nc_container_clear_extra_veths(c);
-        return load_attrs_of(l, at, value, (void **) &c->extra_veths, sizeof *c->extra_veths, &c->n_extra_veths,
-                             load_extra_veth);
-}
-
-static int load_bind_mounts(loader *l, const where *at, const nc_json *value, nc_container *c) {
-        if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_ATTRS_OF_BINDS);
-        nc_container_clear_bind_mounts(c);
-        return load_attrs_of(l, at, value, (void **) &c->bind_mounts, sizeof *c->bind_mounts, &c->n_bind_mounts,
-                             load_bind_mount);
-}
-
-static int load_allowed_devices(loader *l, const where *at, const nc_json *value, nc_container *c) {
-        if (value->type != NC_JSON_ARRAY)
-                return type_error(l, at, value, NC_TYPE_LIST_OF_DEVICES);
-        nc_container_clear_allowed_devices(c);
-        return load_list_of(l, at, value, (void **) &c->allowed_devices, sizeof *c->allowed_devices,
-                            &c->n_allowed_devices, load_allowed_device);
-}
-
 static int load_container_option(loader *l, const where *at, const nc_option *o, const nc_json *value,
                                  nc_container *c) {
         void *field = (char *) c + o->offset;
@@ -490,12 +470,19 @@ static int load_container_option(loader *l, const where *at, const nc_option *o,
                 return load_bool(l, at, value, field);
         case NC_TYPE_LIST_OF_STR:
                 return load_str_list(l, at, value, o->rules, o->validate, field);
+        /* A value given twice replaces the first (the JSON has no key twice). */
         case NC_TYPE_ATTRS_OF_VETHS:
-                return load_extra_veths(l, at, value, c);
+                nc_container_clear_extra_veths(c);
+                return load_attrs_of(l, at, value, o->type, (void **) &c->extra_veths, sizeof *c->extra_veths,
+                                     &c->n_extra_veths, load_extra_veth);
         case NC_TYPE_ATTRS_OF_BINDS:
-                return load_bind_mounts(l, at, value, c);
+                nc_container_clear_bind_mounts(c);
+                return load_attrs_of(l, at, value, o->type, (void **) &c->bind_mounts, sizeof *c->bind_mounts,
+                                     &c->n_bind_mounts, load_bind_mount);
         case NC_TYPE_LIST_OF_DEVICES:
-                return load_allowed_devices(l, at, value, c);
+                nc_container_clear_allowed_devices(c);
+                return load_list_of(l, at, value, o->type, (void **) &c->allowed_devices, sizeof *c->allowed_devices,
+                                    &c->n_allowed_devices, load_allowed_device);
         case NC_TYPE_ANYTHING:
                 /* The module evaluates `config` into `path`; without nixpkgs we
                  * cannot, and the module ignores it when path is given. */
@@ -576,8 +563,8 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, nc_config **
         r = config ? 0 : -ENOMEM;
         if (r >= 0) {
                 where containers = { .name = "containers" };
-                r = load_attrs_of(&l, &containers, root, (void **) &config->containers, sizeof *config->containers,
-                                  &config->n_containers, load_container);
+                r = load_attrs_of(&l, &containers, root, NC_TYPE_ATTRS_OF_CONTAINERS, (void **) &config->containers,
+                                  sizeof *config->containers, &config->n_containers, load_container);
         }
         if (r == -ENOMEM)
                 return nc_error_set(error, r, "out of memory while loading the configuration");

@@ -9,12 +9,47 @@
 #include "error.h"
 #include "validate.h"
 
+/* Clears each of the *n_items items (item_size bytes each) of the array
+ * at *items, frees it and leaves an empty one. */
+static void clear_items(void *items, size_t *n_items, size_t item_size, void (*clear_item)(void *item)) {
+        void **array = items;
+
+        for (size_t i = 0; i < *n_items; i++)
+                clear_item((char *) *array + i * item_size);
+        free(*array);
+        *array = NULL;
+        *n_items = 0;
+}
+
+static void forward_port_clear(void *item) {
+        free(((nc_forward_port *) item)->protocol);
+}
+
+static void extra_veth_clear(void *item) {
+        nc_extra_veth *veth = item;
+
+        free(veth->name);
+        nc_network_clear(&veth->network);
+}
+
+static void bind_mount_clear(void *item) {
+        nc_bind_mount *bind = item;
+
+        free(bind->name);
+        free(bind->mount_point);
+        free(bind->host_path);
+}
+
+static void allowed_device_clear(void *item) {
+        nc_allowed_device *device = item;
+
+        free(device->node);
+        free(device->modifier);
+}
+
 void nc_network_clear_ports(nc_network *network) {
-        for (size_t i = 0; i < network->n_forward_ports; i++)
-                free(network->forward_ports[i].protocol);
-        free(network->forward_ports);
-        network->forward_ports = NULL;
-        network->n_forward_ports = 0;
+        clear_items(&network->forward_ports, &network->n_forward_ports, sizeof *network->forward_ports,
+                    forward_port_clear);
 }
 
 void nc_network_clear(nc_network *network) {
@@ -28,34 +63,15 @@ void nc_network_clear(nc_network *network) {
 }
 
 void nc_container_clear_extra_veths(nc_container *c) {
-        for (size_t i = 0; i < c->n_extra_veths; i++) {
-                free(c->extra_veths[i].name);
-                nc_network_clear(&c->extra_veths[i].network);
-        }
-        free(c->extra_veths);
-        c->extra_veths = NULL;
-        c->n_extra_veths = 0;
+        clear_items(&c->extra_veths, &c->n_extra_veths, sizeof *c->extra_veths, extra_veth_clear);
 }
 
 void nc_container_clear_bind_mounts(nc_container *c) {
-        for (size_t i = 0; i < c->n_bind_mounts; i++) {
-                free(c->bind_mounts[i].name);
-                free(c->bind_mounts[i].mount_point);
-                free(c->bind_mounts[i].host_path);
-        }
-        free(c->bind_mounts);
-        c->bind_mounts = NULL;
-        c->n_bind_mounts = 0;
+        clear_items(&c->bind_mounts, &c->n_bind_mounts, sizeof *c->bind_mounts, bind_mount_clear);
 }
 
 void nc_container_clear_allowed_devices(nc_container *c) {
-        for (size_t i = 0; i < c->n_allowed_devices; i++) {
-                free(c->allowed_devices[i].node);
-                free(c->allowed_devices[i].modifier);
-        }
-        free(c->allowed_devices);
-        c->allowed_devices = NULL;
-        c->n_allowed_devices = 0;
+        clear_items(&c->allowed_devices, &c->n_allowed_devices, sizeof *c->allowed_devices, allowed_device_clear);
 }
 
 void nc_container_clear(nc_container *c) {

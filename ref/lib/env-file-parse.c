@@ -106,10 +106,24 @@ static int push(parser *ps) {
         return r;
 }
 
+/* Appends `c` to `b`, keeping *whitespace at the start of the trailing
+ * run of unescaped whitespace, if any; returns `next`, or -ENOMEM. */
+static int append_noting_whitespace(nc_strbuf *b, size_t *whitespace, char c, enum parse_state next) {
+        if (!is_whitespace(c))
+                *whitespace = NO_WHITESPACE;
+        else if (*whitespace == NO_WHITESPACE)
+                *whitespace = b->len;
+        return nc_strbuf_append_char(b, c) < 0 ? -ENOMEM : (int) next;
+}
+
+/* The end of an assignment's line: it is pushed, the next key begins. */
+static int end_assignment(parser *ps) {
+        int r = push(ps);
+        return r < 0 ? r : PRE_KEY;
+}
+
 /* One character of the state machine; returns the next state or -errno. */
 static int step(parser *ps, enum parse_state state, char c) {
-        int r;
-
         switch (state) {
         case PRE_KEY:
                 /* '#' and ';' start a comment only here, at the start of a
@@ -132,17 +146,11 @@ static int step(parser *ps, enum parse_state state, char c) {
                         return PRE_VALUE;
                 }
                 /* Trailing whitespace is cut from the key, inner kept. */
-                if (!is_whitespace(c))
-                        ps->key_whitespace = NO_WHITESPACE;
-                else if (ps->key_whitespace == NO_WHITESPACE)
-                        ps->key_whitespace = ps->key.len;
-                return nc_strbuf_append_char(&ps->key, c) < 0 ? -ENOMEM : KEY;
+                return append_noting_whitespace(&ps->key, &ps->key_whitespace, c, KEY);
 
         case PRE_VALUE:
-                if (is_newline(c)) {
-                        r = push(ps);
-                        return r < 0 ? r : PRE_KEY;
-                }
+                if (is_newline(c))
+                        return end_assignment(ps);
                 if (c == '\'')
                         return SINGLE_QUOTE;
                 if (c == '"')
@@ -154,20 +162,14 @@ static int step(parser *ps, enum parse_state state, char c) {
                 return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : VALUE;
 
         case VALUE:
-                if (is_newline(c)) {
-                        r = push(ps);
-                        return r < 0 ? r : PRE_KEY;
-                }
+                if (is_newline(c))
+                        return end_assignment(ps);
                 if (c == '\\') {
                         /* What the backslash escapes is never trimmed. */
                         ps->value_whitespace = NO_WHITESPACE;
                         return VALUE_ESCAPE;
                 }
-                if (!is_whitespace(c))
-                        ps->value_whitespace = NO_WHITESPACE;
-                else if (ps->value_whitespace == NO_WHITESPACE)
-                        ps->value_whitespace = ps->value.len;
-                return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : VALUE;
+                return append_noting_whitespace(&ps->value, &ps->value_whitespace, c, VALUE);
 
         case VALUE_ESCAPE:
                 /* Any character is taken literally, the backslash dropped;

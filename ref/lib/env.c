@@ -134,11 +134,9 @@ int nc_env_set_len(nc_env *env, const char *name, const char *value, size_t valu
         if (!env || !name_is_storable(name) || !value || memchr(value, '\0', value_len))
                 return -EINVAL;
 
-        v = malloc(value_len + 1);
+        v = nc_memdup_nul(value, value_len);
         if (!v)
                 return -ENOMEM;
-        memcpy(v, value, value_len);
-        v[value_len] = '\0';
 
         hash = name_hash(name);
         i = find_hashed(env, name, hash);

@@ -455,21 +455,30 @@ static int parse_number(parser *p, nc_json *ret) {
 
 static int parse_value(parser *p, nc_json *ret);
 
+/* A copy in the arena of the `n` values of `size` bytes at `from` (on the
+ * scratch stack), or NULL for none. */
+static int arena_copy(arena *a, const void *from, size_t n, size_t size, size_t align, const void **ret_copy) {
+        void *copy = NULL;
+
+        if (n) {
+                copy = arena_alloc(a, n * size, align);
+                if (!copy)
+                        return -ENOMEM;
+                memcpy(copy, from, n * size);
+        }
+        *ret_copy = copy;
+        return 0;
+}
+
 /* Moves the items of the array that closes, from `base` on, to the arena. */
 static int close_array(parser *p, size_t base, nc_json *ret) {
         size_t n = p->n_items - base;
-        nc_json *items = NULL;
+        const void *items;
 
-        if (n) {
-                items = arena_alloc(&p->arena, n * sizeof *items, _Alignof(nc_json));
-                if (!items)
-                        return -ENOMEM;
-                memcpy(items, p->items + base, n * sizeof *items);
-        }
+        if (arena_copy(&p->arena, p->items + base, n, sizeof *p->items, _Alignof(nc_json), &items) < 0)
+                return -ENOMEM;
         p->n_items = base;
-        ret->type = NC_JSON_ARRAY;
-        ret->n = (uint32_t) n;
-        ret->u.items = items;
+        *ret = (nc_json) { .type = NC_JSON_ARRAY, .n = (uint32_t) n, .u.items = items };
         return 0;
 }
 
@@ -577,18 +586,12 @@ static int is_duplicate(key_index *x, const nc_json_member *members, size_t i, s
 /* Moves the members of the object that closes, from `base` on, to the arena. */
 static int close_object(parser *p, size_t base, nc_json *ret) {
         size_t n = p->n_members - base;
-        nc_json_member *members = NULL;
+        const void *members;
 
-        if (n) {
-                members = arena_alloc(&p->arena, n * sizeof *members, _Alignof(nc_json_member));
-                if (!members)
-                        return -ENOMEM;
-                memcpy(members, p->members + base, n * sizeof *members);
-        }
+        if (arena_copy(&p->arena, p->members + base, n, sizeof *p->members, _Alignof(nc_json_member), &members) < 0)
+                return -ENOMEM;
         p->n_members = base;
-        ret->type = NC_JSON_OBJECT;
-        ret->n = (uint32_t) n;
-        ret->u.members = members;
+        *ret = (nc_json) { .type = NC_JSON_OBJECT, .n = (uint32_t) n, .u.members = members };
         return 0;
 }
 

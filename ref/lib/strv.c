@@ -13,11 +13,9 @@ int nc_strv_push_len(nc_strv *v, const char *s, size_t len) {
         /* The item and the terminating NULL after it. */
         if (NC_GROW(v->items, v->capacity, v->n + 2, 8) < 0)
                 return -ENOMEM;
-        copy = malloc(len + 1);
+        copy = nc_memdup_nul(s, len);
         if (!copy)
                 return -ENOMEM;
-        memcpy(copy, s, len);
-        copy[len] = '\0';
         v->items[v->n++] = TAKE_PTR(copy);
         v->items[v->n] = NULL;
         return 0;
