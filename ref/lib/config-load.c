@@ -289,43 +289,63 @@ static int load_attrs_of(loader *l, const where *at, const nc_json *value, nc_ty
         return r;
 }
 
-static int load_forward_port(loader *l, const where *at, const nc_json *value, void *into) {
-        nc_forward_port *port = into;
-        bool has_host_port = false;
-        int r;
+/* What loads one option of a submodule into its C struct `into`. */
+typedef int (*option_loader)(loader *l, const where *at, const nc_option *o, const nc_json *value, void *into);
 
+/* Each attribute of the submodule value `value` (`type` names it in
+ * messages) is an option of `table`, loaded by `load_option` into `into`. */
+static int load_submodule(loader *l, const where *at, const nc_json *value, nc_type type,
+                          const nc_option_table *table, option_loader load_option, void *into) {
         if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_LIST_OF_PORTS);
+                return type_error(l, at, value, type);
         for (size_t i = 0; i < value->n; i++) {
                 const char *key = value->u.members[i].key;
-                const nc_json *item = &value->u.members[i].value;
-                const nc_option *o = nc_option_find(&nc_forward_port_options, key);
+                const nc_option *o = nc_option_find(table, key);
                 where option_at = { .parent = at, .name = key };
+                int r;
 
                 if (!o)
                         return unknown_option(l, at, key);
-                if (strcmp(key, "protocol") == 0)
-                        r = load_str(l, &option_at, item, false, o->rules, o->validate, &port->protocol);
-                else if (strcmp(key, "hostPort") == 0) {
-                        r = load_int(l, &option_at, item, false, NULL, &port->host_port);
-                        if (r >= 0)
-                                r = check_port(l, &option_at, port->host_port, true);
-                        has_host_port = true;
-                } else {
-                        r = load_int(l, &option_at, item, true, &port->has_container_port, &port->container_port);
-                        if (r >= 0)
-                                r = check_port(l, &option_at, port->container_port, port->has_container_port);
-                }
-                if (r < 0)
+                if ((r = load_option(l, &option_at, o, &value->u.members[i].value, into)) < 0)
                         return r;
         }
-        if (!has_host_port)
-                return missing_option(l, at, "hostPort");
-        if (!port->protocol) {
-                port->protocol = strdup("tcp");
-                if (!port->protocol)
-                        return -ENOMEM;
+        return 0;
+}
+
+/* A string option, at o->offset in `into`. */
+static int load_str_option(loader *l, const where *at, const nc_option *o, const nc_json *value, void *into) {
+        return load_str(l, at, value, o->type == NC_TYPE_NULL_OR_STR, o->rules, o->validate,
+                        (char **) ((char *) into + o->offset));
+}
+
+static int load_forward_port_option(loader *l, const where *at, const nc_option *o, const nc_json *value,
+                                    void *into) {
+        nc_forward_port *port = into;
+        int r;
+
+        switch (o->type) {
+        case NC_TYPE_INT: /* hostPort */
+                r = load_int(l, at, value, false, NULL, &port->host_port);
+                return r < 0 ? r : check_port(l, at, port->host_port, true);
+        case NC_TYPE_NULL_OR_INT: /* containerPort */
+                r = load_int(l, at, value, true, &port->has_container_port, &port->container_port);
+                return r < 0 ? r : check_port(l, at, port->container_port, port->has_container_port);
+        default: /* protocol */
+                return load_str_option(l, at, o, value, into);
         }
+}
+
+static int load_forward_port(loader *l, const where *at, const nc_json *value, void *into) {
+        nc_forward_port *port = into;
+        int r = load_submodule(l, at, value, NC_TYPE_LIST_OF_PORTS, &nc_forward_port_options,
+                               load_forward_port_option, port);
+
+        if (r < 0)
+                return r;
+        if (!nc_json_object_get(value, "hostPort"))
+                return missing_option(l, at, "hostPort");
+        if (!port->protocol && !(port->protocol = strdup("tcp")))
+                return -ENOMEM;
         return 0;
 }
 
@@ -335,12 +355,12 @@ static int load_forward_ports(loader *l, const where *at, const nc_json *value, 
                             sizeof *network->forward_ports, &network->n_forward_ports, load_forward_port);
 }
 
-/* One networkOptions entry; used for the container and for extraVeths. */
-static int load_network_option(loader *l, const where *at, const nc_option *o, const nc_json *value,
-                               nc_network *network) {
+/* One networkOptions entry into the nc_network `into`; used for the
+ * container and for extraVeths. */
+static int load_network_option(loader *l, const where *at, const nc_option *o, const nc_json *value, void *into) {
         if (o->type == NC_TYPE_LIST_OF_PORTS)
-                return load_forward_ports(l, at, value, network);
-        return load_str(l, at, value, true, o->rules, o->validate, (char **) ((char *) network + o->offset));
+                return load_forward_ports(l, at, value, into);
+        return load_str_option(l, at, o, value, into);
 }
 
 static int load_extra_veth(loader *l, const where *at, const char *name, const nc_json *value, void *into) {
@@ -355,21 +375,17 @@ static int load_extra_veth(loader *l, const where *at, const char *name, const n
         r = check_string(l, at, name, strlen(name), NC_RULE_SCRIPT | NC_RULE_SPLIT, nc_check_ifname);
         if (r < 0)
                 return r;
-        if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_ATTRS_OF_VETHS);
-        for (size_t i = 0; i < value->n; i++) {
-                const char *key = value->u.members[i].key;
-                const nc_option *o = nc_option_find(&nc_network_options, key);
-                where option_at = { .parent = at, .name = key };
+        /* In extraVeths every value is pasted into the scripts' text. */
+        return load_submodule(l, at, value, NC_TYPE_ATTRS_OF_VETHS, &nc_network_options, load_network_option,
+                              &veth->network);
+}
 
-                if (!o)
-                        return unknown_option(l, at, key);
-                /* In extraVeths every value is pasted into the scripts' text. */
-                r = load_network_option(l, &option_at, o, &value->u.members[i].value, &veth->network);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+static int load_bind_mount_option(loader *l, const where *at, const nc_option *o, const nc_json *value, void *into) {
+        nc_bind_mount *bind = into;
+
+        if (o->type == NC_TYPE_BOOL)
+                return load_bool(l, at, value, &bind->is_read_only);
+        return load_str_option(l, at, o, value, into);
 }
 
 static int load_bind_mount(loader *l, const where *at, const char *name, const nc_json *value, void *into) {
@@ -380,24 +396,9 @@ static int load_bind_mount(loader *l, const where *at, const char *name, const n
         bind->name = strdup(name);
         if (!bind->name)
                 return -ENOMEM;
-        if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_ATTRS_OF_BINDS);
-        for (size_t i = 0; i < value->n; i++) {
-                const char *key = value->u.members[i].key;
-                const nc_json *item = &value->u.members[i].value;
-                const nc_option *o = nc_option_find(&nc_bind_mount_options, key);
-                where option_at = { .parent = at, .name = key };
-
-                if (!o)
-                        return unknown_option(l, at, key);
-                if (o->type == NC_TYPE_BOOL)
-                        r = load_bool(l, &option_at, item, &bind->is_read_only);
-                else
-                        r = load_str(l, &option_at, item, o->type == NC_TYPE_NULL_OR_STR, o->rules, o->validate,
-                                     (char **) ((char *) bind + o->offset));
-                if (r < 0)
-                        return r;
-        }
+        r = load_submodule(l, at, value, NC_TYPE_ATTRS_OF_BINDS, &nc_bind_mount_options, load_bind_mount_option, bind);
+        if (r < 0)
+                return r;
         if (!bind->mount_point) {
                 /* config.mountPoint = mkDefault name; */
                 where option_at = { .parent = at, .name = "mountPoint" };
@@ -414,22 +415,11 @@ static int load_bind_mount(loader *l, const where *at, const char *name, const n
 
 static int load_allowed_device(loader *l, const where *at, const nc_json *value, void *into) {
         nc_allowed_device *device = into;
-        int r;
+        int r = load_submodule(l, at, value, NC_TYPE_LIST_OF_DEVICES, &nc_allowed_device_options, load_str_option,
+                               device);
 
-        if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_LIST_OF_DEVICES);
-        for (size_t i = 0; i < value->n; i++) {
-                const char *key = value->u.members[i].key;
-                const nc_option *o = nc_option_find(&nc_allowed_device_options, key);
-                where option_at = { .parent = at, .name = key };
-
-                if (!o)
-                        return unknown_option(l, at, key);
-                r = load_str(l, &option_at, &value->u.members[i].value, false, o->rules, o->validate,
-                             (char **) ((char *) device + o->offset));
-                if (r < 0)
-                        return r;
-        }
+        if (r < 0)
+                return r;
         if (!device->node)
                 return missing_option(l, at, "node");
         if (!device->modifier)

@@ -1,6 +1,7 @@
 /* The configuration model: ownership, lookup and the module's
  * containerConfig (the enableTun additions). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,82 +141,108 @@ static int copy_strv(nc_strv *to, const nc_strv *from) {
         return 0;
 }
 
-static char *dup_or_null(const char *s, int *r) {
-        char *copy;
-        if (!s)
-                return NULL;
-        copy = strdup(s);
-        if (!copy)
-                *r = -ENOMEM;
-        return copy;
-}
-
-static int copy_network(nc_network *to, const nc_network *from) {
+/* Sets each string field at `offsets` of the struct `to` to a copy of the
+ * same field of `from` (NULL stays NULL). On -ENOMEM the fields not copied
+ * are NULL, so that clearing `to` frees exactly what it owns. */
+static int copy_strings(void *to, const void *from, const size_t *offsets, size_t n) {
         int r = 0;
 
-        to->host_bridge = dup_or_null(from->host_bridge, &r);
-        to->host_address = dup_or_null(from->host_address, &r);
-        to->host_address6 = dup_or_null(from->host_address6, &r);
-        to->local_address = dup_or_null(from->local_address, &r);
-        to->local_address6 = dup_or_null(from->local_address6, &r);
-        if (from->n_forward_ports) {
-                to->forward_ports = calloc(from->n_forward_ports, sizeof *to->forward_ports);
-                if (!to->forward_ports)
-                        return -ENOMEM;
-                for (size_t i = 0; i < from->n_forward_ports; i++) {
-                        to->forward_ports[i] = from->forward_ports[i];
-                        to->forward_ports[i].protocol = dup_or_null(from->forward_ports[i].protocol, &r);
-                        to->n_forward_ports = i + 1;
-                }
+        for (size_t i = 0; i < n; i++) {
+                const char *s = *(char *const *) ((const char *) from + offsets[i]);
+                char **field = (char **) ((char *) to + offsets[i]);
+
+                *field = s && r >= 0 ? strdup(s) : NULL;
+                if (s && !*field)
+                        r = -ENOMEM;
         }
         return r;
 }
 
-static int copy_container(nc_container *to, const nc_container *from) {
+/* A new array in *to of the `n` items of `from` (item_size bytes each),
+ * with room for `spare` more, each copied by `copy_item`; *n_to counts the
+ * items begun, so that clearing the owner after a failure frees them. */
+static int copy_items(void *to, size_t *n_to, const void *from, size_t n, size_t item_size, size_t spare,
+                      int (*copy_item)(void *to_item, const void *from_item)) {
+        void **array = to;
         int r = 0;
 
-        to->name = dup_or_null(from->name, &r);
-        to->path = dup_or_null(from->path, &r);
-        to->nixpkgs = dup_or_null(from->nixpkgs, &r);
-        to->timeout_start_sec = dup_or_null(from->timeout_start_sec, &r);
+        *array = calloc(n + spare ? n + spare : 1, item_size);
+        if (!*array)
+                return -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                *n_to = i + 1;
+                r = copy_item((char *) *array + i * item_size, (const char *) from + i * item_size);
+        }
+        return r;
+}
+
+static int copy_forward_port(void *to, const void *from) {
+        static const size_t strings[] = { offsetof(nc_forward_port, protocol) };
+
+        *(nc_forward_port *) to = *(const nc_forward_port *) from;
+        return copy_strings(to, from, strings, ELEMENTSOF(strings));
+}
+
+static int copy_network(nc_network *to, const nc_network *from) {
+        static const size_t strings[] = {
+                offsetof(nc_network, host_bridge),   offsetof(nc_network, host_address),
+                offsetof(nc_network, host_address6), offsetof(nc_network, local_address),
+                offsetof(nc_network, local_address6),
+        };
+        int r = copy_strings(to, from, strings, ELEMENTSOF(strings));
+
+        return r < 0 ? r : copy_items(&to->forward_ports, &to->n_forward_ports, from->forward_ports,
+                                      from->n_forward_ports, sizeof *from->forward_ports, 0, copy_forward_port);
+}
+
+static int copy_extra_veth(void *to, const void *from) {
+        static const size_t strings[] = { offsetof(nc_extra_veth, name) };
+        int r = copy_strings(to, from, strings, ELEMENTSOF(strings));
+
+        return r < 0 ? r : copy_network(&((nc_extra_veth *) to)->network, &((const nc_extra_veth *) from)->network);
+}
+
+static int copy_bind_mount(void *to, const void *from) {
+        static const size_t strings[] = {
+                offsetof(nc_bind_mount, name), offsetof(nc_bind_mount, mount_point), offsetof(nc_bind_mount, host_path),
+        };
+
+        *(nc_bind_mount *) to = *(const nc_bind_mount *) from;
+        return copy_strings(to, from, strings, ELEMENTSOF(strings));
+}
+
+static int copy_allowed_device(void *to, const void *from) {
+        static const size_t strings[] = { offsetof(nc_allowed_device, node), offsetof(nc_allowed_device, modifier) };
+
+        return copy_strings(to, from, strings, ELEMENTSOF(strings));
+}
+
+static int copy_container(nc_container *to, const nc_container *from) {
+        static const size_t strings[] = {
+                offsetof(nc_container, name), offsetof(nc_container, path), offsetof(nc_container, nixpkgs),
+                offsetof(nc_container, timeout_start_sec),
+        };
+        int r = copy_strings(to, from, strings, ELEMENTSOF(strings));
+
         to->ephemeral = from->ephemeral;
         to->enable_tun = from->enable_tun;
         to->private_network = from->private_network;
         to->auto_start = from->auto_start;
         to->has_config = from->has_config;
-        if (r < 0)
-                return r;
-        if ((r = copy_strv(&to->additional_capabilities, &from->additional_capabilities)) < 0 ||
+        if (r < 0 || (r = copy_strv(&to->additional_capabilities, &from->additional_capabilities)) < 0 ||
             (r = copy_strv(&to->interfaces, &from->interfaces)) < 0 ||
-            (r = copy_strv(&to->macvlans, &from->macvlans)) < 0 ||
-            (r = copy_strv(&to->tmpfs, &from->tmpfs)) < 0 ||
+            (r = copy_strv(&to->macvlans, &from->macvlans)) < 0 || (r = copy_strv(&to->tmpfs, &from->tmpfs)) < 0 ||
             (r = copy_strv(&to->extra_flags, &from->extra_flags)) < 0 ||
             (r = copy_network(&to->network, &from->network)) < 0)
                 return r;
-        to->extra_veths = calloc(from->n_extra_veths + 1, sizeof *to->extra_veths);
-        to->bind_mounts = calloc(from->n_bind_mounts + 1, sizeof *to->bind_mounts);
-        to->allowed_devices = calloc(from->n_allowed_devices + 2, sizeof *to->allowed_devices);
-        if (!to->extra_veths || !to->bind_mounts || !to->allowed_devices)
-                return -ENOMEM;
-        for (size_t i = 0; i < from->n_extra_veths; i++) {
-                to->n_extra_veths = i + 1;
-                to->extra_veths[i].name = dup_or_null(from->extra_veths[i].name, &r);
-                if (r < 0 || (r = copy_network(&to->extra_veths[i].network, &from->extra_veths[i].network)) < 0)
-                        return r;
-        }
-        for (size_t i = 0; i < from->n_bind_mounts; i++) {
-                to->n_bind_mounts = i + 1;
-                to->bind_mounts[i].name = dup_or_null(from->bind_mounts[i].name, &r);
-                to->bind_mounts[i].mount_point = dup_or_null(from->bind_mounts[i].mount_point, &r);
-                to->bind_mounts[i].host_path = dup_or_null(from->bind_mounts[i].host_path, &r);
-                to->bind_mounts[i].is_read_only = from->bind_mounts[i].is_read_only;
-        }
-        for (size_t i = 0; i < from->n_allowed_devices; i++) {
-                to->n_allowed_devices = i + 1;
-                to->allowed_devices[i].node = dup_or_null(from->allowed_devices[i].node, &r);
-                to->allowed_devices[i].modifier = dup_or_null(from->allowed_devices[i].modifier, &r);
-        }
-        return r;
+        /* Room for what enableTun adds (nc_container_effective()). */
+        if ((r = copy_items(&to->extra_veths, &to->n_extra_veths, from->extra_veths, from->n_extra_veths,
+                            sizeof *from->extra_veths, 1, copy_extra_veth)) < 0 ||
+            (r = copy_items(&to->bind_mounts, &to->n_bind_mounts, from->bind_mounts, from->n_bind_mounts,
+                            sizeof *from->bind_mounts, 1, copy_bind_mount)) < 0)
+                return r;
+        return copy_items(&to->allowed_devices, &to->n_allowed_devices, from->allowed_devices,
+                          from->n_allowed_devices, sizeof *from->allowed_devices, 2, copy_allowed_device);
 }
 
 int nc_container_effective(const nc_container *container, nc_container **ret_effective) {

@@ -455,30 +455,29 @@ static int parse_number(parser *p, nc_json *ret) {
 
 static int parse_value(parser *p, nc_json *ret);
 
-/* A copy in the arena of the `n` values of `size` bytes at `from` (on the
- * scratch stack), or NULL for none. */
-static int arena_copy(arena *a, const void *from, size_t n, size_t size, size_t align, const void **ret_copy) {
+/* Moves the items (or members) of the array (or object) that closes, from
+ * `base` on, from the scratch stack to the arena, contiguous. */
+static int close_container(parser *p, nc_json_type type, size_t base, nc_json *ret) {
+        bool object = type == NC_JSON_OBJECT;
+        size_t *n_open = object ? &p->n_members : &p->n_items;
+        size_t size = object ? sizeof *p->members : sizeof *p->items;
+        const void *from = object ? (const void *) (p->members + base) : (const void *) (p->items + base);
+        size_t n = *n_open - base;
         void *copy = NULL;
 
         if (n) {
-                copy = arena_alloc(a, n * size, align);
+                copy = arena_alloc(&p->arena, n * size, object ? _Alignof(nc_json_member) : _Alignof(nc_json));
                 if (!copy)
                         return -ENOMEM;
                 memcpy(copy, from, n * size);
         }
-        *ret_copy = copy;
-        return 0;
-}
-
-/* Moves the items of the array that closes, from `base` on, to the arena. */
-static int close_array(parser *p, size_t base, nc_json *ret) {
-        size_t n = p->n_items - base;
-        const void *items;
-
-        if (arena_copy(&p->arena, p->items + base, n, sizeof *p->items, _Alignof(nc_json), &items) < 0)
-                return -ENOMEM;
-        p->n_items = base;
-        *ret = (nc_json) { .type = NC_JSON_ARRAY, .n = (uint32_t) n, .u.items = items };
+        *n_open = base;
+        ret->type = type;
+        ret->n = (uint32_t) n;
+        if (object)
+                ret->u.members = copy;
+        else
+                ret->u.items = copy;
         return 0;
 }
 
@@ -491,7 +490,7 @@ static int parse_array(parser *p, nc_json *ret) {
         skip_space(p);
         if (p->p < p->end && *p->p == ']') {
                 p->p++;
-                return close_array(p, base, ret);
+                return close_container(p, NC_JSON_ARRAY, base, ret);
         }
         for (;;) {
                 r = parse_value(p, &item);
@@ -505,7 +504,7 @@ static int parse_array(parser *p, nc_json *ret) {
                         return unexpected(p);
                 if (*p->p == ']') {
                         p->p++;
-                        return close_array(p, base, ret);
+                        return close_container(p, NC_JSON_ARRAY, base, ret);
                 }
                 if (*p->p != ',')
                         return syntax_error(p, p->p, "',' or ']' expected");
@@ -583,18 +582,6 @@ static int is_duplicate(key_index *x, const nc_json_member *members, size_t i, s
         return index_put(x, members, i, len) ? 0 : 1;
 }
 
-/* Moves the members of the object that closes, from `base` on, to the arena. */
-static int close_object(parser *p, size_t base, nc_json *ret) {
-        size_t n = p->n_members - base;
-        const void *members;
-
-        if (arena_copy(&p->arena, p->members + base, n, sizeof *p->members, _Alignof(nc_json_member), &members) < 0)
-                return -ENOMEM;
-        p->n_members = base;
-        *ret = (nc_json) { .type = NC_JSON_OBJECT, .n = (uint32_t) n, .u.members = members };
-        return 0;
-}
-
 /* One "key": value; the value is parsed after the member is on the stack. */
 static int parse_member(parser *p, size_t base, key_index *index) {
         const char *key_at = p->p;
@@ -646,7 +633,7 @@ static int parse_object(parser *p, nc_json *ret) {
                 }
                 if (first && *p->p == '}') {
                         p->p++;
-                        r = close_object(p, base, ret);
+                        r = close_container(p, NC_JSON_OBJECT, base, ret);
                         break;
                 }
                 if (*p->p != '"') {
@@ -664,7 +651,7 @@ static int parse_object(parser *p, nc_json *ret) {
                 }
                 if (*p->p == '}') {
                         p->p++;
-                        r = close_object(p, base, ret);
+                        r = close_container(p, NC_JSON_OBJECT, base, ret);
                         break;
                 }
                 if (*p->p != ',') {
