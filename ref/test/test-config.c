@@ -168,14 +168,17 @@ static void test_huge_inputs(void) {
 }
 
 void nc_test_register_config(void) {
-        CU_pSuite suite = CU_add_suite("config loader", NULL, NULL);
-        CU_add_test(suite, "defaults are the module's", test_defaults);
-        CU_add_test(suite, "attribute sets are in attrNames order", test_attribute_order);
-        CU_add_test(suite, "type errors name containers.NAME.OPTION", test_type_errors_name_the_option);
-        CU_add_test(suite, "JSON errors say where", test_json_errors);
-        CU_add_test(suite, "config is accepted and ignored when path is given", test_config_is_ignored_with_path);
-        CU_add_test(suite, "strict mode refuses what the original reinterprets", test_strict_refusals);
-        CU_add_test(suite, "a NUL byte is refused in both modes", test_nul_is_refused_in_both_modes);
-        CU_add_test(suite, "enableTun adds /dev/net/tun and CAP_NET_ADMIN", test_enable_tun_effective);
-        CU_add_test(suite, "a 5 MB string and 100,000 levels of nesting", test_huge_inputs);
+        static const nc_test_case tests[] = {
+                { "defaults are the module's", test_defaults },
+                { "attribute sets are in attrNames order", test_attribute_order },
+                { "type errors name containers.NAME.OPTION", test_type_errors_name_the_option },
+                { "JSON errors say where", test_json_errors },
+                { "config is accepted and ignored when path is given", test_config_is_ignored_with_path },
+                { "strict mode refuses what the original reinterprets", test_strict_refusals },
+                { "a NUL byte is refused in both modes", test_nul_is_refused_in_both_modes },
+                { "enableTun adds /dev/net/tun and CAP_NET_ADMIN", test_enable_tun_effective },
+                { "a 5 MB string and 100,000 levels of nesting", test_huge_inputs },
+        };
+
+        nc_test_add_suite("config loader", tests, ELEMENTSOF(tests));
 }
