@@ -9,7 +9,7 @@
 #include "alloc-util.h"
 #include "config-internal.h"
 #include "error.h"
-#include "json.h"
+#include "json-dump.h"
 #include "option-table.h"
 #include "strict-rules.h"
 

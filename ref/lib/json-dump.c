@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "json-dump.h"
 
 /* A quote, a backslash or a control character. */
 static bool needs_escape(char c) {

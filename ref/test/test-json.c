@@ -10,7 +10,7 @@
 #include <CUnit/CUnit.h>
 #include <jansson.h>
 
-#include "json.h"
+#include "json-dump.h"
 #include "unit-helpers.h"
 #include "unit-tests.h"
 
