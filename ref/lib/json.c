@@ -618,50 +618,40 @@ static int parse_member(parser *p, size_t base, key_index *index) {
         return 0;
 }
 
+static void key_index_done(key_index *x) {
+        free(x->slots);
+}
+
 static int parse_object(parser *p, nc_json *ret) {
-        key_index index = { NULL, 0 };
+        _cleanup_(key_index_done) key_index index = { NULL, 0 };
         size_t base = p->n_members;
-        bool first = true;
         int r;
 
         p->p++;
-        for (;;) {
+        skip_space(p);
+        if (p->p < p->end && *p->p == '}') {
+                p->p++;
+                return close_container(p, NC_JSON_OBJECT, base, ret);
+        }
+        for (bool first = true;; first = false) {
                 skip_space(p);
-                if (p->p == p->end) {
-                        r = unexpected(p);
-                        break;
-                }
-                if (first && *p->p == '}') {
-                        p->p++;
-                        r = close_container(p, NC_JSON_OBJECT, base, ret);
-                        break;
-                }
-                if (*p->p != '"') {
-                        r = syntax_error(p, p->p, first ? "string or '}' expected" : "string expected");
-                        break;
-                }
-                first = false;
-                r = parse_member(p, base, &index);
-                if (r < 0)
-                        break;
+                if (p->p == p->end)
+                        return unexpected(p);
+                if (*p->p != '"')
+                        return syntax_error(p, p->p, first ? "string or '}' expected" : "string expected");
+                if ((r = parse_member(p, base, &index)) < 0)
+                        return r;
                 skip_space(p);
-                if (p->p == p->end) {
-                        r = unexpected(p);
-                        break;
-                }
+                if (p->p == p->end)
+                        return unexpected(p);
                 if (*p->p == '}') {
                         p->p++;
-                        r = close_container(p, NC_JSON_OBJECT, base, ret);
-                        break;
+                        return close_container(p, NC_JSON_OBJECT, base, ret);
                 }
-                if (*p->p != ',') {
-                        r = syntax_error(p, p->p, "',' or '}' expected");
-                        break;
-                }
+                if (*p->p != ',')
+                        return syntax_error(p, p->p, "',' or '}' expected");
                 p->p++;
         }
-        free(index.slots);
-        return r;
 }
 
 static int parse_literal(parser *p, const char *word, size_t len) {
@@ -716,8 +706,16 @@ static int parse_value(parser *p, nc_json *ret) {
         return r;
 }
 
+/* What a parse owns: the scratch stacks, and the arena until the
+ * document takes it. */
+static void parser_done(parser *p) {
+        free(p->items);
+        free(p->members);
+        arena_free(p->arena.head);
+}
+
 int nc_json_parse(const char *text, size_t len, nc_json_doc **ret_doc, nc_json_error *error) {
-        parser p = { .text = text ? text : "", .error = error };
+        _cleanup_(parser_done) parser p = { .text = text ? text : "", .error = error };
         nc_json_doc *doc;
         int r;
 
@@ -738,13 +736,9 @@ int nc_json_parse(const char *text, size_t len, nc_json_doc **ret_doc, nc_json_e
                 if (p.p != p.end)
                         r = syntax_error(&p, p.p, "end of input expected");
         }
-        free(p.items);
-        free(p.members);
-        if (r < 0) {
-                arena_free(p.arena.head);
+        if (r < 0)
                 return r;
-        }
-        doc->blocks = p.arena.head;
+        doc->blocks = TAKE_PTR(p.arena.head);
         *ret_doc = doc;
         return 0;
 }
