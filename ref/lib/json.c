@@ -481,35 +481,49 @@ static int close_container(parser *p, nc_json_type type, size_t base, nc_json *r
         return 0;
 }
 
+/* Past the '[' or '{' that opens a container: true (and past `close`)
+ * when it closes at once. */
+static bool closes_empty(parser *p, char close) {
+        p->p++;
+        skip_space(p);
+        if (p->p < p->end && *p->p == close) {
+                p->p++;
+                return true;
+        }
+        return false;
+}
+
+/* After an item or member: 1 (and past `close`) when the container ends,
+ * 0 (and past the ',') when another follows, or a syntax error. */
+static int after_item(parser *p, char close, const char *expected) {
+        skip_space(p);
+        if (p->p == p->end)
+                return unexpected(p);
+        if (*p->p == close) {
+                p->p++;
+                return 1;
+        }
+        if (*p->p != ',')
+                return syntax_error(p, p->p, "%s", expected);
+        p->p++;
+        return 0;
+}
+
 static int parse_array(parser *p, nc_json *ret) {
         size_t base = p->n_items;
         nc_json item;
         int r;
 
-        p->p++;
-        skip_space(p);
-        if (p->p < p->end && *p->p == ']') {
-                p->p++;
+        if (closes_empty(p, ']'))
                 return close_container(p, NC_JSON_ARRAY, base, ret);
-        }
-        for (;;) {
-                r = parse_value(p, &item);
-                if (r < 0)
+        do {
+                if ((r = parse_value(p, &item)) < 0)
                         return r;
                 if (NC_GROW(p->items, p->items_capacity, p->n_items + 1, SCRATCH_MIN) < 0)
                         return -ENOMEM;
                 p->items[p->n_items++] = item;
-                skip_space(p);
-                if (p->p == p->end)
-                        return unexpected(p);
-                if (*p->p == ']') {
-                        p->p++;
-                        return close_container(p, NC_JSON_ARRAY, base, ret);
-                }
-                if (*p->p != ',')
-                        return syntax_error(p, p->p, "',' or ']' expected");
-                p->p++;
-        }
+        } while ((r = after_item(p, ']', "',' or ']' expected")) == 0);
+        return r < 0 ? r : close_container(p, NC_JSON_ARRAY, base, ret);
 }
 
 static uint64_t hash_key(const char *key, size_t len) {
@@ -625,15 +639,12 @@ static void key_index_done(key_index *x) {
 static int parse_object(parser *p, nc_json *ret) {
         _cleanup_(key_index_done) key_index index = { NULL, 0 };
         size_t base = p->n_members;
+        bool first = true;
         int r;
 
-        p->p++;
-        skip_space(p);
-        if (p->p < p->end && *p->p == '}') {
-                p->p++;
+        if (closes_empty(p, '}'))
                 return close_container(p, NC_JSON_OBJECT, base, ret);
-        }
-        for (bool first = true;; first = false) {
+        do {
                 skip_space(p);
                 if (p->p == p->end)
                         return unexpected(p);
@@ -641,17 +652,9 @@ static int parse_object(parser *p, nc_json *ret) {
                         return syntax_error(p, p->p, first ? "string or '}' expected" : "string expected");
                 if ((r = parse_member(p, base, &index)) < 0)
                         return r;
-                skip_space(p);
-                if (p->p == p->end)
-                        return unexpected(p);
-                if (*p->p == '}') {
-                        p->p++;
-                        return close_container(p, NC_JSON_OBJECT, base, ret);
-                }
-                if (*p->p != ',')
-                        return syntax_error(p, p->p, "',' or '}' expected");
-                p->p++;
-        }
+                first = false;
+        } while ((r = after_item(p, '}', "',' or '}' expected")) == 0);
+        return r < 0 ? r : close_container(p, NC_JSON_OBJECT, base, ret);
 }
 
 static int parse_literal(parser *p, const char *word, size_t len) {
