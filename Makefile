@@ -71,9 +71,7 @@ all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD
 # bench see harness/lib/, nixcontainer.h and nixcontainer-test.h (-Iref).
 $(BUILD)/obj/ref/%.o: ALL_CFLAGS += -Iref/lib
 $(BUILD)/obj/harness/%.o: ALL_CFLAGS += -Iharness/lib
-$(BUILD)/obj/bench/%.o: ALL_CFLAGS += -Iharness/lib $(HARNESS_INTERNAL_CFLAGS)
-# TRANSITION: the bench still reaches ref/lib; removed when it no longer does.
-HARNESS_INTERNAL_CFLAGS := -Iref/lib
+$(BUILD)/obj/bench/%.o: ALL_CFLAGS += -Iharness/lib
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -315,23 +313,21 @@ init-test: $(BUILD)/nixcontainer-init
 # `make bench` (root): the ref against the module's own scripts and nix, each
 # comparison measured side by side in one run (alternating rounds, medians,
 # ratios); prints the table and writes it, with the machine, to
-# bench/RESULTS.md. See bench/README.md. The bench links harness/lib and
-# harness/netns (not their mains) and wraps libnl's send and receive to count
-# and time the library's requests. The nix row needs nix and NIXPKGS_LIB.
+# bench/RESULTS.md. See bench/README.md. The bench sees the public header and
+# harness/lib/, links harness/lib's objects, and wraps libnl's send and
+# receive to count and time the library's requests. The nix row needs nix
+# and NIXPKGS_LIB.
 BENCH_SRCS     := $(sort $(wildcard bench/*.c))
 BENCH_OBJS     := $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o)
-BENCH_LINKED   := $(filter-out %/test-netns.o %/unit-tests.o,$(NETNS_OBJS)) $(COMMON_TEST_OBJS)
 BENCH_ROUNDS       ?= 15
 BENCH_SUITE_ROUNDS ?= 7
 BENCH_NIX_ROUNDS   ?= 1
 BENCH_ARGS     ?=
 
-$(BENCH_OBJS): ALL_CFLAGS += -Iharness/netns
-
-$(BUILD)/bench/nixcontainer-bench: $(BENCH_OBJS) $(BENCH_LINKED) $(BUILD)/libnixcontainer.a
+$(BUILD)/bench/nixcontainer-bench: $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_OBJS) $(BENCH_LINKED) $(BUILD)/libnixcontainer.a \
+	@$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a \
 	    -Wl,--wrap=nl_send_auto -Wl,--wrap=nl_recvmsgs $(TEST_LDLIBS) -lm
 
 # (live-bench, below, adds bench/live-timing.md.)

@@ -118,9 +118,9 @@ static int usage(void) {
         return 2;
 }
 
-static unsigned parse_rows(const char *text) {
+static unsigned parse_rows(const char *list) {
         unsigned rows = 0;
-        for (const char *p = text; *p; p++)
+        for (const char *p = list; *p; p++)
                 if (*p >= '1' && *p <= '5')
                         rows |= 1u << (*p - '1');
         return rows;
@@ -145,17 +145,17 @@ static void write_results(const bench_options *o, const bench_table *t, int argc
                 fprintf(out, "%s%s", i ? " " : "", argv[i]);
         fprintf(out, "` (%.0f s)\n\n## Table\n\n", elapsed_s);
         table_print(t, out);
-        if (t->n_notes) {
+        if (t->notes.n) {
                 fprintf(out, "\n## How each row was measured\n\n");
-                for (size_t i = 0; i < t->n_notes; i++)
-                        fprintf(out, "%s\n\n", t->notes[i]);
+                for (size_t i = 0; i < t->notes.n; i++)
+                        fprintf(out, "%s\n\n", t->notes.items[i]);
         }
-        fprintf(out, "%s## Closing note\n\n", t->n_notes ? "" : "\n");
-        if (t->n_missed == 0)
+        fprintf(out, "%s## Closing note\n\n", t->notes.n ? "" : "\n");
+        if (t->missed.n == 0)
                 fprintf(out, "Every target in the table was met in this run.\n");
         else
-                for (size_t i = 0; i < t->n_missed; i++)
-                        fprintf(out, "%s\n\n", t->missed[i]);
+                for (size_t i = 0; i < t->missed.n; i++)
+                        fprintf(out, "%s\n\n", t->missed.items[i]);
         fclose(out);
 }
 
@@ -181,7 +181,7 @@ int main(int argc, char **argv) {
         bench_table table = { 0 };
         char *work = NULL;
         long netns_baseline = -1;
-        double started = bench_now_us();
+        double started = clock_us();
         int c, status = 0;
 
         if (argc == 4 && strcmp(argv[1], "--once") == 0)
@@ -223,7 +223,7 @@ int main(int argc, char **argv) {
                 return 1;
         }
         if (o.rounds < MIN_ROUNDS)
-                table_note(&table, "**Fewer rounds than the bench's minimum of %d** (--rounds %u): a trial run, not a "
+                table_note(&table.notes, "**Fewer rounds than the bench's minimum of %d** (--rounds %u): a trial run, not a "
                                    "result.",
                            MIN_ROUNDS, o.rounds);
         read_load(load_at_start, sizeof load_at_start);
@@ -237,11 +237,11 @@ int main(int argc, char **argv) {
                 if (waited > 1e6)
                         fprintf(stderr, "bench: waited %.1f s for the kernel to destroy the last row's namespaces\n",
                                 waited / 1e6);
-                row_started = bench_now_us();
+                row_started = clock_us();
                 fprintf(stderr, "bench: row %d ...\n", i + 1);
                 r = rows[i](&o, &table);
                 fprintf(stderr, "bench: row %d: %s (%.1f s)\n", i + 1, r < 0 ? "failed" : "done",
-                        (bench_now_us() - row_started) / 1e6);
+                        (clock_us() - row_started) / 1e6);
                 if (r < 0) {
                         char row[16];
                         snprintf(row, sizeof row, "%d", i + 1);
@@ -251,13 +251,13 @@ int main(int argc, char **argv) {
         }
         printf("\n");
         table_print(&table, stdout);
-        write_results(&o, &table, argc, argv, (bench_now_us() - started) / 1e6);
+        write_results(&o, &table, argc, argv, (clock_us() - started) / 1e6);
         {
                 size_t missed = 0;
                 for (size_t i = 0; i < table.n; i++)
                         missed += table.lines[i].verdict == VERDICT_MISSED;
                 printf("\nbench: %zu target(s) missed; written to %s (%.0f s)\n", missed, o.out,
-                       (bench_now_us() - started) / 1e6);
+                       (clock_us() - started) / 1e6);
         }
         table_free(&table);
         free(work);

@@ -1,7 +1,13 @@
 /* Raw route netlink for the bench's own work: creating and deleting the
- * veths nspawn would create (untimed), and the baselines of row 1 (bare
- * round trips, no library). Sockets get the options the ref sets
- * (extended and capped ACKs), so the kernel does the same work. */
+ * veths nspawn would create (untimed), the baselines of row 1 (bare round
+ * trips, no library) and the deletions row 4 compares with the library's
+ * (one by one, all at once). Sockets get the options the ref sets
+ * (extended and capped ACKs), so the kernel does the same work. While
+ * bench/trace.c traces, each request here is traced as the library's are.
+ *
+ * Our own code and not libnl-route's rtnl_link_* calls: those send and
+ * receive inside libnl, where bench/trace.c's wrappers cannot time them,
+ * and they look links up with other attributes than the library does. */
 #include <errno.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
@@ -59,7 +65,7 @@ static void nest_end(request *q, struct rtattr *nest) {
         nest->rta_len = (unsigned short) (q->buf + q->hdr->nlmsg_len - (char *) nest);
 }
 
-int rtnl_open(void) {
+int rawnl_socket_open(void) {
         struct sockaddr_nl local = { .nl_family = AF_NETLINK };
         int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), one = 1;
 
@@ -102,13 +108,22 @@ static uint32_t next_seq;
 
 static int transact_with(int fd, struct nlmsghdr *hdr, void (*on_message)(struct nlmsghdr *, void *),
                          void *userdata) {
+        bool traced = trace_active();
+        double sent_us = traced ? (double) clock_us() : 0, cpu_us = traced ? bench_cpu_us() : 0;
+        int r;
+
         hdr->nlmsg_seq = ++next_seq;
         if (send(fd, hdr, hdr->nlmsg_len, 0) < 0)
                 return -errno;
-        return receive(fd, hdr->nlmsg_seq, on_message, userdata);
+        if (traced)
+                trace_raw_sent(hdr, sent_us, cpu_us);
+        r = receive(fd, hdr->nlmsg_seq, on_message, userdata);
+        if (traced)
+                trace_raw_answered();
+        return r;
 }
 
-int rtnl_transact(int fd, const void *request_bytes, size_t len) {
+int rawnl_transact(int fd, const void *request_bytes, size_t len) {
         static __thread char copy[4096];
         struct nlmsghdr *hdr = (struct nlmsghdr *) copy;
 
@@ -119,7 +134,7 @@ int rtnl_transact(int fd, const void *request_bytes, size_t len) {
         return transact_with(fd, hdr, NULL, NULL);
 }
 
-int rtnl_veth_add(int fd, const char *name, const char *peer, int peer_netns_fd) {
+int rawnl_veth_add(int fd, const char *name, const char *peer, int peer_netns_fd) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
         struct rtattr *linkinfo, *data, *peer_info;
         request q;
@@ -141,17 +156,41 @@ int rtnl_veth_add(int fd, const char *name, const char *peer, int peer_netns_fd)
         return transact_with(fd, q.hdr, NULL, NULL);
 }
 
-int rtnl_link_set_group(int fd, const char *name, uint32_t group) {
-        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+/* A request about one link: by index when `ifindex` > 0, else by name. */
+static void request_link(request *q, uint16_t type, int ifindex, const char *name) {
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex > 0 ? ifindex : 0 };
+
+        request_init(q, type, 0, &ifi, sizeof ifi);
+        if (ifindex <= 0)
+                put_string(q, IFLA_IFNAME, name);
+}
+
+static void read_ifindex(struct nlmsghdr *h, void *userdata) {
+        if (h->nlmsg_type == RTM_NEWLINK && h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+                *(int *) userdata = ((struct ifinfomsg *) NLMSG_DATA(h))->ifi_index;
+}
+
+int rawnl_link_index(int fd, const char *name) {
+        request q;
+        int ifindex = 0, r;
+
+        request_link(&q, RTM_GETLINK, 0, name);
+        put_u32(&q, IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+        r = transact_with(fd, q.hdr, read_ifindex, &ifindex);
+        if (r < 0)
+                return r;
+        return ifindex > 0 ? ifindex : -ENODEV;
+}
+
+int rawnl_link_set_group(int fd, int ifindex, const char *name, uint32_t group) {
         request q;
 
-        request_init(&q, RTM_NEWLINK, 0, &ifi, sizeof ifi);
-        put_string(&q, IFLA_IFNAME, name);
+        request_link(&q, RTM_NEWLINK, ifindex, name);
         put_u32(&q, IFLA_GROUP, group);
         return transact_with(fd, q.hdr, NULL, NULL);
 }
 
-int rtnl_group_delete(int fd, uint32_t group) {
+int rawnl_group_delete(int fd, uint32_t group) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
         request q;
 
@@ -160,7 +199,7 @@ int rtnl_group_delete(int fd, uint32_t group) {
         return transact_with(fd, q.hdr, NULL, NULL);
 }
 
-int rtnl_getlink_lo(int fd) {
+int rawnl_getlink_lo(int fd) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = 1 };
         request q;
 
@@ -174,7 +213,7 @@ static void count_link(struct nlmsghdr *h, void *userdata) {
                 (*(int *) userdata)++;
 }
 
-int rtnl_count_links(int fd) {
+int rawnl_count_links(int fd) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
         request q;
         int n = 0, r;
@@ -185,11 +224,9 @@ int rtnl_count_links(int fd) {
         return r < 0 ? r : n;
 }
 
-int rtnl_link_delete_name(int fd, const char *name) {
-        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+int rawnl_link_delete(int fd, int ifindex, const char *name) {
         request q;
 
-        request_init(&q, RTM_DELLINK, 0, &ifi, sizeof ifi);
-        put_string(&q, IFLA_IFNAME, name);
+        request_link(&q, RTM_DELLINK, ifindex, name);
         return transact_with(fd, q.hdr, NULL, NULL);
 }

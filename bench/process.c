@@ -1,7 +1,8 @@
-/* Child processes, programs, and small text helpers. */
+/* Child processes, programs, and the text substitution of the scheme. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,109 +13,132 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "strbuf.h"
+#include "fixture.h"
+#include "workers.h"
 
-typedef struct child_report {
-        int r;
+/* A row's child may run for minutes (row 2 at 1,000 containers). */
+#define CHILD_TIMEOUT_S 3600
+
+typedef struct child_call {
+        child_fn fn;
+        void *userdata;
         size_t n;
-} child_report;
+        pid_t parent;
+} child_call;
 
-static int read_all(int fd, void *buf, size_t len) {
-        size_t got = 0;
-        while (got < len) {
-                ssize_t n = read(fd, (char *) buf + got, len - got);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        return -EIO;
-                got += (size_t) n;
+/* In the pool's worker. The pool gives it its own process group, out of
+ * reach of the terminal's ^C: it dies with the bench instead. */
+static int child_main(worker_job *job, void *userdata) {
+        const child_call *call = userdata;
+        double *values = calloc(call->n ? call->n : 1, sizeof *values);
+        char *path = NULL;
+        int r;
+
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != call->parent)
+                _exit(1);
+        r = values ? call->fn(call->userdata, values, call->n) : -ENOMEM;
+        if (r >= 0 && asprintf(&path, "%s/values", job->outdir) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = write_file(path, values, call->n * sizeof *values, 0644);
+        free(path);
+        free(values);
+        return r;
+}
+
+int bench_work_dir(const bench_options *o, const char *name, char **ret_dir) {
+        char *dir = NULL;
+
+        if (asprintf(&dir, "%s/%s", o->work, name) < 0)
+                return -ENOMEM;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                int r = -errno;
+                free(dir);
+                return r;
         }
+        *ret_dir = dir;
         return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len) {
-        size_t done = 0;
-        while (done < len) {
-                ssize_t n = write(fd, (const char *) buf + done, len - done);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        return -EIO;
-                done += (size_t) n;
+int run_in_child(const bench_options *o, const char *name, child_fn fn, void *userdata, double *ret_values,
+                 size_t n) {
+        child_call call = { .fn = fn, .userdata = userdata, .n = n, .parent = getpid() };
+        worker_pool pool = { .run = child_main, .userdata = &call, .jobs_max = 1, .timeout_s = CHILD_TIMEOUT_S };
+        worker_job job = { 0 };
+        char *path = NULL, *data = NULL;
+        size_t len = 0;
+        int r;
+
+        r = bench_work_dir(o, name, &job.outdir);
+        if (r >= 0 && asprintf(&path, "%s/values", job.outdir) < 0)
+                r = -ENOMEM;
+        if (r >= 0) {
+                (void) unlink(path); /* an earlier call's */
+                r = workers_run(&job, 1, &pool);
         }
-        return 0;
+        /* What the child printed, as if it had printed it here. */
+        if (r >= 0 && (data = read_file_at(job.outdir, "worker.log", &len)))
+                fwrite(data, 1, len, stderr);
+        free(data);
+        data = NULL;
+        if (r >= 0 && !job.done) {
+                fprintf(stderr, "bench: %s: %s\n", name, job.failure ? job.failure : "the worker failed");
+                r = -EIO;
+        }
+        if (r >= 0 && (read_file(path, BENCH_FILE_MAX, &data, &len) < 0 || len != n * sizeof *ret_values))
+                r = -EPROTO;
+        if (r >= 0)
+                memcpy(ret_values, data, len);
+        free(data);
+        free(path);
+        free(job.failure);
+        free(job.outdir);
+        return r;
 }
 
-int run_in_child(child_fn fn, void *userdata, double *ret_values, size_t n) {
-        child_report report = { 0 };
-        int fds[2], status, r;
-        pid_t pid, parent = getpid();
+int run_script(char *const *argv, char *const *envp, int netns_fd, const char *what) {
+        run_result result = { 0 };
+        int r = run_command_netns(argv, envp, netns_fd, &result);
 
-        fflush(stdout);
-        fflush(stderr);
-        if (pipe2(fds, O_CLOEXEC) < 0)
-                return -errno;
-        pid = fork();
-        if (pid < 0) {
-                r = -errno;
-                close(fds[0]);
-                close(fds[1]);
-                return r;
+        if (r >= 0 && result.status != 0) {
+                fprintf(stderr, "bench: %s exited %d:\n%.*s", what, result.status, (int) result.err_len,
+                        result.err ? result.err : "");
+                r = -EIO;
         }
-        if (pid == 0) {
-                double *values = calloc(n ? n : 1, sizeof *values);
-                close(fds[0]);
-                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-                        _exit(1);
-                report.r = values ? fn(userdata, values, n) : -ENOMEM;
-                report.n = n;
-                if (write_all(fds[1], &report, sizeof report) < 0 ||
-                    (report.r >= 0 && write_all(fds[1], values, n * sizeof *values) < 0))
-                        _exit(1);
-                fflush(stdout);
-                fflush(stderr);
-                _exit(0);
-        }
-        close(fds[1]);
-        r = read_all(fds[0], &report, sizeof report);
-        if (r >= 0 && report.r >= 0)
-                r = read_all(fds[0], ret_values, n * sizeof *ret_values);
-        close(fds[0]);
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return -errno;
-        if (r < 0)
-                return r;
-        return report.r < 0 ? report.r : 0;
+        run_result_free(&result);
+        return r;
 }
 
 int run_program(char *const *argv, char *const *envp, const char *log, double *ret_wall_us, double *ret_cpu_us,
                 long *ret_minflt) {
+        posix_spawn_file_actions_t actions;
         struct rusage usage;
-        double start = bench_now_us();
-        int status;
+        double start = (double) clock_us();
+        int status, r;
         pid_t pid;
 
+        /* posix_spawn, as the library starts `machinectl` (row 4 runs both). */
+        r = -posix_spawn_file_actions_init(&actions);
+        if (r < 0)
+                return r;
+        r = -posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        if (r >= 0)
+                r = -posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log ? log : "/dev/null",
+                                                      O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (r >= 0)
+                r = -posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
         fflush(stdout);
         fflush(stderr);
-        pid = fork();
-        if (pid < 0)
-                return -errno;
-        if (pid == 0) {
-                int out = open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-                int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-                if (out < 0 || in < 0 || dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
-                    dup2(out, STDERR_FILENO) < 0)
-                        _exit(127);
-                execvpe(argv[0], argv, envp);
-                fprintf(stderr, "bench: cannot run %s: %s\n", argv[0], strerror(errno));
-                _exit(127);
-        }
+        if (r >= 0)
+                r = -posix_spawnp(&pid, argv[0], &actions, NULL, argv, envp);
+        posix_spawn_file_actions_destroy(&actions);
+        if (r < 0)
+                return r;
         while (wait4(pid, &status, 0, &usage) < 0)
                 if (errno != EINTR)
                         return -errno;
         if (ret_wall_us)
-                *ret_wall_us = bench_now_us() - start;
+                *ret_wall_us = (double) clock_us() - start;
         if (ret_cpu_us)
                 *ret_cpu_us = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 +
                               (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
@@ -123,59 +147,19 @@ int run_program(char *const *argv, char *const *envp, const char *log, double *r
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-char *subst_text(const char *text, const subst_pair *pairs, size_t n) {
-        nc_strbuf b = { 0 };
-        char *out = NULL;
+char *subst_text(const char *in, const subst_pair *pairs, size_t n) {
+        text out = { 0 };
 
-        for (const char *p = text; *p;) {
+        for (const char *p = in; *p;) {
                 size_t i;
                 for (i = 0; i < n; i++)
                         if (strncmp(p, pairs[i].from, strlen(pairs[i].from)) == 0)
                                 break;
                 if (i < n) {
-                        if (nc_strbuf_append(&b, pairs[i].to) < 0)
-                                goto fail;
+                        text_puts(&out, pairs[i].to);
                         p += strlen(pairs[i].from);
-                } else if (nc_strbuf_append_char(&b, *p++) < 0)
-                        goto fail;
+                } else
+                        text_append(&out, p++, 1);
         }
-        if (nc_strbuf_steal(&b, &out, NULL) < 0)
-                goto fail;
-        return out;
-fail:
-        nc_strbuf_free(&b);
-        return NULL;
-}
-
-int write_text(const char *path, const char *text, mode_t mode) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode), r;
-
-        if (fd < 0)
-                return -errno;
-        r = write_all(fd, text, strlen(text));
-        if (close(fd) < 0 && r >= 0)
-                r = -errno;
-        return r;
-}
-
-char *read_text_file(const char *path, size_t *ret_len) {
-        FILE *in = fopen(path, "re");
-        nc_strbuf b = { 0 };
-        char buffer[65536], *out = NULL;
-        size_t n;
-
-        if (!in)
-                return NULL;
-        while ((n = fread(buffer, 1, sizeof buffer, in)) > 0)
-                if (nc_strbuf_append_len(&b, buffer, n) < 0) {
-                        nc_strbuf_free(&b);
-                        fclose(in);
-                        return NULL;
-                }
-        fclose(in);
-        if (nc_strbuf_steal(&b, &out, ret_len) < 0) {
-                nc_strbuf_free(&b);
-                return NULL;
-        }
-        return out;
+        return text_steal(&out, NULL); /* NULL if an append failed */
 }

@@ -29,102 +29,102 @@
 
 #include "bench.h"
 #include "fixture.h"
-#include "strbuf.h"
 
 extern char **environ;
 
-static void add_network(nc_strbuf *b, unsigned i, unsigned kind, unsigned octet) {
+static void add_network(text *b, unsigned i, unsigned kind, unsigned octet) {
         unsigned a = octet + i / 250, c = i % 250;
 
         switch (kind) {
         case 0: /* routed IPv4, /32 */
-                nc_strbuf_appendf(b, ",\"hostAddress\":\"10.%u.%u.1\",\"localAddress\":\"10.%u.%u.2\"", a, c, a, c);
+                text_printf(b, ",\"hostAddress\":\"10.%u.%u.1\",\"localAddress\":\"10.%u.%u.2\"", a, c, a, c);
                 break;
         case 1: /* routed IPv4 with prefixes */
-                nc_strbuf_appendf(b, ",\"hostAddress\":\"10.%u.%u.1\",\"localAddress\":\"10.%u.%u.2/24\"", a, c, a, c);
+                text_printf(b, ",\"hostAddress\":\"10.%u.%u.1\",\"localAddress\":\"10.%u.%u.2/24\"", a, c, a, c);
                 break;
         case 2: /* IPv6 only */
-                nc_strbuf_appendf(b, ",\"hostAddress6\":\"fd%02x:%x::1\",\"localAddress6\":\"fd%02x:%x::2/64\"", octet,
-                                  i, octet, i);
+                text_printf(b, ",\"hostAddress6\":\"fd%02x:%x::1\",\"localAddress6\":\"fd%02x:%x::2/64\"", octet, i,
+                            octet, i);
                 break;
         case 3: /* dual stack */
-                nc_strbuf_appendf(b,
-                                  ",\"hostAddress\":\"10.%u.%u.1\",\"localAddress\":\"10.%u.%u.2\""
-                                  ",\"hostAddress6\":\"fd%02x:%x::1\",\"localAddress6\":\"fd%02x:%x::2\"",
-                                  a, c, a, c, octet, i, octet, i);
+                text_printf(b,
+                            ",\"hostAddress\":\"10.%u.%u.1\",\"localAddress\":\"10.%u.%u.2\""
+                            ",\"hostAddress6\":\"fd%02x:%x::1\",\"localAddress6\":\"fd%02x:%x::2\"",
+                            a, c, a, c, octet, i, octet, i);
                 break;
         default: /* bridged */
-                nc_strbuf_appendf(b, ",\"hostBridge\":\"br%u\",\"localAddress\":\"192.168.%u.%u/16\"", i % 4, a, c + 2);
+                text_printf(b, ",\"hostBridge\":\"br%u\",\"localAddress\":\"192.168.%u.%u/16\"", i % 4, a, c + 2);
                 break;
         }
 }
 
+/* Options that every `every`-th container takes, as they are. */
+static const struct {
+        unsigned every;
+        const char *json;
+} every_nth[] = {
+        { 8, ",\"tmpfs\":[\"/tmp\",\"/var/tmp:mode=1777\"]" },
+        { 9, ",\"extraFlags\":[\"--private-users=pick\"]" },
+        { 10, ",\"additionalCapabilities\":[\"CAP_IPC_LOCK\"]" },
+        { 12, ",\"enableTun\":true" },
+        { 13, ",\"allowedDevices\":[{\"node\":\"/dev/fuse\",\"modifier\":\"rw\"}]" },
+        { 14, ",\"ephemeral\":true" },
+};
+
 /* Container i: deterministic, every option taken by some. */
-static void add_container(nc_strbuf *b, unsigned i) {
+static void add_container(text *b, unsigned i) {
         bool private = i % 3 != 0;
 
-        nc_strbuf_appendf(b, "%s\"c%05u\":{\"path\":\"/nix/store/%032u-nixos-system-c%05u-21.05\"", i ? "," : "", i,
-                          i, i);
+        text_printf(b, "%s\"c%05u\":{\"path\":\"/nix/store/%032u-nixos-system-c%05u-21.05\"", i ? "," : "", i, i,
+                    i);
         if (private) {
-                nc_strbuf_append(b, ",\"privateNetwork\":true");
+                text_puts(b, ",\"privateNetwork\":true");
                 add_network(b, i, i % 5, 20);
                 if (i % 4 == 0)
-                        nc_strbuf_appendf(b, ",\"forwardPorts\":[{\"hostPort\":%u}%s]", 8000 + i % 1000,
-                                          i % 8 == 0 ? ",{\"protocol\":\"udp\",\"hostPort\":53,\"containerPort\":5353}"
-                                                     : "");
+                        text_printf(b, ",\"forwardPorts\":[{\"hostPort\":%u}%s]", 8000 + i % 1000,
+                                    i % 8 == 0 ? ",{\"protocol\":\"udp\",\"hostPort\":53,\"containerPort\":5353}" : "");
                 if (i % 7 == 0) {
-                        nc_strbuf_appendf(b, ",\"extraVeths\":{\"xv%05u\":{", i);
+                        text_printf(b, ",\"extraVeths\":{\"xv%05u\":{", i);
                         if (i % 2)
-                                nc_strbuf_appendf(b, "\"hostBridge\":\"br%u\"", i % 4);
+                                text_printf(b, "\"hostBridge\":\"br%u\"", i % 4);
                         else {
-                                nc_strbuf_append(b, "\"hostBridge\":null");
+                                text_puts(b, "\"hostBridge\":null");
                                 add_network(b, i, 3, 60);
                         }
-                        nc_strbuf_append(b, "}}");
+                        text_puts(b, "}}");
                 }
                 if (i % 17 == 0)
-                        nc_strbuf_append(b, ",\"interfaces\":[\"eth1\"]");
+                        text_puts(b, ",\"interfaces\":[\"eth1\"]");
                 if (i % 19 == 0)
-                        nc_strbuf_append(b, ",\"macvlans\":[\"eth2\"]");
+                        text_puts(b, ",\"macvlans\":[\"eth2\"]");
         } else if (i % 9 == 0)
                 add_network(b, i, 0, 40); /* addresses without a private network: rendered, unused */
         if (i % 6 == 0)
-                nc_strbuf_appendf(b, ",\"bindMounts\":{\"/srv\":{\"hostPath\":\"/srv/c%05u\",\"isReadOnly\":false},"
-                                     "\"/var/cache\":{}}",
-                                  i);
-        if (i % 8 == 0)
-                nc_strbuf_append(b, ",\"tmpfs\":[\"/tmp\",\"/var/tmp:mode=1777\"]");
-        if (i % 9 == 0)
-                nc_strbuf_append(b, ",\"extraFlags\":[\"--private-users=pick\"]");
-        if (i % 10 == 0)
-                nc_strbuf_append(b, ",\"additionalCapabilities\":[\"CAP_IPC_LOCK\"]");
-        if (i % 12 == 0)
-                nc_strbuf_append(b, ",\"enableTun\":true");
-        if (i % 13 == 0)
-                nc_strbuf_append(b, ",\"allowedDevices\":[{\"node\":\"/dev/fuse\",\"modifier\":\"rw\"}]");
-        if (i % 14 == 0)
-                nc_strbuf_append(b, ",\"ephemeral\":true");
-        nc_strbuf_appendf(b, ",\"autoStart\":%s", i % 2 ? "false" : "true");
+                text_printf(b, ",\"bindMounts\":{\"/srv\":{\"hostPath\":\"/srv/c%05u\",\"isReadOnly\":false},"
+                               "\"/var/cache\":{}}",
+                            i);
+        for (size_t k = 0; k < sizeof every_nth / sizeof every_nth[0]; k++)
+                if (i % every_nth[k].every == 0)
+                        text_puts(b, every_nth[k].json);
+        text_printf(b, ",\"autoStart\":%s", i % 2 ? "false" : "true");
         if (i % 15 == 0)
-                nc_strbuf_append(b, ",\"timeoutStartSec\":\"2min\"");
-        nc_strbuf_append(b, "}");
+                text_puts(b, ",\"timeoutStartSec\":\"2min\"");
+        text_puts(b, "}");
 }
 
 static int write_config(const char *path, unsigned n) {
-        nc_strbuf b = { 0 };
-        char *text = NULL;
+        text b = { 0 };
+        const char *data;
+        size_t len = 0;
         int r;
 
-        nc_strbuf_append(&b, "{");
+        text_puts(&b, "{");
         for (unsigned i = 0; i < n; i++)
                 add_container(&b, i);
-        r = nc_strbuf_append(&b, "}\n");
-        if (r >= 0)
-                r = nc_strbuf_steal(&b, &text, NULL);
-        nc_strbuf_free(&b);
-        if (r >= 0)
-                r = write_text(path, text, 0644);
-        free(text);
+        text_puts(&b, "}\n");
+        data = text_data(&b, &len);
+        r = data ? write_file(path, data, len, 0644) : -ENOMEM;
+        text_free(&b);
         return r;
 }
 
@@ -132,7 +132,7 @@ static int write_config(const char *path, unsigned n) {
 enum { PHASE_LOAD, PHASE_ENV_FILE, PHASE_UNIT_ENV, PHASE_ARGV, PHASE_FREE, PHASE_COUNT };
 
 static double lap(double *phases, int phase, double since) {
-        double now = bench_now_us();
+        double now = clock_us();
         if (phases)
                 phases[phase] += now - since;
         return now;
@@ -144,7 +144,7 @@ static int render_all(const char *path, json_t *keep, double *phases, double *re
         nc_error error = { { 0 } };
         nc_config *config = NULL;
         nc_env *base = nc_env_new();
-        double t0 = bench_now_us(), t = t0;
+        double t0 = clock_us(), t = t0;
         int r = base ? nc_config_load_file(path, NC_MODE_STRICT, &config, &error) : -ENOMEM;
 
         t = lap(phases, PHASE_LOAD, t);
@@ -170,7 +170,7 @@ static int render_all(const char *path, json_t *keep, double *phases, double *re
                 free(conf);
                 t = lap(phases, PHASE_FREE, t);
         }
-        *ret_us = bench_now_us() - t0;
+        *ret_us = clock_us() - t0;
         if (r < 0)
                 fprintf(stderr, "bench: row 3: ref: %s\n", error.message[0] ? error.message : strerror(-r));
         nc_config_free(config);
@@ -234,9 +234,9 @@ static int nix_render(const nix_setup *n, const char *config_path, json_t *check
                 char *argv[] = { "nix-instantiate", "--store", n->store, "--eval", "--strict", "--json",
                                  "--read-write-mode", "--arg", "lib", lib_arg, "--arg", "module", n->module,
                                  "--arg", "containers", abs_config, n->expression, NULL };
-                t0 = bench_now_us();
+                t0 = clock_us();
                 r = run_command(argv, envp.items, NULL, NULL, &result);
-                *ret_us = bench_now_us() - t0;
+                *ret_us = clock_us() - t0;
         }
         if (r >= 0 && result.status != 0) {
                 fprintf(stderr, "bench: row 3: nix-instantiate exited %d:\n%.*s", result.status, (int) result.err_len,
@@ -369,7 +369,7 @@ int row_render(const bench_options *o, bench_table *t) {
                         snprintf(ratio, sizeof ratio, "ref %.0f× faster", samples_ratio_median(&nix[0], &ref[0]));
                         table_add(t, "3 render", what, m, ratio, "", VERDICT_NONE);
                 }
-                table_note(t,
+                table_note(&t->notes,
                            "**Row 3** (%u rounds). `%s` holds %u containers with options varied container by "
                            "container (routed IPv4, IPv6 and dual-stack, bridged, host network, extra veths, ports, "
                            "bind mounts, tmpfs, flags, capabilities, tun, devices, ephemeral, autoStart, timeouts); "
@@ -385,7 +385,7 @@ int row_render(const bench_options *o, bench_table *t) {
         } else {
                 table_add(t, "3 render", "nix: the module evaluated for the same containers", "-", "-",
                           "ref ≥ 100× faster than nix", VERDICT_SKIPPED);
-                table_note(t, "**Row 3** (%u rounds): the nix rows were skipped: %s. `%s` holds the %u containers.",
+                table_note(&t->notes, "**Row 3** (%u rounds): the nix rows were skipped: %s. `%s` holds the %u containers.",
                            o->rounds, n.why ? n.why : "nix is not usable here", paths[1], sizes[1]);
         }
         {
@@ -393,7 +393,7 @@ int row_render(const bench_options *o, bench_table *t) {
                 bool missed = total >= 100e3 || (n.present && samples_median(&nix[1]) / total < 100);
                 char *empty = NULL, breakdown[1024];
                 struct stat st;
-                if (asprintf(&empty, "%s/containers-0.json", o->work) >= 0 && write_text(empty, "{}\n", 0644) >= 0)
+                if (asprintf(&empty, "%s/containers-0.json", o->work) >= 0 && write_file_string(empty, "{}\n", 0644) >= 0)
                         all = instructions(o, "render", paths[0], empty) / sizes[0];
                 free(empty);
                 if (stat(paths[1], &st) < 0)
@@ -411,9 +411,9 @@ int row_render(const bench_options *o, bench_table *t) {
                          samples_median(&phase[PHASE_ENV_FILE]) / 1e3, samples_median(&phase[PHASE_UNIT_ENV]) / 1e3,
                          samples_median(&phase[PHASE_ARGV]) / 1e3, samples_median(&phase[PHASE_FREE]) / 1e3,
                          total / sizes[1], sizes[0], all);
-                table_note(t, "%s", breakdown);
+                table_note(&t->notes, "%s", breakdown);
                 if (missed)
-                        table_missed(t,
+                        table_note(&t->missed,
                                      "**Row 3: ref under 100 ms for %u containers (%.0f ms)%s: missed.** %s%s",
                                      sizes[1], total / 1e3, n.present ? " and ref ≥ 100× faster than nix" : "",
                                      breakdown,

@@ -9,8 +9,8 @@
  * restarted: its veths deleted and made again (untimed), then set up by
  * each variant in turn:
  *
- *   ref       in the container's namespace nc_netlink_open + nc_init_setup,
- *             on the host nc_netlink_open + nc_host_setup (setns not timed)
+ *   ref       in the container's namespace nc_init_setup, on the host
+ *             nc_host_setup, each opening its own socket (setns not timed)
  *   original  the module's scripts: bash -e container-init in the
  *             container's namespace, bash -e postStart on the host
  * so each variant starts a container on a host that runs N of them. A
@@ -52,12 +52,8 @@ enum {
 
 typedef struct scale_ctx {
         const bench_options *o;
-        bench_scheme scheme;
         unsigned sizes[MAX_SIZES], n_sizes, max;
-        nc_config *config;
-        const nc_container **containers;
-        nc_env **envs;
-        nc_strv *envps;
+        bench_containers set;
         char **init_paths, **post_paths, *stage2_path;
 } scale_ctx;
 
@@ -84,59 +80,30 @@ static double runqueue_us(void) {
 }
 
 static int ref_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, double *ret_wall, double *ret_cpu) {
-        nc_netlink *nl = NULL;
         nc_error error = { { 0 } };
-        double t0, t1, t2, t3, cpu0, cpu1, cpu2, cpu3;
-        int r;
+        double wall = 0, cpu = 0;
+        int r = netns_pool_setup(p, i, c->set.containers[i], c->set.envs[i], &wall, &cpu, &error);
 
-        if (setns(p->fds[i], CLONE_NEWNET) < 0)
-                return -errno;
-        cpu0 = bench_cpu_us();
-        t0 = bench_now_us();
-        r = nc_netlink_open(&nl, &error);
-        if (r >= 0)
-                r = nc_init_setup(nl, c->containers[i], c->envs[i], &error);
-        nc_netlink_free(nl);
-        nl = NULL;
-        t1 = bench_now_us();
-        cpu1 = bench_cpu_us();
-        if (setns(p->host_fd, CLONE_NEWNET) < 0)
-                return -errno;
-        if (r >= 0) {
-                cpu2 = bench_cpu_us();
-                t2 = bench_now_us();
-                r = nc_netlink_open(&nl, &error);
-                if (r >= 0)
-                        r = nc_host_setup(nl, c->containers[i], c->envs[i], &error);
-                nc_netlink_free(nl);
-                t3 = bench_now_us();
-                cpu3 = bench_cpu_us();
-                *ret_wall = (t1 - t0) + (t3 - t2);
-                *ret_cpu = (cpu1 - cpu0) + (cpu3 - cpu2);
-        }
         if (r < 0)
                 fprintf(stderr, "bench: row 2: b%04u: %s\n", i, error.message[0] ? error.message : strerror(-r));
+        *ret_wall = wall;
+        *ret_cpu = cpu;
         return r;
 }
 
 static int original_one(scale_ctx *c, const bench_netns_pool *p, unsigned i, double *ret_wall) {
         char *init_argv[] = { "bash", "-e", c->init_paths[i], c->stage2_path, NULL };
         char *post_argv[] = { "bash", "-e", c->post_paths[i], NULL };
-        run_result result = { 0 };
-        double t0 = bench_now_us();
-        int r = run_command_netns(init_argv, c->envps[i].items, p->fds[i], &result);
+        char what[64];
+        double t0;
+        int r;
 
-        if (r >= 0 && result.status == 0) {
-                run_result_free(&result);
-                r = run_command_netns(post_argv, c->envps[i].items, -1, &result);
-        }
-        *ret_wall = bench_now_us() - t0;
-        if (r >= 0 && result.status != 0) {
-                fprintf(stderr, "bench: row 2: b%04u: the original's script exited %d:\n%.*s", i, result.status,
-                        (int) result.err_len, result.err ? result.err : "");
-                r = -EIO;
-        }
-        run_result_free(&result);
+        snprintf(what, sizeof what, "row 2: b%04u: the original's script", i);
+        t0 = clock_us();
+        r = run_script(init_argv, c->set.envps[i].items, p->fds[i], what);
+        if (r >= 0)
+                r = run_script(post_argv, c->set.envps[i].items, -1, what);
+        *ret_wall = clock_us() - t0;
         return r;
 }
 
@@ -145,13 +112,13 @@ static unsigned sample_index(unsigned j, unsigned m, unsigned n) {
         return m >= n ? j : (unsigned) (((unsigned long) j * n + n / 2) / m) % n;
 }
 
-static int restart(scale_ctx *c, const bench_netns_pool *p, int rtnl, variant v, unsigned i, double *sums) {
+static int restart(scale_ctx *c, const bench_netns_pool *p, variant v, unsigned i, double *sums) {
         double wall = 0, cpu = 0, in_requests = 0;
         unsigned long sent = trace_sent, dumps = trace_dumps;
-        int r = netns_pool_remove_veths(p, rtnl, i);
+        int r = netns_pool_remove_veths(p, i);
 
         if (r >= 0)
-                r = netns_pool_add_veths(p, rtnl, i);
+                r = netns_pool_add_veths(p, i);
         if (r < 0) {
                 fprintf(stderr, "bench: row 2: b%04u's veths: %s\n", i, strerror(-r));
                 return r;
@@ -190,10 +157,10 @@ static int restart(scale_ctx *c, const bench_netns_pool *p, int rtnl, variant v,
 static int scale_child(void *userdata, double *values, size_t n_values) {
         scale_ctx *c = userdata;
         const bench_options *o = c->o;
-        bench_netns_pool pool = { .host_fd = -1 };
+        bench_netns_pool pool = { .host_fd = -1, .rtnl = -1 };
         char *error = NULL;
-        double started = bench_now_us();
-        int rtnl = -1, r;
+        double started = clock_us();
+        int r;
         (void) n_values;
 
         r = netns_pool_make(&pool, c->max, &error);
@@ -203,18 +170,17 @@ static int scale_child(void *userdata, double *values, size_t n_values) {
                 return r;
         }
         if (o->verbose)
-                fprintf(stderr, "bench: row 2: %u namespaces in %.0f ms\n", c->max, (bench_now_us() - started) / 1e3);
-        r = rtnl = rtnl_open();
+                fprintf(stderr, "bench: row 2: %u namespaces in %.0f ms\n", c->max, (clock_us() - started) / 1e3);
         for (unsigned k = 0; r >= 0 && k < c->n_sizes; k++) {
                 unsigned n = c->sizes[k];
                 unsigned m[V_COUNT] = { n < REF_RESTARTS ? n : REF_RESTARTS,
                                         n < o->scale_samples ? n : o->scale_samples };
-                double fill = 0, last = 0, t = bench_now_us();
+                double fill = 0, last = 0, t = clock_us();
 
                 for (unsigned i = 0; r >= 0 && i < n; i++) {
                         double wall = 0;
                         double cpu = 0;
-                        r = netns_pool_add_veths(&pool, rtnl, i);
+                        r = netns_pool_add_veths(&pool, i);
                         if (r >= 0)
                                 r = ref_one(c, &pool, i, &wall, &cpu);
                         fill += wall;
@@ -227,25 +193,23 @@ static int scale_child(void *userdata, double *values, size_t n_values) {
                 values[fill_index(c, k)] = fill / n;
                 if (o->verbose)
                         fprintf(stderr, "bench: row 2: N=%u filled in %.0f ms (ref %.0f µs per container)\n", n,
-                                (bench_now_us() - t) / 1e3, fill / n);
+                                (clock_us() - t) / 1e3, fill / n);
                 for (unsigned round = 0; r >= 0 && round < o->rounds; round++)
                         for (int v = 0; r >= 0 && v < V_COUNT; v++) {
                                 double *sums = values + value_index(c, k, round, (variant) v);
                                 for (unsigned j = 0; r >= 0 && j < m[v]; j++)
-                                        r = restart(c, &pool, rtnl, (variant) v, sample_index(j, m[v], n), sums);
+                                        r = restart(c, &pool, (variant) v, sample_index(j, m[v], n), sums);
                                 for (int x = 0; x < VAL_PER; x++)
                                         sums[x] /= m[v];
                         }
-                t = bench_now_us();
+                t = clock_us();
                 if (r >= 0)
-                        r = netns_pool_clear(&pool, rtnl, n);
+                        r = netns_pool_clear(&pool, n);
                 if (o->verbose)
-                        fprintf(stderr, "bench: row 2: N=%u cleared in %.0f ms\n", n, (bench_now_us() - t) / 1e3);
+                        fprintf(stderr, "bench: row 2: N=%u cleared in %.0f ms\n", n, (clock_us() - t) / 1e3);
         }
         if (r < 0)
                 fprintf(stderr, "bench: row 2: %s\n", strerror(-r));
-        if (rtnl >= 0)
-                close(rtnl);
         netns_pool_free(&pool);
         return r;
 }
@@ -258,59 +222,27 @@ static int ctx_init(const bench_options *o, scale_ctx *c, char **ret_error) {
         c->max = o->scale_max;
         for (unsigned n = 1; n <= c->max && c->n_sizes < MAX_SIZES; n *= 10)
                 c->sizes[c->n_sizes++] = n;
-        r = bench_scheme_load(o, &c->scheme, ret_error);
-        if (r < 0)
-                return r;
-        r = bench_scheme_load_config(&c->scheme, c->max, &c->config, ret_error);
-        if (r < 0)
-                return r;
-        c->containers = calloc(c->max, sizeof *c->containers);
-        c->envs = calloc(c->max, sizeof *c->envs);
-        c->envps = calloc(c->max, sizeof *c->envps);
-        c->init_paths = calloc(c->max, sizeof *c->init_paths);
-        c->post_paths = calloc(c->max, sizeof *c->post_paths);
-        if (!c->containers || !c->envs || !c->envps || !c->init_paths || !c->post_paths ||
-            asprintf(&dir, "%s/scale", o->work) < 0 || asprintf(&c->stage2_path, "%s/stage-2", o->work) < 0)
-                return -ENOMEM;
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-                r = -errno;
-                free(dir);
-                return r;
-        }
-        r = write_text(c->stage2_path, "", 0644);
         /* Container i: its definition, environment and the module's scripts. */
-        for (unsigned i = 0; r >= 0 && i < c->max; i++) {
-                char name[16];
-                snprintf(name, sizeof name, "b%04u", i);
-                c->containers[i] = nc_config_find(c->config, name);
-                r = c->containers[i] ? bench_scheme_env(&c->scheme, i, NULL, &c->envps[i], &c->envs[i]) : -ENOENT;
-                if (r >= 0 && (asprintf(&c->init_paths[i], "%s/%s.init", dir, name) < 0 ||
-                               asprintf(&c->post_paths[i], "%s/%s.poststart", dir, name) < 0))
-                        r = -ENOMEM;
-                if (r >= 0)
-                        r = bench_scheme_write_script(c->scheme.init, i, c->init_paths[i]);
-                if (r >= 0)
-                        r = bench_scheme_write_script(c->scheme.poststart, i, c->post_paths[i]);
-        }
+        r = bench_containers_load(o, c->max, NULL, &c->set, ret_error);
+        if (r >= 0)
+                r = bench_work_dir(o, "scale", &dir);
+        if (r >= 0)
+                r = bench_scheme_write_scripts(&c->set.scheme, SCHEME_INIT, c->max, dir, &c->init_paths);
+        if (r >= 0)
+                r = bench_scheme_write_scripts(&c->set.scheme, SCHEME_POSTSTART, c->max, dir, &c->post_paths);
+        if (r >= 0 && asprintf(&c->stage2_path, "%s/stage-2", o->work) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = write_file_string(c->stage2_path, "", 0644);
         free(dir);
         return r;
 }
 
 static void ctx_free(scale_ctx *c) {
-        for (unsigned i = 0; i < c->max; i++) {
-                if (c->envs)
-                        nc_env_free(c->envs[i]);
-                if (c->envps)
-                        nc_strv_clear(&c->envps[i]);
-                if (c->init_paths)
-                        free(c->init_paths[i]);
-                if (c->post_paths)
-                        free(c->post_paths[i]);
-        }
-        free(c->containers), free(c->envs), free(c->envps), free(c->init_paths), free(c->post_paths);
+        bench_paths_free(c->init_paths, c->max);
+        bench_paths_free(c->post_paths, c->max);
         free(c->stage2_path);
-        nc_config_free(c->config);
-        bench_scheme_free(&c->scheme);
+        bench_containers_free(&c->set);
 }
 
 static double median_of(bench_samples s[V_COUNT][VAL_PER], variant v, int x) {
@@ -363,9 +295,9 @@ static void report(const scale_ctx *c, const double *values, bench_table *t) {
                          "address and route requests (and %s waiting for a CPU)",
                          k ? "; " : "", c->sizes[k], cpu, outside, link, addr, runq);
         }
-        table_note(t,
+        table_note(&t->notes,
                    "**Row 2** (%u rounds, variants alternating within each N). One host namespace and %u container "
-                   "namespaces held by file descriptors, prepared as harness/netns prepares them; the veths are "
+                   "namespaces held by file descriptors, prepared as harness/lib/netns.c prepares them; the veths are "
                    "those nspawn creates (ve-bNNNN with host0, xNNNN with xNNNN in the container). Container i is "
                    "b0000 with its name and addresses replaced, which is exactly what the module renders for it "
                    "(checked against the module's own output for b0001 and b0999, "
@@ -384,7 +316,7 @@ static void report(const scale_ctx *c, const double *values, bench_table *t) {
                 double a10 = median_of(s[k10], V_REF, VAL_ADDR_CPU), ak = median_of(s[kmax], V_REF, VAL_ADDR_CPU);
                 double w10 = median_of(s[k10], V_REF, VAL_WALL), wk = median_of(s[kmax], V_REF, VAL_WALL);
                 double q10 = median_of(s[k10], V_REF, VAL_RUNQ), qk = median_of(s[kmax], V_REF, VAL_RUNQ);
-                table_missed(t,
+                table_note(&t->missed,
                              "**Row 2, ref at N = %u ≤ 1.5× its cost at N = %u: missed (%.2f×; %.0f µs against "
                              "%.0f µs).** What grows is the kernel, not the library. The library does the same "
                              "work at every N: %.0f requests per container, no dump, no cache; the CPU time it spends "
@@ -439,7 +371,7 @@ int row_scale(const bench_options *o, bench_table *t) {
         }
         n_values = value_index(&c, c.n_sizes, 0, 0);
         values = calloc(n_values, sizeof *values);
-        r = values ? run_in_child(scale_child, &c, values, n_values) : -ENOMEM;
+        r = values ? run_in_child(o, "scale", scale_child, &c, values, n_values) : -ENOMEM;
         if (r >= 0)
                 report(&c, values, t);
         free(values);

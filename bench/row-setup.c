@@ -1,7 +1,7 @@
 /* Row 1: the setup of one container, container side (the network part of
  * container-init) plus host side (postStart), for b0000 (dual-stack, one
  * dual-stack extra veth), each sample in fresh namespaces that the
- * harness builds (harness/netns: a prepared host namespace, a container
+ * harness builds (harness/lib: a prepared host namespace, a container
  * namespace held by a process, systemd-nspawn's network setup simulated
  * for b0000's golden argv). Five variants, alternating:
  *
@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "bench.h"
 #include "dump.h"
 #include "fixture.h"
@@ -50,29 +51,11 @@ typedef struct setup_ctx {
         char *record_path;
         char *golden_net;
         trace_request *recorded;
-        size_t n_recorded;
+        size_t n_recorded, recorded_capacity;
         unsigned n_phase[2];
         variant v;
         bool check, record;
 } setup_ctx;
-
-static int open_current_netns(void) {
-        int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        return fd < 0 ? -errno : fd;
-}
-
-static int run_script(char *const *argv, setup_ctx *c, int netns_fd, const char *what) {
-        run_result result = { 0 };
-        int r = run_command_netns(argv, c->envp.items, netns_fd, &result);
-
-        if (r >= 0 && result.status != 0) {
-                fprintf(stderr, "bench: row 1: %s exited %d:\n%.*s", what, result.status, (int) result.err_len,
-                        result.err ? result.err : "");
-                r = -EIO;
-        }
-        run_result_free(&result);
-        return r;
-}
 
 static int write_recording(const char *path, trace_request *q, size_t n) {
         FILE *out = fopen(path, "we");
@@ -92,13 +75,14 @@ static int write_recording(const char *path, trace_request *q, size_t n) {
 
 static int read_recording(setup_ctx *c) {
         size_t len = 0, offset = 0;
-        char *data = read_text_file(c->record_path, &len);
+        char *data = NULL;
+        int r = read_file(c->record_path, BENCH_FILE_MAX, &data, &len);
 
-        if (!data)
-                return -ENOENT;
+        if (r < 0)
+                return r;
         while (offset + 8 <= len) {
                 uint32_t header[2];
-                trace_request *p = realloc(c->recorded, (c->n_recorded + 1) * sizeof *p);
+                trace_request *p = array_grow(c->recorded, &c->recorded_capacity, c->n_recorded + 1, sizeof *p);
                 if (!p) {
                         free(data);
                         return -ENOMEM;
@@ -124,13 +108,13 @@ static int read_recording(setup_ctx *c) {
 }
 
 static int inproc(setup_ctx *c, int container_fd, int host_fd, double *values) {
+        const int fds[2] = { container_fd, host_fd };
         nc_config *config = NULL;
         nc_env *env = nc_env_new();
-        nc_netlink *nl = NULL;
         nc_error error = { { 0 } };
         const nc_container *container;
-        double t0, t1, t2, t3, open_us = 0;
-        unsigned long sent0;
+        double side_us[2] = { 0, 0 }, open_us = 0;
+        unsigned long sent0 = trace_sent;
         int r;
 
         r = env ? nc_env_load_environ(env, c->envp.items) : -ENOMEM;
@@ -139,36 +123,28 @@ static int inproc(setup_ctx *c, int container_fd, int host_fd, double *values) {
         if (r < 0)
                 goto out;
         container = nc_config_find(config, "b0000");
-        if (setns(container_fd, CLONE_NEWNET) < 0) {
-                r = -errno;
-                goto out;
-        }
         if (c->record)
                 trace_start(true);
-        sent0 = trace_sent;
-        t0 = bench_now_us();
-        r = nc_netlink_open(&nl, &error);
-        open_us += bench_now_us() - t0;
-        if (r >= 0)
-                r = nc_init_setup(nl, container, env, &error);
-        nc_netlink_free(nl);
-        nl = NULL;
-        t1 = bench_now_us();
-        if (r < 0 || setns(host_fd, CLONE_NEWNET) < 0) {
-                r = r < 0 ? r : -errno;
-                goto out;
+        /* Container side, then host side; the socket is opened on the clock. */
+        for (int side = 0; r >= 0 && side < 2; side++) {
+                nc_netlink *nl = NULL;
+                double start;
+                if (setns(fds[side], CLONE_NEWNET) < 0) {
+                        r = -errno;
+                        break;
+                }
+                trace_set_phase(side);
+                start = clock_us();
+                r = nc_netlink_open(&nl, &error);
+                open_us += clock_us() - start;
+                if (r >= 0)
+                        r = bench_setup_sides[side](nl, container, env, &error);
+                nc_netlink_free(nl);
+                side_us[side] = clock_us() - start;
         }
-        trace_set_phase(1);
-        t2 = bench_now_us();
-        r = nc_netlink_open(&nl, &error);
-        open_us += bench_now_us() - t2;
-        if (r >= 0)
-                r = nc_host_setup(nl, container, env, &error);
-        nc_netlink_free(nl);
-        t3 = bench_now_us();
-        values[VAL_TOTAL] = (t1 - t0) + (t3 - t2);
-        values[VAL_CONTAINER] = t1 - t0;
-        values[VAL_HOST] = t3 - t2;
+        values[VAL_TOTAL] = side_us[0] + side_us[1];
+        values[VAL_CONTAINER] = side_us[0];
+        values[VAL_HOST] = side_us[1];
         values[VAL_OPEN] = open_us;
         values[VAL_REQUESTS] = (double) (trace_sent - sent0);
         if (c->record) {
@@ -194,26 +170,26 @@ static int round_trips(setup_ctx *c, int container_fd, int host_fd, double *valu
 
         if (setns(container_fd, CLONE_NEWNET) < 0)
                 r = -errno;
-        else if ((fds[0] = rtnl_open()) < 0)
+        else if ((fds[0] = rawnl_socket_open()) < 0)
                 r = fds[0];
         else if (setns(host_fd, CLONE_NEWNET) < 0)
                 r = -errno;
-        else if ((fds[1] = rtnl_open()) < 0)
+        else if ((fds[1] = rawnl_socket_open()) < 0)
                 r = fds[1];
         for (int phase = 0; r >= 0 && phase < 2; phase++) {
-                t[phase] = bench_now_us();
+                t[phase] = clock_us();
                 if (c->v == V_MINIMAL) {
                         for (unsigned i = 0; r >= 0 && i < c->n_phase[phase]; i++)
-                                r = rtnl_getlink_lo(fds[phase]);
+                                r = rawnl_getlink_lo(fds[phase]);
                 } else
                         for (size_t i = 0; r >= 0 && i < c->n_recorded; i++)
                                 if (c->recorded[i].phase == phase) {
-                                        r = rtnl_transact(fds[phase], c->recorded[i].bytes, c->recorded[i].len);
+                                        r = rawnl_transact(fds[phase], c->recorded[i].bytes, c->recorded[i].len);
                                         if (r < 0)
                                                 fprintf(stderr, "bench: row 1: replayed request %zu (type %u): %s\n",
                                                         i, ((uint16_t *) c->recorded[i].bytes)[2], strerror(-r));
                                 }
-                t[phase + 1] = bench_now_us();
+                t[phase + 1] = clock_us();
         }
         if (r >= 0) {
                 values[VAL_CONTAINER] = t[1] - t[0];
@@ -270,14 +246,14 @@ static int check_state(setup_ctx *c, int container_fd) {
 static int setup_child(void *userdata, double *values, size_t n) {
         setup_ctx *c = userdata;
         netns_holder holder = NETNS_HOLDER_NONE;
+        bench_netns_pool host = { .host_fd = -1, .rtnl = -1 }; /* the host namespace alone */
         char *error = NULL, *failed = NULL;
-        int host_fd = -1, r;
+        int host_fd, r;
         double t0, t1, t2;
         (void) n;
 
-        r = netns_unshare_prepared(&error);
-        if (r >= 0)
-                r = host_fd = open_current_netns();
+        r = netns_pool_make(&host, 0, &error);
+        host_fd = host.host_fd;
         if (r >= 0)
                 r = netns_holder_spawn(&holder, &error);
         if (r >= 0 && (r = nspawn_sim_run(&c->network, holder.pid, &failed, &error)) < 0)
@@ -299,12 +275,14 @@ static int setup_child(void *userdata, double *values, size_t n) {
                                        { cli, "host-setup", "--config", c->config_path, "b0000", NULL } },
                         [V_FLOOR] = { { "true", NULL }, { "true", NULL } },
                 };
-                t0 = bench_now_us();
-                r = run_script(argv[c->v][0], c, holder.fd, variant_names[c->v]);
-                t1 = bench_now_us();
+                char what[32];
+                snprintf(what, sizeof what, "row 1: %s", variant_names[c->v]);
+                t0 = clock_us();
+                r = run_script(argv[c->v][0], c->envp.items, holder.fd, what);
+                t1 = clock_us();
                 if (r >= 0)
-                        r = run_script(argv[c->v][1], c, -1, variant_names[c->v]);
-                t2 = bench_now_us();
+                        r = run_script(argv[c->v][1], c->envp.items, -1, what);
+                t2 = clock_us();
                 values[VAL_TOTAL] = t2 - t0;
                 values[VAL_CONTAINER] = t1 - t0;
                 values[VAL_HOST] = t2 - t1;
@@ -324,8 +302,7 @@ out:
         free(error);
         free(failed);
         netns_holder_kill(&holder);
-        if (host_fd >= 0)
-                close(host_fd);
+        netns_pool_free(&host);
         return r;
 }
 
@@ -340,7 +317,7 @@ static int ctx_init(const bench_options *o, setup_ctx *c, char **ret_error) {
         if (r < 0)
                 return r;
         r = bench_scheme_envp(&c->scheme, 0, NULL, &c->envp);
-        if (r >= 0 && asprintf(&path, "%s/b0000.argv", c->scheme.fixture_dir) >= 0 && (data = read_text_file(path, &len)))
+        if (r >= 0 && asprintf(&path, "%s/b0000.argv", c->scheme.fixture_dir) >= 0 && read_file(path, BENCH_FILE_MAX, &data, &len) >= 0)
                 r = split_nul(data, len, &argv);
         else if (r >= 0)
                 r = -ENOENT;
@@ -361,13 +338,14 @@ static int ctx_init(const bench_options *o, setup_ctx *c, char **ret_error) {
             asprintf(&path, "%s/b0000.net", c->scheme.fixture_dir) < 0)
                 return -ENOMEM;
         c->have_static = access(c->cli_static, X_OK) == 0;
-        c->golden_net = read_text_file(path, NULL);
+        if (read_file(path, BENCH_FILE_MAX, &c->golden_net, NULL) < 0)
+                c->golden_net = NULL;
         free(path);
         if (!c->golden_net)
                 return -ENOENT;
-        r = write_text(c->config_path, c->config_json, 0644);
+        r = write_file_string(c->config_path, c->config_json, 0644);
         if (r >= 0)
-                r = write_text(c->stage2_path, "", 0644);
+                r = write_file_string(c->stage2_path, "", 0644);
         return r;
 }
 
@@ -438,7 +416,7 @@ int row_setup(const bench_options *o, bench_table *t) {
         /* The requests in-process sends, recorded once (also a warm-up). */
         c.v = V_INPROC;
         c.record = true;
-        r = run_in_child(setup_child, &c, values, VAL_COUNT);
+        r = run_in_child(o, "setup", setup_child, &c, values, VAL_COUNT);
         c.record = false;
         if (r >= 0)
                 r = read_recording(&c);
@@ -452,7 +430,7 @@ int row_setup(const bench_options *o, bench_table *t) {
         for (int v = 0; r >= 0 && v < V_COUNT; v++) {
                 c.v = (variant) v;
                 if (v != V_STATIC || c.have_static)
-                        r = run_in_child(setup_child, &c, values, VAL_COUNT);
+                        r = run_in_child(o, "setup", setup_child, &c, values, VAL_COUNT);
         }
         c.check = false;
         for (unsigned round = 0; r >= 0 && round < o->rounds; round++)
@@ -460,7 +438,7 @@ int row_setup(const bench_options *o, bench_table *t) {
                         c.v = (variant) v;
                         if (v == V_STATIC && !c.have_static)
                                 continue;
-                        r = run_in_child(setup_child, &c, values, VAL_COUNT);
+                        r = run_in_child(o, "setup", setup_child, &c, values, VAL_COUNT);
                         for (int k = 0; r >= 0 && k < VAL_COUNT; k++)
                                 r = samples_add(&s[v][k], values[k]);
                 }
@@ -489,7 +467,7 @@ int row_setup(const bench_options *o, bench_table *t) {
                         double floor = samples_median(&s[V_FLOOR][VAL_TOTAL]);
                         double in = samples_median(&s[V_INPROC][VAL_TOTAL]);
                         double floor_ratio = samples_ratio_median(&s[V_ORIGINAL][VAL_TOTAL], &s[V_FLOOR][VAL_TOTAL]);
-                        table_missed(t,
+                        table_note(&t->missed,
                                      "**Row 1, CLI ≥ 15× faster than the scripts: missed (%.1f×).** What bounds it "
                                      "is starting processes. The CLI is two processes (init-setup in the "
                                      "container, host-setup on the host) and the original 25 (two bash, 23 `ip`). "
@@ -509,7 +487,7 @@ int row_setup(const bench_options *o, bench_table *t) {
                         ratio_text(shared_ratio, "faster than the original", ratio, sizeof ratio);
                         table_add(t, "1 setup", "the same CLI with libc shared (`nixcontainer-memcheck`, the build memcheck runs)",
                                   m, ratio, "", VERDICT_NONE);
-                        table_note(t,
+                        table_note(&t->notes,
                                    "**Row 1, static linking.** `make` links the CLI as a static PIE; the same objects "
                                    "linked with libc shared (`%s`, the build `make memcheck` runs so that valgrind "
                                    "can follow malloc) start with %.0f instructions (callgrind, a start that does "
@@ -552,9 +530,9 @@ int row_setup(const bench_options *o, bench_table *t) {
                         format_us(samples_median(&s[V_INPROC][VAL_CONTAINER]), e, sizeof e);
                         format_us(samples_median(&s[V_INPROC][VAL_HOST]), f, sizeof f);
                         format_us(samples_median(&s[V_INPROC][VAL_OPEN]), g, sizeof g);
-                        table_note(t,
+                        table_note(&t->notes,
                                    "**Row 1** (%u rounds, variants alternating, each sample in fresh namespaces built "
-                                   "by harness/netns with b0000's nspawn options simulated; a checked warm-up round "
+                                   "by harness/lib with b0000's nspawn options simulated; a checked warm-up round "
                                    "first, in which every variant left the namespaces exactly as "
                                    "`bench/golden/bench-one/b0000.net` says). Container side + host side: original "
                                    "%s + %s; CLI %s + %s; in-process %s + %s, of which %s opening the two sockets "

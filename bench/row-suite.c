@@ -24,14 +24,16 @@ typedef enum variant { V_JOBS1, V_JOBSN, V_CONFORMANCE, V_COUNT } variant;
 /* "test-netns: 82 fixture(s), ..." / "conformance: 101 fixtures identical, ..." in the log's last run. */
 static unsigned count_cases(const char *log, const char *marker) {
         size_t len = 0;
-        char *text = read_text_file(log, &len), *last = NULL;
+        char *log_text = NULL, *last = NULL;
         unsigned n = 0;
 
-        for (char *p = text; p && (p = strstr(p, marker)); p += strlen(marker))
+        if (read_file(log, BENCH_FILE_MAX, &log_text, &len) < 0)
+                return 0;
+        for (char *p = log_text; p && (p = strstr(p, marker)); p += strlen(marker))
                 last = p;
         if (last)
                 n = (unsigned) strtoul(last + strlen(marker), NULL, 10);
-        free(text);
+        free(log_text);
         return n;
 }
 
@@ -105,16 +107,16 @@ int row_suite(const bench_options *o, bench_table *t) {
                         round_s += (wall[V_JOBS1].v[k] + wall[V_JOBSN].v[k] + wall[V_CONFORMANCE].v[k]) / 1e6;
                 }
                 round_s /= wall[V_JOBS1].n ? (double) wall[V_JOBS1].n : 1;
-                table_note(t,
+                table_note(&t->notes,
                            "**Row 5** (%u rounds, alternating%s; one round of the three runs takes %.0f s, so 15 "
                            "would take %.1f minutes by themselves, and the per-round speedups ranged only from "
                            "%.2f× to %.2f×). Wall time, and CPU time of the run and all it "
                            "started (wait4): \"cores busy\" is CPU / wall. Every run passed (%u fixtures identical "
                            "in the namespace tier). A fixture of the namespace tier spends most of its time waiting, "
                            "not computing: its dump is taken until three samples 30 ms apart agree "
-                           "(harness/netns/dump.c, at least 60 ms of sleep per fixture, %.1f s of the --jobs 1 run "
+                           "(harness/lib/dump.c, at least 60 ms of sleep per fixture, %.1f s of the --jobs 1 run "
                            "for %u fixtures), each sample runs `ip` four times per namespace, and the worker pool "
-                           "polls every 5 ms (harness/netns/workers.c). That is why %ld jobs on %ld cores give "
+                           "polls every 5 ms (harness/lib/workers.c). That is why %ld jobs on %ld cores give "
                            "%.2f× and not %ld×, with the cores %.0f%% busy; more jobs than cores, or a shorter "
                            "settle interval, would shorten it further (both in harness/, not changed here).",
                            o->suite_rounds, o->suite_rounds < 15 ? ", fewer than the other rows' 15 to keep `make "

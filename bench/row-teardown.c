@@ -12,14 +12,17 @@
  *   original     bash -e on the module's preStart (machinectl a stub: `true`)
  *   ref          nc_netlink_open + nc_prestart (bulk: the links moved into an
  *                unused IFLA_GROUP, one RTM_DELLINK for the group)
- *   one-by-one   the same steps with the internal functions of
- *                ref/lib/netlink.h, deleting each link with its own RTM_DELLINK
+ *   one-by-one   the same steps outside the library: `machinectl terminate`
+ *                run as preStart runs it, each link looked up (RTM_GETLINK by
+ *                name, as the library does) and deleted with its own
+ *                RTM_DELLINK, on the bench's raw socket (bench/nl-raw.c)
  *   all at once  every container's links in one group, one RTM_DELLINK: what
  *                a batch across containers would save (a kernel figure, not
- *                a preStart)
+ *                a preStart; also on the raw socket)
  *
- * The RTM_DELLINK round trips are timed inside the library (bench/trace.c):
- * that is the kernel's cost of deleting the devices. */
+ * The RTM_DELLINK round trips are timed around each request (bench/trace.c,
+ * which sees the library's and the raw socket's): that is the kernel's cost
+ * of deleting the devices. */
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <math.h>
@@ -32,8 +35,8 @@
 
 #include "bench.h"
 #include "fixture.h"
-#include "netlink.h"
-#include "prestart.h"
+
+extern char **environ;
 
 #define CONTAINERS 100
 #define SAMPLED 20
@@ -53,44 +56,69 @@ enum {
 
 typedef struct teardown_ctx {
         const bench_options *o;
-        bench_scheme scheme;
-        nc_config *config;
-        const nc_container *containers[CONTAINERS];
-        nc_env *envs[CONTAINERS];
-        nc_strv envps[CONTAINERS];
-        char *prestart_paths[CONTAINERS];
+        bench_containers set;
+        char **prestart_paths;
         char *stub_dir;
 } teardown_ctx;
+
+static int ctx_init(const bench_options *o, teardown_ctx *c, char **ret_error) {
+        char *dir = NULL;
+        int r;
+
+        c->o = o;
+        r = bench_stub_dir(o, &c->stub_dir);
+        if (r >= 0)
+                r = bench_containers_load(o, CONTAINERS, c->stub_dir, &c->set, ret_error);
+        if (r >= 0)
+                r = bench_work_dir(o, "teardown", &dir);
+        if (r >= 0)
+                r = bench_scheme_write_scripts(&c->set.scheme, SCHEME_PRESTART, CONTAINERS, dir, &c->prestart_paths);
+        free(dir);
+        return r;
+}
+
+static void ctx_free(teardown_ctx *c) {
+        bench_paths_free(c->prestart_paths, CONTAINERS);
+        bench_containers_free(&c->set);
+        free(c->stub_dir);
+}
 
 static size_t value_index(unsigned round, variant v) {
         return ((size_t) round * V_COUNT + v) * VAL_PER;
 }
 
-/* nc_prestart() with the bulk deletion replaced by one RTM_DELLINK per link. */
-static int prestart_one_by_one(nc_netlink *nl, unsigned i) {
+/* nc_prestart()'s steps with one RTM_DELLINK per link: `machinectl
+ * terminate`, then each of preStart's links looked up and deleted. */
+static int prestart_one_by_one(unsigned i) {
         char names[3][16];
+        char *machinectl[] = { "machinectl", "terminate", names[0] + 3, NULL };
+        int fd;
 
         snprintf(names[0], sizeof names[0], "ve-b%04u", i);
         snprintf(names[1], sizeof names[1], "vb-b%04u", i);
         snprintf(names[2], sizeof names[2], "x%04u", i);
-        nc_machinectl_terminate(names[0] + 3);
+        /* machinectl terminate "$INSTANCE" 2> /dev/null || true */
+        (void) run_program(machinectl, environ, NULL, NULL, NULL, NULL);
+        fd = rawnl_socket_open();
+        if (fd < 0)
+                return fd;
         for (int k = 0; k < 3; k++) {
-                nc_nl_link link;
-                if (nc_nl_link_get(nl, names[k], &link) >= 0)
-                        (void) nc_nl_link_delete(nl, link.ifindex, 0);
+                int ifindex = rawnl_link_index(fd, names[k]);
+                if (ifindex > 0)
+                        (void) rawnl_link_delete(fd, ifindex, NULL);
         }
+        close(fd);
         return 0;
 }
 
-static int prestart_ref(teardown_ctx *c, unsigned i, variant v) {
+static int prestart_ref(teardown_ctx *c, unsigned i) {
         nc_prestart_request request = { .skip_machinectl = false };
         nc_netlink *nl = NULL;
         nc_error error = { { 0 } };
         int r = nc_netlink_open(&nl, &error);
 
         if (r >= 0)
-                r = v == V_REF ? nc_prestart(nl, c->containers[i], c->envs[i], &request, &error)
-                               : prestart_one_by_one(nl, i);
+                r = nc_prestart(nl, c->set.containers[i], c->set.envs[i], &request, &error);
         nc_netlink_free(nl);
         if (r < 0)
                 fprintf(stderr, "bench: row 4: b%04u: %s\n", i, error.message[0] ? error.message : strerror(-r));
@@ -99,37 +127,29 @@ static int prestart_ref(teardown_ctx *c, unsigned i, variant v) {
 
 static int prestart_original(teardown_ctx *c, unsigned i) {
         char *argv[] = { "bash", "-e", c->prestart_paths[i], NULL };
-        run_result result = { 0 };
-        int r = run_command_netns(argv, c->envps[i].items, -1, &result);
+        char what[64];
 
-        if (r >= 0 && result.status != 0) {
-                fprintf(stderr, "bench: row 4: b%04u: preStart exited %d:\n%.*s", i, result.status,
-                        (int) result.err_len, result.err ? result.err : "");
-                r = -EIO;
-        }
-        run_result_free(&result);
-        return r;
+        snprintf(what, sizeof what, "row 4: b%04u: preStart", i);
+        return run_script(argv, c->set.envps[i].items, -1, what);
 }
 
-/* Every container's links into one group, deleted with one request. */
+/* Every container's links into one group (each looked up, then moved),
+ * deleted with one request. */
 static int delete_all_at_once(void) {
-        nc_netlink *nl = NULL;
-        nc_error error = { { 0 } };
-        int r = nc_netlink_open(&nl, &error);
+        int fd = rawnl_socket_open(), r = fd < 0 ? fd : 0;
 
         for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++)
                 for (int k = 0; r >= 0 && k < 2; k++) {
                         char name[16];
-                        nc_nl_link link;
-                        nc_nl_link_settings change = { .set_group = true, .group = ALL_GROUP };
                         snprintf(name, sizeof name, k ? "x%04u" : "ve-b%04u", i);
-                        r = nc_nl_link_get(nl, name, &link);
+                        r = rawnl_link_index(fd, name);
                         if (r >= 0)
-                                r = nc_nl_link_change(nl, link.ifindex, &change);
+                                r = rawnl_link_set_group(fd, r, NULL, ALL_GROUP);
                 }
         if (r >= 0)
-                r = nc_nl_link_delete(nl, 0, ALL_GROUP);
-        nc_netlink_free(nl);
+                r = rawnl_group_delete(fd, ALL_GROUP);
+        if (fd >= 0)
+                close(fd);
         return r;
 }
 
@@ -139,26 +159,16 @@ static bool in_variant(variant v, unsigned i) {
 
 /* Makes and sets up again the containers whose links variant `v` deleted
  * (all of them when v is V_COUNT). */
-static int setup_again(teardown_ctx *c, const bench_netns_pool *p, int rtnl, variant v) {
+static int setup_again(teardown_ctx *c, const bench_netns_pool *p, variant v) {
         int r = 0;
 
         for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
-                nc_netlink *nl = NULL;
+                nc_error error = { { 0 } };
                 if (v != V_COUNT && !in_variant(v, i))
                         continue;
-                nc_error error = { { 0 } };
-                r = netns_pool_add_veths(p, rtnl, i);
-                if (r >= 0 && setns(p->fds[i], CLONE_NEWNET) < 0)
-                        r = -errno;
-                if (r >= 0 && (r = nc_netlink_open(&nl, &error)) >= 0)
-                        r = nc_init_setup(nl, c->containers[i], c->envs[i], &error);
-                nc_netlink_free(nl);
-                nl = NULL;
-                if (setns(p->host_fd, CLONE_NEWNET) < 0 && r >= 0)
-                        r = -errno;
-                if (r >= 0 && (r = nc_netlink_open(&nl, &error)) >= 0)
-                        r = nc_host_setup(nl, c->containers[i], c->envs[i], &error);
-                nc_netlink_free(nl);
+                r = netns_pool_add_veths(p, i);
+                if (r >= 0)
+                        r = netns_pool_setup(p, i, c->set.containers[i], c->set.envs[i], NULL, NULL, &error);
                 if (r < 0)
                         fprintf(stderr, "bench: row 4: setting up b%04u: %s\n", i,
                                 error.message[0] ? error.message : strerror(-r));
@@ -185,9 +195,9 @@ static void add_requests(double *v) {
 
 static int teardown_child(void *userdata, double *values, size_t n_values) {
         teardown_ctx *c = userdata;
-        bench_netns_pool pool = { .host_fd = -1 };
+        bench_netns_pool pool = { .host_fd = -1, .rtnl = -1 };
         char *error = NULL, *path = NULL;
-        int rtnl = -1, r;
+        int r;
         (void) n_values;
 
         /* nc_prestart() finds `machinectl` in PATH, as the unit's preStart does. */
@@ -203,9 +213,7 @@ static int teardown_child(void *userdata, double *values, size_t n_values) {
                 free(error);
                 return r;
         }
-        r = rtnl = rtnl_open();
-        if (r >= 0)
-                r = setup_again(c, &pool, rtnl, V_COUNT);
+        r = setup_again(c, &pool, V_COUNT);
         for (unsigned round = 0; r >= 0 && round < c->o->rounds; round++)
                 for (int v = 0; r >= 0 && v < V_COUNT; v++) {
                         double *out = values + value_index(round, (variant) v), t0;
@@ -213,9 +221,9 @@ static int teardown_child(void *userdata, double *values, size_t n_values) {
                         int left;
                         if (v == V_ALL) {
                                 trace_start(false);
-                                t0 = bench_now_us();
+                                t0 = clock_us();
                                 r = delete_all_at_once();
-                                out[VAL_WALL] = bench_now_us() - t0;
+                                out[VAL_WALL] = clock_us() - t0;
                                 add_requests(out);
                         } else
                                 for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
@@ -224,73 +232,27 @@ static int teardown_child(void *userdata, double *values, size_t n_values) {
                                         done++;
                                         if (v != V_ORIGINAL)
                                                 trace_start(false);
-                                        t0 = bench_now_us();
-                                        r = v == V_ORIGINAL ? prestart_original(c, i) : prestart_ref(c, i, (variant) v);
-                                        out[VAL_WALL] += bench_now_us() - t0;
+                                        t0 = clock_us();
+                                        r = v == V_ORIGINAL     ? prestart_original(c, i)
+                                            : v == V_REF        ? prestart_ref(c, i)
+                                                                : prestart_one_by_one(i);
+                                        out[VAL_WALL] += clock_us() - t0;
                                         if (v != V_ORIGINAL)
                                                 add_requests(out);
                                 }
                         for (int x = 0; x < VAL_PER; x++)
                                 out[x] /= v == V_ALL ? CONTAINERS : done;
                         /* preStart must have deleted exactly its containers' links. */
-                        left = rtnl_count_links(rtnl);
+                        left = rawnl_count_links(pool.rtnl);
                         if (r >= 0 && left != 1 + DEVICES_PER_CONTAINER * (int) (CONTAINERS - (v == V_ALL ? CONTAINERS : done))) {
                                 fprintf(stderr, "bench: row 4: %d links left on the host after variant %d\n", left, v);
                                 r = -EPROTO;
                         }
                         if (r >= 0)
-                                r = setup_again(c, &pool, rtnl, (variant) v);
+                                r = setup_again(c, &pool, (variant) v);
                 }
-        if (rtnl >= 0)
-                close(rtnl);
         netns_pool_free(&pool);
         return r;
-}
-
-static int ctx_init(const bench_options *o, teardown_ctx *c, char **ret_error) {
-        char *dir = NULL;
-        int r;
-
-        c->o = o;
-        r = bench_scheme_load(o, &c->scheme, ret_error);
-        if (r >= 0)
-                r = bench_stub_dir(o, &c->stub_dir);
-        if (r < 0)
-                return r;
-        r = bench_scheme_load_config(&c->scheme, CONTAINERS, &c->config, ret_error);
-        if (r < 0)
-                return r;
-        if (asprintf(&dir, "%s/teardown", o->work) < 0)
-                return -ENOMEM;
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-                r = -errno;
-                free(dir);
-                return r;
-        }
-        for (unsigned i = 0; r >= 0 && i < CONTAINERS; i++) {
-                char name[16];
-                snprintf(name, sizeof name, "b%04u", i);
-                c->containers[i] = nc_config_find(c->config, name);
-                r = c->containers[i] ? bench_scheme_env(&c->scheme, i, c->stub_dir, &c->envps[i], &c->envs[i])
-                                     : -ENOENT;
-                if (r >= 0 && asprintf(&c->prestart_paths[i], "%s/%s.prestart", dir, name) < 0)
-                        r = -ENOMEM;
-                if (r >= 0)
-                        r = bench_scheme_write_script(c->scheme.prestart, i, c->prestart_paths[i]);
-        }
-        free(dir);
-        return r;
-}
-
-static void ctx_free(teardown_ctx *c) {
-        for (unsigned i = 0; i < CONTAINERS; i++) {
-                nc_env_free(c->envs[i]);
-                nc_strv_clear(&c->envps[i]);
-                free(c->prestart_paths[i]);
-        }
-        nc_config_free(c->config);
-        bench_scheme_free(&c->scheme);
-        free(c->stub_dir);
 }
 
 static void report(const teardown_ctx *c, const double *values, bench_table *t) {
@@ -321,8 +283,8 @@ static void report(const teardown_ctx *c, const double *values, bench_table *t) 
         format_us(samples_median(&saved), a, sizeof a);
         snprintf(ratio, sizeof ratio, "bulk saves %s per container (one-by-one is %.2f× the bulk preStart)", a,
                  samples_ratio_median(&s[V_ONE_BY_ONE][VAL_WALL], &s[V_REF][VAL_WALL]));
-        table_add(t, "4 teardown", "preStart per container, ref deleting one by one (2 RTM_DELLINK)", m, ratio, "",
-                  VERDICT_NONE);
+        table_add(t, "4 teardown", "preStart per container, its steps deleting one by one (raw socket, 2 RTM_DELLINK)", m,
+                  ratio, "", VERDICT_NONE);
         format_us(samples_median(&per_device[V_ONE_BY_ONE]), m, sizeof m);
         format_us(samples_median(&per_device[V_REF]), a, sizeof a);
         format_us(samples_median(&per_device[V_ALL]), b, sizeof b);
@@ -338,7 +300,7 @@ static void report(const teardown_ctx *c, const double *values, bench_table *t) 
         format_us(samples_median(&s[V_ONE_BY_ONE][VAL_DEL]), e, sizeof e);
         format_us(samples_median(&s[V_ONE_BY_ONE][VAL_DEL_CPU]), f, sizeof f);
         format_us(samples_median(&s[V_ALL][VAL_WALL]) * CONTAINERS, g, sizeof g);
-        table_note(t,
+        table_note(&t->notes,
                    "**Row 4** (%u rounds, variants alternating). One host namespace and %u container namespaces; "
                    "the %u containers get their veths and are set up by the ref (untimed), so each preStart "
                    "deletes the links of a configured container on a host running the others; after a variant, "
@@ -346,7 +308,9 @@ static void report(const teardown_ctx *c, const double *values, bench_table *t) 
                    "all %u containers every round; the original and one-by-one for %u of them, spread evenly. "
                    "Each container has %d links on the host (ve-bNNNN, xNNNN; vb-bNNNN is looked for and not "
                    "found); deleting one also deletes its peer in the container's namespace. `machinectl` is a "
-                   "link to `true` for the original and both ref variants. Per container, RTM_DELLINK round trips: "
+                   "link to `true` for all three preStarts. One by one is the ref's steps outside the library: "
+                   "`machinectl terminate` run the same way, the same lookups (RTM_GETLINK by name), one "
+                   "RTM_DELLINK per link, on the bench's raw socket (`bench/nl-raw.c`). Per container, RTM_DELLINK round trips: "
                    "bulk %s, one by one %s (of which CPU %s: the rest is waiting, for RCU grace periods among "
                    "others); other requests: bulk %s (lookups, the group dump that finds an unused group, two "
                    "group moves), one by one %s (lookups). All %u containers' links in one request: %s for the "
@@ -373,7 +337,7 @@ int row_teardown(const bench_options *o, bench_table *t) {
         if (r < 0)
                 fprintf(stderr, "bench: row 4: %s\n", error ? error : strerror(-r));
         else
-                r = run_in_child(teardown_child, &c, values, n_values);
+                r = run_in_child(o, "teardown", teardown_child, &c, values, n_values);
         if (r >= 0)
                 report(&c, values, t);
         free(error);

@@ -16,7 +16,10 @@
 #include "bench.h"
 #include "fixture.h"
 #include "nspawn-sim.h"
-#include "strbuf.h"
+
+const char *const scheme_file_suffix[SCHEME_FILES] = {
+        [SCHEME_INIT] = "init", [SCHEME_POSTSTART] = "poststart", [SCHEME_PRESTART] = "prestart", [SCHEME_CONF] = "conf"
+};
 
 static const char *const scheme_from[6] = { "b0000", "x0000", "10.100.0.", "10.110.0.", "fd00:b:0::", "fd00:c:0::" };
 
@@ -46,13 +49,13 @@ static void subst_pairs_free(subst_pair pairs[6]) {
         }
 }
 
-static char *subst_for(const char *text, unsigned i) {
+static char *subst_for(const char *template, unsigned i) {
         subst_pair pairs[6];
         char *out;
 
         if (bench_scheme_pairs(i, pairs) < 0)
                 return NULL;
-        out = subst_text(text, pairs, 6);
+        out = subst_text(template, pairs, 6);
         subst_pairs_free(pairs);
         return out;
 }
@@ -60,23 +63,23 @@ static char *subst_for(const char *text, unsigned i) {
 /* A container's definition from a fixture file, as compact JSON. */
 static char *container_from_fixture(const char *path, const char *name) {
         json_t *root = json_load_file(path, 0, NULL), *c;
-        char *text = NULL;
+        char *definition = NULL;
 
         c = root ? json_object_get(json_object_get(root, "containers"), name) : NULL;
         if (c)
-                text = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+                definition = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
         json_decref(root);
-        return text;
+        return definition;
 }
 
+/* DIR/NAME.SUFFIX; NULL when it cannot be read. */
 static char *golden_file(const char *dir, const char *name, const char *suffix, size_t *ret_len) {
-        char *path = NULL, *text;
+        char *path = NULL, *data = NULL;
 
-        if (asprintf(&path, "%s/%s.%s", dir, name, suffix) < 0)
-                return NULL;
-        text = read_text_file(path, ret_len);
+        if (asprintf(&path, "%s/%s.%s", dir, name, suffix) >= 0 && read_file(path, BENCH_FILE_MAX, &data, ret_len) < 0)
+                data = NULL;
         free(path);
-        return text;
+        return data;
 }
 
 /* The --setenv pairs of a golden argv, PATH left out (the harness runs
@@ -103,20 +106,18 @@ static int setenv_pairs(const char *dir, const char *name, nc_strv *ret) {
 }
 
 static int check_one(const bench_scheme *s, const char *dir, const char *fixture_path, unsigned i, char **ret_error) {
-        static const char *const suffixes[] = { "init", "poststart", "prestart", "conf" };
-        const char *templates[] = { s->init, s->poststart, s->prestart, s->conf };
         char name[16], *expected = NULL, *actual = NULL;
         nc_strv pairs = { 0 };
         json_t *a = NULL, *b = NULL;
         int r = 0;
 
         snprintf(name, sizeof name, "b%04u", i);
-        for (size_t k = 0; r >= 0 && k < 4; k++) {
-                expected = golden_file(dir, name, suffixes[k], NULL);
-                actual = subst_for(templates[k], i);
+        for (size_t k = 0; r >= 0 && k < SCHEME_FILES; k++) {
+                expected = golden_file(dir, name, scheme_file_suffix[k], NULL);
+                actual = subst_for(s->files[k], i);
                 if (!expected || !actual || strcmp(expected, actual) != 0) {
                         r = asprintf(ret_error, "%s/%s.%s is not b0000's with the name and addresses replaced", dir,
-                                     name, suffixes[k]) < 0 ? -ENOMEM : -EINVAL;
+                                     name, scheme_file_suffix[k]) < 0 ? -ENOMEM : -EINVAL;
                 }
                 free(expected);
                 free(actual);
@@ -150,6 +151,15 @@ static int check_one(const bench_scheme *s, const char *dir, const char *fixture
         return r;
 }
 
+void bench_scheme_free(bench_scheme *s) {
+        free(s->container_json);
+        for (size_t k = 0; k < SCHEME_FILES; k++)
+                free(s->files[k]);
+        free(s->fixture_dir);
+        nc_strv_clear(&s->setenv);
+        memset(s, 0, sizeof *s);
+}
+
 int bench_scheme_load(const bench_options *o, bench_scheme *ret, char **ret_error) {
         bench_scheme s = { 0 };
         char *one = NULL, *sub_dir = NULL, *sub_fixture = NULL;
@@ -163,11 +173,11 @@ int bench_scheme_load(const bench_options *o, bench_scheme *ret, char **ret_erro
                 goto out;
         }
         s.container_json = container_from_fixture(one, "b0000");
-        s.init = golden_file(s.fixture_dir, "b0000", "init", NULL);
-        s.poststart = golden_file(s.fixture_dir, "b0000", "poststart", NULL);
-        s.prestart = golden_file(s.fixture_dir, "b0000", "prestart", NULL);
-        s.conf = golden_file(s.fixture_dir, "b0000", "conf", NULL);
-        if (!s.container_json || !s.init || !s.poststart || !s.prestart || !s.conf) {
+        r = s.container_json ? 0 : -ENOENT;
+        for (size_t k = 0; k < SCHEME_FILES; k++)
+                if (!(s.files[k] = golden_file(s.fixture_dir, "b0000", scheme_file_suffix[k], NULL)))
+                        r = -ENOENT;
+        if (r < 0) {
                 r = asprintf(ret_error, "cannot read %s and %s/b0000.*", one, s.fixture_dir) < 0 ? -ENOMEM : -ENOENT;
                 goto out;
         }
@@ -184,77 +194,106 @@ out:
         free(one);
         free(sub_dir);
         free(sub_fixture);
-        if (r < 0) {
+        if (r >= 0)
+                *ret = s;
+        else
                 bench_scheme_free(&s);
-                return r;
-        }
-        *ret = s;
-        return 0;
-}
-
-void bench_scheme_free(bench_scheme *s) {
-        free(s->container_json);
-        free(s->init);
-        free(s->poststart);
-        free(s->prestart);
-        free(s->conf);
-        free(s->fixture_dir);
-        nc_strv_clear(&s->setenv);
-        memset(s, 0, sizeof *s);
+        return r < 0 ? r : 0;
 }
 
 char *bench_scheme_config(const bench_scheme *s, unsigned n) {
-        nc_strbuf b = { 0 };
-        char *out = NULL;
-        int r = nc_strbuf_append_char(&b, '{');
+        text out = { 0 };
+        int r = text_puts(&out, "{");
 
         for (unsigned i = 0; r >= 0 && i < n; i++) {
                 char *definition = subst_for(s->container_json, i);
-                r = definition ? nc_strbuf_appendf(&b, "%s\"b%04u\":%s", i ? "," : "", i, definition) : -ENOMEM;
+                r = definition ? text_printf(&out, "%s\"b%04u\":%s", i ? "," : "", i, definition) : -ENOMEM;
                 free(definition);
         }
         if (r >= 0)
-                r = nc_strbuf_append_char(&b, '}');
-        if (r >= 0)
-                r = nc_strbuf_steal(&b, &out, NULL);
-        nc_strbuf_free(&b);
-        return r < 0 ? NULL : out;
-}
-
-int bench_scheme_load_config(const bench_scheme *s, unsigned n, nc_config **ret_config, char **ret_error) {
-        nc_error error = { { 0 } };
-        char *json = bench_scheme_config(s, n);
-        int r;
-
-        if (!json)
-                return -ENOMEM;
-        r = nc_config_load_json(json, strlen(json), NC_MODE_STRICT, ret_config, &error);
-        free(json);
-        if (r < 0 && asprintf(ret_error, "the scheme's config: %s", error.message) < 0)
-                *ret_error = NULL;
-        return r;
-}
-
-int bench_scheme_write_script(const char *script, unsigned i, const char *path) {
-        char *text = subst_for(script, i);
-        int r = text ? write_text(path, text, 0644) : -ENOMEM;
-
-        free(text);
-        return r;
-}
-
-int bench_scheme_env(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret_envp, nc_env **ret_env) {
-        nc_env *env = nc_env_new();
-        int r = env ? bench_scheme_envp(s, i, stub_dir, ret_envp) : -ENOMEM;
-
-        if (r >= 0 && (r = nc_env_load_environ(env, ret_envp->items)) < 0)
-                nc_strv_clear(ret_envp);
+                text_puts(&out, "}");
         if (r < 0) {
-                nc_env_free(env);
+                text_free(&out);
+                return NULL;
+        }
+        return text_steal(&out, NULL); /* NULL after a failed append */
+}
+
+void bench_containers_free(bench_containers *set) {
+        for (unsigned i = 0; i < set->n; i++) {
+                nc_env_free(set->envs ? set->envs[i] : NULL);
+                if (set->envps)
+                        nc_strv_clear(&set->envps[i]);
+        }
+        free(set->containers);
+        free(set->envs);
+        free(set->envps);
+        nc_config_free(set->config);
+        bench_scheme_free(&set->scheme);
+        *set = (bench_containers) { 0 };
+}
+
+int bench_containers_load(const bench_options *o, unsigned n, const char *stub_dir, bench_containers *ret,
+                          char **ret_error) {
+        bench_containers set = { .containers = calloc(n, sizeof *set.containers), .envs = calloc(n, sizeof *set.envs),
+                                 .envps = calloc(n, sizeof *set.envps) };
+        const bench_scheme *s = &set.scheme;
+        nc_error error = { { 0 } };
+        char *json = NULL;
+        int r = set.containers && set.envs && set.envps ? bench_scheme_load(o, &set.scheme, ret_error) : -ENOMEM;
+
+        if (r >= 0 && !(json = bench_scheme_config(s, n)))
+                r = -ENOMEM;
+        if (r >= 0 && (r = nc_config_load_json(json, strlen(json), NC_MODE_STRICT, &set.config, &error)) < 0 &&
+            asprintf(ret_error, "the scheme's config: %s", error.message) < 0)
+                *ret_error = NULL;
+        free(json);
+        /* Container i: its definition and environment. */
+        set.n = n; /* what is not made yet is zero, which frees */
+        for (unsigned i = 0; r >= 0 && i < n; i++) {
+                char name[16];
+                snprintf(name, sizeof name, "b%04u", i);
+                set.containers[i] = nc_config_find(set.config, name);
+                r = set.containers[i] ? bench_scheme_envp(s, i, stub_dir, &set.envps[i]) : -ENOENT;
+                if (r >= 0 && !(set.envs[i] = nc_env_new()))
+                        r = -ENOMEM;
+                if (r >= 0)
+                        r = nc_env_load_environ(set.envs[i], set.envps[i].items);
+        }
+        if (r < 0) {
+                bench_containers_free(&set);
                 return r;
         }
-        *ret_env = env;
+        *ret = set;
         return 0;
+}
+
+int bench_scheme_write_scripts(const bench_scheme *s, scheme_file script, unsigned n, const char *dir,
+                               char ***ret_paths) {
+        char **paths = calloc(n ? n : 1, sizeof *paths);
+        int r = paths ? 0 : -ENOMEM;
+
+        for (unsigned i = 0; r >= 0 && i < n; i++) {
+                char *script_text = subst_for(s->files[script], i);
+                if (!script_text || asprintf(&paths[i], "%s/b%04u.%s", dir, i, scheme_file_suffix[script]) < 0) {
+                        paths[i] = NULL;
+                        r = -ENOMEM;
+                } else
+                        r = write_file_string(paths[i], script_text, 0644);
+                free(script_text);
+        }
+        if (r < 0) {
+                bench_paths_free(paths, n);
+                return r;
+        }
+        *ret_paths = paths;
+        return 0;
+}
+
+void bench_paths_free(char **paths, unsigned n) {
+        for (unsigned i = 0; paths && i < n; i++)
+                free(paths[i]);
+        free(paths);
 }
 
 int bench_scheme_envp(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret) {
@@ -292,22 +331,19 @@ int bench_scheme_envp(const bench_scheme *s, unsigned i, const char *stub_dir, n
 int bench_stub_dir(const bench_options *o, char **ret_dir) {
         const char *truth = access("/usr/bin/true", X_OK) == 0 ? "/usr/bin/true" : "/bin/true";
         char *dir = NULL, *link = NULL;
-        int r = 0;
+        int r = bench_work_dir(o, "stub", &dir);
 
-        if (asprintf(&dir, "%s/stub", o->work) < 0 || asprintf(&link, "%s/machinectl", dir) < 0)
+        if (r >= 0 && asprintf(&link, "%s/machinectl", dir) < 0)
                 r = -ENOMEM;
-        else if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-                r = -errno;
-        else {
+        if (r >= 0) {
                 (void) unlink(link);
                 if (symlink(truth, link) < 0)
                         r = -errno;
         }
         free(link);
-        if (r < 0) {
+        if (r >= 0)
+                *ret_dir = dir;
+        else
                 free(dir);
-                return r;
-        }
-        *ret_dir = dir;
-        return 0;
+        return r;
 }

@@ -1,4 +1,4 @@
-/* Time, samples, medians, and the table. */
+/* CPU time, samples, medians, and the table. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -7,13 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "array.h"
 #include "bench.h"
-
-double bench_now_us(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
-}
 
 double bench_cpu_us(void) {
         struct timespec ts;
@@ -22,15 +17,12 @@ double bench_cpu_us(void) {
 }
 
 int samples_add(bench_samples *s, double value) {
-        if (s->n == s->capacity) {
-                size_t capacity = s->capacity ? s->capacity * 2 : 32;
-                double *v = realloc(s->v, capacity * sizeof *v);
-                if (!v)
-                        return -ENOMEM;
-                s->v = v;
-                s->capacity = capacity;
-        }
-        s->v[s->n++] = value;
+        double *v = array_grow(s->v, &s->capacity, s->n + 1, sizeof *v);
+
+        if (!v)
+                return -ENOMEM;
+        s->v = v;
+        v[s->n++] = value;
         return 0;
 }
 
@@ -117,24 +109,13 @@ const char *verdict_text(verdict v) {
         return "";
 }
 
-static int grow(void **items, size_t *capacity, size_t n, size_t size) {
-        if (n < *capacity)
-                return 0;
-        size_t c = *capacity ? *capacity * 2 : 16;
-        void *p = realloc(*items, c * size);
-        if (!p)
-                return -ENOMEM;
-        *items = p;
-        *capacity = c;
-        return 0;
-}
-
 int table_add(bench_table *t, const char *row, const char *what, const char *median, const char *ratio,
               const char *target, verdict v) {
-        bench_line line = { 0 };
+        bench_line line = { 0 }, *lines = array_grow(t->lines, &t->capacity, t->n + 1, sizeof *lines);
 
-        if (grow((void **) &t->lines, &t->capacity, t->n, sizeof *t->lines) < 0)
+        if (!lines)
                 return -ENOMEM;
+        t->lines = lines;
         line.row = strdup(row ? row : "");
         line.what = strdup(what ? what : "");
         line.median = strdup(median ? median : "");
@@ -149,32 +130,15 @@ int table_add(bench_table *t, const char *row, const char *what, const char *med
         return 0;
 }
 
-static int add_text(char ***items, size_t *n, size_t *capacity, const char *format, va_list ap) {
-        char *text;
-
-        if (grow((void **) items, capacity, *n, sizeof **items) < 0 || vasprintf(&text, format, ap) < 0)
-                return -ENOMEM;
-        (*items)[(*n)++] = text;
-        return 0;
-}
-
-int table_note(bench_table *t, const char *format, ...) {
+int table_note(nc_strv *section, const char *format, ...) {
+        char *paragraph = NULL;
         va_list ap;
         int r;
 
         va_start(ap, format);
-        r = add_text(&t->notes, &t->n_notes, &t->notes_capacity, format, ap);
+        r = vasprintf(&paragraph, format, ap) < 0 ? -ENOMEM : nc_strv_push(section, paragraph);
         va_end(ap);
-        return r;
-}
-
-int table_missed(bench_table *t, const char *format, ...) {
-        va_list ap;
-        int r;
-
-        va_start(ap, format);
-        r = add_text(&t->missed, &t->n_missed, &t->missed_capacity, format, ap);
-        va_end(ap);
+        free(paragraph);
         return r;
 }
 
@@ -193,12 +157,8 @@ void table_free(bench_table *t) {
                 bench_line *l = &t->lines[i];
                 free(l->row), free(l->what), free(l->median), free(l->ratio), free(l->target);
         }
-        for (size_t i = 0; i < t->n_notes; i++)
-                free(t->notes[i]);
-        for (size_t i = 0; i < t->n_missed; i++)
-                free(t->missed[i]);
+        nc_strv_clear(&t->notes);
+        nc_strv_clear(&t->missed);
         free(t->lines);
-        free(t->notes);
-        free(t->missed);
         memset(t, 0, sizeof *t);
 }

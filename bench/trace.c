@@ -2,7 +2,8 @@
  * and nl_recvmsgs are linked through these wrappers (-Wl,--wrap), as
  * harness/faults does for its seams. Counting is always on; tracing keeps
  * each request's bytes and its round trip, from just before the send to the
- * end of the last receive before the next send. */
+ * end of the last receive before the next send. The bench's own raw
+ * requests (bench/nl-raw.c) are traced too, and not counted. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
+#include "array.h"
 #include "bench.h"
 
 int __real_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg);
@@ -25,42 +27,61 @@ static int phase;
 static trace_request *requests;
 static size_t n_requests, capacity;
 
+static void record_sent(const struct nlmsghdr *hdr, double sent, double cpu) {
+        trace_request q = { .type = hdr->nlmsg_type, .flags = hdr->nlmsg_flags, .sent_us = sent, .done_us = sent,
+                            .cpu_sent_us = cpu, .cpu_done_us = cpu, .phase = phase };
+        trace_request *grown = array_grow(requests, &capacity, n_requests + 1, sizeof *grown);
+
+        if (!grown)
+                return; /* the trace is incomplete */
+        requests = grown;
+        if (keep_bytes && (q.bytes = malloc(hdr->nlmsg_len))) {
+                memcpy(q.bytes, hdr, hdr->nlmsg_len);
+                q.len = hdr->nlmsg_len;
+        }
+        requests[n_requests++] = q;
+}
+
+static void record_answered(void) {
+        if (n_requests > 0) {
+                requests[n_requests - 1].done_us = (double) clock_us();
+                requests[n_requests - 1].cpu_done_us = bench_cpu_us();
+        }
+}
+
 int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg) {
-        double sent = tracing ? bench_now_us() : 0, cpu = tracing ? bench_cpu_us() : 0;
+        double sent = tracing ? (double) clock_us() : 0, cpu = tracing ? bench_cpu_us() : 0;
         int r = __real_nl_send_auto(sk, msg);
         struct nlmsghdr *hdr = nlmsg_hdr(msg);
 
         trace_sent++;
         if ((hdr->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)
                 trace_dumps++;
-        if (tracing && r >= 0) {
-                trace_request q = { .type = hdr->nlmsg_type, .flags = hdr->nlmsg_flags, .sent_us = sent,
-                                    .done_us = sent, .cpu_sent_us = cpu, .cpu_done_us = cpu, .phase = phase };
-                if (n_requests == capacity) {
-                        size_t c = capacity ? capacity * 2 : 64;
-                        trace_request *p = realloc(requests, c * sizeof *p);
-                        if (!p)
-                                return r; /* the trace is incomplete; trace_stop() says so */
-                        requests = p;
-                        capacity = c;
-                }
-                if (keep_bytes && (q.bytes = malloc(hdr->nlmsg_len))) {
-                        memcpy(q.bytes, hdr, hdr->nlmsg_len);
-                        q.len = hdr->nlmsg_len;
-                }
-                requests[n_requests++] = q;
-        }
+        if (tracing && r >= 0)
+                record_sent(hdr, sent, cpu);
         return r;
 }
 
 int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb) {
         int r = __real_nl_recvmsgs(sk, cb);
 
-        if (tracing && n_requests > 0) {
-                requests[n_requests - 1].done_us = bench_now_us();
-                requests[n_requests - 1].cpu_done_us = bench_cpu_us();
-        }
+        if (tracing)
+                record_answered();
         return r;
+}
+
+bool trace_active(void) {
+        return tracing;
+}
+
+void trace_raw_sent(const struct nlmsghdr *hdr, double sent_us, double cpu_us) {
+        if (tracing)
+                record_sent(hdr, sent_us, cpu_us);
+}
+
+void trace_raw_answered(void) {
+        if (tracing)
+                record_answered();
 }
 
 void trace_start(bool with_bytes) {
