@@ -19,52 +19,56 @@
 #include "text.h"
 #include "tier.h"
 
-/* The mount point of a hierarchy: "cgroup2", or "cgroup" with name=systemd
- * among its super options (a hybrid host), from /proc/self/mountinfo. */
-static char *mount_point(bool unified) {
-        FILE *in = fopen("/proc/self/mountinfo", "re");
+/* The first line of `path` for which `match` returns a value (a newly
+ * allocated string), or NULL. */
+static char *first_match(const char *path, char *(*match)(char *line, bool unified), bool unified) {
+        FILE *in = fopen(path, "re");
         char line[4096], *found = NULL;
 
         if (!in)
                 return NULL;
-        while (!found && fgets(line, sizeof line, in)) {
-                char *dash = strstr(line, " - "), *fields[6] = { 0 }, *save = NULL, *p = line;
-                char type[64] = "", options[2048] = "";
-                if (!dash)
-                        continue;
-                if (sscanf(dash + 3, "%63s %*s %2047s", type, options) < 2)
-                        continue;
-                if (unified ? strcmp(type, "cgroup2") != 0
-                            : strcmp(type, "cgroup") != 0 || !strstr(options, "name=systemd"))
-                        continue;
-                for (int i = 0; i < 5 && (fields[i] = strtok_r(p, " ", &save)); i++)
-                        p = NULL;
-                if (fields[4])
-                        found = strdup(fields[4]);
-        }
+        while (!found && fgets(line, sizeof line, in))
+                found = match(line, unified);
         fclose(in);
         return found;
 }
 
+/* A line of /proc/self/mountinfo that mounts the hierarchy: "cgroup2", or
+ * "cgroup" with name=systemd among its super options (a hybrid host). */
+static char *mount_point_of(char *line, bool unified) {
+        char *dash = strstr(line, " - "), *fields[6] = { 0 }, *save = NULL, *p = line;
+        char type[64] = "", options[2048] = "";
+
+        if (!dash || sscanf(dash + 3, "%63s %*s %2047s", type, options) < 2)
+                return NULL;
+        if (unified ? strcmp(type, "cgroup2") != 0 : strcmp(type, "cgroup") != 0 || !strstr(options, "name=systemd"))
+                return NULL;
+        for (int i = 0; i < 5 && (fields[i] = strtok_r(p, " ", &save)); i++)
+                p = NULL;
+        return fields[4] ? strdup(fields[4]) : NULL;
+}
+
+/* A line of /proc/self/cgroup for the hierarchy: the caller's cgroup. */
+static char *own_path_of(char *line, bool unified) {
+        char *first = strchr(line, ':'), *second = first ? strchr(first + 1, ':') : NULL;
+
+        if (!second)
+                return NULL;
+        *first = *second = '\0';
+        if (unified ? strcmp(line, "0") != 0 || first[1] != '\0' : strcmp(first + 1, "name=systemd") != 0)
+                return NULL;
+        second[1 + strcspn(second + 1, "\n")] = '\0';
+        return strdup(second + 1);
+}
+
+/* The mount point of a hierarchy, from /proc/self/mountinfo. */
+static char *mount_point(bool unified) {
+        return first_match("/proc/self/mountinfo", mount_point_of, unified);
+}
+
 /* The caller's cgroup in that hierarchy, from /proc/self/cgroup. */
 static char *own_path(bool unified) {
-        FILE *in = fopen("/proc/self/cgroup", "re");
-        char line[4096], *found = NULL;
-
-        if (!in)
-                return NULL;
-        while (!found && fgets(line, sizeof line, in)) {
-                char *first = strchr(line, ':'), *second = first ? strchr(first + 1, ':') : NULL;
-                if (!second)
-                        continue;
-                *first = *second = '\0';
-                if (unified ? strcmp(line, "0") == 0 && first[1] == '\0' : strcmp(first + 1, "name=systemd") == 0) {
-                        second[1 + strcspn(second + 1, "\n")] = '\0';
-                        found = strdup(second + 1);
-                }
-        }
-        fclose(in);
-        return found;
+        return first_match("/proc/self/cgroup", own_path_of, unified);
 }
 
 int live_cgroup_create(const char *name, live_cgroup *ret, char **ret_error) {
