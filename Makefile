@@ -1,6 +1,7 @@
 # libnixcontainer, the nixcontainer CLI and the conformance harness.
 #   make            library and CLI in build/
-#   make check      unit tests, conformance suite, valgrind memcheck
+#   make check      every tier (README's table says what each needs and takes),
+#                   side by side; then each tier's closing line
 #   make golden     regenerate golden/ from the module (needs nix, a nixpkgs lib/)
 #   make SANITIZE=1 check   the same under ASan and UBSan (in build-san/)
 
@@ -60,11 +61,8 @@ CONF_OBJS := $(CONF_SRCS:%.c=$(BUILD)/obj/%.o)
 COMMON_TEST_OBJS := $(COMMON_TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 
 SONAME   := libnixcontainer.so.0
-VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
-            --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
-            --trace-children=no
 
-.PHONY: all clean check unit conformance memcheck golden symbols install docs
+.PHONY: all clean check unit conformance memcheck golden symbols install docs bench
 all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init \
      $(BUILD)/nixcontainer-memcheck
 
@@ -125,12 +123,7 @@ $(BUILD)/test-conformance: $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixconta
 
 # The shared library exports exactly the functions nixcontainer.h declares.
 symbols: $(BUILD)/$(SONAME)
-	@nm -D --defined-only $(BUILD)/$(SONAME) | awk '$$2 ~ /[TDBRW]/ {sub(/@.*/, "", $$3); print $$3}' | sort > $(BUILD)/symbols.exported
-	@grep -oE '\bnc_[a-z0-9_]+\(' ref/nixcontainer.h | tr -d '(' | sort -u > $(BUILD)/symbols.declared
-	@if ! cmp -s $(BUILD)/symbols.exported $(BUILD)/symbols.declared; then \
-	    echo "symbols: exported and declared differ (< exported, > declared):"; \
-	    diff $(BUILD)/symbols.exported $(BUILD)/symbols.declared; exit 1; fi
-	@echo "symbols: $$(wc -l < $(BUILD)/symbols.exported) exported, all nc_* and declared in nixcontainer.h"
+	@bash ci/check-symbols.sh $(BUILD)/$(SONAME) $(BUILD)
 
 unit: $(BUILD)/test-unit
 	$(BUILD)/test-unit
@@ -139,20 +132,41 @@ conformance: $(BUILD)/test-conformance $(BUILD)/nixcontainer
 	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden --fixtures fixtures
 	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden/invalid --fixtures fixtures/invalid
 
-ifeq ($(SANITIZE),1)
-memcheck:
-	@echo "memcheck: skipped under SANITIZE=1 (ASan and valgrind do not mix)"
-else
+# ---- memcheck ------------------------------------------------------------------
+# The unit, conformance, fault and namespace binaries, and every CLI run they
+# make (as nixcontainer-memcheck: valgrind follows malloc only through a
+# shared libc), under valgrind: one log per process. The parts run side by
+# side (under `make check`, in its job slots), the longest first; then one
+# closing line for all (ci/valgrind-report.sh). --read-inline-info=no: a
+# report names the function a leak or an error is in without the functions
+# inlined into it, and each of the ~1,500 processes starts in a quarter less
+# time (it is most of what a short process costs under valgrind).
+VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
+            --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+            --trace-children=no --read-inline-info=no
 MEMCHECK_CLI = --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer-memcheck"
-MEMCHECK_PARTS := memcheck-unit memcheck-faults memcheck-conformance memcheck-invalid memcheck-netns-ref \
-                  memcheck-netns-exec
+MEMCHECK_PARTS := memcheck-netns-exec memcheck-invalid memcheck-conformance memcheck-netns-ref memcheck-faults \
+                  memcheck-unit
 NPROC := $(shell nproc 2>/dev/null || echo 2)
+# -jN for a recursive make, unless it runs under a jobserver already (make
+# -jN, make check): then it takes its job slots from that one.
+SUB_JOBS = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(1))
 
-# Each part under valgrind (one log per process); the parts run side by side.
-memcheck: $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/nixcontainer-memcheck $(BUILD)/test-faults $(BUILD)/test-netns
-	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
-	@$(MAKE) --no-print-directory -j$(NPROC) $(MEMCHECK_PARTS)
-	@bash ci/valgrind-report.sh $(BUILD)/valgrind
+ifeq ($(SANITIZE),1)
+MEMCHECK_BINS :=
+else
+MEMCHECK_BINS := $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/nixcontainer-memcheck $(BUILD)/test-faults \
+                 $(BUILD)/test-netns
+endif
+
+memcheck: $(MEMCHECK_BINS)
+ifeq ($(SANITIZE),1)
+	@echo "memcheck: 0 passed, 0 failed, 1 skipped in 0.0 s; skipped: SANITIZE=1 (ASan and valgrind do not mix)"
+else
+	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind && date +%s%6N > $(BUILD)/valgrind/started
+	@$(MAKE) --no-print-directory -k $(call SUB_JOBS,$(NPROC)) $(MEMCHECK_PARTS); \
+	    bash ci/valgrind-report.sh $(BUILD)/valgrind $$?
+endif
 
 memcheck-unit:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/unit.%p.log $(BUILD)/test-unit > $(BUILD)/valgrind/unit.out \
@@ -176,23 +190,16 @@ memcheck-netns-exec:
 	$(BUILD)/test-netns --impl "exec:$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli-net.%p.log $(abspath $(BUILD))/nixcontainer-memcheck" \
 	    $(NETNS_ARGS) > $(BUILD)/valgrind/netns-exec.out \
 	    || { tail -n 60 $(BUILD)/valgrind/netns-exec.out; exit 1; }
-.PHONY: memcheck $(MEMCHECK_PARTS)
-endif
+.PHONY: $(MEMCHECK_PARTS)
+# ---- end of memcheck -----------------------------------------------------------
 
 # README's option table is `nixcontainer options`, the loader's own table.
 docs: $(BUILD)/nixcontainer
-	@sed -n '/<!-- options:begin/,/<!-- options:end/p' README.md | sed '1d;$$d' > $(BUILD)/options.readme
-	@$(BUILD)/nixcontainer options > $(BUILD)/options.table
-	@if ! cmp -s $(BUILD)/options.readme $(BUILD)/options.table; then \
-	    echo "docs: README.md's option table is not 'nixcontainer options':"; \
-	    diff $(BUILD)/options.readme $(BUILD)/options.table; exit 1; fi
-	@echo "docs: README.md's option table matches the option table"
-
-check: all symbols docs unit conformance faults netns init-test memcheck
+	@bash ci/check-docs.sh $(BUILD)/nixcontainer $(BUILD)
 
 NIXPKGS_LIB ?= .cache/nixpkgs-lib/lib
 MODULE      ?= ../shared/seed/nixos-containers.nix
-golden:
+golden: $(BUILD)/test-netns
 	bash harness/golden/generate.sh --lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out golden fixtures/*.json
 	bash harness/golden/generate.sh --lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out golden/invalid fixtures/invalid/*.json
 	bash harness/golden/run-network.sh --netns $(BUILD)/test-netns --fixtures fixtures --golden golden
@@ -214,13 +221,17 @@ $(BUILD)/test-netns: $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
-.PHONY: netns golden-net
+.PHONY: netns netns-kill golden-net
 netns: $(BUILD)/test-netns $(BUILD)/nixcontainer
 	$(BUILD)/test-netns --impl original $(NETNS_ARGS) && \
 	$(BUILD)/test-netns --impl ref $(NETNS_ARGS) && \
 	$(BUILD)/test-netns --impl exec:$(BUILD)/nixcontainer $(NETNS_ARGS)
 
-golden: $(BUILD)/test-netns
+# The tier stopped with SIGINT, SIGTERM and SIGKILL in the middle of a run:
+# nothing left behind, and what a killed run left is removed by the next.
+netns-kill: $(BUILD)/test-netns
+	bash harness/netns/test-kill.sh $(BUILD)
+
 golden-net: $(BUILD)/test-netns
 	bash harness/golden/run-network.sh --netns $(BUILD)/test-netns $(NETNS_ARGS)
 # ---- end of the namespace tier ----------------------------------------------
@@ -233,8 +244,9 @@ golden-net: $(BUILD)/test-netns
 # in throwaway network namespaces (root).
 FAULT_SRCS := $(sort $(wildcard harness/faults/*.c))
 FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
-# Of harness/lib, the fault tier needs text.o (it reads the fixtures) and array.o.
-FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o
+# Of harness/lib, the fault tier needs text.o (it reads the fixtures), array.o
+# and tier.o (its signals and closing line).
+FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
                nl_cb_alloc nl_connect nl_send_auto nl_recvmsgs
 FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
@@ -318,9 +330,9 @@ $(BUILD)/bench/nixcontainer-bench: $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/li
 	@$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a \
 	    -Wl,--wrap=nl_send_auto -Wl,--wrap=nl_recvmsgs $(TEST_LDLIBS) -lm
 
-.PHONY: bench
+# (live-bench, below, adds bench/live-timing.md.)
 bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/nixcontainer $(BUILD)/nixcontainer-memcheck \
-       $(BUILD)/test-netns $(BUILD)/test-conformance
+       $(BUILD)/test-netns $(BUILD)/test-conformance live-bench
 	$(BUILD)/bench/nixcontainer-bench --build $(BUILD) --rounds $(BENCH_ROUNDS) \
 	    --suite-rounds $(BENCH_SUITE_ROUNDS) --nix-rounds $(BENCH_NIX_ROUNDS) \
 	    --nixpkgs-lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out bench/RESULTS.md $(BENCH_ARGS)
@@ -357,7 +369,7 @@ $(BUILD)/live/notify-send: harness/live/notify-send.c
 	@echo "  CC      $@ (static)"
 	@$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
 
-.PHONY: live live-bench live-start-scripts bench
+.PHONY: live live-bench live-start-scripts
 live: $(LIVE_BINS)
 	$(BUILD)/live/test-live $(LIVE_ARGS)
 
@@ -368,7 +380,29 @@ live-bench: $(LIVE_BINS)
 live-start-scripts:
 	bash harness/live/render-start.sh --lib "$(NIXPKGS_LIB)" --module "$(MODULE)" \
 	    --list harness/live/fixtures.list --fixtures fixtures --out harness/live/start
-
-bench: live-bench
-check: live
 # ---- end of the live tier ---------------------------------------------------
+
+# ---- make check ----------------------------------------------------------------
+# Every tier, each once, CHECK_JOBS at a time (make -jN check: N at a time),
+# the longest first. 3 on two cores: the live tier mostly waits for its
+# containers, the memcheck parts and the rest keep both cores busy. Each
+# tier's output goes to $(BUILD)/check/TIER.log and is shown whole when the
+# tier ends (ci/run-tier.sh); then every tier's closing line, in this order
+# (ci/check-summary.sh; a tier whose last line is not "TIER: P passed,
+# F failed, S skipped in T s" fails there). Everything is built first, on
+# every core, so that no two tiers build the same file.
+CHECK_TIERS := memcheck live netns faults init-test netns-kill conformance unit symbols docs
+CHECK_JOBS  ?= 3
+CHECK_BINS  := all $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/test-faults $(BUILD)/test-netns \
+               $(MEMCHECK_BINS) $(LIVE_BINS)
+
+check:
+	@mkdir -p $(BUILD) && rm -rf $(BUILD)/check && mkdir $(BUILD)/check && date +%s%6N > $(BUILD)/check/started
+	@$(MAKE) --no-print-directory $(call SUB_JOBS,$(NPROC)) $(CHECK_BINS)
+	@$(MAKE) --no-print-directory -k $(call SUB_JOBS,$(CHECK_JOBS)) $(CHECK_TIERS:%=check-%); \
+	    bash ci/check-summary.sh $(BUILD)/check $$? $(CHECK_TIERS)
+
+$(CHECK_TIERS:%=check-%): check-%:
+	@bash ci/run-tier.sh $(BUILD)/check $* $(MAKE) --no-print-directory $*
+.PHONY: $(CHECK_TIERS:%=check-%)
+# ---- end of make check ---------------------------------------------------------

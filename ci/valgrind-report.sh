@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# Summarises the valgrind logs of `make memcheck` (one per process, --quiet,
-# so a clean process leaves an empty log) and fails if any is not empty.
-set -euo pipefail
-dir=$1
-total=0 dirty=0
+# The closing line of `make memcheck`: its parts leave one valgrind log per
+# process (--quiet, so a clean process leaves an empty one); each process
+# counts as passed when its log is empty, failed when not (the log is
+# shown), and a part that failed (its output is above) as one more failure.
+#
+#   valgrind-report.sh DIR PARTS_STATUS      (DIR/started: when memcheck
+#                                             started, microseconds since the epoch)
+set -u
+dir=$1 parts=$2
+. harness/lib/tier.sh
+tier_begin memcheck "$(cat "$dir/started" 2> /dev/null)"
 for log in "$dir"/*.log; do
         [ -e "$log" ] || continue
-        total=$((total + 1))
         if [ -s "$log" ]; then
-                dirty=$((dirty + 1))
+                tier_failed=$((tier_failed + 1))
                 echo "== $log"
                 cat "$log"
+        else
+                tier_passed=$((tier_passed + 1))
         fi
 done
-if [ "$total" -eq 0 ]; then
-        echo "memcheck: no valgrind logs in $dir" >&2
-        exit 1
+tier_note="; processes under valgrind: $tier_passed clean, $tier_failed with errors or leaks"
+if [ $((tier_passed + tier_failed)) = 0 ]; then
+        tier_failed=1 tier_note="; no valgrind logs in $dir"
+elif [ "$parts" != 0 ]; then
+        tier_failed=$((tier_failed + 1)) tier_note="$tier_note, and a part failed (above)"
 fi
-echo "memcheck: $total processes under valgrind, $dirty with errors or leaks"
-[ "$dirty" -eq 0 ]
+tier_summary
+[ "$tier_failed" = 0 ]

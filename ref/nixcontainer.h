@@ -1,12 +1,22 @@
 /* libnixcontainer: the NixOS declarative container module (nixos-containers.nix,
  * 21.05) as a C library.
  *
- * Conventions: functions return 0 (or a positive count) on success and a
- * negative errno on failure. Functions that can fail for a reason worth
- * telling a user take a `nc_error *` last-but-outputs; on failure it holds a
- * one-line message naming what and where ("containers.web.hostAddress: ...").
- * Output parameters are named ret_*, come last, and are written only on
- * success. Every *_free() accepts NULL. The library keeps no global state. */
+ * Conventions, as the code keeps them:
+ * - A function returns 0 (or a count) on success and a negative errno on
+ *   failure; each one's comment lists every -errno it can return.
+ * - Parameters come in this order: the inputs, then the outputs (named
+ *   ret_*), then `nc_error *error` last, in the functions that can fail
+ *   for a reason worth telling a user. `error` may be NULL; on failure it
+ *   holds a one-line message naming what and where
+ *   ("containers.web.hostAddress: ..."), unless the comment says otherwise.
+ * - Outputs are written only on success. What a function returns through
+ *   them belongs to the caller, who frees it as the comment says.
+ * - A failing function leaves its arguments as they were, unless the
+ *   comment says what it leaves changed.
+ * - Every *_free() and nc_strv_clear() accepts NULL.
+ * - Strings are NUL-terminated UTF-8 or bytes as given; lengths are in
+ *   bytes, without the NUL.
+ * - The library keeps no global state and never prints. */
 #ifndef NIXCONTAINER_H
 #define NIXCONTAINER_H
 
@@ -20,19 +30,29 @@ extern "C" {
 #define NC_ERROR_MAX 1024
 
 typedef struct nc_error {
-        char message[NC_ERROR_MAX];
+        char message[NC_ERROR_MAX]; /* NUL-terminated, cut to fit */
 } nc_error;
 
 /* ---- string vectors ---------------------------------------------------- */
 
+/* A growable vector of n owned strings. Zero-initialise it ({ 0 }) before
+ * the first push. Whenever items != NULL, items[n] == NULL, so `items` can
+ * be handed to execv() as it is; an empty vector that never grew has
+ * items == NULL. */
 typedef struct nc_strv {
         char **items;
         size_t n;
-        size_t capacity;
+        size_t capacity; /* of items, the terminating NULL included */
 } nc_strv;
 
+/* Appends a copy of the string `s`. Returns 0, or -ENOMEM with the items
+ * unchanged (the array may have grown). */
 int nc_strv_push(nc_strv *v, const char *s);
+/* Appends a copy of the `len` bytes at `s` as one string (a NUL among them
+ * cuts it short when read as a string). Returns 0, or -ENOMEM with the
+ * items unchanged (the array may have grown). */
 int nc_strv_push_len(nc_strv *v, const char *s, size_t len);
+/* Frees every item and the array and leaves an empty vector ({ 0 }). */
 void nc_strv_clear(nc_strv *v);
 
 /* ---- environments ------------------------------------------------------ */
@@ -41,28 +61,52 @@ void nc_strv_clear(nc_strv *v);
  * value in place (systemd's strv_env_replace keeps the first position). */
 typedef struct nc_env nc_env;
 
+/* An empty environment, freed with nc_env_free(); NULL when out of memory. */
 nc_env *nc_env_new(void);
+/* Frees the environment with its names and values. */
 void nc_env_free(nc_env *env);
-/* On error, returns -ENOMEM and changes nothing. */
+/* Sets `name` (non-empty, without '=') to a copy of the string `value`.
+ * Returns 0; -EINVAL for a NULL env, name or value or a name that cannot
+ * be one; -ENOMEM. On error the env is unchanged. */
 int nc_env_set(nc_env *env, const char *name, const char *value);
+/* nc_env_set() with the `value_len` bytes at `value`: -EINVAL too when
+ * they hold a NUL byte. */
 int nc_env_set_len(nc_env *env, const char *name, const char *value, size_t value_len);
-/* Returns NULL when unset. */
+/* The value of `name`, or NULL when it is unset (or env or name is NULL).
+ * The string belongs to the env: valid until `name` is set again or the
+ * env is freed. */
 const char *nc_env_get(const nc_env *env, const char *name);
+/* The number of entries (0 for NULL). */
 size_t nc_env_count(const nc_env *env);
+/* The name and value of entry `i` (0 .. count-1) in order of first
+ * assignment, or NULL out of range; they belong to the env, as with
+ * nc_env_get(). */
 const char *nc_env_name_at(const nc_env *env, size_t i);
 const char *nc_env_value_at(const nc_env *env, size_t i);
-/* Copies every entry of `from` into `env` (later wins). */
+/* Copies every entry of `from` (may be NULL) into `env`; from's values win.
+ * Returns 0; -EINVAL for a NULL env; -ENOMEM. All or nothing: on error the
+ * env is unchanged. */
 int nc_env_merge(nc_env *env, const nc_env *from);
-/* Loads `environ`-style "NAME=VALUE" strings. */
+/* Loads `environ`-style "NAME=VALUE" strings up to a NULL (the value is
+ * what follows the first '='; entries without one or with an empty name
+ * are skipped; environ_list may be NULL). Returns 0; -EINVAL for a NULL
+ * env; -ENOMEM. All or nothing, as nc_env_merge(). */
 int nc_env_load_environ(nc_env *env, char *const *environ_list);
 
-/* Loads an env file as systemd v247-v252 EnvironmentFile= does
- * (src/basic/env-file.c): assignments are merged into `env`, later
- * duplicates win, invalid names are dropped. Invalid UTF-8 fails the whole
- * file with -EINVAL. On error, `env` is unchanged. */
+/* Loads the `len` bytes at `text` as systemd v247-v252 EnvironmentFile=
+ * does (src/basic/env-file.c, parse_env_file_internal()): assignments are
+ * merged into `env`, later duplicates win, invalid names are dropped, an
+ * assignment longer than ARG_MAX allows is dropped. Returns 0; -EINVAL for
+ * a NULL env (or NULL text with len > 0) and for invalid UTF-8 in a key or
+ * value, which fails the whole file; -EBADMSG when the text holds a NUL
+ * byte; -ENOMEM. On error `env` is unchanged and `error` says why ("line
+ * 3: invalid UTF-8 in value of A"). */
 int nc_env_file_parse(nc_env *env, const char *text, size_t len, nc_error *error);
-/* Reads and parses a file; -ENOENT etc. when it cannot be read, -EFBIG past
- * NC_ENV_FILE_MAX bytes. */
+/* Reads the file at `path` (at most NC_ENV_FILE_MAX bytes) and parses it
+ * as nc_env_file_parse() does. Returns what that returns; also -EINVAL for
+ * a NULL path, -EFBIG for a larger file, and the -errno of open() or
+ * read() (-ENOENT, -EACCES, -EISDIR, ...). On error `env` is unchanged and
+ * the message starts with the path. */
 #define NC_ENV_FILE_MAX (4u * 1024u * 1024u)
 int nc_env_file_load(nc_env *env, const char *path, nc_error *error);
 
@@ -139,42 +183,68 @@ typedef enum nc_mode {
         NC_MODE_COMPAT = 1,
 } nc_mode;
 
-/* Loads a JSON object {NAME: definition} as builtins.toJSON writes the
- * `containers` attribute set. Checks types as the module does and, in
- * strict mode, refuses values that would break the env file or be split
- * by the start script. -EINVAL with a message naming containers.NAME.OPTION
- * on bad input. */
+/* Loads the `len` bytes at `text`, a JSON object {NAME: definition} as
+ * builtins.toJSON writes the `containers` attribute set, checking types
+ * and applying defaults as the module's submodule options do
+ * (nixos-containers.nix, `options.containers`); in strict mode it also
+ * refuses values that would break the env file or be split by the start
+ * script. On success *ret_config is the caller's, freed with
+ * nc_config_free(). Returns 0; -EINVAL for text that is not JSON (the
+ * message gives line and column) or a definition the module or strict
+ * mode refuses (the message names containers.NAME.OPTION); -EFBIG beyond
+ * 64 MiB; -ENOMEM. */
 int nc_config_load_json(const char *text, size_t len, nc_mode mode,
                         nc_config **ret_config, nc_error *error);
+/* Reads the file at `path` and loads it as nc_config_load_json() does.
+ * Returns what that returns (messages about the JSON start with the
+ * path); also -EFBIG for a file over 64 MiB and the -errno of open() or
+ * read() (-ENOENT, -EACCES, -EISDIR, ...). */
 int nc_config_load_file(const char *path, nc_mode mode,
                         nc_config **ret_config, nc_error *error);
+/* Frees a config and every container in it. */
 void nc_config_free(nc_config *config);
+/* The container called `name` (non-NULL), or NULL (also for a NULL
+ * config); it belongs to the config. */
 const nc_container *nc_config_find(const nc_config *config, const char *name);
 
-/* The module's containerConfig: enableTun adds /dev/net/tun "rw" to
- * allowedDevices and CAP_NET_ADMIN to additionalCapabilities. */
+/* The module's containerConfig: a copy of `container` to which enableTun
+ * adds /dev/net/tun "rw" to allowedDevices and CAP_NET_ADMIN to
+ * additionalCapabilities. On success *ret_effective is the caller's, freed
+ * with nc_container_free(). Returns 0 or -ENOMEM. */
 int nc_container_effective(const nc_container *container, nc_container **ret_effective);
+/* Frees a container from nc_container_effective() (not one inside an
+ * nc_config: nc_config_free() frees those). */
 void nc_container_free(nc_container *container);
 
 /* ---- renderers ---------------------------------------------------------- */
 
-/* environment.etc."containers/NAME.conf".text, byte for byte. The result
- * is NUL-terminated; *ret_len excludes the NUL. */
+/* environment.etc."containers/NAME.conf".text, byte for byte. On success
+ * *ret_text is a NUL-terminated string of *ret_len bytes (the NUL not
+ * counted), the caller's, freed with free(). Returns 0 or -ENOMEM (or
+ * -EINVAL should printf fail to format a port number). */
 int nc_render_env_file(const nc_container *container, char **ret_text, size_t *ret_len);
-/* networking.extraHosts for all containers. */
+/* networking.extraHosts for all containers ("ADDRESS NAME.containers\n"
+ * for each with a localAddress), returned and owned as by
+ * nc_render_env_file(). Returns 0 or -ENOMEM (or -EINVAL should printf
+ * fail). */
 int nc_render_hosts(const nc_config *config, char **ret_text, size_t *ret_len);
 
 /* ---- the unit ----------------------------------------------------------- */
 
-/* The environment the unit gives its scripts: `base` (the process
- * environment), then the unit's Environment= (root, INSTANCE), then the env
- * file text loaded on top as EnvironmentFile= would. `container` may be NULL
- * (the imperative container@ template). `env_file` may be NULL. */
+/* The environment the container@NAME unit gives its scripts
+ * (systemd.services."container@"): `base` (the process environment, may be
+ * NULL), then the unit's Environment= (root, INSTANCE = `name`), then the
+ * `env_file_len` bytes of `env_file` (may be NULL) loaded on top as
+ * EnvironmentFile= would (nc_env_file_parse()). `container` may be NULL
+ * (the imperative container@ template). On success *ret_env is the
+ * caller's, freed with nc_env_free(). Returns 0; -EINVAL or -EBADMSG for
+ * an env file nc_env_file_parse() refuses (`error` says why); -ENOMEM. */
 int nc_unit_environment(const nc_container *container, const char *name,
                         const nc_env *base, const char *env_file, size_t env_file_len,
                         nc_env **ret_env, nc_error *error);
-/* The unit's root directory: /var/lib/containers/NAME, or /run/containers/NAME
- * when ephemeral. */
+/* The unit's root directory (environment.root): /var/lib/containers/NAME,
+ * or /run/containers/NAME when ephemeral. On success *ret_root is the
+ * caller's, freed with free(). Returns 0 or -ENOMEM. */
 int nc_unit_root(const nc_container *container, const char *name, char **ret_root);
 
 typedef struct nc_argv_request {
@@ -192,14 +262,21 @@ typedef struct nc_argv_request {
 #define NC_DEFAULT_INIT_PATH "/usr/local/libexec/nixcontainer-init"
 #endif
 
-/* The file the start script reads to decide on --personality=x86; returns
- * a newly allocated path. */
+/* The file the start script reads to decide on --personality=x86:
+ * ${SYSTEM_PATH:-/nix/var/nix/profiles/per-container/$INSTANCE/system}/system
+ * in `env`. On success *ret_path is the caller's, freed with free().
+ * Returns 0 or -ENOMEM. */
 int nc_argv_system_file(const nc_env *env, char **ret_path);
 
-/* The argv that the module's start script hands to systemd-nspawn, given
- * the unit's environment. `container` may be NULL (imperative template).
- * In compat mode, values are expanded as bash would (quotes, $VAR, word
- * splitting; no pathname expansion). */
+/* The argv that the module's startScript hands to systemd-nspawn, given
+ * the unit's environment `env`. `container` may be NULL (the imperative
+ * template); `request` may be NULL (every default). In compat mode, values
+ * are expanded as bash would (quotes, $VAR, word splitting; no pathname
+ * expansion). On success *ret_argv (overwritten: pass an empty one) holds
+ * the words, NULL-terminated (execv() can take ret_argv->items), the
+ * caller's, freed with nc_strv_clear(). Returns 0; -ENOTSUP when bash
+ * would read a value pasted into the script as shell syntax the library
+ * does not reproduce (`error` names it); -ENOMEM. */
 int nc_build_argv(const nc_container *container, const nc_env *env,
                   const nc_argv_request *request, nc_strv *ret_argv, nc_error *error);
 
@@ -210,9 +287,14 @@ int nc_build_argv(const nc_container *container, const nc_env *env,
 typedef struct nc_netlink nc_netlink;
 
 /* Checks CAP_NET_ADMIN (libcap) and opens the socket, with extended ACK so
- * that kernel refusals carry the kernel's own text. -EPERM without the
- * capability. */
+ * that kernel refusals carry the kernel's own text (iproute2's
+ * rtnl_open()). On success *ret_netlink is the caller's, freed with
+ * nc_netlink_free(). Returns 0; -EPERM without the capability; libcap's -errno
+ * when the capabilities cannot be read; -ENOMEM; the failure of connecting the socket as
+ * -errno (-EACCES, -EAFNOSUPPORT, -ENOBUFS, ...; -EIO for one libnl has no
+ * errno for). */
 int nc_netlink_open(nc_netlink **ret_netlink, nc_error *error);
+/* Closes the socket. */
 void nc_netlink_free(nc_netlink *netlink);
 
 /* The three network parts of the unit, each as the module's script does it,
@@ -224,11 +306,20 @@ void nc_netlink_free(nc_netlink *netlink);
  * environment (postStart, preStart) or the container's (container-init, as
  * nspawn's --setenv passes it). `netlink` may be NULL: a socket is then
  * opened (CAP_NET_ADMIN checked) only if a step needs one, as the script
- * runs no `ip` at all when there is nothing to set up. */
+ * runs no `ip` at all when there is nothing to set up.
+ *
+ * nc_host_setup() and nc_init_setup() return 0; -ENOTSUP when a value would
+ * reach `ip` as other than one word (nothing has been done then); -ENOMEM
+ * (nothing done); nc_netlink_open()'s -errno when `netlink` is NULL (nothing
+ * done); -ENODEV for a link that does not exist and -EINVAL for a value
+ * `ip` would not parse as an address (iproute2's own message); or the
+ * kernel's refusal of a step as -errno (-EEXIST, -EPERM, -ENETUNREACH,
+ * -EADDRNOTAVAIL, ...; -EIO for one libnl has no errno for). After a
+ * failing step, the steps before it stay done, as after the script. */
 
-/* postStart: ve-$INSTANCE up, host addresses, routes to the local
- * addresses (when an address is set and HOST_BRIDGE is empty); then each
- * extra veth, into its bridge or up with addresses and routes. */
+/* postStart (postStartScript): ve-$INSTANCE up, host addresses, routes to
+ * the local addresses (when an address is set and HOST_BRIDGE is empty);
+ * then each extra veth, into its bridge or up with addresses and routes. */
 int nc_host_setup(nc_netlink *netlink, const nc_container *container, const nc_env *env, nc_error *error);
 
 /* The network part of containerInit: host0 renamed to eth0 and up,
@@ -240,9 +331,13 @@ typedef struct nc_prestart_request {
         bool skip_machinectl; /* do not run `machinectl terminate` */
 } nc_prestart_request;
 
-/* preStart: `machinectl terminate` (best effort), then delete the stale
- * ve-/vb-$INSTANCE (when an address is set) and every extra veth, ignoring
- * errors as the script does, in one bulk deletion. `netlink` may be NULL. */
+/* preStart (preStartScript): `machinectl terminate $INSTANCE` (best effort;
+ * unless request->skip_machinectl; `request` may be NULL), then delete the
+ * stale ve-/vb-$INSTANCE (when an address is set) and every extra veth,
+ * ignoring errors as the script's `2> /dev/null || true` does, in one bulk
+ * deletion. `netlink` may be NULL: a socket is opened if it can be (no
+ * CAP_NET_ADMIN: nothing is deleted). Returns 0, or -ENOMEM before any
+ * link was deleted (the machine may have been terminated). */
 int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env *env,
                 const nc_prestart_request *request, nc_error *error);
 

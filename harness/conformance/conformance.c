@@ -23,6 +23,7 @@
 #include "run.h"
 #include "strv.h"
 #include "text.h"
+#include "tier.h"
 
 static fixture_set fixtures;
 static const char *cli_command;
@@ -701,8 +702,9 @@ int main(int argc, char **argv) {
                 { NULL, 0, NULL, 0 },
         };
         const char *fixtures_dir = NULL, *golden_dir = NULL, *only = NULL;
-        char *error = NULL;
+        char *error = NULL, label[256];
         unsigned failures;
+        tier_counts counts;
         int c, r;
 
         while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -716,15 +718,18 @@ int main(int argc, char **argv) {
         }
         if (!fixtures_dir || !golden_dir || optind != argc)
                 return usage();
-        r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
-        if (r < 0) {
-                fprintf(stderr, "test-conformance: %s\n", error ? error : strerror(-r));
-                free(error);
+        snprintf(label, sizeof label, "conformance (%s)", fixtures_dir);
+        if (tier_begin("conformance") < 0)
                 return 1;
-        }
-        if (fixtures.n == 0) {
-                fprintf(stderr, "test-conformance: no fixtures in %s\n", fixtures_dir);
+        r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
+        if (r < 0 || fixtures.n == 0) {
+                if (r < 0)
+                        fprintf(stderr, "test-conformance: %s\n", error ? error : strerror(-r));
+                else
+                        fprintf(stderr, "test-conformance: no fixtures in %s\n", fixtures_dir);
+                free(error);
                 fixture_set_free(&fixtures);
+                tier_summary(label, 0, 1, 0, "the tier itself failed");
                 return 1;
         }
         if (CU_initialize_registry() != CUE_SUCCESS)
@@ -766,8 +771,11 @@ int main(int argc, char **argv) {
         CU_basic_run_tests();
         report_print(&report, stdout);
         failures = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+        counts = tier_report_counts(&report, failures);
         CU_cleanup_registry();
         report_free(&report);
         fixture_set_free(&fixtures);
+        tier_summary(label, counts.passed, counts.failed, counts.skipped,
+                     counts.checks_skipped ? "%u checks skipped" : NULL, counts.checks_skipped);
         return failures ? 1 : 0;
 }

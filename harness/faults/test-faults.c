@@ -19,6 +19,7 @@
 #include "nixcontainer.h"
 #include "seams.h"
 #include "text.h"
+#include "tier.h"
 
 #define MAX_CALL_SITES 100000
 
@@ -166,8 +167,15 @@ static void test_allocations_env_file(void) {
 
 /* ---- in throwaway network namespaces ------------------------------------ */
 
-static bool is_root(void) {
-        return geteuid() == 0;
+static unsigned tests_skipped; /* the tests that need root, when not root */
+
+/* Whether a test that needs root must be skipped; says so, and counts it. */
+static bool skip_unless_root(void) {
+        if (geteuid() == 0)
+                return false;
+        printf("(skipped: needs root for network namespaces) ");
+        tests_skipped++;
+        return true;
 }
 
 /* Runs `fn` in a child with a fresh network namespace (it dies with the
@@ -300,10 +308,8 @@ static const network_case kernel_faults[] = {
 };
 
 static void test_kernel_faults(void) {
-        if (!is_root()) {
-                printf("(skipped: needs root for network namespaces) ");
+        if (skip_unless_root())
                 return;
-        }
         for (size_t i = 0; i < sizeof kernel_faults / sizeof kernel_faults[0]; i++) {
                 int status = in_netns(run_network_case, (void *) &kernel_faults[i]);
                 CU_ASSERT_EQUAL(status, 0);
@@ -329,10 +335,8 @@ static int drop_net_admin_and_open(void *arg) {
 }
 
 static void test_no_net_admin(void) {
-        if (!is_root()) {
-                printf("(skipped: needs root) ");
+        if (skip_unless_root())
                 return;
-        }
         CU_ASSERT_EQUAL(in_netns(drop_net_admin_and_open, NULL), 0);
 }
 
@@ -382,10 +386,8 @@ static const network_case prestart_full = {
 static void loop_network_stages(seam_kind kind, const char *what) {
         char host_setup[64], prestart[64];
 
-        if (!is_root()) {
-                printf("(skipped: needs root for network namespaces) ");
+        if (skip_unless_root())
                 return;
-        }
         snprintf(host_setup, sizeof host_setup, "host-setup %s", what);
         snprintf(prestart, sizeof prestart, "prestart %s", what);
         loop_network_seam(kind, &host_setup_full, host_setup);
@@ -401,11 +403,11 @@ static void test_network_io(void) {
 }
 
 int main(int argc, char **argv) {
-        unsigned failures;
+        unsigned failures, tests_failed, run;
 
         if (argc > 1)
                 fixtures_dir = argv[1];
-        if (CU_initialize_registry() != CUE_SUCCESS)
+        if (tier_begin("faults") < 0 || CU_initialize_registry() != CUE_SUCCESS)
                 return 2;
         CU_pSuite suite = CU_add_suite("faults", NULL, NULL);
         CU_add_test(suite, "every allocation of the core fails in turn (strict)", test_allocations_strict);
@@ -417,7 +419,11 @@ int main(int argc, char **argv) {
         CU_add_test(suite, "every netlink send and receive fails in turn", test_network_io);
         CU_basic_set_mode(CU_BRM_VERBOSE);
         CU_basic_run_tests();
-        failures = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+        tests_failed = CU_get_number_of_tests_failed();
+        failures = tests_failed + CU_get_number_of_suites_failed();
+        run = CU_get_number_of_tests_run();
         CU_cleanup_registry();
+        tier_summary(NULL, run - tests_failed - tests_skipped, failures, tests_skipped,
+                     tests_skipped ? "skipped: needs root for network namespaces" : NULL);
         return failures ? 1 : 0;
 }

@@ -4,25 +4,21 @@
 # the module's trap, a stop signal before and during stage 2, a failing step.
 #
 #   test-init.sh BUILD_DIR
+#
+# Its scratch folder, signals and closing line are every tier's
+# (harness/lib/tier.sh).
 set -u
 build=$1
 init=$(realpath "$build/nixcontainer-init")
-passed=0 failed=0
+. "$(dirname "$0")/../lib/tier.sh"
+tier_begin init
 if [ "$(id -u)" != 0 ]; then
-        echo "test-init: skipped: needs root for network namespaces"
-        echo "0 passed, 0 failed"
+        tier_skipped=5 tier_note="; skipped: needs root for network namespaces"
+        tier_summary
         exit 0
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-check() { # NAME CONDITION-RESULT
-        if [ "$2" = 0 ]; then
-                passed=$((passed + 1)); echo "  $1 ...passed"
-        else
-                failed=$((failed + 1)); echo "  $1 ...FAILED"; [ -s "$work/out" ] && sed 's/^/    | /' "$work/out"
-        fi
-}
+tier_scratch
+work=$tier_work
 
 cat > "$work/stage2" <<'S2'
 echo "stage2: $0 $1"
@@ -38,54 +34,53 @@ cat > "$work/config.json" <<'JSON'
 JSON
 
 # 1. the network setup, then stage 2 sourced with $0/$1 as the original has them
-unshare -n bash -c "ip link set lo up; ip link add host0 type veth peer name peer0; ip link add xv type veth peer name xvp
+tier_run unshare -n bash -c "ip link set lo up; ip link add host0 type veth peer name peer0; ip link add xv type veth peer name xvp
         env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOST_ADDRESS=10.0.0.1 LOCAL_ADDRESS=10.0.0.2 NIXCONTAINER_CONFIG=$work/config.json \
-        $init $work/stage2" > "$work/out" 2>&1
+        $init $work/stage2"
 status=$?
 grep -q '^stage2: container-init .*/stage2$' "$work/out" && grep -q 'eth0.*10.0.0.2/32' "$work/out" &&
         grep -q '^default via 10.0.0.1 dev eth0' "$work/out" && grep -q '10.1.0.1 dev xv' "$work/out" &&
         grep -q 'xv@.*10.1.0.2/32' "$work/out" && [ $status = 0 ]
-check "network setup, extra veths from the config, stage 2 sourced" $?
+tier_check "network setup, extra veths from the config, stage 2 sourced" $?
 
 # 2. SIGRTMIN+3 during stage 2: the trap exits 0
-unshare -n bash -c "ip link set lo up
+tier_run unshare -n bash -c "ip link set lo up
         env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin $init $work/stage2-sleep & pid=\$!
         for i in \$(seq 50); do grep -q stage2-started /proc/\$pid/fd/1 2>/dev/null && break; sleep 0.1; done
-        sleep 0.3; kill -s RTMIN+3 \$pid; wait \$pid" > "$work/out" 2>&1
+        sleep 0.3; kill -s RTMIN+3 \$pid; wait \$pid"
 status=$?
 [ $status = 0 ] && ! grep -q not-reached "$work/out"
-check "SIGRTMIN+3 during stage 2 exits 0" $?
+tier_check "SIGRTMIN+3 during stage 2 exits 0" $?
 
 # 3. SIGRTMIN+3 before stage 2 (the init is blocked reading its config from
 #    a FIFO): exits 0 and stage 2 never runs
 mkfifo "$work/fifo"
-unshare -n bash -c "ip link set lo up
+tier_run unshare -n bash -c "ip link set lo up
         env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin NIXCONTAINER_CONFIG=$work/fifo $init $work/stage2 & pid=\$!
-        sleep 0.5; kill -s RTMIN+3 \$pid; wait \$pid" > "$work/out" 2>&1
+        sleep 0.5; kill -s RTMIN+3 \$pid; wait \$pid"
 status=$?
 [ $status = 0 ] && ! grep -q stage2 "$work/out"
-check "SIGRTMIN+3 before stage 2 exits 0, stage 2 not run" $?
+tier_check "SIGRTMIN+3 before stage 2 exits 0, stage 2 not run" $?
 
 # 4. a failing step ends the init as bash -e would: exit 1, the step named
-unshare -n bash -c "ip link set lo up; ip link add host0 type veth peer name peer0
+tier_run unshare -n bash -c "ip link set lo up; ip link add host0 type veth peer name peer0
         env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOST_ADDRESS=10.0.0.1/24 LOCAL_ADDRESS=10.0.0.2 NIXCONTAINER_CONFIG=/nonexistent \
-        $init $work/stage2" > "$work/out" 2>&1
+        $init $work/stage2"
 status=$?
 [ $status = 1 ] && grep -q '^nixcontainer-init: ip route add 10.0.0.1/24 dev eth0: ' "$work/out" && ! grep -q stage2 "$work/out"
-check "a failing step: exit 1, the step named, no stage 2" $?
+tier_check "a failing step: exit 1, the step named, no stage 2" $?
 
 # 5. no private network: nothing to set up, and no CAP_NET_ADMIN either (nspawn
 #    grants none): the init must not need it, as the module's runs no `ip`
 if command -v capsh > /dev/null; then
-        unshare -n capsh --drop=cap_net_admin -- -c "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-                NIXCONTAINER_CONFIG=/nonexistent $init $work/stage2-plain" > "$work/out" 2>&1
+        tier_run unshare -n capsh --drop=cap_net_admin -- -c "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+                NIXCONTAINER_CONFIG=/nonexistent $init $work/stage2-plain"
         status=$?
         [ $status = 0 ] && grep -q '^stage2: container-init' "$work/out"
-        check "no private network, no CAP_NET_ADMIN: stage 2 runs" $?
+        tier_check "no private network, no CAP_NET_ADMIN: stage 2 runs" $?
 else
-        echo "  no private network, no CAP_NET_ADMIN: skipped (capsh missing)"
+        tier_skip "no private network, no CAP_NET_ADMIN: stage 2 runs" "capsh missing (libcap2-bin)"
 fi
 
-echo "test-init: $passed passed, $failed failed"
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+tier_summary
+[ $tier_failed = 0 ]

@@ -17,6 +17,7 @@
 #include "fixture.h"
 #include "strv.h"
 #include "text.h"
+#include "tier.h"
 
 static int compare_strings(const void *a, const void *b) {
         return strcmp(*(const char *const *) a, *(const char *const *) b);
@@ -97,16 +98,15 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
 
 int fixture_set_load(const char *fixtures_dir, const char *golden_dir, fixture_set *ret_set, char **ret_error) {
         fixture_set set = { 0 };
-        char template[] = "/tmp/nixcontainer-harness-XXXXXX";
         struct dirent *entry;
         size_t capacity = 0;
         DIR *dir;
         int r = 0;
 
         *ret_error = NULL;
-        if (!mkdtemp(template))
-                return -errno;
-        set.tmpdir = strdup(template);
+        r = tier_scratch_new(&set.tmpdir);
+        if (r < 0)
+                return r;
         dir = opendir(fixtures_dir);
         if (!dir) {
                 r = -errno;
@@ -168,8 +168,7 @@ void fixture_set_free(fixture_set *set) {
                 nc_strv_clear(&f->guest_systems);
         }
         free(set->items);
-        if (set->tmpdir)
-                rmdir(set->tmpdir);
+        tier_scratch_remove(set->tmpdir);
         free(set->tmpdir);
         memset(set, 0, sizeof *set);
 }

@@ -3,66 +3,72 @@
  * "supervisor" below the cgroup it is started in, without removing them:
  * the service manager removes the unit's cgroup when the unit stops. Here
  * the harness is that manager. Without this, every run would leave
- * payload/ and supervisor/ below the harness's own cgroup. */
+ * payload/ and supervisor/ below the harness's own cgroup.
+ *
+ * A run's cgroups are named "nixcontainer-live.PID.N" (PID: test-live's),
+ * tracked for the signal path (tier.h), and those of a run killed with
+ * SIGKILL are removed by the next run (live_cgroups_remove_stale). */
 #include <errno.h>
 #include <ftw.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "live.h"
 #include "text.h"
+#include "tier.h"
 
-/* The mount point of a hierarchy: "cgroup2", or "cgroup" with name=systemd
- * among its super options (a hybrid host), from /proc/self/mountinfo. */
-static char *mount_point(bool unified) {
-        FILE *in = fopen("/proc/self/mountinfo", "re");
+/* The first line of `path` for which `match` returns a value (a newly
+ * allocated string), or NULL. */
+static char *first_match(const char *path, char *(*match)(char *line, bool unified), bool unified) {
+        FILE *in = fopen(path, "re");
         char line[4096], *found = NULL;
 
         if (!in)
                 return NULL;
-        while (!found && fgets(line, sizeof line, in)) {
-                char *dash = strstr(line, " - "), *fields[6] = { 0 }, *save = NULL, *p = line;
-                char type[64] = "", options[2048] = "";
-                if (!dash)
-                        continue;
-                if (sscanf(dash + 3, "%63s %*s %2047s", type, options) < 2)
-                        continue;
-                if (unified ? strcmp(type, "cgroup2") != 0
-                            : strcmp(type, "cgroup") != 0 || !strstr(options, "name=systemd"))
-                        continue;
-                for (int i = 0; i < 5 && (fields[i] = strtok_r(p, " ", &save)); i++)
-                        p = NULL;
-                if (fields[4])
-                        found = strdup(fields[4]);
-        }
+        while (!found && fgets(line, sizeof line, in))
+                found = match(line, unified);
         fclose(in);
         return found;
 }
 
+/* A line of /proc/self/mountinfo that mounts the hierarchy: "cgroup2", or
+ * "cgroup" with name=systemd among its super options (a hybrid host). */
+static char *mount_point_of(char *line, bool unified) {
+        char *dash = strstr(line, " - "), *fields[6] = { 0 }, *save = NULL, *p = line;
+        char type[64] = "", options[2048] = "";
+
+        if (!dash || sscanf(dash + 3, "%63s %*s %2047s", type, options) < 2)
+                return NULL;
+        if (unified ? strcmp(type, "cgroup2") != 0 : strcmp(type, "cgroup") != 0 || !strstr(options, "name=systemd"))
+                return NULL;
+        for (int i = 0; i < 5 && (fields[i] = strtok_r(p, " ", &save)); i++)
+                p = NULL;
+        return fields[4] ? strdup(fields[4]) : NULL;
+}
+
+/* A line of /proc/self/cgroup for the hierarchy: the caller's cgroup. */
+static char *own_path_of(char *line, bool unified) {
+        char *first = strchr(line, ':'), *second = first ? strchr(first + 1, ':') : NULL;
+
+        if (!second)
+                return NULL;
+        *first = *second = '\0';
+        if (unified ? strcmp(line, "0") != 0 || first[1] != '\0' : strcmp(first + 1, "name=systemd") != 0)
+                return NULL;
+        second[1 + strcspn(second + 1, "\n")] = '\0';
+        return strdup(second + 1);
+}
+
+/* The mount point of a hierarchy, from /proc/self/mountinfo. */
+static char *mount_point(bool unified) {
+        return first_match("/proc/self/mountinfo", mount_point_of, unified);
+}
+
 /* The caller's cgroup in that hierarchy, from /proc/self/cgroup. */
 static char *own_path(bool unified) {
-        FILE *in = fopen("/proc/self/cgroup", "re");
-        char line[4096], *found = NULL;
-
-        if (!in)
-                return NULL;
-        while (!found && fgets(line, sizeof line, in)) {
-                char *first = strchr(line, ':'), *second = first ? strchr(first + 1, ':') : NULL;
-                if (!second)
-                        continue;
-                *first = *second = '\0';
-                if (unified ? strcmp(line, "0") == 0 && first[1] == '\0' : strcmp(first + 1, "name=systemd") == 0) {
-                        second[1 + strcspn(second + 1, "\n")] = '\0';
-                        found = strdup(second + 1);
-                }
-        }
-        fclose(in);
-        return found;
+        return first_match("/proc/self/cgroup", own_path_of, unified);
 }
 
 int live_cgroup_create(const char *name, live_cgroup *ret, char **ret_error) {
@@ -79,8 +85,11 @@ int live_cgroup_create(const char *name, live_cgroup *ret, char **ret_error) {
                                 r = -errno;
                                 if (asprintf(ret_error, "mkdir %s: %s", dir, strerror(errno)) < 0)
                                         *ret_error = NULL;
-                        } else
+                        } else {
                                 r = nc_strv_push(&cg.dirs, dir);
+                                if (r >= 0)
+                                        r = tier_track_cgroup(dir);
+                        }
                         free(dir);
                 } else if (unified && asprintf(ret_error, "no cgroup2 hierarchy in /proc/self/mountinfo") >= 0)
                         r = -ENOENT;
@@ -136,21 +145,6 @@ static size_t processes_in(const char *dir) {
         return procs_n;
 }
 
-static int remove_dir(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-        (void) st;
-        (void) ftw;
-        /* cgroupfs: only the directories can (and must) be removed. */
-        if (type == FTW_DP && rmdir(path) < 0)
-                return -1;
-        return 0;
-}
-
-/* Zombies that were reparented to the caller (a subreaper). */
-static void reap(void) {
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-                ;
-}
-
 int live_cgroup_destroy(live_cgroup *cg, unsigned *ret_killed, char **ret_error) {
         int r = 0;
 
@@ -158,43 +152,61 @@ int live_cgroup_destroy(live_cgroup *cg, unsigned *ret_killed, char **ret_error)
         *ret_error = NULL;
         for (size_t i = 0; i < cg->dirs.n; i++) {
                 const char *dir = cg->dirs.items[i];
-                size_t left = processes_in(dir);
-                char *kill_file = NULL;
+                int k;
 
-                if (left > 0) {
-                        *ret_killed += (unsigned) left;
-                        /* cgroup2 (Linux >= 5.14) kills the whole subtree at once;
-                         * otherwise each process, until none is left. */
-                        if (asprintf(&kill_file, "%s/cgroup.kill", dir) >= 0 && access(kill_file, F_OK) == 0)
-                                write_file_string(kill_file, "1\n", 0644);
-                        free(kill_file);
-                }
-                for (int round = 0; round < 500 && (left = processes_in(dir)) > 0; round++) {
-                        for (size_t j = 0; j < procs_n; j++)
-                                kill((pid_t) procs_pids[j], SIGKILL);
-                        reap();
-                        nanosleep(&(struct timespec) { 0, 10 * 1000 * 1000 }, NULL);
-                }
-                reap();
-                if (left > 0) {
-                        r = -EBUSY;
-                        if (!*ret_error && asprintf(ret_error, "%s: %zu process(es) would not die", dir, left) < 0)
-                                *ret_error = NULL;
-                        continue;
-                }
-                /* A cgroup whose last process just died can refuse rmdir for a
-                 * moment (EBUSY) while the kernel finishes with it. */
-                for (int round = 0; round < 200; round++) {
-                        if (nftw(dir, remove_dir, 16, FTW_DEPTH | FTW_PHYS) == 0 || errno == ENOENT)
-                                break;
-                        nanosleep(&(struct timespec) { 0, 10 * 1000 * 1000 }, NULL);
-                }
-                if (access(dir, F_OK) == 0) {
-                        r = -EBUSY;
-                        if (!*ret_error && asprintf(ret_error, "%s: cannot be removed: %s", dir, strerror(errno)) < 0)
+                /* Killing through the first hierarchy empties the second. */
+                *ret_killed += (unsigned) processes_in(dir);
+                k = tier_remove_cgroup(dir);
+                tier_untrack(dir);
+                if (k < 0) {
+                        size_t left = processes_in(dir);
+                        r = k;
+                        if (!*ret_error && (left ? asprintf(ret_error, "%s: %zu process(es) would not die", dir, left)
+                                                 : asprintf(ret_error, "%s: cannot be removed", dir)) < 0)
                                 *ret_error = NULL;
                 }
         }
         nc_strv_clear(&cg->dirs);
+        return r;
+}
+
+/* The cgroups of runs that are gone, found by live_cgroups_remove_stale():
+ * nftw() passes no user data. */
+static nc_strv stale_found;
+
+static int find_stale(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+        pid_t pid;
+
+        (void) st;
+        if (type != FTW_D)
+                return FTW_CONTINUE;
+        pid = tier_name_pid(path + ftw->base, "nixcontainer-live");
+        if (pid <= 0 || !tier_pid_gone(pid))
+                return FTW_CONTINUE;
+        nc_strv_push(&stale_found, path);
+        return FTW_SKIP_SUBTREE;
+}
+
+int live_cgroups_remove_stale(nc_strv *ret_removed) {
+        int r = 0;
+
+        for (int unified = 1; unified >= 0; unified--) {
+                char *mount = mount_point(unified);
+                if (mount)
+                        nftw(mount, find_stale, 32, FTW_PHYS | FTW_ACTIONRETVAL);
+                free(mount);
+        }
+        for (size_t i = 0; i < stale_found.n; i++) {
+                const char *dir = stale_found.items[i];
+                size_t left = processes_in(dir);
+                char *what = NULL;
+                int k = tier_remove_cgroup(dir);
+                if (k < 0)
+                        r = k;
+                if (asprintf(&what, "%s%s (%zu process(es) killed)", k < 0 ? "could not remove " : "", dir, left) >= 0)
+                        nc_strv_push(ret_removed, what);
+                free(what);
+        }
+        nc_strv_clear(&stale_found);
         return r;
 }

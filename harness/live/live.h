@@ -120,6 +120,11 @@ int live_cgroup_enter(const live_cgroup *cg);
  * *ret_killed to the number of processes that had to be killed. Returns 0,
  * or -errno with a message in *ret_error. */
 int live_cgroup_destroy(live_cgroup *cg, unsigned *ret_killed, char **ret_error);
+/* Kills and removes the cgroups of earlier runs whose test-live is gone
+ * (killed with SIGKILL: their containers may still be running), anywhere
+ * in the hierarchies; one line per cgroup in *ret_removed. Returns 0, or
+ * -EBUSY when one could not be removed. */
+int live_cgroups_remove_stale(nc_strv *ret_removed);
 
 /* ---- MAC addresses (macs.c) ----------------------------------------------- */
 
@@ -149,19 +154,24 @@ char *live_golden_as_nspawn(const char *golden, nc_strv *applied);
 
 /* ---- the machine (machine.c) ----------------------------------------------- */
 
-/* What a run could leave on the machine, taken before and after. Other
- * sessions may work on the machine meanwhile (a `make check` of someone
- * else runs this same tier): only what this process could have made is
- * compared. */
-typedef struct live_machine {
-        nc_strv links;   /* the machine's network namespace: all of them */
-        nc_strv netns;   /* /run/netns */
-        nc_strv mounts;  /* this process's mount table, below the paths a run uses */
-        nc_strv cgroups; /* this process's runs' cgroups, and payload/supervisor below its own */
-} live_machine;
+/* What a run made and must not leave: looked for among what this run
+ * made only (other runs may work on the machine meanwhile). */
 
-void live_machine_take(live_machine *ret);
-void live_machine_free(live_machine *s);
+/* In a worker, after its run: its network and mount namespaces (the run
+ * moved it into new ones), as file descriptors, to the tier over
+ * `socket_fd` (SCM_RIGHTS). A namespace's number is unique only while
+ * something holds it: holding them, the tier can tell for certain whether
+ * anything else still does once the worker is gone. */
+void live_namespaces_send(int socket_fd);
+/* In the tier, once the worker and its cgroup are gone: what still holds
+ * the namespaces the worker sent (other than this process's descriptors),
+ * "net:[N]: process PID is in it; ..." (a process in one, a descriptor of
+ * one, an nsfs mount of one in any mount namespace), or NULL. Closes the
+ * descriptors; *ret_checked: how many namespaces were looked for. */
+char *live_namespaces_left(int socket_fd, unsigned *ret_checked);
+/* The mount points at or below `dir` in this process's mount table, or
+ * NULL. Caller frees. */
+char *live_mounts_below(const char *dir);
 /* "+NAME" for each name added (that `counts`, when given), "-NAME" for each
  * gone, between two sorted lists; NULL when none. Caller frees. */
 char *live_machine_difference(const nc_strv *before, const nc_strv *after, bool (*counts)(const char *));

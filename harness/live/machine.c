@@ -1,108 +1,194 @@
-/* What a run of the live tier could leave on the machine, and whether it
- * did: links in the machine's network namespace, /run/netns, mounts, cgroups
- * and processes. */
+/* What a run of the live tier leaves behind, looked for only among what
+ * this run made (the machine may be busy with other runs meanwhile): its
+ * namespaces, mounts below its scratch folder, processes. The cgroups are
+ * cgroup.c's. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/nsfs.h>
+
 #include "live.h"
-#include "netns.h"
 #include "strv.h"
 #include "text.h"
+#include "tier.h"
 
-static int list_dir(const char *path, nc_strv *out) {
-        DIR *dir = opendir(path);
-        struct dirent *entry;
-        int r = 0;
+/* /proc/PID/NAME as a symbolic link reads: "net:[4026532301]" for a
+ * namespace, "pipe:[123]" or a path for a file descriptor. */
+static bool link_is(const char *pid, const char *name, char *ret_target, size_t size) {
+        char path[PATH_MAX];
+        ssize_t n;
 
-        if (!dir)
-                return 0;
-        while (r >= 0 && (entry = readdir(dir)))
-                if (entry->d_name[0] != '.')
-                        r = nc_strv_push(out, entry->d_name);
-        closedir(dir);
-        return r;
+        snprintf(path, sizeof path, "/proc/%s/%s", pid, name);
+        n = readlink(path, ret_target, size - 1);
+        if (n < 0)
+                return false;
+        ret_target[n] = '\0';
+        return true;
 }
 
-static int compare_strings(const void *a, const void *b) {
-        return strcmp(*(const char *const *) a, *(const char *const *) b);
-}
-
-static bool has_prefix_of(const char *path, const char *const *prefixes) {
-        for (size_t i = 0; prefixes[i]; i++) {
-                size_t len = strlen(prefixes[i]);
-                if (strncmp(path, prefixes[i], len) == 0 && (path[len] == '\0' || path[len] == '/'))
-                        return true;
-        }
-        return false;
-}
-
-void live_machine_take(live_machine *s) {
-        static const char *const run_paths[] = { "/nix", "/var/lib", "/run", "/srv", "/sys", "/tmp", NULL };
-        char *out = NULL, *error = NULL, line[4096], own[64];
-        live_cgroup probe = { 0 };
+/* Mounts of a namespace (nsfs, as `ip netns add` makes them) in the mount
+ * namespace of process `pid`: their root field is the namespace. */
+static void mounts_of(const char *pid, const nc_strv *namespaces, text *out) {
+        char path[300], line[4096];
         FILE *in;
 
-        *s = (live_machine) { 0 };
-        if (netns_ip_output(-1, &out, &error, "-o link show") >= 0)
-                for (char *save = NULL, *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-                        char name[64];
-                        if (sscanf(l, "%*d: %63[^:@]", name) == 1)
-                                nc_strv_push(&s->links, name);
-                }
-        free(out);
-        free(error);
-        error = NULL;
-        list_dir("/run/netns", &s->netns);
-        in = fopen("/proc/self/mountinfo", "re");
+        snprintf(path, sizeof path, "/proc/%s/mountinfo", pid);
+        in = fopen(path, "re");
         while (in && fgets(line, sizeof line, in)) {
-                char point[4096];
-                if (sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 && has_prefix_of(point, run_paths))
-                        nc_strv_push(&s->mounts, point);
+                char root[256], point[4096], type[64];
+                const char *dash = strstr(line, " - ");
+                if (dash && sscanf(line, "%*s %*s %*s %255s %4095s", root, point) == 2 &&
+                    sscanf(dash + 3, "%63s", type) == 1 && strcmp(type, "nsfs") == 0 && strv_contains(namespaces, root))
+                        text_printf(out, "%s%s mounted on %s (mount namespace of process %s)", text_length(out) ? "; " : "",
+                                    root, point, pid);
         }
         if (in)
                 fclose(in);
-        /* This process's cgroups: a probe cgroup says where they are. */
-        snprintf(own, sizeof own, "nixcontainer-live.%d.", (int) getpid());
-        if (live_cgroup_create("nixcontainer-live.probe", &probe, &error) >= 0) {
-                for (size_t i = 0; i < probe.dirs.n; i++) {
-                        char *parent = strdup(probe.dirs.items[i]);
-                        nc_strv names = { 0 };
-                        if (!parent)
-                                continue;
-                        *strrchr(parent, '/') = '\0';
-                        list_dir(parent, &names);
-                        for (size_t j = 0; j < names.n; j++) {
-                                char *dir = NULL;
-                                const char *name = names.items[j];
-                                if ((strncmp(name, own, strlen(own)) == 0 || strcmp(name, "payload") == 0 ||
-                                     strcmp(name, "supervisor") == 0) &&
-                                    asprintf(&dir, "%s/%s", parent, names.items[j]) >= 0)
-                                        nc_strv_push(&s->cgroups, dir);
-                                free(dir);
-                        }
-                        nc_strv_clear(&names);
-                        free(parent);
-                }
-                unsigned ignored;
-                free(error);
-                error = NULL;
-                live_cgroup_destroy(&probe, &ignored, &error);
-        }
-        free(error);
-        nc_strv *lists[] = { &s->links, &s->netns, &s->mounts, &s->cgroups };
-        for (size_t i = 0; i < 4; i++)
-                if (lists[i]->n)
-                        qsort(lists[i]->items, lists[i]->n, sizeof(char *), compare_strings);
 }
 
-void live_machine_free(live_machine *s) {
-        nc_strv_clear(&s->links);
-        nc_strv_clear(&s->netns);
-        nc_strv_clear(&s->mounts);
-        nc_strv_clear(&s->cgroups);
+/* Who holds `namespaces`, but this process's descriptors of them. */
+static char *holders(const nc_strv *namespaces) {
+        DIR *proc = namespaces->n ? opendir("/proc") : NULL;
+        char self[32];
+        nc_strv mount_namespaces = { 0 };
+        struct dirent *entry;
+        text out = { 0 };
+        char *left = NULL;
+
+        while (proc && (entry = readdir(proc))) {
+                static const char *const kinds[] = { "ns/net", "ns/mnt" };
+                const char *pid = entry->d_name;
+                char target[256], fd_dir[300];
+                DIR *fds;
+                if (pid[0] < '0' || pid[0] > '9')
+                        continue;
+                snprintf(self, sizeof self, "%d", (int) getpid());
+                for (size_t i = 0; i < 2; i++)
+                        if (link_is(pid, kinds[i], target, sizeof target) && strv_contains(namespaces, target))
+                                text_printf(&out, "%s%s: process %s is in it", text_length(&out) ? "; " : "", target, pid);
+                snprintf(fd_dir, sizeof fd_dir, "/proc/%s/fd", pid);
+                fds = strcmp(pid, self) != 0 ? opendir(fd_dir) : NULL;
+                for (struct dirent *fd; fds && (fd = readdir(fds));) {
+                        char name[300];
+                        snprintf(name, sizeof name, "fd/%s", fd->d_name);
+                        if (fd->d_name[0] != '.' && link_is(pid, name, target, sizeof target) &&
+                            strv_contains(namespaces, target))
+                                text_printf(&out, "%s%s: open in process %s", text_length(&out) ? "; " : "", target, pid);
+                }
+                if (fds)
+                        closedir(fds);
+                /* Each mount table once. */
+                if (link_is(pid, "ns/mnt", target, sizeof target) && !strv_contains(&mount_namespaces, target)) {
+                        nc_strv_push(&mount_namespaces, target);
+                        mounts_of(pid, namespaces, &out);
+                }
+        }
+        if (proc)
+                closedir(proc);
+        nc_strv_clear(&mount_namespaces);
+        if (text_length(&out))
+                left = text_steal(&out, NULL);
+        text_free(&out);
+        return left;
+}
+
+static const char *const namespace_links[] = { "/proc/self/ns/net", "/proc/self/ns/mnt" };
+#define NAMESPACES_SENT (sizeof namespace_links / sizeof namespace_links[0])
+
+void live_namespaces_send(int socket_fd) {
+        union {
+                char buffer[CMSG_SPACE(NAMESPACES_SENT * sizeof(int))];
+                struct cmsghdr align;
+        } control = { 0 };
+        struct iovec byte = { .iov_base = (char[]) { 'n' }, .iov_len = 1 };
+        struct msghdr message = { .msg_iov = &byte, .msg_iovlen = 1, .msg_control = control.buffer,
+                                  .msg_controllen = sizeof control.buffer };
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        int fds[NAMESPACES_SENT];
+
+        for (size_t i = 0; i < NAMESPACES_SENT; i++)
+                if ((fds[i] = open(namespace_links[i], O_RDONLY | O_CLOEXEC)) < 0) {
+                        for (size_t j = 0; j < i; j++)
+                                close(fds[j]);
+                        return;
+                }
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof fds);
+        memcpy(CMSG_DATA(header), fds, sizeof fds);
+        sendmsg(socket_fd, &message, MSG_NOSIGNAL);
+        for (size_t i = 0; i < NAMESPACES_SENT; i++)
+                close(fds[i]);
+}
+
+char *live_namespaces_left(int socket_fd, unsigned *ret_checked) {
+        union {
+                char buffer[CMSG_SPACE(NAMESPACES_SENT * sizeof(int))];
+                struct cmsghdr align;
+        } control = { 0 };
+        char byte;
+        struct iovec data = { .iov_base = &byte, .iov_len = 1 };
+        struct msghdr message = { .msg_iov = &data, .msg_iovlen = 1, .msg_control = control.buffer,
+                                  .msg_controllen = sizeof control.buffer };
+        nc_strv ids = { 0 };
+        char *left = NULL;
+        size_t n = 0;
+        int fds[NAMESPACES_SENT];
+
+        *ret_checked = 0;
+        if (recvmsg(socket_fd, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) > 0)
+                for (struct cmsghdr *h = CMSG_FIRSTHDR(&message); h; h = CMSG_NXTHDR(&message, h))
+                        if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) {
+                                n = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                                memcpy(fds, CMSG_DATA(h), (n < NAMESPACES_SENT ? n : NAMESPACES_SENT) * sizeof(int));
+                        }
+        for (size_t i = 0; i < n && i < NAMESPACES_SENT; i++) {
+                int type = ioctl(fds[i], NS_GET_NSTYPE);
+                struct stat ns, own;
+                char id[64];
+                /* Not the worker's own when it never left this process's. */
+                if (fstat(fds[i], &ns) == 0 && stat(namespace_links[i], &own) == 0 && ns.st_ino != own.st_ino &&
+                    (type == CLONE_NEWNET || type == CLONE_NEWNS)) {
+                        snprintf(id, sizeof id, "%s:[%lu]", type == CLONE_NEWNET ? "net" : "mnt", (unsigned long) ns.st_ino);
+                        nc_strv_push(&ids, id);
+                }
+        }
+        *ret_checked = (unsigned) ids.n;
+        left = holders(&ids);
+        for (size_t i = 0; i < n && i < NAMESPACES_SENT; i++)
+                close(fds[i]);
+        nc_strv_clear(&ids);
+        return left;
+}
+
+char *live_mounts_below(const char *dir) {
+        FILE *in = fopen("/proc/self/mountinfo", "re");
+        size_t len = strlen(dir);
+        char line[4096], *left = NULL;
+        text out = { 0 };
+
+        while (in && fgets(line, sizeof line, in)) {
+                char point[4096];
+                if (sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 && strncmp(point, dir, len) == 0 &&
+                    (point[len] == '\0' || point[len] == '/'))
+                        text_printf(&out, "%s%s", text_length(&out) ? " " : "", point);
+        }
+        if (in)
+                fclose(in);
+        if (text_length(&out))
+                left = text_steal(&out, NULL);
+        text_free(&out);
+        return left;
 }
 
 /* "+NAME" for each added, "-NAME" for each gone, from sorted lists. */
@@ -124,26 +210,5 @@ char *live_machine_difference(const nc_strv *before, const nc_strv *after, bool 
 
 /* This process's children, and processes it has become the parent of. */
 size_t live_children_left(void) {
-        DIR *dir = opendir("/proc");
-        struct dirent *entry;
-        size_t n = 0;
-
-        while (dir && (entry = readdir(dir))) {
-                char path[300], buffer[512], *close_paren;
-                int ppid = 0;
-                FILE *in;
-                if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
-                        continue;
-                snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
-                in = fopen(path, "re");
-                if (!in)
-                        continue;
-                if (fgets(buffer, sizeof buffer, in) && (close_paren = strrchr(buffer, ')')) &&
-                    sscanf(close_paren + 2, "%*c %d", &ppid) == 1 && ppid == (int) getpid())
-                        n++;
-                fclose(in);
-        }
-        if (dir)
-                closedir(dir);
-        return n;
+        return tier_children(NULL, 0);
 }

@@ -8,10 +8,12 @@
  * Each (fixture, implementation) runs in a worker of the pool (workers.h; its
  * own process group, cgroup, mount and network namespaces) with a timeout;
  * a hang or a crash fails that fixture only. Needs root and
- * systemd-nspawn; without them it says why and exits 0. */
+ * systemd-nspawn; without them it says why in its closing line and exits 0.
+ *
+ * What a run makes, it records (the workers' namespaces, its cgroups, its
+ * scratch folder), and "nothing left behind" looks for those only. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -32,6 +35,7 @@
 #include "netns.h"
 #include "report.h"
 #include "text.h"
+#include "tier.h"
 #include "workers.h"
 
 typedef struct live_job {
@@ -42,6 +46,8 @@ typedef struct live_job {
         live_cgroup cgroup; /* while it runs */
         unsigned killed;    /* processes left in its cgroup after the worker ended */
         char *cgroup_error;
+        int namespaces[2];       /* a socket pair: the worker sends its namespaces over it (machine.c) */
+        char *namespaces_left;   /* what still held them after the run, or NULL */
 } live_job;
 
 static fixture_set fixtures;
@@ -56,7 +62,9 @@ static const fixture *current;
 static size_t current_index;
 static char **xfail_ref, **xfail_original; /* per selected fixture: why it is expected to fail, or NULL */
 static nc_strv differences_used;           /* "ID FIXTURE" for each fixture a difference corrected */
-static live_machine state_before;          /* before the first run */
+static char *scratch;                      /* the run's folder: the workers' directories, the tools */
+static unsigned namespaces_checked;        /* the workers' namespaces looked for after their runs */
+static nc_strv cgroups_made;               /* each run's cgroup directories */
 
 /* DIR/NAME.SUFFIX; NULL when it cannot be read. */
 static char *read_container_file(const char *dir, const char *name, const char *suffix) {
@@ -88,13 +96,17 @@ static char *result_value(const char *results, const char *key) {
 /* In the worker: into the run's cgroup, then the run. */
 static int run_in_worker(worker_job *worker, void *tools) {
         const live_job *job = worker->data;
-        int r = live_cgroup_enter(&job->cgroup);
+        int r;
 
+        tier_worker_begin();
+        r = live_cgroup_enter(&job->cgroup);
         if (r < 0) {
                 fprintf(stderr, "cannot enter the run's cgroup: %s\n", strerror(-r));
                 return r;
         }
-        return live_run_fixture(job->fixture, job->impl, tools, worker->outdir);
+        r = live_run_fixture(job->fixture, job->impl, tools, worker->outdir);
+        live_namespaces_send(job->namespaces[1]);
+        return r;
 }
 
 /* Orphans reparented to this process (a subreaper): nothing should be left
@@ -110,6 +122,7 @@ static void run_job(live_job *job, const live_tools *tools, unsigned timeout_s, 
         worker_pool pool = { .run = run_in_worker, .userdata = (void *) tools, .jobs_max = 1, .timeout_s = timeout_s,
                              .keep_leftovers = true };
         char name[96], *error = NULL;
+        unsigned checked = 0;
         int r;
 
         snprintf(name, sizeof name, "nixcontainer-live.%d.%u", (int) getpid(), serial);
@@ -120,6 +133,10 @@ static void run_job(live_job *job, const live_tools *tools, unsigned timeout_s, 
                 free(error);
                 return;
         }
+        for (size_t i = 0; i < job->cgroup.dirs.n; i++)
+                nc_strv_push(&cgroups_made, job->cgroup.dirs.items[i]);
+        if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, job->namespaces) < 0)
+                job->namespaces[0] = job->namespaces[1] = -1;
         job->worker.data = job;
         r = workers_run(&job->worker, 1, &pool);
         if (r < 0 && asprintf(&job->worker.failure, "cannot run a worker: %s", strerror(-r)) < 0)
@@ -130,6 +147,14 @@ static void run_job(live_job *job, const live_tools *tools, unsigned timeout_s, 
         else
                 free(error);
         reap_orphans();
+        /* The worker and its cgroup are gone: so must its namespaces be. (A
+         * worker killed by the timeout sent none: its run failed anyway.) */
+        if (job->namespaces[0] >= 0) {
+                job->namespaces_left = live_namespaces_left(job->namespaces[0], &checked);
+                namespaces_checked += checked;
+                close(job->namespaces[0]);
+                close(job->namespaces[1]);
+        }
 }
 
 /* Whether some container of the fixture ends before READY=1 in the golden. */
@@ -423,52 +448,54 @@ static void test_same(void) {
         CU_ASSERT_TRUE(all);
 }
 
-/* The link names the selected fixtures make or move: those in their
- * goldens' "link NAME" lines, and nspawn's prefixes. */
-static bool could_be_ours(const char *name) {
-        if (strncmp(name, "ve-", 3) == 0 || strncmp(name, "vb-", 3) == 0 || strncmp(name, "mv-", 3) == 0)
-                return true;
-        for (size_t i = 0; i < n_selected; i++)
-                for (size_t j = 0; j < selected[i]->unit_names.n; j++) {
-                        const fixture *f = selected[i];
-                        char *data = read_container_file(f->golden_dir, f->unit_names.items[j], "net"), *needle = NULL;
-                        bool found = data && asprintf(&needle, "link %s ", name) >= 0 && strstr(data, needle) != NULL;
-                        free(needle);
-                        free(data);
-                        if (found)
-                                return true;
-                }
-        return false;
-}
-
+/* What this run made, gone: each worker's namespaces, each run's cgroups,
+ * mounts below the run's folder, and processes. The rest of the machine is
+ * not looked at: other runs may work on it meanwhile. */
 static void test_nothing_left(void) {
-        static const char *const what[] = { "links in the machine's network namespace", "/run/netns", "mounts",
-                                            "cgroups" };
-        live_machine after;
-        bool all = true;
+        char *namespaces = NULL, *mounts, *cgroups = NULL;
+        bool all;
         size_t children;
+        text gone = { 0 }, held = { 0 };
 
         reap_orphans();
         children = live_children_left();
-        live_machine_take(&after);
-        nc_strv *a[] = { &state_before.links, &state_before.netns, &state_before.mounts, &state_before.cgroups };
-        nc_strv *b[] = { &after.links, &after.netns, &after.mounts, &after.cgroups };
-        for (size_t i = 0; i < 4; i++) {
-                char *changed = live_machine_difference(a[i], b[i], i == 0 ? could_be_ours : NULL);
-                if (changed) {
-                        report_fail(&report, "(machine)", "live", what[i], "changed by the run: %s", changed);
-                        all = false;
-                } else
-                        report_pass(&report, "(machine)", "live", what[i]);
-                free(changed);
-        }
-        if (children > 0) {
+        for (size_t i = 0; i < n_jobs; i++)
+                if (jobs[i].namespaces_left)
+                        text_printf(&held, "%s%s %s: %s", text_length(&held) ? "; " : "", jobs[i].fixture->id,
+                                    live_impl_name(jobs[i].impl), jobs[i].namespaces_left);
+        if (text_length(&held))
+                namespaces = text_steal(&held, NULL);
+        text_free(&held);
+        mounts = live_mounts_below(scratch);
+        for (size_t i = 0; i < cgroups_made.n; i++)
+                if (access(cgroups_made.items[i], F_OK) == 0)
+                        text_printf(&gone, "%s%s", text_length(&gone) ? " " : "", cgroups_made.items[i]);
+        if (text_length(&gone))
+                cgroups = text_steal(&gone, NULL);
+        text_free(&gone);
+        if (namespaces)
+                report_fail(&report, "(machine)", "live", "namespaces", "of the %u the workers made, still held: %s",
+                            namespaces_checked, namespaces);
+        else
+                report_pass(&report, "(machine)", "live", "namespaces");
+        if (mounts)
+                report_fail(&report, "(machine)", "live", "mounts", "below %s: %s", scratch, mounts);
+        else
+                report_pass(&report, "(machine)", "live", "mounts");
+        if (cgroups)
+                report_fail(&report, "(machine)", "live", "cgroups", "of the %zu the runs made, still there: %s",
+                            cgroups_made.n, cgroups);
+        else
+                report_pass(&report, "(machine)", "live", "cgroups");
+        if (children > 0)
                 report_fail(&report, "(machine)", "live", "processes", "%zu process(es) left as this process's children",
                             children);
-                all = false;
-        } else
+        else
                 report_pass(&report, "(machine)", "live", "processes");
-        live_machine_free(&after);
+        all = !namespaces && !mounts && !cgroups && children == 0;
+        free(namespaces);
+        free(mounts);
+        free(cgroups);
         CU_ASSERT_TRUE(all);
 }
 
@@ -620,13 +647,6 @@ static const fixture *find_fixture(const char *id) {
 
 /* ---- main ---------------------------------------------------------------------- */
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-        (void) st;
-        (void) type;
-        (void) ftw;
-        return remove(path) < 0 ? -1 : 0;
-}
-
 static char *find_in_path(const char *program) {
         const char *path = getenv("PATH");
         char *copy = strdup(path && *path ? path : "/usr/sbin:/usr/bin:/sbin:/bin"), *save = NULL, *found = NULL;
@@ -699,12 +719,14 @@ int main(int argc, char **argv) {
         };
         const char *fixtures_dir = NULL, *golden_dir = NULL, *list = NULL, *start_scripts = NULL, *nixcontainer = NULL,
                    *init = NULL, *notify = NULL, *impl = "both", *only = NULL, *timing = NULL;
-        char outdir[] = "/tmp/nixcontainer-live-XXXXXX", *error = NULL, *nspawn = NULL, *table = NULL;
+        const char *skip = NULL;
+        char *error = NULL, *nspawn = NULL, *table = NULL, note[512] = "";
         live_tools tools = { 0 };
-        nc_strv ids = { 0 }, ref_marks = { 0 }, original_marks = { 0 };
-        long timeout_s = 120, started = clock_ms();
-        bool keep = false, made = false;
-        unsigned failures = 0, passed = 0, failed = 0, xfailed = 0;
+        nc_strv ids = { 0 }, ref_marks = { 0 }, original_marks = { 0 }, stale = { 0 };
+        long timeout_s = 120;
+        bool keep = false;
+        unsigned failures = 0;
+        tier_counts counts = { 0 };
         int c, r, status = 0;
 
         while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -734,15 +756,31 @@ int main(int argc, char **argv) {
         if (!run_impl[LIVE_REF] && !run_impl[LIVE_ORIGINAL])
                 return usage();
 
-        /* The reasons to skip: each says what is missing. */
-        if (geteuid() != 0) {
-                printf("test-live: skipped: needs root (namespaces, mounts, cgroups, systemd-nspawn)\n");
-                return 0;
+        if (tier_begin("live") < 0)
+                return 1;
+        r = read_list(list, &ids, &ref_marks, &original_marks);
+        if (r < 0) {
+                fprintf(stderr, "test-live: %s: %s\n", list, strerror(-r));
+                status = 1;
+                goto out;
         }
-        nspawn = find_in_path("systemd-nspawn");
-        if (!nspawn) {
-                printf("test-live: skipped: no systemd-nspawn in PATH (Debian: apt-get install systemd-container)\n");
-                return 0;
+        /* The reasons to skip: each says what is missing. */
+        if (geteuid() != 0)
+                skip = "needs root (namespaces, mounts, cgroups, systemd-nspawn)";
+        else if (!(nspawn = find_in_path("systemd-nspawn")))
+                skip = "no systemd-nspawn in PATH (Debian: apt-get install systemd-container)";
+        if (skip) {
+                counts.skipped = only ? 1 : (unsigned) ids.n;
+                snprintf(note, sizeof note, "skipped: %s", skip);
+                goto out;
+        }
+        /* What runs killed with SIGKILL left: their containers' cgroups. */
+        r = live_cgroups_remove_stale(&stale);
+        for (size_t i = 0; i < stale.n; i++)
+                printf("live: left by a run that is gone: cgroup %s\n", stale.items[i]);
+        if (r < 0) {
+                status = 1;
+                goto out;
         }
         tools = (live_tools) { .nspawn = nspawn, .nixcontainer = absolute(nixcontainer), .init = absolute(init),
                                .notify = absolute(notify), .start_scripts = absolute(start_scripts) };
@@ -757,10 +795,7 @@ int main(int argc, char **argv) {
         /* Orphans of a worker (a container's PID 1 whose nspawn died) are
          * reparented here rather than to the machine's init. */
         prctl(PR_SET_CHILD_SUBREAPER, 1);
-        live_machine_take(&state_before);
         r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
-        if (r >= 0)
-                r = read_list(list, &ids, &ref_marks, &original_marks);
         if (r < 0) {
                 fprintf(stderr, "test-live: %s\n", error ? error : strerror(-r));
                 status = 1;
@@ -770,14 +805,13 @@ int main(int argc, char **argv) {
         xfail_ref = calloc(ids.n ? ids.n : 1, sizeof *xfail_ref);
         xfail_original = calloc(ids.n ? ids.n : 1, sizeof *xfail_original);
         jobs = calloc((ids.n ? ids.n : 1) * 2 * repeat, sizeof *jobs);
-        if (!selected || !jobs || !xfail_ref || !xfail_original || !mkdtemp(outdir)) {
+        if (!selected || !jobs || !xfail_ref || !xfail_original || tier_scratch_new(&scratch) < 0) {
                 status = 1;
                 goto out;
         }
-        made = true;
         /* The programs under test as they are now: build/ may be rebuilt by
          * someone else while the runs go on. */
-        if (snapshot_tools(&tools, outdir) < 0) {
+        if (snapshot_tools(&tools, scratch) < 0) {
                 status = 1;
                 goto out;
         }
@@ -799,7 +833,7 @@ int main(int argc, char **argv) {
                                 if (!run_impl[k])
                                         continue;
                                 *job = (live_job) { .fixture = f, .impl = (live_impl) k, .round = round };
-                                if (asprintf(&job->worker.outdir, "%s/%s.%s.%u", outdir, f->id, live_impl_name(job->impl),
+                                if (asprintf(&job->worker.outdir, "%s/%s.%s.%u", scratch, f->id, live_impl_name(job->impl),
                                              round) < 0 ||
                                     mkdir(job->worker.outdir, 0755) < 0) {
                                         status = 1;
@@ -829,7 +863,7 @@ int main(int argc, char **argv) {
                 CU_add_test(suite, "ref and original reach the same state", test_same);
         }
         CU_add_test(CU_add_suite("nothing left behind", NULL, NULL),
-                    "no processes, mounts, namespaces, links or cgroups left", test_nothing_left);
+                    "none of the run's processes, namespaces, mounts or cgroups left", test_nothing_left);
         CU_basic_set_mode(CU_BRM_VERBOSE);
         CU_basic_run_tests();
         failures = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
@@ -850,36 +884,21 @@ int main(int argc, char **argv) {
         }
         print_differences();
         /* Per fixture, and the machine check as one more. */
-        for (size_t i = 0; i <= n_selected; i++) {
-                const char *id = i < n_selected ? selected[i]->id : "(machine)";
-                bool bad = false, xfail = false;
-                for (size_t j = 0; j < report.n; j++) {
-                        const report_entry *e = &report.entries[j];
-                        if (strcmp(e->fixture, id) != 0)
-                                continue;
-                        bad = bad || e->status == REPORT_FAIL;
-                        xfail = xfail || (e->status == REPORT_INFO && e->message && strncmp(e->message, "XFAIL", 5) == 0);
-                }
-                if (bad)
-                        failed++;
-                else if (xfail)
-                        xfailed++;
-                else
-                        passed++;
-        }
-        if (failures > 0 && failed == 0)
-                failed++; /* a CUnit failure the report did not name */
-        printf("test-live: %zu fixture(s) in %.1f s\n", n_selected, (double) (clock_ms() - started) / 1000.0);
-        printf("live: %u passed, %u failed, %u expected to fail (xfail in %s)\n", passed, failed, xfailed, list);
+        counts = tier_report_counts(&report, failures);
+        if (counts.xfailed)
+                snprintf(note, sizeof note, "%u expected to fail (xfail in %s)", counts.xfailed, list);
 out:
-        if (made && keep)
-                printf("test-live: kept %s\n", outdir);
-        else if (made)
-                nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        if (scratch && keep) {
+                tier_scratch_keep(scratch);
+                printf("test-live: kept %s\n", scratch);
+        } else
+                tier_scratch_remove(scratch);
+        free(scratch);
         for (size_t i = 0; jobs && i < n_jobs; i++) {
                 free(jobs[i].worker.outdir);
                 free(jobs[i].worker.failure);
                 free(jobs[i].cgroup_error);
+                free(jobs[i].namespaces_left);
         }
         free(jobs);
         free(selected);
@@ -896,10 +915,16 @@ out:
         free((char *) tools.notify);
         free((char *) tools.start_scripts);
         nc_strv_clear(&ids);
-        live_machine_free(&state_before);
+        nc_strv_clear(&stale);
+        nc_strv_clear(&cgroups_made);
         if (CU_get_registry())
                 CU_cleanup_registry();
         report_free(&report);
         fixture_set_free(&fixtures);
+        if (status != 0 && counts.failed == 0) {
+                counts.failed = 1; /* the tier could not do its part (said above) */
+                snprintf(note, sizeof note, "the tier itself failed");
+        }
+        tier_summary(NULL, counts.passed, counts.failed, counts.skipped, note[0] ? "%s" : NULL, note);
         return status;
 }

@@ -8,11 +8,10 @@
  * worker builds a host namespace and one per container, runs the stages
  * (run-fixture.h) and dumps the namespaces (dump.h). --generate writes the
  * dumps as golden/<fixture>/NAME.net (only from the original); otherwise
- * they are compared with those files. Needs root; without it, says so and
- * exits 0. */
+ * they are compared with those files. --only runs one fixture. Needs root;
+ * without it, says so in its closing line and exits 0. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include "report.h"
 #include "run-fixture.h"
 #include "text.h"
+#include "tier.h"
 #include "unit-tests.h"
 #include "workers.h"
 
@@ -55,6 +55,7 @@ static int fixture_suite_init(void) {
 
 /* In the worker: the fixture, with the implementation under test. */
 static int run_job(worker_job *job, void *which) {
+        tier_worker_begin();
         return run_fixture(job_fixture(job), which, job->outdir);
 }
 
@@ -121,13 +122,6 @@ static int write_goldens(const worker_job *job) {
         return r;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-        (void) st;
-        (void) type;
-        (void) ftw;
-        return remove(path) < 0 ? -1 : 0;
-}
-
 static int usage(void) {
         fprintf(stderr, "usage: test-netns --fixtures DIR --golden DIR [--impl original|ref|exec:CMD] [--generate]\n"
                         "                  [--jobs N] [--timeout SECONDS] [--only ID] [--skip-compat] [--keep]\n");
@@ -144,10 +138,11 @@ int main(int argc, char **argv) {
                 { NULL, 0, NULL, 0 },
         };
         const char *fixtures_dir = NULL, *golden_dir = NULL, *impl_spec = "original", *only = NULL;
-        bool generate = false, skip_compat = false, keep = false, made = false;
-        long jobs_max = sysconf(_SC_NPROCESSORS_ONLN), timeout_s = 120, started = clock_ms();
-        char outdir[] = "/tmp/nixcontainer-netns-XXXXXX", *error = NULL;
-        unsigned failures;
+        bool generate = false, skip_compat = false, keep = false;
+        long jobs_max = sysconf(_SC_NPROCESSORS_ONLN), timeout_s = 120;
+        char *outdir = NULL, *error = NULL, label[64], note[128] = "";
+        unsigned written = 0;
+        tier_counts counts = { 0 };
         int c, r, status = 0;
 
         while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -176,16 +171,10 @@ int main(int argc, char **argv) {
                 impl_clear(&implementation);
                 return 2;
         }
-        if (CU_initialize_registry() != CUE_SUCCESS || netns_unit_tests_register() < 0)
-                return 1;
-        if (geteuid() != 0) {
-                printf("test-netns: skipped: needs root (network namespaces, moving links)\n");
-                CU_basic_set_mode(CU_BRM_VERBOSE);
-                CU_basic_run_tests();
-                failures = CU_get_number_of_failures();
-                CU_cleanup_registry();
+        snprintf(label, sizeof label, "netns (%s)", implementation.label);
+        if (tier_begin("netns") < 0 || CU_initialize_registry() != CUE_SUCCESS || netns_unit_tests_register() < 0) {
                 impl_clear(&implementation);
-                return failures ? 1 : 0;
+                return 1;
         }
         r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
         if (r < 0) {
@@ -195,12 +184,21 @@ int main(int argc, char **argv) {
                 impl_clear(&implementation);
                 return 1;
         }
-        if (!mkdtemp(outdir)) {
-                fprintf(stderr, "test-netns: mkdtemp: %s\n", strerror(errno));
+        if (geteuid() != 0) {
+                /* The unit tests need no namespace; the fixtures do. */
+                CU_basic_set_mode(CU_BRM_VERBOSE);
+                CU_basic_run_tests();
+                counts = (tier_counts) { .failed = CU_get_number_of_failures(), .skipped = only ? 1 : fixtures.n };
+                snprintf(note, sizeof note, "skipped: needs root (network namespaces, moving links)");
+                status = counts.failed ? 1 : 0;
+                goto out;
+        }
+        r = tier_scratch_new(&outdir);
+        if (r < 0) {
+                fprintf(stderr, "test-netns: scratch folder: %s\n", strerror(-r));
                 status = 1;
                 goto out;
         }
-        made = true;
         jobs = calloc(fixtures.n ? fixtures.n : 1, sizeof *jobs);
         if (!jobs) {
                 status = 1;
@@ -241,6 +239,8 @@ int main(int argc, char **argv) {
                 for (size_t i = 0; i < n_jobs; i++)
                         if (write_goldens(&jobs[i]) < 0)
                                 status = 1;
+                        else
+                                written++;
         } else
                 for (size_t i = 0; i < n_jobs; i++) {
                         CU_pSuite suite = CU_add_suite(job_fixture(&jobs[i])->id, fixture_suite_init, NULL);
@@ -250,14 +250,22 @@ int main(int argc, char **argv) {
         CU_basic_run_tests();
         if (CU_get_number_of_failures() + CU_get_number_of_suites_failed() > 0)
                 status = 1;
-        if (!generate)
+        if (generate) {
+                counts = (tier_counts) { .passed = written, .failed = (unsigned) n_jobs - written };
+                snprintf(note, sizeof note, "goldens written");
+        } else {
                 report_print_titled(&report, stdout, "namespace tier");
-        printf("test-netns: %zu fixture(s) in %.1f s\n", n_jobs, (double) (clock_ms() - started) / 1000.0);
+                counts = tier_report_counts(&report, CU_get_number_of_failures() + CU_get_number_of_suites_failed());
+                if (counts.checks_skipped)
+                        snprintf(note, sizeof note, "%u checks skipped", counts.checks_skipped);
+        }
 out:
-        if (made && keep)
+        if (outdir && keep) {
+                tier_scratch_keep(outdir);
                 printf("test-netns: kept %s\n", outdir);
-        else if (made)
-                nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        } else
+                tier_scratch_remove(outdir);
+        free(outdir);
         for (size_t i = 0; jobs && i < n_jobs; i++) {
                 free(jobs[i].outdir);
                 free(jobs[i].failure);
@@ -267,5 +275,10 @@ out:
         report_free(&report);
         fixture_set_free(&fixtures);
         impl_clear(&implementation);
+        if (status != 0 && counts.failed == 0) {
+                counts.failed = 1; /* the tier could not do its part (said above) */
+                snprintf(note, sizeof note, "the tier itself failed");
+        }
+        tier_summary(label, counts.passed, counts.failed, counts.skipped, note[0] ? "%s" : NULL, note);
         return status;
 }

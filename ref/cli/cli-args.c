@@ -1,11 +1,29 @@
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned accepted, cli_args *ret_args) {
+static int usage_error(const cli_command *command, int *ret_exit_status, const char *format, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* "COMMAND: " and the message, then the usage, on stderr: the command stops. */
+static int usage_error(const cli_command *command, int *ret_exit_status, const char *format, ...) {
+        char message[512];
+        va_list ap;
+
+        va_start(ap, format);
+        vsnprintf(message, sizeof message, format, ap);
+        va_end(ap);
+        cli_error("%s: %s", command->name, message);
+        *ret_exit_status = cli_usage(command, false);
+        return 1;
+}
+
+int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned accepted, cli_args *ret_args,
+                   int *ret_exit_status) {
         static const struct option long_options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "compat", no_argument, NULL, 'c' },
@@ -16,6 +34,7 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
                 { NULL, 0, NULL, 0 },
         };
         cli_args args = { 0 };
+        char short_option[3] = "-";
         int c;
 
         optind = 0;
@@ -24,7 +43,8 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
                 unsigned needed = 0;
                 switch (c) {
                 case 'h':
-                        return cli_usage(command, true) + 1;
+                        *ret_exit_status = cli_usage(command, true);
+                        return 1;
                 case 'c': needed = CLI_OPT_COMPAT; args.compat = true; break;
                 case 'C': needed = CLI_OPT_CONFIG; args.config = optarg; break;
                 case 'e': needed = CLI_OPT_ENV_FILE; args.env_file = optarg; break;
@@ -32,32 +52,22 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
                 case 'n': needed = CLI_OPT_NSPAWN; args.nspawn = optarg; break;
                 case '0': needed = CLI_OPT_NUL; args.nul = true; break;
                 default:
-                        if (optopt)
-                                cli_error("%s: unknown option or missing argument: -%c", command->name, optopt);
-                        else
-                                cli_error("%s: unknown option or missing argument: %s", command->name,
-                                          argv[optind - 1]);
-                        return cli_usage(command, false) + 1;
+                        short_option[1] = (char) optopt;
+                        return usage_error(command, ret_exit_status, "unknown option or missing argument: %s",
+                                           optopt ? short_option : argv[optind - 1]);
                 }
-                if (!(accepted & needed)) {
-                        cli_error("%s: option %s is not accepted here", command->name, argv[optind - 1]);
-                        return cli_usage(command, false) + 1;
-                }
+                if (!(accepted & needed))
+                        return usage_error(command, ret_exit_status, "option %s is not accepted here",
+                                           argv[optind - 1]);
         }
         if (accepted & CLI_OPT_NAME) {
-                if (optind != argc - 1) {
-                        cli_error("%s: expected exactly one container NAME", command->name);
-                        return cli_usage(command, false) + 1;
-                }
+                if (optind != argc - 1)
+                        return usage_error(command, ret_exit_status, "expected exactly one container NAME");
                 args.name = argv[optind];
-        } else if (optind != argc) {
-                cli_error("%s: unexpected argument '%s'", command->name, argv[optind]);
-                return cli_usage(command, false) + 1;
-        }
-        if ((accepted & CLI_OPT_CONFIG) && !args.config) {
-                cli_error("%s: --config FILE is required", command->name);
-                return cli_usage(command, false) + 1;
-        }
+        } else if (optind != argc)
+                return usage_error(command, ret_exit_status, "unexpected argument '%s'", argv[optind]);
+        if ((accepted & CLI_OPT_CONFIG) && !args.config)
+                return usage_error(command, ret_exit_status, "--config FILE is required");
         *ret_args = args;
         return 0;
 }

@@ -37,10 +37,11 @@ int cli_write_stdout(const char *data, size_t len) {
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
-                        return -errno;
+                        cli_error("writing to stdout: %s", strerror(errno));
+                        return NC_EXIT_FAILURE;
                 }
                 data += n;
                 len -= (size_t) n;
         }
-        return 0;
+        return NC_EXIT_OK;
 }

@@ -15,7 +15,7 @@ extern char **environ;
 /* The env file as the unit would load it: --env-file, else
  * /etc/containers/NAME.conf when present (EnvironmentFile=-...). */
 static int read_env_file(const cli_args *args, char **ret_text, size_t *ret_len) {
-        char *path = NULL;
+        _cleanup_free_ char *path = NULL;
         int r;
 
         if (args->env_file) {
@@ -24,10 +24,11 @@ static int read_env_file(const cli_args *args, char **ret_text, size_t *ret_len)
                         cli_error("%s: %s", args->env_file, r == -EFBIG ? "file too large" : strerror(-r));
                 return r < 0 ? NC_EXIT_FAILURE : 0;
         }
-        if (asprintf(&path, "%s/%s.conf", DEFAULT_ENV_FILE_DIR, args->name) < 0)
+        if (asprintf(&path, "%s/%s.conf", DEFAULT_ENV_FILE_DIR, args->name) < 0) {
+                path = NULL; /* asprintf() leaves it undefined */
                 return NC_EXIT_FAILURE;
+        }
         r = nc_read_file(path, NC_ENV_FILE_MAX, ret_text, ret_len);
-        free(path);
         if (r < 0) {
                 /* The "-" prefix: a missing or unreadable file is skipped. */
                 *ret_text = NULL;
@@ -37,9 +38,9 @@ static int read_env_file(const cli_args *args, char **ret_text, size_t *ret_len)
 }
 
 int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env **ret_env) {
+        _cleanup_(nc_env_freep) nc_env *base = nc_env_new();
+        _cleanup_free_ char *text = NULL;
         nc_error error = { { 0 } };
-        nc_env *base = nc_env_new();
-        char *text = NULL;
         size_t len = 0;
         int r, status;
 
@@ -66,14 +67,12 @@ int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env *
                 if (r < 0)
                         status = cli_fail(r, &error);
         }
-        free(text);
-        nc_env_free(base);
         return status;
 }
 
 int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env) {
+        _cleanup_(nc_config_freep) nc_config *config = NULL;
         nc_error error = { { 0 } };
-        nc_config *config = NULL;
         nc_env *env = NULL;
         int r, status;
 
@@ -81,14 +80,10 @@ int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env
                 return status;
         r = nc_container_name_check(args->name, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT, "NAME", &error);
         if (r < 0)
-                status = cli_fail(r, &error);
-        else
-                status = cli_unit_environment(args, config, &env);
-        if (status != 0) {
-                nc_config_free(config);
+                return cli_fail(r, &error);
+        if ((status = cli_unit_environment(args, config, &env)) != 0)
                 return status;
-        }
-        *ret_config = config;
+        *ret_config = TAKE_PTR(config);
         *ret_env = env;
         return 0;
 }

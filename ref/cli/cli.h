@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "alloc-util.h"
 #include "nixcontainer.h"
 
 enum {
@@ -27,7 +28,8 @@ void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(int r, const nc_error *error);
 /* Prints the command's synopsis and help to stdout (for --help) or stderr. */
 int cli_usage(const cli_command *command, bool to_stdout);
-/* Writes all of `data` to stdout; -errno on failure. */
+/* Writes all of `data` to stdout: NC_EXIT_OK, or NC_EXIT_FAILURE with the
+ * error printed. */
 int cli_write_stdout(const char *data, size_t len);
 
 int cli_run_env_file(int argc, char **argv);
@@ -36,8 +38,6 @@ int cli_run_argv(int argc, char **argv);
 int cli_run_options(int argc, char **argv);
 
 const cli_command *cli_find_command(const char *name);
-
-
 
 /* Options shared by the commands; `accepted` says which a command takes. */
 enum {
@@ -60,9 +60,12 @@ typedef struct cli_args {
         const char *name;
 } cli_args;
 
-/* Returns 0 to go on, or an exit status (+1 so that NC_EXIT_OK after
- * --help is distinguishable): the caller returns ret - 1. */
-int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned accepted, cli_args *ret_args);
+/* Parses the command's options and operands. Returns 0 to go on, with
+ * *ret_args set; or 1 when the command is done already (--help printed, or
+ * a usage error printed with the usage), with *ret_exit_status set to what
+ * it exits with (NC_EXIT_OK, NC_EXIT_USAGE). */
+int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned accepted, cli_args *ret_args,
+                   int *ret_exit_status);
 /* The unit's environment for args->name (see cli-environment.c); returns
  * 0 or an exit status after printing the error. */
 int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env **ret_env);

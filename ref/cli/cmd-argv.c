@@ -20,119 +20,94 @@
  * file cannot be opened, the start script stops there with status 1, so
  * nspawn never runs. Returns 0 (content or NULL) or -errno for that stop. */
 static int read_guest_system(const nc_env *env, char **ret_content, char **ret_path) {
-        char *path = NULL, *text = NULL, *out;
+        _cleanup_free_ char *path = NULL, *text = NULL;
         size_t len = 0, j = 0;
-        int fd, r;
+        int fd;
 
         *ret_content = NULL;
         *ret_path = NULL;
         if (nc_argv_system_file(env, &path) < 0)
                 return -ENOMEM;
-        if (strpbrk(path, " \t\n")) {
-                free(path);
+        if (strpbrk(path, " \t\n"))
                 return 0;
-        }
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-                r = -errno;
-                *ret_path = path;
+                int r = -errno;
+                *ret_path = TAKE_PTR(path);
                 return r;
         }
         close(fd);
-        r = nc_read_file(path, SYSTEM_FILE_MAX, &text, &len);
-        free(path);
-        if (r < 0)
+        if (nc_read_file(path, SYSTEM_FILE_MAX, &text, &len) < 0)
                 return 0;
-        out = text;
         for (size_t i = 0; i < len; i++)
                 if (text[i] != '\0')
-                        out[j++] = text[i];
-        while (j > 0 && out[j - 1] == '\n')
+                        text[j++] = text[i];
+        while (j > 0 && text[j - 1] == '\n')
                 j--;
-        out[j] = '\0';
-        *ret_content = out;
+        text[j] = '\0';
+        *ret_content = TAKE_PTR(text);
         return 0;
 }
 
 static int print_argv(const nc_strv *argv, bool nul) {
-        nc_strbuf out = { 0 };
+        _cleanup_(nc_strbuf_free) nc_strbuf out = { 0 };
         int r = 0;
 
         for (size_t i = 0; i < argv->n && r >= 0; i++) {
                 if (!nul && strchr(argv->items[i], '\n')) {
                         cli_error("argv: argument %zu contains a newline; use -0 to print it", i);
-                        nc_strbuf_free(&out);
                         return NC_EXIT_USAGE;
                 }
                 r = nc_strbuf_append(&out, argv->items[i]);
                 if (r >= 0)
                         r = nc_strbuf_append_char(&out, nul ? '\0' : '\n');
         }
-        if (r >= 0)
-                r = cli_write_stdout(out.data ? out.data : "", out.len);
-        nc_strbuf_free(&out);
         if (r < 0) {
                 cli_error("writing to stdout: %s", strerror(-r));
                 return NC_EXIT_FAILURE;
         }
-        return NC_EXIT_OK;
+        return cli_write_stdout(out.data ? out.data : "", out.len);
 }
 
 int cli_run_argv(int argc, char **argv) {
-        const cli_command *command = cli_find_command("argv");
         unsigned accepted = CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_NUL | CLI_OPT_ENV_FILE | CLI_OPT_INIT |
                             CLI_OPT_NSPAWN | CLI_OPT_NAME;
+        _cleanup_(nc_config_freep) nc_config *config = NULL;
+        _cleanup_(nc_strv_clear) nc_strv result = { 0 };
+        _cleanup_free_ char *guest = NULL, *system_file = NULL;
+        _cleanup_(nc_env_freep) nc_env *env = NULL;
         nc_error error = { { 0 } };
-        nc_config *config = NULL;
-        nc_env *env = NULL;
-        nc_strv result = { 0 };
-        char *guest = NULL;
+        nc_argv_request request;
+        const nc_container *container;
         cli_args args;
         int r, status;
 
-        if ((r = cli_parse_args(command, argc, argv, accepted, &args)) != 0)
-                return r - 1;
-        if ((status = cli_load_unit(&args, &config, &env)) != 0)
+        if (cli_parse_args(cli_find_command("argv"), argc, argv, accepted, &args, &status) != 0 ||
+            (status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
-        {
-                nc_argv_request request = {
-                        .nspawn_path = args.nspawn,
-                        .init_path = args.init,
-                        .mode = args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT,
-                };
-                char *system_file = NULL;
-                /* A script that bash cannot parse never runs: that comes first. */
-                r = nc_build_argv(nc_config_find(config, args.name), env, &request, &result, &error);
-                if (r < 0) {
-                        status = cli_fail(r, &error);
-                        goto out;
-                }
-                /* ${optionalString (config.nixpkgs.localSystem.system == "x86_64-linux") ...}:
-                 * the check exists on x86_64 hosts only. */
-                r = read_guest_system(env, &guest, &system_file);
-                if (r < 0) {
-                        cli_error("argv: the start script stops at $(< %s): %s, before running systemd-nspawn",
-                                  system_file ? system_file : "?", strerror(-r));
-                        free(system_file);
-                        status = NC_EXIT_FAILURE;
-                        goto out;
-                }
-                /* Only an i686 guest changes the argv (--personality=x86). */
-                if (guest && strcmp(guest, "i686-linux") == 0) {
-                        nc_strv_clear(&result);
-                        request.guest_system = guest;
-                        r = nc_build_argv(nc_config_find(config, args.name), env, &request, &result, &error);
-                }
-        }
+        container = nc_config_find(config, args.name);
+        request = (nc_argv_request) {
+                .nspawn_path = args.nspawn,
+                .init_path = args.init,
+                .mode = args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT,
+        };
+        /* A script that bash cannot parse never runs: that comes first. */
+        if ((r = nc_build_argv(container, env, &request, &result, &error)) < 0)
+                return cli_fail(r, &error);
+        /* ${optionalString (config.nixpkgs.localSystem.system == "x86_64-linux") ...}:
+         * the check exists on x86_64 hosts only. */
+        r = read_guest_system(env, &guest, &system_file);
         if (r < 0) {
-                status = cli_fail(r, &error);
-                goto out;
+                cli_error("argv: the start script stops at $(< %s): %s, before running systemd-nspawn",
+                          system_file ? system_file : "?", strerror(-r));
+                return NC_EXIT_FAILURE;
         }
-        status = print_argv(&result, args.nul);
-out:
-        nc_strv_clear(&result);
-        free(guest);
-        nc_env_free(env);
-        nc_config_free(config);
-        return status;
+        /* Only an i686 guest changes the argv (--personality=x86). */
+        if (guest && strcmp(guest, "i686-linux") == 0) {
+                nc_strv_clear(&result);
+                request.guest_system = guest;
+                if ((r = nc_build_argv(container, env, &request, &result, &error)) < 0)
+                        return cli_fail(r, &error);
+        }
+        return print_argv(&result, args.nul);
 }

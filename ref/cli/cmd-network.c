@@ -12,18 +12,16 @@ static int prestart_step(nc_netlink *nl, const nc_container *c, const nc_env *en
 }
 
 static int run_network(const char *name, network_step step, int argc, char **argv) {
-        const cli_command *command = cli_find_command(name);
+        _cleanup_(nc_config_freep) nc_config *config = NULL;
+        _cleanup_(nc_netlink_freep) nc_netlink *nl = NULL;
+        _cleanup_(nc_env_freep) nc_env *env = NULL;
         nc_error error = { { 0 } };
-        nc_config *config = NULL;
-        nc_netlink *nl = NULL;
-        nc_env *env = NULL;
         cli_args args;
         int r, status;
 
-        if ((r = cli_parse_args(command, argc, argv, CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_ENV_FILE | CLI_OPT_NAME,
-                                &args)) != 0)
-                return r - 1;
-        if ((status = cli_load_unit(&args, &config, &env)) != 0)
+        if (cli_parse_args(cli_find_command(name), argc, argv, CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_ENV_FILE | CLI_OPT_NAME,
+                           &args, &status) != 0 ||
+            (status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
         r = nc_netlink_open(&nl, &error);
         if (r >= 0)
@@ -32,12 +30,9 @@ static int run_network(const char *name, network_step step, int argc, char **arg
                 /* A failing step is a runtime failure (1), whatever its errno:
                  * the script stops there under `bash -e`. */
                 cli_error("%s: %s", name, error.message[0] ? error.message : strerror(-r));
-                status = NC_EXIT_FAILURE;
+                return NC_EXIT_FAILURE;
         }
-        nc_netlink_free(nl);
-        nc_env_free(env);
-        nc_config_free(config);
-        return status;
+        return NC_EXIT_OK;
 }
 
 int cli_run_host_setup(int argc, char **argv) {

@@ -34,10 +34,10 @@ static void print_table(const nc_option_table *table, const char *prefix) {
 
 int cli_run_options(int argc, char **argv) {
         cli_args args;
-        int r = cli_parse_args(cli_find_command("options"), argc, argv, 0, &args);
+        int status;
 
-        if (r != 0)
-                return r - 1;
+        if (cli_parse_args(cli_find_command("options"), argc, argv, 0, &args, &status) != 0)
+                return status;
         printf("| option | type | default | strict: where it goes | strict: what it must be | meaning |\n"
                "|---|---|---|---|---|---|\n");
         print_table(&nc_container_options, "");

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc-util.h"
 #include "nixcontainer.h"
 
 #ifndef NC_INIT_CONFIG
@@ -69,10 +70,10 @@ static int load_container(nc_config **ret_config, const nc_container **ret_conta
 }
 
 static int setup_network(void) {
+        _cleanup_(nc_config_freep) nc_config *config = NULL;
+        _cleanup_(nc_env_freep) nc_env *env = nc_env_new();
         const nc_container *container = NULL;
         nc_error error = { { 0 } };
-        nc_config *config = NULL;
-        nc_env *env = nc_env_new();
         int r;
 
         if (!env)
@@ -86,8 +87,6 @@ static int setup_network(void) {
                 r = nc_init_setup(NULL, container, env, &error);
         if (r < 0 && error.message[0])
                 fprintf(stderr, "nixcontainer-init: %s\n", error.message);
-        nc_config_free(config);
-        nc_env_free(env);
         return r;
 }
 
@@ -114,7 +113,7 @@ int main(int argc, char **argv) {
         {
                 /* sh -c '...' container-init STAGE2 ARGS: $0 and $1 as the
                  * original script has them while it sources stage 2. */
-                char **shell_argv = calloc((size_t) argc + 4, sizeof *shell_argv);
+                _cleanup_free_ char **shell_argv = calloc((size_t) argc + 4, sizeof *shell_argv);
                 if (!shell_argv)
                         return 1;
                 shell_argv[0] = "sh";
@@ -125,7 +124,6 @@ int main(int argc, char **argv) {
                         shell_argv[i + 3] = argv[i];
                 execv(NC_INIT_SHELL, shell_argv);
                 fprintf(stderr, "nixcontainer-init: cannot run %s: %s\n", NC_INIT_SHELL, strerror(errno));
-                free(shell_argv);
         }
         return 1;
 }

@@ -16,7 +16,7 @@ void nc_container_clear(nc_container *c);
  * name that can be a file name, a unit instance and a hosts entry. */
 int nc_container_name_check(const char *name, nc_mode mode, const char *where, nc_error *error);
 
-/* Reads a whole file, at most `max` bytes (-EFBIG beyond). */
-int nc_read_file(const char *path, size_t max, char **ret_text, size_t *ret_len);
+/* nc_read_file(), which the config loader and the CLI use. */
+#include "read-file.h"
 
 #endif

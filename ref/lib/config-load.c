@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "config-internal.h"
 #include "error.h"
-#include "json.h"
+#include "json-dump.h"
 #include "option-table.h"
 #include "strict-rules.h"
 
@@ -151,10 +152,9 @@ static int load_str(loader *l, const where *at, const nc_json *value, bool nulla
         r = check_string(l, at, value->u.string, value->n, rules, validate);
         if (r < 0)
                 return r;
-        copy = malloc(value->n + 1);
+        copy = nc_memdup_nul(value->u.string, value->n);
         if (!copy)
                 return -ENOMEM;
-        memcpy(copy, value->u.string, value->n + 1);
         free(*field);
         *field = copy;
         return 0;
@@ -234,77 +234,137 @@ static int check_port(loader *l, const where *at, long long port, bool present) 
         return nc_error_set(l->error, -EINVAL, "%s: %lld is not a port (1-65535)", spell(at, location), port);
 }
 
-static int load_forward_port(loader *l, const where *at, const nc_json *value, nc_forward_port *port) {
-        bool has_host_port = false;
+/* The items of a listOf (submodule ...) or attrsOf (submodule ...) value:
+ * a fresh array *items of item_size bytes an item, one a list item (an
+ * attribute, in attrNames order), each loaded by `load_one`. *n_items
+ * counts the items begun, so that clearing the owner after a failure frees
+ * what the failed one had loaded. */
+typedef int (*item_loader)(loader *l, const where *at, const nc_json *value, void *into);
+typedef int (*attr_loader)(loader *l, const where *at, const char *name, const nc_json *value, void *into);
+
+static int new_items(size_t n, size_t item_size, void **ret_items) {
+        void *items = calloc(n ? n : 1, item_size);
+
+        if (!items)
+                return -ENOMEM;
+        *ret_items = items;
+        return 0;
+}
+
+static int load_list_of(loader *l, const where *at, const nc_json *value, nc_type type, void **items,
+                        size_t item_size, size_t *n_items, item_loader load_one) {
+        int r;
+
+        if (value->type != NC_JSON_ARRAY)
+                return type_error(l, at, value, type);
+        r = new_items(value->n, item_size, items);
+
+        for (size_t i = 0; r >= 0 && i < value->n; i++) {
+                where item_at = { .parent = at, .index = i };
+
+                *n_items = i + 1;
+                r = load_one(l, &item_at, &value->u.items[i], (char *) *items + i * item_size);
+        }
+        return r;
+}
+
+static int sorted_members(const nc_json *object, const nc_json_member ***ret_members);
+
+static int load_attrs_of(loader *l, const where *at, const nc_json *value, nc_type type, void **items,
+                         size_t item_size, size_t *n_items, attr_loader load_one) {
+        _cleanup_free_ const nc_json_member **members = NULL;
         int r;
 
         if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_LIST_OF_PORTS);
+                return type_error(l, at, value, type);
+        r = sorted_members(value, &members);
+        if (r >= 0)
+                r = new_items(value->n, item_size, items);
+        for (size_t i = 0; r >= 0 && i < value->n; i++) {
+                where member_at = { .parent = at, .name = members[i]->key };
+
+                *n_items = i + 1;
+                r = load_one(l, &member_at, members[i]->key, &members[i]->value, (char *) *items + i * item_size);
+        }
+        return r;
+}
+
+/* What loads one option of a submodule into its C struct `into`. */
+typedef int (*option_loader)(loader *l, const where *at, const nc_option *o, const nc_json *value, void *into);
+
+/* Each attribute of the submodule value `value` (`type` names it in
+ * messages) is an option of `table`, loaded by `load_option` into `into`. */
+static int load_submodule(loader *l, const where *at, const nc_json *value, nc_type type,
+                          const nc_option_table *table, option_loader load_option, void *into) {
+        if (value->type != NC_JSON_OBJECT)
+                return type_error(l, at, value, type);
         for (size_t i = 0; i < value->n; i++) {
                 const char *key = value->u.members[i].key;
-                const nc_json *item = &value->u.members[i].value;
-                const nc_option *o = nc_option_find(&nc_forward_port_options, key);
+                const nc_option *o = nc_option_find(table, key);
                 where option_at = { .parent = at, .name = key };
+                int r;
 
                 if (!o)
                         return unknown_option(l, at, key);
-                if (strcmp(key, "protocol") == 0)
-                        r = load_str(l, &option_at, item, false, o->rules, o->validate, &port->protocol);
-                else if (strcmp(key, "hostPort") == 0) {
-                        r = load_int(l, &option_at, item, false, NULL, &port->host_port);
-                        if (r >= 0)
-                                r = check_port(l, &option_at, port->host_port, true);
-                        has_host_port = true;
-                } else {
-                        r = load_int(l, &option_at, item, true, &port->has_container_port, &port->container_port);
-                        if (r >= 0)
-                                r = check_port(l, &option_at, port->container_port, port->has_container_port);
-                }
-                if (r < 0)
+                if ((r = load_option(l, &option_at, o, &value->u.members[i].value, into)) < 0)
                         return r;
         }
-        if (!has_host_port)
-                return missing_option(l, at, "hostPort");
-        if (!port->protocol) {
-                port->protocol = strdup("tcp");
-                if (!port->protocol)
-                        return -ENOMEM;
+        return 0;
+}
+
+/* A string option, at o->offset in `into`. */
+static int load_str_option(loader *l, const where *at, const nc_option *o, const nc_json *value, void *into) {
+        return load_str(l, at, value, o->type == NC_TYPE_NULL_OR_STR, o->rules, o->validate,
+                        (char **) ((char *) into + o->offset));
+}
+
+static int load_forward_port_option(loader *l, const where *at, const nc_option *o, const nc_json *value,
+                                    void *into) {
+        nc_forward_port *port = into;
+        int r;
+
+        switch (o->type) {
+        case NC_TYPE_INT: /* hostPort */
+                r = load_int(l, at, value, false, NULL, &port->host_port);
+                return r < 0 ? r : check_port(l, at, port->host_port, true);
+        case NC_TYPE_NULL_OR_INT: /* containerPort */
+                r = load_int(l, at, value, true, &port->has_container_port, &port->container_port);
+                return r < 0 ? r : check_port(l, at, port->container_port, port->has_container_port);
+        default: /* protocol */
+                return load_str_option(l, at, o, value, into);
         }
+}
+
+static int load_forward_port(loader *l, const where *at, const nc_json *value, void *into) {
+        nc_forward_port *port = into;
+        int r = load_submodule(l, at, value, NC_TYPE_LIST_OF_PORTS, &nc_forward_port_options,
+                               load_forward_port_option, port);
+
+        if (r < 0)
+                return r;
+        if (!nc_json_object_get(value, "hostPort"))
+                return missing_option(l, at, "hostPort");
+        if (!port->protocol && !(port->protocol = strdup("tcp")))
+                return -ENOMEM;
         return 0;
 }
 
 static int load_forward_ports(loader *l, const where *at, const nc_json *value, nc_network *network) {
-        int r;
-
-        if (value->type != NC_JSON_ARRAY)
-                return type_error(l, at, value, NC_TYPE_LIST_OF_PORTS);
         nc_network_clear_ports(network);
-        if (value->n == 0)
-                return 0;
-        network->forward_ports = calloc(value->n, sizeof *network->forward_ports);
-        if (!network->forward_ports)
-                return -ENOMEM;
-        for (size_t i = 0; i < value->n; i++) {
-                where item_at = { .parent = at, .index = i };
-
-                network->n_forward_ports = i + 1;
-                r = load_forward_port(l, &item_at, &value->u.items[i], &network->forward_ports[i]);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return load_list_of(l, at, value, NC_TYPE_LIST_OF_PORTS, (void **) &network->forward_ports,
+                            sizeof *network->forward_ports, &network->n_forward_ports, load_forward_port);
 }
 
-/* One networkOptions entry; used for the container and for extraVeths. */
-static int load_network_option(loader *l, const where *at, const nc_option *o, const nc_json *value,
-                               nc_network *network) {
+/* One networkOptions entry into the nc_network `into`; used for the
+ * container and for extraVeths. */
+static int load_network_option(loader *l, const where *at, const nc_option *o, const nc_json *value, void *into) {
         if (o->type == NC_TYPE_LIST_OF_PORTS)
-                return load_forward_ports(l, at, value, network);
-        return load_str(l, at, value, true, o->rules, o->validate, (char **) ((char *) network + o->offset));
+                return load_forward_ports(l, at, value, into);
+        return load_str_option(l, at, o, value, into);
 }
 
-static int load_extra_veth(loader *l, const where *at, const char *name, const nc_json *value,
-                           nc_extra_veth *veth) {
+static int load_extra_veth(loader *l, const where *at, const char *name, const nc_json *value, void *into) {
+        nc_extra_veth *veth = into;
         int r;
 
         veth->name = strdup(name);
@@ -315,49 +375,30 @@ static int load_extra_veth(loader *l, const where *at, const char *name, const n
         r = check_string(l, at, name, strlen(name), NC_RULE_SCRIPT | NC_RULE_SPLIT, nc_check_ifname);
         if (r < 0)
                 return r;
-        if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_ATTRS_OF_VETHS);
-        for (size_t i = 0; i < value->n; i++) {
-                const char *key = value->u.members[i].key;
-                const nc_option *o = nc_option_find(&nc_network_options, key);
-                where option_at = { .parent = at, .name = key };
-
-                if (!o)
-                        return unknown_option(l, at, key);
-                /* In extraVeths every value is pasted into the scripts' text. */
-                r = load_network_option(l, &option_at, o, &value->u.members[i].value, &veth->network);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        /* In extraVeths every value is pasted into the scripts' text. */
+        return load_submodule(l, at, value, NC_TYPE_ATTRS_OF_VETHS, &nc_network_options, load_network_option,
+                              &veth->network);
 }
 
-static int load_bind_mount(loader *l, const where *at, const char *name, const nc_json *value,
-                           nc_bind_mount *bind) {
+static int load_bind_mount_option(loader *l, const where *at, const nc_option *o, const nc_json *value, void *into) {
+        nc_bind_mount *bind = into;
+
+        if (o->type == NC_TYPE_BOOL)
+                return load_bool(l, at, value, &bind->is_read_only);
+        return load_str_option(l, at, o, value, into);
+}
+
+static int load_bind_mount(loader *l, const where *at, const char *name, const nc_json *value, void *into) {
+        nc_bind_mount *bind = into;
         int r;
 
         bind->is_read_only = true;
         bind->name = strdup(name);
         if (!bind->name)
                 return -ENOMEM;
-        if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_ATTRS_OF_BINDS);
-        for (size_t i = 0; i < value->n; i++) {
-                const char *key = value->u.members[i].key;
-                const nc_json *item = &value->u.members[i].value;
-                const nc_option *o = nc_option_find(&nc_bind_mount_options, key);
-                where option_at = { .parent = at, .name = key };
-
-                if (!o)
-                        return unknown_option(l, at, key);
-                if (o->type == NC_TYPE_BOOL)
-                        r = load_bool(l, &option_at, item, &bind->is_read_only);
-                else
-                        r = load_str(l, &option_at, item, o->type == NC_TYPE_NULL_OR_STR, o->rules, o->validate,
-                                     (char **) ((char *) bind + o->offset));
-                if (r < 0)
-                        return r;
-        }
+        r = load_submodule(l, at, value, NC_TYPE_ATTRS_OF_BINDS, &nc_bind_mount_options, load_bind_mount_option, bind);
+        if (r < 0)
+                return r;
         if (!bind->mount_point) {
                 /* config.mountPoint = mkDefault name; */
                 where option_at = { .parent = at, .name = "mountPoint" };
@@ -372,23 +413,13 @@ static int load_bind_mount(loader *l, const where *at, const char *name, const n
         return 0;
 }
 
-static int load_allowed_device(loader *l, const where *at, const nc_json *value, nc_allowed_device *device) {
-        int r;
+static int load_allowed_device(loader *l, const where *at, const nc_json *value, void *into) {
+        nc_allowed_device *device = into;
+        int r = load_submodule(l, at, value, NC_TYPE_LIST_OF_DEVICES, &nc_allowed_device_options, load_str_option,
+                               device);
 
-        if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_LIST_OF_DEVICES);
-        for (size_t i = 0; i < value->n; i++) {
-                const char *key = value->u.members[i].key;
-                const nc_option *o = nc_option_find(&nc_allowed_device_options, key);
-                where option_at = { .parent = at, .name = key };
-
-                if (!o)
-                        return unknown_option(l, at, key);
-                r = load_str(l, &option_at, &value->u.members[i].value, false, o->rules, o->validate,
-                             (char **) ((char *) device + o->offset));
-                if (r < 0)
-                        return r;
-        }
+        if (r < 0)
+                return r;
         if (!device->node)
                 return missing_option(l, at, "node");
         if (!device->modifier)
@@ -414,76 +445,6 @@ static int sorted_members(const nc_json *object, const nc_json_member ***ret_mem
         return 0;
 }
 
-static int load_extra_veths(loader *l, const where *at, const nc_json *value, nc_container *c) {
-        const nc_json_member **veths = NULL;
-        int r;
-
-        if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_ATTRS_OF_VETHS);
-        r = sorted_members(value, &veths);
-        if (r < 0)
-                return r;
-        nc_container_clear_extra_veths(c);
-        c->extra_veths = calloc(value->n ? value->n : 1, sizeof *c->extra_veths);
-        if (!c->extra_veths) {
-                free(veths);
-                return -ENOMEM;
-        }
-        for (size_t i = 0; i < value->n && r >= 0; i++) {
-                where veth_at = { .parent = at, .name = veths[i]->key };
-
-                c->n_extra_veths = i + 1;
-                r = load_extra_veth(l, &veth_at, veths[i]->key, &veths[i]->value, &c->extra_veths[i]);
-        }
-        free(veths);
-        return r;
-}
-
-static int load_bind_mounts(loader *l, const where *at, const nc_json *value, nc_container *c) {
-        const nc_json_member **binds = NULL;
-        int r;
-
-        if (value->type != NC_JSON_OBJECT)
-                return type_error(l, at, value, NC_TYPE_ATTRS_OF_BINDS);
-        r = sorted_members(value, &binds);
-        if (r < 0)
-                return r;
-        nc_container_clear_bind_mounts(c);
-        c->bind_mounts = calloc(value->n ? value->n : 1, sizeof *c->bind_mounts);
-        if (!c->bind_mounts) {
-                free(binds);
-                return -ENOMEM;
-        }
-        for (size_t i = 0; i < value->n && r >= 0; i++) {
-                where bind_at = { .parent = at, .name = binds[i]->key };
-
-                c->n_bind_mounts = i + 1;
-                r = load_bind_mount(l, &bind_at, binds[i]->key, &binds[i]->value, &c->bind_mounts[i]);
-        }
-        free(binds);
-        return r;
-}
-
-static int load_allowed_devices(loader *l, const where *at, const nc_json *value, nc_container *c) {
-        int r;
-
-        if (value->type != NC_JSON_ARRAY)
-                return type_error(l, at, value, NC_TYPE_LIST_OF_DEVICES);
-        nc_container_clear_allowed_devices(c);
-        c->allowed_devices = calloc(value->n ? value->n : 1, sizeof *c->allowed_devices);
-        if (!c->allowed_devices)
-                return -ENOMEM;
-        for (size_t i = 0; i < value->n; i++) {
-                where item_at = { .parent = at, .index = i };
-
-                c->n_allowed_devices = i + 1;
-                r = load_allowed_device(l, &item_at, &value->u.items[i], &c->allowed_devices[i]);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
 static int load_container_option(loader *l, const where *at, const nc_option *o, const nc_json *value,
                                  nc_container *c) {
         void *field = (char *) c + o->offset;
@@ -499,12 +460,19 @@ static int load_container_option(loader *l, const where *at, const nc_option *o,
                 return load_bool(l, at, value, field);
         case NC_TYPE_LIST_OF_STR:
                 return load_str_list(l, at, value, o->rules, o->validate, field);
+        /* A value given twice replaces the first (the JSON has no key twice). */
         case NC_TYPE_ATTRS_OF_VETHS:
-                return load_extra_veths(l, at, value, c);
+                nc_container_clear_extra_veths(c);
+                return load_attrs_of(l, at, value, o->type, (void **) &c->extra_veths, sizeof *c->extra_veths,
+                                     &c->n_extra_veths, load_extra_veth);
         case NC_TYPE_ATTRS_OF_BINDS:
-                return load_bind_mounts(l, at, value, c);
+                nc_container_clear_bind_mounts(c);
+                return load_attrs_of(l, at, value, o->type, (void **) &c->bind_mounts, sizeof *c->bind_mounts,
+                                     &c->n_bind_mounts, load_bind_mount);
         case NC_TYPE_LIST_OF_DEVICES:
-                return load_allowed_devices(l, at, value, c);
+                nc_container_clear_allowed_devices(c);
+                return load_list_of(l, at, value, o->type, (void **) &c->allowed_devices, sizeof *c->allowed_devices,
+                                    &c->n_allowed_devices, load_allowed_device);
         case NC_TYPE_ANYTHING:
                 /* The module evaluates `config` into `path`; without nixpkgs we
                  * cannot, and the module ignores it when path is given. */
@@ -521,9 +489,9 @@ static int load_container_option(loader *l, const where *at, const nc_option *o,
         }
 }
 
-static int load_container(loader *l, const char *name, const nc_json *value, nc_container *c) {
-        static const where containers = { .name = "containers" };
-        where at = { .parent = &containers, .name = name };
+static int load_container(loader *l, const where *container_at, const char *name, const nc_json *value, void *into) {
+        nc_container *c = into;
+        where at = *container_at; /* containers.NAME */
         char location[MAX_LOCATION];
         int r;
 
@@ -565,11 +533,10 @@ static int load_container(loader *l, const char *name, const nc_json *value, nc_
 
 int nc_config_load_json(const char *text, size_t len, nc_mode mode, nc_config **ret_config, nc_error *error) {
         loader l = { .mode = mode, .error = error };
-        const nc_json_member **containers = NULL;
+        _cleanup_(nc_config_freep) nc_config *config = NULL;
+        _cleanup_(nc_json_freep) nc_json_doc *doc = NULL;
         nc_json_error syntax;
-        nc_json_doc *doc = NULL;
         const nc_json *root;
-        nc_config *config;
         int r;
 
         if (len > MAX_CONFIG_BYTES)
@@ -580,35 +547,25 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, nc_config **
         if (r < 0)
                 return nc_error_set(error, r, "line %zu, column %zu: %s", syntax.line, syntax.column, syntax.text);
         root = nc_json_root(doc);
-        if (root->type != NC_JSON_OBJECT) {
-                nc_json_free(doc);
+        if (root->type != NC_JSON_OBJECT)
                 return nc_error_set(error, -EINVAL, "containers: the configuration must be a JSON object {NAME: definition}");
-        }
         config = calloc(1, sizeof *config);
-        r = config ? sorted_members(root, &containers) : -ENOMEM;
+        r = config ? 0 : -ENOMEM;
         if (r >= 0) {
-                config->containers = calloc(root->n ? root->n : 1, sizeof *config->containers);
-                if (!config->containers)
-                        r = -ENOMEM;
+                where containers = { .name = "containers" };
+                r = load_attrs_of(&l, &containers, root, NC_TYPE_ATTRS_OF_CONTAINERS, (void **) &config->containers,
+                                  sizeof *config->containers, &config->n_containers, load_container);
         }
-        for (size_t i = 0; r >= 0 && i < root->n; i++) {
-                config->n_containers = i + 1;
-                r = load_container(&l, containers[i]->key, &containers[i]->value, &config->containers[i]);
-        }
-        free(containers);
-        nc_json_free(doc);
-        if (r < 0) {
-                if (r == -ENOMEM)
-                        nc_error_set(error, r, "out of memory while loading the configuration");
-                nc_config_free(config);
+        if (r == -ENOMEM)
+                return nc_error_set(error, r, "out of memory while loading the configuration");
+        if (r < 0)
                 return r;
-        }
-        *ret_config = config;
+        *ret_config = TAKE_PTR(config);
         return 0;
 }
 
 int nc_config_load_file(const char *path, nc_mode mode, nc_config **ret_config, nc_error *error) {
-        char *text;
+        _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
 
@@ -616,7 +573,6 @@ int nc_config_load_file(const char *path, nc_mode mode, nc_config **ret_config, 
         if (r < 0)
                 return nc_error_set(error, r, "%s: %s", path, r == -EFBIG ? "file too large" : strerror(-r));
         r = nc_config_load_json(text, len, mode, ret_config, error);
-        free(text);
         if (r < 0 && r != -ENOMEM) {
                 /* Prefix the file name so that JSON syntax errors say where. */
                 char message[NC_ERROR_MAX];

@@ -1,21 +1,56 @@
 /* The configuration model: ownership, lookup and the module's
  * containerConfig (the enableTun additions). */
 #include <errno.h>
-#include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "alloc-util.h"
 #include "config-internal.h"
 #include "error.h"
 #include "validate.h"
 
+/* Clears each of the *n_items items (item_size bytes each) of the array
+ * at *items, frees it and leaves an empty one. */
+static void clear_items(void *items, size_t *n_items, size_t item_size, void (*clear_item)(void *item)) {
+        void **array = items;
+
+        for (size_t i = 0; i < *n_items; i++)
+                clear_item((char *) *array + i * item_size);
+        free(*array);
+        *array = NULL;
+        *n_items = 0;
+}
+
+static void forward_port_clear(void *item) {
+        free(((nc_forward_port *) item)->protocol);
+}
+
+static void extra_veth_clear(void *item) {
+        nc_extra_veth *veth = item;
+
+        free(veth->name);
+        nc_network_clear(&veth->network);
+}
+
+static void bind_mount_clear(void *item) {
+        nc_bind_mount *bind = item;
+
+        free(bind->name);
+        free(bind->mount_point);
+        free(bind->host_path);
+}
+
+static void allowed_device_clear(void *item) {
+        nc_allowed_device *device = item;
+
+        free(device->node);
+        free(device->modifier);
+}
+
 void nc_network_clear_ports(nc_network *network) {
-        for (size_t i = 0; i < network->n_forward_ports; i++)
-                free(network->forward_ports[i].protocol);
-        free(network->forward_ports);
-        network->forward_ports = NULL;
-        network->n_forward_ports = 0;
+        clear_items(&network->forward_ports, &network->n_forward_ports, sizeof *network->forward_ports,
+                    forward_port_clear);
 }
 
 void nc_network_clear(nc_network *network) {
@@ -29,34 +64,15 @@ void nc_network_clear(nc_network *network) {
 }
 
 void nc_container_clear_extra_veths(nc_container *c) {
-        for (size_t i = 0; i < c->n_extra_veths; i++) {
-                free(c->extra_veths[i].name);
-                nc_network_clear(&c->extra_veths[i].network);
-        }
-        free(c->extra_veths);
-        c->extra_veths = NULL;
-        c->n_extra_veths = 0;
+        clear_items(&c->extra_veths, &c->n_extra_veths, sizeof *c->extra_veths, extra_veth_clear);
 }
 
 void nc_container_clear_bind_mounts(nc_container *c) {
-        for (size_t i = 0; i < c->n_bind_mounts; i++) {
-                free(c->bind_mounts[i].name);
-                free(c->bind_mounts[i].mount_point);
-                free(c->bind_mounts[i].host_path);
-        }
-        free(c->bind_mounts);
-        c->bind_mounts = NULL;
-        c->n_bind_mounts = 0;
+        clear_items(&c->bind_mounts, &c->n_bind_mounts, sizeof *c->bind_mounts, bind_mount_clear);
 }
 
 void nc_container_clear_allowed_devices(nc_container *c) {
-        for (size_t i = 0; i < c->n_allowed_devices; i++) {
-                free(c->allowed_devices[i].node);
-                free(c->allowed_devices[i].modifier);
-        }
-        free(c->allowed_devices);
-        c->allowed_devices = NULL;
-        c->n_allowed_devices = 0;
+        clear_items(&c->allowed_devices, &c->n_allowed_devices, sizeof *c->allowed_devices, allowed_device_clear);
 }
 
 void nc_container_clear(nc_container *c) {
@@ -125,86 +141,112 @@ static int copy_strv(nc_strv *to, const nc_strv *from) {
         return 0;
 }
 
-static char *dup_or_null(const char *s, int *r) {
-        char *copy;
-        if (!s)
-                return NULL;
-        copy = strdup(s);
-        if (!copy)
-                *r = -ENOMEM;
-        return copy;
-}
-
-static int copy_network(nc_network *to, const nc_network *from) {
+/* Sets each string field at `offsets` of the struct `to` to a copy of the
+ * same field of `from` (NULL stays NULL). On -ENOMEM the fields not copied
+ * are NULL, so that clearing `to` frees exactly what it owns. */
+static int copy_strings(void *to, const void *from, const size_t *offsets, size_t n) {
         int r = 0;
 
-        to->host_bridge = dup_or_null(from->host_bridge, &r);
-        to->host_address = dup_or_null(from->host_address, &r);
-        to->host_address6 = dup_or_null(from->host_address6, &r);
-        to->local_address = dup_or_null(from->local_address, &r);
-        to->local_address6 = dup_or_null(from->local_address6, &r);
-        if (from->n_forward_ports) {
-                to->forward_ports = calloc(from->n_forward_ports, sizeof *to->forward_ports);
-                if (!to->forward_ports)
-                        return -ENOMEM;
-                for (size_t i = 0; i < from->n_forward_ports; i++) {
-                        to->forward_ports[i] = from->forward_ports[i];
-                        to->forward_ports[i].protocol = dup_or_null(from->forward_ports[i].protocol, &r);
-                        to->n_forward_ports = i + 1;
-                }
+        for (size_t i = 0; i < n; i++) {
+                const char *s = *(char *const *) ((const char *) from + offsets[i]);
+                char **field = (char **) ((char *) to + offsets[i]);
+
+                *field = s && r >= 0 ? strdup(s) : NULL;
+                if (s && !*field)
+                        r = -ENOMEM;
         }
         return r;
 }
 
-static int copy_container(nc_container *to, const nc_container *from) {
+/* A new array in *to of the `n` items of `from` (item_size bytes each),
+ * with room for `spare` more, each copied by `copy_item`; *n_to counts the
+ * items begun, so that clearing the owner after a failure frees them. */
+static int copy_items(void *to, size_t *n_to, const void *from, size_t n, size_t item_size, size_t spare,
+                      int (*copy_item)(void *to_item, const void *from_item)) {
+        void **array = to;
         int r = 0;
 
-        to->name = dup_or_null(from->name, &r);
-        to->path = dup_or_null(from->path, &r);
-        to->nixpkgs = dup_or_null(from->nixpkgs, &r);
-        to->timeout_start_sec = dup_or_null(from->timeout_start_sec, &r);
+        *array = calloc(n + spare ? n + spare : 1, item_size);
+        if (!*array)
+                return -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                *n_to = i + 1;
+                r = copy_item((char *) *array + i * item_size, (const char *) from + i * item_size);
+        }
+        return r;
+}
+
+static int copy_forward_port(void *to, const void *from) {
+        static const size_t strings[] = { offsetof(nc_forward_port, protocol) };
+
+        *(nc_forward_port *) to = *(const nc_forward_port *) from;
+        return copy_strings(to, from, strings, ELEMENTSOF(strings));
+}
+
+static int copy_network(nc_network *to, const nc_network *from) {
+        static const size_t strings[] = {
+                offsetof(nc_network, host_bridge),   offsetof(nc_network, host_address),
+                offsetof(nc_network, host_address6), offsetof(nc_network, local_address),
+                offsetof(nc_network, local_address6),
+        };
+        int r = copy_strings(to, from, strings, ELEMENTSOF(strings));
+
+        return r < 0 ? r : copy_items(&to->forward_ports, &to->n_forward_ports, from->forward_ports,
+                                      from->n_forward_ports, sizeof *from->forward_ports, 0, copy_forward_port);
+}
+
+static int copy_extra_veth(void *to, const void *from) {
+        static const size_t strings[] = { offsetof(nc_extra_veth, name) };
+        int r = copy_strings(to, from, strings, ELEMENTSOF(strings));
+
+        return r < 0 ? r : copy_network(&((nc_extra_veth *) to)->network, &((const nc_extra_veth *) from)->network);
+}
+
+static int copy_bind_mount(void *to, const void *from) {
+        static const size_t strings[] = {
+                offsetof(nc_bind_mount, name), offsetof(nc_bind_mount, mount_point), offsetof(nc_bind_mount, host_path),
+        };
+
+        *(nc_bind_mount *) to = *(const nc_bind_mount *) from;
+        return copy_strings(to, from, strings, ELEMENTSOF(strings));
+}
+
+static int copy_allowed_device(void *to, const void *from) {
+        static const size_t strings[] = { offsetof(nc_allowed_device, node), offsetof(nc_allowed_device, modifier) };
+
+        return copy_strings(to, from, strings, ELEMENTSOF(strings));
+}
+
+static int copy_container(nc_container *to, const nc_container *from) {
+        static const size_t strings[] = {
+                offsetof(nc_container, name), offsetof(nc_container, path), offsetof(nc_container, nixpkgs),
+                offsetof(nc_container, timeout_start_sec),
+        };
+        int r = copy_strings(to, from, strings, ELEMENTSOF(strings));
+
         to->ephemeral = from->ephemeral;
         to->enable_tun = from->enable_tun;
         to->private_network = from->private_network;
         to->auto_start = from->auto_start;
         to->has_config = from->has_config;
-        if (r < 0)
-                return r;
-        if ((r = copy_strv(&to->additional_capabilities, &from->additional_capabilities)) < 0 ||
+        if (r < 0 || (r = copy_strv(&to->additional_capabilities, &from->additional_capabilities)) < 0 ||
             (r = copy_strv(&to->interfaces, &from->interfaces)) < 0 ||
-            (r = copy_strv(&to->macvlans, &from->macvlans)) < 0 ||
-            (r = copy_strv(&to->tmpfs, &from->tmpfs)) < 0 ||
+            (r = copy_strv(&to->macvlans, &from->macvlans)) < 0 || (r = copy_strv(&to->tmpfs, &from->tmpfs)) < 0 ||
             (r = copy_strv(&to->extra_flags, &from->extra_flags)) < 0 ||
             (r = copy_network(&to->network, &from->network)) < 0)
                 return r;
-        to->extra_veths = calloc(from->n_extra_veths + 1, sizeof *to->extra_veths);
-        to->bind_mounts = calloc(from->n_bind_mounts + 1, sizeof *to->bind_mounts);
-        to->allowed_devices = calloc(from->n_allowed_devices + 2, sizeof *to->allowed_devices);
-        if (!to->extra_veths || !to->bind_mounts || !to->allowed_devices)
-                return -ENOMEM;
-        for (size_t i = 0; i < from->n_extra_veths; i++) {
-                to->n_extra_veths = i + 1;
-                to->extra_veths[i].name = dup_or_null(from->extra_veths[i].name, &r);
-                if (r < 0 || (r = copy_network(&to->extra_veths[i].network, &from->extra_veths[i].network)) < 0)
-                        return r;
-        }
-        for (size_t i = 0; i < from->n_bind_mounts; i++) {
-                to->n_bind_mounts = i + 1;
-                to->bind_mounts[i].name = dup_or_null(from->bind_mounts[i].name, &r);
-                to->bind_mounts[i].mount_point = dup_or_null(from->bind_mounts[i].mount_point, &r);
-                to->bind_mounts[i].host_path = dup_or_null(from->bind_mounts[i].host_path, &r);
-                to->bind_mounts[i].is_read_only = from->bind_mounts[i].is_read_only;
-        }
-        for (size_t i = 0; i < from->n_allowed_devices; i++) {
-                to->n_allowed_devices = i + 1;
-                to->allowed_devices[i].node = dup_or_null(from->allowed_devices[i].node, &r);
-                to->allowed_devices[i].modifier = dup_or_null(from->allowed_devices[i].modifier, &r);
-        }
-        return r;
+        /* Room for what enableTun adds (nc_container_effective()). */
+        if ((r = copy_items(&to->extra_veths, &to->n_extra_veths, from->extra_veths, from->n_extra_veths,
+                            sizeof *from->extra_veths, 1, copy_extra_veth)) < 0 ||
+            (r = copy_items(&to->bind_mounts, &to->n_bind_mounts, from->bind_mounts, from->n_bind_mounts,
+                            sizeof *from->bind_mounts, 1, copy_bind_mount)) < 0)
+                return r;
+        return copy_items(&to->allowed_devices, &to->n_allowed_devices, from->allowed_devices,
+                          from->n_allowed_devices, sizeof *from->allowed_devices, 2, copy_allowed_device);
 }
 
 int nc_container_effective(const nc_container *container, nc_container **ret_effective) {
-        nc_container *c = calloc(1, sizeof *c);
+        _cleanup_(nc_container_freep) nc_container *c = calloc(1, sizeof *c);
         int r;
 
         if (!c)
@@ -220,63 +262,8 @@ int nc_container_effective(const nc_container *container, nc_container **ret_eff
                 c->n_allowed_devices++;
                 r = tun->node && tun->modifier ? nc_strv_push(&c->additional_capabilities, "CAP_NET_ADMIN") : -ENOMEM;
         }
-        if (r < 0) {
-                nc_container_free(c);
+        if (r < 0)
                 return r;
-        }
-        *ret_effective = c;
-        return 0;
-}
-
-int nc_read_file(const char *path, size_t max, char **ret_text, size_t *ret_len) {
-        size_t len = 0, capacity = 4096;
-        char *text = malloc(capacity + 1);
-        int fd, r = 0;
-
-        if (!text)
-                return -ENOMEM;
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                r = -errno;
-                free(text);
-                return r;
-        }
-        for (;;) {
-                ssize_t n;
-                if (len == capacity) {
-                        char *bigger;
-                        if (capacity >= max + 1) {
-                                r = -EFBIG;
-                                break;
-                        }
-                        capacity = capacity * 2 > max + 1 ? max + 1 : capacity * 2;
-                        bigger = realloc(text, capacity + 1);
-                        if (!bigger) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        text = bigger;
-                }
-                n = read(fd, text + len, capacity - len);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        r = -errno;
-                        break;
-                }
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        close(fd);
-        if (r >= 0 && len > max)
-                r = -EFBIG;
-        if (r < 0) {
-                free(text);
-                return r;
-        }
-        text[len] = '\0';
-        *ret_text = text;
-        *ret_len = len;
+        *ret_effective = TAKE_PTR(c);
         return 0;
 }

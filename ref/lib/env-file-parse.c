@@ -16,14 +16,16 @@
  *     while invalid names are dropped silently. */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc-util.h"
 #include "env-internal.h"
 #include "error.h"
+#include "read-file.h"
+#include "strbuf.h"
 #include "utf8.h"
 #include "nixcontainer.h"
 
@@ -42,14 +44,9 @@ enum parse_state {
         COMMENT_ESCAPE,
 };
 
-typedef struct buffer {
-        char *data;
-        size_t n, capacity;
-} buffer;
-
 typedef struct parser {
         nc_env *out;       /* the file's assignments, in order */
-        buffer key, value;
+        nc_strbuf key, value;
         /* Where the trailing run of unescaped whitespace starts, if any. */
         size_t key_whitespace, value_whitespace;
         /* Messages name the line where the key starts. (systemd's own
@@ -64,38 +61,6 @@ static bool is_whitespace(char c) {
 
 static bool is_newline(char c) {
         return c == '\n' || c == '\r';
-}
-
-/* Keeps room for a terminating NUL. */
-static int buffer_push(buffer *b, char c) {
-        if (b->n + 2 > b->capacity) {
-                size_t capacity = b->capacity ? b->capacity * 2 : 64;
-                char *data = realloc(b->data, capacity);
-                if (!data)
-                        return -ENOMEM;
-                b->data = data;
-                b->capacity = capacity;
-        }
-        b->data[b->n++] = c;
-        return 0;
-}
-
-static int buffer_append(buffer *b, const char *data, size_t n) {
-        if (b->n + n + 1 > b->capacity) {
-                size_t capacity = b->capacity ? b->capacity : 64;
-                char *grown;
-
-                while (b->n + n + 1 > capacity)
-                        capacity *= 2;
-                grown = realloc(b->data, capacity);
-                if (!grown)
-                        return -ENOMEM;
-                b->data = grown;
-                b->capacity = capacity;
-        }
-        memcpy(b->data + b->n, data, n);
-        b->n += n;
-        return 0;
 }
 
 /* [A-Za-z_][A-Za-z0-9_]*, systemd's env_name_is_valid(). */
@@ -119,8 +84,8 @@ static bool env_name_is_valid(const char *name) {
  * value_whitespace is only ever set in that state (nothing leads back from
  * it to a quote), so trimming always is the same. */
 static int push(parser *ps) {
-        size_t key_len = ps->key_whitespace != NO_WHITESPACE ? ps->key_whitespace : ps->key.n;
-        size_t value_len = ps->value_whitespace != NO_WHITESPACE ? ps->value_whitespace : ps->value.n;
+        size_t key_len = ps->key_whitespace != NO_WHITESPACE ? ps->key_whitespace : ps->key.len;
+        size_t value_len = ps->value_whitespace != NO_WHITESPACE ? ps->value_whitespace : ps->value.len;
         const char *key = ps->key.data, *value = ps->value.data ? ps->value.data : "";
         int r = 0;
 
@@ -137,14 +102,28 @@ static int push(parser *ps) {
         else if (env_name_is_valid(key))
                 r = nc_env_set_len(ps->out, key, value, value_len);
 
-        ps->key.n = ps->value.n = 0;
+        ps->key.len = ps->value.len = 0;
         return r;
+}
+
+/* Appends `c` to `b`, keeping *whitespace at the start of the trailing
+ * run of unescaped whitespace, if any; returns `next`, or -ENOMEM. */
+static int append_noting_whitespace(nc_strbuf *b, size_t *whitespace, char c, enum parse_state next) {
+        if (!is_whitespace(c))
+                *whitespace = NO_WHITESPACE;
+        else if (*whitespace == NO_WHITESPACE)
+                *whitespace = b->len;
+        return nc_strbuf_append_char(b, c) < 0 ? -ENOMEM : (int) next;
+}
+
+/* The end of an assignment's line: it is pushed, the next key begins. */
+static int end_assignment(parser *ps) {
+        int r = push(ps);
+        return r < 0 ? r : PRE_KEY;
 }
 
 /* One character of the state machine; returns the next state or -errno. */
 static int step(parser *ps, enum parse_state state, char c) {
-        int r;
-
         switch (state) {
         case PRE_KEY:
                 /* '#' and ';' start a comment only here, at the start of a
@@ -155,11 +134,11 @@ static int step(parser *ps, enum parse_state state, char c) {
                         return PRE_KEY;
                 ps->key_line = ps->line;
                 ps->key_whitespace = NO_WHITESPACE;
-                return buffer_push(&ps->key, c) < 0 ? -ENOMEM : KEY;
+                return nc_strbuf_append_char(&ps->key, c) < 0 ? -ENOMEM : KEY;
 
         case KEY:
                 if (is_newline(c)) { /* no '=': the line is dropped */
-                        ps->key.n = 0;
+                        ps->key.len = 0;
                         return PRE_KEY;
                 }
                 if (c == '=') {
@@ -167,17 +146,11 @@ static int step(parser *ps, enum parse_state state, char c) {
                         return PRE_VALUE;
                 }
                 /* Trailing whitespace is cut from the key, inner kept. */
-                if (!is_whitespace(c))
-                        ps->key_whitespace = NO_WHITESPACE;
-                else if (ps->key_whitespace == NO_WHITESPACE)
-                        ps->key_whitespace = ps->key.n;
-                return buffer_push(&ps->key, c) < 0 ? -ENOMEM : KEY;
+                return append_noting_whitespace(&ps->key, &ps->key_whitespace, c, KEY);
 
         case PRE_VALUE:
-                if (is_newline(c)) {
-                        r = push(ps);
-                        return r < 0 ? r : PRE_KEY;
-                }
+                if (is_newline(c))
+                        return end_assignment(ps);
                 if (c == '\'')
                         return SINGLE_QUOTE;
                 if (c == '"')
@@ -186,51 +159,45 @@ static int step(parser *ps, enum parse_state state, char c) {
                         return VALUE_ESCAPE;
                 if (is_whitespace(c))
                         return PRE_VALUE;
-                return buffer_push(&ps->value, c) < 0 ? -ENOMEM : VALUE;
+                return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : VALUE;
 
         case VALUE:
-                if (is_newline(c)) {
-                        r = push(ps);
-                        return r < 0 ? r : PRE_KEY;
-                }
+                if (is_newline(c))
+                        return end_assignment(ps);
                 if (c == '\\') {
                         /* What the backslash escapes is never trimmed. */
                         ps->value_whitespace = NO_WHITESPACE;
                         return VALUE_ESCAPE;
                 }
-                if (!is_whitespace(c))
-                        ps->value_whitespace = NO_WHITESPACE;
-                else if (ps->value_whitespace == NO_WHITESPACE)
-                        ps->value_whitespace = ps->value.n;
-                return buffer_push(&ps->value, c) < 0 ? -ENOMEM : VALUE;
+                return append_noting_whitespace(&ps->value, &ps->value_whitespace, c, VALUE);
 
         case VALUE_ESCAPE:
                 /* Any character is taken literally, the backslash dropped;
                  * backslash-newline (also backslash-CR) joins lines. */
                 if (is_newline(c))
                         return VALUE;
-                return buffer_push(&ps->value, c) < 0 ? -ENOMEM : VALUE;
+                return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : VALUE;
 
         case SINGLE_QUOTE:
                 if (c == '\'')
                         return PRE_VALUE;
-                return buffer_push(&ps->value, c) < 0 ? -ENOMEM : SINGLE_QUOTE;
+                return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : SINGLE_QUOTE;
 
         case DOUBLE_QUOTE:
                 if (c == '"')
                         return PRE_VALUE;
                 if (c == '\\')
                         return DOUBLE_QUOTE_ESCAPE;
-                return buffer_push(&ps->value, c) < 0 ? -ENOMEM : DOUBLE_QUOTE;
+                return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : DOUBLE_QUOTE;
 
         case DOUBLE_QUOTE_ESCAPE:
                 /* \" \\ \` \$ give the character; backslash-newline (but
                  * not backslash-CR) is removed; any other pair is kept. */
                 if (strchr("\"\\`$", c))
-                        return buffer_push(&ps->value, c) < 0 ? -ENOMEM : DOUBLE_QUOTE;
+                        return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : DOUBLE_QUOTE;
                 if (c == '\n')
                         return DOUBLE_QUOTE;
-                if (buffer_push(&ps->value, '\\') < 0 || buffer_push(&ps->value, c) < 0)
+                if (nc_strbuf_append_char(&ps->value, '\\') < 0 || nc_strbuf_append_char(&ps->value, c) < 0)
                         return -ENOMEM;
                 return DOUBLE_QUOTE;
 
@@ -312,7 +279,7 @@ static bool assignment_fits(const nc_env *parsed, size_t i, size_t max) {
  * A at all). The parsed assignments move into `env`. */
 static int merge_clean(nc_env *env, nc_env *parsed) {
         size_t max = assignment_max(), n = nc_env_count(parsed), i;
-        nc_env *clean;
+        _cleanup_(nc_env_freep) nc_env *clean = NULL;
         int r;
 
         for (i = 0; i < n && assignment_fits(parsed, i, max); i++)
@@ -324,14 +291,17 @@ static int merge_clean(nc_env *env, nc_env *parsed) {
         for (i = 0; r >= 0 && i < n; i++)
                 if (assignment_fits(parsed, i, max))
                         r = nc_env_set(clean, nc_env_name_at(parsed, i), nc_env_value_at(parsed, i));
-        if (r >= 0)
-                r = nc_env_take_all(env, clean);
-        nc_env_free(clean);
-        return r;
+        return r < 0 ? r : nc_env_take_all(env, clean);
+}
+
+static void parser_done(parser *ps) {
+        nc_env_free(ps->out);
+        nc_strbuf_free(&ps->key);
+        nc_strbuf_free(&ps->value);
 }
 
 int nc_env_file_parse(nc_env *env, const char *text, size_t len, nc_error *error) {
-        parser ps = { .line = 1, .error = error };
+        _cleanup_(parser_done) parser ps = { .line = 1, .error = error };
         int state = PRE_KEY, r = 0;
 
         if (!env || (!text && len > 0))
@@ -351,7 +321,7 @@ int nc_env_file_parse(nc_env *env, const char *text, size_t len, nc_error *error
                         /* What step() does for each of them: push, and (KEY,
                          * VALUE) note that no whitespace trails. */
                         bool in_key = state == KEY;
-                        if (buffer_append(in_key ? &ps.key : &ps.value, text + i, run) < 0) {
+                        if (nc_strbuf_append_len(in_key ? &ps.key : &ps.value, text + i, run) < 0) {
                                 r = -ENOMEM;
                                 break;
                         }
@@ -377,79 +347,24 @@ int nc_env_file_parse(nc_env *env, const char *text, size_t len, nc_error *error
                 r = merge_clean(env, ps.out);
         if (r == -ENOMEM) /* the other errors come with their message */
                 nc_error_set(error, r, "out of memory");
-
-        nc_env_free(ps.out);
-        free(ps.key.data);
-        free(ps.value.data);
         return r;
-}
-
-/* Reads at most NC_ENV_FILE_MAX bytes, and one more to tell it is too much
- * (no fstat(): /proc files and pipes report no useful size). */
-static int read_limited(int fd, char **ret_text, size_t *ret_len) {
-        size_t n = 0, capacity = 0;
-        char *text = NULL;
-
-        for (;;) {
-                ssize_t k;
-
-                if (n == capacity) {
-                        size_t c = capacity ? capacity * 2 : 4096;
-                        char *t;
-
-                        if (c > NC_ENV_FILE_MAX + 1)
-                                c = NC_ENV_FILE_MAX + 1;
-                        t = realloc(text, c);
-                        if (!t) {
-                                free(text);
-                                return -ENOMEM;
-                        }
-                        text = t;
-                        capacity = c;
-                }
-                k = read(fd, text + n, capacity - n);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0) {
-                        int r = -errno;
-                        free(text);
-                        return r;
-                }
-                if (k == 0)
-                        break;
-                n += (size_t) k;
-                if (n > NC_ENV_FILE_MAX) {
-                        free(text);
-                        return -EFBIG;
-                }
-        }
-        *ret_text = text;
-        *ret_len = n;
-        return 0;
 }
 
 int nc_env_file_load(nc_env *env, const char *path, nc_error *error) {
         nc_error parse_error = { .message = "" };
-        char *text = NULL, errbuf[128];
+        _cleanup_free_ char *text = NULL;
+        char errbuf[128];
         size_t len = 0;
-        int fd, r;
+        int r;
 
         if (!env || !path)
                 return nc_error_set(error, -EINVAL, "no environment or path");
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0) {
-                r = -errno;
-                return nc_error_set(error, r, "%s: %s", path, strerror_r(-r, errbuf, sizeof errbuf));
-        }
-        r = read_limited(fd, &text, &len);
-        close(fd);
+        r = nc_read_file(path, NC_ENV_FILE_MAX, &text, &len);
         if (r == -EFBIG)
                 return nc_error_set(error, r, "%s: larger than %u bytes", path, NC_ENV_FILE_MAX);
         if (r < 0)
                 return nc_error_set(error, r, "%s: %s", path, strerror_r(-r, errbuf, sizeof errbuf));
-
         r = nc_env_file_parse(env, text, len, &parse_error);
-        free(text);
         if (r < 0)
                 return nc_error_set(error, r, "%s: %s", path, parse_error.message);
         return 0;

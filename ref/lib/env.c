@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "env-internal.h"
 #include "nixcontainer.h"
 
@@ -92,18 +93,8 @@ static size_t find_entry(const nc_env *env, const char *name) {
 /* Makes room for `more` entries. Growing is not a visible change, so a
  * failure here leaves the env as it was. */
 static int reserve(nc_env *env, size_t more) {
-        if (env->n + more > env->capacity) {
-                size_t capacity = env->capacity ? env->capacity : 8;
-                nc_env_entry *entries;
-
-                while (capacity < env->n + more)
-                        capacity *= 2;
-                entries = realloc(env->entries, capacity * sizeof *entries);
-                if (!entries)
-                        return -ENOMEM;
-                env->entries = entries;
-                env->capacity = capacity;
-        }
+        if (NC_GROW(env->entries, env->capacity, env->n + more, 8) < 0)
+                return -ENOMEM;
         if ((env->n + more) * 2 > env->n_slots) {
                 size_t n_slots = env->n_slots ? env->n_slots : 16;
                 size_t *old = env->slots, old_n_slots = env->n_slots;
@@ -135,36 +126,31 @@ static bool name_is_storable(const char *name) {
 }
 
 int nc_env_set_len(nc_env *env, const char *name, const char *value, size_t value_len) {
+        _cleanup_free_ char *v = NULL, *n = NULL;
         size_t i, hash;
-        char *v, *n;
         int r;
 
         /* Values are C strings in the end: a NUL would cut them short. */
         if (!env || !name_is_storable(name) || !value || memchr(value, '\0', value_len))
                 return -EINVAL;
 
-        v = malloc(value_len + 1);
+        v = nc_memdup_nul(value, value_len);
         if (!v)
                 return -ENOMEM;
-        memcpy(v, value, value_len);
-        v[value_len] = '\0';
 
         hash = name_hash(name);
         i = find_hashed(env, name, hash);
         if (i != NO_ENTRY) {
                 free(env->entries[i].value);
-                env->entries[i].value = v;
+                env->entries[i].value = TAKE_PTR(v);
                 return 0;
         }
 
         n = strdup(name);
         r = n ? reserve(env, 1) : -ENOMEM;
-        if (r < 0) {
-                free(n);
-                free(v);
+        if (r < 0)
                 return r;
-        }
-        append_reserved(env, n, v, hash);
+        append_reserved(env, TAKE_PTR(n), TAKE_PTR(v), hash);
         return 0;
 }
 
@@ -193,36 +179,20 @@ const char *nc_env_value_at(const nc_env *env, size_t i) {
         return env && i < env->n ? env->entries[i].value : NULL;
 }
 
-static int env_clone(const nc_env *env, nc_env **ret_clone) {
-        nc_env *clone = nc_env_new();
-
-        if (!clone)
-                return -ENOMEM;
-        for (size_t i = 0; i < env->n; i++) {
-                int r = nc_env_set(clone, env->entries[i].name, env->entries[i].value);
-                if (r < 0) {
-                        nc_env_free(clone);
-                        return r;
-                }
-        }
-        *ret_clone = clone;
-        return 0;
-}
-
 /* A copy of `from`, moved in: all or nothing, as nc_env_take_all() is. */
 int nc_env_merge(nc_env *env, const nc_env *from) {
-        nc_env *copy;
-        int r;
+        _cleanup_(nc_env_freep) nc_env *copy = NULL;
+        int r = 0;
 
         if (!env)
                 return -EINVAL;
         if (!from || from->n == 0)
                 return 0;
-        if ((r = env_clone(from, &copy)) < 0)
-                return r;
-        r = nc_env_take_all(env, copy);
-        nc_env_free(copy);
-        return r;
+        if (!(copy = nc_env_new()))
+                return -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < from->n; i++)
+                r = nc_env_set(copy, from->entries[i].name, from->entries[i].value);
+        return r < 0 ? r : nc_env_take_all(env, copy);
 }
 
 int nc_env_take_all(nc_env *env, nc_env *from) {
@@ -253,7 +223,7 @@ int nc_env_take_all(nc_env *env, nc_env *from) {
 /* Entries without '=' or with an empty name cannot be NAME=VALUE pairs and
  * are skipped. The value is everything after the first '='. */
 int nc_env_load_environ(nc_env *env, char *const *environ_list) {
-        nc_env *loaded;
+        _cleanup_(nc_env_freep) nc_env *loaded = NULL;
         int r;
 
         if (!env)
@@ -265,19 +235,14 @@ int nc_env_load_environ(nc_env *env, char *const *environ_list) {
                 return -ENOMEM;
         for (char *const *e = environ_list; *e; e++) {
                 const char *eq = strchr(*e, '=');
-                char *name;
+                _cleanup_free_ char *name = NULL;
 
                 if (!eq || eq == *e)
                         continue;
                 name = strndup(*e, (size_t) (eq - *e));
                 r = name ? nc_env_set(loaded, name, eq + 1) : -ENOMEM;
-                free(name);
-                if (r < 0) {
-                        nc_env_free(loaded);
+                if (r < 0)
                         return r;
-                }
         }
-        r = nc_env_take_all(env, loaded);
-        nc_env_free(loaded);
-        return r;
+        return nc_env_take_all(env, loaded);
 }

@@ -3,14 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "alloc-util.h"
 #include "error.h"
-#include "net-plan.h"
-
-#define SCRIPT NC_VALUE_SCRIPT
-#define EXPANDED NC_VALUE_EXPANDED
-#define LITERAL NC_VALUE_LITERAL
-
-#define var nc_plan_var
+#include "host-setup.h"
+#include "script-env.h"
 
 /* ipcall = cfg: ipcmd: variable: attribute:
  *   if cfg.${attribute} == null then ''if [ -n "${variable}" ]; then ${ipcmd} add ${variable} dev $ifaceHost; fi''
@@ -18,75 +14,53 @@
  * A declarative value is baked into the script; only a null one is read
  * from the environment at run time. */
 static int ipcall(nc_plan *plan, const nc_env *env, nc_step_kind kind, bool ipv6, const char *iface,
-                  const char *static_value, const char *env_value) {
+                  const char *static_value, const char *variable) {
+        const char *env_value = nc_script_var(env, variable);
+
         if (static_value)
-                return nc_plan_add_resolved(plan, kind, ipv6, env, iface, EXPANDED, static_value, SCRIPT);
+                return nc_plan_add_resolved(plan, kind, ipv6, env, iface, NC_VALUE_EXPANDED, static_value,
+                                            NC_VALUE_SCRIPT);
         if (env_value[0])
-                return nc_plan_add_resolved(plan, kind, ipv6, env, iface, EXPANDED, env_value, EXPANDED);
+                return nc_plan_add_resolved(plan, kind, ipv6, env, iface, NC_VALUE_EXPANDED, env_value,
+                                            NC_VALUE_EXPANDED);
         return 0;
 }
 
-/* renderExtraVeth: names and values are pasted into the script. */
-static int plan_extra_veth(nc_plan *plan, const nc_env *env, const nc_extra_veth *veth) {
-        const nc_network *n = &veth->network;
-        const char *name = veth->name;
+int nc_plan_host_setup(nc_plan *plan, const nc_container *container, const nc_env *env) {
+        const nc_network *n = container ? &container->network : NULL;
         int r = 0;
 
-        /* if cfg.hostBridge != null then "ip link set dev ${name} master ${cfg.hostBridge} up" */
-        if (n->host_bridge)
-                return nc_plan_add_resolved(plan, NC_STEP_LINK_MASTER_UP, false, env, name, SCRIPT, n->host_bridge,
-                                            SCRIPT);
-        if ((r = nc_plan_add_resolved(plan, NC_STEP_LINK_UP, false, env, name, SCRIPT, NULL, LITERAL)) < 0)
-                return r;
-        if (n->host_address &&
-            (r = nc_plan_add_resolved(plan, NC_STEP_ADDRESS_ADD, false, env, name, SCRIPT, n->host_address, SCRIPT)) < 0)
-                return r;
-        if (n->host_address6 &&
-            (r = nc_plan_add_resolved(plan, NC_STEP_ADDRESS_ADD, true, env, name, SCRIPT, n->host_address6, SCRIPT)) < 0)
-                return r;
-        if (n->local_address &&
-            (r = nc_plan_add_resolved(plan, NC_STEP_ROUTE_ADD, false, env, name, SCRIPT, n->local_address, SCRIPT)) < 0)
-                return r;
-        if (n->local_address6)
-                r = nc_plan_add_resolved(plan, NC_STEP_ROUTE_ADD, true, env, name, SCRIPT, n->local_address6, SCRIPT);
-        return r;
-}
-
-int nc_plan_host_setup(nc_plan *plan, const nc_container *c, const nc_env *env) {
-        const nc_network *n = c ? &c->network : NULL;
-        int r = 0;
-
-        /* if [ -n "$HOST_ADDRESS" ] || [ -n "$LOCAL_ADDRESS" ] ||
-         *    [ -n "$HOST_ADDRESS6" ] || [ -n "$LOCAL_ADDRESS6" ]; then
+        /* if [ -n "$HOST_ADDRESS" ] || ... ; then
          *   if [ -z "$HOST_BRIDGE" ]; then ifaceHost=ve-$INSTANCE */
-        if ((var(env, "HOST_ADDRESS")[0] || var(env, "LOCAL_ADDRESS")[0] || var(env, "HOST_ADDRESS6")[0] ||
-             var(env, "LOCAL_ADDRESS6")[0]) &&
-            !var(env, "HOST_BRIDGE")[0]) {
-                char *iface;
-                if (asprintf(&iface, "ve-%s", var(env, "INSTANCE")) < 0)
+        if (nc_script_any_address(env) && !nc_script_var(env, "HOST_BRIDGE")[0]) {
+                const struct {
+                        nc_step_kind kind;
+                        bool ipv6;
+                        const char *static_value;
+                        const char *variable;
+                } calls[] = {
+                        { NC_STEP_ADDRESS_ADD, false, n ? n->host_address : NULL, "HOST_ADDRESS" },
+                        { NC_STEP_ADDRESS_ADD, true, n ? n->host_address6 : NULL, "HOST_ADDRESS6" },
+                        { NC_STEP_ROUTE_ADD, false, n ? n->local_address : NULL, "LOCAL_ADDRESS" },
+                        { NC_STEP_ROUTE_ADD, true, n ? n->local_address6 : NULL, "LOCAL_ADDRESS6" },
+                };
+                _cleanup_free_ char *iface = NULL;
+
+                if (asprintf(&iface, "ve-%s", nc_script_var(env, "INSTANCE")) < 0) {
+                        iface = NULL; /* asprintf() leaves it undefined */
                         return -ENOMEM;
+                }
                 /* ip link set dev $ifaceHost up */
-                r = nc_plan_add_resolved(plan, NC_STEP_LINK_UP, false, env, iface, EXPANDED, NULL, LITERAL);
-                if (r >= 0)
-                        r = ipcall(plan, env, NC_STEP_ADDRESS_ADD, false, iface, n ? n->host_address : NULL,
-                                   var(env, "HOST_ADDRESS"));
-                if (r >= 0)
-                        r = ipcall(plan, env, NC_STEP_ADDRESS_ADD, true, iface, n ? n->host_address6 : NULL,
-                                   var(env, "HOST_ADDRESS6"));
-                if (r >= 0)
-                        r = ipcall(plan, env, NC_STEP_ROUTE_ADD, false, iface, n ? n->local_address : NULL,
-                                   var(env, "LOCAL_ADDRESS"));
-                if (r >= 0)
-                        r = ipcall(plan, env, NC_STEP_ROUTE_ADD, true, iface, n ? n->local_address6 : NULL,
-                                   var(env, "LOCAL_ADDRESS6"));
-                free(iface);
+                r = nc_plan_add_resolved(plan, NC_STEP_LINK_UP, false, env, iface, NC_VALUE_EXPANDED, NULL,
+                                         NC_VALUE_LITERAL);
+                for (size_t i = 0; r >= 0 && i < ELEMENTSOF(calls); i++)
+                        r = ipcall(plan, env, calls[i].kind, calls[i].ipv6, iface, calls[i].static_value,
+                                   calls[i].variable);
                 if (r < 0)
                         return r;
         }
-        /* ${concatStringsSep "\n" (mapAttrsToList renderExtraVeth cfg.extraVeths)}, outside the if. */
-        for (size_t i = 0; c && i < c->n_extra_veths && r >= 0; i++)
-                r = plan_extra_veth(plan, env, &c->extra_veths[i]);
-        return r;
+        /* The extra veths come after the if, whatever the addresses. */
+        return nc_plan_extra_veths(plan, container, env, NC_PLAN_HOST);
 }
 
 int nc_host_setup(nc_netlink *netlink, const nc_container *container, const nc_env *env, nc_error *error) {

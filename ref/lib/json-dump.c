@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "json-dump.h"
 
 /* A quote, a backslash or a control character. */
 static bool needs_escape(char c) {
@@ -115,25 +115,22 @@ static void put_value(writer *w, const nc_json *v) {
                 put_string(w, v->u.string, v->n);
                 break;
         case NC_JSON_ARRAY:
-                put(w, "[", 1);
+        case NC_JSON_OBJECT: {
+                bool object = v->type == NC_JSON_OBJECT;
+
+                put(w, object ? "{" : "[", 1);
                 for (size_t i = 0; i < v->n; i++) {
                         if (i)
                                 put(w, ",", 1);
-                        put_value(w, &v->u.items[i]);
+                        if (object) {
+                                put_string(w, v->u.members[i].key, strlen(v->u.members[i].key));
+                                put(w, ":", 1);
+                        }
+                        put_value(w, object ? &v->u.members[i].value : &v->u.items[i]);
                 }
-                put(w, "]", 1);
+                put(w, object ? "}" : "]", 1);
                 break;
-        case NC_JSON_OBJECT:
-                put(w, "{", 1);
-                for (size_t i = 0; i < v->n; i++) {
-                        if (i)
-                                put(w, ",", 1);
-                        put_string(w, v->u.members[i].key, strlen(v->u.members[i].key));
-                        put(w, ":", 1);
-                        put_value(w, &v->u.members[i].value);
-                }
-                put(w, "}", 1);
-                break;
+        }
         }
 }
 

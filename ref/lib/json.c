@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "json.h"
 
 #define FIRST_BLOCK_MIN 4096
@@ -153,20 +154,6 @@ static void skip_space(parser *p) {
 
 static bool is_digit(char c) {
         return c >= '0' && c <= '9';
-}
-
-static int grow(void **array, size_t *capacity, size_t item_size) {
-        size_t n = *capacity ? *capacity * 2 : SCRATCH_MIN;
-        void *bigger;
-
-        if (n > SIZE_MAX / item_size)
-                return -ENOMEM;
-        bigger = realloc(*array, n * item_size);
-        if (!bigger)
-                return -ENOMEM;
-        *array = bigger;
-        *capacity = n;
-        return 0;
 }
 
 /* ---- strings ---- */
@@ -468,21 +455,57 @@ static int parse_number(parser *p, nc_json *ret) {
 
 static int parse_value(parser *p, nc_json *ret);
 
-/* Moves the items of the array that closes, from `base` on, to the arena. */
-static int close_array(parser *p, size_t base, nc_json *ret) {
-        size_t n = p->n_items - base;
-        nc_json *items = NULL;
+/* Moves the items (or members) of the array (or object) that closes, from
+ * `base` on, from the scratch stack to the arena, contiguous. */
+static int close_container(parser *p, nc_json_type type, size_t base, nc_json *ret) {
+        bool object = type == NC_JSON_OBJECT;
+        size_t *n_open = object ? &p->n_members : &p->n_items;
+        size_t size = object ? sizeof *p->members : sizeof *p->items;
+        const void *from = object ? (const void *) (p->members + base) : (const void *) (p->items + base);
+        size_t n = *n_open - base;
+        void *copy = NULL;
 
         if (n) {
-                items = arena_alloc(&p->arena, n * sizeof *items, _Alignof(nc_json));
-                if (!items)
+                copy = arena_alloc(&p->arena, n * size, object ? _Alignof(nc_json_member) : _Alignof(nc_json));
+                if (!copy)
                         return -ENOMEM;
-                memcpy(items, p->items + base, n * sizeof *items);
+                memcpy(copy, from, n * size);
         }
-        p->n_items = base;
-        ret->type = NC_JSON_ARRAY;
+        *n_open = base;
+        ret->type = type;
         ret->n = (uint32_t) n;
-        ret->u.items = items;
+        if (object)
+                ret->u.members = copy;
+        else
+                ret->u.items = copy;
+        return 0;
+}
+
+/* Past the '[' or '{' that opens a container: true (and past `close`)
+ * when it closes at once. */
+static bool closes_empty(parser *p, char close) {
+        p->p++;
+        skip_space(p);
+        if (p->p < p->end && *p->p == close) {
+                p->p++;
+                return true;
+        }
+        return false;
+}
+
+/* After an item or member: 1 (and past `close`) when the container ends,
+ * 0 (and past the ',') when another follows, or a syntax error. */
+static int after_item(parser *p, char close, const char *expected) {
+        skip_space(p);
+        if (p->p == p->end)
+                return unexpected(p);
+        if (*p->p == close) {
+                p->p++;
+                return 1;
+        }
+        if (*p->p != ',')
+                return syntax_error(p, p->p, "%s", expected);
+        p->p++;
         return 0;
 }
 
@@ -491,33 +514,16 @@ static int parse_array(parser *p, nc_json *ret) {
         nc_json item;
         int r;
 
-        p->p++;
-        skip_space(p);
-        if (p->p < p->end && *p->p == ']') {
-                p->p++;
-                return close_array(p, base, ret);
-        }
-        for (;;) {
-                r = parse_value(p, &item);
-                if (r < 0)
+        if (closes_empty(p, ']'))
+                return close_container(p, NC_JSON_ARRAY, base, ret);
+        do {
+                if ((r = parse_value(p, &item)) < 0)
                         return r;
-                if (p->n_items == p->items_capacity) {
-                        r = grow((void **) &p->items, &p->items_capacity, sizeof *p->items);
-                        if (r < 0)
-                                return r;
-                }
+                if (NC_GROW(p->items, p->items_capacity, p->n_items + 1, SCRATCH_MIN) < 0)
+                        return -ENOMEM;
                 p->items[p->n_items++] = item;
-                skip_space(p);
-                if (p->p == p->end)
-                        return unexpected(p);
-                if (*p->p == ']') {
-                        p->p++;
-                        return close_array(p, base, ret);
-                }
-                if (*p->p != ',')
-                        return syntax_error(p, p->p, "',' or ']' expected");
-                p->p++;
-        }
+        } while ((r = after_item(p, ']', "',' or ']' expected")) == 0);
+        return r < 0 ? r : close_container(p, NC_JSON_ARRAY, base, ret);
 }
 
 static uint64_t hash_key(const char *key, size_t len) {
@@ -590,24 +596,6 @@ static int is_duplicate(key_index *x, const nc_json_member *members, size_t i, s
         return index_put(x, members, i, len) ? 0 : 1;
 }
 
-/* Moves the members of the object that closes, from `base` on, to the arena. */
-static int close_object(parser *p, size_t base, nc_json *ret) {
-        size_t n = p->n_members - base;
-        nc_json_member *members = NULL;
-
-        if (n) {
-                members = arena_alloc(&p->arena, n * sizeof *members, _Alignof(nc_json_member));
-                if (!members)
-                        return -ENOMEM;
-                memcpy(members, p->members + base, n * sizeof *members);
-        }
-        p->n_members = base;
-        ret->type = NC_JSON_OBJECT;
-        ret->n = (uint32_t) n;
-        ret->u.members = members;
-        return 0;
-}
-
 /* One "key": value; the value is parsed after the member is on the stack. */
 static int parse_member(parser *p, size_t base, key_index *index) {
         const char *key_at = p->p;
@@ -617,11 +605,8 @@ static int parse_member(parser *p, size_t base, key_index *index) {
         bool nul;
         int r;
 
-        if (p->n_members == p->members_capacity) {
-                r = grow((void **) &p->members, &p->members_capacity, sizeof *p->members);
-                if (r < 0)
-                        return r;
-        }
+        if (NC_GROW(p->members, p->members_capacity, p->n_members + 1, SCRATCH_MIN) < 0)
+                return -ENOMEM;
         m = &p->members[p->n_members];
         r = parse_string(p, &m->key, &len, &nul);
         if (r < 0)
@@ -647,50 +632,29 @@ static int parse_member(parser *p, size_t base, key_index *index) {
         return 0;
 }
 
+static void key_index_done(key_index *x) {
+        free(x->slots);
+}
+
 static int parse_object(parser *p, nc_json *ret) {
-        key_index index = { NULL, 0 };
+        _cleanup_(key_index_done) key_index index = { NULL, 0 };
         size_t base = p->n_members;
         bool first = true;
         int r;
 
-        p->p++;
-        for (;;) {
+        if (closes_empty(p, '}'))
+                return close_container(p, NC_JSON_OBJECT, base, ret);
+        do {
                 skip_space(p);
-                if (p->p == p->end) {
-                        r = unexpected(p);
-                        break;
-                }
-                if (first && *p->p == '}') {
-                        p->p++;
-                        r = close_object(p, base, ret);
-                        break;
-                }
-                if (*p->p != '"') {
-                        r = syntax_error(p, p->p, first ? "string or '}' expected" : "string expected");
-                        break;
-                }
+                if (p->p == p->end)
+                        return unexpected(p);
+                if (*p->p != '"')
+                        return syntax_error(p, p->p, first ? "string or '}' expected" : "string expected");
+                if ((r = parse_member(p, base, &index)) < 0)
+                        return r;
                 first = false;
-                r = parse_member(p, base, &index);
-                if (r < 0)
-                        break;
-                skip_space(p);
-                if (p->p == p->end) {
-                        r = unexpected(p);
-                        break;
-                }
-                if (*p->p == '}') {
-                        p->p++;
-                        r = close_object(p, base, ret);
-                        break;
-                }
-                if (*p->p != ',') {
-                        r = syntax_error(p, p->p, "',' or '}' expected");
-                        break;
-                }
-                p->p++;
-        }
-        free(index.slots);
-        return r;
+        } while ((r = after_item(p, '}', "',' or '}' expected")) == 0);
+        return r < 0 ? r : close_container(p, NC_JSON_OBJECT, base, ret);
 }
 
 static int parse_literal(parser *p, const char *word, size_t len) {
@@ -745,8 +709,16 @@ static int parse_value(parser *p, nc_json *ret) {
         return r;
 }
 
+/* What a parse owns: the scratch stacks, and the arena until the
+ * document takes it. */
+static void parser_done(parser *p) {
+        free(p->items);
+        free(p->members);
+        arena_free(p->arena.head);
+}
+
 int nc_json_parse(const char *text, size_t len, nc_json_doc **ret_doc, nc_json_error *error) {
-        parser p = { .text = text ? text : "", .error = error };
+        _cleanup_(parser_done) parser p = { .text = text ? text : "", .error = error };
         nc_json_doc *doc;
         int r;
 
@@ -767,13 +739,9 @@ int nc_json_parse(const char *text, size_t len, nc_json_doc **ret_doc, nc_json_e
                 if (p.p != p.end)
                         r = syntax_error(&p, p.p, "end of input expected");
         }
-        free(p.items);
-        free(p.members);
-        if (r < 0) {
-                arena_free(p.arena.head);
+        if (r < 0)
                 return r;
-        }
-        doc->blocks = p.arena.head;
+        doc->blocks = TAKE_PTR(p.arena.head);
         *ret_doc = doc;
         return 0;
 }

@@ -1,8 +1,7 @@
 /* A read-only JSON document (RFC 8259), parsed in one pass into one arena
  * and freed at once: what the config loader walks. It accepts and refuses
  * what jansson's json_loadb() did with JSON_REJECT_DUPLICATES |
- * JSON_ALLOW_NUL | JSON_DECODE_ANY, and nc_json_dump() prints a value as
- * json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT) did. Internal to the
+ * JSON_ALLOW_NUL | JSON_DECODE_ANY (json-dump.h prints a value back). Internal to the
  * library (not exported). */
 #ifndef NC_JSON_H
 #define NC_JSON_H
@@ -10,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "alloc-util.h"
 
 /* jansson's JSON_PARSER_MAX_DEPTH: every value counts, a scalar too. */
 #define NC_JSON_MAX_DEPTH 2048
@@ -65,12 +66,10 @@ int nc_json_parse(const char *text, size_t len, nc_json_doc **ret_doc, nc_json_e
 const nc_json *nc_json_root(const nc_json_doc *doc);
 /* Frees the document and every value in it; accepts NULL. */
 void nc_json_free(nc_json_doc *doc);
+NC_DEFINE_POINTER_CLEANUP(nc_json_doc, nc_json_free)
 
 /* The member named `key`, or NULL: a linear scan, for small objects. */
 const nc_json *nc_json_object_get(const nc_json *object, const char *key);
 
-/* Writes the compact serialization of `value` into `out` as snprintf()
- * does (cut to size - 1 bytes and a NUL) and returns its whole length. */
-size_t nc_json_dump(const nc_json *value, char *out, size_t size);
 
 #endif

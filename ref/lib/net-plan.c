@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "error.h"
 #include "ip-address.h"
 #include "net-plan.h"
@@ -25,36 +26,29 @@ static char *step_text(nc_step_kind kind, bool ipv6, const char *dev, const char
         return n < 0 ? NULL : text;
 }
 
-int nc_plan_add(nc_plan *plan, nc_step_kind kind, bool ipv6, const char *dev, const char *value) {
-        nc_step step = { .kind = kind, .ipv6 = ipv6 };
+static void step_clear(nc_step *step) {
+        free(step->dev);
+        free(step->value);
+        free(step->text);
+}
 
-        if (plan->n == plan->capacity) {
-                size_t capacity = plan->capacity ? plan->capacity * 2 : 16;
-                nc_step *steps = realloc(plan->steps, capacity * sizeof *steps);
-                if (!steps)
-                        return -ENOMEM;
-                plan->steps = steps;
-                plan->capacity = capacity;
-        }
+int nc_plan_add(nc_plan *plan, nc_step_kind kind, bool ipv6, const char *dev, const char *value) {
+        _cleanup_(step_clear) nc_step step = { .kind = kind, .ipv6 = ipv6 };
+
+        if (NC_GROW(plan->steps, plan->capacity, plan->n + 1, 16) < 0)
+                return -ENOMEM;
         step.dev = dev ? strdup(dev) : NULL;
         step.value = value ? strdup(value) : NULL;
         step.text = step_text(kind, ipv6, dev, value);
-        if ((dev && !step.dev) || (value && !step.value) || !step.text) {
-                free(step.dev);
-                free(step.value);
-                free(step.text);
+        if ((dev && !step.dev) || (value && !step.value) || !step.text)
                 return -ENOMEM;
-        }
-        plan->steps[plan->n++] = step;
+        plan->steps[plan->n++] = TAKE_STRUCT(step);
         return 0;
 }
 
 void nc_plan_clear(nc_plan *plan) {
-        for (size_t i = 0; i < plan->n; i++) {
-                free(plan->steps[i].dev);
-                free(plan->steps[i].value);
-                free(plan->steps[i].text);
-        }
+        for (size_t i = 0; i < plan->n; i++)
+                step_clear(&plan->steps[i]);
         free(plan->steps);
         memset(plan, 0, sizeof *plan);
 }
@@ -93,15 +87,54 @@ static int resolve(const char *text, nc_value_source source, const nc_env *env, 
 
 int nc_plan_add_resolved(nc_plan *plan, nc_step_kind kind, bool ipv6, const nc_env *env, const char *dev,
                          nc_value_source dev_source, const char *value, nc_value_source value_source) {
-        char *dev_word = NULL, *value_word = NULL;
+        _cleanup_free_ char *dev_word = NULL, *value_word = NULL;
         int r = resolve(dev, dev_source, env, &dev_word);
 
         if (r >= 0)
                 r = resolve(value, value_source, env, &value_word);
         if (r >= 0)
                 r = nc_plan_add(plan, kind, ipv6, dev_word ? dev_word : dev, value_word ? value_word : value);
-        free(dev_word);
-        free(value_word);
+        return r;
+}
+
+/* renderExtraVeth of postStart and of containerInit: each side adds its
+ * own addresses and routes to the other side's. */
+static int plan_extra_veth(nc_plan *plan, const nc_env *env, const nc_extra_veth *veth, nc_plan_side side) {
+        const nc_network *n = &veth->network;
+        bool host = side == NC_PLAN_HOST;
+        const struct {
+                nc_step_kind kind;
+                bool ipv6;
+                const char *value;
+        } steps[] = {
+                /* ${optionalString (cfg.hostAddress != null) "ip addr add ${cfg.hostAddress} dev ${name}"} (host) */
+                { NC_STEP_ADDRESS_ADD, false, host ? n->host_address : n->local_address },
+                { NC_STEP_ADDRESS_ADD, true, host ? n->host_address6 : n->local_address6 },
+                /* ${optionalString (cfg.localAddress != null) "ip route add ${cfg.localAddress} dev ${name}"} (host) */
+                { NC_STEP_ROUTE_ADD, false, host ? n->local_address : n->host_address },
+                { NC_STEP_ROUTE_ADD, true, host ? n->local_address6 : n->host_address6 },
+        };
+        int r;
+
+        /* if cfg.hostBridge != null then "ip link set dev ${name} master ${cfg.hostBridge} up" (postStart only) */
+        if (host && n->host_bridge)
+                return nc_plan_add_resolved(plan, NC_STEP_LINK_MASTER_UP, false, env, veth->name, NC_VALUE_SCRIPT,
+                                            n->host_bridge, NC_VALUE_SCRIPT);
+        /* ip link set dev ${name} up */
+        r = nc_plan_add_resolved(plan, NC_STEP_LINK_UP, false, env, veth->name, NC_VALUE_SCRIPT, NULL,
+                                 NC_VALUE_LITERAL);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(steps); i++)
+                if (steps[i].value)
+                        r = nc_plan_add_resolved(plan, steps[i].kind, steps[i].ipv6, env, veth->name, NC_VALUE_SCRIPT,
+                                                 steps[i].value, NC_VALUE_SCRIPT);
+        return r;
+}
+
+int nc_plan_extra_veths(nc_plan *plan, const nc_container *container, const nc_env *env, nc_plan_side side) {
+        int r = 0;
+
+        for (size_t i = 0; container && i < container->n_extra_veths && r >= 0; i++)
+                r = plan_extra_veth(plan, env, &container->extra_veths[i], side);
         return r;
 }
 
@@ -259,34 +292,24 @@ static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_err
         return 0;
 }
 
-const char *nc_plan_var(const nc_env *env, const char *name) {
-        const char *value = nc_env_get(env, name);
-        return value ? value : "";
-}
-
-int nc_plan_build_and_run(nc_netlink *nl, int (*build)(nc_plan *, const nc_container *, const nc_env *),
-                          const char *stage, const nc_container *container, const nc_env *env, nc_error *error) {
-        nc_plan plan = { 0 };
+int nc_plan_build_and_run(nc_netlink *nl, nc_plan_builder build, const char *stage, const nc_container *container,
+                          const nc_env *env, nc_error *error) {
+        _cleanup_(nc_plan_clear) nc_plan plan = { 0 };
+        _cleanup_(nc_netlink_freep) nc_netlink *own = NULL;
         int r = build(&plan, container, env);
 
         if (r == -ENOTSUP)
-                r = nc_error_set(error, r, "%s: a value would reach `ip` as several arguments in the original "
-                                           "script; that cannot be reproduced", stage);
-        else if (r < 0)
-                r = nc_error_set(error, r, "%s: out of memory", stage);
-        else if (plan.n > 0 && !nl) {
-                /* No socket given: open one only when there is something to
-                 * do, as the script runs no `ip` then (and a container without
-                 * a private network has no CAP_NET_ADMIN). */
-                nc_netlink *own = NULL;
-                r = nc_netlink_open(&own, error);
-                if (r >= 0)
-                        r = nc_plan_run(own, &plan, error);
-                nc_netlink_free(own);
-        } else if (plan.n > 0)
-                r = nc_plan_run(nl, &plan, error);
-        nc_plan_clear(&plan);
-        return r;
+                return nc_error_set(error, r, "%s: a value would reach `ip` as several arguments in the original "
+                                              "script; that cannot be reproduced", stage);
+        if (r < 0)
+                return nc_error_set(error, r, "%s: out of memory", stage);
+        /* Nothing to do: the script runs no `ip` then (and a container
+         * without a private network has no CAP_NET_ADMIN). */
+        if (plan.n == 0)
+                return 0;
+        if ((r = nc_netlink_open_unless_given(&nl, &own, error)) < 0)
+                return r;
+        return nc_plan_run(nl, &plan, error);
 }
 
 int nc_plan_run(nc_netlink *nl, const nc_plan *plan, nc_error *error) {

@@ -58,17 +58,26 @@ typedef enum nc_value_source {
 int nc_plan_add_resolved(nc_plan *plan, nc_step_kind kind, bool ipv6, const nc_env *env, const char *dev,
                          nc_value_source dev_source, const char *value, nc_value_source value_source);
 
-/* "$NAME" in a script: the value, or "" when unset. */
-const char *nc_plan_var(const nc_env *env, const char *name);
+/* One side of renderExtraVeth: postStart's (the host's) or containerInit's
+ * (the container's). */
+typedef enum nc_plan_side {
+        NC_PLAN_HOST,
+        NC_PLAN_CONTAINER,
+} nc_plan_side;
 
-/* Builds a plan with `build` and runs it; `stage` names it in messages. */
-int nc_plan_build_and_run(nc_netlink *nl, int (*build)(nc_plan *, const nc_container *, const nc_env *),
-                          const char *stage, const nc_container *container, const nc_env *env, nc_error *error);
+/* ${concatStringsSep "\n" (mapAttrsToList renderExtraVeth cfg.extraVeths)}
+ * for `container` (may be NULL: none), names and values pasted into the
+ * script: each veth on the host side into its hostBridge when one is set;
+ * otherwise the link up, this side's addresses added and routes to the
+ * other side's. */
+int nc_plan_extra_veths(nc_plan *plan, const nc_container *container, const nc_env *env, nc_plan_side side);
 
-/* The plans of the module's scripts (host-setup.c, init-setup.c); the
- * conformance suite compares their texts with the `ip` commands the
- * original scripts run. */
-int nc_plan_host_setup(nc_plan *plan, const nc_container *container, const nc_env *env);
-int nc_plan_init_setup(nc_plan *plan, const nc_container *container, const nc_env *env);
+/* What builds the plan of one script (host-setup.c, init-setup.c). */
+typedef int (*nc_plan_builder)(nc_plan *plan, const nc_container *container, const nc_env *env);
+
+/* Builds a plan with `build` and runs it; `stage` names it in messages.
+ * `nl` may be NULL: a socket is opened only when the plan has a step. */
+int nc_plan_build_and_run(nc_netlink *nl, nc_plan_builder build, const char *stage, const nc_container *container,
+                          const nc_env *env, nc_error *error);
 
 #endif

@@ -18,6 +18,7 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
+#include "alloc-util.h"
 #include "error.h"
 #include "netlink.h"
 
@@ -66,7 +67,7 @@ static int has_net_admin(void) {
 }
 
 int nc_netlink_open(nc_netlink **ret_netlink, nc_error *error) {
-        nc_netlink *nl;
+        _cleanup_(nc_netlink_freep) nc_netlink *nl = NULL;
         int one = 1, r;
 
         r = has_net_admin();
@@ -80,14 +81,11 @@ int nc_netlink_open(nc_netlink **ret_netlink, nc_error *error) {
                 return nc_error_set(error, -ENOMEM, "netlink: out of memory");
         nl->sock = nl_socket_alloc();
         nl->cb = nl_cb_alloc(NL_CB_DEFAULT);
-        if (!nl->sock || !nl->cb) {
-                nc_netlink_free(nl);
+        if (!nl->sock || !nl->cb)
                 return nc_error_set(error, -ENOMEM, "netlink: out of memory");
-        }
         r = nl_connect(nl->sock, NETLINK_ROUTE);
         if (r < 0) {
                 r = errno_from_nle(r);
-                nc_netlink_free(nl);
                 return nc_error_set(error, r, "netlink: cannot open a route netlink socket: %s", strerror(-r));
         }
         /* Extended ACK: the kernel says why it refused. Capped ACKs: the
@@ -100,7 +98,20 @@ int nc_netlink_open(nc_netlink **ret_netlink, nc_error *error) {
          * no answer to the requests here is larger. */
         nl_socket_disable_msg_peek(nl->sock);
         (void) nl_socket_set_msg_buf_size(nl->sock, 32768);
-        *ret_netlink = nl;
+        *ret_netlink = TAKE_PTR(nl);
+        return 0;
+}
+
+int nc_netlink_open_unless_given(nc_netlink **netlink, nc_netlink **ret_own, nc_error *error) {
+        int r;
+
+        if (*netlink) {
+                *ret_own = NULL;
+                return 0;
+        }
+        if ((r = nc_netlink_open(ret_own, error)) < 0)
+                return r;
+        *netlink = *ret_own;
         return 0;
 }
 
@@ -177,7 +188,7 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg) {
         return NL_STOP;
 }
 
-/* Sends `msg` (consumed) and reads answers until the ACK, the end of a dump
+/* Sends `msg` (still the caller's) and reads answers until the ACK, the end of a dump
  * or an error. */
 static int transact(nc_netlink *nl, struct nl_msg *msg, int (*parse)(struct nlmsghdr *, void *), void *userdata) {
         transaction t = { .nl = nl, .parse = parse, .userdata = userdata };
@@ -189,7 +200,6 @@ static int transact(nc_netlink *nl, struct nl_msg *msg, int (*parse)(struct nlms
         nl_cb_set(nl->cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &t);
         nl_cb_err(nl->cb, NL_CB_CUSTOM, on_error, &t);
         r = nl_send_auto(nl->sock, msg);
-        nlmsg_free(msg);
         if (r < 0)
                 return errno_from_nle(r);
         while (!t.done && t.error == 0) {
@@ -200,13 +210,14 @@ static int transact(nc_netlink *nl, struct nl_msg *msg, int (*parse)(struct nlms
         return t.error;
 }
 
+NC_DEFINE_POINTER_CLEANUP(struct nl_msg, nlmsg_free)
+
 static struct nl_msg *new_message(int type, int flags, const void *header, size_t header_len) {
-        struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
-        if (msg && nlmsg_append(msg, (void *) header, header_len, NLMSG_ALIGNTO) < 0) {
-                nlmsg_free(msg);
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
+
+        if (msg && nlmsg_append(msg, (void *) header, header_len, NLMSG_ALIGNTO) < 0)
                 return NULL;
-        }
-        return msg;
+        return TAKE_PTR(msg);
 }
 
 /* ---- links ------------------------------------------------------------- */
@@ -240,17 +251,15 @@ static int parse_link(struct nlmsghdr *hdr, void *userdata) {
 int nc_nl_link_get(nc_netlink *nl, const char *name, nc_nl_link *ret) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
         nc_nl_link link = { 0 };
-        struct nl_msg *msg;
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = NULL;
         int r;
 
         if (strlen(name) >= 128)
                 return -ENODEV; /* longer than ALTIFNAMSIZ: no link can have it */
         msg = new_message(RTM_GETLINK, 0, &ifi, sizeof ifi);
         if (!msg || nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS) < 0 ||
-            nla_put_string(msg, fits_ifname(name) ? IFLA_IFNAME : IFLA_ALT_IFNAME, name) < 0) {
-                nlmsg_free(msg);
+            nla_put_string(msg, fits_ifname(name) ? IFLA_IFNAME : IFLA_ALT_IFNAME, name) < 0)
                 return -ENOMEM;
-        }
         r = transact(nl, msg, parse_link, &link);
         if (r < 0)
                 return r;
@@ -262,7 +271,7 @@ int nc_nl_link_get(nc_netlink *nl, const char *name, nc_nl_link *ret) {
 
 int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *change) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
-        struct nl_msg *msg;
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = NULL;
 
         if (change->set_up) {
                 ifi.ifi_flags = IFF_UP;
@@ -271,21 +280,17 @@ int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *ch
         msg = new_message(RTM_NEWLINK, 0, &ifi, sizeof ifi);
         if (!msg || (change->new_name && nla_put_string(msg, IFLA_IFNAME, change->new_name) < 0) ||
             (change->master_ifindex > 0 && nla_put_u32(msg, IFLA_MASTER, (uint32_t) change->master_ifindex) < 0) ||
-            (change->set_group && nla_put_u32(msg, IFLA_GROUP, change->group) < 0)) {
-                nlmsg_free(msg);
+            (change->set_group && nla_put_u32(msg, IFLA_GROUP, change->group) < 0))
                 return -ENOMEM;
-        }
         return transact(nl, msg, NULL, NULL);
 }
 
 int nc_nl_link_delete(nc_netlink *nl, int ifindex, uint32_t group) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
-        struct nl_msg *msg = new_message(RTM_DELLINK, 0, &ifi, sizeof ifi);
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = new_message(RTM_DELLINK, 0, &ifi, sizeof ifi);
 
-        if (!msg || (ifindex == 0 && nla_put_u32(msg, IFLA_GROUP, group) < 0)) {
-                nlmsg_free(msg);
+        if (!msg || (ifindex == 0 && nla_put_u32(msg, IFLA_GROUP, group) < 0))
                 return -ENOMEM;
-        }
         return transact(nl, msg, NULL, NULL);
 }
 
@@ -299,14 +304,8 @@ static int collect_group(struct nlmsghdr *hdr, void *userdata) {
         nc_nl_link link = { 0 };
 
         parse_link(hdr, &link);
-        if (list->n == list->capacity) {
-                size_t capacity = list->capacity ? list->capacity * 2 : 64;
-                uint32_t *groups = realloc(list->groups, capacity * sizeof *groups);
-                if (!groups)
-                        return -ENOMEM;
-                list->groups = groups;
-                list->capacity = capacity;
-        }
+        if (NC_GROW(list->groups, list->capacity, list->n + 1, 64) < 0)
+                return -ENOMEM;
         list->groups[list->n++] = link.group;
         return 0;
 }
@@ -314,13 +313,11 @@ static int collect_group(struct nlmsghdr *hdr, void *userdata) {
 int nc_nl_link_groups(nc_netlink *nl, uint32_t **ret_groups, size_t *ret_n) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
         group_list list = { 0 };
-        struct nl_msg *msg = new_message(RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof ifi);
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = new_message(RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof ifi);
         int r;
 
-        if (!msg || nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0) {
-                nlmsg_free(msg);
+        if (!msg || nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
                 return -ENOMEM;
-        }
         r = transact(nl, msg, collect_group, &list);
         if (r < 0) {
                 free(list.groups);
@@ -339,17 +336,15 @@ int nc_nl_address_add(nc_netlink *nl, int ifindex, const nc_ip_prefix *prefix) {
                 .ifa_prefixlen = (unsigned char) prefix->prefix_len,
                 .ifa_index = (unsigned) ifindex,
         };
-        struct nl_msg *msg;
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = NULL;
 
         /* default_scope(): host for 127.0.0.0/8, universe otherwise. */
         if (prefix->family == AF_INET && prefix->bytes[0] == 127)
                 ifa.ifa_scope = RT_SCOPE_HOST;
         msg = new_message(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &ifa, sizeof ifa);
         if (!msg || nla_put(msg, IFA_LOCAL, (int) prefix->byte_len, prefix->bytes) < 0 ||
-            nla_put(msg, IFA_ADDRESS, (int) prefix->byte_len, prefix->bytes) < 0) {
-                nlmsg_free(msg);
+            nla_put(msg, IFA_ADDRESS, (int) prefix->byte_len, prefix->bytes) < 0)
                 return -ENOMEM;
-        }
         return transact(nl, msg, NULL, NULL);
 }
 
@@ -364,13 +359,11 @@ int nc_nl_route_add(nc_netlink *nl, int family, const nc_ip_prefix *dst, const n
                 .rtm_scope = gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
                 .rtm_type = RTN_UNICAST,
         };
-        struct nl_msg *msg = new_message(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &rtm, sizeof rtm);
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = new_message(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &rtm, sizeof rtm);
 
         if (!msg || (dst->byte_len && nla_put(msg, RTA_DST, (int) dst->byte_len, dst->bytes) < 0) ||
             (gateway && nla_put(msg, RTA_GATEWAY, (int) gateway->byte_len, gateway->bytes) < 0) ||
-            (ifindex > 0 && nla_put_u32(msg, RTA_OIF, (uint32_t) ifindex) < 0)) {
-                nlmsg_free(msg);
+            (ifindex > 0 && nla_put_u32(msg, RTA_OIF, (uint32_t) ifindex) < 0))
                 return -ENOMEM;
-        }
         return transact(nl, msg, NULL, NULL);
 }

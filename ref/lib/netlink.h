@@ -11,6 +11,12 @@
 #include "ip-address.h"
 #include "nixcontainer.h"
 
+/* The socket a script runs on: *netlink when the caller gave one, else a
+ * new one (nc_netlink_open(): CAP_NET_ADMIN checked), stored in *netlink
+ * and in *ret_own for the caller to free with nc_netlink_free(). Returns 0,
+ * or nc_netlink_open()'s -errno with `error` filled and nothing changed. */
+int nc_netlink_open_unless_given(nc_netlink **netlink, nc_netlink **ret_own, nc_error *error);
+
 /* After a failed request: the kernel's extended ACK text, or "" when it
  * sent none. */
 const char *nc_nl_kernel_message(const nc_netlink *nl);

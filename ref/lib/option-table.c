@@ -156,6 +156,7 @@ const char *nc_type_name(nc_type type) {
         case NC_TYPE_LIST_OF_DEVICES: return "list of submodules";
         case NC_TYPE_ATTRS_OF_VETHS: return "attribute set of submodules";
         case NC_TYPE_ATTRS_OF_BINDS: return "attribute set of submodules";
+        case NC_TYPE_ATTRS_OF_CONTAINERS: return "attribute set of submodules";
         case NC_TYPE_ANYTHING: return "Toplevel NixOS config";
         case NC_TYPE_REMOVED: return "removed option";
         }

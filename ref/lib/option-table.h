@@ -22,6 +22,7 @@ typedef enum nc_type {
         NC_TYPE_LIST_OF_DEVICES,   /* listOf (submodule allowedDeviceOpts) */
         NC_TYPE_ATTRS_OF_VETHS,    /* attrsOf (submodule networkOptions) */
         NC_TYPE_ATTRS_OF_BINDS,    /* attrsOf (submodule bindMountOpts) */
+        NC_TYPE_ATTRS_OF_CONTAINERS, /* `containers` itself: attrsOf (submodule ...) */
         NC_TYPE_ANYTHING,          /* config: a NixOS module, ignored here */
         NC_TYPE_REMOVED,           /* pkgs: defining it throws */
 } nc_type;

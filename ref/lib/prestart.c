@@ -10,9 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alloc-util.h"
 #include "error.h"
 #include "netlink.h"
 #include "prestart.h"
+#include "script-env.h"
+#include "strbuf.h"
 
 extern char **environ;
 
@@ -55,7 +58,8 @@ static uint32_t unused_group(const uint32_t *groups, size_t n) {
  * all the links of a group deleted in one request. Moving the doomed links
  * into a group no other link uses keeps the meaning: exactly these go. */
 static void delete_links(nc_netlink *nl, const int *indexes, size_t n) {
-        uint32_t *groups = NULL, group;
+        _cleanup_free_ uint32_t *groups = NULL;
+        uint32_t group;
         size_t n_groups = 0;
         bool grouped = true;
 
@@ -65,12 +69,9 @@ static void delete_links(nc_netlink *nl, const int *indexes, size_t n) {
                         nc_nl_link_settings change = { .set_group = true, .group = group };
                         grouped = nc_nl_link_change(nl, indexes[i], &change) >= 0;
                 }
-                if (grouped && nc_nl_link_delete(nl, 0, group) >= 0) {
-                        free(groups);
+                if (grouped && nc_nl_link_delete(nl, 0, group) >= 0)
                         return;
-                }
         }
-        free(groups);
         /* One by one: a single link, or the bulk request was refused. */
         for (size_t i = 0; i < n; i++)
                 (void) nc_nl_link_delete(nl, indexes[i], 0);
@@ -78,55 +79,40 @@ static void delete_links(nc_netlink *nl, const int *indexes, size_t n) {
 
 int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env *env,
                 const nc_prestart_request *request, nc_error *error) {
-        const char *instance = nc_env_get(env, "INSTANCE");
-        size_t n_names = 0, n_indexes = 0, n_veths = container ? container->n_extra_veths : 0;
-        char **names = calloc(n_veths + 2, sizeof *names);
-        int *indexes = calloc(n_veths + 2, sizeof *indexes);
-        nc_netlink *own = NULL;
-        bool any_address = false;
+        const char *instance = nc_script_var(env, "INSTANCE");
+        _cleanup_(nc_netlink_freep) nc_netlink *own = NULL;
+        _cleanup_(nc_strv_clear) nc_strv names = { 0 };
+        _cleanup_free_ int *indexes = NULL;
+        size_t n_indexes = 0;
         int r = 0;
 
-        if (!names || !indexes) {
-                free(names);
-                free(indexes);
-                return nc_error_set(error, -ENOMEM, "prestart: out of memory");
-        }
-        if (!instance)
-                instance = "";
         if (!(request && request->skip_machinectl))
                 nc_machinectl_terminate(instance);
         /* if [ -n "$HOST_ADDRESS" ] || [ -n "$LOCAL_ADDRESS" ] ||
          *    [ -n "$HOST_ADDRESS6" ] || [ -n "$LOCAL_ADDRESS6" ]; then
          *   ip link del dev "ve-$INSTANCE"; ip link del dev "vb-$INSTANCE" */
-        for (const char *const *v = (const char *const[]) { "HOST_ADDRESS", "LOCAL_ADDRESS", "HOST_ADDRESS6",
-                                                             "LOCAL_ADDRESS6", NULL };
-             *v; v++)
-                any_address = any_address || (nc_env_get(env, *v) && nc_env_get(env, *v)[0]);
-        if (any_address) {
-                if (asprintf(&names[n_names++], "ve-%s", instance) < 0 ||
-                    asprintf(&names[n_names++], "vb-%s", instance) < 0)
-                        r = -ENOMEM;
-        }
+        if (nc_script_any_address(env) && ((r = nc_strv_push_concat(&names, "ve-", instance, (const char *) NULL)) < 0 ||
+                                          (r = nc_strv_push_concat(&names, "vb-", instance, (const char *) NULL)) < 0))
+                return nc_error_set(error, r, "prestart: out of memory");
         /* ip link del dev ${name} 2> /dev/null || true, for each extraVeth */
-        for (size_t i = 0; r >= 0 && i < n_veths; i++)
-                if (!(names[n_names++] = strdup(container->extra_veths[i].name)))
-                        r = -ENOMEM;
-        /* No socket given: open one for the deletions; without one (no
-         * CAP_NET_ADMIN) every `ip link del` would fail, and that is ignored. */
-        if (r >= 0 && n_names > 0 && !netlink && nc_netlink_open(&own, NULL) >= 0)
-                netlink = own;
-        for (size_t i = 0; r >= 0 && netlink && i < n_names; i++) {
+        for (size_t i = 0; container && i < container->n_extra_veths; i++)
+                if ((r = nc_strv_push(&names, container->extra_veths[i].name)) < 0)
+                        return nc_error_set(error, r, "prestart: out of memory");
+        if (names.n == 0)
+                return 0;
+        indexes = calloc(names.n, sizeof *indexes);
+        if (!indexes)
+                return nc_error_set(error, -ENOMEM, "prestart: out of memory");
+        /* No socket given and none to be had (no CAP_NET_ADMIN): every
+         * `ip link del` would fail, and that is ignored. */
+        if (nc_netlink_open_unless_given(&netlink, &own, NULL) < 0)
+                return 0;
+        for (size_t i = 0; i < names.n; i++) {
                 nc_nl_link link;
-                if (names[i] && nc_nl_link_get(netlink, names[i], &link) >= 0 &&
+                if (nc_nl_link_get(netlink, names.items[i], &link) >= 0 &&
                     !contains_index(indexes, n_indexes, link.ifindex))
                         indexes[n_indexes++] = link.ifindex;
         }
-        if (r >= 0 && netlink)
-                delete_links(netlink, indexes, n_indexes);
-        nc_netlink_free(own);
-        for (size_t i = 0; i < n_names; i++)
-                free(names[i]);
-        free(names);
-        free(indexes);
-        return r < 0 ? nc_error_set(error, r, "prestart: out of memory") : 0;
+        delete_links(netlink, indexes, n_indexes);
+        return 0;
 }

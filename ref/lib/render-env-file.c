@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "alloc-util.h"
 #include "config-internal.h"
 #include "strbuf.h"
 
@@ -93,12 +94,8 @@ static int render(nc_strbuf *b, const nc_container *c) {
 }
 
 int nc_render_env_file(const nc_container *container, char **ret_text, size_t *ret_len) {
-        nc_strbuf b = { 0 };
+        _cleanup_(nc_strbuf_free) nc_strbuf b = { 0 };
         int r = render(&b, container);
 
-        if (r < 0) {
-                nc_strbuf_free(&b);
-                return r;
-        }
-        return nc_strbuf_steal(&b, ret_text, ret_len);
+        return r < 0 ? r : nc_strbuf_steal(&b, ret_text, ret_len);
 }

@@ -4,11 +4,12 @@
  * Only localAddress counts, and whatever it holds (an IPv6 literal too). */
 #include <string.h>
 
+#include "alloc-util.h"
 #include "nixcontainer.h"
 #include "strbuf.h"
 
 int nc_render_hosts(const nc_config *config, char **ret_text, size_t *ret_len) {
-        nc_strbuf b = { 0 };
+        _cleanup_(nc_strbuf_free) nc_strbuf b = { 0 };
         int r = 0;
 
         for (size_t i = 0; i < config->n_containers && r >= 0; i++) {
@@ -20,9 +21,5 @@ int nc_render_hosts(const nc_config *config, char **ret_text, size_t *ret_len) {
                 if (r >= 0)
                         r = nc_strbuf_appendf(&b, " %s.containers\n", c->name);
         }
-        if (r < 0) {
-                nc_strbuf_free(&b);
-                return r;
-        }
-        return nc_strbuf_steal(&b, ret_text, ret_len);
+        return r < 0 ? r : nc_strbuf_steal(&b, ret_text, ret_len);
 }

@@ -235,6 +235,8 @@ int nc_shell_parse_words(const char *text, const nc_env *env, unsigned flags,
         if (r < 0) {
                 while (words->n > before)
                         free(words->items[--words->n]);
+                if (words->items)
+                        words->items[words->n] = NULL; /* nc_strv's terminator */
                 return r;
         }
         *ret_ended = ended;

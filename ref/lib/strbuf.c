@@ -1,29 +1,18 @@
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "strbuf.h"
 
+/* Room for `extra` more bytes and the NUL. */
 static int reserve(nc_strbuf *b, size_t extra) {
-        size_t need, capacity;
-        char *data;
-
-        if (extra > ((size_t) -1) / 2 - b->len)
+        if (extra > SIZE_MAX - 1 - b->len)
                 return -ENOMEM;
-        need = b->len + extra + 1;
-        if (need <= b->capacity)
-                return 0;
-        capacity = b->capacity ? b->capacity : 64;
-        while (capacity < need)
-                capacity *= 2;
-        data = realloc(b->data, capacity);
-        if (!data)
-                return -ENOMEM;
-        b->data = data;
-        b->capacity = capacity;
-        return 0;
+        return NC_GROW(b->data, b->capacity, b->len + extra + 1, 64);
 }
 
 int nc_strbuf_append_len(nc_strbuf *b, const char *s, size_t len) {
@@ -129,4 +118,17 @@ void nc_strbuf_free(nc_strbuf *b) {
         free(b->data);
         b->data = NULL;
         b->len = b->capacity = 0;
+}
+
+int nc_strv_push_concat(nc_strv *v, ...) {
+        _cleanup_(nc_strbuf_free) nc_strbuf item = { 0 };
+        va_list ap;
+        int r;
+
+        va_start(ap, v);
+        r = nc_strbuf_append_list(&item, ap);
+        va_end(ap);
+        if (r < 0)
+                return r;
+        return nc_strv_push_len(v, item.data ? item.data : "", item.len);
 }

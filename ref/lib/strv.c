@@ -1,55 +1,23 @@
-/* nc_strv: a growable vector of owned strings. */
+/* nc_strv: a growable vector of owned strings, NULL-terminated whenever it
+ * holds an array (items[n] == NULL), so that items can go to execv(). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "nixcontainer.h"
-#include "strbuf.h"
-
-static int reserve_one(nc_strv *v) {
-        if (v->n == v->capacity) {
-                size_t capacity = v->capacity ? v->capacity * 2 : 8;
-                char **items = realloc(v->items, capacity * sizeof *items);
-                if (!items)
-                        return -ENOMEM;
-                v->items = items;
-                v->capacity = capacity;
-        }
-        return 0;
-}
 
 int nc_strv_push_len(nc_strv *v, const char *s, size_t len) {
-        char *copy;
+        _cleanup_free_ char *copy = NULL;
 
-        if (reserve_one(v) < 0)
+        /* The item and the terminating NULL after it. */
+        if (NC_GROW(v->items, v->capacity, v->n + 2, 8) < 0)
                 return -ENOMEM;
-        copy = malloc(len + 1);
+        copy = nc_memdup_nul(s, len);
         if (!copy)
                 return -ENOMEM;
-        memcpy(copy, s, len);
-        copy[len] = '\0';
-        v->items[v->n++] = copy;
-        return 0;
-}
-
-int nc_strv_push_concat(nc_strv *v, ...) {
-        nc_strbuf item = { 0 };
-        va_list ap;
-        int r;
-
-        va_start(ap, v);
-        r = nc_strbuf_append_list(&item, ap);
-        va_end(ap);
-        if (r >= 0)
-                r = reserve_one(v);
-        if (r >= 0)
-                r = nc_strbuf_steal(&item, &v->items[v->n], NULL);
-        if (r < 0) {
-                nc_strbuf_free(&item);
-                return r;
-        }
-        v->n++;
+        v->items[v->n++] = TAKE_PTR(copy);
+        v->items[v->n] = NULL;
         return 0;
 }
 

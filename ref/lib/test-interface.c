@@ -1,14 +1,16 @@
 /* nixcontainer-test.h: the library's plans, as texts, for the harness. */
 #include <errno.h>
 
-#include "net-plan.h"
+#include "alloc-util.h"
+#include "host-setup.h"
+#include "init-setup.h"
 #include "nixcontainer-test.h"
 
 int nc_test_plan_texts(nc_test_script script, const nc_container *container, const nc_env *env,
                        nc_strv *ret_texts) {
-        int (*build)(nc_plan *, const nc_container *, const nc_env *);
-        nc_plan plan = { 0 };
-        nc_strv texts = { 0 };
+        _cleanup_(nc_plan_clear) nc_plan plan = { 0 };
+        _cleanup_(nc_strv_clear) nc_strv texts = { 0 };
+        nc_plan_builder build;
         int r;
 
         switch (script) {
@@ -24,11 +26,8 @@ int nc_test_plan_texts(nc_test_script script, const nc_container *container, con
         r = build(&plan, container, env);
         for (size_t i = 0; r >= 0 && i < plan.n; i++)
                 r = nc_strv_push(&texts, plan.steps[i].text);
-        nc_plan_clear(&plan);
-        if (r < 0) {
-                nc_strv_clear(&texts);
+        if (r < 0)
                 return r;
-        }
-        *ret_texts = texts;
+        *ret_texts = TAKE_STRUCT(texts);
         return 0;
 }

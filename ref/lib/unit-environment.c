@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "error.h"
 #include "nixcontainer.h"
 
@@ -23,8 +24,8 @@ int nc_unit_root(const nc_container *container, const char *name, char **ret_roo
 
 int nc_unit_environment(const nc_container *container, const char *name, const nc_env *base,
                         const char *env_file, size_t env_file_len, nc_env **ret_env, nc_error *error) {
-        nc_env *env = nc_env_new();
-        char *root = NULL;
+        _cleanup_(nc_env_freep) nc_env *env = nc_env_new();
+        _cleanup_free_ char *root = NULL;
         int r;
 
         if (!env)
@@ -39,13 +40,10 @@ int nc_unit_environment(const nc_container *container, const char *name, const n
                 r = nc_env_set(env, "INSTANCE", name);
         if (r >= 0 && env_file)
                 r = nc_env_file_parse(env, env_file, env_file_len, error);
-        free(root);
-        if (r < 0) {
-                if (r == -ENOMEM)
-                        nc_error_set(error, r, "out of memory while building the unit's environment");
-                nc_env_free(env);
+        if (r == -ENOMEM)
+                return nc_error_set(error, r, "out of memory while building the unit's environment");
+        if (r < 0)
                 return r;
-        }
-        *ret_env = env;
+        *ret_env = TAKE_PTR(env);
         return 0;
 }

@@ -155,14 +155,17 @@ static void test_compat_reproduces_quirks(void) {
 }
 
 void nc_test_register_argv(void) {
-        CU_pSuite suite = CU_add_suite("argv builder", NULL, NULL);
-        CU_add_test(suite, "a minimal container", test_minimal);
-        CU_add_test(suite, "network flags in the script's order", test_network_flags);
-        CU_add_test(suite, "hostBridge alone gives no --network-veth", test_bridge_alone_has_no_network_veth);
-        CU_add_test(suite, "ephemeral, capabilities and tmpfs", test_ephemeral_caps_tmpfs);
-        CU_add_test(suite, "EXTRA_NSPAWN_FLAGS is word-split", test_extra_nspawn_flags_are_split);
-        CU_add_test(suite, "--personality=x86 for an i686 guest", test_personality);
-        CU_add_test(suite, "the imperative template", test_imperative_template);
-        CU_add_test(suite, "extraFlags from the environment", test_extra_flags_variable_from_environment);
-        CU_add_test(suite, "compat reproduces the script's quirks", test_compat_reproduces_quirks);
+        static const nc_test_case tests[] = {
+                { "a minimal container", test_minimal },
+                { "network flags in the script's order", test_network_flags },
+                { "hostBridge alone gives no --network-veth", test_bridge_alone_has_no_network_veth },
+                { "ephemeral, capabilities and tmpfs", test_ephemeral_caps_tmpfs },
+                { "EXTRA_NSPAWN_FLAGS is word-split", test_extra_nspawn_flags_are_split },
+                { "--personality=x86 for an i686 guest", test_personality },
+                { "the imperative template", test_imperative_template },
+                { "extraFlags from the environment", test_extra_flags_variable_from_environment },
+                { "compat reproduces the script's quirks", test_compat_reproduces_quirks },
+        };
+
+        nc_test_add_suite("argv builder", tests, ELEMENTSOF(tests));
 }

@@ -46,36 +46,63 @@ static void test_attribute_order(void) {
         nc_config_free(config);
 }
 
+typedef struct error_case {
+        const char *json, *message;
+} error_case;
+
+/* Each case's JSON is refused in strict mode with a message containing
+ * the case's message. */
+static void check_refused(const error_case *cases, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                const char *message = load_error(cases[i].json, NC_MODE_STRICT);
+                CU_ASSERT_TRUE(contains(message, cases[i].message));
+                if (!contains(message, cases[i].message))
+                        fprintf(stderr, "\n  case %zu: got \"%s\"\n", i, message);
+        }
+}
+
 static void test_type_errors_name_the_option(void) {
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"bogus\": 1}}", NC_MODE_STRICT),
-                                "containers.web.bogus: the option does not exist"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"forwardPorts\": [{\"hostPort\": \"80\"}]}}", NC_MODE_STRICT),
-                                "containers.web.forwardPorts[0].hostPort: \"80\" is not of type signed integer"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"forwardPorts\": [{\"hostPort\": 80.0}]}}", NC_MODE_STRICT),
-                                "is not of type signed integer"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"privateNetwork\": true}}", NC_MODE_STRICT),
-                                "containers.web.path: the option is used but not defined"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"nix/store/x\"}}", NC_MODE_STRICT),
-                                "containers.web.path: \"nix/store/x\" is not of type path"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"privateNetwork\": \"yes\"}}", NC_MODE_STRICT),
-                                "containers.web.privateNetwork: \"yes\" is not of type boolean"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"interfaces\": [\"eth0\", 1]}}", NC_MODE_STRICT),
-                                "containers.web.interfaces[1]: 1 is not of type string"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"extraVeths\": {\"v1\": {\"mtu\": 1}}}}", NC_MODE_STRICT),
-                                "containers.web.extraVeths.v1.mtu: the option does not exist"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"bindMounts\": {\"/d\": {\"hostPath\": 1}}}}", NC_MODE_STRICT),
-                                "containers.web.bindMounts.\"/d\".hostPath: 1 is not of type null or string"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"allowedDevices\": [{\"node\": \"/dev/x\"}]}}", NC_MODE_STRICT),
-                                "containers.web.allowedDevices[0].modifier: the option is used but not defined"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ", \"pkgs\": {}}}", NC_MODE_STRICT),
-                                "containers.web.pkgs: the option definition no longer has any effect"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"config\": {}}}", NC_MODE_STRICT), "containers.web.path"));
+        static const error_case cases[] = {
+                { "{\"web\": {" P ", \"bogus\": 1}}",
+                  "containers.web.bogus: the option does not exist" },
+                { "{\"web\": {" P ", \"forwardPorts\": [{\"hostPort\": \"80\"}]}}",
+                  "containers.web.forwardPorts[0].hostPort: \"80\" is not of type signed integer" },
+                { "{\"web\": {" P ", \"forwardPorts\": [{\"hostPort\": 80.0}]}}",
+                  "is not of type signed integer" },
+                { "{\"web\": {\"privateNetwork\": true}}",
+                  "containers.web.path: the option is used but not defined" },
+                { "{\"web\": {\"path\": \"nix/store/x\"}}",
+                  "containers.web.path: \"nix/store/x\" is not of type path" },
+                { "{\"web\": {" P ", \"privateNetwork\": \"yes\"}}",
+                  "containers.web.privateNetwork: \"yes\" is not of type boolean" },
+                { "{\"web\": {" P ", \"interfaces\": [\"eth0\", 1]}}",
+                  "containers.web.interfaces[1]: 1 is not of type string" },
+                { "{\"web\": {" P ", \"extraVeths\": {\"v1\": {\"mtu\": 1}}}}",
+                  "containers.web.extraVeths.v1.mtu: the option does not exist" },
+                { "{\"web\": {" P ", \"bindMounts\": {\"/d\": {\"hostPath\": 1}}}}",
+                  "containers.web.bindMounts.\"/d\".hostPath: 1 is not of type null or string" },
+                { "{\"web\": {" P ", \"allowedDevices\": [{\"node\": \"/dev/x\"}]}}",
+                  "containers.web.allowedDevices[0].modifier: the option is used but not defined" },
+                { "{\"web\": {" P ", \"pkgs\": {}}}",
+                  "containers.web.pkgs: the option definition no longer has any effect" },
+                { "{\"web\": {\"config\": {}}}",
+                  "containers.web.path" },
+        };
+
+        check_refused(cases, ELEMENTSOF(cases));
 }
 
 static void test_json_errors(void) {
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P ",}", NC_MODE_STRICT), "line 1, column"));
-        CU_ASSERT_TRUE(contains(load_error("[]", NC_MODE_STRICT), "must be a JSON object"));
-        CU_ASSERT_TRUE(contains(load_error("{\"web\": {" P "}, \"web\": {" P "}}", NC_MODE_STRICT), "duplicate"));
+        static const error_case cases[] = {
+                { "{\"web\": {" P ",}",
+                  "line 1, column" },
+                { "[]",
+                  "must be a JSON object" },
+                { "{\"web\": {" P "}, \"web\": {" P "}}",
+                  "duplicate" },
+        };
+
+        check_refused(cases, ELEMENTSOF(cases));
 }
 
 static void test_config_is_ignored_with_path(void) {
@@ -87,7 +114,7 @@ static void test_config_is_ignored_with_path(void) {
 }
 
 static void test_strict_refusals(void) {
-        static const struct { const char *json, *message; } cases[] = {
+        static const error_case cases[] = {
                 { "{\"web\": {" P ", \"extraFlags\": [\"--bind=/a /b\"]}}",
                   "containers.web.extraFlags[0]: contains whitespace" },
                 { "{\"web\": {" P ", \"hostAddress\": \"10.0.0.1\\nextraFlags=--bind=/:/host\"}}",
@@ -107,13 +134,9 @@ static void test_strict_refusals(void) {
                   "containers.web.timeoutStartSec: contains a line break" },
                 { "{\"we b\": {" P "}}", "containers.\"we b\": \"we b\" is not a valid machine name" },
         };
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-                const char *message = load_error(cases[i].json, NC_MODE_STRICT);
-                CU_ASSERT_TRUE(contains(message, cases[i].message));
-                if (!contains(message, cases[i].message))
-                        fprintf(stderr, "\n  case %zu: got \"%s\"\n", i, message);
+        check_refused(cases, ELEMENTSOF(cases));
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
                 CU_ASSERT_STRING_EQUAL(load_error(cases[i].json, NC_MODE_COMPAT), "");
-        }
 }
 
 static void test_nul_is_refused_in_both_modes(void) {
@@ -168,14 +191,17 @@ static void test_huge_inputs(void) {
 }
 
 void nc_test_register_config(void) {
-        CU_pSuite suite = CU_add_suite("config loader", NULL, NULL);
-        CU_add_test(suite, "defaults are the module's", test_defaults);
-        CU_add_test(suite, "attribute sets are in attrNames order", test_attribute_order);
-        CU_add_test(suite, "type errors name containers.NAME.OPTION", test_type_errors_name_the_option);
-        CU_add_test(suite, "JSON errors say where", test_json_errors);
-        CU_add_test(suite, "config is accepted and ignored when path is given", test_config_is_ignored_with_path);
-        CU_add_test(suite, "strict mode refuses what the original reinterprets", test_strict_refusals);
-        CU_add_test(suite, "a NUL byte is refused in both modes", test_nul_is_refused_in_both_modes);
-        CU_add_test(suite, "enableTun adds /dev/net/tun and CAP_NET_ADMIN", test_enable_tun_effective);
-        CU_add_test(suite, "a 5 MB string and 100,000 levels of nesting", test_huge_inputs);
+        static const nc_test_case tests[] = {
+                { "defaults are the module's", test_defaults },
+                { "attribute sets are in attrNames order", test_attribute_order },
+                { "type errors name containers.NAME.OPTION", test_type_errors_name_the_option },
+                { "JSON errors say where", test_json_errors },
+                { "config is accepted and ignored when path is given", test_config_is_ignored_with_path },
+                { "strict mode refuses what the original reinterprets", test_strict_refusals },
+                { "a NUL byte is refused in both modes", test_nul_is_refused_in_both_modes },
+                { "enableTun adds /dev/net/tun and CAP_NET_ADMIN", test_enable_tun_effective },
+                { "a 5 MB string and 100,000 levels of nesting", test_huge_inputs },
+        };
+
+        nc_test_add_suite("config loader", tests, ELEMENTSOF(tests));
 }

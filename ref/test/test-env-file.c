@@ -14,6 +14,7 @@
 #include <CUnit/CUnit.h>
 
 #include "nixcontainer.h"
+#include "unit-helpers.h"
 #include "unit-tests.h"
 
 /* CHECK(text, "A=1", "B=2", ...): parsing `text` (a string literal, NULs
@@ -514,10 +515,7 @@ static void test_load_error_names_file(void) {
 }
 
 void nc_test_register_env_file(void) {
-        static const struct {
-                const char *name;
-                CU_TestFunc func;
-        } tests[] = {
+        static const nc_test_case tests[] = {
                 { "systemd vector: file 1", test_systemd_file_1 },
                 { "systemd vector: file 2", test_systemd_file_2 },
                 { "systemd vector: file 3 (comment continuation)", test_systemd_file_3 },
@@ -555,11 +553,6 @@ void nc_test_register_env_file(void) {
                 { "load: size limit", test_load_size_limit },
                 { "load: error names the file", test_load_error_names_file },
         };
-        CU_pSuite suite = CU_add_suite("env-file", NULL, NULL);
 
-        if (!suite)
-                return;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-                if (!CU_add_test(suite, tests[i].name, tests[i].func))
-                        return;
+        nc_test_add_suite("env-file", tests, ELEMENTSOF(tests));
 }

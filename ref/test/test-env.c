@@ -6,6 +6,7 @@
 #include <CUnit/CUnit.h>
 
 #include "nixcontainer.h"
+#include "unit-helpers.h"
 #include "unit-tests.h"
 
 /* Asserts the whole env, in order: "A=1", "B=2", ..., NULL. */
@@ -191,10 +192,7 @@ static void test_many_names(void) {
 }
 
 void nc_test_register_env(void) {
-        static const struct {
-                const char *name;
-                CU_TestFunc func;
-        } tests[] = {
+        static const nc_test_case tests[] = {
                 { "new env is empty", test_new_is_empty },
                 { "NULL env is accepted or refused", test_null_env },
                 { "set keeps insertion order", test_set_keeps_order },
@@ -207,11 +205,6 @@ void nc_test_register_env(void) {
                 { "load_environ splits at the first '='", test_load_environ },
                 { "5000 names stay ordered and found", test_many_names },
         };
-        CU_pSuite suite = CU_add_suite("env", NULL, NULL);
 
-        if (!suite)
-                return;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-                if (!CU_add_test(suite, tests[i].name, tests[i].func))
-                        return;
+        nc_test_add_suite("env", tests, ELEMENTSOF(tests));
 }

@@ -6,6 +6,7 @@
 #include <CUnit/CUnit.h>
 
 #include "ip-address.h"
+#include "unit-helpers.h"
 #include "unit-tests.h"
 
 static void check_prefix(const char *text, int family, int want_family, const char *want_address,
@@ -68,8 +69,11 @@ static void test_gateway_has_no_prefix(void) {
 }
 
 void nc_test_register_ip_address(void) {
-        CU_pSuite suite = CU_add_suite("ip addresses", NULL, NULL);
-        CU_add_test(suite, "prefixes as get_prefix reads them", test_prefixes);
-        CU_add_test(suite, "what get_prefix refuses", test_refused);
-        CU_add_test(suite, "gateways take no prefix", test_gateway_has_no_prefix);
+        static const nc_test_case tests[] = {
+                { "prefixes as get_prefix reads them", test_prefixes },
+                { "what get_prefix refuses", test_refused },
+                { "gateways take no prefix", test_gateway_has_no_prefix },
+        };
+
+        nc_test_add_suite("ip addresses", tests, ELEMENTSOF(tests));
 }

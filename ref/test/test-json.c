@@ -10,7 +10,7 @@
 #include <CUnit/CUnit.h>
 #include <jansson.h>
 
-#include "json.h"
+#include "json-dump.h"
 #include "unit-helpers.h"
 #include "unit-tests.h"
 
@@ -465,10 +465,7 @@ static void test_agrees_with_jansson(void) {
 }
 
 void nc_test_register_json(void) {
-        static const struct {
-                const char *name;
-                CU_TestFunc func;
-        } tests[] = {
+        static const nc_test_case tests[] = {
                 { "every value type", test_value_types },
                 { "one top-level value, whitespace around it", test_top_level },
                 { "escapes and surrogate pairs", test_escapes },
@@ -483,11 +480,6 @@ void nc_test_register_json(void) {
                 { "the printer cuts as snprintf does", test_dump_cuts },
                 { "accepts and refuses what jansson did", test_agrees_with_jansson },
         };
-        CU_pSuite suite = CU_add_suite("json parser", NULL, NULL);
 
-        if (!suite)
-                return;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-                if (!CU_add_test(suite, tests[i].name, tests[i].func))
-                        return;
+        nc_test_add_suite("json parser", tests, ELEMENTSOF(tests));
 }

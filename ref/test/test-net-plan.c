@@ -7,7 +7,8 @@
 
 #include <CUnit/CUnit.h>
 
-#include "net-plan.h"
+#include "host-setup.h"
+#include "init-setup.h"
 #include "strbuf.h"
 #include "unit-helpers.h"
 #include "unit-tests.h"
@@ -80,9 +81,12 @@ static void test_values_resolved_as_bash_does(void) {
 }
 
 void nc_test_register_net_plan(void) {
-        CU_pSuite suite = CU_add_suite("network plans", NULL, NULL);
-        CU_add_test(suite, "postStart of the imperative template", test_template_host_setup);
-        CU_add_test(suite, "HOST_BRIDGE: no host side, eth0 still set up", test_bridge_skips_host_side);
-        CU_add_test(suite, "a declarative value is baked in", test_static_value_wins);
-        CU_add_test(suite, "values reach ip as bash splits them", test_values_resolved_as_bash_does);
+        static const nc_test_case tests[] = {
+                { "postStart of the imperative template", test_template_host_setup },
+                { "HOST_BRIDGE: no host side, eth0 still set up", test_bridge_skips_host_side },
+                { "a declarative value is baked in", test_static_value_wins },
+                { "values reach ip as bash splits them", test_values_resolved_as_bash_does },
+        };
+
+        nc_test_add_suite("network plans", tests, ELEMENTSOF(tests));
 }

@@ -98,10 +98,13 @@ static void test_hosts(void) {
 }
 
 void nc_test_register_render(void) {
-        CU_pSuite suite = CU_add_suite("renderers", NULL, NULL);
-        CU_add_test(suite, "the network block needs privateNetwork", test_network_block_needs_private_network);
-        CU_add_test(suite, "HOST_PORT from forwardPorts", test_host_port);
-        CU_add_test(suite, "EXTRA_NSPAWN_FLAGS from bindMounts and extraFlags", test_extra_nspawn_flags);
-        CU_add_test(suite, "AUTO_START, INTERFACES and MACVLANS", test_auto_start_and_lists);
-        CU_add_test(suite, "hosts fragment", test_hosts);
+        static const nc_test_case tests[] = {
+                { "the network block needs privateNetwork", test_network_block_needs_private_network },
+                { "HOST_PORT from forwardPorts", test_host_port },
+                { "EXTRA_NSPAWN_FLAGS from bindMounts and extraFlags", test_extra_nspawn_flags },
+                { "AUTO_START, INTERFACES and MACVLANS", test_auto_start_and_lists },
+                { "hosts fragment", test_hosts },
+        };
+
+        nc_test_add_suite("renderers", tests, ELEMENTSOF(tests));
 }

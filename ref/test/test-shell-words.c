@@ -136,11 +136,14 @@ static void test_parse_assignment(void) {
 }
 
 void nc_test_register_shell_words(void) {
-        CU_pSuite suite = CU_add_suite("shell words", NULL, NULL);
-        CU_add_test(suite, "split on whitespace IFS", test_split_whitespace);
-        CU_add_test(suite, "split on IFS=,", test_split_comma);
-        CU_add_test(suite, "quotes and expansions", test_parse_quotes_and_expansions);
-        CU_add_test(suite, "a newline or comment ends the command", test_parse_newline_and_comment_end_the_command);
-        CU_add_test(suite, "what cannot be reproduced is refused", test_parse_unsupported);
-        CU_add_test(suite, "assignment values", test_parse_assignment);
+        static const nc_test_case tests[] = {
+                { "split on whitespace IFS", test_split_whitespace },
+                { "split on IFS=,", test_split_comma },
+                { "quotes and expansions", test_parse_quotes_and_expansions },
+                { "a newline or comment ends the command", test_parse_newline_and_comment_end_the_command },
+                { "what cannot be reproduced is refused", test_parse_unsupported },
+                { "assignment values", test_parse_assignment },
+        };
+
+        nc_test_add_suite("shell words", tests, ELEMENTSOF(tests));
 }

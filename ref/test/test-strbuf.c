@@ -5,6 +5,7 @@
 #include <CUnit/CUnit.h>
 
 #include "strbuf.h"
+#include "unit-helpers.h"
 #include "unit-tests.h"
 
 /* A buffer holding `len` bytes of 'x' with exactly `room` bytes to spare
@@ -78,20 +79,12 @@ static void test_strv_push_concat(void) {
 }
 
 void nc_test_register_strbuf(void) {
-        static const struct {
-                const char *name;
-                CU_TestFunc func;
-        } tests[] = {
+        static const nc_test_case tests[] = {
                 { "appendf at the edge of the room", test_appendf_at_the_edge_of_the_room },
                 { "appendf formats as printf", test_appendf_formats },
                 { "append_many concatenates", test_append_many },
                 { "strv_push_concat pushes one item", test_strv_push_concat },
         };
-        CU_pSuite suite = CU_add_suite("strbuf", NULL, NULL);
 
-        if (!suite)
-                return;
-        for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-                if (!CU_add_test(suite, tests[i].name, tests[i].func))
-                        return;
+        nc_test_add_suite("strbuf", tests, ELEMENTSOF(tests));
 }

@@ -105,7 +105,10 @@ static void test_messages_name_option_and_value(void) {
 }
 
 void nc_test_register_validate(void) {
-        CU_pSuite suite = CU_add_suite("strict value checks", NULL, NULL);
-        CU_add_test(suite, "each check accepts and refuses", test_validators);
-        CU_add_test(suite, "messages name the option and the value", test_messages_name_option_and_value);
+        static const nc_test_case tests[] = {
+                { "each check accepts and refuses", test_validators },
+                { "messages name the option and the value", test_messages_name_option_and_value },
+        };
+
+        nc_test_add_suite("strict value checks", tests, ELEMENTSOF(tests));
 }

@@ -13,5 +13,6 @@ void nc_test_register_ip_address(void);
 void nc_test_register_net_plan(void);
 void nc_test_register_validate(void);
 void nc_test_register_strbuf(void);
+void nc_test_register_alloc_util(void);
 
 #endif

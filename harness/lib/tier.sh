@@ -1,0 +1,74 @@
+# What every tier does around its checks (harness/lib/tier.h), for the tiers
+# written in bash: source it, then
+#
+#   tier_begin NAME [START]  the clock (from START, microseconds since the epoch,
+#                         when given); removes the scratch folders that runs of
+#                         the tier killed with SIGKILL left (their PID is gone)
+#   tier_scratch          $tier_work: /tmp/nixcontainer-NAME.PID.XXXXXX, removed
+#                         at exit and on SIGINT, SIGTERM and SIGHUP, with the
+#                         case running then ($tier_child's process group)
+#   tier_run CMD...       CMD in a session of its own, output in $tier_work/out;
+#                         waited for with `wait`, which a trapped signal
+#                         interrupts (a foreground command would delay it)
+#   tier_check NAME STATUS   counts and prints a case (0: passed)
+#   tier_skip NAME WHY    counts a skipped case
+#   tier_summary          the closing line: "NAME: P passed, F failed, S skipped in T s[; WHY]"
+
+tier_passed=0 tier_failed=0 tier_skipped=0 tier_note="" tier_child="" tier_work=""
+
+tier_begin() {
+        tier_name=$1
+        tier_started=${2:-${EPOCHREALTIME/./}}
+        local dir pid
+        for dir in "/tmp/nixcontainer-$tier_name".*.*; do
+                pid=${dir#"/tmp/nixcontainer-$tier_name."}
+                pid=${pid%%.*}
+                case $pid in '' | *[!0-9]*) continue ;; esac
+                if [ -d "$dir" ] && [ ! -e "/proc/$pid" ] && [ ! -e "$dir/.kept" ]; then
+                        rm -rf "$dir" && echo "$tier_name: removed $dir, left by run $pid (gone)"
+                fi
+        done
+}
+
+tier_cleanup() {
+        { [ -n "$tier_child" ] && kill -KILL -- "-$tier_child"; wait; } 2> /dev/null
+        [ -n "$tier_work" ] && rm -rf "$tier_work"
+}
+
+tier_scratch() {
+        local sig
+        tier_work=$(mktemp -d "/tmp/nixcontainer-$tier_name.$$.XXXXXX") || exit 1
+        trap tier_cleanup EXIT
+        for sig in INT TERM HUP; do
+                # shellcheck disable=SC2064 # $sig now, $$ when it comes
+                trap "tier_cleanup; trap - $sig EXIT; kill -s $sig \$\$" $sig
+        done
+}
+
+tier_run() {
+        setsid "$@" > "$tier_work/out" 2>&1 &
+        tier_child=$!
+        wait "$tier_child"
+}
+
+tier_check() {
+        if [ "$2" = 0 ]; then
+                tier_passed=$((tier_passed + 1))
+                echo "  $1 ...passed"
+        else
+                tier_failed=$((tier_failed + 1))
+                echo "  $1 ...FAILED"
+                [ -n "$tier_work" ] && [ -s "$tier_work/out" ] && sed 's/^/    | /' "$tier_work/out"
+        fi
+        return 0
+}
+
+tier_skip() {
+        tier_skipped=$((tier_skipped + 1)) tier_note="; skipped: $2"
+        echo "  $1 ...skipped ($2)"
+}
+
+tier_summary() {
+        local tenths=$(((${EPOCHREALTIME/./} - tier_started) / 100000))
+        echo "$tier_name: $tier_passed passed, $tier_failed failed, $tier_skipped skipped in $((tenths / 10)).$((tenths % 10)) s$tier_note"
+}
