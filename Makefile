@@ -129,8 +129,8 @@ unit: $(BUILD)/test-unit
 	$(BUILD)/test-unit
 
 conformance: $(BUILD)/test-conformance $(BUILD)/nixcontainer
-	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden --fixtures fixtures
-	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden/invalid --fixtures fixtures/invalid
+	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden/21.05 --fixtures fixtures
+	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden/21.05/invalid --fixtures fixtures/invalid
 
 # ---- memcheck ------------------------------------------------------------------
 # The unit, conformance, fault and namespace binaries, and every CLI run they
@@ -176,11 +176,11 @@ memcheck-faults:
 	    || { tail -n 60 $(BUILD)/valgrind/faults.out; exit 1; }
 memcheck-conformance:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/conformance.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
-	    --golden golden --fixtures fixtures > $(BUILD)/valgrind/conformance.out \
+	    --golden golden/21.05 --fixtures fixtures > $(BUILD)/valgrind/conformance.out \
 	    || { tail -n 60 $(BUILD)/valgrind/conformance.out; exit 1; }
 memcheck-invalid:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/invalid.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
-	    --golden golden/invalid --fixtures fixtures/invalid > $(BUILD)/valgrind/invalid.out \
+	    --golden golden/21.05/invalid --fixtures fixtures/invalid > $(BUILD)/valgrind/invalid.out \
 	    || { tail -n 60 $(BUILD)/valgrind/invalid.out; exit 1; }
 memcheck-netns-ref:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/netns.%p.log $(BUILD)/test-netns --impl ref $(NETNS_ARGS) \
@@ -197,12 +197,55 @@ memcheck-netns-exec:
 docs: $(BUILD)/nixcontainer
 	@bash ci/check-docs.sh $(BUILD)/nixcontainer $(BUILD)
 
+# ---- goldens and releases (harness/golden/, harness/release-diff/) -----------
+# `make golden` regenerates golden/<set>/ for every release of
+# harness/golden/releases (each module evaluated with a nixpkgs lib of its
+# time, fetched into .cache/), then their .net files; `make golden
+# RELEASE=26.05` one release. A module of one's own (a nixpkgs checkout, say)
+# is a release of its own: `make golden MODULE=file NIXPKGS_LIB=dir
+# RELEASE=label`. Needs root, nix, jq and systemd (golden/README.md).
+# NIXPKGS_LIB and MODULE also name the seed's module and lib for the bench
+# and the live tier's start scripts.
 NIXPKGS_LIB ?= .cache/nixpkgs-lib/lib
 MODULE      ?= ../shared/seed/nixos-containers.nix
+GOLDEN_OWN  := $(if $(filter command line environment,$(origin MODULE)),--module "$(MODULE)" --lib "$(NIXPKGS_LIB)")
 golden: $(BUILD)/test-netns
-	bash harness/golden/generate.sh --lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out golden fixtures/*.json
-	bash harness/golden/generate.sh --lib "$(NIXPKGS_LIB)" --module "$(MODULE)" --out golden/invalid fixtures/invalid/*.json
-	bash harness/golden/run-network.sh --netns $(BUILD)/test-netns --fixtures fixtures --golden golden
+	bash harness/golden/golden.sh --netns $(BUILD)/test-netns $(if $(RELEASE),--release "$(RELEASE)") $(GOLDEN_OWN)
+
+# The golden sets there are: golden/<set>/SOURCE, oldest release first.
+GOLDEN_SETS := $(patsubst golden/%/SOURCE,%,$(sort $(wildcard golden/*/SOURCE)))
+# The pairs `make release-diff` compares: each release with the next (the
+# host at stateVersion 21.05), each release at its own stateVersion with the
+# next at its own, and each release with itself at its own stateVersion.
+RELEASE_PAIRS := $(shell awk '!/^\#/ && NF { print $$1, $$4 }' harness/golden/releases | awk ' \
+        { if (prev != "") print "--pair " prev ":" $$1; prev = $$1; \
+          if ($$2 != "-") { print "--pair " $$1 ":" $$1 "@" $$2; \
+                            if (own != "") print "--pair " own ":" $$1 "@" $$2; own = $$1 "@" $$2 } }')
+
+$(BUILD)/release-diff: $(BUILD)/obj/harness/release-diff/release-diff.o $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(TEST_LDLIBS)
+
+# golden/RELEASES.md, or with FROM and TO one pair on standard output.
+.PHONY: release-diff
+release-diff: $(BUILD)/release-diff
+ifneq ($(FROM)$(TO),)
+	$(BUILD)/release-diff --golden golden --fixtures fixtures --pair "$(FROM):$(TO)"
+else
+	$(BUILD)/release-diff --golden golden --fixtures fixtures $(RELEASE_PAIRS) --out golden/RELEASES.md
+endif
+
+# The tiers over the other releases: the namespace tier runs every set's
+# original scripts and checks its .net goldens; the ref follows 21.05 only,
+# which the conformance and namespace tiers say, per release, as a skip.
+.PHONY: releases
+releases: $(BUILD)/test-netns $(BUILD)/test-conformance $(BUILD)/nixcontainer
+	@status=0; for set in $(filter-out 21.05,$(GOLDEN_SETS)); do \
+	    $(BUILD)/test-netns --impl original --release "$$set" --fixtures fixtures || status=1; \
+	    $(BUILD)/test-netns --impl ref --release "$$set" --fixtures fixtures || status=1; \
+	    $(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --release "$$set" --fixtures fixtures || status=1; \
+	done; exit $$status
+# ---- end of goldens and releases ------------------------------------------------
 
 clean:
 	rm -rf build build-san
@@ -215,7 +258,7 @@ clean:
 # Needs root; `make golden-net` regenerates the .net goldens from the original.
 NETNS_SRCS := $(sort $(wildcard harness/netns/*.c))
 NETNS_OBJS := $(NETNS_SRCS:%.c=$(BUILD)/obj/%.o)
-NETNS_ARGS := --fixtures fixtures --golden golden
+NETNS_ARGS := --fixtures fixtures --golden golden/21.05
 
 $(BUILD)/test-netns: $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
@@ -233,7 +276,9 @@ netns-kill: $(BUILD)/test-netns
 	bash harness/netns/test-kill.sh $(BUILD)
 
 golden-net: $(BUILD)/test-netns
-	bash harness/golden/run-network.sh --netns $(BUILD)/test-netns $(NETNS_ARGS)
+	for set in $(GOLDEN_SETS); do \
+	    bash harness/golden/run-network.sh --netns $(BUILD)/test-netns --fixtures fixtures --golden "golden/$$set" || exit 1; \
+	done
 # ---- end of the namespace tier ----------------------------------------------
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
@@ -351,7 +396,7 @@ bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/nixcontainer $(BUILD)/nixconta
 LIVE_SRCS := $(filter-out harness/live/notify-send.c,$(sort $(wildcard harness/live/*.c)))
 LIVE_OBJS := $(LIVE_SRCS:%.c=$(BUILD)/obj/%.o)
 LIVE_BINS := $(BUILD)/live/test-live $(BUILD)/live/notify-send $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init
-LIVE_ARGS := --fixtures fixtures --golden golden --list harness/live/fixtures.list \
+LIVE_ARGS := --fixtures fixtures --golden golden/21.05 --list harness/live/fixtures.list \
              --start-scripts harness/live/start --nixcontainer $(BUILD)/nixcontainer \
              --init $(BUILD)/nixcontainer-init --notify $(BUILD)/live/notify-send
 
@@ -391,9 +436,10 @@ live-start-scripts:
 # (ci/check-summary.sh; a tier whose last line is not "TIER: P passed,
 # F failed, S skipped in T s" fails there). Everything is built first, on
 # every core, so that no two tiers build the same file.
-CHECK_TIERS := memcheck live netns faults init-test netns-kill conformance unit symbols docs
+CHECK_TIERS := memcheck live netns releases faults init-test netns-kill conformance unit symbols docs
 CHECK_JOBS  ?= 3
 CHECK_BINS  := all $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/test-faults $(BUILD)/test-netns \
+               $(BUILD)/release-diff \
                $(MEMCHECK_BINS) $(LIVE_BINS)
 
 check:

@@ -1,6 +1,6 @@
 /* Row 5: the conformance suite itself. In alternating rounds:
  *
- *   netns --jobs 1   build/test-netns --impl ref --fixtures fixtures --golden golden --jobs 1
+ *   netns --jobs 1   build/test-netns --impl ref --fixtures fixtures --golden golden/21.05 --jobs 1
  *   netns --jobs N   the same with one job per core (nproc): fixtures in
  *                    parallel, each in its own worker and namespaces
  *   conformance      build/test-conformance --cli build/nixcontainer (library and CLI)
@@ -53,9 +53,9 @@ int row_suite(const bench_options *o, bench_table *t) {
         (void) unlink(log);
         for (unsigned round = 0; r >= 0 && round < o->suite_rounds; round++)
                 for (int v = 0; r >= 0 && v < V_COUNT; v++) {
-                        char *netns_argv[] = { netns, "--impl", "ref", "--fixtures", "fixtures", "--golden", "golden",
+                        char *netns_argv[] = { netns, "--impl", "ref", "--fixtures", "fixtures", "--golden", "golden/21.05",
                                                "--jobs", v == V_JOBS1 ? "1" : jobs_n, NULL };
-                        char *conformance_argv[] = { conformance, "--cli", cli, "--golden", "golden", "--fixtures",
+                        char *conformance_argv[] = { conformance, "--cli", cli, "--golden", "golden/21.05", "--fixtures",
                                                      "fixtures", NULL };
                         double w = 0, c = 0;
                         int status = run_program(v == V_CONFORMANCE ? conformance_argv : netns_argv, environ, log, &w, &c, NULL);

@@ -5,7 +5,7 @@
 #
 #   fuzz-config, fuzz-render-parse   the "containers" value of every fixture (fixtures/*.json
 #                                    and fixtures/invalid/*.json, seeds invalid-*), compact
-#   fuzz-env-file                    every distinct golden/*/*.conf and golden/invalid/*/*.conf
+#   fuzz-env-file                    every distinct golden/21.05/*/*.conf and golden/21.05/invalid/*/*.conf
 #   fuzz-argv                        containers NUL env file: every fixture with the
 #                                    golden conf of its first container (or of its
 #                                    imperative container), and a few configs alone
@@ -23,7 +23,7 @@ declare -A seen=()
 for fixture in fixtures/*.json fixtures/invalid/*.json; do
         [ -e "$fixture" ] || continue
         dir=$(dirname "$fixture")
-        golden=golden${dir#fixtures}
+        golden=golden/21.05${dir#fixtures}
         id=$(basename "$fixture" .json)
         case "$dir" in fixtures/invalid) seed=invalid-$id ;; *) seed=$id ;; esac
         containers=$(jq -c '.containers' "$fixture")

@@ -65,6 +65,15 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         if (!f->id || !f->description || !f->containers_json || asprintf(&f->golden_dir, "%s/%s", golden_dir, id) < 0 ||
             asprintf(&f->config_path, "%s/%s.json", tmpdir, id) < 0)
                 r = -ENOMEM;
+        /* A release that refuses the fixture (an option it does not have,
+         * a value its types refuse, a failing assertion) has its refusal as
+         * the golden, whether or not the fixture says "rejected". */
+        if (r >= 0 && !f->rejected) {
+                char *refusal = read_file_at(f->golden_dir, "eval-error", NULL);
+
+                f->rejected = refusal != NULL;
+                free(refusal);
+        }
         json_object_foreach(containers, key, value)
                 if (r >= 0)
                         r = nc_strv_push(&f->names, key);

@@ -24,7 +24,7 @@ typedef struct fixture {
         nc_strv guest_systems; /* ... and values */
         char *golden_dir;
         bool compat;           /* "compat": true: the original's quirks; strict mode must refuse it */
-        bool rejected;         /* "rejected": true: the module refuses it (golden eval-error) */
+        bool rejected;         /* the module refuses it: "rejected": true, or a golden eval-error */
         bool generate;         /* "generate": false: no goldens, the original cannot run it */
         char *refusal;         /* "refusal": strict mode's exact message, or NULL */
         char *host_json;       /* the optional "host" object (the namespace tier's pre-state), or NULL */
@@ -35,6 +35,12 @@ typedef struct fixture_set {
         size_t n;
         char *tmpdir;
 } fixture_set;
+
+/* The release the ref follows (the seed module): the one whose goldens
+ * (golden/21.05/) it reproduces. Until the library takes a release, the
+ * tiers skip the ref, and any implementation they call, for other
+ * releases, saying so. */
+#define REF_RELEASE "21.05"
 
 /* Loads every JSON file in fixtures_dir, sorted by id. */
 int fixture_set_load(const char *fixtures_dir, const char *golden_dir, fixture_set *ret_set, char **ret_error);

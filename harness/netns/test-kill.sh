@@ -9,7 +9,7 @@
 #   test-kill.sh BUILD_DIR      (from the top of the tree; needs root)
 set -u
 netns="$1/test-netns"
-run=(--impl original --fixtures fixtures --golden golden)
+run=(--impl original --fixtures fixtures --golden golden/21.05)
 short=routed-ipv4-basic
 . "$(dirname "$0")/../lib/tier.sh"
 tier_begin netns-kill

@@ -123,8 +123,9 @@ static int write_goldens(const worker_job *job) {
 }
 
 static int usage(void) {
-        fprintf(stderr, "usage: test-netns --fixtures DIR --golden DIR [--impl original|ref|exec:CMD] [--generate]\n"
-                        "                  [--jobs N] [--timeout SECONDS] [--only ID] [--skip-compat] [--keep]\n");
+        fprintf(stderr, "usage: test-netns --fixtures DIR [--release R] [--golden DIR] [--impl original|ref|exec:CMD]\n"
+                        "                  [--generate] [--jobs N] [--timeout SECONDS] [--only ID] [--skip-compat] [--keep]\n"
+                        "--release R: the goldens of release R (default " REF_RELEASE "), in golden/R unless --golden says\n");
         return 2;
 }
 
@@ -135,12 +136,14 @@ int main(int argc, char **argv) {
                 { "jobs", required_argument, NULL, 'j' },      { "timeout", required_argument, NULL, 't' },
                 { "only", required_argument, NULL, 'o' },      { "skip-compat", no_argument, NULL, 'c' },
                 { "keep", no_argument, NULL, 'k' },            { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
+                { "release", required_argument, NULL, 'r' },   { NULL, 0, NULL, 0 },
         };
         const char *fixtures_dir = NULL, *golden_dir = NULL, *impl_spec = "original", *only = NULL;
+        const char *release = REF_RELEASE;
+        char *release_golden = NULL;
         bool generate = false, skip_compat = false, keep = false;
         long jobs_max = sysconf(_SC_NPROCESSORS_ONLN), timeout_s = 120;
-        char *outdir = NULL, *error = NULL, label[64], note[128] = "";
+        char *outdir = NULL, *error = NULL, label[96], note[128] = "";
         unsigned written = 0;
         tier_counts counts = { 0 };
         int c, r, status = 0;
@@ -156,12 +159,17 @@ int main(int argc, char **argv) {
                 case 'o': only = optarg; break;
                 case 'c': skip_compat = true; break;
                 case 'k': keep = true; break;
+                case 'r': release = optarg; break;
                 case 'h': usage(); return 0;
                 default: return usage();
                 }
         }
-        if (!fixtures_dir || !golden_dir || optind != argc || jobs_max < 1 || timeout_s < 1)
+        if (!golden_dir && asprintf(&release_golden, "golden/%s", release) >= 0)
+                golden_dir = release_golden;
+        if (!fixtures_dir || !golden_dir || optind != argc || jobs_max < 1 || timeout_s < 1) {
+                free(release_golden);
                 return usage();
+        }
         if (impl_parse(impl_spec, &implementation) < 0) {
                 fprintf(stderr, "test-netns: --impl: expected original, ref or exec:CMD, got \"%s\"\n", impl_spec);
                 return 2;
@@ -171,7 +179,7 @@ int main(int argc, char **argv) {
                 impl_clear(&implementation);
                 return 2;
         }
-        snprintf(label, sizeof label, "netns (%s)", implementation.label);
+        snprintf(label, sizeof label, "netns (%s, %s)", implementation.label, release);
         if (tier_begin("netns") < 0 || CU_initialize_registry() != CUE_SUCCESS || netns_unit_tests_register() < 0) {
                 impl_clear(&implementation);
                 return 1;
@@ -183,6 +191,13 @@ int main(int argc, char **argv) {
                 CU_cleanup_registry();
                 impl_clear(&implementation);
                 return 1;
+        }
+        if (implementation.kind != IMPL_ORIGINAL && strcmp(release, REF_RELEASE) != 0) {
+                /* Implementations are called without a release: the ref
+                 * follows the seed's only (the original runs any). */
+                counts = (tier_counts) { .skipped = only ? 1 : fixtures.n };
+                snprintf(note, sizeof note, "skipped: release %s: the ref follows %s only", release, REF_RELEASE);
+                goto out;
         }
         if (geteuid() != 0) {
                 /* The unit tests need no namespace; the fixtures do. */
@@ -275,6 +290,7 @@ out:
         report_free(&report);
         fixture_set_free(&fixtures);
         impl_clear(&implementation);
+        free(release_golden);
         if (status != 0 && counts.failed == 0) {
                 counts.failed = 1; /* the tier could not do its part (said above) */
                 snprintf(note, sizeof note, "the tier itself failed");
