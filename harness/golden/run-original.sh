@@ -117,7 +117,7 @@ record_ip_commands() {
         if systemd-run --user --wait --pipe --quiet --collect --unit="container@$name-prestart" \
                 -p "WorkingDirectory=$dir" -p "EnvironmentFile=-$work/$name.conf" \
                 -p "Environment=root=$root" -p "Environment=INSTANCE=$name" -p "Environment=PATH=$path" \
-                "$work/$name.prestart-job" < /dev/null > "$dir/$name.prestart.error" 2>&1; then
+                /bin/bash $shell_options "$name.prestart" < /dev/null > "$dir/$name.prestart.error" 2>&1; then
                 rm -f "$dir/$name.prestart.error"
                 touch /run/golden.ip
                 mv /run/golden.ip "$dir/$name.prestart.ip"
@@ -127,7 +127,7 @@ record_ip_commands() {
         if ! systemd-run --user --wait --pipe --quiet --collect --unit="container@$name-poststart" \
                 -p "WorkingDirectory=$dir" -p "EnvironmentFile=-$work/$name.conf" \
                 -p "Environment=root=$root" -p "Environment=INSTANCE=$name" -p "Environment=PATH=$path" \
-                "$work/$name.poststart-job" < /dev/null > "$dir/$name.host-setup.error" 2>&1; then
+                /bin/bash $shell_options "$name.poststart" < /dev/null > "$dir/$name.host-setup.error" 2>&1; then
                 rm -f /run/golden.ip
         else
                 rm -f "$dir/$name.host-setup.error"
@@ -171,8 +171,10 @@ for id in "$@"; do
                 c unit.postStart > "$dir/$name.poststart"
                 c envFile > "$dir/$name.conf-path"
                 strict=$(jq -r --arg n "$name" '.containers[$n].unit.service.enableStrictShellChecks // false' "$eval_json")
-                job_script "$dir/$name.prestart" "$strict" "$work/$name.prestart-job"
-                job_script "$dir/$name.poststart" "$strict" "$work/$name.poststart-job"
+                # preStart and postStart run with the job script's shell
+                # options on bash's command line, from $dir, so that a message
+                # names the script and its own line ("web.poststart: line 7").
+                if [ "$strict" = true ]; then shell_options="-e -u -o pipefail"; else shell_options=-e; fi
                 jq -S --arg n "$name" '.containers[$n].unit.service' "$eval_json" > "$dir/$name.service.json"
                 root=$(c unit.environment.root); root=${root//%i/$name}
                 path=$(c unit.PATH)
