@@ -14,6 +14,7 @@
 
 #include "bench.h"
 #include "fixture.h"
+#include "run.h"
 #include "workers.h"
 
 /* A row's child may run for minutes (row 2 at 1,000 containers). */

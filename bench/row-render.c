@@ -29,6 +29,8 @@
 
 #include "bench.h"
 #include "fixture.h"
+#include "run.h"
+#include "strv.h"
 
 extern char **environ;
 

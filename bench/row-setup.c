@@ -30,6 +30,8 @@
 #include "bench.h"
 #include "dump.h"
 #include "fixture.h"
+#include "run.h"
+#include "strv.h"
 #include "netns.h"
 #include "nspawn-sim.h"
 

@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "fixture.h"
+#include "strv.h"
 #include "nspawn-sim.h"
 
 const char *const scheme_file_suffix[SCHEME_FILES] = {

@@ -7,10 +7,6 @@
 #include <stddef.h>
 
 #include "nixcontainer.h"
-/* TRANSITION: the bench finds run_command and the strv helpers through
- * this header; once it includes run.h and strv.h itself, these go. */
-#include "run.h"
-#include "strv.h"
 
 typedef struct fixture {
         char *id;              /* file name without .json */

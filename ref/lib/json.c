@@ -461,11 +461,14 @@ static int close_container(parser *p, nc_json_type type, size_t base, nc_json *r
         bool object = type == NC_JSON_OBJECT;
         size_t *n_open = object ? &p->n_members : &p->n_items;
         size_t size = object ? sizeof *p->members : sizeof *p->items;
-        const void *from = object ? (const void *) (p->members + base) : (const void *) (p->items + base);
         size_t n = *n_open - base;
         void *copy = NULL;
 
+        /* (The scratch stacks are NULL until a first item: no pointer
+         * arithmetic on them for an empty array or object.) */
         if (n) {
+                const void *from = object ? (const void *) (p->members + base) : (const void *) (p->items + base);
+
                 copy = arena_alloc(&p->arena, n * size, object ? _Alignof(nc_json_member) : _Alignof(nc_json));
                 if (!copy)
                         return -ENOMEM;
