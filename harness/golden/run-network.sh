@@ -25,5 +25,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "run-network.sh: needs root (network namespaces)" >&2; exit 1; }
 command -v ip >/dev/null || { echo "run-network.sh: ip (iproute2) is needed" >&2; exit 1; }
 
-"$netns" --generate --impl original --fixtures "$fixtures" --golden "$golden"
-"$netns" --impl original --fixtures "$fixtures" --golden "$golden"
+# golden/<set>: the set's name is its release label.
+release=$(basename "$golden")
+"$netns" --generate --impl original --release "$release" --fixtures "$fixtures" --golden "$golden"
+"$netns" --impl original --release "$release" --fixtures "$fixtures" --golden "$golden"
