@@ -67,7 +67,13 @@ bash "$here/check-escape.sh" ".cache/nixpkgs-lib/${newest%% *}/lib"
 found=no
 if [ -n "$module" ]; then
         [ -f "$lib/lib/default.nix" ] && lib=$lib/lib
-        commit=$(git -C "$lib" rev-parse HEAD 2>/dev/null || echo "a lib/ outside git")
+        # The checkout's commit, when lib/ is the top of a git checkout's lib/.
+        root=$(cd "$lib/.." && pwd)
+        if [ "$(git -C "$root" rev-parse --show-toplevel 2> /dev/null)" = "$root" ]; then
+                commit=$(git -C "$root" rev-parse HEAD)
+        else
+                commit="a lib/ outside a git checkout"
+        fi
         own=$(nix-instantiate --eval --json -E "(import $(realpath "$lib")).trivial.release" 2>/dev/null | tr -d '"')
         make_set "$only" "$module" "$lib" "$commit"
         if grep -q stateVersion "$module" && [ -n "$own" ]; then

@@ -156,6 +156,10 @@ for id in "$@"; do
         rm -rf "$dir"
         mkdir -p "$dir"
         jq -j .hosts "$eval_json" > "$dir/hosts"
+        # The module's `warnings` (NixOS prints them when it builds the system).
+        if [ "$(jq '.warnings | length' "$eval_json")" != 0 ]; then
+                jq -r '.warnings[]' "$eval_json" > "$dir/warnings"
+        fi
         for name in $(jq -r '.containers | keys[]' "$eval_json"); do
                 c() { jq -j --arg n "$name" ".containers[\$n].$1" "$eval_json"; }
                 c conf > "$dir/$name.conf"
