@@ -222,6 +222,8 @@ RELEASE_PAIRS := $(shell awk '!/^\#/ && NF { print $$1, $$4 }' harness/golden/re
           if ($$2 != "-") { print "--pair " $$1 ":" $$1 "@" $$2; \
                             if (own != "") print "--pair " own ":" $$1 "@" $$2; own = $$1 "@" $$2 } }')
 
+RELEASE_DIFF_FIXTURES := --fixtures fixtures --fixtures fixtures/invalid:invalid
+
 $(BUILD)/release-diff: $(BUILD)/obj/harness/release-diff/release-diff.o $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(TEST_LDLIBS)
@@ -230,21 +232,23 @@ $(BUILD)/release-diff: $(BUILD)/obj/harness/release-diff/release-diff.o $(COMMON
 .PHONY: release-diff
 release-diff: $(BUILD)/release-diff
 ifneq ($(FROM)$(TO),)
-	$(BUILD)/release-diff --golden golden --fixtures fixtures --pair "$(FROM):$(TO)"
+	$(BUILD)/release-diff --golden golden $(RELEASE_DIFF_FIXTURES) --pair "$(FROM):$(TO)"
 else
-	$(BUILD)/release-diff --golden golden --fixtures fixtures $(RELEASE_PAIRS) --out golden/RELEASES.md
+	$(BUILD)/release-diff --golden golden $(RELEASE_DIFF_FIXTURES) $(RELEASE_PAIRS) --out golden/RELEASES.md
 endif
 
 # The tiers over the other releases: the namespace tier runs every set's
 # original scripts and checks its .net goldens; the ref follows 21.05 only,
 # which the conformance and namespace tiers say, per release, as a skip.
 .PHONY: releases
-releases: $(BUILD)/test-netns $(BUILD)/test-conformance $(BUILD)/nixcontainer
+releases: $(BUILD)/test-netns $(BUILD)/test-conformance $(BUILD)/nixcontainer $(BUILD)/release-diff
 	@status=0; for set in $(filter-out 21.05,$(GOLDEN_SETS)); do \
 	    $(BUILD)/test-netns --impl original --release "$$set" --fixtures fixtures || status=1; \
 	    $(BUILD)/test-netns --impl ref --release "$$set" --fixtures fixtures || status=1; \
 	    $(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --release "$$set" --fixtures fixtures || status=1; \
-	done; exit $$status
+	done; \
+	bash harness/release-diff/test-release-diff.sh $(BUILD)/release-diff "$(RELEASE_DIFF_FIXTURES)" \
+	    "$(RELEASE_PAIRS)" $(lastword $(GOLDEN_SETS)) || status=1; exit $$status
 # ---- end of goldens and releases ------------------------------------------------
 
 clean:

@@ -467,7 +467,7 @@ typedef struct pair_totals {
 } pair_totals;
 
 static void compare_fixture(text *out, pair_totals *totals, const char *from_dir, const char *to_dir,
-                            const char *fixture) {
+                            const char *fixture, const char *label) {
         fixture_diff d = { 0 };
         nc_strv names = { 0 };
         unsigned behaviour = 0;
@@ -499,7 +499,7 @@ static void compare_fixture(text *out, pair_totals *totals, const char *from_dir
         else
                 totals->fixtures_differ++;
         if (behaviour > 0 || d.count[CLASS_SCRIPT_TEXT] > 0) {
-                text_printf(out, "\n#### %s\n", fixture);
+                text_printf(out, "\n#### %s\n", label);
                 for (diff_class c = 0; c < N_CLASSES; c++)
                         if (d.count[c]) {
                                 const char *lines = text_data(&d.lines[c], NULL);
@@ -512,22 +512,13 @@ static void compare_fixture(text *out, pair_totals *totals, const char *from_dir
         nc_strv_clear(&names);
 }
 
-static int compare_pair(FILE *out, const char *golden, const char *fixtures_dir, const char *from, const char *to) {
-        char *from_dir = NULL, *to_dir = NULL;
-        text body = { 0 };
-        pair_totals totals = { 0 };
-        nc_strv fixtures = { 0 };
-        DIR *d;
+/* The fixtures of FIXTURES_DIR (ids, sorted). */
+static int fixture_ids(const char *fixtures_dir, nc_strv *ret) {
+        DIR *d = opendir(fixtures_dir);
         struct dirent *e;
 
-        if (asprintf(&from_dir, "%s/%s", golden, from) < 0 || asprintf(&to_dir, "%s/%s", golden, to) < 0)
-                return -ENOMEM;
-        d = opendir(fixtures_dir);
-        if (!d) {
-                free(from_dir);
-                free(to_dir);
+        if (!d)
                 return -errno;
-        }
         while ((e = readdir(d))) {
                 size_t len = strlen(e->d_name);
 
@@ -535,14 +526,54 @@ static int compare_pair(FILE *out, const char *golden, const char *fixtures_dir,
                         char *id = strndup(e->d_name, len - 5);
 
                         if (id)
-                                nc_strv_push(&fixtures, id);
+                                nc_strv_push(ret, id);
                         free(id);
                 }
         }
         closedir(d);
-        strv_sort(&fixtures);
-        for (size_t i = 0; i < fixtures.n; i++)
-                compare_fixture(&body, &totals, from_dir, to_dir, fixtures.items[i]);
+        strv_sort(ret);
+        return 0;
+}
+
+/* `sources`: "DIR" (goldens in golden/SET/ID) or "DIR:SUB" (in
+ * golden/SET/SUB/ID, shown as SUB/ID), each fixture folder in turn. */
+static int compare_pair(FILE *out, const char *golden, const nc_strv *sources, const char *from, const char *to) {
+        text body = { 0 };
+        pair_totals totals = { 0 };
+        int r = 0;
+
+        for (size_t s = 0; s < sources->n && r >= 0; s++) {
+                const char *colon = strchr(sources->items[s], ':');
+                char *dir = colon ? strndup(sources->items[s], (size_t) (colon - sources->items[s]))
+                                  : strdup(sources->items[s]);
+                const char *sub = colon ? colon + 1 : NULL;
+                char *from_dir = NULL, *to_dir = NULL;
+                nc_strv fixtures = { 0 };
+
+                if (!dir || asprintf(&from_dir, "%s/%s%s%s", golden, from, sub ? "/" : "", sub ? sub : "") < 0 ||
+                    asprintf(&to_dir, "%s/%s%s%s", golden, to, sub ? "/" : "", sub ? sub : "") < 0)
+                        r = -ENOMEM;
+                if (r >= 0)
+                        r = fixture_ids(dir, &fixtures);
+                for (size_t i = 0; r >= 0 && i < fixtures.n; i++) {
+                        char *label = NULL;
+
+                        if (asprintf(&label, "%s%s%s", sub ? sub : "", sub ? "/" : "", fixtures.items[i]) < 0) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        compare_fixture(&body, &totals, from_dir, to_dir, fixtures.items[i], label);
+                        free(label);
+                }
+                nc_strv_clear(&fixtures);
+                free(from_dir);
+                free(to_dir);
+                free(dir);
+        }
+        if (r < 0) {
+                text_free(&body);
+                return r;
+        }
 
         fprintf(out, "\n## %s -> %s\n\n", from, to);
         fprintf(out, "%u fixtures behave differently, %u differ in script text only, %u are the same.\n\n",
@@ -557,16 +588,14 @@ static int compare_pair(FILE *out, const char *golden, const char *fixtures_dir,
                         fprintf(out, "\n### By fixture\n%s", lines);
         }
         text_free(&body);
-        nc_strv_clear(&fixtures);
-        free(from_dir);
-        free(to_dir);
         return 0;
 }
 
 static void usage(FILE *f) {
-        fprintf(f, "usage: release-diff --golden DIR --fixtures DIR --pair FROM:TO... [--out FILE]\n"
+        fprintf(f, "usage: release-diff --golden DIR --fixtures DIR[:SUB]... --pair FROM:TO... [--out FILE]\n"
                    "Writes what behaves differently between golden/FROM/ and golden/TO/, fixture by\n"
-                   "fixture, as Markdown (golden/RELEASES.md in `make release-diff`).\n");
+                   "fixture, as Markdown (golden/RELEASES.md in `make release-diff`). The goldens of\n"
+                   "--fixtures DIR:SUB are in golden/SET/SUB/.\n");
 }
 
 int main(int argc, char **argv) {
@@ -578,28 +607,30 @@ int main(int argc, char **argv) {
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
-        const char *golden = NULL, *fixtures = NULL, *out_path = NULL;
-        nc_strv pairs = { 0 };
+        const char *golden = NULL, *out_path = NULL;
+        nc_strv pairs = { 0 }, fixtures = { 0 };
         FILE *out = stdout;
         int c, r = 0;
 
         while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
                 switch (c) {
                 case 'g': golden = optarg; break;
-                case 'f': fixtures = optarg; break;
+                case 'f': nc_strv_push(&fixtures, optarg); break;
                 case 'p': nc_strv_push(&pairs, optarg); break;
                 case 'o': out_path = optarg; break;
                 case 'h': usage(stdout); return 0;
                 default: usage(stderr); return 2;
                 }
-        if (!golden || !fixtures || pairs.n == 0 || optind != argc) {
+        if (!golden || fixtures.n == 0 || pairs.n == 0 || optind != argc) {
                 usage(stderr);
                 nc_strv_clear(&pairs);
+                nc_strv_clear(&fixtures);
                 return 2;
         }
         if (out_path && !(out = fopen(out_path, "we"))) {
                 fprintf(stderr, "release-diff: %s: %s\n", out_path, strerror(errno));
                 nc_strv_clear(&pairs);
+                nc_strv_clear(&fixtures);
                 return 1;
         }
         fprintf(out, "# Behaviour differences between releases of nixos-containers.nix\n\n"
@@ -617,12 +648,13 @@ int main(int argc, char **argv) {
                         break;
                 }
                 *colon = '\0';
-                r = compare_pair(out, golden, fixtures, pairs.items[i], colon + 1);
+                r = compare_pair(out, golden, &fixtures, pairs.items[i], colon + 1);
                 if (r < 0)
                         fprintf(stderr, "release-diff: %s -> %s: %s\n", pairs.items[i], colon + 1, strerror(-r));
         }
         if (out != stdout && fclose(out) != 0 && r >= 0)
                 r = -errno;
         nc_strv_clear(&pairs);
+        nc_strv_clear(&fixtures);
         return r < 0 ? 1 : 0;
 }
