@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "fixture.h"
 #include "nixcontainer.h"
 #include "strv.h"
 #include "text.h"
@@ -90,13 +91,12 @@ static void note(fixture_diff *d, diff_class c, const char *format, ...) {
         d->count[c]++;
 }
 
-static char *golden_file(const char *set_dir, const char *fixture, const char *file, size_t *ret_len) {
-        char *dir = NULL, *data;
+static char *golden_file(const char *set_dir, const char *id, const char *file, size_t *ret_len) {
+        char *path = NULL, *data = NULL;
 
-        if (asprintf(&dir, "%s/%s", set_dir, fixture) < 0)
-                return NULL;
-        data = read_file_at(dir, file, ret_len);
-        free(dir);
+        if (asprintf(&path, "%s/%s/%s", set_dir, id, file) >= 0 && read_file(path, 64u << 20, &data, ret_len) < 0)
+                data = NULL;
+        free(path);
         return data;
 }
 
@@ -250,11 +250,11 @@ static void unit_properties(const char *data, nc_strv *ret) {
 
 /* Reads FILE from both sets and splits it with `sep`; false when neither
  * set has it. */
-static bool both(const char *from_dir, const char *to_dir, const char *fixture, const char *file, char sep,
+static bool both(const char *from_dir, const char *to_dir, const char *id, const char *file, char sep,
                  nc_strv *ret_from, nc_strv *ret_to) {
         size_t from_len = 0, to_len = 0;
-        char *from = golden_file(from_dir, fixture, file, &from_len);
-        char *to = golden_file(to_dir, fixture, file, &to_len);
+        char *from = golden_file(from_dir, id, file, &from_len);
+        char *to = golden_file(to_dir, id, file, &to_len);
         bool any = from || to;
 
         split(from, from_len, sep, ret_from);
@@ -265,9 +265,9 @@ static bool both(const char *from_dir, const char *to_dir, const char *fixture, 
 }
 
 static void compare_file_lines(fixture_diff *d, diff_class c, const char *from_dir, const char *to_dir,
-                               const char *fixture, const char *file, char sep, bool ordered) {
+                               const char *id, const char *file, char sep, bool ordered) {
         nc_strv from = { 0 }, to = { 0 };
-        char *from_data = golden_file(from_dir, fixture, file, NULL), *to_data = golden_file(to_dir, fixture, file, NULL);
+        char *from_data = golden_file(from_dir, id, file, NULL), *to_data = golden_file(to_dir, id, file, NULL);
         bool has_from = from_data, only_one = !from_data != !to_data;
 
         free(from_data);
@@ -278,7 +278,7 @@ static void compare_file_lines(fixture_diff *d, diff_class c, const char *from_d
                 note(d, c, "%s: only in %s", file, basename(has_from ? from_dir : to_dir));
                 return;
         }
-        if (both(from_dir, to_dir, fixture, file, sep, &from, &to)) {
+        if (both(from_dir, to_dir, id, file, sep, &from, &to)) {
                 if (ordered)
                         compare_sequences(d, c, file, &from, &to);
                 else
@@ -311,11 +311,11 @@ static void argv_flags(const nc_strv *argv, nc_strv *ret) {
         }
 }
 
-static void compare_argv(fixture_diff *d, const char *from_dir, const char *to_dir, const char *fixture,
+static void compare_argv(fixture_diff *d, const char *from_dir, const char *to_dir, const char *id,
                          const char *file) {
         nc_strv from = { 0 }, to = { 0 }, from_flags = { 0 }, to_flags = { 0 };
 
-        both(from_dir, to_dir, fixture, file, '\0', &from, &to);
+        both(from_dir, to_dir, id, file, '\0', &from, &to);
         argv_flags(&from, &from_flags);
         argv_flags(&to, &to_flags);
         compare_sequences(d, CLASS_ARGV, file, &from_flags, &to_flags);
@@ -327,17 +327,17 @@ static void compare_argv(fixture_diff *d, const char *from_dir, const char *to_d
 
 /* The one-line outcome of a container: evaluated and started, or where it
  * stopped. */
-static char *outcome(const char *set_dir, const char *fixture, const char *name) {
+static char *outcome(const char *set_dir, const char *id, const char *name) {
         static const char *const failures[] = { "start-error", "prestart.error", "host-setup.error", "init-setup.error" };
         char file[512], *data;
 
-        if ((data = golden_file(set_dir, fixture, "eval-error", NULL))) {
+        if ((data = golden_file(set_dir, id, "eval-error", NULL))) {
                 data[strcspn(data, "\n")] = '\0';
                 return data;
         }
         for (size_t i = 0; i < sizeof failures / sizeof failures[0]; i++) {
                 snprintf(file, sizeof file, "%s.%s", name, failures[i]);
-                if ((data = golden_file(set_dir, fixture, file, NULL))) {
+                if ((data = golden_file(set_dir, id, file, NULL))) {
                         char *line = NULL, *end;
 
                         /* Its first two lines ("the start script failed:"
@@ -357,12 +357,12 @@ static char *outcome(const char *set_dir, const char *fixture, const char *name)
 }
 
 /* The containers of a fixture in a set: NAME of every NAME.conf. */
-static void container_names(const char *set_dir, const char *fixture, nc_strv *names) {
+static void container_names(const char *set_dir, const char *id, nc_strv *names) {
         char *dir = NULL;
         DIR *d;
         struct dirent *e;
 
-        if (asprintf(&dir, "%s/%s", set_dir, fixture) < 0)
+        if (asprintf(&dir, "%s/%s", set_dir, id) < 0)
                 return;
         d = opendir(dir);
         free(dir);
@@ -383,10 +383,10 @@ static void container_names(const char *set_dir, const char *fixture, nc_strv *n
         strv_sort(names);
 }
 
-static bool same_file(const char *from_dir, const char *to_dir, const char *fixture, const char *file) {
+static bool same_file(const char *from_dir, const char *to_dir, const char *id, const char *file) {
         size_t from_len = 0, to_len = 0;
-        char *from = golden_file(from_dir, fixture, file, &from_len);
-        char *to = golden_file(to_dir, fixture, file, &to_len);
+        char *from = golden_file(from_dir, id, file, &from_len);
+        char *to = golden_file(to_dir, id, file, &to_len);
         bool same = (!from && !to) || (from && to && from_len == to_len && memcmp(from, to, from_len) == 0);
 
         free(from);
@@ -394,11 +394,11 @@ static bool same_file(const char *from_dir, const char *to_dir, const char *fixt
         return same;
 }
 
-static void compare_container(fixture_diff *d, const char *from_dir, const char *to_dir, const char *fixture,
+static void compare_container(fixture_diff *d, const char *from_dir, const char *to_dir, const char *id,
                               const char *name) {
         static const char *const scripts[] = { "init", "prestart", "poststart" };
         static const char *const steps[] = { "prestart.ip", "host-setup.ip", "init-setup.ip" };
-        char *from_outcome = outcome(from_dir, fixture, name), *to_outcome = outcome(to_dir, fixture, name);
+        char *from_outcome = outcome(from_dir, id, name), *to_outcome = outcome(to_dir, id, name);
         unsigned behaviour = 0;
         char file[512];
 
@@ -413,8 +413,8 @@ static void compare_container(fixture_diff *d, const char *from_dir, const char 
                 nc_strv from_env = { 0 }, to_env = { 0 };
 
                 snprintf(file, sizeof file, "%s.conf", name);
-                from = golden_file(from_dir, fixture, file, &from_len);
-                to = golden_file(to_dir, fixture, file, &to_len);
+                from = golden_file(from_dir, id, file, &from_len);
+                to = golden_file(to_dir, id, file, &to_len);
                 env_file_assignments(from, from_len, &from_env);
                 env_file_assignments(to, to_len, &to_env);
                 compare_assignments(d, CLASS_ENV_FILE, file, &from_env, &to_env);
@@ -424,18 +424,18 @@ static void compare_container(fixture_diff *d, const char *from_dir, const char 
                 nc_strv_clear(&to_env);
         }
         snprintf(file, sizeof file, "%s.conf-path", name);
-        compare_file_lines(d, CLASS_ENV_PATH, from_dir, to_dir, fixture, file, '\n', false);
+        compare_file_lines(d, CLASS_ENV_PATH, from_dir, to_dir, id, file, '\n', false);
         snprintf(file, sizeof file, "%s.argv", name);
-        compare_argv(d, from_dir, to_dir, fixture, file);
+        compare_argv(d, from_dir, to_dir, id, file);
         snprintf(file, sizeof file, "%s.nspawn-env", name);
-        compare_file_lines(d, CLASS_NSPAWN_ENV, from_dir, to_dir, fixture, file, '\0', false);
+        compare_file_lines(d, CLASS_NSPAWN_ENV, from_dir, to_dir, id, file, '\0', false);
         {
                 char *from, *to;
                 nc_strv from_props = { 0 }, to_props = { 0 };
 
                 snprintf(file, sizeof file, "%s.service.json", name);
-                from = golden_file(from_dir, fixture, file, NULL);
-                to = golden_file(to_dir, fixture, file, NULL);
+                from = golden_file(from_dir, id, file, NULL);
+                to = golden_file(to_dir, id, file, NULL);
                 unit_properties(from, &from_props);
                 unit_properties(to, &to_props);
                 compare_assignments(d, CLASS_UNIT, file, &from_props, &to_props);
@@ -446,16 +446,16 @@ static void compare_container(fixture_diff *d, const char *from_dir, const char 
         }
         for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
                 snprintf(file, sizeof file, "%s.%s", name, steps[i]);
-                compare_file_lines(d, CLASS_IP_STEPS, from_dir, to_dir, fixture, file, '\n', true);
+                compare_file_lines(d, CLASS_IP_STEPS, from_dir, to_dir, id, file, '\n', true);
         }
         snprintf(file, sizeof file, "%s.net", name);
-        compare_file_lines(d, CLASS_NETWORK, from_dir, to_dir, fixture, file, '\n', true);
+        compare_file_lines(d, CLASS_NETWORK, from_dir, to_dir, id, file, '\n', true);
 
         for (diff_class c = 0; c < CLASS_SCRIPT_TEXT; c++)
                 behaviour += d->count[c];
         for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
                 snprintf(file, sizeof file, "%s.%s", name, scripts[i]);
-                if (!same_file(from_dir, to_dir, fixture, file))
+                if (!same_file(from_dir, to_dir, id, file))
                         note(d, CLASS_SCRIPT_TEXT, "%s%s", file,
                              behaviour ? " (and behaviour changed: see above)" : "");
         }
@@ -467,16 +467,16 @@ typedef struct pair_totals {
 } pair_totals;
 
 static void compare_fixture(text *out, pair_totals *totals, const char *from_dir, const char *to_dir,
-                            const char *fixture, const char *label) {
+                            const char *id, const char *label) {
         fixture_diff d = { 0 };
         nc_strv names = { 0 };
         unsigned behaviour = 0;
 
-        container_names(from_dir, fixture, &names);
-        container_names(to_dir, fixture, &names);
+        container_names(from_dir, id, &names);
+        container_names(to_dir, id, &names);
         if (names.n == 0) {
                 /* Refused by both, or by one: only the outcome. */
-                char *from = outcome(from_dir, fixture, ""), *to = outcome(to_dir, fixture, "");
+                char *from = outcome(from_dir, id, ""), *to = outcome(to_dir, id, "");
 
                 if (from && to && strcmp(from, to) != 0)
                         note(&d, CLASS_OUTCOME, "%s -> %s", from, to);
@@ -484,8 +484,8 @@ static void compare_fixture(text *out, pair_totals *totals, const char *from_dir
                 free(to);
         }
         for (size_t i = 0; i < names.n; i++)
-                compare_container(&d, from_dir, to_dir, fixture, names.items[i]);
-        compare_file_lines(&d, CLASS_HOSTS, from_dir, to_dir, fixture, "hosts", '\n', true);
+                compare_container(&d, from_dir, to_dir, id, names.items[i]);
+        compare_file_lines(&d, CLASS_HOSTS, from_dir, to_dir, id, "hosts", '\n', true);
 
         for (diff_class c = 0; c < N_CLASSES; c++) {
                 totals->count[c] += d.count[c];
@@ -512,29 +512,6 @@ static void compare_fixture(text *out, pair_totals *totals, const char *from_dir
         nc_strv_clear(&names);
 }
 
-/* The fixtures of FIXTURES_DIR (ids, sorted). */
-static int fixture_ids(const char *fixtures_dir, nc_strv *ret) {
-        DIR *d = opendir(fixtures_dir);
-        struct dirent *e;
-
-        if (!d)
-                return -errno;
-        while ((e = readdir(d))) {
-                size_t len = strlen(e->d_name);
-
-                if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0) {
-                        char *id = strndup(e->d_name, len - 5);
-
-                        if (id)
-                                nc_strv_push(ret, id);
-                        free(id);
-                }
-        }
-        closedir(d);
-        strv_sort(ret);
-        return 0;
-}
-
 /* `sources`: "DIR" (goldens in golden/SET/ID) or "DIR:SUB" (in
  * golden/SET/SUB/ID, shown as SUB/ID), each fixture folder in turn. */
 static int compare_pair(FILE *out, const char *golden, const nc_strv *sources, const char *from, const char *to) {
@@ -547,25 +524,27 @@ static int compare_pair(FILE *out, const char *golden, const nc_strv *sources, c
                 char *dir = colon ? strndup(sources->items[s], (size_t) (colon - sources->items[s]))
                                   : strdup(sources->items[s]);
                 const char *sub = colon ? colon + 1 : NULL;
-                char *from_dir = NULL, *to_dir = NULL;
-                nc_strv fixtures = { 0 };
+                char *from_dir = NULL, *to_dir = NULL, *error = NULL;
+                fixture_set fixtures = { 0 };
 
                 if (!dir || asprintf(&from_dir, "%s/%s%s%s", golden, from, sub ? "/" : "", sub ? sub : "") < 0 ||
                     asprintf(&to_dir, "%s/%s%s%s", golden, to, sub ? "/" : "", sub ? sub : "") < 0)
                         r = -ENOMEM;
-                if (r >= 0)
-                        r = fixture_ids(dir, &fixtures);
+                if (r >= 0 && (r = fixture_set_load(dir, from_dir, &fixtures, &error)) < 0)
+                        fprintf(stderr, "release-diff: %s\n", error ? error : strerror(-r));
+                free(error);
                 for (size_t i = 0; r >= 0 && i < fixtures.n; i++) {
+                        const char *id = fixtures.items[i].id;
                         char *label = NULL;
 
-                        if (asprintf(&label, "%s%s%s", sub ? sub : "", sub ? "/" : "", fixtures.items[i]) < 0) {
+                        if (asprintf(&label, "%s%s%s", sub ? sub : "", sub ? "/" : "", id) < 0) {
                                 r = -ENOMEM;
                                 break;
                         }
-                        compare_fixture(&body, &totals, from_dir, to_dir, fixtures.items[i], label);
+                        compare_fixture(&body, &totals, from_dir, to_dir, id, label);
                         free(label);
                 }
-                nc_strv_clear(&fixtures);
+                fixture_set_free(&fixtures);
                 free(from_dir);
                 free(to_dir);
                 free(dir);
