@@ -155,6 +155,11 @@ for id in "$@"; do
         dir=$out/$id
         rm -rf "$dir"
         mkdir -p "$dir"
+        # Each fixture on a fresh host: what an earlier fixture's start
+        # script made (profiles, roots, runtime folders of a container of the
+        # same name) would decide branches of this one's ("no profile yet").
+        rm -rf /nix/var/nix/profiles/per-container /nix/var/nix/gcroots/per-container \
+                /var/lib/containers /var/lib/nixos-containers /run/containers /run/nixos-containers
         jq -j .hosts "$eval_json" > "$dir/hosts"
         # The module's `warnings` (NixOS prints them when it builds the system).
         if [ "$(jq '.warnings | length' "$eval_json")" != 0 ]; then
