@@ -231,13 +231,15 @@ for id in "$@"; do
                         grep -q "Failed to start transient" "$work/start.log" || { started=failed; break; }
                         sleep 1
                 done
+                # `nixos-container update`, when the script ran it (whether
+                # or not the start went on).
+                if [ -f /run/golden.nixos-container ]; then
+                        cp /run/golden.nixos-container "$dir/$name.nixos-container"
+                fi
                 case $started in
                 yes)
                         cp /run/golden.argv "$dir/$name.argv"
                         environ_delta /run/golden.environ > "$dir/$name.nspawn-env"
-                        if [ -f /run/golden.nixos-container ]; then
-                                cp /run/golden.nixos-container "$dir/$name.nixos-container"
-                        fi
                         rm -f "$dir/$name.start-error"
                         record_ip_commands ;;
                 failed)
