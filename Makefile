@@ -256,7 +256,7 @@ clean:
 
 # ---- namespace tier (harness/netns/) ---------------------------------------
 # What an implementation does to the network, in throwaway namespaces,
-# compared with what the module's own scripts do (golden/<fixture>/NAME.net).
+# compared with what the module's own scripts do (golden/<set>/<fixture>/NAME.net).
 # The tier is run-fixture.c (one fixture in a worker) and test-netns.c; the
 # implementations, the worker pool and the simulated nspawn are harness/lib's.
 # Needs root; `make golden-net` regenerates the .net goldens from the original.
@@ -391,7 +391,7 @@ bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/nixcontainer $(BUILD)/nixconta
 # Each fixture of harness/live/fixtures.list booted with the real
 # systemd-nspawn, from the ref's argv (nixcontainer-init as PID 1, the ref's
 # host-setup) and from the module's own start script (its container-init and
-# postStart), compared with golden/<fixture>/NAME.net. Needs root and
+# postStart), compared with golden/21.05/<fixture>/NAME.net. Needs root and
 # systemd-nspawn (skips with the reason otherwise). `make bench` writes the
 # start-to-READY and stop times to bench/live-timing.md;
 # `make live-start-scripts` renders harness/live/start/ from the module.
