@@ -248,37 +248,32 @@ static void unit_properties(const char *data, nc_strv *ret) {
         json_decref(root);
 }
 
-/* Reads FILE from both sets and splits it with `sep`; false when neither
- * set has it. */
-static bool both(const char *from_dir, const char *to_dir, const char *id, const char *file, char sep,
-                 nc_strv *ret_from, nc_strv *ret_to) {
+/* Reads FILE from both sets and splits it with `sep`. Returns which sets
+ * have it: bit 0 the first, bit 1 the second. */
+static unsigned both(const char *from_dir, const char *to_dir, const char *id, const char *file, char sep,
+                     nc_strv *ret_from, nc_strv *ret_to) {
         size_t from_len = 0, to_len = 0;
         char *from = golden_file(from_dir, id, file, &from_len);
         char *to = golden_file(to_dir, id, file, &to_len);
-        bool any = from || to;
+        unsigned present = (from ? 1u : 0u) | (to ? 2u : 0u);
 
         split(from, from_len, sep, ret_from);
         split(to, to_len, sep, ret_to);
         free(from);
         free(to);
-        return any;
+        return present;
 }
 
 static void compare_file_lines(fixture_diff *d, diff_class c, const char *from_dir, const char *to_dir,
                                const char *id, const char *file, char sep, bool ordered) {
         nc_strv from = { 0 }, to = { 0 };
-        char *from_data = golden_file(from_dir, id, file, NULL), *to_data = golden_file(to_dir, id, file, NULL);
-        bool has_from = from_data, only_one = !from_data != !to_data;
+        unsigned present = both(from_dir, to_dir, id, file, sep, &from, &to);
 
-        free(from_data);
-        free(to_data);
-        if (only_one && c == CLASS_NETWORK) {
+        if ((present == 1 || present == 2) && c == CLASS_NETWORK) {
                 /* Made under one set only (the other failed before it): the
                  * network state in one line, not its every entry. */
-                note(d, c, "%s: only in %s", file, basename(has_from ? from_dir : to_dir));
-                return;
-        }
-        if (both(from_dir, to_dir, id, file, sep, &from, &to)) {
+                note(d, c, "%s: only in %s", file, basename(present == 1 ? from_dir : to_dir));
+        } else if (present) {
                 if (ordered)
                         compare_sequences(d, c, file, &from, &to);
                 else
