@@ -60,7 +60,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 CONF_OBJS := $(CONF_SRCS:%.c=$(BUILD)/obj/%.o)
 COMMON_TEST_OBJS := $(COMMON_TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 
-SONAME   := libnixcontainer.so.0
+SONAME   := libnixcontainer.so.1
 
 .PHONY: all clean check unit conformance memcheck golden symbols install docs bench
 all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init \

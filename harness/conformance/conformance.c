@@ -69,12 +69,19 @@ static bool golden_argv(const fixture *f, const char *name, nc_strv *ret) {
 
 /* ---- library checks ----------------------------------------------------- */
 
+/* The unit of container `name`: its definition, or the release's
+ * container@ template for an imperative one. */
+static const nc_container *unit_container(const nc_config *config, const char *name) {
+        const nc_container *c = nc_config_find(config, name);
+        return c ? c : nc_config_template(config);
+}
+
 /* The env file the unit reads: the library's rendering for a declarative
  * container, the golden (nixos-container's) for an imperative one. */
 static int unit_env_file(const nc_container *container, const char *name, char **ret_text, size_t *ret_len) {
         char file[512];
 
-        if (container)
+        if (nc_container_name(container))
                 return nc_render_env_file(container, ret_text, ret_len);
         snprintf(file, sizeof file, "%s.conf", name);
         *ret_text = golden_read(current, file, ret_len);
@@ -84,8 +91,8 @@ static int unit_env_file(const nc_container *container, const char *name, char *
 static nc_config *load_config(void) {
         nc_error error = { { 0 } };
         nc_config *config = NULL;
-        int r = nc_config_load_json(current->containers_json, strlen(current->containers_json),
-                                    fixture_mode(current), &config, &error);
+        int r = nc_config_load_json(current->config_json, strlen(current->config_json),
+                                    fixture_mode(current), NULL, NULL, &config, &error);
         if (r < 0)
                 report_fail(&report, current->id, "library", "config", "refused: %s", error.message);
         return config;
@@ -94,7 +101,7 @@ static nc_config *load_config(void) {
 static void test_library_config(void) {
         nc_config *config = load_config();
         CU_ASSERT_PTR_NOT_NULL_FATAL(config);
-        CU_ASSERT_EQUAL(config->n_containers, current->names.n);
+        CU_ASSERT_EQUAL(nc_config_count(config), current->names.n);
         report_pass(&report, current->id, "library", "config");
         nc_config_free(config);
 }
@@ -258,12 +265,12 @@ static bool argv_matches(const nc_config *config, const char *name) {
                 report_skip(&report, current->id, "library", "argv",
                             "%s: the original stopped while running; the CLI checks that", name);
         else if (golden_start_failed(current, name))
-                ok = library_refuses_argv(nc_config_find(config, name), name);
+                ok = library_refuses_argv(unit_container(config, name), name);
         else if (!golden_argv(current, name, &expected)) {
                 report_fail(&report, current->id, "library", "argv", "no golden %s.argv", name);
                 ok = false;
         } else
-                ok = library_argv_for(nc_config_find(config, name), name, &expected);
+                ok = library_argv_for(unit_container(config, name), name, &expected);
         nc_strv_clear(&expected);
         return ok;
 }
@@ -327,7 +334,7 @@ static bool plan_matches(const nc_container *container, const char *name, const 
 /* The environments: postStart gets the unit's (env file, root, INSTANCE),
  * container-init what the argv's --setenv pairs give it. */
 static bool ip_commands_match(const nc_config *config, const char *name) {
-        const nc_container *c = nc_config_find(config, name);
+        const nc_container *c = unit_container(config, name);
         nc_env *unit = NULL, *inside = nc_env_new(), *base = nc_env_new();
         nc_strv argv = { 0 };
         char *conf = NULL;
@@ -408,7 +415,7 @@ static void show_original(const char *refusal) {
 static void test_library_strict_refuses(void) {
         nc_error error = { { 0 } };
         nc_config *config = NULL;
-        int r = nc_config_load_json(current->containers_json, strlen(current->containers_json), NC_MODE_STRICT,
+        int r = nc_config_load_json(current->config_json, strlen(current->config_json), NC_MODE_STRICT, NULL, NULL,
                                     &config, &error);
         /* With "refusal", the exact message; else one naming the option. */
         bool ok = r == -EINVAL && (current->refusal ? strcmp(error.message, current->refusal) == 0
@@ -436,7 +443,7 @@ static void test_library_refuses_like_module(void) {
                 nc_error error = { { 0 } };
                 nc_config *config = NULL;
                 size_t n = strlen(option);
-                int r = nc_config_load_json(current->containers_json, strlen(current->containers_json), mode,
+                int r = nc_config_load_json(current->config_json, strlen(current->config_json), mode, NULL, NULL,
                                             &config, &error);
                 if (r >= 0 || strncmp(error.message, option, n) != 0 || !strchr(":.[", error.message[n])) {
                         report_fail(&report, current->id, "library", "refuses", "%s mode: the module refuses %s; %s",
@@ -690,7 +697,7 @@ static void test_cli_strict_refuses(void) {
 
 static int usage(void) {
         fprintf(stderr, "usage: test-conformance --fixtures DIR [--release R] [--golden DIR] [--cli \"CMD\"] [--only ID]\n"
-                        "--release R: the goldens of release R (default " REF_RELEASE "), in golden/R unless --golden says\n");
+                        "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n");
         return 2;
 }
 
@@ -703,7 +710,7 @@ int main(int argc, char **argv) {
                 { "release", required_argument, NULL, 'r' },
                 { NULL, 0, NULL, 0 },
         };
-        const char *fixtures_dir = NULL, *golden_dir = NULL, *only = NULL, *release = REF_RELEASE;
+        const char *fixtures_dir = NULL, *golden_dir = NULL, *only = NULL, *release = DEFAULT_SET;
         char *release_golden = NULL;
         char *error = NULL, label[256];
         unsigned failures;
@@ -731,16 +738,8 @@ int main(int argc, char **argv) {
                 free(release_golden);
                 return 1;
         }
-        r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
+        r = fixture_set_load(fixtures_dir, golden_dir, release, &fixtures, &error);
         free(release_golden);
-        if (r >= 0 && strcmp(release, REF_RELEASE) != 0) {
-                /* The library and the CLI are called without a release: the
-                 * ref follows the seed's only. */
-                tier_summary(label, 0, 0, (unsigned) fixtures.n, "skipped: release %s: the ref follows %s only",
-                             release, REF_RELEASE);
-                fixture_set_free(&fixtures);
-                return 0;
-        }
         if (r < 0 || fixtures.n == 0) {
                 if (r < 0)
                         fprintf(stderr, "test-conformance: %s\n", error ? error : strerror(-r));

@@ -85,7 +85,7 @@ int cli_run_argv(int argc, char **argv) {
         if (cli_parse_args(cli_find_command("argv"), argc, argv, accepted, &args, &status) != 0 ||
             (status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
-        container = nc_config_find(config, args.name);
+        container = cli_container(config, args.name);
         request = (nc_argv_request) {
                 .nspawn_path = args.nspawn,
                 .init_path = args.init,

@@ -33,8 +33,12 @@ static const cli_command commands[] = {
         { "prestart", "prestart [--compat] [--env-file FILE] --config FILE NAME",
           "The unit's preStart: machinectl terminate (best effort), then delete the stale\n"
           "ve-NAME, vb-NAME and extra veths in one bulk deletion, ignoring errors.\n", cli_run_prestart },
-        { "options", "options",
-          "Print the container options: name, type, default, strict-mode rule.\n", cli_run_options },
+        { "options", "options [--release R]",
+          "Print the container options: name, the releases that declare it, type, default,\n"
+          "strict-mode rule. With --release, only that release's options.\n", cli_run_options },
+        { "releases", "releases",
+          "Print the releases of nixos-containers.nix this program follows: the module\n"
+          "copy each follows, whether it reads the host's stateVersion, what it adds.\n", cli_run_releases },
 };
 
 const cli_command *cli_find_command(const char *name) {

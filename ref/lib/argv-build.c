@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config-internal.h"
 #include "error.h"
 #include "alloc-util.h"
 #include "script-env.h"

@@ -8,7 +8,7 @@
 #include <CUnit/CUnit.h>
 
 #include "alloc-util.h"
-#include "nixcontainer.h"
+#include "config-internal.h"
 
 /* One test of a suite: its name in CUnit's report and its function. */
 typedef struct nc_test_case {
