@@ -153,6 +153,8 @@ typedef enum nc_mode {
  * `options.containers`): an option that release does not declare is
  * refused as the module refuses it; in strict mode values that would break
  * the env file or be split by the start script are refused too.
+ * The export format may also hold "enableContainers" (the host's
+ * boot.enableContainers; default: the release's default).
  * `release` ("25.11") and `state_version` (the host's system.stateVersion,
  * "22.05") override the file's; NULL: the file's, else NC_RELEASE_DEFAULT
  * and NC_STATE_VERSION_DEFAULT. On success *ret_config is the caller's,
@@ -180,12 +182,16 @@ const char *nc_config_state_version(const nc_config *config);
 size_t nc_config_count(const nc_config *config);
 const nc_container *nc_config_at(const nc_config *config, size_t i);
 /* The container called `name` (non-NULL), or NULL (also for a NULL
- * config); it belongs to the config. */
+ * config, and when boot.enableContainers is false: the host then has no
+ * container@NAME unit); it belongs to the config. */
 const nc_container *nc_config_find(const nc_config *config, const char *name);
 /* The generic container@ template of the config's release (the module's
  * dummyConfig, used by imperative containers): pass it where a function
  * takes a container and the unit is an imperative one. It belongs to the
- * config; its name is NULL. Passing NULL instead means the template of
+ * config; its name is NULL. NULL when the host has no container@ unit:
+ * boot.enableContainers is false (the export's "enableContainers"; from
+ * 25.11 it defaults to false on a host without declarative containers).
+ * Passing NULL to a function that takes a container means the template of
  * NC_RELEASE_DEFAULT at NC_STATE_VERSION_DEFAULT. */
 const nc_container *nc_config_template(const nc_config *config);
 /* containers.NAME's NAME, or NULL for a template; it belongs to the
@@ -268,7 +274,10 @@ int nc_argv_system_file(const nc_env *env, char **ret_path);
  * are expanded as bash would (quotes, $VAR, word splitting; no pathname
  * expansion). On success *ret_argv (overwritten: pass an empty one) holds
  * the words, NULL-terminated (execv() can take ret_argv->items), the
- * caller's, freed with nc_strv_clear(). Returns 0; -ENOTSUP when bash
+ * caller's, freed with nc_strv_clear(). Returns 0; -ENODATA when the
+ * release's start script, run under nounset (25.11 and later), would stop
+ * at a variable the environment lacks (`error` names it; the unit fails
+ * to start); -ENOTSUP when bash
  * would read a value pasted into the script as shell syntax the library
  * does not reproduce (`error` names it); -ENOMEM. */
 int nc_build_argv(const nc_container *container, const nc_env *env,

@@ -223,6 +223,8 @@ out:
 /* The original's start script failed (golden NAME.start-error): the
  * library must refuse too, not invent an argv. */
 static bool library_refuses_argv(const nc_container *container, const char *name) {
+        if (!container)
+                return true; /* the host has no unit container@NAME: nothing to build */
         nc_env *base = nc_env_new(), *env = NULL;
         nc_argv_request request = { .mode = NC_MODE_COMPAT };
         nc_strv actual = { 0 };

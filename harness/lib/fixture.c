@@ -35,9 +35,13 @@ static void set_error(char **ret_error, const char *format, const char *a, const
 /* The config every implementation is given: the export format
  * (ref/nix/export-containers.nix), which names the release and the host's
  * stateVersion the goldens were made at. */
-static char *envelope(json_t *containers, const char *release, const char *state_version) {
+static char *envelope(json_t *containers, const char *release, const char *state_version, json_t *enable) {
         json_t *root = json_pack("{s:s, s:s, s:s, s:O}", "format", "nixcontainer-containers/1", "release", release,
                                  "stateVersion", state_version, "containers", containers);
+
+        /* A fixture's "bootEnableContainers": the host's boot.enableContainers. */
+        if (root && json_is_boolean(enable))
+                json_object_set(root, "enableContainers", enable);
         char *dumped = root ? json_dumps(root, JSON_INDENT(1) | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER) : NULL;
 
         json_decref(root);
@@ -83,7 +87,8 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         if (!f->release || !f->state_version)
                 r = -ENOMEM;
         else
-                f->config_json = envelope(containers, f->release, f->state_version);
+                f->config_json = envelope(containers, f->release, f->state_version,
+                                          json_object_get(root, "bootEnableContainers"));
         f->containers_json = json_dumps(containers, JSON_INDENT(1) | JSON_ENCODE_ANY);
         if (json_object_get(root, "host") && !(f->host_json = json_dumps(json_object_get(root, "host"), JSON_ENCODE_ANY)))
                 r = -ENOMEM;

@@ -43,6 +43,11 @@ static int run_here(const impl_call *call, impl_stage stage, nc_error *error) {
         container = nc_config_find(config, call->name);
         if (!container)
                 container = nc_config_template(config);
+        if (!container) {
+                snprintf(error->message, sizeof error->message, "the host has no unit container@%s", call->name);
+                nc_config_free(config);
+                return -ENOENT;
+        }
         r = build_env(call->envp, &env);
         if (r >= 0)
                 r = nc_netlink_open(&netlink, error);

@@ -87,6 +87,12 @@ int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env
         r = nc_container_name_check(args->name, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT, "NAME", &error);
         if (r < 0)
                 return cli_fail(r, &error);
+        if (!cli_container(config, args->name)) {
+                cli_error("%s: the host has no unit container@%s: boot.enableContainers is false (release %s "
+                          "defaults it to false on a host without declarative containers)",
+                          args->name, args->name, nc_config_release(config));
+                return NC_EXIT_USAGE;
+        }
         if ((status = cli_unit_environment(args, config, &env)) != 0)
                 return status;
         *ret_config = TAKE_PTR(config);

@@ -86,6 +86,9 @@ struct nc_config {
         nc_container *containers; /* sorted by name */
         size_t n_containers;
         nc_container template;    /* the container@ template: dummyConfig */
+        /* boot.enableContainers: the export's "enableContainers", else the
+         * release's default. false: no container@ unit at all. */
+        bool enable_containers;
 };
 
 /* The release a function follows for `container` (NULL: the default). */

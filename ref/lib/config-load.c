@@ -646,11 +646,12 @@ static int load_container(loader *l, const where *container_at, const char *name
  * gives (NULL when it does not). */
 #define NC_EXPORT_FORMAT "nixcontainer-containers/1"
 static int read_envelope(const nc_json *root, const nc_json **ret_containers, const char **ret_release,
-                         const char **ret_state_version, nc_error *error) {
+                         const char **ret_state_version, int *ret_enable, nc_error *error) {
         const nc_json *format = nc_json_object_get(root, "format");
 
         *ret_containers = root;
         *ret_release = *ret_state_version = NULL;
+        *ret_enable = -1;
         if (!format || format->type != NC_JSON_STRING)
                 return 0;
         if (strcmp(format->u.string, NC_EXPORT_FORMAT) != 0)
@@ -666,6 +667,11 @@ static int read_envelope(const nc_json *root, const nc_json **ret_containers, co
                         if (value->type != NC_JSON_OBJECT)
                                 return nc_error_set(error, -EINVAL, "containers: must be an object {NAME: definition}");
                         *ret_containers = value;
+                } else if (strcmp(key, "enableContainers") == 0) {
+                        /* config.boot.enableContainers */
+                        if (value->type != NC_JSON_BOOL)
+                                return nc_error_set(error, -EINVAL, "enableContainers: must be a boolean");
+                        *ret_enable = value->u.boolean;
                 } else if (strcmp(key, "release") == 0 || strcmp(key, "stateVersion") == 0) {
                         if (value->type != NC_JSON_STRING || value->n != strlen(value->u.string))
                                 return nc_error_set(error, -EINVAL, "%s: must be a string", key);
@@ -694,6 +700,7 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *
         _cleanup_(nc_config_freep) nc_config *config = NULL;
         _cleanup_(nc_json_freep) nc_json_doc *doc = NULL;
         const char *file_release, *file_state_version;
+        int enable;
         nc_json_error syntax;
         const nc_json *root, *containers_json;
         int r;
@@ -708,7 +715,7 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *
         root = nc_json_root(doc);
         if (root->type != NC_JSON_OBJECT)
                 return nc_error_set(error, -EINVAL, "containers: the configuration must be a JSON object {NAME: definition}");
-        r = read_envelope(root, &containers_json, &file_release, &file_state_version, error);
+        r = read_envelope(root, &containers_json, &file_release, &file_state_version, &enable, error);
         if (r < 0)
                 return r;
         release = release ? release : file_release ? file_release : NC_RELEASE_DEFAULT;
@@ -735,6 +742,8 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *
                 return nc_error_set(error, r, "out of memory while loading the configuration");
         if (r < 0)
                 return r;
+        /* boot.enableContainers = mkOption { default = config.containers != { }; } (25.11) */
+        config->enable_containers = enable >= 0 ? enable : !l.release->containers_enable_boot || config->n_containers > 0;
         *ret_config = TAKE_PTR(config);
         return 0;
 }

@@ -136,7 +136,7 @@ const nc_container *nc_config_at(const nc_config *config, size_t i) {
 }
 
 const nc_container *nc_config_template(const nc_config *config) {
-        return config ? &config->template : NULL;
+        return config && config->enable_containers ? &config->template : NULL;
 }
 
 const char *nc_container_name(const nc_container *container) {
@@ -174,7 +174,7 @@ int nc_container_init_defaults(nc_container *c, const nc_release_info *release, 
 }
 
 const nc_container *nc_config_find(const nc_config *config, const char *name) {
-        for (size_t i = 0; config && i < config->n_containers; i++)
+        for (size_t i = 0; config && config->enable_containers && i < config->n_containers; i++)
                 if (strcmp(config->containers[i].name, name) == 0)
                         return &config->containers[i];
         return NULL;

@@ -31,7 +31,7 @@ static const nc_release_info releases[NC_RELEASE_COUNT] = {
                 .module_sha256 = "dc43cb394a67b8dfd45e0c57b8c06e53077254cf253d4aecf80f3e3ee5e9776a",
                 .reads_state_version = true, .ephemeral_root = "/run/nixos-containers/",
                 .flag_array = true, .extra_nspawn_flags_last = true, .unified_hierarchy = true,
-                .tun_modifier = "rwm", .strict_shell = true,
+                .tun_modifier = "rwm", .strict_shell = true, .containers_enable_boot = true,
         },
         [NC_RELEASE_26_05] = {
                 .id = NC_RELEASE_26_05, .name = "26.05",
@@ -39,7 +39,7 @@ static const nc_release_info releases[NC_RELEASE_COUNT] = {
                 .module_sha256 = "3b957d78caa30454c824d7dbb0318052e0243e3bf43bb4753d0f0ebc53608829",
                 .reads_state_version = true, .ephemeral_root = "/run/nixos-containers/",
                 .flag_array = true, .extra_nspawn_flags_last = true, .unified_hierarchy = true,
-                .tun_modifier = "rwm", .strict_shell = true,
+                .tun_modifier = "rwm", .strict_shell = true, .containers_enable_boot = true,
         },
 };
 

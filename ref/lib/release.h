@@ -44,6 +44,10 @@ typedef struct nc_release_info {
         const char *tun_modifier;
         /* The unit sets enableStrictShellChecks (errexit, nounset, pipefail). */
         bool strict_shell;
+        /* boot.enableContainers defaults to config.containers != { } (25.11);
+         * before, to true. Without it there is no unit at all, not even the
+         * container@ template. */
+        bool containers_enable_boot;
 } nc_release_info;
 
 /* The row of `id` (0 .. NC_RELEASE_COUNT-1). */
