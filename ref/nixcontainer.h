@@ -262,6 +262,17 @@ typedef struct nc_argv_request {
 #define NC_DEFAULT_INIT_PATH "/usr/local/libexec/nixcontainer-init"
 #endif
 
+/* The environment the start script execs systemd-nspawn with, given the
+ * unit's environment `unit_env` (nc_unit_environment()), all of which the
+ * script inherits exported: before 25.11 an `extraFlags` from it holds the
+ * flags the script appended to it (`request` as for nc_build_argv(); may
+ * be NULL); from 25.11 it is an array, which bash does not export, and
+ * SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 is exported. On success *ret_env is
+ * the caller's, freed with nc_env_free(). Returns 0; -ENOTSUP as
+ * nc_build_argv() for extraVeths names bash would not parse; -ENOMEM. */
+int nc_nspawn_environment(const nc_container *container, const nc_env *unit_env, const nc_argv_request *request,
+                          nc_env **ret_env, nc_error *error);
+
 /* The file the start script reads to decide on --personality=x86:
  * ${SYSTEM_PATH:-/nix/var/nix/profiles/per-container/$INSTANCE/system}/system
  * in `env`. On success *ret_path is the caller's, freed with free().

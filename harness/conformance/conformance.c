@@ -277,6 +277,81 @@ static bool argv_matches(const nc_config *config, const char *name) {
         return ok;
 }
 
+/* ---- nspawn's environment ------------------------------------------------ */
+
+static int compare_entries(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static void sort_strv(nc_strv *v) {
+        if (v->n > 1)
+                qsort(v->items, v->n, sizeof *v->items, compare_entries);
+}
+
+/* golden NAME.nspawn-env (what nspawn found in its environ beyond a bare
+ * unit's, NUL-separated) against `actual`, both sorted. */
+static bool nspawn_env_compare(const char *side, const char *name, nc_strv *actual) {
+        char file[512], *data;
+        nc_strv expected = { 0 };
+        size_t len = 0;
+        bool ok;
+
+        snprintf(file, sizeof file, "%s.nspawn-env", name);
+        data = golden_read(current, file, &len);
+        if (!data) {
+                report_fail(&report, current->id, side, "nspawn-env", "no golden %s (run make golden)", file);
+                return false;
+        }
+        ok = split_nul(data, len, &expected) >= 0;
+        sort_strv(&expected);
+        sort_strv(actual);
+        ok = ok && report_compare_argv(&report, current->id, side, "nspawn-env", file, &expected, actual);
+        nc_strv_clear(&expected);
+        free(data);
+        return ok;
+}
+
+/* The unit's environment (PATH from the golden, root, INSTANCE, the env
+ * file) and what the start script exports. */
+static bool nspawn_env_matches(const nc_config *config, const char *name) {
+        const nc_container *c = unit_container(config, name);
+        nc_env *unit_env = golden_unit_env(current, name), *base = nc_env_new(), *env = NULL, *nspawn = NULL;
+        nc_argv_request request = { .guest_system = fixture_guest_system(current, name),
+                                    .mode = fixture_mode(current) };
+        nc_strv actual = { 0 };
+        char *conf = NULL;
+        size_t conf_len = 0;
+        bool ok = false;
+
+        if (golden_start_failed(current, name) || !c) {
+                ok = true; /* nspawn never ran */
+                goto out;
+        }
+        if (!unit_env || !base || unit_env_file(c, name, &conf, &conf_len) < 0 ||
+            nc_env_set(base, "PATH", nc_env_get(unit_env, "PATH")) < 0 ||
+            nc_unit_environment(c, name, base, conf, conf_len, &env, NULL) < 0 ||
+            nc_nspawn_environment(c, env, &request, &nspawn, NULL) < 0) {
+                report_fail(&report, current->id, "library", "nspawn-env", "%s: the environment failed", name);
+                goto out;
+        }
+        for (size_t i = 0; i < nc_env_count(nspawn); i++)
+                if (strv_push_assignment(&actual, nc_env_name_at(nspawn, i), nc_env_value_at(nspawn, i)) < 0)
+                        goto out;
+        ok = nspawn_env_compare("library", name, &actual);
+out:
+        nc_strv_clear(&actual);
+        free(conf);
+        nc_env_free(nspawn);
+        nc_env_free(env);
+        nc_env_free(base);
+        nc_env_free(unit_env);
+        return ok;
+}
+
+static void test_library_nspawn_env(void) {
+        library_check("nspawn-env", &current->unit_names, nspawn_env_matches);
+}
+
 static void test_library_argv(void) {
         library_check("argv", &current->unit_names, argv_matches);
 }
@@ -623,6 +698,39 @@ static bool cli_refuses_argv(const char *name) {
         return ok;
 }
 
+/* nixcontainer nspawn-env -0, with only PATH in its environment (as the
+ * bare unit has it) and the golden env file. */
+static bool cli_nspawn_env_for(const char *name) {
+        char conf_path[1024];
+        const char *args[] = { "nspawn-env", "-0", "--env-file", conf_path, "--config", current->config_path, name,
+                               current->compat ? "--compat" : NULL, NULL };
+        nc_env *unit_env = golden_unit_env(current, name);
+        run_result result = { 0 };
+        nc_strv actual = { 0 };
+        bool ok = false;
+
+        snprintf(conf_path, sizeof conf_path, "%s/%s.conf", current->golden_dir, name);
+        if (unit_env && run_cli(args, nc_env_get(unit_env, "PATH"), NULL, NULL, &result) == 0 &&
+            cli_ok("nspawn-env", &result, name) && split_nul(result.out, result.out_len, &actual) >= 0)
+                ok = nspawn_env_compare("cli", name, &actual);
+        nc_strv_clear(&actual);
+        run_result_free(&result);
+        nc_env_free(unit_env);
+        return ok;
+}
+
+static void test_cli_nspawn_env(void) {
+        bool all = true;
+
+        for (size_t i = 0; i < current->unit_names.n; i++)
+                if (!golden_start_failed(current, current->unit_names.items[i]) &&
+                    !cli_nspawn_env_for(current->unit_names.items[i]))
+                        all = false;
+        CU_ASSERT_TRUE(all);
+        if (all)
+                report_pass(&report, current->id, "cli", "nspawn-env");
+}
+
 static void test_cli_argv(void) {
         bool all = true, skipped = false;
 
@@ -776,6 +884,7 @@ int main(int argc, char **argv) {
                 CU_add_test(suite, "library: env files", test_library_env_files);
                 CU_add_test(suite, "library: hosts", test_library_hosts);
                 CU_add_test(suite, "library: nspawn argv", test_library_argv);
+                CU_add_test(suite, "library: nspawn's environment", test_library_nspawn_env);
                 CU_add_test(suite, "library: ip commands of postStart and container-init", test_library_ip_commands);
                 if (fixtures.items[i].compat || fixtures.items[i].refusal)
                         CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
@@ -783,6 +892,7 @@ int main(int argc, char **argv) {
                         CU_add_test(suite, "cli: env-file", test_cli_env_files);
                         CU_add_test(suite, "cli: hosts", test_cli_hosts);
                         CU_add_test(suite, "cli: argv", test_cli_argv);
+                        CU_add_test(suite, "cli: nspawn's environment", test_cli_nspawn_env);
                         if (fixtures.items[i].compat || fixtures.items[i].refusal)
                                 CU_add_test(suite, "cli: strict mode refuses it", test_cli_strict_refuses);
                 }

@@ -386,3 +386,34 @@ int nc_build_argv(const nc_container *container, const nc_env *env, const nc_arg
         *ret_argv = TAKE_STRUCT(b.argv);
         return 0;
 }
+
+int nc_nspawn_environment(const nc_container *container, const nc_env *unit_env, const nc_argv_request *request,
+                          nc_env **ret_env, nc_error *error) {
+        nc_argv_request defaults = { 0 };
+        _cleanup_(builder_done) builder b = {
+                .container = container, .release = nc_container_release(container), .env = unit_env,
+                .request = request ? request : &defaults, .error = error,
+        };
+        _cleanup_(nc_env_freep) nc_env *env = nc_env_new();
+        int r = env ? 0 : -ENOMEM;
+
+        /* The script runs with the unit's environment, all of it exported.
+         * Before 25.11 it appends to `extraFlags` without initialising it:
+         * one that came from the environment (an env file line) stays
+         * exported, with the flags the script appended. From 25.11
+         * `declare -a extraFlags` makes it an array, which bash does not
+         * export. `export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1` (25.11). */
+        for (size_t i = 0; r >= 0 && i < nc_env_count(unit_env); i++)
+                if (!b.release->flag_array || strcmp(nc_env_name_at(unit_env, i), "extraFlags") != 0)
+                        r = nc_env_set(env, nc_env_name_at(unit_env, i), nc_env_value_at(unit_env, i));
+        if (r >= 0 && !b.release->flag_array && nc_env_get(unit_env, "extraFlags") && (r = build_extra_flags(&b)) >= 0)
+                r = nc_env_set(env, "extraFlags", b.extra_flags.data ? b.extra_flags.data : "");
+        if (r >= 0 && b.release->unified_hierarchy)
+                r = nc_env_set(env, "SYSTEMD_NSPAWN_UNIFIED_HIERARCHY", "1");
+        if (r == -ENOMEM)
+                return nc_error_set(error, r, "out of memory while building nspawn's environment");
+        if (r < 0)
+                return r;
+        *ret_env = TAKE_PTR(env);
+        return 0;
+}
