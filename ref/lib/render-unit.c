@@ -120,7 +120,7 @@ static void strv_member(json_writer *w, const char *name, const nc_strv *items) 
 /* configurationPrefix = optionalString (versionAtLeast config.system.stateVersion "22.05") "nixos-";
  * configurationDirectoryName = "${configurationPrefix}containers"; */
 static const char *prefix(const nc_container *c) {
-        return c && c->nixos_prefix ? "nixos-" : "";
+        return c->nixos_prefix ? "nixos-" : "";
 }
 
 static bool declares(const nc_container *c, const char *option) {
@@ -184,7 +184,7 @@ static void service_config(json_writer *w, const nc_container *cfg) {
  * dummyConfig; `name` names the env file of restartTriggers. */
 static int render(json_writer *w, const nc_container *cfg, const char *name) {
         const nc_release_info *release = nc_container_release(cfg);
-        bool declarative = cfg && cfg->name, auto_start = declarative && cfg->auto_start;
+        bool declarative = cfg->name != NULL, auto_start = declarative && cfg->auto_start;
         _cleanup_(nc_strv_clear) nc_strv deps = { 0 };
         int r;
 
@@ -201,7 +201,7 @@ static int render(json_writer *w, const nc_container *cfg, const char *name) {
         key(w, "environment");
         begin(w, "{");
         string_member(w, "INSTANCE", "%i");
-        if (cfg && cfg->ephemeral)
+        if (cfg->ephemeral)
                 string_member(w, "root", release->ephemeral_root, "%i");
         else
                 string_member(w, "root", "/var/lib/", prefix(cfg), "containers/%i");
@@ -258,13 +258,20 @@ static int render(json_writer *w, const nc_container *cfg, const char *name) {
 
 int nc_render_unit(const nc_container *container, const char *name, char **ret_json, size_t *ret_len) {
         _cleanup_(nc_container_freep) nc_container *effective = NULL;
+        _cleanup_(nc_container_clear) nc_container default_template = { 0 };
         _cleanup_(nc_strbuf_free) nc_strbuf b = { 0 };
         json_writer w = { .b = &b };
         int r;
 
-        /* The template is dummyConfig as it is; a container is containerConfig
-         * (the enableTun additions). */
-        if (container && container->name) {
+        if (!container) {
+                /* The container@ template of the default release and stateVersion. */
+                r = nc_container_init_defaults(&default_template, nc_container_release(NULL), false);
+                if (r < 0)
+                        return r;
+                container = &default_template;
+        } else if (container->name) {
+                /* containerConfig: the enableTun additions. The template is
+                 * dummyConfig as it is. */
                 if ((r = nc_container_effective(container, &effective)) < 0)
                         return r;
                 container = effective;
