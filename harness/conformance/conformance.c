@@ -654,29 +654,43 @@ static bool cli_ok(const char *check, const run_result *result, const char *what
         return false;
 }
 
-static void test_cli_env_files(void) {
+/* A CLI check of the fixture, named for its command: `command` NAME (with
+ * --compat for a compat fixture) for each of `names`, its result judged by
+ * `one`; the check passes when each does. */
+static void cli_check(const char *command, const nc_strv *names,
+                      bool (*one)(const char *name, const run_result *result)) {
         bool all = true;
 
-        for (size_t i = 0; i < current->names.n; i++) {
-                const char *name = current->names.items[i];
-                const char *args[] = { "env-file", "--config", current->config_path, name,
+        for (size_t i = 0; i < names->n; i++) {
+                const char *args[] = { command, "--config", current->config_path, names->items[i],
                                        current->compat ? "--compat" : NULL, NULL };
-                char file[512], *expected;
-                size_t expected_len;
                 run_result result = { 0 };
 
-                snprintf(file, sizeof file, "%s.conf", name);
-                expected = golden_read(current, file, &expected_len);
-                if (!expected || run_cli(args, NULL, NULL, NULL, &result) < 0 || !cli_ok("env-file", &result, name) ||
-                    !report_compare_text(&report, current->id, "cli", "env-file", file, expected, expected_len,
-                                         result.out, result.out_len))
+                if (run_cli(args, NULL, NULL, NULL, &result) < 0 || !one(names->items[i], &result))
                         all = false;
-                free(expected);
                 run_result_free(&result);
         }
         CU_ASSERT_TRUE(all);
         if (all)
-                report_pass(&report, current->id, "cli", "env-file");
+                report_pass(&report, current->id, "cli", command);
+}
+
+static bool cli_env_file_matches(const char *name, const run_result *result) {
+        char file[512], *expected;
+        size_t expected_len;
+        bool ok;
+
+        snprintf(file, sizeof file, "%s.conf", name);
+        expected = golden_read(current, file, &expected_len);
+        ok = expected && cli_ok("env-file", result, name) &&
+             report_compare_text(&report, current->id, "cli", "env-file", file, expected, expected_len, result->out,
+                                 result->out_len);
+        free(expected);
+        return ok;
+}
+
+static void test_cli_env_files(void) {
+        cli_check("env-file", &current->names, cli_env_file_matches);
 }
 
 static void test_cli_hosts(void) {
@@ -796,33 +810,21 @@ static void test_cli_argv(void) {
                 report_pass(&report, current->id, "cli", "argv");
 }
 
-/* Without a container@ unit the CLI refuses NAME: exit 2, nothing on stdout. */
+/* The unit's properties; without a container@ unit (boot.enableContainers
+ * false) the CLI refuses NAME: exit 2, nothing on stdout. */
+static bool cli_unit_matches(const char *name, const run_result *result) {
+        if (golden_has_unit(name))
+                return cli_ok("unit", result, name) && unit_matches("cli", name, result->out, result->out_len);
+        if (result->status == 2 && result->out_len == 0)
+                return true;
+        report_fail(&report, current->id, "cli", "unit",
+                    "%s: the host has no container@ unit; expected exit 2 and no output, got exit %d", name,
+                    result->status);
+        return false;
+}
+
 static void test_cli_unit(void) {
-        bool all = true;
-
-        for (size_t i = 0; i < current->unit_names.n; i++) {
-                const char *name = current->unit_names.items[i];
-                const char *args[] = { "unit", "--config", current->config_path, name,
-                                       current->compat ? "--compat" : NULL, NULL };
-                run_result result = { 0 };
-                bool ok;
-
-                if (run_cli(args, NULL, NULL, NULL, &result) < 0)
-                        ok = false;
-                else if (!golden_has_unit(name)) {
-                        ok = result.status == 2 && result.out_len == 0;
-                        if (!ok)
-                                report_fail(&report, current->id, "cli", "unit",
-                                            "%s: the host has no container@ unit; expected exit 2 and no output, "
-                                            "got exit %d", name, result.status);
-                } else
-                        ok = cli_ok("unit", &result, name) && unit_matches("cli", name, result.out, result.out_len);
-                all = all && ok;
-                run_result_free(&result);
-        }
-        CU_ASSERT_TRUE(all);
-        if (all)
-                report_pass(&report, current->id, "cli", "unit");
+        cli_check("unit", &current->unit_names, cli_unit_matches);
 }
 
 static void test_cli_refuses_like_module(void) {

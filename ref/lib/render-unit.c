@@ -23,7 +23,8 @@
 /* A pretty-printer for the one shape the unit has: objects of strings,
  * booleans, string arrays and objects. The first failure sticks in `r`
  * and every later call does nothing, so that a renderer reads as the
- * module's attribute set. */
+ * module's attribute set. (Our own: json-dump.c prints a parsed value on
+ * one line for messages, and the library links no JSON library.) */
 typedef struct json_writer {
         nc_strbuf *b;
         unsigned depth;
@@ -123,6 +124,9 @@ static const char *prefix(const nc_container *c) {
         return c->nixos_prefix ? "nixos-" : "";
 }
 
+/* "${stateDirectory}/%i", stateDirectory = "/var/lib/${configurationPrefix}containers", as string pieces */
+#define STATE_DIRECTORY_I(c) "/var/lib/", prefix(c), "containers/%i"
+
 static bool declares(const nc_container *c, const char *option) {
         return nc_option_find(&nc_container_options, option, nc_container_release(c)->id) != NULL;
 }
@@ -143,7 +147,8 @@ static int dependencies(const nc_container *c, nc_strv *ret) {
                         device = escaped;
                 }
                 if (r >= 0)
-                        r = nc_strv_push_concat(ret, "sys-subsystem-net-devices-", device, ".device", (const char *) NULL);
+                        r = nc_strv_push_concat(ret, "sys-subsystem-net-devices-", device, ".device",
+                                                (const char *) NULL);
         }
         return r;
 }
@@ -197,14 +202,15 @@ static int render(json_writer *w, const nc_container *cfg, const char *name) {
         if (release->strict_shell)
                 bool_member(w, "enableStrictShellChecks", true);
         /* environment = { root = "${stateDirectory}/%i"; INSTANCE = "%i"; };
-         * environment.root = if containerConfig.ephemeral then "/run/nixos-containers/%i" else "${stateDirectory}/%i"; */
+         * environment.root = if containerConfig.ephemeral then "/run/nixos-containers/%i"
+         *                    else "${stateDirectory}/%i"; */
         key(w, "environment");
         begin(w, "{");
         string_member(w, "INSTANCE", "%i");
         if (cfg->ephemeral)
                 string_member(w, "root", release->ephemeral_root, "%i");
         else
-                string_member(w, "root", "/var/lib/", prefix(cfg), "containers/%i");
+                string_member(w, "root", STATE_DIRECTORY_I(cfg));
         end(w, "}");
         /* path = [ pkgs.iproute2 config.nix.package ]; (before 25.11: [ pkgs.iproute2 ]) */
         key(w, "path");
@@ -217,7 +223,8 @@ static int render(json_writer *w, const nc_container *cfg, const char *name) {
          * restartIfChanged = containerConfig.restartIfChanged; (before 25.11: true) */
         bool_member(w, "restartIfChanged",
                     auto_start && (!declares(cfg, "restartIfChanged") || cfg->restart_if_changed));
-        /* restartTriggers = [ containerConfig.path config.environment.etc."${configurationDirectoryName}/${name}.conf".source ]; */
+        /* restartTriggers = [ containerConfig.path
+         *   config.environment.etc."${configurationDirectoryName}/${name}.conf".source ]; */
         key(w, "restartTriggers");
         begin(w, "[");
         if (auto_start) {
@@ -230,14 +237,14 @@ static int render(json_writer *w, const nc_container *cfg, const char *name) {
         begin(w, "{");
         if (!declarative)
                 /* unitConfig.RequiresMountsFor = "${stateDirectory}/%i"; (a string) */
-                string_member(w, "RequiresMountsFor", "/var/lib/", prefix(cfg), "containers/%i");
+                string_member(w, "RequiresMountsFor", STATE_DIRECTORY_I(cfg));
         else {
                 /* unitConfig.RequiresMountsFor = lib.optional (!containerConfig.ephemeral) "${stateDirectory}/%i"
                  *   ++ map (d: if d.hostPath != null then d.hostPath else d.mountPoint) (attrValues cfg.bindMounts); */
                 key(w, "RequiresMountsFor");
                 begin(w, "[");
                 if (!cfg->ephemeral)
-                        item(w, "/var/lib/", prefix(cfg), "containers/%i");
+                        item(w, STATE_DIRECTORY_I(cfg));
                 for (size_t i = 0; release->unit_mounts_bind_mounts && i < cfg->n_bind_mounts; i++)
                         item(w, cfg->bind_mounts[i].host_path ? cfg->bind_mounts[i].host_path
                                                               : cfg->bind_mounts[i].mount_point);

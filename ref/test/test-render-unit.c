@@ -132,7 +132,8 @@ static void test_escape_against_systemd_escape(void) {
                 "#h", "&a", "*s", "<l>", "!e", "/dev/sda", "/var/lib//", "/", "-", "--", ".-", "a/.b",
         };
         const char *seed_text = getenv("NC_TEST_SEED");
-        unsigned seed = seed_text ? (unsigned) strtoul(seed_text, NULL, 10) : (unsigned) time(NULL) ^ (unsigned) getpid();
+        unsigned seed = seed_text ? (unsigned) strtoul(seed_text, NULL, 10)
+                                  : (unsigned) time(NULL) ^ (unsigned) getpid();
         unsigned state = seed ? seed : 1;
         nc_strv corpus = { 0 }, theirs = { 0 };
         size_t differ = 0;
@@ -205,14 +206,6 @@ static char *at(const json_t *unit, const char *path) {
         return dumped ? dumped : strdup("(absent)");
 }
 
-#define ASSERT_AT(unit, path, expected)                                                                     \
-        do {                                                                                                \
-                _cleanup_free_ char *_value = at((unit), (path));                                           \
-                if (strcmp(_value, (expected)) != 0)                                                        \
-                        fprintf(stderr, "\n  %s: %s, expected %s\n", (path), _value, (expected));          \
-                CU_ASSERT_STRING_EQUAL(_value, (expected));                                                 \
-        } while (0)
-
 /* The 21.05 template as a whole, as `jq -S` prints it (the golden of
  * imperative-default, its store path a placeholder). */
 static void test_template_text(void) {
@@ -261,113 +254,104 @@ static void test_template_text(void) {
         free(text);
 }
 
-static void test_template_per_release(void) {
-        json_t *old = unit_of("22.11", "21.05", "{\"c\": {" P "}}", NULL, NC_MODE_STRICT);
-        json_t *prefixed = unit_of("22.11", "22.05", "{\"c\": {" P "}}", NULL, NC_MODE_STRICT);
-        json_t *latest = unit_of("26.05", "26.05", "{\"c\": {" P "}}", NULL, NC_MODE_STRICT);
+/* One property of one unit: containers.NAME (NULL: the container@
+ * template) of `containers` at `release` and host stateVersion
+ * `state_version`, and the compact JSON of its value at `path`. */
+typedef struct unit_case {
+        const char *release;
+        const char *state_version;
+        const char *containers;
+        const char *name;
+        const char *path;
+        const char *expected;
+} unit_case;
 
-        CU_ASSERT_PTR_NOT_NULL_FATAL(old);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(prefixed);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(latest);
-        ASSERT_AT(old, "enableStrictShellChecks", "(absent)");
-        ASSERT_AT(old, "unitConfig.RequiresMountsFor", "\"/var/lib/containers/%i\"");
+static void check_cases(const unit_case *cases, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                const unit_case *c = &cases[i];
+                json_t *unit = unit_of(c->release, c->state_version, c->containers, c->name, NC_MODE_STRICT);
+                _cleanup_free_ char *value = at(unit, c->path);
+
+                CU_ASSERT_PTR_NOT_NULL(unit);
+                if (strcmp(value, c->expected) != 0)
+                        fprintf(stderr, "\n  %s, %s of %s: %s, expected %s\n", c->release, c->path,
+                                c->name ? c->name : "the template", value, c->expected);
+                CU_ASSERT_STRING_EQUAL(value, c->expected);
+                json_decref(unit);
+        }
+}
+
+#define ONE "{\"c\": {" P "}}"
+#define WEB "{\"web\": {" P ", \"autoStart\": true, \"interfaces\": [\"eth-lan\", \"lan.10\"]}}"
+#define OFF "{\"w\": {" P ", \"autoStart\": true, \"restartIfChanged\": false}}"
+#define NO_AUTO "{\"w\": {" P ", \"restartIfChanged\": true}}"
+/* Two ephemeral bind mounts (attrValues: "/a" first), one mount point other than its name. */
+#define MOUNTS                                                                                        \
+        "{\"e\": {" P ", \"ephemeral\": true,"                                                        \
+        " \"bindMounts\": {\"/z\": {}, \"/a\": {\"hostPath\": \"/h\"}}},"                              \
+        " \"p\": {" P ", \"bindMounts\": {\"/m\": {\"mountPoint\": \"/n\"}}}}"
+/* enableTun beside allowedDevices; privateUsers "pick" with privateNetwork. */
+#define DEVICES                                                                                       \
+        "{\"t\": {" P ", \"enableTun\": true,"                                                         \
+        " \"allowedDevices\": [{\"node\": \"/dev/fuse\", \"modifier\": \"rw\"}]},"                   \
+        " \"u\": {" P ", \"privateNetwork\": true, \"privateUsers\": \"pick\"}}"
+
+/* One property of one unit per row. */
+static const unit_case unit_cases[] = {
+        /* ---- the container@ template */
+        { "22.11", "21.05", ONE, NULL, "enableStrictShellChecks", "(absent)" },
+        { "22.11", "21.05", ONE, NULL, "unitConfig.RequiresMountsFor", "\"/var/lib/containers/%i\"" },
         /* configurationPrefix from stateVersion 22.05 */
-        ASSERT_AT(prefixed, "unitConfig.RequiresMountsFor", "\"/var/lib/nixos-containers/%i\"");
-        ASSERT_AT(prefixed, "environment.root", "\"/var/lib/nixos-containers/%i\"");
-        ASSERT_AT(prefixed, "serviceConfig.EnvironmentFile", "\"-/etc/nixos-containers/%i.conf\"");
+        { "22.11", "22.05", ONE, NULL, "unitConfig.RequiresMountsFor", "\"/var/lib/nixos-containers/%i\"" },
+        { "22.11", "22.05", ONE, NULL, "environment.root", "\"/var/lib/nixos-containers/%i\"" },
+        { "22.11", "22.05", ONE, NULL, "serviceConfig.EnvironmentFile", "\"-/etc/nixos-containers/%i.conf\"" },
         /* 25.11: path = [ pkgs.iproute2 config.nix.package ]; enableStrictShellChecks = true; */
-        ASSERT_AT(latest, "path", "[\"" NC_UNIT_IPROUTE2 "\",\"" NC_UNIT_NIX_PACKAGE "\"]");
-        ASSERT_AT(latest, "enableStrictShellChecks", "true");
-        ASSERT_AT(latest, "restartIfChanged", "false");
-        json_decref(old);
-        json_decref(prefixed);
-        json_decref(latest);
-}
-
-static void test_auto_start(void) {
-        static const char containers[] = "{\"web\": {" P ", \"autoStart\": true, \"interfaces\": [\"eth-lan\", \"lan.10\"]}}";
-        json_t *seed = unit_of("21.05", "21.05", containers, "web", NC_MODE_STRICT);
-        json_t *raw = unit_of("25.11", "21.05", containers, "web", NC_MODE_STRICT);
-        json_t *escaped_devices = unit_of("26.05", "26.05", containers, "web", NC_MODE_STRICT);
-
-        CU_ASSERT_PTR_NOT_NULL_FATAL(seed);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(escaped_devices);
-        ASSERT_AT(seed, "wantedBy", "[\"machines.target\"]");
-        ASSERT_AT(seed, "wants", "[\"network.target\"]");
-        ASSERT_AT(seed, "after", "[\"network.target\"]");
-        ASSERT_AT(seed, "restartIfChanged", "true");
-        ASSERT_AT(seed, "restartTriggers", "[\"/nix/store/x-system\",\"@etc/containers/web.conf@\"]");
-        ASSERT_AT(raw, "wants", "[\"network.target\",\"sys-subsystem-net-devices-eth-lan.device\","
-                                "\"sys-subsystem-net-devices-lan.10.device\"]");
-        ASSERT_AT(escaped_devices, "after", "[\"network.target\",\"sys-subsystem-net-devices-eth\\\\x2dlan.device\","
-                                            "\"sys-subsystem-net-devices-lan.10.device\"]");
-        ASSERT_AT(escaped_devices, "restartTriggers",
-                  "[\"/nix/store/x-system\",\"@etc/nixos-containers/web.conf@\"]");
-        json_decref(seed);
-        json_decref(raw);
-        json_decref(escaped_devices);
-}
-
-static void test_restart_if_changed(void) {
-        /* restartIfChanged = containerConfig.restartIfChanged; only with autoStart */
-        json_t *off = unit_of("25.11", "21.05", "{\"w\": {" P ", \"autoStart\": true, \"restartIfChanged\": false}}",
-                              "w", NC_MODE_STRICT);
-        json_t *no_auto = unit_of("25.11", "21.05", "{\"w\": {" P ", \"restartIfChanged\": true}}", "w",
-                                  NC_MODE_STRICT);
-
-        CU_ASSERT_PTR_NOT_NULL_FATAL(off);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(no_auto);
-        ASSERT_AT(off, "restartIfChanged", "false");
-        ASSERT_AT(off, "wantedBy", "[\"machines.target\"]");
-        ASSERT_AT(no_auto, "restartIfChanged", "false");
-        ASSERT_AT(no_auto, "restartTriggers", "[]");
-        json_decref(off);
-        json_decref(no_auto);
-}
-
-static void test_ephemeral_and_mounts(void) {
-        static const char containers[] =
-                "{\"e\": {" P ", \"ephemeral\": true, \"bindMounts\": {\"/z\": {}, \"/a\": {\"hostPath\": \"/h\"}}},"
-                " \"p\": {" P ", \"bindMounts\": {\"/m\": {\"mountPoint\": \"/n\"}}}}";
-        json_t *seed = unit_of("21.05", "21.05", containers, "e", NC_MODE_STRICT);
-        json_t *later = unit_of("25.11", "21.05", containers, "e", NC_MODE_STRICT);
-        json_t *persistent = unit_of("25.11", "25.11", containers, "p", NC_MODE_STRICT);
-
-        CU_ASSERT_PTR_NOT_NULL_FATAL(seed);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(later);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(persistent);
-        ASSERT_AT(seed, "environment.root", "\"/run/containers/%i\"");
-        ASSERT_AT(seed, "serviceConfig.RuntimeDirectory", "[\"containers/%i\"]");
-        ASSERT_AT(seed, "unitConfig.RequiresMountsFor", "[]");
+        { "26.05", "26.05", ONE, NULL, "path", "[\"" NC_UNIT_IPROUTE2 "\",\"" NC_UNIT_NIX_PACKAGE "\"]" },
+        { "26.05", "26.05", ONE, NULL, "enableStrictShellChecks", "true" },
+        { "26.05", "26.05", ONE, NULL, "restartIfChanged", "false" },
+        /* ---- autoStart */
+        { "21.05", "21.05", WEB, "web", "wantedBy", "[\"machines.target\"]" },
+        { "21.05", "21.05", WEB, "web", "wants", "[\"network.target\"]" },
+        { "21.05", "21.05", WEB, "web", "after", "[\"network.target\"]" },
+        { "21.05", "21.05", WEB, "web", "restartIfChanged", "true" },
+        { "21.05", "21.05", WEB, "web", "restartTriggers",
+          "[\"/nix/store/x-system\",\"@etc/containers/web.conf@\"]" },
+        /* 25.11: "sys-subsystem-net-devices-${i}.device" */
+        { "25.11", "21.05", WEB, "web", "wants",
+          "[\"network.target\",\"sys-subsystem-net-devices-eth-lan.device\","
+          "\"sys-subsystem-net-devices-lan.10.device\"]" },
+        /* 26.05: "sys-subsystem-net-devices-${utils.escapeSystemdPath i}.device" */
+        { "26.05", "26.05", WEB, "web", "after",
+          "[\"network.target\",\"sys-subsystem-net-devices-eth\\\\x2dlan.device\","
+          "\"sys-subsystem-net-devices-lan.10.device\"]" },
+        { "26.05", "26.05", WEB, "web", "restartTriggers",
+          "[\"/nix/store/x-system\",\"@etc/nixos-containers/web.conf@\"]" },
+        /* ---- restartIfChanged = containerConfig.restartIfChanged; only with autoStart */
+        { "25.11", "21.05", OFF, "w", "restartIfChanged", "false" },
+        { "25.11", "21.05", OFF, "w", "wantedBy", "[\"machines.target\"]" },
+        { "25.11", "21.05", NO_AUTO, "w", "restartIfChanged", "false" },
+        { "25.11", "21.05", NO_AUTO, "w", "restartTriggers", "[]" },
+        /* ---- ephemeral, RequiresMountsFor and bind mounts */
+        { "21.05", "21.05", MOUNTS, "e", "environment.root", "\"/run/containers/%i\"" },
+        { "21.05", "21.05", MOUNTS, "e", "serviceConfig.RuntimeDirectory", "[\"containers/%i\"]" },
+        { "21.05", "21.05", MOUNTS, "e", "unitConfig.RequiresMountsFor", "[]" },
         /* "/run/nixos-containers/%i" whatever the stateVersion; bind mounts by attribute name */
-        ASSERT_AT(later, "environment.root", "\"/run/nixos-containers/%i\"");
-        ASSERT_AT(later, "serviceConfig.RuntimeDirectory", "[\"containers/%i\"]");
-        ASSERT_AT(later, "unitConfig.RequiresMountsFor", "[\"/h\",\"/z\"]");
-        ASSERT_AT(persistent, "unitConfig.RequiresMountsFor", "[\"/var/lib/nixos-containers/%i\",\"/n\"]");
-        json_decref(seed);
-        json_decref(later);
-        json_decref(persistent);
-}
-
-static void test_device_allow(void) {
-        static const char containers[] =
-                "{\"t\": {" P ", \"enableTun\": true, \"allowedDevices\": [{\"node\": \"/dev/fuse\", \"modifier\": \"rw\"}]},"
-                " \"u\": {" P ", \"privateNetwork\": true, \"privateUsers\": \"pick\"}}";
-        json_t *seed = unit_of("21.05", "21.05", "{\"t\": {" P ", \"enableTun\": true}}", "t", NC_MODE_STRICT);
-        json_t *tun = unit_of("25.11", "21.05", containers, "t", NC_MODE_STRICT);
-        json_t *userns = unit_of("25.11", "21.05", containers, "u", NC_MODE_STRICT);
-
-        CU_ASSERT_PTR_NOT_NULL_FATAL(seed);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(tun);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(userns);
-        ASSERT_AT(seed, "serviceConfig.DeviceAllow", "[\"/dev/net/tun rw\"]");
-        ASSERT_AT(tun, "serviceConfig.DeviceAllow", "[\"/dev/fuse rw\",\"/dev/net/tun rwm\"]");
+        { "25.11", "21.05", MOUNTS, "e", "environment.root", "\"/run/nixos-containers/%i\"" },
+        { "25.11", "21.05", MOUNTS, "e", "serviceConfig.RuntimeDirectory", "[\"containers/%i\"]" },
+        { "25.11", "21.05", MOUNTS, "e", "unitConfig.RequiresMountsFor", "[\"/h\",\"/z\"]" },
+        { "25.11", "25.11", MOUNTS, "p", "unitConfig.RequiresMountsFor",
+          "[\"/var/lib/nixos-containers/%i\",\"/n\"]" },
+        /* ---- DeviceAllow of containerConfig (enableTun, privateUsers) */
+        { "21.05", "21.05", "{\"t\": {" P ", \"enableTun\": true}}", "t", "serviceConfig.DeviceAllow",
+          "[\"/dev/net/tun rw\"]" },
+        { "25.11", "21.05", DEVICES, "t", "serviceConfig.DeviceAllow",
+          "[\"/dev/fuse rw\",\"/dev/net/tun rwm\"]" },
         /* privateUsers "pick" with privateNetwork: /dev/net/tun without enableTun */
-        ASSERT_AT(userns, "serviceConfig.DeviceAllow", "[\"/dev/net/tun rwm\"]");
-        json_decref(seed);
-        json_decref(tun);
-        json_decref(userns);
+        { "25.11", "21.05", DEVICES, "u", "serviceConfig.DeviceAllow", "[\"/dev/net/tun rwm\"]" },
+};
+
+static void test_properties(void) {
+        check_cases(unit_cases, ELEMENTSOF(unit_cases));
 }
 
 /* Values go into JSON strings escaped as jq escapes them: what compat
@@ -401,11 +385,7 @@ void nc_test_register_render_unit(void) {
                 { "escapeSystemdPath: as systemd-escape --path on a generated corpus",
                   test_escape_against_systemd_escape },
                 { "the container@ template as jq -S prints it", test_template_text },
-                { "the template per release and stateVersion", test_template_per_release },
-                { "autoStart: wantedBy, wants, after, restartTriggers", test_auto_start },
-                { "restartIfChanged", test_restart_if_changed },
-                { "ephemeral, RequiresMountsFor and bind mounts", test_ephemeral_and_mounts },
-                { "DeviceAllow of containerConfig", test_device_allow },
+                { "each property per release and stateVersion", test_properties },
                 { "JSON escaping", test_json_escaping },
         };
 
