@@ -276,9 +276,10 @@ int nc_unit_env_file_path(const nc_container *container, const char *name, char 
  * - a declarative container (`recursiveUpdate unit { ... }`):
  *   serviceDirectives of containerConfig (nc_container_effective():
  *   DeviceAllow "NODE MODIFIER" with /dev/net/tun for enableTun;
- *   RuntimeDirectory [ "containers/%i" ] when ephemeral), environment.root
- *   "/run/containers/%i" when ephemeral, unitConfig.RequiresMountsFor a
- *   list: the state directory unless ephemeral, then (25.11 and later)
+ *   RuntimeDirectory [ "${configurationDirectoryName}/%i" ] when
+ *   ephemeral), environment.root "/run/containers/%i" when ephemeral
+ *   (from 22.11 "/run/nixos-containers/%i"), unitConfig.RequiresMountsFor
+ *   a list: the state directory unless ephemeral, then (25.11 and later)
  *   each bindMount's hostPath, or its mountPoint, in attribute order.
  * - with autoStart: wantedBy [ "machines.target" ], wants and after
  *   [ "network.target" ] and, from 25.11, one
@@ -286,7 +287,8 @@ int nc_unit_env_file_path(const nc_container *container, const char *name, char 
  *   IF escaped as utils.escapeSystemdPath escapes it, "eth\x2dlan"),
  *   restartTriggers [ path, "@etc/containers/NAME.conf@" ],
  *   restartIfChanged true (from 25.11: the option restartIfChanged).
- * Strings keep systemd's specifier "%i" as the module writes it.
+ * Strings keep systemd's specifier "%i" as the module writes it, and are
+ * escaped as jq escapes them (\n, \", \u007f, ...).
  * `container` is one of a config's containers, or its template
  * (nc_config_template()) for the container@ unit; NULL: the template of
  * NC_RELEASE_DEFAULT at NC_STATE_VERSION_DEFAULT. `name` is the NAME of
