@@ -462,7 +462,7 @@ static bool unit_matches(const char *side, const char *name, const char *actual,
         snprintf(file, sizeof file, "%s.service.json", name);
         if (!(golden = golden_read(current, file, &golden_len)) ||
             !(golden_json = json_loadb(golden, golden_len, 0, &error))) {
-                report_fail(&report, current->id, side, "unit", "no golden %s (run make golden)", file);
+                report_fail(&report, current->id, side, "unit", "no golden %s, or not JSON (run make golden)", file);
                 goto out;
         }
         if (!(actual_json = json_loadb(actual, actual_len, 0, &error))) {
@@ -491,10 +491,13 @@ out:
  * false) has no golden NAME.service.json either. */
 static bool golden_has_unit(const char *name) {
         char file[512], *data;
+        bool has;
+
         snprintf(file, sizeof file, "%s.service.json", name);
         data = golden_read(current, file, NULL);
+        has = data != NULL;
         free(data);
-        return data != NULL;
+        return has;
 }
 
 static bool unit_properties_match(const nc_config *config, const char *name) {
