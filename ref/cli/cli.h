@@ -36,6 +36,7 @@ int cli_run_env_file(int argc, char **argv);
 int cli_run_hosts(int argc, char **argv);
 int cli_run_argv(int argc, char **argv);
 int cli_run_nspawn_env(int argc, char **argv);
+int cli_run_unit(int argc, char **argv);
 int cli_run_options(int argc, char **argv);
 int cli_run_releases(int argc, char **argv);
 

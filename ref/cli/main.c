@@ -24,6 +24,14 @@ static const cli_command commands[] = {
           "Print the environment the start script of container@NAME execs systemd-nspawn\n"
           "with, NAME=VALUE one per line (-0: each followed by a NUL): the unit's\n"
           "environment, read as for argv, and what the release's script exports.\n", cli_run_nspawn_env },
+        { "unit", "unit [--compat] --config FILE NAME",
+          "Print the properties the module sets on systemd.services.\"container@NAME\" as\n"
+          "JSON (keys sorted, as `jq -S` prints them), without its scripts and ExecReload.\n"
+          "A NAME the config does not hold gets the container@ template, as an imperative\n"
+          "container does. Store paths of the host's packages are placeholders:\n"
+          "\"" NC_UNIT_IPROUTE2 "\" and \"" NC_UNIT_NIX_PACKAGE "\" in path, and\n"
+          "\"@etc/containers/NAME.conf@\" (the env file's store path) in restartTriggers.\n",
+          cli_run_unit },
         { "host-setup", "host-setup [--compat] [--env-file FILE] --config FILE NAME",
           "The unit's postStart over netlink, in the current network namespace: ve-NAME up\n"
           "with the host addresses and routes to the local ones (unless HOST_BRIDGE is set),\n"
