@@ -145,8 +145,8 @@ VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indire
             --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
             --trace-children=no --read-inline-info=no
 MEMCHECK_CLI = --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer-memcheck"
-MEMCHECK_PARTS := memcheck-netns-exec memcheck-invalid memcheck-conformance memcheck-netns-ref memcheck-faults \
-                  memcheck-unit
+MEMCHECK_PARTS := memcheck-netns-exec memcheck-invalid memcheck-conformance memcheck-netns-ref memcheck-releases \
+                  memcheck-faults memcheck-unit
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 # -jN for a recursive make, unless it runs under a jobserver already (make
 # -jN, make check): then it takes its job slots from that one.
@@ -182,6 +182,21 @@ memcheck-invalid:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/invalid.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
 	    --golden golden/21.05/invalid --fixtures fixtures/invalid > $(BUILD)/valgrind/invalid.out \
 	    || { tail -n 60 $(BUILD)/valgrind/invalid.out; exit 1; }
+# The release dimension: the newest release at its own stateVersion (the
+# flag array, idmap binds, the MAC step, the export format's fields), the
+# library in-process over the valid and the invalid fixtures, and its
+# namespace tier; the CLI's share of it is the same library code.
+memcheck-releases:
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases.%p.log $(BUILD)/test-conformance \
+	    --release $(lastword $(GOLDEN_SETS)) --fixtures fixtures > $(BUILD)/valgrind/releases.out \
+	    || { tail -n 60 $(BUILD)/valgrind/releases.out; exit 1; }
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases-invalid.%p.log $(BUILD)/test-conformance \
+	    --release $(lastword $(GOLDEN_SETS)) --golden golden/$(lastword $(GOLDEN_SETS))/invalid \
+	    --fixtures fixtures/invalid > $(BUILD)/valgrind/releases-invalid.out \
+	    || { tail -n 60 $(BUILD)/valgrind/releases-invalid.out; exit 1; }
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases-netns.%p.log $(BUILD)/test-netns --impl ref \
+	    --release $(lastword $(GOLDEN_SETS)) --fixtures fixtures > $(BUILD)/valgrind/releases-netns.out \
+	    || { tail -n 60 $(BUILD)/valgrind/releases-netns.out; exit 1; }
 memcheck-netns-ref:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/netns.%p.log $(BUILD)/test-netns --impl ref $(NETNS_ARGS) \
 	    > $(BUILD)/valgrind/netns-ref.out \
