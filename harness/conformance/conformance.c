@@ -174,34 +174,48 @@ static void test_library_hosts(void) {
 /* The environment the unit gives the start script: PATH from the golden
  * unit environment, root and INSTANCE computed by the library, the env
  * file the library rendered. root and INSTANCE must match the golden's. */
-static bool library_argv_for(const nc_container *container, const char *name, nc_strv *expected) {
+/* The unit's environment as the library builds it: PATH from the golden
+ * unit environment, root and INSTANCE computed by the library, the env
+ * file the library rendered (the golden's for an imperative container).
+ * root and INSTANCE must match the golden's. NULL after a reported failure. */
+static nc_env *library_unit_env(const nc_container *container, const char *name, const char *check) {
         nc_env *unit_env = golden_unit_env(current, name), *base = nc_env_new(), *env = NULL;
         nc_error error = { { 0 } };
-        nc_strv actual = { 0 };
         char *conf = NULL;
         size_t conf_len = 0;
+        int r = unit_env && base ? nc_env_set(base, "PATH", nc_env_get(unit_env, "PATH")) : -ENOENT;
+
+        if (r >= 0)
+                r = unit_env_file(container, name, &conf, &conf_len);
+        if (r >= 0)
+                r = nc_unit_environment(container, name, base, conf, conf_len, &env, &error);
+        if (r < 0)
+                report_fail(&report, current->id, "library", check, "%s: environment: %s", name,
+                            unit_env ? error.message : "no golden unit-env");
+        else if (strcmp(nc_env_get(env, "root"), nc_env_get(unit_env, "root")) != 0 ||
+                 strcmp(nc_env_get(env, "INSTANCE"), nc_env_get(unit_env, "INSTANCE")) != 0) {
+                report_fail(&report, current->id, "library", check, "%s: unit root/INSTANCE %s/%s, golden %s/%s",
+                            name, nc_env_get(env, "root"), nc_env_get(env, "INSTANCE"),
+                            nc_env_get(unit_env, "root"), nc_env_get(unit_env, "INSTANCE"));
+                nc_env_free(env);
+                env = NULL;
+        }
+        free(conf);
+        nc_env_free(base);
+        nc_env_free(unit_env);
+        return env;
+}
+
+/* The argv from the unit's environment (library_unit_env()). */
+static bool library_argv_for(const nc_container *container, const char *name, nc_strv *expected) {
+        nc_env *env = library_unit_env(container, name, "argv");
+        nc_error error = { { 0 } };
+        nc_strv actual = { 0 };
         bool ok = false;
         int r;
 
-        if (!unit_env || !base) {
-                report_fail(&report, current->id, "library", "argv", "no golden %s.unit-env", name);
+        if (!env)
                 goto out;
-        }
-        nc_env_set(base, "PATH", nc_env_get(unit_env, "PATH"));
-        r = unit_env_file(container, name, &conf, &conf_len);
-        if (r >= 0)
-                r = nc_unit_environment(container, name, base, conf, conf_len, &env, &error);
-        if (r < 0) {
-                report_fail(&report, current->id, "library", "argv", "%s: environment: %s", name, error.message);
-                goto out;
-        }
-        if (strcmp(nc_env_get(env, "root"), nc_env_get(unit_env, "root")) != 0 ||
-            strcmp(nc_env_get(env, "INSTANCE"), nc_env_get(unit_env, "INSTANCE")) != 0) {
-                report_fail(&report, current->id, "library", "argv", "%s: unit root/INSTANCE %s/%s, golden %s/%s",
-                            name, nc_env_get(env, "root"), nc_env_get(env, "INSTANCE"),
-                            nc_env_get(unit_env, "root"), nc_env_get(unit_env, "INSTANCE"));
-                goto out;
-        }
         nc_argv_request request = {
                 .nspawn_path = expected->items[0],
                 .init_path = expected->items[expected->n - 2],
@@ -215,10 +229,7 @@ static bool library_argv_for(const nc_container *container, const char *name, nc
         ok = report_compare_argv(&report, current->id, "library", "argv", name, expected, &actual);
 out:
         nc_strv_clear(&actual);
-        free(conf);
         nc_env_free(env);
-        nc_env_free(base);
-        nc_env_free(unit_env);
         return ok;
 }
 
@@ -317,36 +328,22 @@ static bool nspawn_env_compare(const char *side, const char *name, nc_strv *actu
  * file) and what the start script exports. */
 static bool nspawn_env_matches(const nc_config *config, const char *name) {
         const nc_container *c = unit_container(config, name);
-        nc_env *unit_env = golden_unit_env(current, name), *base = nc_env_new(), *env = NULL, *nspawn = NULL;
         nc_argv_request request = { .guest_system = fixture_guest_system(current, name),
                                     .mode = fixture_mode(current) };
+        nc_env *env = NULL, *nspawn = NULL;
         nc_strv actual = { 0 };
-        char *conf = NULL;
-        size_t conf_len = 0;
-        bool ok = false;
+        bool ok;
 
-        if (golden_start_failed(current, name) || !c) {
-                ok = true; /* nspawn never ran */
-                goto out;
-        }
-        if (!unit_env || !base || unit_env_file(c, name, &conf, &conf_len) < 0 ||
-            nc_env_set(base, "PATH", nc_env_get(unit_env, "PATH")) < 0 ||
-            nc_unit_environment(c, name, base, conf, conf_len, &env, NULL) < 0 ||
-            nc_nspawn_environment(c, env, &request, &nspawn, NULL) < 0) {
-                report_fail(&report, current->id, "library", "nspawn-env", "%s: the environment failed", name);
-                goto out;
-        }
-        for (size_t i = 0; i < nc_env_count(nspawn); i++)
-                if (strv_push_assignment(&actual, nc_env_name_at(nspawn, i), nc_env_value_at(nspawn, i)) < 0)
-                        goto out;
-        ok = nspawn_env_compare("library", name, &actual);
-out:
+        if (golden_start_failed(current, name) || !c)
+                return true; /* nspawn never ran */
+        env = library_unit_env(c, name, "nspawn-env");
+        ok = env && nc_nspawn_environment(c, env, &request, &nspawn, NULL) >= 0;
+        for (size_t i = 0; ok && i < nc_env_count(nspawn); i++)
+                ok = strv_push_assignment(&actual, nc_env_name_at(nspawn, i), nc_env_value_at(nspawn, i)) >= 0;
+        ok = ok && nspawn_env_compare("library", name, &actual);
         nc_strv_clear(&actual);
-        free(conf);
         nc_env_free(nspawn);
         nc_env_free(env);
-        nc_env_free(base);
-        nc_env_free(unit_env);
         return ok;
 }
 
