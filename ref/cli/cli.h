@@ -78,8 +78,13 @@ int cli_run_host_setup(int argc, char **argv);
 int cli_run_init_setup(int argc, char **argv);
 int cli_run_prestart(int argc, char **argv);
 
-/* What argv and the network commands start with: --config loaded, NAME
- * checked, the unit's environment. Returns 0 or an exit status (the error
+/* What unit starts with: --config loaded, NAME checked, the unit's
+ * container (its definition, or the template; an error when the host has
+ * no container@ unit). Returns 0 or an exit status (the error printed). */
+int cli_load_container(const cli_args *args, nc_config **ret_config, const nc_container **ret_container);
+
+/* What argv and the network commands start with: cli_load_container(),
+ * then the unit's environment. Returns 0 or an exit status (the error
  * printed; *ret_config freed). */
 int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env);
 
