@@ -373,6 +373,11 @@ fuzz: $(FUZZ_BINS)
 -include $(shell find $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
 # ---- end of the libFuzzer targets -------------------------------------------
 
+# ---- the CLI's own edges (harness/cli/) -------------------------------------
+.PHONY: cli-test
+cli-test: $(BUILD)/nixcontainer
+	bash harness/cli/test-cli.sh $(BUILD)
+
 # ---- nixcontainer-init (harness/init/) -------------------------------------
 .PHONY: init-test
 init-test: $(BUILD)/nixcontainer-init
@@ -460,7 +465,7 @@ live-start-scripts:
 # (ci/check-summary.sh; a tier whose last line is not "TIER: P passed,
 # F failed, S skipped in T s" fails there). Everything is built first, on
 # every core, so that no two tiers build the same file.
-CHECK_TIERS := memcheck live netns releases faults init-test netns-kill conformance unit symbols docs
+CHECK_TIERS := memcheck live netns releases faults init-test netns-kill cli-test conformance unit symbols docs
 CHECK_JOBS  ?= 3
 CHECK_BINS  := all $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/test-faults $(BUILD)/test-netns \
                $(BUILD)/release-diff \

@@ -31,6 +31,9 @@ int cli_usage(const cli_command *command, bool to_stdout);
 /* Writes all of `data` to stdout: NC_EXIT_OK, or NC_EXIT_FAILURE with the
  * error printed. */
 int cli_write_stdout(const char *data, size_t len);
+/* Flushes what printf() wrote: NC_EXIT_OK, or NC_EXIT_FAILURE with the
+ * error printed (a full disk, a closed pipe). */
+int cli_flush_stdout(void);
 
 int cli_run_env_file(int argc, char **argv);
 int cli_run_hosts(int argc, char **argv);
