@@ -27,6 +27,17 @@
 extern "C" {
 #endif
 
+/* The project's version: the one place it is written (the Makefile, the
+ * pkg-config file and NEWS.md read it from here). */
+#define NC_VERSION_MAJOR 1
+#define NC_VERSION_MINOR 0
+#define NC_VERSION_PATCH 0
+#define NC_VERSION "1.0.0"
+
+/* The version of the library actually loaded ("1.0.0"), which may differ
+ * from the NC_VERSION a caller compiled against. The string is static. */
+const char *nc_version(void);
+
 #define NC_ERROR_MAX 1024
 
 typedef struct nc_error {

@@ -79,5 +79,12 @@ tier_run "$cli" env-file --compat --config "$work/dash.json" -- -web
 [ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/x-system$' "$work/out"
 tier_check "a NAME that starts with - after --" $?
 
+# The version: the header's NC_VERSION, the one place it is written.
+version=$(sed -n 's/^#define NC_VERSION "\(.*\)"$/\1/p' ref/nixcontainer.h)
+tier_run "$cli" --version
+[ $? = 0 ] && [ -n "$version" ] && grep -q "^nixcontainer $version (libnixcontainer $version; releases 21.05 " "$work/out" &&
+        grep -q "^## $version " NEWS.md
+tier_check "--version is the header's NC_VERSION ($version), which NEWS.md starts with" $?
+
 tier_summary
 [ "$tier_failed" = 0 ]

@@ -116,6 +116,10 @@ void nc_config_free(nc_config *config) {
         free(config);
 }
 
+const char *nc_version(void) {
+        return NC_VERSION;
+}
+
 const char *nc_release_name(size_t i) {
         const nc_release_info *release = i < NC_RELEASE_COUNT ? nc_release_info_get((nc_release_id) i) : NULL;
         return release ? release->name : NULL;
