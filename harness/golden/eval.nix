@@ -7,7 +7,11 @@
 # store with builtins.toFile. A container's `config` (a whole NixOS
 # configuration) is removed before evaluation: evaluating it needs all of
 # nixpkgs, and the module ignores it when `path` is given.
-{ lib, module, fixture, hostSystem ? "x86_64-linux", stateVersion ? null }:
+#
+# `export` is the host's containers as ref/nix/export-containers.nix writes
+# them (golden/<set>/<fixture>/containers.json), the host being at `release`
+# (its system.nixos.release; default the seed's).
+{ lib, module, fixture, release ? "21.05", hostSystem ? "x86_64-linux", stateVersion ? null }:
 let
   input = builtins.fromJSON (builtins.readFile fixture);
   containers = builtins.mapAttrs (_: c: removeAttrs c [ "config" ]) input.containers;
@@ -55,6 +59,7 @@ let
       }
       # A fixture's "bootEnableContainers": the host sets boot.enableContainers.
       (lib.optionalAttrs (input ? bootEnableContainers) { boot.enableContainers = input.bootEnableContainers; })
+      (lib.optionalAttrs (!moduleDeclares [ "system" "nixos" "release" ]) { system.nixos.release = release; })
       (lib.optionalAttrs (!moduleDeclares [ "system" "stateVersion" ]) {
         system.stateVersion = hostStateVersion;
         nix.package = fake "nix";
@@ -105,6 +110,7 @@ in
   hosts = checked.networking.extraHosts;
   warnings = cfg.warnings or [ ];
   inherit hostStateVersion;
+  export = import ../../ref/nix/export-containers.nix checked;
   # 25.11 and later make boot.enableContainers default to "there are
   # declarative containers": without one, no container@ template either.
   template = if cfg.systemd.services ? "container@" then unitFor "container@" else null;
