@@ -132,14 +132,18 @@ check_fixture() {
                 mapfile -d '' argv < "$dir/$name.argv"
                 path=$(sed -n 's/^PATH=//p' "$dir/$name.unit-env")
                 guest=$(jq -r --arg n "$name" '.guestSystem[$n] // "x86_64-linux"' "$fixture")
-                # ${SYSTEM_PATH}/system: the last argument is "${SYSTEM_PATH}/init",
-                # but where a value pasted into the script cut its exec line
-                # short (compat-tmpfs-newline): the env file's SYSTEM_PATH.
+                # ${SYSTEM_PATH:-/nix/var/nix/profiles/per-container/NAME/system}/system,
+                # SYSTEM_PATH as systemd parses the env file: where it is set,
+                # the last argument is "${SYSTEM_PATH}/init" (from 25.11 on, an
+                # unset one gives /nix/var/nix/profiles/system/init, the
+                # container's own profile), unless a value pasted into the
+                # script cut its exec line short (compat-tmpfs-newline).
                 system=$(sed -n 's/^SYSTEM_PATH=//p' "$dir/$name.conf")
-                system=${system:-/nix/var/nix/profiles/per-container/$name/system}
-                for ((i = ${#argv[@]} - 1; i > 0; i--)); do
+                for ((i = ${#argv[@]} - 1; i > 0 && ${#system} > 0; i--)); do
                         [[ ${argv[i]} == */init ]] && { system=${argv[i]%/init}; break; }
                 done
+                [ -n "$system" ] && [ "$system" != /nix/var/nix/profiles/system ] \
+                        || system=/nix/var/nix/profiles/per-container/$name/system
                 unshare --mount --propagation private sh -c 'mount -t tmpfs -o mode=0755 tmpfs /nix \
                         && mkdir -p "$1" && printf "%s\n" "$2" > "$1/system" && shift 2 && exec "$@"' \
                         sh "$system" "$guest" env -i "PATH=$path" "${run[@]}" argv -0 --env-file "$dir/$name.conf" \
