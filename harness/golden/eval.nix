@@ -8,10 +8,11 @@
 # configuration) is removed before evaluation: evaluating it needs all of
 # nixpkgs, and the module ignores it when `path` is given.
 #
-# `export` is the host's containers as ref/nix/export-containers.nix writes
-# them (golden/<set>/<fixture>/containers.json), the host being at `release`
-# (its system.nixos.release; default the seed's).
-{ lib, module, fixture, release ? "21.05", hostSystem ? "x86_64-linux", stateVersion ? null }:
+# With `export = true`, it returns instead the host's containers as
+# ref/nix/export-containers.nix writes them (golden/<set>/<fixture>/
+# containers.json), the host being at `release` (its system.nixos.release;
+# default the seed's).
+{ lib, module, fixture, release ? "21.05", hostSystem ? "x86_64-linux", stateVersion ? null, export ? false }:
 let
   input = builtins.fromJSON (builtins.readFile fixture);
   containers = builtins.mapAttrs (_: c: removeAttrs c [ "config" ]) input.containers;
@@ -104,13 +105,13 @@ let
       packages = path;
     };
 in
+if export then import ../../ref/nix/export-containers.nix checked else
 {
   nspawn = "${systemd}/bin/systemd-nspawn";
   nixosContainer = "${pkgs.nixos-container}";
   hosts = checked.networking.extraHosts;
   warnings = cfg.warnings or [ ];
   inherit hostStateVersion;
-  export = import ../../ref/nix/export-containers.nix checked;
   # 25.11 and later make boot.enableContainers default to "there are
   # declarative containers": without one, no container@ template either.
   template = if cfg.systemd.services ? "container@" then unitFor "container@" else null;

@@ -8,8 +8,8 @@
 # fixture's "hostStateVersion", default "21.05"). --release: the host's
 # system.nixos.release (default 21.05), which containers.json records.
 # Each fixture the module accepts also gets containers.json: the host's
-# containers as ref/nix/export-containers.nix exports them (eval.nix's
-# `export`). --export-only (make golden-export): only that file, for the
+# containers as ref/nix/export-containers.nix exports them (eval.nix with
+# `export = true`, an evaluation of its own). --export-only (make golden-export): only that file, for the
 # fixtures whose golden DIR/ID/ is there without an eval-error; nix
 # evaluation only (no root, no start script run).
 # 1. nix-instantiate evaluates the module for the fixture with nixpkgs'
@@ -63,27 +63,30 @@ evaluate() {
                 "$@" "$here/eval.nix"
 }
 
-# write_export EXPORT-JSON FILE: containers.json, its keys in the order
-# the format lists them.
-write_export() {
-        jq '{format, release, stateVersion, containers}' "$1" > "$2"
+# export_fixture FIXTURE: $out/ID/containers.json for a fixture the module accepts,
+# its keys in the order the format lists them.
+export_fixture() {
+        local id
+        id=$(basename "$1" .json)
+        if ! evaluate "$1" --arg export true > "$work/export.json" 2> "$work/export.err"; then
+                echo "generate.sh: $1: the module accepts it, but the export fails:" >&2
+                cat "$work/export.err" >&2
+                exit 1
+        fi
+        jq '{format, release, stateVersion, containers}' "$work/export.json" > "$out/$id/containers.json"
 }
 
 if [ $export_only = yes ]; then
         for fixture in "$@"; do
                 id=$(basename "$fixture" .json)
-                [ -d "$out/$id" ] && [ ! -e "$out/$id/eval-error" ] || continue
-                if ! evaluate "$fixture" -A export > "$work/export.json" 2> "$work/export.err"; then
-                        echo "generate.sh: $fixture: the module accepts it ($out/$id has no eval-error), but the export fails:" >&2
-                        cat "$work/export.err" >&2
-                        exit 1
+                if [ -d "$out/$id" ] && [ ! -e "$out/$id/eval-error" ]; then
+                        export_fixture "$fixture"
                 fi
-                write_export "$work/export.json" "$out/$id/containers.json"
         done
         exit 0
 fi
 
-fixtures=()
+fixtures=() accepted=()
 for fixture in "$@"; do
         id=$(basename "$fixture" .json)
         # "generate": false: the original cannot run it at all (e.g. a name
@@ -127,14 +130,13 @@ for fixture in "$@"; do
                  envFile: (if $e.template == null then "/etc/containers/\($i.key).conf" else
                            $e.template.service.serviceConfig.EnvironmentFile | ltrimstr("-") | gsub("%i"; $i.key) end)})' \
                 "$work/eval/$id.json" > "$work/eval/$id.merged" && mv "$work/eval/$id.merged" "$work/eval/$id.json"
-        fixtures+=("$id")
+        fixtures+=("$id") accepted+=("$fixture")
         jq -c '.guestSystem // {}' "$fixture" > "$work/eval/$id.guest"
 done
 
 [ ${#fixtures[@]} -gt 0 ] || exit 0
 unshare --mount --propagation private bash "$here/run-original.sh" "$work" "$(realpath "$out")" "${fixtures[@]}"
 # (After run-original.sh, which makes each fixture's folder anew.)
-for id in "${fixtures[@]}"; do
-        jq .export "$work/eval/$id.json" > "$work/export.json"
-        write_export "$work/export.json" "$out/$id/containers.json"
+for fixture in "${accepted[@]}"; do
+        export_fixture "$fixture"
 done
