@@ -227,6 +227,21 @@ GOLDEN_OWN  := $(if $(filter command line environment,$(origin MODULE)),--module
 golden: $(BUILD)/test-netns
 	bash harness/golden/golden.sh --netns $(BUILD)/test-netns $(if $(RELEASE),--release "$(RELEASE)") $(GOLDEN_OWN)
 
+# Only golden/<set>/<fixture>/containers.json (what make golden also
+# writes): each fixture's host exported by ref/nix/export-containers.nix,
+# by nix evaluation alone (no root, no start script run).
+.PHONY: golden-export
+golden-export:
+	bash harness/golden/golden.sh --export-only $(if $(RELEASE),--release "$(RELEASE)") $(GOLDEN_OWN)
+
+# The exported containers.json of each set (EXPORT_SETS, default every set)
+# fed to the CLI, compared with the set's goldens; and the expression's own
+# checks (harness/export/test-export.sh). Root for argv.
+EXPORT_SETS ?=
+.PHONY: export-test
+export-test: $(BUILD)/nixcontainer
+	bash harness/export/test-export.sh --cli $(BUILD)/nixcontainer $(EXPORT_SETS)
+
 # The golden sets there are: golden/<set>/SOURCE, oldest release first.
 GOLDEN_SETS := $(patsubst golden/%/SOURCE,%,$(sort $(wildcard golden/*/SOURCE)))
 # The pairs `make release-diff` compares: each release with the next (the
