@@ -10,6 +10,7 @@ in
 {
   system.nixos.release = "26.05";
   system.stateVersion = "24.11";
+  boot.enableContainers = true;
   containers.web = submodule {
     config = throw "config: a whole NixOS configuration is never read";
     pkgs = throw "pkgs: a removed option is never read";

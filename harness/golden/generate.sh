@@ -73,7 +73,7 @@ export_fixture() {
                 cat "$work/export.err" >&2
                 exit 1
         fi
-        jq '{format, release, stateVersion, containers}' "$work/export.json" > "$out/$id/containers.json"
+        jq '{format, release, stateVersion, enableContainers, containers}' "$work/export.json" > "$out/$id/containers.json"
 }
 
 if [ $export_only = yes ]; then

@@ -4,6 +4,7 @@
 #   { "format": "nixcontainer-containers/1",
 #     "release": config.system.nixos.release,
 #     "stateVersion": config.system.stateVersion,
+#     "enableContainers": config.boot.enableContainers,
 #     "containers": { NAME = every option the module declares for the
 #                     container, with its evaluated value (defaults applied) } }
 #
@@ -74,5 +75,8 @@ in
   format = "nixcontainer-containers/1";
   release = config.system.nixos.release;
   stateVersion = config.system.stateVersion;
+  # Without it the host has no container@ units (25.11: false by default on
+  # a host without declarative containers).
+  enableContainers = config.boot.enableContainers;
   containers = mapAttrs (_: container) config.containers;
 }
