@@ -234,7 +234,7 @@ golden: $(BUILD)/test-netns
 golden-export:
 	bash harness/golden/golden.sh --export-only $(if $(RELEASE),--release "$(RELEASE)") $(GOLDEN_OWN)
 
-# The exported containers.json of each set (EXPORT_SETS, default every set)
+# The exported containers.json of each set of EXPORT_SETS
 # fed to the CLI, compared with the set's goldens; and the expression's own
 # checks (harness/export/test-export.sh). Root for argv. make check takes
 # each release at its own stateVersion (EXPORT_SETS=... for others, or all).
