@@ -1,0 +1,101 @@
+/* The command lines of the tiers and the bench: see args.h. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+
+/* getopt_long's value for options[i]; above every character, so that
+ * getopt's '?' and ':' never collide with an option. */
+#define ARG_VALUE_BASE 256
+#define ARG_HELP (ARG_VALUE_BASE - 1)
+
+static int parse_number(const char *tool, const arg_option *o, const char *s) {
+        long min = o->min, max = o->max ? o->max : o->kind == ARG_LONG ? LONG_MAX : (long) UINT_MAX, n;
+        char *end = NULL;
+
+        errno = 0;
+        n = strtol(s, &end, 10);
+        if (errno != 0 || end == s || *end != '\0' || n < min || n > max) {
+                fprintf(stderr, "%s: --%s: expected a number from %ld to %ld, got \"%s\"\n", tool, o->name, min, max, s);
+                return -EINVAL;
+        }
+        if (o->kind == ARG_LONG)
+                *(long *) o->value = n;
+        else
+                *(unsigned *) o->value = (unsigned) n;
+        return 0;
+}
+
+static int store(const char *tool, const arg_option *o, const char *value) {
+        switch (o->kind) {
+        case ARG_STRING:
+                *(const char **) o->value = value;
+                return 0;
+        case ARG_FLAG:
+                *(bool *) o->value = true;
+                return 0;
+        case ARG_LONG:
+        case ARG_UNSIGNED:
+                return parse_number(tool, o, value);
+        }
+        return -EINVAL;
+}
+
+int args_parse(int argc, char **argv, const arg_option *options, const char *usage) {
+        struct option *table;
+        bool *given;
+        size_t n = 0;
+        int c, r = 0;
+
+        while (options[n].name)
+                n++;
+        table = calloc(n + 2, sizeof *table);
+        given = calloc(n + 1, sizeof *given);
+        if (!table || !given) {
+                free(table);
+                free(given);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++)
+                table[i] = (struct option) { options[i].name,
+                                             options[i].kind == ARG_FLAG ? no_argument : required_argument, NULL,
+                                             ARG_VALUE_BASE + (int) i };
+        table[n] = (struct option) { "help", no_argument, NULL, ARG_HELP };
+
+        while (r == 0 && (c = getopt_long(argc, argv, "", table, NULL)) != -1) {
+                if (c == ARG_HELP)
+                        r = 1;
+                else if (c >= ARG_VALUE_BASE && c < ARG_VALUE_BASE + (int) n) {
+                        given[c - ARG_VALUE_BASE] = true;
+                        r = store(argv[0], &options[c - ARG_VALUE_BASE], optarg);
+                } else
+                        r = -EINVAL; /* getopt_long said what was wrong */
+        }
+        if (r == 0 && optind != argc) {
+                fprintf(stderr, "%s: unexpected argument \"%s\"\n", argv[0], argv[optind]);
+                r = -EINVAL;
+        }
+        for (size_t i = 0; r == 0 && i < n; i++)
+                if (options[i].required && !given[i]) {
+                        fprintf(stderr, "%s: --%s is required\n", argv[0], options[i].name);
+                        r = -EINVAL;
+                }
+        if (r != 0)
+                fputs(usage, stderr);
+        free(table);
+        free(given);
+        return r;
+}
+
+int args_release_golden(const char *golden_dir, const char *release, char **ret_dir) {
+        char *dir = NULL;
+
+        if (golden_dir ? !(dir = strdup(golden_dir)) : asprintf(&dir, "golden/%s", release) < 0)
+                return -ENOMEM;
+        *ret_dir = dir;
+        return 0;
+}

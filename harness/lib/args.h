@@ -1,0 +1,43 @@
+/* The command lines of the tiers and the bench: one table says each
+ * option, where its value goes and what it may be. args_parse() builds
+ * getopt_long's table from it, stores the values and checks them, and
+ * prints the tool's usage on --help or a wrong command line. */
+#ifndef HARNESS_ARGS_H
+#define HARNESS_ARGS_H
+
+#include <stdbool.h>
+
+typedef enum arg_kind {
+        ARG_STRING,   /* const char **: the value as given */
+        ARG_LONG,     /* long *: a decimal number in [min, max] */
+        ARG_UNSIGNED, /* unsigned *: a decimal number in [min, max] */
+        ARG_FLAG,     /* bool *: true when the option is given; it takes no value */
+} arg_kind;
+
+typedef struct arg_option {
+        const char *name; /* "fixtures" for --fixtures; NULL ends the table */
+        arg_kind kind;
+        void *value;      /* what the kind says; left as it is when the option is not given */
+        bool required;
+        long min, max;    /* ARG_LONG and ARG_UNSIGNED: the range (max 0: the type's largest) */
+} arg_option;
+
+/* A row of the table, what it does not name zero (optional, any number):
+ *   ARG("jobs", ARG_LONG, &jobs, .min = 1) */
+#define ARG(option_name, option_kind, where, ...) \
+        { .name = (option_name), .kind = (option_kind), .value = (where), __VA_ARGS__ }
+
+/* Parses the options of argv (a tool of the harness takes no other
+ * argument) by `options`, and --help. Returns 0 when the tool goes on;
+ * otherwise it has printed `usage` on stderr and returns 1 after --help
+ * (the tool exits 0) or -EINVAL for an unknown option, a missing value,
+ * a missing required option, a number that is not one or out of its
+ * range, or an argument that is no option (the tool exits 2); -ENOMEM. */
+int args_parse(int argc, char **argv, const arg_option *options, const char *usage);
+
+/* The goldens of release `release` (--release R): `golden_dir` (--golden
+ * DIR) when given, else golden/R. *ret_dir is the caller's to free().
+ * Returns 0 or -ENOMEM. */
+int args_release_golden(const char *golden_dir, const char *release, char **ret_dir);
+
+#endif
