@@ -69,7 +69,10 @@ all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD
 # Include paths by component: ref/lib's headers are the library's own
 # (library, CLI, init and its unit tests in ref/test); the harness and the
 # bench see harness/lib/, nixcontainer.h and nixcontainer-test.h (-Iref).
+# The unit tests are a tier too: they also see harness/lib/ (their suites,
+# the escaped printer), whose objects test-unit links.
 $(BUILD)/obj/ref/%.o: ALL_CFLAGS += -Iref/lib
+$(BUILD)/obj/ref/test/%.o: ALL_CFLAGS += -Iharness/lib
 $(BUILD)/obj/harness/%.o: ALL_CFLAGS += -Iharness/lib
 $(BUILD)/obj/bench/%.o: ALL_CFLAGS += -Iharness/lib
 
@@ -293,9 +296,10 @@ golden-net: $(BUILD)/test-netns
 # in throwaway network namespaces (root).
 FAULT_SRCS := $(sort $(wildcard harness/faults/*.c))
 FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
-# Of harness/lib, the fault tier needs text.o (it reads the fixtures), array.o
-# and tier.o (its signals and closing line).
-FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o
+# Of harness/lib, the fault tier needs text.o (it reads the fixtures), array.o,
+# tier.o (its signals and closing line) and suite.o (its CUnit suite).
+FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o \
+                  $(BUILD)/obj/harness/lib/suite.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
                nl_cb_alloc nl_connect nl_send_auto nl_recvmsgs
 FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))

@@ -155,7 +155,7 @@ static void test_compat_reproduces_quirks(void) {
 }
 
 void nc_test_register_argv(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "a minimal container", test_minimal },
                 { "network flags in the script's order", test_network_flags },
                 { "hostBridge alone gives no --network-veth", test_bridge_alone_has_no_network_veth },
@@ -167,5 +167,5 @@ void nc_test_register_argv(void) {
                 { "compat reproduces the script's quirks", test_compat_reproduces_quirks },
         };
 
-        nc_test_add_suite("argv builder", tests, ELEMENTSOF(tests));
+        suite_add("argv builder", tests, ELEMENTSOF(tests));
 }

@@ -191,7 +191,7 @@ static void test_huge_inputs(void) {
 }
 
 void nc_test_register_config(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "defaults are the module's", test_defaults },
                 { "attribute sets are in attrNames order", test_attribute_order },
                 { "type errors name containers.NAME.OPTION", test_type_errors_name_the_option },
@@ -203,5 +203,5 @@ void nc_test_register_config(void) {
                 { "a 5 MB string and 100,000 levels of nesting", test_huge_inputs },
         };
 
-        nc_test_add_suite("config loader", tests, ELEMENTSOF(tests));
+        suite_add("config loader", tests, ELEMENTSOF(tests));
 }

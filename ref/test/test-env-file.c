@@ -515,7 +515,7 @@ static void test_load_error_names_file(void) {
 }
 
 void nc_test_register_env_file(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "systemd vector: file 1", test_systemd_file_1 },
                 { "systemd vector: file 2", test_systemd_file_2 },
                 { "systemd vector: file 3 (comment continuation)", test_systemd_file_3 },
@@ -554,5 +554,5 @@ void nc_test_register_env_file(void) {
                 { "load: error names the file", test_load_error_names_file },
         };
 
-        nc_test_add_suite("env-file", tests, ELEMENTSOF(tests));
+        suite_add("env-file", tests, ELEMENTSOF(tests));
 }

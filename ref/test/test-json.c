@@ -465,7 +465,7 @@ static void test_agrees_with_jansson(void) {
 }
 
 void nc_test_register_json(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "every value type", test_value_types },
                 { "one top-level value, whitespace around it", test_top_level },
                 { "escapes and surrogate pairs", test_escapes },
@@ -481,5 +481,5 @@ void nc_test_register_json(void) {
                 { "accepts and refuses what jansson did", test_agrees_with_jansson },
         };
 
-        nc_test_add_suite("json parser", tests, ELEMENTSOF(tests));
+        suite_add("json parser", tests, ELEMENTSOF(tests));
 }

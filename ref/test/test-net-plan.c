@@ -81,12 +81,12 @@ static void test_values_resolved_as_bash_does(void) {
 }
 
 void nc_test_register_net_plan(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "postStart of the imperative template", test_template_host_setup },
                 { "HOST_BRIDGE: no host side, eth0 still set up", test_bridge_skips_host_side },
                 { "a declarative value is baked in", test_static_value_wins },
                 { "values reach ip as bash splits them", test_values_resolved_as_bash_does },
         };
 
-        nc_test_add_suite("network plans", tests, ELEMENTSOF(tests));
+        suite_add("network plans", tests, ELEMENTSOF(tests));
 }

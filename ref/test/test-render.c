@@ -98,7 +98,7 @@ static void test_hosts(void) {
 }
 
 void nc_test_register_render(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "the network block needs privateNetwork", test_network_block_needs_private_network },
                 { "HOST_PORT from forwardPorts", test_host_port },
                 { "EXTRA_NSPAWN_FLAGS from bindMounts and extraFlags", test_extra_nspawn_flags },
@@ -106,5 +106,5 @@ void nc_test_register_render(void) {
                 { "hosts fragment", test_hosts },
         };
 
-        nc_test_add_suite("renderers", tests, ELEMENTSOF(tests));
+        suite_add("renderers", tests, ELEMENTSOF(tests));
 }

@@ -105,10 +105,10 @@ static void test_messages_name_option_and_value(void) {
 }
 
 void nc_test_register_validate(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "each check accepts and refuses", test_validators },
                 { "messages name the option and the value", test_messages_name_option_and_value },
         };
 
-        nc_test_add_suite("strict value checks", tests, ELEMENTSOF(tests));
+        suite_add("strict value checks", tests, ELEMENTSOF(tests));
 }

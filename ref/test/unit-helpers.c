@@ -49,11 +49,3 @@ char *join_argv(const nc_strv *argv) {
         nc_strbuf_steal(&b, &out, NULL);
         return out;
 }
-
-void nc_test_add_suite(const char *name, const nc_test_case *tests, size_t n) {
-        CU_pSuite suite = CU_add_suite(name, NULL, NULL);
-
-        for (size_t i = 0; suite && i < n; i++)
-                if (!CU_add_test(suite, tests[i].name, tests[i].func))
-                        return;
-}

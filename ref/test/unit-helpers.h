@@ -9,16 +9,7 @@
 
 #include "alloc-util.h"
 #include "nixcontainer.h"
-
-/* One test of a suite: its name in CUnit's report and its function. */
-typedef struct nc_test_case {
-        const char *name;
-        CU_TestFunc func;
-} nc_test_case;
-
-/* Registers the suite `name` with its `n` tests (each file's one suite);
- * a registration failure is left in CU_get_error(), which main() checks. */
-void nc_test_add_suite(const char *name, const nc_test_case *tests, size_t n);
+#include "suite.h" /* harness/lib: each file's one suite; main() checks CU_get_error() */
 
 /* Loads a JSON config; returns NULL (and fills `error`) when refused. */
 nc_config *load_json(const char *json, nc_mode mode, nc_error *error);
