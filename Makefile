@@ -326,7 +326,9 @@ FUZZ_CFLAGS   := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover
                  -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' -Iref \
                  $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
-FUZZ_COMMON_OBJS := $(BUILD)/fuzz/obj/harness/fuzz/fuzz-common.o
+# fuzz-common.c prints with harness/lib's text.c (which grows with array.c).
+FUZZ_COMMON_OBJS := $(BUILD)/fuzz/obj/harness/fuzz/fuzz-common.o $(BUILD)/fuzz/obj/harness/lib/text.o \
+                    $(BUILD)/fuzz/obj/harness/lib/array.o
 FUZZ_HARNESS_OBJS := $(FUZZ_COMMON_OBJS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/obj/harness/fuzz/%.o)
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 
@@ -334,7 +336,7 @@ FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 fuzz-build: $(FUZZ_BINS)
 
 # The library: instrumented, no -Werror (clang warns where gcc does not),
-# with its own headers (-Iref/lib); the targets see nixcontainer.h only.
+# with its own headers (-Iref/lib); the targets see nixcontainer.h and harness/lib.
 $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
@@ -344,7 +346,7 @@ $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 $(FUZZ_HARNESS_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer,address,undefined -c -o $@ $<
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Iharness/lib $(WARN) -fsanitize=fuzzer,address,undefined -c -o $@ $<
 
 $(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/harness/fuzz/%.o $(FUZZ_COMMON_OBJS) $(FUZZ_LIB_OBJS)
 	@echo "  FUZZLD  $@"

@@ -52,7 +52,7 @@ for target in "$@"; do
                 if ! "$bin" "$input" >>"$work/regressions.log" 2>&1; then
                         status=1
                         echo "fuzz: $target: reproducer $input still fails:"
-                        grep -E '^fuzz: |^SUMMARY: ' "$work/regressions.log" | tail -n 3 | sed 's/^/    /'
+                        grep -E '^fuzz(-[a-z-]+)?: |^SUMMARY: ' "$work/regressions.log" | tail -n 3 | sed 's/^/    /'
                         summary+=("$target: reproducer $input still fails")
                 fi
         done
