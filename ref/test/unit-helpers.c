@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,4 +49,19 @@ char *join_argv(const nc_strv *argv) {
         }
         nc_strbuf_steal(&b, &out, NULL);
         return out;
+}
+
+void assert_case(bool ok, const char *what, const char *problem, const char *detail) {
+        char message[512];
+
+        snprintf(message, sizeof message, "%s: %s \"%s\"", what, problem, detail);
+        CU_assertImplementation(ok, __LINE__, message, __FILE__, "", CU_FALSE);
+}
+
+void assert_fragments(const char *what, const char *text, const char *const *present, size_t n_present,
+                      const char *const *absent, size_t n_absent) {
+        for (size_t i = 0; i < n_present && present[i]; i++)
+                assert_case(contains(text, present[i]), what, "lacks", present[i]);
+        for (size_t i = 0; i < n_absent && absent[i]; i++)
+                assert_case(!contains(text, absent[i]), what, "has", absent[i]);
 }
