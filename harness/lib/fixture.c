@@ -158,25 +158,27 @@ int fixture_set_load(const char *fixtures_dir, const char *golden_dir, fixture_s
         return 0;
 }
 
+static void fixture_clear(void *item) {
+        fixture *f = item;
+
+        if (f->config_path)
+                unlink(f->config_path);
+        free(f->id);
+        free(f->description);
+        free(f->refusal);
+        free(f->containers_json);
+        free(f->config_path);
+        free(f->golden_dir);
+        free(f->host_json);
+        nc_strv_clear(&f->names);
+        nc_strv_clear(&f->imperative);
+        nc_strv_clear(&f->unit_names);
+        nc_strv_clear(&f->guest_names);
+        nc_strv_clear(&f->guest_systems);
+}
+
 void fixture_set_free(fixture_set *set) {
-        for (size_t i = 0; i < set->n; i++) {
-                fixture *f = &set->items[i];
-                if (f->config_path)
-                        unlink(f->config_path);
-                free(f->id);
-                free(f->description);
-                free(f->refusal);
-                free(f->containers_json);
-                free(f->config_path);
-                free(f->golden_dir);
-                free(f->host_json);
-                nc_strv_clear(&f->names);
-                nc_strv_clear(&f->imperative);
-                nc_strv_clear(&f->unit_names);
-                nc_strv_clear(&f->guest_names);
-                nc_strv_clear(&f->guest_systems);
-        }
-        free(set->items);
+        array_free(set->items, set->n, sizeof *set->items, fixture_clear);
         tier_scratch_remove(set->tmpdir);
         free(set->tmpdir);
         memset(set, 0, sizeof *set);

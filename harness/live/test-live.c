@@ -31,6 +31,7 @@
 #include <CUnit/CUnit.h>
 
 #include "args.h"
+#include "array.h"
 #include "live.h"
 #include "netns.h"
 #include "report.h"
@@ -49,6 +50,14 @@ typedef struct live_job {
         int namespaces[2];       /* a socket pair: the worker sends its namespaces over it (machine.c) */
         char *namespaces_left;   /* what still held them after the run, or NULL */
 } live_job;
+
+static void live_job_clear(void *item) {
+        live_job *job = item;
+
+        worker_job_clear(&job->worker);
+        free(job->cgroup_error);
+        free(job->namespaces_left);
+}
 
 static fixture_set fixtures;
 static live_job *jobs;
@@ -875,19 +884,9 @@ int main(int argc, char **argv) {
         if (counts.xfailed)
                 snprintf(note, sizeof note, "%u expected to fail (xfail in %s)", counts.xfailed, list);
 out:
-        if (scratch && keep) {
-                tier_scratch_keep(scratch);
-                printf("test-live: kept %s\n", scratch);
-        } else
-                tier_scratch_remove(scratch);
-        free(scratch);
-        for (size_t i = 0; jobs && i < n_jobs; i++) {
-                free(jobs[i].worker.outdir);
-                free(jobs[i].worker.failure);
-                free(jobs[i].cgroup_error);
-                free(jobs[i].namespaces_left);
-        }
-        free(jobs);
+        tier_scratch_end(scratch, keep);
+        scratch = NULL;
+        array_free(jobs, n_jobs, sizeof *jobs, live_job_clear);
         free(selected);
         free(xfail_ref);
         free(xfail_original);

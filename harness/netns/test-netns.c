@@ -23,6 +23,7 @@
 #include <CUnit/CUnit.h>
 
 #include "args.h"
+#include "array.h"
 #include "fixture.h"
 #include "impl.h"
 #include "report.h"
@@ -262,17 +263,8 @@ int main(int argc, char **argv) {
                         snprintf(note, sizeof note, "%u checks skipped", counts.checks_skipped);
         }
 out:
-        if (outdir && keep) {
-                tier_scratch_keep(outdir);
-                printf("test-netns: kept %s\n", outdir);
-        } else
-                tier_scratch_remove(outdir);
-        free(outdir);
-        for (size_t i = 0; jobs && i < n_jobs; i++) {
-                free(jobs[i].outdir);
-                free(jobs[i].failure);
-        }
-        free(jobs);
+        tier_scratch_end(outdir, keep);
+        array_free(jobs, n_jobs, sizeof *jobs, worker_job_clear);
         CU_cleanup_registry();
         report_free(&report);
         fixture_set_free(&fixtures);
