@@ -192,9 +192,7 @@ int main(int argc, char **argv) {
 
         if (argc == 4 && strcmp(argv[1], "--once") == 0)
                 return bench_render_once(argv[2], argv[3]);
-        r = args_parse(argc, argv, options, usage);
-        if (r != 0)
-                return r > 0 ? 0 : 2;
+        args_parse(argc, argv, options, usage);
         if (rows_list && (o.rows = parse_rows(rows_list)) == 0) {
                 fprintf(stderr, "bench: --rows: no row in \"%s\"\n%s", rows_list, usage);
                 return 2;

@@ -45,7 +45,7 @@ static int store(const char *tool, const arg_option *o, const char *value) {
         return -EINVAL;
 }
 
-int args_parse(int argc, char **argv, const arg_option *options, const char *usage) {
+void args_parse(int argc, char **argv, const arg_option *options, const char *usage) {
         struct option *table;
         bool *given;
         size_t n = 0;
@@ -56,9 +56,8 @@ int args_parse(int argc, char **argv, const arg_option *options, const char *usa
         table = calloc(n + 2, sizeof *table);
         given = calloc(n + 1, sizeof *given);
         if (!table || !given) {
-                free(table);
-                free(given);
-                return -ENOMEM;
+                fprintf(stderr, "%s: %s\n", argv[0], strerror(ENOMEM));
+                exit(1);
         }
         for (size_t i = 0; i < n; i++)
                 table[i] = (struct option) { options[i].name,
@@ -84,11 +83,12 @@ int args_parse(int argc, char **argv, const arg_option *options, const char *usa
                         fprintf(stderr, "%s: --%s is required\n", argv[0], options[i].name);
                         r = -EINVAL;
                 }
-        if (r != 0)
-                fputs(usage, stderr);
         free(table);
         free(given);
-        return r;
+        if (r != 0) {
+                fputs(usage, stderr);
+                exit(r > 0 ? 0 : 2);
+        }
 }
 
 int args_release_golden(const char *golden_dir, const char *release, char **ret_dir) {

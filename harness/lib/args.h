@@ -1,7 +1,10 @@
 /* The command lines of the tiers and the bench: one table says each
  * option, where its value goes and what it may be. args_parse() builds
  * getopt_long's table from it, stores the values and checks them, and
- * prints the tool's usage on --help or a wrong command line. */
+ * ends the tool with its usage on --help or a wrong command line, as
+ * glibc's argp_parse() does. (argp itself would still want a parser
+ * function with a case per option in every tool: the value pointers of
+ * this table are what it lacks.) */
 #ifndef HARNESS_ARGS_H
 #define HARNESS_ARGS_H
 
@@ -28,12 +31,12 @@ typedef struct arg_option {
         { .name = (option_name), .kind = (option_kind), .value = (where), __VA_ARGS__ }
 
 /* Parses the options of argv (a tool of the harness takes no other
- * argument) by `options`, and --help. Returns 0 when the tool goes on;
- * otherwise it has printed `usage` on stderr and returns 1 after --help
- * (the tool exits 0) or -EINVAL for an unknown option, a missing value,
- * a missing required option, a number that is not one or out of its
- * range, or an argument that is no option (the tool exits 2); -ENOMEM. */
-int args_parse(int argc, char **argv, const arg_option *options, const char *usage);
+ * argument) by `options`, and --help. Returns when the tool goes on;
+ * otherwise prints `usage` on stderr and exits: 0 after --help; 2 for an
+ * unknown option, a missing value, a missing required option, a number
+ * that is not one or out of its range, or an argument that is no option;
+ * 1 when out of memory. */
+void args_parse(int argc, char **argv, const arg_option *options, const char *usage);
 
 /* The goldens of release `release` (--release R): `golden_dir` (--golden
  * DIR) when given, else golden/R. *ret_dir is the caller's to free().

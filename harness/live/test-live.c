@@ -734,6 +734,8 @@ int main(int argc, char **argv) {
                 ARG("keep", ARG_FLAG, &keep),
                 { NULL },
         };
+        args_parse(argc, argv, options, usage);
+
         const char *skip = NULL;
         char *error = NULL, *nspawn = NULL, *table = NULL, note[512] = "";
         live_tools tools = { 0 };
@@ -742,9 +744,6 @@ int main(int argc, char **argv) {
         tier_counts counts = { 0 };
         int r, status = 0;
 
-        r = args_parse(argc, argv, options, usage);
-        if (r != 0)
-                return r > 0 ? 0 : 2;
         run_impl[LIVE_REF] = strcmp(impl, "ref") == 0 || strcmp(impl, "both") == 0;
         run_impl[LIVE_ORIGINAL] = strcmp(impl, "original") == 0 || strcmp(impl, "both") == 0;
         if (!run_impl[LIVE_REF] && !run_impl[LIVE_ORIGINAL]) {

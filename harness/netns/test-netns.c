@@ -147,14 +147,13 @@ int main(int argc, char **argv) {
                 ARG("keep", ARG_FLAG, &keep),
                 { NULL },
         };
+        args_parse(argc, argv, options, usage);
+
         char *outdir = NULL, *error = NULL, label[96], note[128] = "";
         unsigned written = 0;
         tier_counts counts = { 0 };
         int r, status = 0;
 
-        r = args_parse(argc, argv, options, usage);
-        if (r != 0)
-                return r > 0 ? 0 : 2;
         if (impl_parse(impl_spec, &implementation) < 0) {
                 fprintf(stderr, "test-netns: --impl: expected original, ref or exec:CMD, got \"%s\"\n", impl_spec);
                 return 2;
