@@ -299,9 +299,29 @@ static void test_merges_into_existing(void) {
         nc_env_free(env);
 }
 
+/* `before`, `n` bytes of `c`, then `after`, at `at`; returns the length. */
+static size_t fill(char *at, const char *before, char c, size_t n, const char *after) {
+        size_t len = strlen(before);
+
+        memcpy(at, before, len);
+        memset(at + len, c, n);
+        strcpy(at + len + n, after);
+        return len + n + strlen(after);
+}
+
 /* Assignments longer than ARG_MAX allows are dropped after replace-in-place,
  * so a huge A= after A=small removes A (checked against systemd 252). */
 static void test_over_long_assignments(void) {
+        /* An assignment one byte over ARG_MAX between `before` and `after`. */
+        static const struct {
+                const char *before, *after;
+                const char *expected[3];
+        } replaced[] = {
+                /* A=small, then A= one byte over: A is gone, B stays. */
+                { "A=small\nA=", "\nB=1\n", { "B=1" } },
+                /* over-long A first, then B, then A=small: A keeps the first place. */
+                { "A=", "\nB=1\nA=small\n", { "A=small", "B=1" } },
+        };
         long arg_max = sysconf(_SC_ARG_MAX);
         size_t max, len;
         char *input;
@@ -316,12 +336,8 @@ static void test_over_long_assignments(void) {
         /* "A=" + max-3 bytes is the longest that passes; "AB=" + the same
          * makes the whole assignment too long. */
         env = nc_env_new();
-        len = (size_t) sprintf(input, "AB=");
-        memset(input + len, 'x', max - 3);
-        len += max - 3;
-        len += (size_t) sprintf(input + len, "\nA=");
-        memset(input + len, 'y', max - 3);
-        len += max - 3;
+        len = fill(input, "AB=", 'x', max - 3, "\n");
+        len += fill(input + len, "A=", 'y', max - 3, "");
         CU_ASSERT_EQUAL(nc_env_file_parse(env, input, len, NULL), 0);
         CU_ASSERT_EQUAL(nc_env_count(env), 1);
         CU_ASSERT_PTR_NULL(nc_env_get(env, "AB"));
@@ -329,25 +345,13 @@ static void test_over_long_assignments(void) {
         CU_ASSERT(nc_env_get(env, "A") && strlen(nc_env_get(env, "A")) == max - 3);
         nc_env_free(env);
 
-        /* A=small, then A= one byte over: A is gone, B stays. */
-        env = nc_env_new();
-        len = (size_t) sprintf(input, "A=small\nA=");
-        memset(input + len, 'x', max - 2);
-        len += max - 2;
-        len += (size_t) sprintf(input + len, "\nB=1\n");
-        CU_ASSERT_EQUAL(nc_env_file_parse(env, input, len, NULL), 0);
-        assert_env_is(__LINE__, env, (const char *const[]){ "B=1", NULL });
-        nc_env_free(env);
-
-        /* over-long A first, then B, then A=small: A keeps the first place. */
-        env = nc_env_new();
-        len = (size_t) sprintf(input, "A=");
-        memset(input + len, 'x', max - 2);
-        len += max - 2;
-        len += (size_t) sprintf(input + len, "\nB=1\nA=small\n");
-        CU_ASSERT_EQUAL(nc_env_file_parse(env, input, len, NULL), 0);
-        assert_env_is(__LINE__, env, (const char *const[]){ "A=small", "B=1", NULL });
-        nc_env_free(env);
+        for (size_t i = 0; i < ELEMENTSOF(replaced); i++) {
+                env = nc_env_new();
+                len = fill(input, replaced[i].before, 'x', max - 2, replaced[i].after);
+                CU_ASSERT_EQUAL(nc_env_file_parse(env, input, len, NULL), 0);
+                assert_env_is(__LINE__, env, replaced[i].expected);
+                nc_env_free(env);
+        }
         free(input);
 }
 
