@@ -38,6 +38,8 @@ static int store(const char *tool, const arg_option *o, const char *value) {
         case ARG_FLAG:
                 *(bool *) o->value = true;
                 return 0;
+        case ARG_STRINGS:
+                return nc_strv_push(o->value, value);
         case ARG_LONG:
         case ARG_UNSIGNED:
                 return parse_number(tool, o, value);
@@ -85,8 +87,12 @@ void args_parse(int argc, char **argv, const arg_option *options, const char *us
                 }
         free(table);
         free(given);
+        if (r == -ENOMEM) {
+                fprintf(stderr, "%s: %s\n", argv[0], strerror(ENOMEM));
+                exit(1);
+        }
         if (r != 0) {
-                fputs(usage, stderr);
+                fputs(usage, r > 0 ? stdout : stderr);
                 exit(r > 0 ? 0 : 2);
         }
 }

@@ -10,18 +10,21 @@
 
 #include <stdbool.h>
 
+#include "nixcontainer.h"
+
 typedef enum arg_kind {
         ARG_STRING,   /* const char **: the value as given */
         ARG_LONG,     /* long *: a decimal number in [min, max] */
         ARG_UNSIGNED, /* unsigned *: a decimal number in [min, max] */
         ARG_FLAG,     /* bool *: true when the option is given; it takes no value */
+        ARG_STRINGS,  /* nc_strv *: the value of each time the option is given, in order */
 } arg_kind;
 
 typedef struct arg_option {
         const char *name; /* "fixtures" for --fixtures; NULL ends the table */
         arg_kind kind;
         void *value;      /* what the kind says; left as it is when the option is not given */
-        bool required;
+        bool required;    /* given at least once */
         long min, max;    /* ARG_LONG and ARG_UNSIGNED: the range (max 0: the type's largest) */
 } arg_option;
 
@@ -32,7 +35,8 @@ typedef struct arg_option {
 
 /* Parses the options of argv (a tool of the harness takes no other
  * argument) by `options`, and --help. Returns when the tool goes on;
- * otherwise prints `usage` on stderr and exits: 0 after --help; 2 for an
+ * otherwise exits: 0 after --help, with `usage` on stdout; with `usage`
+ * on stderr, 2 for an
  * unknown option, a missing value, a missing required option, a number
  * that is not one or out of its range, or an argument that is no option;
  * 1 when out of memory. */
