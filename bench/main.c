@@ -111,11 +111,6 @@ static void describe_machine(FILE *out) {
         free(dirty);
 }
 
-static const char usage[] =
-        "usage: nixcontainer-bench [--rows 1,2,3,4,5] [--rounds N] [--suite-rounds N] [--nix-rounds N]\n"
-        "           [--scale-samples N] [--scale-max N] [--render-count N] [--build DIR] [--work DIR]\n"
-        "           [--bench DIR] [--nixpkgs-lib DIR] [--module FILE] [--out FILE] [--verbose]\n";
-
 static unsigned parse_rows(const char *list) {
         unsigned rows = 0;
         for (const char *p = list; *p; p++)
@@ -166,19 +161,19 @@ int main(int argc, char **argv) {
         };
         const char *rows_list = NULL;
         const arg_option options[] = {
-                ARG("rows", ARG_STRING, &rows_list),
+                ARG("rows", ARG_STRING, &rows_list, .arg = "1,2,3,4,5"),
                 ARG("rounds", ARG_UNSIGNED, &o.rounds, .min = 1),
                 ARG("suite-rounds", ARG_UNSIGNED, &o.suite_rounds, .min = 1),
                 ARG("nix-rounds", ARG_UNSIGNED, &o.nix_rounds),
                 ARG("scale-samples", ARG_UNSIGNED, &o.scale_samples, .min = 1),
                 ARG("scale-max", ARG_UNSIGNED, &o.scale_max, .min = 1, .max = BENCH_SCHEME_MAX),
                 ARG("render-count", ARG_UNSIGNED, &o.render_count, .min = 1),
-                ARG("build", ARG_STRING, &o.build),
-                ARG("work", ARG_STRING, &o.work),
-                ARG("bench", ARG_STRING, &o.bench_dir),
-                ARG("nixpkgs-lib", ARG_STRING, &o.nixpkgs_lib),
-                ARG("module", ARG_STRING, &o.module),
-                ARG("out", ARG_STRING, &o.out),
+                ARG("build", ARG_STRING, &o.build, .arg = "DIR"),
+                ARG("work", ARG_STRING, &o.work, .arg = "DIR"),
+                ARG("bench", ARG_STRING, &o.bench_dir, .arg = "DIR"),
+                ARG("nixpkgs-lib", ARG_STRING, &o.nixpkgs_lib, .arg = "DIR"),
+                ARG("module", ARG_STRING, &o.module, .arg = "FILE"),
+                ARG("out", ARG_STRING, &o.out, .arg = "FILE"),
                 ARG("verbose", ARG_FLAG, &o.verbose),
                 { NULL },
         };
@@ -192,9 +187,9 @@ int main(int argc, char **argv) {
 
         if (argc == 4 && strcmp(argv[1], "--once") == 0)
                 return bench_render_once(argv[2], argv[3]);
-        args_parse(argc, argv, options, usage);
+        args_parse(argc, argv, options, NULL);
         if (rows_list && (o.rows = parse_rows(rows_list)) == 0) {
-                fprintf(stderr, "bench: --rows: no row in \"%s\"\n%s", rows_list, usage);
+                fprintf(stderr, "bench: --rows: no row in \"%s\"\n", rows_list);
                 return 2;
         }
         if (geteuid() != 0) {

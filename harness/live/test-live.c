@@ -707,34 +707,28 @@ static int snapshot_tools(live_tools *tools, const char *dir) {
         return r;
 }
 
-static const char usage[] =
-        "usage: test-live --fixtures DIR --golden DIR --list FILE --start-scripts DIR\n"
-        "                 --nixcontainer PATH --init PATH --notify PATH\n"
-        "                 [--impl ref|original|both] [--only ID] [--repeat N] [--timing FILE]\n"
-        "                 [--timeout SECONDS] [--keep]\n";
-
 int main(int argc, char **argv) {
         const char *fixtures_dir = NULL, *golden_dir = NULL, *list = NULL, *start_scripts = NULL, *nixcontainer = NULL,
                    *init = NULL, *notify = NULL, *impl = "both", *only = NULL, *timing = NULL;
         long timeout_s = 120;
         bool keep = false;
         const arg_option options[] = {
-                ARG("fixtures", ARG_STRING, &fixtures_dir, .required = true),
-                ARG("golden", ARG_STRING, &golden_dir, .required = true),
-                ARG("list", ARG_STRING, &list, .required = true),
-                ARG("start-scripts", ARG_STRING, &start_scripts, .required = true),
-                ARG("nixcontainer", ARG_STRING, &nixcontainer, .required = true),
-                ARG("init", ARG_STRING, &init, .required = true),
-                ARG("notify", ARG_STRING, &notify, .required = true),
-                ARG("impl", ARG_STRING, &impl),
-                ARG("only", ARG_STRING, &only),
-                ARG("repeat", ARG_UNSIGNED, &repeat, .min = 1, .max = 64),
-                ARG("timing", ARG_STRING, &timing),
-                ARG("timeout", ARG_LONG, &timeout_s, .min = 1),
+                ARG("fixtures", ARG_STRING, &fixtures_dir, .arg = "DIR", .required = true),
+                ARG("golden", ARG_STRING, &golden_dir, .arg = "DIR", .required = true),
+                ARG("list", ARG_STRING, &list, .arg = "FILE", .required = true),
+                ARG("start-scripts", ARG_STRING, &start_scripts, .arg = "DIR", .required = true),
+                ARG("nixcontainer", ARG_STRING, &nixcontainer, .arg = "PATH", .required = true),
+                ARG("init", ARG_STRING, &init, .arg = "PATH", .required = true),
+                ARG("notify", ARG_STRING, &notify, .arg = "PATH", .required = true),
+                ARG("impl", ARG_STRING, &impl, .arg = "ref|original|both"),
+                ARG("only", ARG_STRING, &only, .arg = "ID"),
+                ARG("repeat", ARG_UNSIGNED, &repeat, .arg = "N", .min = 1, .max = 64),
+                ARG("timing", ARG_STRING, &timing, .arg = "FILE"),
+                ARG("timeout", ARG_LONG, &timeout_s, .arg = "SECONDS", .min = 1),
                 ARG("keep", ARG_FLAG, &keep),
                 { NULL },
         };
-        args_parse(argc, argv, options, usage);
+        args_parse(argc, argv, options, NULL);
 
         const char *skip = NULL;
         char *error = NULL, *nspawn = NULL, *table = NULL, note[512] = "";
@@ -747,7 +741,7 @@ int main(int argc, char **argv) {
         run_impl[LIVE_REF] = strcmp(impl, "ref") == 0 || strcmp(impl, "both") == 0;
         run_impl[LIVE_ORIGINAL] = strcmp(impl, "original") == 0 || strcmp(impl, "both") == 0;
         if (!run_impl[LIVE_REF] && !run_impl[LIVE_ORIGINAL]) {
-                fprintf(stderr, "test-live: --impl: expected ref, original or both, got \"%s\"\n%s", impl, usage);
+                fprintf(stderr, "test-live: --impl: expected ref, original or both, got \"%s\"\n", impl);
                 return 2;
         }
 

@@ -123,9 +123,8 @@ static int write_goldens(const worker_job *job) {
         return r;
 }
 
-static const char usage[] =
-        "usage: test-netns --fixtures DIR [--release R] [--golden DIR] [--impl original|ref|exec:CMD]\n"
-        "                  [--generate] [--jobs N] [--timeout SECONDS] [--only ID] [--skip-compat] [--keep]\n"
+/* What --help adds to the synopsis. */
+static const char notes[] =
         "--release R: the goldens of release R (default " REF_RELEASE "), in golden/R unless --golden says\n";
 
 int main(int argc, char **argv) {
@@ -135,19 +134,19 @@ int main(int argc, char **argv) {
         bool generate = false, skip_compat = false, keep = false;
         long jobs_max = sysconf(_SC_NPROCESSORS_ONLN), timeout_s = 120;
         const arg_option options[] = {
-                ARG("fixtures", ARG_STRING, &fixtures_dir, .required = true),
-                ARG("golden", ARG_STRING, &golden),
-                ARG("release", ARG_STRING, &release),
-                ARG("impl", ARG_STRING, &impl_spec),
+                ARG("fixtures", ARG_STRING, &fixtures_dir, .arg = "DIR", .required = true),
+                ARG("golden", ARG_STRING, &golden, .arg = "DIR"),
+                ARG("release", ARG_STRING, &release, .arg = "R"),
+                ARG("impl", ARG_STRING, &impl_spec, .arg = "original|ref|exec:CMD"),
                 ARG("generate", ARG_FLAG, &generate),
-                ARG("jobs", ARG_LONG, &jobs_max, .min = 1),
-                ARG("timeout", ARG_LONG, &timeout_s, .min = 1),
-                ARG("only", ARG_STRING, &only),
+                ARG("jobs", ARG_LONG, &jobs_max, .arg = "N", .min = 1),
+                ARG("timeout", ARG_LONG, &timeout_s, .arg = "SECONDS", .min = 1),
+                ARG("only", ARG_STRING, &only, .arg = "ID"),
                 ARG("skip-compat", ARG_FLAG, &skip_compat),
                 ARG("keep", ARG_FLAG, &keep),
                 { NULL },
         };
-        args_parse(argc, argv, options, usage);
+        args_parse(argc, argv, options, notes);
 
         char *outdir = NULL, *error = NULL, label[96], note[128] = "";
         unsigned written = 0;

@@ -565,8 +565,8 @@ static int compare_pair(FILE *out, const char *golden, const nc_strv *sources, c
         return 0;
 }
 
-static const char usage[] =
-        "usage: release-diff --golden DIR --fixtures DIR[:SUB]... --pair FROM:TO... [--out FILE]\n"
+/* What --help adds to the synopsis. */
+static const char notes[] =
         "Writes what behaves differently between golden/FROM/ and golden/TO/, fixture by\n"
         "fixture, as Markdown (golden/RELEASES.md in `make release-diff`). The goldens of\n"
         "--fixtures DIR:SUB are in golden/SET/SUB/.\n";
@@ -575,13 +575,13 @@ int main(int argc, char **argv) {
         const char *golden = NULL, *out_path = NULL;
         nc_strv pairs = { 0 }, fixtures = { 0 };
         const arg_option options[] = {
-                ARG("golden", ARG_STRING, &golden, .required = true),
-                ARG("fixtures", ARG_STRINGS, &fixtures, .required = true),
-                ARG("pair", ARG_STRINGS, &pairs, .required = true),
-                ARG("out", ARG_STRING, &out_path),
+                ARG("golden", ARG_STRING, &golden, .arg = "DIR", .required = true),
+                ARG("fixtures", ARG_STRINGS, &fixtures, .arg = "DIR[:SUB]", .required = true),
+                ARG("pair", ARG_STRINGS, &pairs, .arg = "FROM:TO", .required = true),
+                ARG("out", ARG_STRING, &out_path, .arg = "FILE"),
                 { NULL },
         };
-        args_parse(argc, argv, options, usage);
+        args_parse(argc, argv, options, notes);
 
         FILE *out = stdout;
         int r = 0;
