@@ -16,19 +16,10 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 lib= module= out= state_version=
-while [ $# -gt 0 ]; do
-        case $1 in
-        --lib) lib=$2; shift 2 ;;
-        --module) module=$2; shift 2 ;;
-        --out) out=$2; shift 2 ;;
-        --state-version) state_version=$2; shift 2 ;;
-        --) shift; break ;;
-        -*) echo "generate.sh: unknown option $1" >&2; exit 2 ;;
-        *) break ;;
-        esac
-done
-[ -n "$lib" ] && [ -n "$module" ] && [ -n "$out" ] && [ $# -gt 0 ] || {
-        echo "usage: generate.sh --lib NIXPKGS_LIB --module MODULE --out DIR FIXTURE.json..." >&2; exit 2; }
+. "$here/../lib/args.sh"
+args_parse "usage: generate.sh --lib NIXPKGS_LIB --module MODULE --out DIR [--state-version V] FIXTURE.json..." \
+        lib! module! out! state-version ... -- "$@"
+set -- "${args_rest[@]}"
 for tool in nix-instantiate jq unshare systemd-run; do
         command -v "$tool" >/dev/null || { echo "generate.sh: $tool is needed (apt-get install nix-bin jq systemd util-linux)" >&2; exit 1; }
 done

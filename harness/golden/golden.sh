@@ -15,18 +15,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-netns= only= module= lib= net=yes
-while [ $# -gt 0 ]; do
-        case $1 in
-        --netns) netns=$2; shift 2 ;;
-        --release) only=$2; shift 2 ;;
-        --module) module=$2; shift 2 ;;
-        --lib) lib=$2; shift 2 ;;
-        --no-net) net=no; shift ;;
-        *) echo "golden.sh: unknown argument $1" >&2; exit 2 ;;
-        esac
-done
-[ -n "$netns" ] || [ $net = no ] || { echo "usage: golden.sh --netns TEST_NETNS [--release LABEL] [--module FILE --lib DIR] [--no-net]" >&2; exit 2; }
+netns= only= module= lib= no_net=
+usage="usage: golden.sh --netns TEST_NETNS [--release LABEL] [--module FILE --lib DIR] [--no-net]"
+. "$top/harness/lib/args.sh"
+args_parse "$usage" netns release=only module lib no-net? -- "$@"
+[ -n "$netns" ] || [ -n "$no_net" ] || args_wrong "$usage" "--netns is needed unless --no-net"
 if [ -n "$module$lib" ] && { [ -z "$module" ] || [ -z "$lib" ] || [ -z "$only" ]; }; then
         echo "golden.sh: --module and --lib go together, with --release LABEL" >&2; exit 2
 fi
@@ -52,7 +45,7 @@ make_set() {
         bash "$here/generate.sh" --lib "$l" --module "$mod" --out "golden/$set/invalid" ${sv:+--state-version "$sv"} \
                 fixtures/invalid/*.json
         set_source "$set" "$mod" "$commit" "${sv:-21.05, or the hostStateVersion a fixture sets}"
-        if [ $net = yes ]; then
+        if [ -z "$no_net" ]; then
                 bash "$here/run-network.sh" --netns "$netns" --fixtures fixtures --golden "golden/$set"
         fi
 }
