@@ -58,10 +58,12 @@ void assert_case(bool ok, const char *what, const char *problem, const char *det
         CU_assertImplementation(ok, __LINE__, message, __FILE__, "", CU_FALSE);
 }
 
-void assert_fragments(const char *what, const char *text, const char *const *present, size_t n_present,
-                      const char *const *absent, size_t n_absent) {
-        for (size_t i = 0; i < n_present && present[i]; i++)
-                assert_case(contains(text, present[i]), what, "lacks", present[i]);
-        for (size_t i = 0; i < n_absent && absent[i]; i++)
-                assert_case(!contains(text, absent[i]), what, "has", absent[i]);
+void assert_text(const char *what, const char *text, const text_expect *expect) {
+        if (expect->starts)
+                assert_case(text && strncmp(text, expect->starts, strlen(expect->starts)) == 0, what,
+                            "does not start with", expect->starts);
+        for (size_t i = 0; i < ELEMENTSOF(expect->present) && expect->present[i]; i++)
+                assert_case(contains(text, expect->present[i]), what, "lacks", expect->present[i]);
+        for (size_t i = 0; i < ELEMENTSOF(expect->absent) && expect->absent[i]; i++)
+                assert_case(!contains(text, expect->absent[i]), what, "has", expect->absent[i]);
 }

@@ -21,11 +21,17 @@ nc_env *env_of(const char *const *assignments);
 /* A CUnit assertion of a case of a table: a failure says "WHAT: PROBLEM
  * \"DETAIL\"" (the case, and what is wrong with it). */
 void assert_case(bool ok, const char *what, const char *problem, const char *detail);
-/* Asserts that `text` (NULL: has nothing) has each of the first
- * `n_present` items of `present` and none of `absent`, stopping at a NULL
- * item: the cases of a table say what an output must and must not have. */
-void assert_fragments(const char *what, const char *text, const char *const *present, size_t n_present,
-                      const char *const *absent, size_t n_absent);
+/* What a case's output must be: it starts with `starts` (NULL: with
+ * anything), has each of `present` and none of `absent` (each list ends
+ * at its first NULL). */
+typedef struct text_expect {
+        const char *starts;
+        const char *present[4];
+        const char *absent[2];
+} text_expect;
+/* Asserts `expect` of `text` (NULL: an output that has nothing), naming
+ * the case `what` in a failure. */
+void assert_text(const char *what, const char *text, const text_expect *expect);
 /* argv joined by '|' for compact assertions; caller frees. */
 char *join_argv(const nc_strv *argv);
 
