@@ -60,7 +60,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 CONF_OBJS := $(CONF_SRCS:%.c=$(BUILD)/obj/%.o)
 COMMON_TEST_OBJS := $(COMMON_TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 
-SONAME   := libnixcontainer.so.0
+SONAME   := libnixcontainer.so.1
 
 .PHONY: all clean check unit conformance memcheck golden symbols install docs bench
 all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init \
@@ -240,15 +240,20 @@ else
 	$(BUILD)/release-diff --golden golden $(RELEASE_DIFF_FIXTURES) $(RELEASE_PAIRS) --out golden/RELEASES.md
 endif
 
-# The tiers over the other releases: the namespace tier runs every set's
-# original scripts and checks its .net goldens; the ref follows 21.05 only,
-# which the conformance and namespace tiers say, per release, as a skip.
+# The tiers over the other releases: for every set, the namespace tier runs
+# the set's original scripts, the library and the CLI (the fixture's config
+# names the set's release and stateVersion) against its .net goldens, and
+# the conformance suite checks the library and the CLI against its goldens
+# and its invalid corpus.
 .PHONY: releases
 releases: $(BUILD)/test-netns $(BUILD)/test-conformance $(BUILD)/nixcontainer $(BUILD)/release-diff
 	@status=0; for set in $(filter-out 21.05,$(GOLDEN_SETS)); do \
 	    $(BUILD)/test-netns --impl original --release "$$set" --fixtures fixtures || status=1; \
 	    $(BUILD)/test-netns --impl ref --release "$$set" --fixtures fixtures || status=1; \
+	    $(BUILD)/test-netns --impl exec:$(BUILD)/nixcontainer --release "$$set" --fixtures fixtures || status=1; \
 	    $(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --release "$$set" --fixtures fixtures || status=1; \
+	    $(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --release "$$set" \
+	        --golden "golden/$$set/invalid" --fixtures fixtures/invalid || status=1; \
 	done; \
 	bash harness/release-diff/test-release-diff.sh $(BUILD)/release-diff "$(RELEASE_DIFF_FIXTURES)" \
 	    "$(RELEASE_PAIRS)" $(lastword $(GOLDEN_SETS)) || status=1; exit $$status

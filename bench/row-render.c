@@ -147,11 +147,11 @@ static int render_all(const char *path, json_t *keep, double *phases, double *re
         nc_config *config = NULL;
         nc_env *base = nc_env_new();
         double t0 = clock_us(), t = t0;
-        int r = base ? nc_config_load_file(path, NC_MODE_STRICT, &config, &error) : -ENOMEM;
+        int r = base ? nc_config_load_file(path, NC_MODE_STRICT, NULL, NULL, &config, &error) : -ENOMEM;
 
         t = lap(phases, PHASE_LOAD, t);
-        for (size_t i = 0; r >= 0 && i < config->n_containers; i++) {
-                const nc_container *c = &config->containers[i];
+        for (size_t i = 0; r >= 0 && i < nc_config_count(config); i++) {
+                const nc_container *c = nc_config_at(config, i);
                 nc_argv_request request = { .guest_system = "x86_64-linux" };
                 nc_strv argv = { 0 };
                 nc_env *env = NULL;
@@ -160,13 +160,13 @@ static int render_all(const char *path, json_t *keep, double *phases, double *re
                 r = nc_render_env_file(c, &conf, &len);
                 t = lap(phases, PHASE_ENV_FILE, t);
                 if (r >= 0)
-                        r = nc_unit_environment(c, c->name, base, conf, len, &env, &error);
+                        r = nc_unit_environment(c, nc_container_name(c), base, conf, len, &env, &error);
                 t = lap(phases, PHASE_UNIT_ENV, t);
                 if (r >= 0)
                         r = nc_build_argv(c, env, &request, &argv, &error);
                 t = lap(phases, PHASE_ARGV, t);
                 if (r >= 0 && keep)
-                        json_object_set_new(keep, c->name, json_stringn(conf, len));
+                        json_object_set_new(keep, nc_container_name(c), json_stringn(conf, len));
                 nc_strv_clear(&argv);
                 nc_env_free(env);
                 free(conf);

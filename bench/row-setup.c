@@ -121,7 +121,7 @@ static int inproc(setup_ctx *c, int container_fd, int host_fd, double *values) {
 
         r = env ? nc_env_load_environ(env, c->envp.items) : -ENOMEM;
         if (r >= 0)
-                r = nc_config_load_json(c->config_json, strlen(c->config_json), NC_MODE_STRICT, &config, &error);
+                r = nc_config_load_json(c->config_json, strlen(c->config_json), NC_MODE_STRICT, NULL, NULL, &config, &error);
         if (r < 0)
                 goto out;
         container = nc_config_find(config, "b0000");

@@ -245,7 +245,7 @@ int bench_containers_load(const bench_options *o, unsigned n, const char *stub_d
 
         if (r >= 0 && !(json = bench_scheme_config(s, n)))
                 r = -ENOMEM;
-        if (r >= 0 && (r = nc_config_load_json(json, strlen(json), NC_MODE_STRICT, &set.config, &error)) < 0 &&
+        if (r >= 0 && (r = nc_config_load_json(json, strlen(json), NC_MODE_STRICT, NULL, NULL, &set.config, &error)) < 0 &&
             asprintf(ret_error, "the scheme's config: %s", error.message) < 0)
                 *ret_error = NULL;
         free(json);

@@ -1,5 +1,5 @@
-/* libnixcontainer: the NixOS declarative container module (nixos-containers.nix,
- * 21.05) as a C library.
+/* libnixcontainer: the NixOS declarative container module (nixos-containers.nix)
+ * as a C library, for each release it follows (nc_release_name()).
  *
  * Conventions, as the code keeps them:
  * - A function returns 0 (or a count) on success and a negative errno on
@@ -110,71 +110,31 @@ int nc_env_file_parse(nc_env *env, const char *text, size_t len, nc_error *error
 #define NC_ENV_FILE_MAX (4u * 1024u * 1024u)
 int nc_env_file_load(nc_env *env, const char *path, nc_error *error);
 
+/* ---- releases ----------------------------------------------------------- */
+
+/* The release the library follows when none is given: the seed module. */
+#define NC_RELEASE_DEFAULT "21.05"
+/* The host's system.stateVersion when none is given. */
+#define NC_STATE_VERSION_DEFAULT "21.05"
+
+/* The releases of nixos-containers.nix the library follows, oldest first:
+ * the name of release `i` ("21.05", "22.11", "25.11", "26.05"), or NULL
+ * when i is past the last. The string is static. */
+const char *nc_release_name(size_t i);
+
 /* ---- configuration model ----------------------------------------------- */
 
-typedef struct nc_forward_port {
-        char *protocol;          /* default "tcp" */
-        long long host_port;
-        bool has_container_port; /* containerPort != null */
-        long long container_port;
-} nc_forward_port;
+/* The model is opaque, so that each release's new options can be added
+ * without changing the layout of anything a caller compiled against: a
+ * caller reads it through the functions below and the renderers. */
 
-/* The module's networkOptions, shared by a container and its extraVeths. */
-typedef struct nc_network {
-        char *host_bridge;    /* NULL = null */
-        nc_forward_port *forward_ports;
-        size_t n_forward_ports;
-        char *host_address;
-        char *host_address6;
-        char *local_address;
-        char *local_address6;
-} nc_network;
-
-typedef struct nc_extra_veth {
-        char *name;
-        nc_network network;
-} nc_extra_veth;
-
-typedef struct nc_bind_mount {
-        char *name;        /* the attribute name */
-        char *mount_point; /* default: the attribute name */
-        char *host_path;   /* NULL = null */
-        bool is_read_only; /* default true */
-} nc_bind_mount;
-
-typedef struct nc_allowed_device {
-        char *node;
-        char *modifier;
-} nc_allowed_device;
-
-typedef struct nc_container {
-        char *name;
-        char *path;
-        nc_strv additional_capabilities;
-        char *nixpkgs; /* accepted, unused; NULL when not given */
-        bool ephemeral;
-        bool enable_tun;
-        bool private_network;
-        nc_strv interfaces;
-        nc_strv macvlans;
-        nc_extra_veth *extra_veths; /* sorted by name, as attrNames are */
-        size_t n_extra_veths;
-        bool auto_start;
-        char *timeout_start_sec; /* default "1min" */
-        nc_bind_mount *bind_mounts; /* sorted by attribute name */
-        size_t n_bind_mounts;
-        nc_allowed_device *allowed_devices;
-        size_t n_allowed_devices;
-        nc_strv tmpfs;
-        nc_strv extra_flags;
-        nc_network network;
-        bool has_config; /* `config` was given (it is ignored) */
-} nc_container;
-
-typedef struct nc_config {
-        nc_container *containers; /* sorted by name */
-        size_t n_containers;
-} nc_config;
+/* The `containers` attribute set of one host, at one release and host
+ * stateVersion; freed with nc_config_free(). */
+typedef struct nc_config nc_config;
+/* One container definition (containers.NAME), with the module's defaults
+ * applied; it belongs to its nc_config (or, from nc_container_effective(),
+ * to the caller). */
+typedef struct nc_container nc_container;
 
 typedef enum nc_mode {
         /* Refuse values that the original would reinterpret. */
@@ -183,34 +143,66 @@ typedef enum nc_mode {
         NC_MODE_COMPAT = 1,
 } nc_mode;
 
-/* Loads the `len` bytes at `text`, a JSON object {NAME: definition} as
- * builtins.toJSON writes the `containers` attribute set, checking types
- * and applying defaults as the module's submodule options do
- * (nixos-containers.nix, `options.containers`); in strict mode it also
- * refuses values that would break the env file or be split by the start
- * script. On success *ret_config is the caller's, freed with
- * nc_config_free(). Returns 0; -EINVAL for text that is not JSON (the
- * message gives line and column) or a definition the module or strict
- * mode refuses (the message names containers.NAME.OPTION); -EFBIG beyond
- * 64 MiB; -ENOMEM. */
-int nc_config_load_json(const char *text, size_t len, nc_mode mode,
-                        nc_config **ret_config, nc_error *error);
-/* Reads the file at `path` and loads it as nc_config_load_json() does.
- * Returns what that returns (messages about the JSON start with the
- * path); also -EFBIG for a file over 64 MiB and the -errno of open() or
- * read() (-ENOENT, -EACCES, -EISDIR, ...). */
-int nc_config_load_file(const char *path, nc_mode mode,
+/* Loads the `len` bytes at `text`: either the export format
+ *   {"format": "nixcontainer-containers/1", "release": R, "stateVersion": V,
+ *    "containers": {NAME: definition}}
+ * (ref/nix/export-containers.nix writes it from a host's config), or a
+ * bare {NAME: definition} object as builtins.toJSON writes the
+ * `containers` attribute set. Types are checked and defaults applied as
+ * the submodule options of `release` do (nixos-containers.nix,
+ * `options.containers`): an option that release does not declare is
+ * refused as the module refuses it; in strict mode values that would break
+ * the env file or be split by the start script are refused too.
+ * The export format may also hold "enableContainers" (the host's
+ * boot.enableContainers; default: the release's default).
+ * `release` ("25.11") and `state_version` (the host's system.stateVersion,
+ * "22.05") override the file's; NULL: the file's, else NC_RELEASE_DEFAULT
+ * and NC_STATE_VERSION_DEFAULT. On success *ret_config is the caller's,
+ * freed with nc_config_free(). Returns 0; -EINVAL for text that is not
+ * JSON (the message gives line and column), an unknown release or format,
+ * a stateVersion compareVersions cannot read, or a definition the module
+ * or strict mode refuses (the message names containers.NAME.OPTION);
+ * -EFBIG beyond 64 MiB; -ENOMEM. */
+int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *release,
+                        const char *state_version, nc_config **ret_config, nc_error *error);
+/* Reads the file at `path` ("-": standard input) and loads it as
+ * nc_config_load_json() does. Returns what that returns (messages about
+ * the JSON start with the path); also -EFBIG for a file over 64 MiB and
+ * the -errno of open() or read() (-ENOENT, -EACCES, -EISDIR, ...). */
+int nc_config_load_file(const char *path, nc_mode mode, const char *release, const char *state_version,
                         nc_config **ret_config, nc_error *error);
 /* Frees a config and every container in it. */
 void nc_config_free(nc_config *config);
+/* The release ("25.11") and host stateVersion the config was loaded at;
+ * static or owned by the config. */
+const char *nc_config_release(const nc_config *config);
+const char *nc_config_state_version(const nc_config *config);
+/* The number of containers, and container `i` of them (sorted by name, as
+ * attrNames are), or NULL out of range; it belongs to the config. */
+size_t nc_config_count(const nc_config *config);
+const nc_container *nc_config_at(const nc_config *config, size_t i);
 /* The container called `name` (non-NULL), or NULL (also for a NULL
- * config); it belongs to the config. */
+ * config, and when boot.enableContainers is false: the host then has no
+ * container@NAME unit); it belongs to the config. */
 const nc_container *nc_config_find(const nc_config *config, const char *name);
+/* The generic container@ template of the config's release (the module's
+ * dummyConfig, used by imperative containers): pass it where a function
+ * takes a container and the unit is an imperative one. It belongs to the
+ * config; its name is NULL. NULL when the host has no container@ unit:
+ * boot.enableContainers is false (the export's "enableContainers"; from
+ * 25.11 it defaults to false on a host without declarative containers).
+ * Passing NULL to a function that takes a container means the template of
+ * NC_RELEASE_DEFAULT at NC_STATE_VERSION_DEFAULT. */
+const nc_container *nc_config_template(const nc_config *config);
+/* containers.NAME's NAME, or NULL for a template; it belongs to the
+ * container. */
+const char *nc_container_name(const nc_container *container);
 
 /* The module's containerConfig: a copy of `container` to which enableTun
- * adds /dev/net/tun "rw" to allowedDevices and CAP_NET_ADMIN to
- * additionalCapabilities. On success *ret_effective is the caller's, freed
- * with nc_container_free(). Returns 0 or -ENOMEM. */
+ * adds /dev/net/tun to allowedDevices ("rw", or "rwm" from 25.11; also for
+ * privateUsers "pick" or a number with privateNetwork) and CAP_NET_ADMIN
+ * to additionalCapabilities. On success *ret_effective is the caller's,
+ * freed with nc_container_free(). Returns 0 or -ENOMEM. */
 int nc_container_effective(const nc_container *container, nc_container **ret_effective);
 /* Frees a container from nc_container_effective() (not one inside an
  * nc_config: nc_config_free() frees those). */
@@ -243,9 +235,17 @@ int nc_unit_environment(const nc_container *container, const char *name,
                         const nc_env *base, const char *env_file, size_t env_file_len,
                         nc_env **ret_env, nc_error *error);
 /* The unit's root directory (environment.root): /var/lib/containers/NAME,
- * or /run/containers/NAME when ephemeral. On success *ret_root is the
- * caller's, freed with free(). Returns 0 or -ENOMEM. */
+ * or /run/containers/NAME when ephemeral (from 22.11: /var/lib/nixos-containers/NAME
+ * on a host whose stateVersion is 22.05 or later, and
+ * /run/nixos-containers/NAME when ephemeral, whatever the stateVersion).
+ * On success *ret_root is the caller's, freed with free(). Returns 0 or
+ * -ENOMEM. */
 int nc_unit_root(const nc_container *container, const char *name, char **ret_root);
+/* The env file the unit reads (EnvironmentFile=-${configurationDirectory}/%i.conf):
+ * /etc/containers/NAME.conf, or /etc/nixos-containers/NAME.conf from 22.11
+ * on a host whose stateVersion is 22.05 or later. Returned and owned as by
+ * nc_unit_root(). Returns 0 or -ENOMEM. */
+int nc_unit_env_file_path(const nc_container *container, const char *name, char **ret_path);
 
 typedef struct nc_argv_request {
         const char *nspawn_path;  /* argv[0]; default "systemd-nspawn" */
@@ -262,6 +262,17 @@ typedef struct nc_argv_request {
 #define NC_DEFAULT_INIT_PATH "/usr/local/libexec/nixcontainer-init"
 #endif
 
+/* The environment the start script execs systemd-nspawn with, given the
+ * unit's environment `unit_env` (nc_unit_environment()), all of which the
+ * script inherits exported: before 25.11 an `extraFlags` from it holds the
+ * flags the script appended to it (`request` as for nc_build_argv(); may
+ * be NULL); from 25.11 it is an array, which bash does not export, and
+ * SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 is exported. On success *ret_env is
+ * the caller's, freed with nc_env_free(). Returns 0; -ENOTSUP as
+ * nc_build_argv() for extraVeths names bash would not parse; -ENOMEM. */
+int nc_nspawn_environment(const nc_container *container, const nc_env *unit_env, const nc_argv_request *request,
+                          nc_env **ret_env, nc_error *error);
+
 /* The file the start script reads to decide on --personality=x86:
  * ${SYSTEM_PATH:-/nix/var/nix/profiles/per-container/$INSTANCE/system}/system
  * in `env`. On success *ret_path is the caller's, freed with free().
@@ -274,7 +285,10 @@ int nc_argv_system_file(const nc_env *env, char **ret_path);
  * are expanded as bash would (quotes, $VAR, word splitting; no pathname
  * expansion). On success *ret_argv (overwritten: pass an empty one) holds
  * the words, NULL-terminated (execv() can take ret_argv->items), the
- * caller's, freed with nc_strv_clear(). Returns 0; -ENOTSUP when bash
+ * caller's, freed with nc_strv_clear(). Returns 0; -ENODATA when the
+ * release's start script, run under nounset (25.11 and later), would stop
+ * at a variable the environment lacks (`error` names it; the unit fails
+ * to start); -ENOTSUP when bash
  * would read a value pasted into the script as shell syntax the library
  * does not reproduce (`error` names it); -ENOMEM. */
 int nc_build_argv(const nc_container *container, const nc_env *env,

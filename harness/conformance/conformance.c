@@ -69,12 +69,19 @@ static bool golden_argv(const fixture *f, const char *name, nc_strv *ret) {
 
 /* ---- library checks ----------------------------------------------------- */
 
+/* The unit of container `name`: its definition, or the release's
+ * container@ template for an imperative one. */
+static const nc_container *unit_container(const nc_config *config, const char *name) {
+        const nc_container *c = nc_config_find(config, name);
+        return c ? c : nc_config_template(config);
+}
+
 /* The env file the unit reads: the library's rendering for a declarative
  * container, the golden (nixos-container's) for an imperative one. */
 static int unit_env_file(const nc_container *container, const char *name, char **ret_text, size_t *ret_len) {
         char file[512];
 
-        if (container)
+        if (nc_container_name(container))
                 return nc_render_env_file(container, ret_text, ret_len);
         snprintf(file, sizeof file, "%s.conf", name);
         *ret_text = golden_read(current, file, ret_len);
@@ -84,8 +91,8 @@ static int unit_env_file(const nc_container *container, const char *name, char *
 static nc_config *load_config(void) {
         nc_error error = { { 0 } };
         nc_config *config = NULL;
-        int r = nc_config_load_json(current->containers_json, strlen(current->containers_json),
-                                    fixture_mode(current), &config, &error);
+        int r = nc_config_load_json(current->config_json, strlen(current->config_json),
+                                    fixture_mode(current), NULL, NULL, &config, &error);
         if (r < 0)
                 report_fail(&report, current->id, "library", "config", "refused: %s", error.message);
         return config;
@@ -94,7 +101,7 @@ static nc_config *load_config(void) {
 static void test_library_config(void) {
         nc_config *config = load_config();
         CU_ASSERT_PTR_NOT_NULL_FATAL(config);
-        CU_ASSERT_EQUAL(config->n_containers, current->names.n);
+        CU_ASSERT_EQUAL(nc_config_count(config), current->names.n);
         report_pass(&report, current->id, "library", "config");
         nc_config_free(config);
 }
@@ -216,6 +223,8 @@ out:
 /* The original's start script failed (golden NAME.start-error): the
  * library must refuse too, not invent an argv. */
 static bool library_refuses_argv(const nc_container *container, const char *name) {
+        if (!container)
+                return true; /* the host has no unit container@NAME: nothing to build */
         nc_env *base = nc_env_new(), *env = NULL;
         nc_argv_request request = { .mode = NC_MODE_COMPAT };
         nc_strv actual = { 0 };
@@ -258,14 +267,89 @@ static bool argv_matches(const nc_config *config, const char *name) {
                 report_skip(&report, current->id, "library", "argv",
                             "%s: the original stopped while running; the CLI checks that", name);
         else if (golden_start_failed(current, name))
-                ok = library_refuses_argv(nc_config_find(config, name), name);
+                ok = library_refuses_argv(unit_container(config, name), name);
         else if (!golden_argv(current, name, &expected)) {
                 report_fail(&report, current->id, "library", "argv", "no golden %s.argv", name);
                 ok = false;
         } else
-                ok = library_argv_for(nc_config_find(config, name), name, &expected);
+                ok = library_argv_for(unit_container(config, name), name, &expected);
         nc_strv_clear(&expected);
         return ok;
+}
+
+/* ---- nspawn's environment ------------------------------------------------ */
+
+static int compare_entries(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static void sort_strv(nc_strv *v) {
+        if (v->n > 1)
+                qsort(v->items, v->n, sizeof *v->items, compare_entries);
+}
+
+/* golden NAME.nspawn-env (what nspawn found in its environ beyond a bare
+ * unit's, NUL-separated) against `actual`, both sorted. */
+static bool nspawn_env_compare(const char *side, const char *name, nc_strv *actual) {
+        char file[512], *data;
+        nc_strv expected = { 0 };
+        size_t len = 0;
+        bool ok;
+
+        snprintf(file, sizeof file, "%s.nspawn-env", name);
+        data = golden_read(current, file, &len);
+        if (!data) {
+                report_fail(&report, current->id, side, "nspawn-env", "no golden %s (run make golden)", file);
+                return false;
+        }
+        ok = split_nul(data, len, &expected) >= 0;
+        sort_strv(&expected);
+        sort_strv(actual);
+        ok = ok && report_compare_argv(&report, current->id, side, "nspawn-env", file, &expected, actual);
+        nc_strv_clear(&expected);
+        free(data);
+        return ok;
+}
+
+/* The unit's environment (PATH from the golden, root, INSTANCE, the env
+ * file) and what the start script exports. */
+static bool nspawn_env_matches(const nc_config *config, const char *name) {
+        const nc_container *c = unit_container(config, name);
+        nc_env *unit_env = golden_unit_env(current, name), *base = nc_env_new(), *env = NULL, *nspawn = NULL;
+        nc_argv_request request = { .guest_system = fixture_guest_system(current, name),
+                                    .mode = fixture_mode(current) };
+        nc_strv actual = { 0 };
+        char *conf = NULL;
+        size_t conf_len = 0;
+        bool ok = false;
+
+        if (golden_start_failed(current, name) || !c) {
+                ok = true; /* nspawn never ran */
+                goto out;
+        }
+        if (!unit_env || !base || unit_env_file(c, name, &conf, &conf_len) < 0 ||
+            nc_env_set(base, "PATH", nc_env_get(unit_env, "PATH")) < 0 ||
+            nc_unit_environment(c, name, base, conf, conf_len, &env, NULL) < 0 ||
+            nc_nspawn_environment(c, env, &request, &nspawn, NULL) < 0) {
+                report_fail(&report, current->id, "library", "nspawn-env", "%s: the environment failed", name);
+                goto out;
+        }
+        for (size_t i = 0; i < nc_env_count(nspawn); i++)
+                if (strv_push_assignment(&actual, nc_env_name_at(nspawn, i), nc_env_value_at(nspawn, i)) < 0)
+                        goto out;
+        ok = nspawn_env_compare("library", name, &actual);
+out:
+        nc_strv_clear(&actual);
+        free(conf);
+        nc_env_free(nspawn);
+        nc_env_free(env);
+        nc_env_free(base);
+        nc_env_free(unit_env);
+        return ok;
+}
+
+static void test_library_nspawn_env(void) {
+        library_check("nspawn-env", &current->unit_names, nspawn_env_matches);
 }
 
 static void test_library_argv(void) {
@@ -327,7 +411,7 @@ static bool plan_matches(const nc_container *container, const char *name, const 
 /* The environments: postStart gets the unit's (env file, root, INSTANCE),
  * container-init what the argv's --setenv pairs give it. */
 static bool ip_commands_match(const nc_config *config, const char *name) {
-        const nc_container *c = nc_config_find(config, name);
+        const nc_container *c = unit_container(config, name);
         nc_env *unit = NULL, *inside = nc_env_new(), *base = nc_env_new();
         nc_strv argv = { 0 };
         char *conf = NULL;
@@ -408,7 +492,7 @@ static void show_original(const char *refusal) {
 static void test_library_strict_refuses(void) {
         nc_error error = { { 0 } };
         nc_config *config = NULL;
-        int r = nc_config_load_json(current->containers_json, strlen(current->containers_json), NC_MODE_STRICT,
+        int r = nc_config_load_json(current->config_json, strlen(current->config_json), NC_MODE_STRICT, NULL, NULL,
                                     &config, &error);
         /* With "refusal", the exact message; else one naming the option. */
         bool ok = r == -EINVAL && (current->refusal ? strcmp(error.message, current->refusal) == 0
@@ -436,7 +520,7 @@ static void test_library_refuses_like_module(void) {
                 nc_error error = { { 0 } };
                 nc_config *config = NULL;
                 size_t n = strlen(option);
-                int r = nc_config_load_json(current->containers_json, strlen(current->containers_json), mode,
+                int r = nc_config_load_json(current->config_json, strlen(current->config_json), mode, NULL, NULL,
                                             &config, &error);
                 if (r >= 0 || strncmp(error.message, option, n) != 0 || !strchr(":.[", error.message[n])) {
                         report_fail(&report, current->id, "library", "refuses", "%s mode: the module refuses %s; %s",
@@ -614,6 +698,39 @@ static bool cli_refuses_argv(const char *name) {
         return ok;
 }
 
+/* nixcontainer nspawn-env -0, with only PATH in its environment (as the
+ * bare unit has it) and the golden env file. */
+static bool cli_nspawn_env_for(const char *name) {
+        char conf_path[1024];
+        const char *args[] = { "nspawn-env", "-0", "--env-file", conf_path, "--config", current->config_path, name,
+                               current->compat ? "--compat" : NULL, NULL };
+        nc_env *unit_env = golden_unit_env(current, name);
+        run_result result = { 0 };
+        nc_strv actual = { 0 };
+        bool ok = false;
+
+        snprintf(conf_path, sizeof conf_path, "%s/%s.conf", current->golden_dir, name);
+        if (unit_env && run_cli(args, nc_env_get(unit_env, "PATH"), NULL, NULL, &result) == 0 &&
+            cli_ok("nspawn-env", &result, name) && split_nul(result.out, result.out_len, &actual) >= 0)
+                ok = nspawn_env_compare("cli", name, &actual);
+        nc_strv_clear(&actual);
+        run_result_free(&result);
+        nc_env_free(unit_env);
+        return ok;
+}
+
+static void test_cli_nspawn_env(void) {
+        bool all = true;
+
+        for (size_t i = 0; i < current->unit_names.n; i++)
+                if (!golden_start_failed(current, current->unit_names.items[i]) &&
+                    !cli_nspawn_env_for(current->unit_names.items[i]))
+                        all = false;
+        CU_ASSERT_TRUE(all);
+        if (all)
+                report_pass(&report, current->id, "cli", "nspawn-env");
+}
+
 static void test_cli_argv(void) {
         bool all = true, skipped = false;
 
@@ -690,7 +807,7 @@ static void test_cli_strict_refuses(void) {
 
 static int usage(void) {
         fprintf(stderr, "usage: test-conformance --fixtures DIR [--release R] [--golden DIR] [--cli \"CMD\"] [--only ID]\n"
-                        "--release R: the goldens of release R (default " REF_RELEASE "), in golden/R unless --golden says\n");
+                        "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n");
         return 2;
 }
 
@@ -703,7 +820,7 @@ int main(int argc, char **argv) {
                 { "release", required_argument, NULL, 'r' },
                 { NULL, 0, NULL, 0 },
         };
-        const char *fixtures_dir = NULL, *golden_dir = NULL, *only = NULL, *release = REF_RELEASE;
+        const char *fixtures_dir = NULL, *golden_dir = NULL, *only = NULL, *release = DEFAULT_SET;
         char *release_golden = NULL;
         char *error = NULL, label[256];
         unsigned failures;
@@ -731,16 +848,8 @@ int main(int argc, char **argv) {
                 free(release_golden);
                 return 1;
         }
-        r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
+        r = fixture_set_load(fixtures_dir, golden_dir, release, &fixtures, &error);
         free(release_golden);
-        if (r >= 0 && strcmp(release, REF_RELEASE) != 0) {
-                /* The library and the CLI are called without a release: the
-                 * ref follows the seed's only. */
-                tier_summary(label, 0, 0, (unsigned) fixtures.n, "skipped: release %s: the ref follows %s only",
-                             release, REF_RELEASE);
-                fixture_set_free(&fixtures);
-                return 0;
-        }
         if (r < 0 || fixtures.n == 0) {
                 if (r < 0)
                         fprintf(stderr, "test-conformance: %s\n", error ? error : strerror(-r));
@@ -775,6 +884,7 @@ int main(int argc, char **argv) {
                 CU_add_test(suite, "library: env files", test_library_env_files);
                 CU_add_test(suite, "library: hosts", test_library_hosts);
                 CU_add_test(suite, "library: nspawn argv", test_library_argv);
+                CU_add_test(suite, "library: nspawn's environment", test_library_nspawn_env);
                 CU_add_test(suite, "library: ip commands of postStart and container-init", test_library_ip_commands);
                 if (fixtures.items[i].compat || fixtures.items[i].refusal)
                         CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
@@ -782,6 +892,7 @@ int main(int argc, char **argv) {
                         CU_add_test(suite, "cli: env-file", test_cli_env_files);
                         CU_add_test(suite, "cli: hosts", test_cli_hosts);
                         CU_add_test(suite, "cli: argv", test_cli_argv);
+                        CU_add_test(suite, "cli: nspawn's environment", test_cli_nspawn_env);
                         if (fixtures.items[i].compat || fixtures.items[i].refusal)
                                 CU_add_test(suite, "cli: strict mode refuses it", test_cli_strict_refuses);
                 }

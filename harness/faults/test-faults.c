@@ -70,7 +70,7 @@ static int core_operations(const char *json, nc_mode mode, nc_error *error) {
         nc_env *base = NULL;
         char *rendered = NULL;
         size_t len;
-        int r = nc_config_load_json(json, strlen(json), mode, &config, error);
+        int r = nc_config_load_json(json, strlen(json), mode, NULL, NULL, &config, error);
 
         if (r < 0)
                 return r;
@@ -80,15 +80,15 @@ static int core_operations(const char *json, nc_mode mode, nc_error *error) {
                 r = nc_render_hosts(config, &rendered, &len);
         free(rendered);
         rendered = NULL;
-        for (size_t i = 0; r >= 0 && i < config->n_containers; i++) {
-                const nc_container *c = &config->containers[i];
+        for (size_t i = 0; r >= 0 && i < nc_config_count(config); i++) {
+                const nc_container *c = nc_config_at(config, i);
                 nc_argv_request request = { .init_path = "/init", .guest_system = "i686-linux", .mode = mode };
                 nc_strv argv = { 0 };
                 nc_env *env = NULL;
 
                 r = nc_render_env_file(c, &rendered, &len);
                 if (r >= 0)
-                        r = nc_unit_environment(c, c->name, base, rendered, len, &env, error);
+                        r = nc_unit_environment(c, nc_container_name(c), base, rendered, len, &env, error);
                 if (r >= 0)
                         r = nc_build_argv(c, env, &request, &argv, error);
                 nc_strv_clear(&argv);
@@ -226,7 +226,7 @@ static int run_network_case(void *arg) {
         int r, result = 1;
 
         if (system(t->setup) != 0 || !env ||
-            nc_config_load_json(t->json, strlen(t->json), NC_MODE_STRICT, &config, NULL) < 0)
+            nc_config_load_json(t->json, strlen(t->json), NC_MODE_STRICT, NULL, NULL, &config, NULL) < 0)
                 goto out;
         for (size_t i = 0; t->env[i]; i++) {
                 const char *eq = strchr(t->env[i], '=');
@@ -238,7 +238,7 @@ static int run_network_case(void *arg) {
                 seam_fail_at(t->seam, t->fail_at);
         r = nc_netlink_open(&nl, &error);
         if (r >= 0)
-                r = t->operation(nl, config->n_containers ? &config->containers[0] : NULL, env, &error);
+                r = t->operation(nl, nc_config_at(config, 0), env, &error);
         if (t->fail_at) {
                 seam_fail_at(t->seam, 0);
                 if (!seam_fired(t->seam)) {

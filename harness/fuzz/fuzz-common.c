@@ -44,3 +44,16 @@ bool fuzz_env_name_is_valid(const char *name) {
                         return false;
         return true;
 }
+
+const char *fuzz_take_release(const uint8_t **data, size_t *size) {
+        size_t n = 0, pick;
+
+        if (*size == 0 || (*data)[0] < 0x01 || (*data)[0] > 0x08)
+                return NULL;
+        while (nc_release_name(n))
+                n++;
+        pick = ((size_t) (*data)[0] - 1) % n;
+        (*data)++;
+        (*size)--;
+        return nc_release_name(pick);
+}

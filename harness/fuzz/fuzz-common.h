@@ -35,4 +35,10 @@ void fuzz_expect_string(const char *what, const char *expected, const char *actu
  * library so that it can check the library. */
 bool fuzz_env_name_is_valid(const char *name);
 
+/* The release an input asks for: a first byte 0x01-0x08 (no JSON text
+ * starts so) chooses release (byte - 1) modulo the releases the library
+ * follows, and is taken off the input; otherwise NULL (a config's own
+ * "release", else the library's default). */
+const char *fuzz_take_release(const uint8_t **data, size_t *size);
+
 #endif

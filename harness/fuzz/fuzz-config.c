@@ -26,18 +26,20 @@ static void check_sorted(const char *what, const char *owner, const char *previo
         }
 }
 
+/* Through the public accessors: the model is opaque. (The order of
+ * bindMounts and extraVeths shows in the rendered texts, which strict and
+ * compat must agree on, and ref/test checks it white-box.) */
 static void check_model(const nc_config *config) {
-        for (size_t i = 0; i < config->n_containers; i++) {
-                const nc_container *c = &config->containers[i];
+        for (size_t i = 0; i < nc_config_count(config); i++) {
+                const nc_container *c = nc_config_at(config, i);
 
-                check_sorted("containers", "the config", i ? config->containers[i - 1].name : NULL, c->name);
-                if (nc_config_find(config, c->name) != c)
+                check_sorted("containers", "the config", i ? nc_container_name(nc_config_at(config, i - 1)) : NULL,
+                             nc_container_name(c));
+                if (nc_config_find(config, nc_container_name(c)) != c)
                         fuzz_fail("nc_config_find() does not find container %zu by its name", i);
-                for (size_t j = 1; j < c->n_bind_mounts; j++)
-                        check_sorted("bindMounts", c->name, c->bind_mounts[j - 1].name, c->bind_mounts[j].name);
-                for (size_t j = 1; j < c->n_extra_veths; j++)
-                        check_sorted("extraVeths", c->name, c->extra_veths[j - 1].name, c->extra_veths[j].name);
         }
+        if (nc_config_at(config, nc_config_count(config)) != NULL)
+                fuzz_fail("nc_config_at() gives a container past the last");
 }
 
 /* Renders everything the config gives; the texts are kept in `rendered`
@@ -47,21 +49,22 @@ static void render_all(const nc_config *config, nc_strv *rendered) {
         size_t len;
         int r;
 
-        for (size_t i = 0; i < config->n_containers; i++) {
+        for (size_t i = 0; i < nc_config_count(config); i++) {
+                const nc_container *c = nc_config_at(config, i);
                 nc_container *effective = NULL;
 
-                r = nc_render_env_file(&config->containers[i], &text, &len);
+                r = nc_render_env_file(c, &text, &len);
                 if (r < 0)
-                        fuzz_fail("nc_render_env_file(%s) failed: %d", config->containers[i].name, r);
+                        fuzz_fail("nc_render_env_file(%s) failed: %d", nc_container_name(c), r);
                 if (strlen(text) != len)
                         fuzz_fail("nc_render_env_file(%s): length %zu, but %zu bytes before the NUL",
-                                  config->containers[i].name, len, strlen(text));
+                                  nc_container_name(c), len, strlen(text));
                 if (nc_strv_push(rendered, text) < 0)
                         fuzz_fail("out of memory");
                 free(text);
-                r = nc_container_effective(&config->containers[i], &effective);
+                r = nc_container_effective(c, &effective);
                 if (r < 0)
-                        fuzz_fail("nc_container_effective(%s) failed: %d", config->containers[i].name, r);
+                        fuzz_fail("nc_container_effective(%s) failed: %d", nc_container_name(c), r);
                 nc_container_free(effective);
         }
         r = nc_render_hosts(config, &text, &len);
@@ -74,10 +77,10 @@ static void render_all(const nc_config *config, nc_strv *rendered) {
         free(text);
 }
 
-static nc_config *load(const uint8_t *data, size_t size, nc_mode mode, nc_strv *rendered) {
+static nc_config *load(const uint8_t *data, size_t size, const char *release, nc_mode mode, nc_strv *rendered) {
         nc_error error = { .message = "" };
         nc_config *config = NULL;
-        int r = nc_config_load_json((const char *) data, size, mode, &config, &error);
+        int r = nc_config_load_json((const char *) data, size, mode, release, NULL, &config, &error);
 
         if (r < 0) {
                 if (!error.message[0])
@@ -91,21 +94,23 @@ static nc_config *load(const uint8_t *data, size_t size, nc_mode mode, nc_strv *
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         nc_strv strict_rendered = { 0 }, compat_rendered = { 0 };
+        const char *release = fuzz_take_release(&data, &size);
         nc_config *strict, *compat;
 
         if (size > FUZZ_MAX_INPUT)
                 return 0;
-        strict = load(data, size, NC_MODE_STRICT, &strict_rendered);
-        compat = load(data, size, NC_MODE_COMPAT, &compat_rendered);
+        strict = load(data, size, release, NC_MODE_STRICT, &strict_rendered);
+        compat = load(data, size, release, NC_MODE_COMPAT, &compat_rendered);
 
         if (strict && !compat)
                 fuzz_fail("strict mode accepts the config and compat mode refuses it");
         if (strict) {
-                if (strict->n_containers != compat->n_containers)
-                        fuzz_fail("strict mode loads %zu containers, compat mode %zu", strict->n_containers,
-                                  compat->n_containers);
+                if (nc_config_count(strict) != nc_config_count(compat))
+                        fuzz_fail("strict mode loads %zu containers, compat mode %zu", nc_config_count(strict),
+                                  nc_config_count(compat));
                 for (size_t i = 0; i < strict_rendered.n; i++) {
-                        const char *what = i < strict->n_containers ? strict->containers[i].name : "(hosts)";
+                        const char *what = i < nc_config_count(strict) ? nc_container_name(nc_config_at(strict, i))
+                                                                       : "(hosts)";
                         char label[256];
 
                         snprintf(label, sizeof label, "rendered text of %.200s, strict vs. compat", what);

@@ -191,14 +191,14 @@ static void expect_container(const check *k, const json_t *d, expected *e) {
 static void check_container(const nc_container *c, const json_t *definition) {
         nc_error error = { .message = "" };
         expected e = { .n = 0 };
-        check k = { .container = c->name };
+        check k = { .container = nc_container_name(c) };
         char *text = NULL;
         nc_env *env;
         int r;
 
         r = nc_render_env_file(c, &text, &k.env_file_len);
         if (r < 0)
-                fuzz_fail("containers.%s: nc_render_env_file() failed: %d", c->name, r);
+                fuzz_fail("containers.%s: nc_render_env_file() failed: %d", nc_container_name(c), r);
         k.env_file = text;
         env = nc_env_new();
         if (!env)
@@ -214,7 +214,7 @@ static void check_container(const nc_container *c, const json_t *definition) {
                 const char *actual = nc_env_get(env, e.names[i]);
                 if (!actual || strcmp(actual, e.values[i]) != 0) {
                         char label[512];
-                        snprintf(label, sizeof label, "containers.%.200s: %s read back from the env file", c->name,
+                        snprintf(label, sizeof label, "containers.%.200s: %s read back from the env file", nc_container_name(c),
                                  e.names[i]);
                         fprintf(stderr, "fuzz: env file as rendered: ");
                         fuzz_print_escaped(stderr, k.env_file, k.env_file_len);
@@ -244,18 +244,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         json_t *root, *definition;
         const char *name;
         size_t name_len;
+        /* The keys expected here are 21.05's env file's. */
+        const char *release = "21.05";
 
         if (size > FUZZ_MAX_INPUT)
                 return 0;
-        if (nc_config_load_json((const char *) data, size, NC_MODE_STRICT, &config, &error) < 0)
+        if (nc_config_load_json((const char *) data, size, NC_MODE_STRICT, release, NULL, &config, &error) < 0)
                 return 0;
 
         root = json_loadb((const char *) data, size, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
         if (!json_is_object(root))
                 fuzz_fail("strict mode accepted a config that is not a JSON object");
-        if (json_object_size(root) != config->n_containers)
+        if (json_is_string(json_object_get(root, "format"))) {
+                /* The export format: the containers are one level down. */
+                json_t *containers = json_incref(json_object_get(root, "containers"));
+                json_decref(root);
+                root = containers;
+        }
+        if (json_object_size(root) != nc_config_count(config))
                 fuzz_fail("the JSON has %zu containers, the loaded config %zu", json_object_size(root),
-                          config->n_containers);
+                          nc_config_count(config));
         json_object_keylen_foreach(root, name, name_len, definition) {
                 const nc_container *c = nc_config_find(config, name);
 

@@ -32,8 +32,25 @@ static void set_error(char **ret_error, const char *format, const char *a, const
                 *ret_error = NULL;
 }
 
-static int load_one(const char *path, const char *id, const char *golden_dir, const char *tmpdir, fixture *f,
-                    char **ret_error) {
+/* The config every implementation is given: the export format
+ * (ref/nix/export-containers.nix), which names the release and the host's
+ * stateVersion the goldens were made at. */
+static char *envelope(json_t *containers, const char *release, const char *state_version, json_t *enable) {
+        json_t *root = json_pack("{s:s, s:s, s:s, s:O}", "format", "nixcontainer-containers/1", "release", release,
+                                 "stateVersion", state_version, "containers", containers);
+
+        /* A fixture's "bootEnableContainers": the host's boot.enableContainers. */
+        if (root && json_is_boolean(enable))
+                json_object_set(root, "enableContainers", enable);
+        char *dumped = root ? json_dumps(root, JSON_INDENT(1) | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER) : NULL;
+
+        json_decref(root);
+        return dumped;
+}
+
+static int load_one(const char *path, const char *id, const char *golden_dir, const char *set, const char *tmpdir,
+                    fixture *f, char **ret_error) {
+        const char *at;
         json_error_t jerr;
         json_t *root, *containers, *guest, *value;
         const char *key;
@@ -59,10 +76,23 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         if (json_is_string(json_object_get(root, "refusal")) &&
             !(f->refusal = strdup(json_string_value(json_object_get(root, "refusal")))))
                 r = -ENOMEM;
+        /* A set is RELEASE (the host at 21.05, or at the fixture's
+         * hostStateVersion) or RELEASE@STATEVERSION. */
+        at = strchr(set, '@');
+        f->release = at ? strndup(set, (size_t) (at - set)) : strdup(set);
+        f->state_version = strdup(at ? at + 1
+                                  : json_is_string(json_object_get(root, "hostStateVersion"))
+                                  ? json_string_value(json_object_get(root, "hostStateVersion"))
+                                  : "21.05");
+        if (!f->release || !f->state_version)
+                r = -ENOMEM;
+        else
+                f->config_json = envelope(containers, f->release, f->state_version,
+                                          json_object_get(root, "bootEnableContainers"));
         f->containers_json = json_dumps(containers, JSON_INDENT(1) | JSON_ENCODE_ANY);
         if (json_object_get(root, "host") && !(f->host_json = json_dumps(json_object_get(root, "host"), JSON_ENCODE_ANY)))
                 r = -ENOMEM;
-        if (!f->id || !f->description || !f->containers_json || asprintf(&f->golden_dir, "%s/%s", golden_dir, id) < 0 ||
+        if (!f->id || !f->description || !f->containers_json || !f->config_json || asprintf(&f->golden_dir, "%s/%s", golden_dir, id) < 0 ||
             asprintf(&f->config_path, "%s/%s.json", tmpdir, id) < 0)
                 r = -ENOMEM;
         /* A release that refuses the fixture (an option it does not have,
@@ -101,7 +131,7 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         out = fopen(f->config_path, "we");
         if (!out)
                 return -errno;
-        fputs(f->containers_json, out);
+        fputs(f->config_json, out);
         return fclose(out) == 0 ? 0 : -EIO;
 }
 
@@ -111,7 +141,8 @@ static int is_fixture_file(const struct dirent *entry) {
         return len > 5 && strcmp(entry->d_name + len - 5, ".json") == 0;
 }
 
-int fixture_set_load(const char *fixtures_dir, const char *golden_dir, fixture_set *ret_set, char **ret_error) {
+int fixture_set_load(const char *fixtures_dir, const char *golden_dir, const char *set_name, fixture_set *ret_set,
+                     char **ret_error) {
         fixture_set set = { 0 };
         struct dirent **entries = NULL;
         int n, r;
@@ -135,7 +166,7 @@ int fixture_set_load(const char *fixtures_dir, const char *golden_dir, fixture_s
                         r = -ENOMEM;
                 } else
                         /* Counted before it loads: what a failure leaves is freed with the set. */
-                        r = load_one(path, id, golden_dir, set.tmpdir, &set.items[set.n++], ret_error);
+                        r = load_one(path, id, golden_dir, set_name, set.tmpdir, &set.items[set.n++], ret_error);
                 free(path);
                 free(id);
         }
@@ -160,8 +191,11 @@ static void fixture_clear(void *item) {
         free(f->description);
         free(f->refusal);
         free(f->containers_json);
+        free(f->config_json);
         free(f->config_path);
         free(f->golden_dir);
+        free(f->release);
+        free(f->state_version);
         free(f->host_json);
         nc_strv_clear(&f->names);
         nc_strv_clear(&f->imperative);
@@ -241,16 +275,21 @@ char *golden_refused_option(const fixture *f) {
                 return out;
         }
         for (const char *p = start + 1; p < end;) {
-                const char *dot = memchr(p, '.', (size_t) (end - p));
-                size_t len = dot ? (size_t) (dot - p) : (size_t) (end - p);
+                /* Newer libs quote a component that is not an identifier
+                 * (lib.showOption): containers.web.bindMounts."/d".hostPath. */
+                bool quoted = *p == '"' && memchr(p + 1, '"', (size_t) (end - p - 1));
+                const char *close = quoted ? memchr(p + 1, '"', (size_t) (end - p - 1)) : NULL;
+                const char *name = quoted ? p + 1 : p;
+                const char *dot = memchr(quoted ? close : p, '.', (size_t) (end - (quoted ? close : p)));
+                size_t len = quoted ? (size_t) (close - name) : dot ? (size_t) (dot - p) : (size_t) (end - p);
                 unsigned definition, entry;
-                if (sscanf(p, "[definition %u-entry %u]", &definition, &entry) == 2)
+                if (sscanf(name, "[definition %u-entry %u]", &definition, &entry) == 2)
                         text_printf(&b, "[%u]", entry - 1);
-                else if (plain_name(p, len))
-                        text_printf(&b, "%s%.*s", text_length(&b) ? "." : "", (int) len, p);
+                else if (plain_name(name, len))
+                        text_printf(&b, "%s%.*s", text_length(&b) ? "." : "", (int) len, name);
                 else
-                        text_printf(&b, "%s\"%.*s\"", text_length(&b) ? "." : "", (int) len, p);
-                p += len + (dot ? 1 : 0);
+                        text_printf(&b, "%s\"%.*s\"", text_length(&b) ? "." : "", (int) len, name);
+                p = dot ? dot + 1 : end;
         }
         free(eval_error);
         out = text_steal(&b, NULL);

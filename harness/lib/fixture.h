@@ -12,7 +12,12 @@ typedef struct fixture {
         char *id;              /* file name without .json */
         char *description;
         char *containers_json; /* the "containers" object, serialised */
-        char *config_path;     /* a temporary file holding containers_json */
+        /* The config implementations are given: containers_json in the
+         * export format, with the set's release and stateVersion. */
+        char *config_json;
+        char *config_path;     /* a temporary file holding config_json */
+        char *release;         /* the set's release: "25.11" */
+        char *state_version;   /* the host's stateVersion: the set's, the fixture's hostStateVersion, or 21.05 */
         nc_strv names;         /* declarative container names, sorted */
         nc_strv imperative;    /* imperative containers ("imperative": {NAME: conf}), sorted */
         nc_strv unit_names;    /* both: every container@NAME unit of the fixture, sorted */
@@ -32,14 +37,14 @@ typedef struct fixture_set {
         char *tmpdir;
 } fixture_set;
 
-/* The release the ref follows (the seed module): the one whose goldens
- * (golden/21.05/) it reproduces. Until the library takes a release, the
- * tiers skip the ref, and any implementation they call, for other
- * releases, saying so. */
-#define REF_RELEASE "21.05"
+/* The set a tier checks when it is given none: the seed module's. */
+#define DEFAULT_SET "21.05"
 
-/* Loads every JSON file in fixtures_dir, sorted by id. */
-int fixture_set_load(const char *fixtures_dir, const char *golden_dir, fixture_set *ret_set, char **ret_error);
+/* Loads every JSON file in fixtures_dir, sorted by id, for the golden set
+ * `set_name` ("25.11", "25.11@25.11": RELEASE[@STATEVERSION]) whose files
+ * are in golden_dir. */
+int fixture_set_load(const char *fixtures_dir, const char *golden_dir, const char *set_name, fixture_set *ret_set,
+                     char **ret_error);
 void fixture_set_free(fixture_set *set);
 
 /* "x86_64-linux" unless the fixture says otherwise. */

@@ -35,11 +35,19 @@ static int run_here(const impl_call *call, impl_stage stage, nc_error *error) {
         const nc_container *container;
         int r;
 
-        r = nc_config_load_json(call->fixture->containers_json, strlen(call->fixture->containers_json),
-                                fixture_mode(call->fixture), &config, error);
+        r = nc_config_load_json(call->fixture->config_json, strlen(call->fixture->config_json),
+                                fixture_mode(call->fixture), NULL, NULL, &config, error);
         if (r < 0)
                 return r;
+        /* An imperative container: the release's container@ template. */
         container = nc_config_find(config, call->name);
+        if (!container)
+                container = nc_config_template(config);
+        if (!container) {
+                snprintf(error->message, sizeof error->message, "the host has no unit container@%s", call->name);
+                nc_config_free(config);
+                return -ENOENT;
+        }
         r = build_env(call->envp, &env);
         if (r >= 0)
                 r = nc_netlink_open(&netlink, error);

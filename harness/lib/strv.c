@@ -1,6 +1,7 @@
 /* String vectors, beyond nixcontainer.h's nc_strv_push and nc_strv_clear:
  * see strv.h. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,5 +49,16 @@ int split_words(const char *s, nc_strv *ret) {
              word = strtok_r(NULL, " \t\n", &save))
                 r = nc_strv_push(ret, word);
         free(copy);
+        return r;
+}
+
+int strv_push_assignment(nc_strv *v, const char *name, const char *value) {
+        char *entry;
+        int r;
+
+        if (asprintf(&entry, "%s=%s", name, value) < 0)
+                return -ENOMEM;
+        r = nc_strv_push(v, entry);
+        free(entry);
         return r;
 }

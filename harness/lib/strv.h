@@ -15,6 +15,9 @@ bool strv_contains(const nc_strv *v, const char *s);
 /* Appends `s` unless it is there already; returns 0 or -ENOMEM. */
 int strv_push_unique(nc_strv *v, const char *s);
 
+/* Appends "NAME=VALUE"; returns 0 or -ENOMEM. */
+int strv_push_assignment(nc_strv *v, const char *name, const char *value);
+
 /* Splits NUL-terminated records into a vector. */
 int split_nul(const char *data, size_t len, nc_strv *ret);
 

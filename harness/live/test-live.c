@@ -784,7 +784,7 @@ int main(int argc, char **argv) {
         /* Orphans of a worker (a container's PID 1 whose nspawn died) are
          * reparented here rather than to the machine's init. */
         prctl(PR_SET_CHILD_SUBREAPER, 1);
-        r = fixture_set_load(fixtures_dir, golden_dir, &fixtures, &error);
+        r = fixture_set_load(fixtures_dir, golden_dir, DEFAULT_SET, &fixtures, &error);
         if (r < 0) {
                 fprintf(stderr, "test-live: %s\n", error ? error : strerror(-r));
                 status = 1;

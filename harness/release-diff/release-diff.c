@@ -525,7 +525,7 @@ static int compare_pair(FILE *out, const char *golden, const nc_strv *sources, c
                 if (!dir || asprintf(&from_dir, "%s/%s%s%s", golden, from, sub ? "/" : "", sub ? sub : "") < 0 ||
                     asprintf(&to_dir, "%s/%s%s%s", golden, to, sub ? "/" : "", sub ? sub : "") < 0)
                         r = -ENOMEM;
-                if (r >= 0 && (r = fixture_set_load(dir, from_dir, &fixtures, &error)) < 0)
+                if (r >= 0 && (r = fixture_set_load(dir, from_dir, from, &fixtures, &error)) < 0)
                         fprintf(stderr, "release-diff: %s\n", error ? error : strerror(-r));
                 free(error);
                 for (size_t i = 0; r >= 0 && i < fixtures.n; i++) {

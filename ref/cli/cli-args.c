@@ -31,6 +31,8 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
                 { "env-file", required_argument, NULL, 'e' },
                 { "init", required_argument, NULL, 'i' },
                 { "nspawn", required_argument, NULL, 'n' },
+                { "release", required_argument, NULL, 'r' },
+                { "state-version", required_argument, NULL, 's' },
                 { NULL, 0, NULL, 0 },
         };
         cli_args args = { 0 };
@@ -51,6 +53,9 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
                 case 'i': needed = CLI_OPT_INIT; args.init = optarg; break;
                 case 'n': needed = CLI_OPT_NSPAWN; args.nspawn = optarg; break;
                 case '0': needed = CLI_OPT_NUL; args.nul = true; break;
+                /* Every command takes these two. */
+                case 'r': args.release = optarg; continue;
+                case 's': args.state_version = optarg; continue;
                 default:
                         short_option[1] = (char) optopt;
                         return usage_error(command, ret_exit_status, "unknown option or missing argument: %s",
@@ -74,7 +79,8 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
 
 int cli_load_config(const cli_args *args, nc_config **ret_config) {
         nc_error error = { { 0 } };
-        int r = nc_config_load_file(args->config, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT, ret_config, &error);
+        int r = nc_config_load_file(args->config, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT, args->release,
+                                    args->state_version, ret_config, &error);
 
         if (r < 0)
                 return cli_fail(r == -ENOENT || r == -EACCES ? -EINVAL : r, &error);

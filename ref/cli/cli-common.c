@@ -28,6 +28,13 @@ int cli_usage(const cli_command *command, bool to_stdout) {
         FILE *out = to_stdout ? stdout : stderr;
 
         fprintf(out, "usage: nixcontainer %s\n\n%s", command->synopsis, command->help);
+        fprintf(out, "\nEvery command also takes:\n"
+                     "  --release R          the module release to follow (nixcontainer releases);\n"
+                     "                       default: the config file's \"release\", else %s\n"
+                     "  --state-version V    the host's system.stateVersion; default: the config\n"
+                     "                       file's \"stateVersion\", else %s\n"
+                     "(--config - reads the config from standard input.)\n",
+                NC_RELEASE_DEFAULT, NC_STATE_VERSION_DEFAULT);
         return to_stdout ? NC_EXIT_OK : NC_EXIT_USAGE;
 }
 

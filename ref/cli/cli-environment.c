@@ -10,11 +10,10 @@
 
 extern char **environ;
 
-#define DEFAULT_ENV_FILE_DIR "/etc/containers"
-
 /* The env file as the unit would load it: --env-file, else
- * /etc/containers/NAME.conf when present (EnvironmentFile=-...). */
-static int read_env_file(const cli_args *args, char **ret_text, size_t *ret_len) {
+ * /etc/containers/NAME.conf (/etc/nixos-containers/ where the release and
+ * stateVersion say so) when present (EnvironmentFile=-...). */
+static int read_env_file(const cli_args *args, const nc_container *container, char **ret_text, size_t *ret_len) {
         _cleanup_free_ char *path = NULL;
         int r;
 
@@ -24,8 +23,8 @@ static int read_env_file(const cli_args *args, char **ret_text, size_t *ret_len)
                         cli_error("%s: %s", args->env_file, r == -EFBIG ? "file too large" : strerror(-r));
                 return r < 0 ? NC_EXIT_FAILURE : 0;
         }
-        if (asprintf(&path, "%s/%s.conf", DEFAULT_ENV_FILE_DIR, args->name) < 0) {
-                path = NULL; /* asprintf() leaves it undefined */
+        if (nc_unit_env_file_path(container, args->name, &path) < 0) {
+                cli_error("out of memory");
                 return NC_EXIT_FAILURE;
         }
         r = nc_read_file(path, NC_ENV_FILE_MAX, ret_text, ret_len);
@@ -40,6 +39,7 @@ static int read_env_file(const cli_args *args, char **ret_text, size_t *ret_len)
 int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env **ret_env) {
         _cleanup_(nc_env_freep) nc_env *base = nc_env_new();
         _cleanup_free_ char *text = NULL;
+        const nc_container *container;
         nc_error error = { { 0 } };
         size_t len = 0;
         int r, status;
@@ -48,11 +48,12 @@ int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env *
                 cli_error("out of memory");
                 return NC_EXIT_FAILURE;
         }
-        status = read_env_file(args, &text, &len);
+        /* An imperative container (not in the config) gets the container@ template. */
+        container = cli_container(config, args->name);
+        status = read_env_file(args, container, &text, &len);
         if (status == 0 && (r = nc_env_load_environ(base, environ)) < 0)
                 status = cli_fail(r, &error);
         if (status == 0) {
-                const nc_container *container = nc_config_find(config, args->name);
                 r = nc_unit_environment(container, args->name, base, text, len, ret_env, &error);
                 if ((r == -EINVAL || r == -EBADMSG) && text) {
                         /* EnvironmentFile=-...: systemd skips a file it cannot
@@ -70,6 +71,11 @@ int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env *
         return status;
 }
 
+const nc_container *cli_container(const nc_config *config, const char *name) {
+        const nc_container *container = nc_config_find(config, name);
+        return container ? container : nc_config_template(config);
+}
+
 int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env) {
         _cleanup_(nc_config_freep) nc_config *config = NULL;
         nc_error error = { { 0 } };
@@ -81,6 +87,12 @@ int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env
         r = nc_container_name_check(args->name, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT, "NAME", &error);
         if (r < 0)
                 return cli_fail(r, &error);
+        if (!cli_container(config, args->name)) {
+                cli_error("%s: the host has no unit container@%s: boot.enableContainers is false (release %s "
+                          "defaults it to false on a host without declarative containers)",
+                          args->name, args->name, nc_config_release(config));
+                return NC_EXIT_USAGE;
+        }
         if ((status = cli_unit_environment(args, config, &env)) != 0)
                 return status;
         *ret_config = TAKE_PTR(config);

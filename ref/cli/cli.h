@@ -35,7 +35,9 @@ int cli_write_stdout(const char *data, size_t len);
 int cli_run_env_file(int argc, char **argv);
 int cli_run_hosts(int argc, char **argv);
 int cli_run_argv(int argc, char **argv);
+int cli_run_nspawn_env(int argc, char **argv);
 int cli_run_options(int argc, char **argv);
+int cli_run_releases(int argc, char **argv);
 
 const cli_command *cli_find_command(const char *name);
 
@@ -58,6 +60,8 @@ typedef struct cli_args {
         const char *init;
         const char *nspawn;
         const char *name;
+        const char *release;       /* --release: NULL, the config file's */
+        const char *state_version; /* --state-version: NULL, the config file's */
 } cli_args;
 
 /* Parses the command's options and operands. Returns 0 to go on, with
@@ -77,6 +81,10 @@ int cli_run_prestart(int argc, char **argv);
  * checked, the unit's environment. Returns 0 or an exit status (the error
  * printed; *ret_config freed). */
 int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env);
+
+/* The container called `name` in `config`, or, for an imperative one that
+ * the config does not hold, the release's container@ template. */
+const nc_container *cli_container(const nc_config *config, const char *name);
 
 /* Loads --config in the mode --compat asks for. */
 int cli_load_config(const cli_args *args, nc_config **ret_config);

@@ -49,13 +49,15 @@ static int read_guest_system(const nc_env *env, char **ret_content, char **ret_p
         return 0;
 }
 
-static int print_argv(const nc_strv *argv, bool nul) {
+/* One item a line, or each followed by a NUL with -0; `what` names the
+ * items in the message about a newline. */
+static int print_lines(const char *what, const nc_strv *argv, bool nul) {
         _cleanup_(nc_strbuf_free) nc_strbuf out = { 0 };
         int r = 0;
 
         for (size_t i = 0; i < argv->n && r >= 0; i++) {
                 if (!nul && strchr(argv->items[i], '\n')) {
-                        cli_error("argv: argument %zu contains a newline; use -0 to print it", i);
+                        cli_error("%s %zu contains a newline; use -0 to print it", what, i);
                         return NC_EXIT_USAGE;
                 }
                 r = nc_strbuf_append(&out, argv->items[i]);
@@ -85,7 +87,7 @@ int cli_run_argv(int argc, char **argv) {
         if (cli_parse_args(cli_find_command("argv"), argc, argv, accepted, &args, &status) != 0 ||
             (status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
-        container = nc_config_find(config, args.name);
+        container = cli_container(config, args.name);
         request = (nc_argv_request) {
                 .nspawn_path = args.nspawn,
                 .init_path = args.init,
@@ -109,5 +111,32 @@ int cli_run_argv(int argc, char **argv) {
                 if ((r = nc_build_argv(container, env, &request, &result, &error)) < 0)
                         return cli_fail(r, &error);
         }
-        return print_argv(&result, args.nul);
+        return print_lines("argv: argument", &result, args.nul);
+}
+
+int cli_run_nspawn_env(int argc, char **argv) {
+        static const unsigned accepted = CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_NAME | CLI_OPT_NUL | CLI_OPT_ENV_FILE;
+        _cleanup_(nc_config_freep) nc_config *config = NULL;
+        _cleanup_(nc_env_freep) nc_env *env = NULL, *nspawn = NULL;
+        _cleanup_(nc_strv_clear) nc_strv lines = { 0 };
+        cli_args args;
+        int r, status;
+
+        if (cli_parse_args(cli_find_command("nspawn-env"), argc, argv, accepted, &args, &status) != 0 ||
+            (status = cli_load_unit(&args, &config, &env)) != 0)
+                return status;
+        nc_argv_request request = { .mode = args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT };
+        nc_error error = { { 0 } };
+        _cleanup_free_ char *guest = NULL, *system_file = NULL;
+
+        /* The flags an inherited extraFlags gathers include --personality=x86. */
+        if (read_guest_system(env, &guest, &system_file) >= 0)
+                request.guest_system = guest;
+        r = nc_nspawn_environment(cli_container(config, args.name), env, &request, &nspawn, &error);
+        if (r < 0)
+                return cli_fail(r, &error);
+        for (size_t i = 0; r >= 0 && i < nc_env_count(nspawn); i++)
+                r = nc_strv_push_concat(&lines, nc_env_name_at(nspawn, i), "=", nc_env_value_at(nspawn, i),
+                                        (const char *) NULL);
+        return r < 0 ? cli_fail(r, NULL) : print_lines("nspawn-env: entry", &lines, args.nul);
 }

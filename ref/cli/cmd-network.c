@@ -25,7 +25,7 @@ static int run_network(const char *name, network_step step, int argc, char **arg
                 return status;
         r = nc_netlink_open(&nl, &error);
         if (r >= 0)
-                r = step(nl, nc_config_find(config, args.name), env, &error);
+                r = step(nl, cli_container(config, args.name), env, &error);
         if (r < 0) {
                 /* A failing step is a runtime failure (1), whatever its errno:
                  * the script stops there under `bash -e`. */

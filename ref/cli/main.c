@@ -20,6 +20,10 @@ static const cli_command commands[] = {
           "  --nspawn PATH  argv[0] (default systemd-nspawn)\n"
           "  --compat       reproduce the original's quirks instead of refusing input\n",
           cli_run_argv },
+        { "nspawn-env", "nspawn-env [--compat] [-0] [--env-file FILE] --config FILE NAME",
+          "Print the environment the start script of container@NAME execs systemd-nspawn\n"
+          "with, NAME=VALUE one per line (-0: each followed by a NUL): the unit's\n"
+          "environment, read as for argv, and what the release's script exports.\n", cli_run_nspawn_env },
         { "host-setup", "host-setup [--compat] [--env-file FILE] --config FILE NAME",
           "The unit's postStart over netlink, in the current network namespace: ve-NAME up\n"
           "with the host addresses and routes to the local ones (unless HOST_BRIDGE is set),\n"
@@ -33,8 +37,12 @@ static const cli_command commands[] = {
         { "prestart", "prestart [--compat] [--env-file FILE] --config FILE NAME",
           "The unit's preStart: machinectl terminate (best effort), then delete the stale\n"
           "ve-NAME, vb-NAME and extra veths in one bulk deletion, ignoring errors.\n", cli_run_prestart },
-        { "options", "options",
-          "Print the container options: name, type, default, strict-mode rule.\n", cli_run_options },
+        { "options", "options [--release R]",
+          "Print the container options: name, the releases that declare it, type, default,\n"
+          "strict-mode rule. With --release, only that release's options.\n", cli_run_options },
+        { "releases", "releases",
+          "Print the releases of nixos-containers.nix this program follows: the module\n"
+          "copy each follows, whether it reads the host's stateVersion, what it adds.\n", cli_run_releases },
 };
 
 const cli_command *cli_find_command(const char *name) {

@@ -55,13 +55,14 @@ static int load_container(nc_config **ret_config, const nc_container **ret_conta
                 *ret_container = NULL;
                 return 0;
         }
-        r = nc_config_load_file(path, NC_MODE_COMPAT, &config, &error);
+        /* The release and stateVersion: the file's (the export format), else the defaults. */
+        r = nc_config_load_file(path, NC_MODE_COMPAT, NULL, NULL, &config, &error);
         if (r < 0) {
                 fprintf(stderr, "nixcontainer-init: %s\n", error.message);
                 return r;
         }
-        if (!name && config->n_containers == 1)
-                name = config->containers[0].name;
+        if (!name && nc_config_count(config) == 1)
+                name = nc_container_name(nc_config_at(config, 0));
         if (!name && gethostname(hostname, sizeof hostname - 1) == 0)
                 name = hostname; /* nspawn names the machine's host after -M */
         *ret_container = name ? nc_config_find(config, name) : NULL;

@@ -4,12 +4,17 @@
  * The script builds a string `extraFlags` and then runs
  *   exec .../systemd-nspawn --keep-unit -M "$INSTANCE" -D "$root" $extraFlags \
  *     $EXTRA_NSPAWN_FLAGS --notify-ready=yes ... <container-init> "${SYSTEM_PATH:-...}/init"
+ * From 25.11 (release.h: flag_array) `extraFlags` is a bash array, each
+ * flag one word, ${EXTRA_NSPAWN_FLAGS-} comes just before the
+ * container-init, and the script runs under nounset.
  * This file follows it step by step; each step quotes the line it mirrors. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config-internal.h"
+#include "option-table.h"
 #include "error.h"
 #include "alloc-util.h"
 #include "script-env.h"
@@ -18,6 +23,8 @@
 
 typedef struct builder {
         const nc_container *container; /* cfg (containerConfig without enableTun's additions), or NULL */
+        const nc_release_info *release;
+        nc_strv flag_words; /* flag_array: the words of "${extraFlags[@]}" */
         const nc_env *env;
         const nc_argv_request *request;
         nc_strbuf extra_flags;
@@ -33,6 +40,11 @@ static int push(builder *b, const char *word) {
 /* One word made of `prefix`, `value` and `suffix`. */
 static int push_joined(builder *b, const char *prefix, const char *value, const char *suffix) {
         return b->ended ? 0 : nc_strv_push_concat(&b->argv, prefix, value, suffix, (const char *) NULL);
+}
+
+/* One word of four parts (25.11's binds: PREFIX$INSTANCE:MOUNT$NIX_BIND_OPT). */
+static int push_joined4(builder *b, const char *a, const char *c, const char *d, const char *e) {
+        return b->ended ? 0 : nc_strv_push_concat(&b->argv, a, c, d, e, (const char *) NULL);
 }
 
 /* An unquoted $VAR on the exec line: split on the default IFS. */
@@ -127,6 +139,92 @@ static int build_extra_flags(builder *b) {
         return r;
 }
 
+/* ---- 25.11 and later: declare -a extraFlags ------------------------------- */
+
+/* extraFlags+=("PREFIX$VALUE"): one word. */
+static int flag(builder *b, const char *prefix, const char *value) {
+        return nc_strv_push_concat(&b->flag_words, prefix, value, (const char *) NULL);
+}
+
+/* for i in $VALUE; do extraFlags+=("PREFIX$i"); done, VALUE split on `ifs`. */
+static int flag_each(builder *b, const char *value, const char *ifs, const char *prefix) {
+        _cleanup_(nc_strv_clear) nc_strv words = { 0 };
+        int r = nc_shell_split(value, ifs, &words);
+
+        for (size_t i = 0; r >= 0 && i < words.n; i++)
+                r = flag(b, prefix, words.items[i]);
+        return r;
+}
+
+static bool declares(const builder *b, const nc_option_table *table, const char *option) {
+        return nc_option_find(table, option, b->release->id) != NULL;
+}
+
+static int build_flag_array(builder *b) {
+        const char *host_system = b->request->host_system ? b->request->host_system : "x86_64-linux";
+        const nc_container *c = b->container;
+        const char *inherited = nc_env_get(b->env, "extraFlags");
+        const char *private_users = nc_script_var(b->env, "PRIVATE_USERS");
+        const char *bridge = nc_script_var(b->env, "HOST_BRIDGE");
+        const char *netns = nc_script_var(b->env, "NETWORK_NAMESPACE_PATH");
+        bool mac = declares(b, &nc_network_options, "localMacAddress") && nc_script_var(b->env, "LOCAL_MAC_ADDRESS")[0];
+        int r = 0;
+
+        /* declare -a extraFlags: a variable from the environment becomes
+         * the array's first element. */
+        if (inherited && (r = flag(b, "", inherited)) < 0)
+                return r;
+        /* if [[ "${PRIVATE_NETWORK-}" = 1 ]]; then extraFlags+=("--private-network") */
+        if (strcmp(nc_script_var(b->env, "PRIVATE_NETWORK"), "1") == 0 && (r = flag(b, "--private-network", "")) < 0)
+                return r;
+        /* if [[ -n "${PRIVATE_USERS-}" ]]; then extraFlags+=("--private-users=$PRIVATE_USERS") */
+        if (private_users[0] && (r = flag(b, "--private-users=", private_users)) < 0)
+                return r;
+        /* [[ -n "${HOST_ADDRESS-}" ]] || ... || [[ -n "${LOCAL_MAC_ADDRESS-}" ]] (26.05):
+         * extraFlags+=("--network-veth") */
+        if ((nc_script_any_address(b->env) || mac) && (r = flag(b, "--network-veth", "")) < 0)
+                return r;
+        /* IFS=","; for i in $HOST_PORT; do extraFlags+=("--port=$i"); done */
+        if ((r = flag_each(b, nc_script_var(b->env, "HOST_PORT"), ",", "--port=")) < 0)
+                return r;
+        /* extraFlags+=("--network-bridge=$HOST_BRIDGE"), ("--network-namespace-path=$NETWORK_NAMESPACE_PATH") */
+        if ((bridge[0] && (r = flag(b, "--network-bridge=", bridge)) < 0) ||
+            (netns[0] && (r = flag(b, "--network-namespace-path=", netns)) < 0))
+                return r;
+        /* extraFlags+=(${lib.escapeShellArgs (mapAttrsToList nspawnExtraVethArgs cfg.extraVeths)}):
+         * each name quoted, one word each. */
+        for (size_t i = 0; c && i < c->n_extra_veths; i++)
+                if ((r = flag(b, "--network-veth-extra=", c->extra_veths[i].name)) < 0)
+                        return r;
+        /* for iface in ${INTERFACES-}; do extraFlags+=("--network-interface=$iface"); done; MACVLANS */
+        if ((r = flag_each(b, nc_script_var(b->env, "INTERFACES"), NC_SHELL_DEFAULT_IFS, "--network-interface=")) < 0 ||
+            (r = flag_each(b, nc_script_var(b->env, "MACVLANS"), NC_SHELL_DEFAULT_IFS, "--network-macvlan=")) < 0)
+                return r;
+        if (strcmp(host_system, "x86_64-linux") == 0 && b->request->guest_system &&
+            strcmp(b->request->guest_system, "i686-linux") == 0)
+                r = flag(b, "--personality=x86", "");
+        return r;
+}
+
+/* A variable read without a default under nounset stops the script
+ * before the exec line: "$root", "$INSTANCE", and from 26.05
+ * "$COPY_RESOLV_CONF" in `if [ "$COPY_RESOLV_CONF" = 1 ]`. ("$PATH" is
+ * read on the exec line only, and systemd gives every unit a PATH.) */
+static int check_nounset(builder *b) {
+        static const char *const names[] = { "root", "INSTANCE" };
+
+        for (size_t i = 0; i <= ELEMENTSOF(names); i++) {
+                const char *name = i < ELEMENTSOF(names) ? names[i] : "COPY_RESOLV_CONF";
+                if (i == ELEMENTSOF(names) && !declares(b, &nc_container_options, "copyResolvConf"))
+                        continue;
+                if (!nc_env_get(b->env, name))
+                        return nc_error_set(b->error, -ENODATA,
+                                            "the start script stops at $%s: unbound variable (release %s runs it "
+                                            "under nounset)", name, b->release->name);
+        }
+        return 0;
+}
+
 static int push_setenv(builder *b, const char *name) {
         int r;
 
@@ -174,42 +272,66 @@ static int build_exec_line(builder *b) {
                 "--notify-ready=yes", "--kill-signal=SIGRTMIN+3", "--bind-ro=/nix/store",
                 "--bind-ro=/nix/var/nix/db", "--bind-ro=/nix/var/nix/daemon-socket",
         };
+        /* PRIVATE_USERS and LOCAL_MAC_ADDRESS only where the release declares
+         * privateUsers (25.11) and localMacAddress (26.05). */
         static const char *const setenv_names[] = {
-                "PRIVATE_NETWORK", "HOST_BRIDGE", "HOST_ADDRESS", "LOCAL_ADDRESS",
-                "HOST_ADDRESS6", "LOCAL_ADDRESS6", "HOST_PORT", "PATH",
+                "PRIVATE_NETWORK", "PRIVATE_USERS", "HOST_BRIDGE", "HOST_ADDRESS", "LOCAL_ADDRESS",
+                "HOST_ADDRESS6", "LOCAL_ADDRESS6", "LOCAL_MAC_ADDRESS", "HOST_PORT", "PATH",
         };
         const nc_container *c = b->container;
         bool ephemeral = c && c->ephemeral;
         const char *system_path = nc_script_var(b->env, "SYSTEM_PATH");
+        /* NIX_BIND_OPT=":idmap" for privateUsers "pick" or a number above 0 (25.11). */
+        const char *idmap = b->release->flag_array && nc_private_users_map(nc_script_var(b->env, "PRIVATE_USERS"))
+                ? ":idmap" : "";
         int r;
 
         if ((r = push(b, b->request->nspawn_path ? b->request->nspawn_path : "systemd-nspawn")) < 0 ||
             (r = push(b, "--keep-unit")) < 0 || (r = push(b, "-M")) < 0 || (r = push(b, nc_script_var(b->env, "INSTANCE"))) < 0 ||
             (r = push(b, "-D")) < 0 || (r = push(b, nc_script_var(b->env, "root"))) < 0)
                 return r;
-        /* $extraFlags and $EXTRA_NSPAWN_FLAGS are unquoted: bash splits them. */
-        if ((r = push_split(b, b->extra_flags.data ? b->extra_flags.data : "")) < 0 ||
-            (r = push_split(b, nc_script_var(b->env, "EXTRA_NSPAWN_FLAGS"))) < 0)
+        if (b->release->flag_array) {
+                /* "${extraFlags[@]}": each element one word. */
+                for (size_t i = 0; i < b->flag_words.n; i++)
+                        if ((r = push(b, b->flag_words.items[i])) < 0)
+                                return r;
+        } else if ((r = push_split(b, b->extra_flags.data ? b->extra_flags.data : "")) < 0)
+                /* $extraFlags and $EXTRA_NSPAWN_FLAGS are unquoted: bash splits them. */
                 return r;
-        for (size_t i = 0; i < ELEMENTSOF(fixed_words); i++)
-                if ((r = push(b, fixed_words[i])) < 0)
+        if (!b->release->extra_nspawn_flags_last && (r = push_split(b, nc_script_var(b->env, "EXTRA_NSPAWN_FLAGS"))) < 0)
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(fixed_words); i++) {
+                bool bind_ro = strncmp(fixed_words[i], "--bind-ro=", 10) == 0;
+                /* 25.11: --bind-ro=/nix/store:/nix/store$NIX_BIND_OPT */
+                r = b->release->flag_array && bind_ro ? push_joined4(b, fixed_words[i], ":", fixed_words[i] + 10, idmap)
+                                                      : push(b, fixed_words[i]);
+                if (r < 0)
                         return r;
-        /* --bind="/nix/var/nix/profiles/per-container/$INSTANCE:/nix/var/nix/profiles" */
-        if ((r = push_joined(b, "--bind=/nix/var/nix/profiles/per-container/", nc_script_var(b->env, "INSTANCE"),
-                             ":/nix/var/nix/profiles")) < 0 ||
-            (r = push_joined(b, "--bind=/nix/var/nix/gcroots/per-container/", nc_script_var(b->env, "INSTANCE"),
-                             ":/nix/var/nix/gcroots")) < 0)
+        }
+        /* --bind="/nix/var/nix/profiles/per-container/$INSTANCE:/nix/var/nix/profiles[$NIX_BIND_OPT]" */
+        if ((r = push_joined4(b, "--bind=/nix/var/nix/profiles/per-container/", nc_script_var(b->env, "INSTANCE"),
+                              ":/nix/var/nix/profiles", idmap)) < 0 ||
+            (r = push_joined4(b, "--bind=/nix/var/nix/gcroots/per-container/", nc_script_var(b->env, "INSTANCE"),
+                              ":/nix/var/nix/gcroots", idmap)) < 0)
                 return r;
         /* ${optionalString (!cfg.ephemeral) "--link-journal=try-guest"} */
         if (!ephemeral && (r = push(b, "--link-journal=try-guest")) < 0)
                 return r;
-        for (size_t i = 0; i < ELEMENTSOF(setenv_names); i++)
+        for (size_t i = 0; i < ELEMENTSOF(setenv_names); i++) {
+                if ((strcmp(setenv_names[i], "PRIVATE_USERS") == 0 && !declares(b, &nc_container_options, "privateUsers")) ||
+                    (strcmp(setenv_names[i], "LOCAL_MAC_ADDRESS") == 0 &&
+                     !declares(b, &nc_network_options, "localMacAddress")))
+                        continue;
                 if ((r = push_setenv(b, setenv_names[i])) < 0)
                         return r;
+        }
         /* ${optionalString cfg.ephemeral "--ephemeral"} */
         if (ephemeral && (r = push(b, "--ephemeral")) < 0)
                 return r;
         if ((r = push_capabilities(b)) < 0 || (r = push_tmpfs(b)) < 0)
+                return r;
+        /* ${EXTRA_NSPAWN_FLAGS-} just before the init (25.11): unquoted, split. */
+        if (b->release->extra_nspawn_flags_last && (r = push_split(b, nc_script_var(b->env, "EXTRA_NSPAWN_FLAGS"))) < 0)
                 return r;
         /* ${containerInit cfg} "${SYSTEM_PATH:-/nix/var/nix/profiles/system}/init" */
         if ((r = push(b, b->request->init_path ? b->request->init_path : NC_DEFAULT_INIT_PATH)) < 0)
@@ -236,6 +358,7 @@ int nc_argv_system_file(const nc_env *env, char **ret_path) {
 /* What a builder owns, freed when it goes out of scope. */
 static void builder_done(builder *b) {
         nc_strbuf_free(&b->extra_flags);
+        nc_strv_clear(&b->flag_words);
         nc_strv_clear(&b->argv);
 }
 
@@ -246,9 +369,13 @@ int nc_build_argv(const nc_container *container, const nc_env *env, const nc_arg
          * cfg only by enableTun's additions (the capability is added where
          * it is rendered; the allowed device is not on the exec line). */
         _cleanup_(builder_done) builder b = {
-                .container = container, .env = env, .request = request ? request : &defaults, .error = error,
+                .container = container, .release = nc_container_release(container), .env = env,
+                .request = request ? request : &defaults, .error = error,
         };
-        int r = build_extra_flags(&b);
+        int r = b.release->flag_array ? check_nounset(&b) : 0;
+
+        if (r >= 0)
+                r = b.release->flag_array ? build_flag_array(&b) : build_extra_flags(&b);
 
         if (r >= 0)
                 r = build_exec_line(&b);
@@ -257,5 +384,36 @@ int nc_build_argv(const nc_container *container, const nc_env *env, const nc_arg
         if (r < 0)
                 return r;
         *ret_argv = TAKE_STRUCT(b.argv);
+        return 0;
+}
+
+int nc_nspawn_environment(const nc_container *container, const nc_env *unit_env, const nc_argv_request *request,
+                          nc_env **ret_env, nc_error *error) {
+        nc_argv_request defaults = { 0 };
+        _cleanup_(builder_done) builder b = {
+                .container = container, .release = nc_container_release(container), .env = unit_env,
+                .request = request ? request : &defaults, .error = error,
+        };
+        _cleanup_(nc_env_freep) nc_env *env = nc_env_new();
+        int r = env ? 0 : -ENOMEM;
+
+        /* The script runs with the unit's environment, all of it exported.
+         * Before 25.11 it appends to `extraFlags` without initialising it:
+         * one that came from the environment (an env file line) stays
+         * exported, with the flags the script appended. From 25.11
+         * `declare -a extraFlags` makes it an array, which bash does not
+         * export. `export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1` (25.11). */
+        for (size_t i = 0; r >= 0 && i < nc_env_count(unit_env); i++)
+                if (!b.release->flag_array || strcmp(nc_env_name_at(unit_env, i), "extraFlags") != 0)
+                        r = nc_env_set(env, nc_env_name_at(unit_env, i), nc_env_value_at(unit_env, i));
+        if (r >= 0 && !b.release->flag_array && nc_env_get(unit_env, "extraFlags") && (r = build_extra_flags(&b)) >= 0)
+                r = nc_env_set(env, "extraFlags", b.extra_flags.data ? b.extra_flags.data : "");
+        if (r >= 0 && b.release->unified_hierarchy)
+                r = nc_env_set(env, "SYSTEMD_NSPAWN_UNIFIED_HIERARCHY", "1");
+        if (r == -ENOMEM)
+                return nc_error_set(error, r, "out of memory while building nspawn's environment");
+        if (r < 0)
+                return r;
+        *ret_env = TAKE_PTR(env);
         return 0;
 }

@@ -1,10 +1,12 @@
 /* JSON -> nc_config: the container submodule's types and defaults, checked
  * as lib.evalModules checks them, plus strict mode's refusals. Every message
  * names the option as the module would: containers.NAME.OPTION. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc-util.h"
 #include "config-internal.h"
@@ -19,6 +21,8 @@
 
 typedef struct loader {
         nc_mode mode;
+        const nc_release_info *release;
+        bool nixos_prefix; /* the host's stateVersion gives the "nixos-" directories */
         nc_error *error;
 } loader;
 
@@ -176,15 +180,17 @@ static int load_bool(loader *l, const where *at, const nc_json *value, bool *fie
         return 0;
 }
 
-static int load_int(loader *l, const where *at, const nc_json *value, bool nullable, bool *ret_present,
+static int load_int(loader *l, const where *at, const nc_json *value, nc_type type, bool *ret_present,
                     long long *field) {
+        bool nullable = type == NC_TYPE_NULL_OR_INT || type == NC_TYPE_NULL_OR_PORT;
+
         if (nullable && value->type == NC_JSON_NULL) {
                 *ret_present = false;
                 return 0;
         }
         /* types.int is builtins.isInt: 80.0 is a float and is refused. */
         if (value->type != NC_JSON_INTEGER)
-                return type_error(l, at, value, nullable ? NC_TYPE_NULL_OR_INT : NC_TYPE_INT);
+                return type_error(l, at, value, type);
         *field = value->u.integer;
         if (ret_present)
                 *ret_present = true;
@@ -214,10 +220,25 @@ static int load_str_list(loader *l, const where *at, const nc_json *value, unsig
         return 0;
 }
 
-static int unknown_option(loader *l, const where *at, const char *key) {
-        char location[MAX_LOCATION];
+/* `table` (and, for a container, `also`) say which releases declare it. */
+static int unknown_option(loader *l, const where *at, const char *key, const nc_option_table *table,
+                          const nc_option_table *also) {
+        char location[MAX_LOCATION], which[64];
         where option = { .parent = at, .name = key };
-        return nc_error_set(l->error, -EINVAL, "%s: the option does not exist", spell(&option, location));
+        nc_release_id first, last;
+
+        if (!nc_option_release_range(table, key, &first, &last) &&
+            !(also && nc_option_release_range(also, key, &first, &last)))
+                return nc_error_set(l->error, -EINVAL, "%s: the option does not exist", spell(&option, location));
+        if (first == last)
+                snprintf(which, sizeof which, "only release %s declares it", nc_release_info_get(first)->name);
+        else if (last == NC_RELEASE_LATEST)
+                snprintf(which, sizeof which, "releases from %s on declare it", nc_release_info_get(first)->name);
+        else
+                snprintf(which, sizeof which, "releases %s to %s declare it", nc_release_info_get(first)->name,
+                         nc_release_info_get(last)->name);
+        return nc_error_set(l->error, -EINVAL, "%s: the option does not exist in release %s (%s; see --release)",
+                            spell(&option, location), l->release->name, which);
 }
 
 static int missing_option(loader *l, const where *at, const char *key) {
@@ -226,9 +247,14 @@ static int missing_option(loader *l, const where *at, const char *key) {
         return nc_error_set(l->error, -EINVAL, "%s: the option is used but not defined", spell(&option, location));
 }
 
-static int check_port(loader *l, const where *at, long long port, bool present) {
+/* types.port (25.11 and later) is the module's own refusal of a number
+ * outside 0-65535; then strict mode refuses 0 and, before 25.11, what
+ * types.int let through. */
+static int check_port(loader *l, const where *at, const nc_json *value, nc_type type, long long port, bool present) {
         char location[MAX_LOCATION];
 
+        if (present && (type == NC_TYPE_PORT || type == NC_TYPE_NULL_OR_PORT) && (port < 0 || port > 65535))
+                return type_error(l, at, value, type);
         if (l->mode == NC_MODE_COMPAT || !present || nc_port_is_valid(port))
                 return 0;
         return nc_error_set(l->error, -EINVAL, "%s: %lld is not a port (1-65535)", spell(at, location), port);
@@ -300,12 +326,12 @@ static int load_submodule(loader *l, const where *at, const nc_json *value, nc_t
                 return type_error(l, at, value, type);
         for (size_t i = 0; i < value->n; i++) {
                 const char *key = value->u.members[i].key;
-                const nc_option *o = nc_option_find(table, key);
+                const nc_option *o = nc_option_find(table, key, l->release->id);
                 where option_at = { .parent = at, .name = key };
                 int r;
 
                 if (!o)
-                        return unknown_option(l, at, key);
+                        return unknown_option(l, at, key, table, NULL);
                 if ((r = load_option(l, &option_at, o, &value->u.members[i].value, into)) < 0)
                         return r;
         }
@@ -325,11 +351,13 @@ static int load_forward_port_option(loader *l, const where *at, const nc_option 
 
         switch (o->type) {
         case NC_TYPE_INT: /* hostPort */
-                r = load_int(l, at, value, false, NULL, &port->host_port);
-                return r < 0 ? r : check_port(l, at, port->host_port, true);
+        case NC_TYPE_PORT:
+                r = load_int(l, at, value, o->type, NULL, &port->host_port);
+                return r < 0 ? r : check_port(l, at, value, o->type, port->host_port, true);
         case NC_TYPE_NULL_OR_INT: /* containerPort */
-                r = load_int(l, at, value, true, &port->has_container_port, &port->container_port);
-                return r < 0 ? r : check_port(l, at, port->container_port, port->has_container_port);
+        case NC_TYPE_NULL_OR_PORT:
+                r = load_int(l, at, value, o->type, &port->has_container_port, &port->container_port);
+                return r < 0 ? r : check_port(l, at, value, o->type, port->container_port, port->has_container_port);
         default: /* protocol */
                 return load_str_option(l, at, o, value, into);
         }
@@ -357,9 +385,25 @@ static int load_forward_ports(loader *l, const where *at, const nc_json *value, 
 
 /* One networkOptions entry into the nc_network `into`; used for the
  * container and for extraVeths. */
+/* types.strMatching "([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}": the whole string. */
+static bool is_mac_address(const char *s, size_t len) {
+        if (len != 17)
+                return false;
+        for (size_t i = 0; i < len; i++)
+                if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char) s[i]))
+                        return false;
+        return true;
+}
+
 static int load_network_option(loader *l, const where *at, const nc_option *o, const nc_json *value, void *into) {
         if (o->type == NC_TYPE_LIST_OF_PORTS)
                 return load_forward_ports(l, at, value, into);
+        if (o->type == NC_TYPE_NULL_OR_MAC) {
+                if (value->type != NC_JSON_NULL &&
+                    (value->type != NC_JSON_STRING || !is_mac_address(value->u.string, value->n)))
+                        return type_error(l, at, value, o->type);
+                return load_str(l, at, value, true, o->rules, o->validate, (char **) ((char *) into + o->offset));
+        }
         return load_str_option(l, at, o, value, into);
 }
 
@@ -402,7 +446,7 @@ static int load_bind_mount(loader *l, const where *at, const char *name, const n
         if (!bind->mount_point) {
                 /* config.mountPoint = mkDefault name; */
                 where option_at = { .parent = at, .name = "mountPoint" };
-                const nc_option *mount_point = nc_option_find(&nc_bind_mount_options, "mountPoint");
+                const nc_option *mount_point = nc_option_find(&nc_bind_mount_options, "mountPoint", l->release->id);
                 r = check_string(l, &option_at, name, strlen(name), mount_point->rules, mount_point->validate);
                 if (r < 0)
                         return r;
@@ -445,6 +489,27 @@ static int sorted_members(const nc_json *object, const nc_json_member ***ret_mem
         return 0;
 }
 
+/* privateUsers: types.either types.ints.u32 (types.enum [ "no" "identity" "pick" ]),
+ * kept as `toString` writes it into the env file. */
+static int load_private_users(loader *l, const where *at, const nc_json *value, char **field) {
+        char number[24], *copy;
+
+        if (value->type == NC_JSON_INTEGER && value->u.integer >= 0 && value->u.integer <= 4294967295LL)
+                snprintf(number, sizeof number, "%lld", value->u.integer);
+        else if (value->type == NC_JSON_STRING && value->n == strlen(value->u.string) &&
+                 (strcmp(value->u.string, "no") == 0 || strcmp(value->u.string, "identity") == 0 ||
+                  strcmp(value->u.string, "pick") == 0))
+                snprintf(number, sizeof number, "%s", value->u.string);
+        else
+                return type_error(l, at, value, NC_TYPE_PRIVATE_USERS);
+        copy = strdup(number);
+        if (!copy)
+                return -ENOMEM;
+        free(*field);
+        *field = copy;
+        return 0;
+}
+
 static int load_container_option(loader *l, const where *at, const nc_option *o, const nc_json *value,
                                  nc_container *c) {
         void *field = (char *) c + o->offset;
@@ -478,6 +543,22 @@ static int load_container_option(loader *l, const where *at, const nc_option *o,
                  * cannot, and the module ignores it when path is given. */
                 c->has_config = true;
                 return 0;
+        case NC_TYPE_NULL_OR_PATH:
+                if (value->type == NC_JSON_NULL) {
+                        free(*(char **) field);
+                        *(char **) field = NULL;
+                        return 0;
+                }
+                return load_path(l, at, value, o->rules, o->validate, field);
+        case NC_TYPE_PRIVATE_USERS:
+                return load_private_users(l, at, value, field);
+        case NC_TYPE_ATTRS_OF_ANYTHING:
+                /* specialArgs: passed to the container's own evaluation,
+                 * nothing on the host side reads it. */
+                if (value->type != NC_JSON_OBJECT)
+                        return type_error(l, at, value, o->type);
+                *(bool *) field = true;
+                return 0;
         case NC_TYPE_REMOVED:
                 /* checkAssertion in the module's submodule config. */
                 return nc_error_set(l->error, -EINVAL,
@@ -489,15 +570,46 @@ static int load_container_option(loader *l, const where *at, const nc_option *o,
         }
 }
 
+/* What the module checks across options once a definition is merged. */
+static int check_container(loader *l, const where *at, nc_container *c) {
+        char location[MAX_LOCATION];
+
+        if (c->flake && c->has_config)
+                /* checkAssertion: options.config.isDefined && (options.flake.value != null) */
+                return nc_error_set(l->error, -EINVAL,
+                                    "%s.flake: the options 'containers.%s.path' and 'containers.%s.flake' cannot both "
+                                    "be set", spell(at, location), c->name, c->name);
+        if (c->flake && !c->path) {
+                /* path = mkIf (config.flake != null) "/nix/var/nix/profiles/per-container/${name}"; */
+                if (asprintf(&c->path, "/nix/var/nix/profiles/per-container/%s", c->name) < 0) {
+                        c->path = NULL;
+                        return -ENOMEM;
+                }
+        }
+        if (!c->path)
+                return c->has_config
+                        ? nc_error_set(l->error, -EINVAL,
+                                       "%s.path: the option is used but not defined (a container given only by "
+                                       "`config` needs nixpkgs to build; give the built system as path)",
+                                       spell(at, location))
+                        : missing_option(l, at, "path");
+        if (c->network_namespace && (c->private_network || c->interfaces.n > 0))
+                /* assertions: cfg.networkNamespace != null && (cfg.privateNetwork || cfg.interfaces != [ ]) */
+                return nc_error_set(l->error, -EINVAL,
+                                    "%s.networkNamespace: is mutually exclusive to containers.%s.privateNetwork and "
+                                    "containers.%s.interfaces", spell(at, location), c->name, c->name);
+        return 0;
+}
+
 static int load_container(loader *l, const where *container_at, const char *name, const nc_json *value, void *into) {
         nc_container *c = into;
         where at = *container_at; /* containers.NAME */
         char location[MAX_LOCATION];
         int r;
 
+        r = nc_container_init_defaults(c, l->release, l->nixos_prefix);
         c->name = strdup(name);
-        c->timeout_start_sec = strdup("1min");
-        if (!c->name || !c->timeout_start_sec)
+        if (r < 0 || !c->name)
                 return -ENOMEM;
         /* Checked without a message first: only a refusal spells out where. */
         if (nc_container_name_check(name, l->mode, "", NULL) < 0)
@@ -509,34 +621,88 @@ static int load_container(loader *l, const where *container_at, const char *name
         for (size_t i = 0; i < value->n; i++) {
                 const char *key = value->u.members[i].key;
                 const nc_json *item = &value->u.members[i].value;
-                const nc_option *o = nc_option_find(&nc_container_options, key);
+                const nc_option *o = nc_option_find(&nc_container_options, key, l->release->id);
                 where option_at = { .parent = &at, .name = key };
 
-                if (o)
+                if (o) {
                         r = load_container_option(l, &option_at, o, item, c);
-                else if ((o = nc_option_find(&nc_network_options, key)))
+                        if (r >= 0 && strcmp(key, "path") == 0)
+                                c->has_path = true;
+                } else if ((o = nc_option_find(&nc_network_options, key, l->release->id)))
                         r = load_network_option(l, &option_at, o, item, &c->network);
                 else
-                        r = unknown_option(l, &at, key);
+                        r = unknown_option(l, &at, key, &nc_container_options, &nc_network_options);
                 if (r < 0)
                         return r;
         }
-        if (!c->path)
-                return c->has_config
-                        ? nc_error_set(l->error, -EINVAL,
-                                       "%s.path: the option is used but not defined (a container given only by "
-                                       "`config` needs nixpkgs to build; give the built system as path)",
-                                       spell(&at, location))
-                        : missing_option(l, &at, "path");
+        return check_container(l, &at, c);
+}
+
+/* The export format's envelope (ref/nix/export-containers.nix):
+ * {"format": "nixcontainer-containers/1", "release", "stateVersion", "containers"}.
+ * A bare {NAME: definition} object has no "format" member that is a
+ * string (a definition is an object). Sets *ret_containers to the
+ * containers object and fills in the release and stateVersion the file
+ * gives (NULL when it does not). */
+#define NC_EXPORT_FORMAT "nixcontainer-containers/1"
+static int read_envelope(const nc_json *root, const nc_json **ret_containers, const char **ret_release,
+                         const char **ret_state_version, int *ret_enable, nc_error *error) {
+        const nc_json *format = nc_json_object_get(root, "format");
+
+        *ret_containers = root;
+        *ret_release = *ret_state_version = NULL;
+        *ret_enable = -1;
+        if (!format || format->type != NC_JSON_STRING)
+                return 0;
+        if (strcmp(format->u.string, NC_EXPORT_FORMAT) != 0)
+                return nc_error_set(error, -EINVAL, "format: \"%.64s\" is not a format this library reads (%s)",
+                                    format->u.string, NC_EXPORT_FORMAT);
+        for (size_t i = 0; i < root->n; i++) {
+                const char *key = root->u.members[i].key;
+                const nc_json *value = &root->u.members[i].value;
+
+                if (strcmp(key, "format") == 0)
+                        continue;
+                if (strcmp(key, "containers") == 0) {
+                        if (value->type != NC_JSON_OBJECT)
+                                return nc_error_set(error, -EINVAL, "containers: must be an object {NAME: definition}");
+                        *ret_containers = value;
+                } else if (strcmp(key, "enableContainers") == 0) {
+                        /* config.boot.enableContainers */
+                        if (value->type != NC_JSON_BOOL)
+                                return nc_error_set(error, -EINVAL, "enableContainers: must be a boolean");
+                        *ret_enable = value->u.boolean;
+                } else if (strcmp(key, "release") == 0 || strcmp(key, "stateVersion") == 0) {
+                        if (value->type != NC_JSON_STRING || value->n != strlen(value->u.string))
+                                return nc_error_set(error, -EINVAL, "%s: must be a string", key);
+                        *(key[0] == 'r' ? ret_release : ret_state_version) = value->u.string;
+                } else
+                        return nc_error_set(error, -EINVAL, "%.64s: not a member of the %s format", key,
+                                            NC_EXPORT_FORMAT);
+        }
+        if (*ret_containers == root)
+                return nc_error_set(error, -EINVAL, "containers: missing from the %s file", NC_EXPORT_FORMAT);
         return 0;
 }
 
-int nc_config_load_json(const char *text, size_t len, nc_mode mode, nc_config **ret_config, nc_error *error) {
+static int release_error(const char *name, nc_error *error) {
+        char known[128] = "";
+        size_t n = 0;
+
+        for (size_t i = 0; nc_release_name(i); i++)
+                n += (size_t) snprintf(known + n, sizeof known - n, "%s%s", i ? ", " : "", nc_release_name(i));
+        return nc_error_set(error, -EINVAL, "release \"%.32s\": not a release this library follows (%s)", name, known);
+}
+
+int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *release, const char *state_version,
+                        nc_config **ret_config, nc_error *error) {
         loader l = { .mode = mode, .error = error };
         _cleanup_(nc_config_freep) nc_config *config = NULL;
         _cleanup_(nc_json_freep) nc_json_doc *doc = NULL;
+        const char *file_release, *file_state_version;
+        int enable;
         nc_json_error syntax;
-        const nc_json *root;
+        const nc_json *root, *containers_json;
         int r;
 
         if (len > MAX_CONFIG_BYTES)
@@ -549,30 +715,51 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, nc_config **
         root = nc_json_root(doc);
         if (root->type != NC_JSON_OBJECT)
                 return nc_error_set(error, -EINVAL, "containers: the configuration must be a JSON object {NAME: definition}");
+        r = read_envelope(root, &containers_json, &file_release, &file_state_version, &enable, error);
+        if (r < 0)
+                return r;
+        release = release ? release : file_release ? file_release : NC_RELEASE_DEFAULT;
+        state_version = state_version ? state_version : file_state_version ? file_state_version
+                                                                           : NC_STATE_VERSION_DEFAULT;
+        l.release = nc_release_info_find(release);
+        if (!l.release)
+                return release_error(release, error);
+        if (nc_release_nixos_prefix(l.release, state_version, &l.nixos_prefix) < 0)
+                return nc_error_set(error, -EINVAL, "stateVersion \"%.32s\": not a version", state_version);
+
         config = calloc(1, sizeof *config);
-        r = config ? 0 : -ENOMEM;
+        if (!config || !(config->state_version = strdup(state_version)))
+                return nc_error_set(error, -ENOMEM, "out of memory while loading the configuration");
+        config->release = l.release;
+        r = nc_container_init_defaults(&config->template, l.release, l.nixos_prefix);
         if (r >= 0) {
                 where containers = { .name = "containers" };
-                r = load_attrs_of(&l, &containers, root, NC_TYPE_ATTRS_OF_CONTAINERS, (void **) &config->containers,
-                                  sizeof *config->containers, &config->n_containers, load_container);
+                r = load_attrs_of(&l, &containers, containers_json, NC_TYPE_ATTRS_OF_CONTAINERS,
+                                  (void **) &config->containers, sizeof *config->containers, &config->n_containers,
+                                  load_container);
         }
         if (r == -ENOMEM)
                 return nc_error_set(error, r, "out of memory while loading the configuration");
         if (r < 0)
                 return r;
+        /* boot.enableContainers = mkOption { default = config.containers != { }; } (25.11) */
+        config->enable_containers = enable >= 0 ? enable : !l.release->containers_enable_boot || config->n_containers > 0;
         *ret_config = TAKE_PTR(config);
         return 0;
 }
 
-int nc_config_load_file(const char *path, nc_mode mode, nc_config **ret_config, nc_error *error) {
+int nc_config_load_file(const char *path, nc_mode mode, const char *release, const char *state_version,
+                        nc_config **ret_config, nc_error *error) {
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
 
-        r = nc_read_file(path, MAX_CONFIG_BYTES, &text, &len);
+        /* "-": standard input, as `--config -` reads it. */
+        r = strcmp(path, "-") == 0 ? nc_read_fd(STDIN_FILENO, MAX_CONFIG_BYTES, &text, &len)
+                                   : nc_read_file(path, MAX_CONFIG_BYTES, &text, &len);
         if (r < 0)
                 return nc_error_set(error, r, "%s: %s", path, r == -EFBIG ? "file too large" : strerror(-r));
-        r = nc_config_load_json(text, len, mode, ret_config, error);
+        r = nc_config_load_json(text, len, mode, release, state_version, ret_config, error);
         if (r < 0 && r != -ENOMEM) {
                 /* Prefix the file name so that JSON syntax errors say where. */
                 char message[NC_ERROR_MAX];

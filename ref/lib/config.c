@@ -60,6 +60,7 @@ void nc_network_clear(nc_network *network) {
         free(network->host_address6);
         free(network->local_address);
         free(network->local_address6);
+        free(network->local_mac_address);
         memset(network, 0, sizeof *network);
 }
 
@@ -80,6 +81,9 @@ void nc_container_clear(nc_container *c) {
         free(c->path);
         free(c->nixpkgs);
         free(c->timeout_start_sec);
+        free(c->network_namespace);
+        free(c->private_users);
+        free(c->flake);
         nc_strv_clear(&c->additional_capabilities);
         nc_strv_clear(&c->interfaces);
         nc_strv_clear(&c->macvlans);
@@ -105,11 +109,72 @@ void nc_config_free(nc_config *config) {
         for (size_t i = 0; i < config->n_containers; i++)
                 nc_container_clear(&config->containers[i]);
         free(config->containers);
+        nc_container_clear(&config->template);
+        free(config->state_version);
         free(config);
 }
 
+const char *nc_release_name(size_t i) {
+        const nc_release_info *release = i < NC_RELEASE_COUNT ? nc_release_info_get((nc_release_id) i) : NULL;
+        return release ? release->name : NULL;
+}
+
+const char *nc_config_release(const nc_config *config) {
+        return config ? config->release->name : NULL;
+}
+
+const char *nc_config_state_version(const nc_config *config) {
+        return config ? config->state_version : NULL;
+}
+
+size_t nc_config_count(const nc_config *config) {
+        return config ? config->n_containers : 0;
+}
+
+const nc_container *nc_config_at(const nc_config *config, size_t i) {
+        return config && i < config->n_containers ? &config->containers[i] : NULL;
+}
+
+const nc_container *nc_config_template(const nc_config *config) {
+        return config && config->enable_containers ? &config->template : NULL;
+}
+
+const char *nc_container_name(const nc_container *container) {
+        return container ? container->name : NULL;
+}
+
+const nc_release_info *nc_container_release(const nc_container *container) {
+        return container && container->release ? container->release : nc_release_info_get(NC_RELEASE_21_05);
+}
+
+bool nc_private_users_map(const char *private_users) {
+        /* [[ "$PRIVATE_USERS" = "pick" || ("$PRIVATE_USERS" =~ ^[[:digit:]]+$ && "$PRIVATE_USERS" -gt 0) ]] */
+        bool digits = private_users && private_users[0], nonzero = false;
+
+        if (!private_users)
+                return false;
+        if (strcmp(private_users, "pick") == 0)
+                return true;
+        for (const char *p = private_users; *p; p++) {
+                digits = digits && *p >= '0' && *p <= '9';
+                nonzero = nonzero || (*p >= '1' && *p <= '9');
+        }
+        return digits && nonzero;
+}
+
+int nc_container_init_defaults(nc_container *c, const nc_release_info *release, bool nixos_prefix) {
+        /* The submodule's defaults; dummyConfig for the template. */
+        c->release = release;
+        c->nixos_prefix = nixos_prefix;
+        c->copy_resolv_conf = true;
+        c->restart_if_changed = true;
+        c->timeout_start_sec = strdup("1min");
+        c->private_users = strdup("no");
+        return c->timeout_start_sec && c->private_users ? 0 : -ENOMEM;
+}
+
 const nc_container *nc_config_find(const nc_config *config, const char *name) {
-        for (size_t i = 0; config && i < config->n_containers; i++)
+        for (size_t i = 0; config && config->enable_containers && i < config->n_containers; i++)
                 if (strcmp(config->containers[i].name, name) == 0)
                         return &config->containers[i];
         return NULL;
@@ -187,7 +252,7 @@ static int copy_network(nc_network *to, const nc_network *from) {
         static const size_t strings[] = {
                 offsetof(nc_network, host_bridge),   offsetof(nc_network, host_address),
                 offsetof(nc_network, host_address6), offsetof(nc_network, local_address),
-                offsetof(nc_network, local_address6),
+                offsetof(nc_network, local_address6), offsetof(nc_network, local_mac_address),
         };
         int r = copy_strings(to, from, strings, ELEMENTSOF(strings));
 
@@ -219,16 +284,25 @@ static int copy_allowed_device(void *to, const void *from) {
 
 static int copy_container(nc_container *to, const nc_container *from) {
         static const size_t strings[] = {
-                offsetof(nc_container, name), offsetof(nc_container, path), offsetof(nc_container, nixpkgs),
-                offsetof(nc_container, timeout_start_sec),
+                offsetof(nc_container, name),           offsetof(nc_container, path),
+                offsetof(nc_container, nixpkgs),        offsetof(nc_container, timeout_start_sec),
+                offsetof(nc_container, network_namespace), offsetof(nc_container, private_users),
+                offsetof(nc_container, flake),
         };
-        int r = copy_strings(to, from, strings, ELEMENTSOF(strings));
+        int r;
 
-        to->ephemeral = from->ephemeral;
-        to->enable_tun = from->enable_tun;
-        to->private_network = from->private_network;
-        to->auto_start = from->auto_start;
-        to->has_config = from->has_config;
+        /* The scalars first, then a fresh copy of each string and array. */
+        *to = *from;
+        memset(&to->additional_capabilities, 0, sizeof to->additional_capabilities);
+        memset(&to->interfaces, 0, sizeof to->interfaces);
+        memset(&to->macvlans, 0, sizeof to->macvlans);
+        memset(&to->tmpfs, 0, sizeof to->tmpfs);
+        memset(&to->extra_flags, 0, sizeof to->extra_flags);
+        memset(&to->network, 0, sizeof to->network);
+        to->extra_veths = NULL, to->n_extra_veths = 0;
+        to->bind_mounts = NULL, to->n_bind_mounts = 0;
+        to->allowed_devices = NULL, to->n_allowed_devices = 0;
+        r = copy_strings(to, from, strings, ELEMENTSOF(strings));
         if (r < 0 || (r = copy_strv(&to->additional_capabilities, &from->additional_capabilities)) < 0 ||
             (r = copy_strv(&to->interfaces, &from->interfaces)) < 0 ||
             (r = copy_strv(&to->macvlans, &from->macvlans)) < 0 || (r = copy_strv(&to->tmpfs, &from->tmpfs)) < 0 ||
@@ -254,14 +328,19 @@ int nc_container_effective(const nc_container *container, nc_container **ret_eff
         r = copy_container(c, container);
         /* containerConfig = cfg // (if cfg.enableTun then {
          *   allowedDevices = cfg.allowedDevices ++ [ { node = "/dev/net/tun"; modifier = "rw"; } ];
-         *   additionalCapabilities = cfg.additionalCapabilities ++ [ "CAP_NET_ADMIN" ]; } else {}); */
-        if (r >= 0 && c->enable_tun) {
+         *   additionalCapabilities = cfg.additionalCapabilities ++ [ "CAP_NET_ADMIN" ]; } else {});
+         * "rwm" from 25.11, which also adds the device (not the capability)
+         * when !cfg.enableTun && cfg.privateNetwork && (cfg.privateUsers == "pick" ||
+         *   (builtins.isInt cfg.privateUsers && cfg.privateUsers > 0)). */
+        if (r >= 0 && (c->enable_tun || (c->private_network && nc_private_users_map(c->private_users)))) {
                 nc_allowed_device *tun = &c->allowed_devices[c->n_allowed_devices];
                 tun->node = strdup("/dev/net/tun");
-                tun->modifier = strdup("rw");
+                tun->modifier = strdup(nc_container_release(c)->tun_modifier);
                 c->n_allowed_devices++;
-                r = tun->node && tun->modifier ? nc_strv_push(&c->additional_capabilities, "CAP_NET_ADMIN") : -ENOMEM;
+                r = tun->node && tun->modifier ? 0 : -ENOMEM;
         }
+        if (r >= 0 && c->enable_tun)
+                r = nc_strv_push(&c->additional_capabilities, "CAP_NET_ADMIN");
         if (r < 0)
                 return r;
         *ret_effective = TAKE_PTR(c);

@@ -5,14 +5,21 @@
 #include "alloc-util.h"
 #include "error.h"
 #include "init-setup.h"
+#include "option-table.h"
 #include "script-env.h"
 
 int nc_plan_init_setup(nc_plan *plan, const nc_container *container, const nc_env *env) {
         int r;
 
+        /* 26.05 sets the MAC address: LOCAL_MAC_ADDRESS joins the trigger
+         * list, and `ip link set dev eth0 address "$LOCAL_MAC_ADDRESS"`
+         * comes before eth0 goes up. */
+        bool mac = nc_option_find(&nc_network_options, "localMacAddress", nc_container_release(container)->id) != NULL;
+        const char *mac_address = mac ? nc_script_var(env, "LOCAL_MAC_ADDRESS") : "";
+
         /* HOST_BRIDGE counts here, unlike in the start script: a bridged
          * container without addresses still gets its eth0 up. */
-        if (nc_script_any_address(env) || nc_script_var(env, "HOST_BRIDGE")[0]) {
+        if (nc_script_any_address(env) || nc_script_var(env, "HOST_BRIDGE")[0] || mac_address[0]) {
                 const char *host = nc_script_var(env, "HOST_ADDRESS"), *host6 = nc_script_var(env, "HOST_ADDRESS6");
                 /* ip addr add $LOCAL_ADDRESS dev eth0, ...: unquoted expansions,
                  * each step only when its variable is set. */
@@ -32,6 +39,7 @@ int nc_plan_init_setup(nc_plan *plan, const nc_container *container, const nc_en
 
                 /* ip link set host0 name eth0; ip link set dev eth0 up */
                 if ((r = nc_plan_add(plan, NC_STEP_LINK_RENAME, false, "host0", "eth0")) < 0 ||
+                    (mac_address[0] && (r = nc_plan_add(plan, NC_STEP_LINK_ADDRESS, false, "eth0", mac_address)) < 0) ||
                     (r = nc_plan_add(plan, NC_STEP_LINK_UP, false, "eth0", NULL)) < 0)
                         return r;
                 for (size_t i = 0; i < ELEMENTSOF(steps); i++) {

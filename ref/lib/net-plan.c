@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ static char *step_text(nc_step_kind kind, bool ipv6, const char *dev, const char
         switch (kind) {
         case NC_STEP_LINK_UP: n = asprintf(&text, "ip link set dev %s up", dev); break;
         case NC_STEP_LINK_RENAME: n = asprintf(&text, "ip link set %s name %s", dev, value); break;
+        case NC_STEP_LINK_ADDRESS: n = asprintf(&text, "ip link set dev %s address %s", dev, value); break;
         case NC_STEP_LINK_MASTER_UP: n = asprintf(&text, "ip link set dev %s master %s up", dev, value); break;
         case NC_STEP_ADDRESS_ADD: n = asprintf(&text, "%s addr add %s dev %s", ip, value, dev); break;
         case NC_STEP_ROUTE_ADD: n = asprintf(&text, "%s route add %s dev %s", ip, value, dev); break;
@@ -229,9 +231,32 @@ static int parse_fail(nc_error *error, const nc_step *step, int family, const ch
         return fail(error, step, -EINVAL, why);
 }
 
+/* iproute2's ll_addr_a2n() (lib/ll_addr.c): bytes in hex, split at ':';
+ * a byte over 255 or a part that is not hex is refused. Returns the
+ * number of bytes, or -EINVAL. */
+static int parse_lladdr(const char *text, uint8_t *out, size_t size) {
+        size_t n = 0;
+
+        for (const char *p = text;; n++) {
+                char *end;
+                unsigned long byte;
+
+                if (n == size || !isxdigit((unsigned char) *p))
+                        return -EINVAL;
+                byte = strtoul(p, &end, 16);
+                if (byte > 255 || (*end && *end != ':'))
+                        return -EINVAL;
+                out[n] = (uint8_t) byte;
+                if (!*end)
+                        return (int) n + 1;
+                p = end + 1;
+        }
+}
+
 static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_error *error) {
         int family = step->ipv6 ? AF_INET6 : AF_UNSPEC;
         nc_nl_link_settings change = { 0 };
+        uint8_t lladdr[32];
         nc_ip_prefix prefix, gateway;
         int ifindex = 0, r;
 
@@ -243,6 +268,19 @@ static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_err
                 change.set_up = step->kind == NC_STEP_LINK_UP;
                 change.new_name = step->kind == NC_STEP_LINK_RENAME ? step->value : NULL;
                 break;
+        case NC_STEP_LINK_ADDRESS: {
+                int n = parse_lladdr(step->value, lladdr, sizeof lladdr);
+                if (n < 0) {
+                        char why[300];
+                        snprintf(why, sizeof why, "Error: \"%.200s\" is invalid lladdr.", step->value);
+                        return fail(error, step, -EINVAL, why);
+                }
+                if ((r = find_link(nl, memo, error, step, step->dev, &ifindex)) < 0)
+                        return r;
+                change.address = lladdr;
+                change.address_len = (size_t) n;
+                break;
+        }
         case NC_STEP_LINK_MASTER_UP: {
                 int master_ifindex = 0;
                 /* iplink_parse() resolves `master` as it reads it, before `dev`. */

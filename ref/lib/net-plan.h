@@ -7,11 +7,12 @@
 
 #include <stddef.h>
 
-#include "nixcontainer.h"
+#include "config-internal.h"
 
 typedef enum nc_step_kind {
         NC_STEP_LINK_UP,            /* ip link set dev D up */
         NC_STEP_LINK_RENAME,        /* ip link set D name V */
+        NC_STEP_LINK_ADDRESS,       /* ip link set dev D address V (26.05) */
         NC_STEP_LINK_MASTER_UP,     /* ip link set dev D master V up */
         NC_STEP_ADDRESS_ADD,        /* ip [-6] addr add V dev D */
         NC_STEP_ROUTE_ADD,          /* ip [-6] route add V dev D */

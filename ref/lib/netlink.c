@@ -280,7 +280,8 @@ int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *ch
         msg = new_message(RTM_NEWLINK, 0, &ifi, sizeof ifi);
         if (!msg || (change->new_name && nla_put_string(msg, IFLA_IFNAME, change->new_name) < 0) ||
             (change->master_ifindex > 0 && nla_put_u32(msg, IFLA_MASTER, (uint32_t) change->master_ifindex) < 0) ||
-            (change->set_group && nla_put_u32(msg, IFLA_GROUP, change->group) < 0))
+            (change->set_group && nla_put_u32(msg, IFLA_GROUP, change->group) < 0) ||
+            (change->address && nla_put(msg, IFLA_ADDRESS, (int) change->address_len, change->address) < 0))
                 return -ENOMEM;
         return transact(nl, msg, NULL, NULL);
 }

@@ -38,6 +38,8 @@ typedef struct nc_nl_link_settings {
         bool set_up;          /* IFF_UP in ifi_flags and ifi_change */
         bool set_group;
         uint32_t group;       /* IFLA_GROUP */
+        const uint8_t *address; /* IFLA_ADDRESS (the link-layer address), or NULL */
+        size_t address_len;
 } nc_nl_link_settings;
 
 /* RTM_NEWLINK on an existing link, as `ip link set` sends it. */

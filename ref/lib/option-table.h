@@ -4,9 +4,11 @@
 #ifndef NC_OPTION_TABLE_H
 #define NC_OPTION_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "nixcontainer.h"
+#include "config-internal.h"
+#include "release.h"
 #include "validate.h"
 
 /* The module's option types (lib/types.nix of 2021-06). */
@@ -25,6 +27,13 @@ typedef enum nc_type {
         NC_TYPE_ATTRS_OF_CONTAINERS, /* `containers` itself: attrsOf (submodule ...) */
         NC_TYPE_ANYTHING,          /* config: a NixOS module, ignored here */
         NC_TYPE_REMOVED,           /* pkgs: defining it throws */
+        /* Added by later releases. */
+        NC_TYPE_PORT,              /* types.port (25.11): an integer 0-65535 */
+        NC_TYPE_NULL_OR_PORT,      /* types.nullOr types.port */
+        NC_TYPE_NULL_OR_PATH,      /* types.nullOr types.path (networkNamespace) */
+        NC_TYPE_PRIVATE_USERS,     /* types.either types.ints.u32 (types.enum [ "no" "identity" "pick" ]) */
+        NC_TYPE_NULL_OR_MAC,       /* types.nullOr (types.strMatching "([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}") */
+        NC_TYPE_ATTRS_OF_ANYTHING, /* types.attrsOf types.unspecified (specialArgs), ignored here */
 } nc_type;
 
 /* Strict-mode rules: where the value ends up decides what would break.
@@ -53,6 +62,11 @@ typedef struct nc_option {
         nc_validator validate;     /* strict mode's check of each value, or NULL */
         const char *rule_text;     /* what the check accepts, for the docs */
         const char *description;
+        /* The releases that declare it: from `since` (0: the seed) up to,
+         * not including, `before` (0: every later release too). An option
+         * whose type changed has a row for each range. */
+        nc_release_id since;
+        nc_release_id before;
 } nc_option;
 
 typedef struct nc_option_table {
@@ -67,7 +81,14 @@ extern const nc_option_table nc_bind_mount_options;
 extern const nc_option_table nc_forward_port_options;
 extern const nc_option_table nc_allowed_device_options;
 
-const nc_option *nc_option_find(const nc_option_table *table, const char *name);
+/* The row of `name` that `release` declares, or NULL. */
+const nc_option *nc_option_find(const nc_option_table *table, const char *name, nc_release_id release);
+/* Whether `release` declares the option of row `o`. */
+bool nc_option_in_release(const nc_option *o, nc_release_id release);
+/* The first and last release that declare an option called `name`
+ * (whatever its type); false when none does. */
+bool nc_option_release_range(const nc_option_table *table, const char *name, nc_release_id *ret_first,
+                             nc_release_id *ret_last);
 const char *nc_type_name(nc_type type);
 
 #endif

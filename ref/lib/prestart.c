@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config-internal.h"
 #include "alloc-util.h"
 #include "error.h"
 #include "netlink.h"

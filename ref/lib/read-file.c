@@ -7,11 +7,16 @@
 
 int nc_read_file(const char *path, size_t max, char **ret_text, size_t *ret_len) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        _cleanup_free_ char *text = NULL;
-        size_t len = 0, capacity = 0;
 
         if (fd < 0)
                 return -errno;
+        return nc_read_fd(fd, max, ret_text, ret_len);
+}
+
+int nc_read_fd(int fd, size_t max, char **ret_text, size_t *ret_len) {
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0, capacity = 0;
+
         for (;;) {
                 size_t room;
                 ssize_t n;

@@ -10,5 +10,7 @@
  * beyond; -ENOMEM; open()'s and read()'s -errno. Nothing is written to
  * *ret_text or *ret_len on failure. */
 int nc_read_file(const char *path, size_t max, char **ret_text, size_t *ret_len);
+/* The same from the open descriptor `fd` (left open), e.g. standard input. */
+int nc_read_fd(int fd, size_t max, char **ret_text, size_t *ret_len);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "alloc-util.h"
 #include "config-internal.h"
+#include "option-table.h"
 #include "strbuf.h"
 
 /* ${optionalString (cfg.X != null) ''\nKEY=${cfg.X}\n''}\n */
@@ -55,11 +56,31 @@ static int append_bind_flags(nc_strbuf *b, const nc_container *c) {
         return r;
 }
 
+/* The options a release declares decide the lines it writes: each is
+ * rendered where the module's template has it, 21.05's lines in place. */
+static bool declares(const nc_container *c, const nc_option_table *table, const char *option) {
+        return nc_option_find(table, option, nc_container_release(c)->id) != NULL;
+}
+
 static int render(nc_strbuf *b, const nc_container *c) {
         const nc_network *net = &c->network;
+        bool has_flake = declares(c, &nc_container_options, "flake");
         int r;
 
-        if ((r = nc_strbuf_append_many(b, "SYSTEM_PATH=", c->path, "\n", (const char *) NULL)) < 0)
+        if (!has_flake) {
+                /* SYSTEM_PATH=${cfg.path} */
+                if ((r = nc_strbuf_append_many(b, "SYSTEM_PATH=", c->path, "\n", (const char *) NULL)) < 0)
+                        return r;
+        } else {
+                /* ${optionalString (cfg.flake == null) ''SYSTEM_PATH=${cfg.path}''}
+                 * ${optionalString (cfg.flake != null) ''FLAKE=${cfg.flake}''} */
+                if ((r = optional_line(b, "SYSTEM_PATH", c->flake ? NULL : c->path)) < 0 ||
+                    (r = optional_line(b, "FLAKE", c->flake)) < 0)
+                        return r;
+        }
+        /* COPY_RESOLV_CONF=${if cfg.copyResolvConf then "1" else "0"} */
+        if (declares(c, &nc_container_options, "copyResolvConf") &&
+            (r = nc_strbuf_append(b, c->copy_resolv_conf ? "COPY_RESOLV_CONF=1\n" : "COPY_RESOLV_CONF=0\n")) < 0)
                 return r;
         if (c->private_network) {
                 if ((r = nc_strbuf_append(b, "PRIVATE_NETWORK=1\n")) < 0 ||
@@ -76,8 +97,22 @@ static int render(nc_strbuf *b, const nc_container *c) {
                     (r = optional_line(b, "LOCAL_ADDRESS", net->local_address)) < 0 ||
                     (r = optional_line(b, "LOCAL_ADDRESS6", net->local_address6)) < 0)
                         return r;
+                /* ${optionalString (cfg.localMacAddress != null) ''LOCAL_MAC_ADDRESS=...''} */
+                if (declares(c, &nc_network_options, "localMacAddress") &&
+                    (r = optional_line(b, "LOCAL_MAC_ADDRESS", net->local_mac_address)) < 0)
+                        return r;
         }
-        if ((r = nc_strbuf_append(b, "\nINTERFACES=\"")) < 0 || (r = append_joined(b, &c->interfaces, " ")) < 0 ||
+        if ((r = nc_strbuf_append_char(b, '\n')) < 0)
+                return r;
+        /* ${optionalString (cfg.networkNamespace != null) ''NETWORK_NAMESPACE_PATH=...''}
+         * PRIVATE_USERS=${toString cfg.privateUsers} */
+        if (declares(c, &nc_container_options, "networkNamespace") &&
+            (r = optional_line(b, "NETWORK_NAMESPACE_PATH", c->network_namespace)) < 0)
+                return r;
+        if (declares(c, &nc_container_options, "privateUsers") &&
+            (r = nc_strbuf_append_many(b, "PRIVATE_USERS=", c->private_users, "\n", (const char *) NULL)) < 0)
+                return r;
+        if ((r = nc_strbuf_append(b, "INTERFACES=\"")) < 0 || (r = append_joined(b, &c->interfaces, " ")) < 0 ||
             (r = nc_strbuf_append(b, "\"\nMACVLANS=\"")) < 0 || (r = append_joined(b, &c->macvlans, " ")) < 0 ||
             (r = nc_strbuf_append(b, "\"\n")) < 0)
                 return r;

@@ -4,6 +4,7 @@
  * Only localAddress counts, and whatever it holds (an IPv6 literal too). */
 #include <string.h>
 
+#include "config-internal.h"
 #include "alloc-util.h"
 #include "nixcontainer.h"
 #include "strbuf.h"

@@ -1,24 +1,44 @@
 /* The environment the container@NAME unit gives its scripts. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config-internal.h"
 #include "alloc-util.h"
 #include "error.h"
 #include "nixcontainer.h"
 
+/* configurationPrefix = optionalString (versionAtLeast config.system.stateVersion "22.05") "nixos-";
+ * configurationDirectoryName = "${configurationPrefix}containers"; */
+static const char *prefix(const nc_container *container) {
+        return container && container->nixos_prefix ? "nixos-" : "";
+}
+
 int nc_unit_root(const nc_container *container, const char *name, char **ret_root) {
         /* environment.root = if containerConfig.ephemeral then "/run/containers/%i"
-         *                    else "/var/lib/containers/%i"; */
-        const char *parent = container && container->ephemeral ? "/run/containers/" : "/var/lib/containers/";
-        size_t parent_len = strlen(parent), name_len = strlen(name);
-        char *root = malloc(parent_len + name_len + 1);
+         *                    else "/var/lib/containers/%i";
+         * (22.11: "/run/nixos-containers/%i" and "${stateDirectory}/%i",
+         * stateDirectory = "/var/lib/${configurationPrefix}containers") */
+        char *root;
+        int n = container && container->ephemeral
+                ? asprintf(&root, "%s%s", nc_container_release(container)->ephemeral_root, name)
+                : asprintf(&root, "/var/lib/%scontainers/%s", prefix(container), name);
 
-        if (!root)
+        if (n < 0)
                 return -ENOMEM;
-        memcpy(root, parent, parent_len);
-        memcpy(root + parent_len, name, name_len + 1);
         *ret_root = root;
+        return 0;
+}
+
+int nc_unit_env_file_path(const nc_container *container, const char *name, char **ret_path) {
+        /* EnvironmentFile = "-${configurationDirectory}/%i.conf";
+         * configurationDirectory = "/etc/${configurationDirectoryName}"; */
+        char *path;
+
+        if (asprintf(&path, "/etc/%scontainers/%s.conf", prefix(container), name) < 0)
+                return -ENOMEM;
+        *ret_path = path;
         return 0;
 }
 

@@ -7,7 +7,7 @@
 
 nc_config *load_json(const char *json, nc_mode mode, nc_error *error) {
         nc_config *config = NULL;
-        if (nc_config_load_json(json, strlen(json), mode, &config, error) < 0)
+        if (nc_config_load_json(json, strlen(json), mode, NULL, NULL, &config, error) < 0)
                 return NULL;
         return config;
 }

@@ -8,7 +8,7 @@
 #include <CUnit/CUnit.h>
 
 #include "alloc-util.h"
-#include "nixcontainer.h"
+#include "config-internal.h"
 #include "suite.h" /* harness/lib: each file's one suite; main() checks CU_get_error() */
 
 /* Loads a JSON config; returns NULL (and fills `error`) when refused. */
