@@ -13,7 +13,7 @@ init=$(realpath "$build/nixcontainer-init")
 . "$(dirname "$0")/../lib/tier.sh"
 tier_begin init
 if [ "$(id -u)" != 0 ]; then
-        tier_skipped=5 tier_note="; skipped: needs root for network namespaces"
+        tier_skipped=7 tier_note="; skipped: needs root for network namespaces"
         tier_summary
         exit 0
 fi
@@ -81,6 +81,30 @@ if command -v capsh > /dev/null; then
 else
         tier_skip "no private network, no CAP_NET_ADMIN: stage 2 runs" "capsh missing (libcap2-bin)"
 fi
+
+# 6. the config's release decides the container-init: 26.05 sets eth0's MAC
+#    address from LOCAL_MAC_ADDRESS before bringing it up (and a MAC alone
+#    triggers the setup); 25.11's init has no such step. iproute2 reads back
+#    what the link has.
+mac=de:b7:73:01:10:90
+for release in 26.05 25.11; do
+        option=
+        [ $release = 26.05 ] && option=", \"localMacAddress\": \"$mac\""
+        printf '{"format": "nixcontainer-containers/1", "release": "%s", "stateVersion": "%s",
+                 "containers": {"web": {"path": "/x", "privateNetwork": true%s}}}\n' \
+                "$release" "$release" "$option" > "$work/config-$release.json"
+        tier_run unshare -n bash -c "ip link set lo up; ip link add host0 type veth peer name peer0
+                env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LOCAL_MAC_ADDRESS=$mac NIXCONTAINER_CONFIG=$work/config-$release.json \
+                $init $work/stage2-plain; ip -br link show"
+        status=$?
+        if [ $release = 26.05 ]; then
+                [ $status = 0 ] && grep -q "^eth0@peer0 .* $mac <.*,UP," "$work/out"
+                tier_check "26.05: LOCAL_MAC_ADDRESS alone: host0 renamed, its MAC set, up" $?
+        else
+                [ $status = 0 ] && grep -q '^host0@peer0 *DOWN' "$work/out" && ! grep -q "$mac" "$work/out"
+                tier_check "25.11: LOCAL_MAC_ADDRESS is no trigger and sets nothing" $?
+        fi
+done
 
 tier_summary
 [ $tier_failed = 0 ]

@@ -106,8 +106,10 @@ static const nc_option container_options[] = {
         { "restartIfChanged", NC_TYPE_BOOL, C(restart_if_changed), "true", 0,
           NULL, NULL,
           "Restart the unit on a switch when its definition changed.", NC_RELEASE_25_11, 0 },
+        /* --network-namespace-path="$NETWORK_NAMESPACE_PATH": quoted in the
+         * script, unquoted in the env file. */
         { "networkNamespace", NC_TYPE_NULL_OR_PATH, C(network_namespace), "null",
-          NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT, nc_check_absolute_path, "an absolute path",
+          NC_RULE_ENV_UNQUOTED, nc_check_absolute_path, "an absolute path",
           "Run in this network namespace (--network-namespace-path=).", NC_RELEASE_25_11, 0 },
         { "privateUsers", NC_TYPE_PRIVATE_USERS, C(private_users), "\"no\"", 0,
           NULL, "no, identity, pick or 0-4294967295",
