@@ -148,8 +148,8 @@ VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indire
             --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
             --trace-children=no --read-inline-info=no
 MEMCHECK_CLI = --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer-memcheck"
-MEMCHECK_PARTS := memcheck-netns-exec memcheck-invalid memcheck-conformance memcheck-netns-ref memcheck-faults \
-                  memcheck-unit
+MEMCHECK_PARTS := memcheck-netns-exec memcheck-invalid memcheck-conformance memcheck-netns-ref memcheck-releases \
+                  memcheck-faults memcheck-unit
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 # -jN for a recursive make, unless it runs under a jobserver already (make
 # -jN, make check): then it takes its job slots from that one.
@@ -185,6 +185,21 @@ memcheck-invalid:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/invalid.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
 	    --golden golden/21.05/invalid --fixtures fixtures/invalid > $(BUILD)/valgrind/invalid.out \
 	    || { tail -n 60 $(BUILD)/valgrind/invalid.out; exit 1; }
+# The release dimension: the newest release at its own stateVersion (the
+# flag array, idmap binds, the MAC step, the export format's fields), the
+# library in-process over the valid and the invalid fixtures, and its
+# namespace tier; the CLI's share of it is the same library code.
+memcheck-releases:
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases.%p.log $(BUILD)/test-conformance \
+	    --release $(lastword $(GOLDEN_SETS)) --fixtures fixtures > $(BUILD)/valgrind/releases.out \
+	    || { tail -n 60 $(BUILD)/valgrind/releases.out; exit 1; }
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases-invalid.%p.log $(BUILD)/test-conformance \
+	    --release $(lastword $(GOLDEN_SETS)) --golden golden/$(lastword $(GOLDEN_SETS))/invalid \
+	    --fixtures fixtures/invalid > $(BUILD)/valgrind/releases-invalid.out \
+	    || { tail -n 60 $(BUILD)/valgrind/releases-invalid.out; exit 1; }
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases-netns.%p.log $(BUILD)/test-netns --impl ref \
+	    --release $(lastword $(GOLDEN_SETS)) --fixtures fixtures > $(BUILD)/valgrind/releases-netns.out \
+	    || { tail -n 60 $(BUILD)/valgrind/releases-netns.out; exit 1; }
 memcheck-netns-ref:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/netns.%p.log $(BUILD)/test-netns --impl ref $(NETNS_ARGS) \
 	    > $(BUILD)/valgrind/netns-ref.out \
@@ -214,6 +229,21 @@ MODULE      ?= ../shared/seed/nixos-containers.nix
 GOLDEN_OWN  := $(if $(filter command line environment,$(origin MODULE)),--module "$(MODULE)" --lib "$(NIXPKGS_LIB)")
 golden: $(BUILD)/test-netns
 	bash harness/golden/golden.sh --netns $(BUILD)/test-netns $(if $(RELEASE),--release "$(RELEASE)") $(GOLDEN_OWN)
+
+# Only golden/<set>/<fixture>/containers.json (what make golden also
+# writes): each fixture's host exported by ref/nix/export-containers.nix,
+# by nix evaluation alone (no root, no start script run).
+.PHONY: golden-export
+golden-export:
+	bash harness/golden/golden.sh --export-only $(if $(RELEASE),--release "$(RELEASE)") $(GOLDEN_OWN)
+
+# The exported containers.json of each set (EXPORT_SETS, default every set)
+# fed to the CLI, compared with the set's goldens; and the expression's own
+# checks (harness/export/test-export.sh). Root for argv.
+EXPORT_SETS ?=
+.PHONY: export-test
+export-test: $(BUILD)/nixcontainer
+	bash harness/export/test-export.sh --cli $(BUILD)/nixcontainer $(EXPORT_SETS)
 
 # The golden sets there are: golden/<set>/SOURCE, oldest release first.
 GOLDEN_SETS := $(patsubst golden/%/SOURCE,%,$(sort $(wildcard golden/*/SOURCE)))
@@ -364,6 +394,11 @@ fuzz: $(FUZZ_BINS)
 -include $(shell find $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
 # ---- end of the libFuzzer targets -------------------------------------------
 
+# ---- the CLI's own edges (harness/cli/) -------------------------------------
+.PHONY: cli-test
+cli-test: $(BUILD)/nixcontainer
+	bash harness/cli/test-cli.sh $(BUILD)
+
 # ---- nixcontainer-init (harness/init/) -------------------------------------
 .PHONY: init-test
 init-test: $(BUILD)/nixcontainer-init
@@ -451,7 +486,7 @@ live-start-scripts:
 # (ci/check-summary.sh; a tier whose last line is not "TIER: P passed,
 # F failed, S skipped in T s" fails there). Everything is built first, on
 # every core, so that no two tiers build the same file.
-CHECK_TIERS := memcheck live netns releases faults init-test netns-kill conformance unit symbols docs
+CHECK_TIERS := memcheck live netns releases faults init-test netns-kill cli-test conformance unit symbols docs
 CHECK_JOBS  ?= 3
 CHECK_BINS  := all $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/test-faults $(BUILD)/test-netns \
                $(BUILD)/release-diff \

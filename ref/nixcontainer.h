@@ -27,6 +27,17 @@
 extern "C" {
 #endif
 
+/* The project's version: the one place it is written (the Makefile, the
+ * pkg-config file and NEWS.md read it from here). */
+#define NC_VERSION_MAJOR 1
+#define NC_VERSION_MINOR 0
+#define NC_VERSION_PATCH 0
+#define NC_VERSION "1.0.0"
+
+/* The version of the library actually loaded ("1.0.0"), which may differ
+ * from the NC_VERSION a caller compiled against. The string is static. */
+const char *nc_version(void);
+
 #define NC_ERROR_MAX 1024
 
 typedef struct nc_error {
@@ -246,6 +257,57 @@ int nc_unit_root(const nc_container *container, const char *name, char **ret_roo
  * on a host whose stateVersion is 22.05 or later. Returned and owned as by
  * nc_unit_root(). Returns 0 or -ENOMEM. */
 int nc_unit_env_file_path(const nc_container *container, const char *name, char **ret_path);
+
+/* What the unit's properties hold where the value is a store path of the
+ * host's packages, which the library cannot know: pkgs.iproute2 and
+ * config.nix.package in `path`. The env file's store path in
+ * restartTriggers (environment.etc."containers/NAME.conf".source) is
+ * "@etc/containers/NAME.conf@" (or "@etc/nixos-containers/NAME.conf@",
+ * as nc_unit_env_file_path() says). Each is to be replaced by the store
+ * path as a whole. */
+#define NC_UNIT_IPROUTE2 "@pkgs.iproute2@"
+#define NC_UNIT_NIX_PACKAGE "@config.nix.package@"
+
+/* The properties the module sets on systemd.services."container@NAME",
+ * as JSON in the shape `jq -S` prints them (keys sorted, two spaces a
+ * level, a final newline): the goldens' NAME.service.json. The scripts
+ * (preStart, script, postStart) and serviceConfig.ExecReload (a script's
+ * store path) are left out. The keys, following nixos-containers.nix:
+ * - `unit` (the container@ template): description "Container '%i'",
+ *   environment { INSTANCE = "%i"; root = "${stateDirectory}/%i"; },
+ *   path [ NC_UNIT_IPROUTE2 ] (from 25.11 also NC_UNIT_NIX_PACKAGE),
+ *   enableStrictShellChecks true (25.11 and later only),
+ *   restartIfChanged false, unitConfig.RequiresMountsFor
+ *   "${stateDirectory}/%i" (a string), serviceConfig (serviceDirectives
+ *   dummyConfig: Delegate, DeviceAllow, DevicePolicy, EnvironmentFile,
+ *   KillMode, KillSignal, Restart, RestartForceExitStatus,
+ *   RuntimeDirectory, Slice, SuccessExitStatus, SyslogIdentifier,
+ *   TimeoutStartSec, Type); after, restartTriggers, wantedBy and wants are
+ *   [], as NixOS's systemd module defaults them.
+ * - a declarative container (`recursiveUpdate unit { ... }`):
+ *   serviceDirectives of containerConfig (nc_container_effective():
+ *   DeviceAllow "NODE MODIFIER" with /dev/net/tun for enableTun;
+ *   RuntimeDirectory [ "${configurationDirectoryName}/%i" ] when
+ *   ephemeral), environment.root "/run/containers/%i" when ephemeral
+ *   (from 22.11 "/run/nixos-containers/%i"), unitConfig.RequiresMountsFor
+ *   a list: the state directory unless ephemeral, then (25.11 and later)
+ *   each bindMount's hostPath, or its mountPoint, in attribute order.
+ * - with autoStart: wantedBy [ "machines.target" ], wants and after
+ *   [ "network.target" ] and, from 25.11, one
+ *   "sys-subsystem-net-devices-IF.device" for each of `interfaces` (26.05:
+ *   IF escaped as utils.escapeSystemdPath escapes it, "eth\x2dlan"),
+ *   restartTriggers [ path, "@etc/containers/NAME.conf@" ],
+ *   restartIfChanged true (from 25.11: the option restartIfChanged).
+ * Strings keep systemd's specifier "%i" as the module writes it, and are
+ * escaped as jq escapes them (\n, \", \u007f, ...).
+ * `container` is one of a config's containers, or its template
+ * (nc_config_template()) for the container@ unit; NULL: the template of
+ * NC_RELEASE_DEFAULT at NC_STATE_VERSION_DEFAULT. `name` is the NAME of
+ * the env file in restartTriggers; NULL: the container's own name (the
+ * template has none and needs none). On success *ret_json is a
+ * NUL-terminated string of *ret_len bytes (the NUL not counted), the
+ * caller's, freed with free(). Returns 0 or -ENOMEM. */
+int nc_render_unit(const nc_container *container, const char *name, char **ret_json, size_t *ret_len);
 
 typedef struct nc_argv_request {
         const char *nspawn_path;  /* argv[0]; default "systemd-nspawn" */

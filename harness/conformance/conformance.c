@@ -5,7 +5,8 @@
  *   test-conformance --fixtures DIR --golden DIR [--cli "CMD"] [--only ID]
  *
  * The library is checked in-process; --cli checks any program that honours
- * the nixcontainer CLI contract (our own, or another implementation's). */
+ * the nixcontainer CLI contract (our own, or another implementation's).
+ * Unit properties (NAME.service.json) are compared as JSON values. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
+#include <jansson.h>
 
 #include "nixcontainer-test.h"
 #include "fixture.h"
@@ -172,34 +174,48 @@ static void test_library_hosts(void) {
 /* The environment the unit gives the start script: PATH from the golden
  * unit environment, root and INSTANCE computed by the library, the env
  * file the library rendered. root and INSTANCE must match the golden's. */
-static bool library_argv_for(const nc_container *container, const char *name, nc_strv *expected) {
+/* The unit's environment as the library builds it: PATH from the golden
+ * unit environment, root and INSTANCE computed by the library, the env
+ * file the library rendered (the golden's for an imperative container).
+ * root and INSTANCE must match the golden's. NULL after a reported failure. */
+static nc_env *library_unit_env(const nc_container *container, const char *name, const char *check) {
         nc_env *unit_env = golden_unit_env(current, name), *base = nc_env_new(), *env = NULL;
         nc_error error = { { 0 } };
-        nc_strv actual = { 0 };
         char *conf = NULL;
         size_t conf_len = 0;
+        int r = unit_env && base ? nc_env_set(base, "PATH", nc_env_get(unit_env, "PATH")) : -ENOENT;
+
+        if (r >= 0)
+                r = unit_env_file(container, name, &conf, &conf_len);
+        if (r >= 0)
+                r = nc_unit_environment(container, name, base, conf, conf_len, &env, &error);
+        if (r < 0)
+                report_fail(&report, current->id, "library", check, "%s: environment: %s", name,
+                            unit_env ? error.message : "no golden unit-env");
+        else if (strcmp(nc_env_get(env, "root"), nc_env_get(unit_env, "root")) != 0 ||
+                 strcmp(nc_env_get(env, "INSTANCE"), nc_env_get(unit_env, "INSTANCE")) != 0) {
+                report_fail(&report, current->id, "library", check, "%s: unit root/INSTANCE %s/%s, golden %s/%s",
+                            name, nc_env_get(env, "root"), nc_env_get(env, "INSTANCE"),
+                            nc_env_get(unit_env, "root"), nc_env_get(unit_env, "INSTANCE"));
+                nc_env_free(env);
+                env = NULL;
+        }
+        free(conf);
+        nc_env_free(base);
+        nc_env_free(unit_env);
+        return env;
+}
+
+/* The argv from the unit's environment (library_unit_env()). */
+static bool library_argv_for(const nc_container *container, const char *name, nc_strv *expected) {
+        nc_env *env = library_unit_env(container, name, "argv");
+        nc_error error = { { 0 } };
+        nc_strv actual = { 0 };
         bool ok = false;
         int r;
 
-        if (!unit_env || !base) {
-                report_fail(&report, current->id, "library", "argv", "no golden %s.unit-env", name);
+        if (!env)
                 goto out;
-        }
-        nc_env_set(base, "PATH", nc_env_get(unit_env, "PATH"));
-        r = unit_env_file(container, name, &conf, &conf_len);
-        if (r >= 0)
-                r = nc_unit_environment(container, name, base, conf, conf_len, &env, &error);
-        if (r < 0) {
-                report_fail(&report, current->id, "library", "argv", "%s: environment: %s", name, error.message);
-                goto out;
-        }
-        if (strcmp(nc_env_get(env, "root"), nc_env_get(unit_env, "root")) != 0 ||
-            strcmp(nc_env_get(env, "INSTANCE"), nc_env_get(unit_env, "INSTANCE")) != 0) {
-                report_fail(&report, current->id, "library", "argv", "%s: unit root/INSTANCE %s/%s, golden %s/%s",
-                            name, nc_env_get(env, "root"), nc_env_get(env, "INSTANCE"),
-                            nc_env_get(unit_env, "root"), nc_env_get(unit_env, "INSTANCE"));
-                goto out;
-        }
         nc_argv_request request = {
                 .nspawn_path = expected->items[0],
                 .init_path = expected->items[expected->n - 2],
@@ -213,10 +229,7 @@ static bool library_argv_for(const nc_container *container, const char *name, nc
         ok = report_compare_argv(&report, current->id, "library", "argv", name, expected, &actual);
 out:
         nc_strv_clear(&actual);
-        free(conf);
         nc_env_free(env);
-        nc_env_free(base);
-        nc_env_free(unit_env);
         return ok;
 }
 
@@ -315,36 +328,22 @@ static bool nspawn_env_compare(const char *side, const char *name, nc_strv *actu
  * file) and what the start script exports. */
 static bool nspawn_env_matches(const nc_config *config, const char *name) {
         const nc_container *c = unit_container(config, name);
-        nc_env *unit_env = golden_unit_env(current, name), *base = nc_env_new(), *env = NULL, *nspawn = NULL;
         nc_argv_request request = { .guest_system = fixture_guest_system(current, name),
                                     .mode = fixture_mode(current) };
+        nc_env *env = NULL, *nspawn = NULL;
         nc_strv actual = { 0 };
-        char *conf = NULL;
-        size_t conf_len = 0;
-        bool ok = false;
+        bool ok;
 
-        if (golden_start_failed(current, name) || !c) {
-                ok = true; /* nspawn never ran */
-                goto out;
-        }
-        if (!unit_env || !base || unit_env_file(c, name, &conf, &conf_len) < 0 ||
-            nc_env_set(base, "PATH", nc_env_get(unit_env, "PATH")) < 0 ||
-            nc_unit_environment(c, name, base, conf, conf_len, &env, NULL) < 0 ||
-            nc_nspawn_environment(c, env, &request, &nspawn, NULL) < 0) {
-                report_fail(&report, current->id, "library", "nspawn-env", "%s: the environment failed", name);
-                goto out;
-        }
-        for (size_t i = 0; i < nc_env_count(nspawn); i++)
-                if (strv_push_assignment(&actual, nc_env_name_at(nspawn, i), nc_env_value_at(nspawn, i)) < 0)
-                        goto out;
-        ok = nspawn_env_compare("library", name, &actual);
-out:
+        if (golden_start_failed(current, name) || !c)
+                return true; /* nspawn never ran */
+        env = library_unit_env(c, name, "nspawn-env");
+        ok = env && nc_nspawn_environment(c, env, &request, &nspawn, NULL) >= 0;
+        for (size_t i = 0; ok && i < nc_env_count(nspawn); i++)
+                ok = strv_push_assignment(&actual, nc_env_name_at(nspawn, i), nc_env_value_at(nspawn, i)) >= 0;
+        ok = ok && nspawn_env_compare("library", name, &actual);
         nc_strv_clear(&actual);
-        free(conf);
         nc_env_free(nspawn);
         nc_env_free(env);
-        nc_env_free(base);
-        nc_env_free(unit_env);
         return ok;
 }
 
@@ -442,6 +441,162 @@ static bool ip_commands_match(const nc_config *config, const char *name) {
 
 static void test_library_ip_commands(void) {
         library_check("ip-commands", &current->unit_names, ip_commands_match);
+}
+
+/* ---- unit properties --------------------------------------------------- */
+
+/* NAME of a store path "/nix/store/HASH-NAME" (HASH: 32 characters of
+ * Nix's base32), or NULL when `path` is none. */
+static const char *store_path_name(const char *path) {
+        static const char base32[] = "0123456789abcdfghijklmnpqrsvwxyz";
+        const char *hash = path + strlen("/nix/store/");
+
+        if (strncmp(path, "/nix/store/", strlen("/nix/store/")) != 0 || strspn(hash, base32) < 32 || hash[32] != '-')
+                return NULL;
+        return hash[33] ? hash + 33 : NULL;
+}
+
+static bool starts_with(const char *s, const char *prefix) {
+        return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A value the library cannot know stands for a store path of the host's
+ * (nixcontainer.h): the golden's must be one, of that package or file. */
+static bool placeholder_matches(const char *actual, const char *golden) {
+        const char *name = store_path_name(golden);
+        size_t n = strlen(actual);
+
+        if (strcmp(actual, NC_UNIT_IPROUTE2) == 0)
+                return starts_with(name, "iproute2-");
+        if (strcmp(actual, NC_UNIT_NIX_PACKAGE) == 0)
+                return name && (strcmp(name, "nix") == 0 || starts_with(name, "nix-"));
+        if (name && n > 6 && starts_with(actual, "@etc/") && actual[n - 1] == '@') {
+                /* "@etc/containers/NAME.conf@": a file whose name ends in NAME.conf */
+                const char *file = strrchr(actual, '/') + 1;
+                size_t file_len = (size_t) (actual + n - 1 - file), name_len = strlen(name);
+                return name_len >= file_len && memcmp(name + name_len - file_len, file, file_len) == 0;
+        }
+        return false;
+}
+
+/* Where `actual` first differs from `golden`: false when they agree;
+ * else true, with the key path appended to `where` ("serviceConfig.DeviceAllow[0]")
+ * and the two values there (NULL: absent on that side). */
+static bool json_differs(const json_t *golden, const json_t *actual, char *where, size_t size,
+                         const json_t **ret_golden, const json_t **ret_actual) {
+        size_t len = strlen(where);
+        const char *key;
+        json_t *value;
+
+        *ret_golden = golden;
+        *ret_actual = actual;
+        if (!golden || !actual)
+                return true;
+        if (json_is_string(golden) && json_is_string(actual))
+                return strcmp(json_string_value(golden), json_string_value(actual)) != 0 &&
+                       !placeholder_matches(json_string_value(actual), json_string_value(golden));
+        if (json_typeof(golden) != json_typeof(actual))
+                return true;
+        if (json_is_object(golden)) {
+                /* Every key of either side, the golden's first. */
+                for (int side = 0; side < 2; side++)
+                        json_object_foreach((json_t *) (side ? actual : golden), key, value) {
+                                snprintf(where + len, size - len, "%s%s", len ? "." : "", key);
+                                if (json_differs(json_object_get(golden, key), json_object_get(actual, key), where,
+                                                 size, ret_golden, ret_actual))
+                                        return true;
+                        }
+        } else if (json_is_array(golden)) {
+                size_t n = json_array_size(golden) > json_array_size(actual) ? json_array_size(golden)
+                                                                             : json_array_size(actual);
+                for (size_t i = 0; i < n; i++) {
+                        snprintf(where + len, size - len, "[%zu]", i);
+                        if (json_differs(json_array_get(golden, i), json_array_get(actual, i), where, size,
+                                         ret_golden, ret_actual))
+                                return true;
+                }
+        } else if (!json_equal((json_t *) golden, (json_t *) actual))
+                return true;
+        where[len] = '\0';
+        return false;
+}
+
+/* The unit's properties `actual` (JSON text) against golden NAME.service.json. */
+static bool unit_matches(const char *side, const char *name, const char *actual, size_t actual_len) {
+        char file[512], where[1024] = "";
+        json_error_t error;
+        json_t *golden_json = NULL, *actual_json = NULL;
+        const json_t *golden_at, *actual_at;
+        char *golden = NULL, *golden_dump = NULL, *actual_dump = NULL;
+        size_t golden_len;
+        bool ok = false;
+
+        snprintf(file, sizeof file, "%s.service.json", name);
+        if (!(golden = golden_read(current, file, &golden_len)) ||
+            !(golden_json = json_loadb(golden, golden_len, 0, &error))) {
+                report_fail(&report, current->id, side, "unit", "no golden %s, or not JSON (run make golden)", file);
+                goto out;
+        }
+        if (!(actual_json = json_loadb(actual, actual_len, 0, &error))) {
+                report_fail(&report, current->id, side, "unit", "%s: not JSON: %s (line %d)", name, error.text,
+                            error.line);
+                goto out;
+        }
+        ok = !json_differs(golden_json, actual_json, where, sizeof where, &golden_at, &actual_at);
+        if (!ok) {
+                golden_dump = golden_at ? json_dumps(golden_at, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+                actual_dump = actual_at ? json_dumps(actual_at, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+                report_fail(&report, current->id, side, "unit", "%s: %s: golden %.200s, got %.200s", file,
+                            where[0] ? where : "(the whole)", golden_dump ? golden_dump : "(absent)",
+                            actual_dump ? actual_dump : "(absent)");
+        }
+out:
+        free(golden);
+        free(golden_dump);
+        free(actual_dump);
+        json_decref(golden_json);
+        json_decref(actual_json);
+        return ok;
+}
+
+/* A host without a container@ unit for `name` (boot.enableContainers
+ * false) has no golden NAME.service.json either. */
+static bool golden_has_unit(const char *name) {
+        char file[512], *data;
+        bool has;
+
+        snprintf(file, sizeof file, "%s.service.json", name);
+        data = golden_read(current, file, NULL);
+        has = data != NULL;
+        free(data);
+        return has;
+}
+
+static bool unit_properties_match(const nc_config *config, const char *name) {
+        const nc_container *c = unit_container(config, name);
+        char *actual = NULL;
+        size_t actual_len = 0;
+        bool ok;
+        int r;
+
+        if (!c) {
+                ok = !golden_has_unit(name);
+                if (!ok)
+                        report_fail(&report, current->id, "library", "unit",
+                                    "%s: the golden has a unit; the library's config has no container@ unit", name);
+                return ok;
+        }
+        /* The template (an imperative container) is the container@ unit: no name. */
+        r = nc_render_unit(c, nc_container_name(c) ? name : NULL, &actual, &actual_len);
+        ok = r >= 0 && unit_matches("library", name, actual, actual_len);
+        if (r < 0)
+                report_fail(&report, current->id, "library", "unit", "%s: %s", name, strerror(-r));
+        free(actual);
+        return ok;
+}
+
+static void test_library_unit(void) {
+        library_check("unit", &current->unit_names, unit_properties_match);
 }
 
 /* A compat fixture holds what the original reinterprets: strict mode must
@@ -574,29 +729,43 @@ static bool cli_ok(const char *check, const run_result *result, const char *what
         return false;
 }
 
-static void test_cli_env_files(void) {
+/* A CLI check of the fixture, named for its command: `command` NAME (with
+ * --compat for a compat fixture) for each of `names`, its result judged by
+ * `one`; the check passes when each does. */
+static void cli_check(const char *command, const nc_strv *names,
+                      bool (*one)(const char *name, const run_result *result)) {
         bool all = true;
 
-        for (size_t i = 0; i < current->names.n; i++) {
-                const char *name = current->names.items[i];
-                const char *args[] = { "env-file", "--config", current->config_path, name,
+        for (size_t i = 0; i < names->n; i++) {
+                const char *args[] = { command, "--config", current->config_path, names->items[i],
                                        current->compat ? "--compat" : NULL, NULL };
-                char file[512], *expected;
-                size_t expected_len;
                 run_result result = { 0 };
 
-                snprintf(file, sizeof file, "%s.conf", name);
-                expected = golden_read(current, file, &expected_len);
-                if (!expected || run_cli(args, NULL, NULL, NULL, &result) < 0 || !cli_ok("env-file", &result, name) ||
-                    !report_compare_text(&report, current->id, "cli", "env-file", file, expected, expected_len,
-                                         result.out, result.out_len))
+                if (run_cli(args, NULL, NULL, NULL, &result) < 0 || !one(names->items[i], &result))
                         all = false;
-                free(expected);
                 run_result_free(&result);
         }
         CU_ASSERT_TRUE(all);
         if (all)
-                report_pass(&report, current->id, "cli", "env-file");
+                report_pass(&report, current->id, "cli", command);
+}
+
+static bool cli_env_file_matches(const char *name, const run_result *result) {
+        char file[512], *expected;
+        size_t expected_len;
+        bool ok;
+
+        snprintf(file, sizeof file, "%s.conf", name);
+        expected = golden_read(current, file, &expected_len);
+        ok = expected && cli_ok("env-file", result, name) &&
+             report_compare_text(&report, current->id, "cli", "env-file", file, expected, expected_len, result->out,
+                                 result->out_len);
+        free(expected);
+        return ok;
+}
+
+static void test_cli_env_files(void) {
+        cli_check("env-file", &current->names, cli_env_file_matches);
 }
 
 static void test_cli_hosts(void) {
@@ -749,6 +918,23 @@ static void test_cli_argv(void) {
                 report_pass(&report, current->id, "cli", "argv");
 }
 
+/* The unit's properties; without a container@ unit (boot.enableContainers
+ * false) the CLI refuses NAME: exit 2, nothing on stdout. */
+static bool cli_unit_matches(const char *name, const run_result *result) {
+        if (golden_has_unit(name))
+                return cli_ok("unit", result, name) && unit_matches("cli", name, result->out, result->out_len);
+        if (result->status == 2 && result->out_len == 0)
+                return true;
+        report_fail(&report, current->id, "cli", "unit",
+                    "%s: the host has no container@ unit; expected exit 2 and no output, got exit %d", name,
+                    result->status);
+        return false;
+}
+
+static void test_cli_unit(void) {
+        cli_check("unit", &current->unit_names, cli_unit_matches);
+}
+
 static void test_cli_refuses_like_module(void) {
         const char *args[] = { "env-file", "--config", current->config_path, current->names.items[0], NULL };
         char *option = golden_refused_option(current), *expected = NULL;
@@ -886,6 +1072,7 @@ int main(int argc, char **argv) {
                 CU_add_test(suite, "library: nspawn argv", test_library_argv);
                 CU_add_test(suite, "library: nspawn's environment", test_library_nspawn_env);
                 CU_add_test(suite, "library: ip commands of postStart and container-init", test_library_ip_commands);
+                CU_add_test(suite, "library: unit properties", test_library_unit);
                 if (fixtures.items[i].compat || fixtures.items[i].refusal)
                         CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
                 if (cli_command) {
@@ -893,6 +1080,7 @@ int main(int argc, char **argv) {
                         CU_add_test(suite, "cli: hosts", test_cli_hosts);
                         CU_add_test(suite, "cli: argv", test_cli_argv);
                         CU_add_test(suite, "cli: nspawn's environment", test_cli_nspawn_env);
+                        CU_add_test(suite, "cli: unit properties", test_cli_unit);
                         if (fixtures.items[i].compat || fixtures.items[i].refusal)
                                 CU_add_test(suite, "cli: strict mode refuses it", test_cli_strict_refuses);
                 }

@@ -86,7 +86,11 @@ static int core_operations(const char *json, nc_mode mode, nc_error *error) {
                 nc_strv argv = { 0 };
                 nc_env *env = NULL;
 
-                r = nc_render_env_file(c, &rendered, &len);
+                r = nc_render_unit(c, nc_container_name(c), &rendered, &len);
+                free(rendered);
+                rendered = NULL;
+                if (r >= 0)
+                        r = nc_render_env_file(c, &rendered, &len);
                 if (r >= 0)
                         r = nc_unit_environment(c, nc_container_name(c), base, rendered, len, &env, error);
                 if (r >= 0)

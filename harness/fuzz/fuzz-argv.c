@@ -1,6 +1,7 @@
 /* fuzz-argv: the argv builder on a fuzzed config and a fuzzed env file.
  *
- * The input is CONFIG [NUL ENV-FILE]: the bytes before the first NUL are a
+ * The input is [RELEASE] CONFIG [NUL ENV-FILE]: a first byte 0x01-0x08
+ * picks the release (fuzz_take_release()), the bytes before the first NUL are a
  * JSON config, the bytes after it the text of /etc/containers/NAME.conf.
  * (An env file cannot hold a NUL, so nothing is lost by splitting there.)
  * Without a NUL each container gets its own rendered env file, as it would
@@ -17,10 +18,26 @@
 
 #include "fuzz-common.h"
 
-static const char *const setenv_names[] = {
-        "PRIVATE_NETWORK", "HOST_BRIDGE", "HOST_ADDRESS", "LOCAL_ADDRESS",
-        "HOST_ADDRESS6", "LOCAL_ADDRESS6", "HOST_PORT", "PATH",
-};
+/* The --setenv names of a release's exec line, in order: PRIVATE_USERS
+ * from 25.11, LOCAL_MAC_ADDRESS from 26.05 (release names sort as
+ * releases do). */
+static size_t setenv_names(const char *release, const char **names) {
+        size_t n = 0;
+
+        names[n++] = "PRIVATE_NETWORK";
+        if (strcmp(release, "25.11") >= 0)
+                names[n++] = "PRIVATE_USERS";
+        names[n++] = "HOST_BRIDGE";
+        names[n++] = "HOST_ADDRESS";
+        names[n++] = "LOCAL_ADDRESS";
+        names[n++] = "HOST_ADDRESS6";
+        names[n++] = "LOCAL_ADDRESS6";
+        if (strcmp(release, "26.05") >= 0)
+                names[n++] = "LOCAL_MAC_ADDRESS";
+        names[n++] = "HOST_PORT";
+        names[n++] = "PATH";
+        return n;
+}
 
 /* The exec line after the words of $extraFlags and $EXTRA_NSPAWN_FLAGS:
  * --notify-ready=yes, six fixed binds and options, --link-journal=try-guest
@@ -39,38 +56,54 @@ static bool is_ephemeral(const nc_container *container, const char *name) {
         return ephemeral;
 }
 
-static void check_setenv(const char *name, const nc_container *container, const nc_env *env, const nc_strv *argv) {
-        size_t k = SIZE_MAX;
+/* Whether the exec line from argv[k] on is --notify-ready=yes, the fixed
+ * binds, --link-journal=try-guest unless ephemeral, then each --setenv
+ * with the environment's value. NULL when it is, else what differs. */
+static const char *mismatch_at(size_t k, bool ephemeral, const char *release, const nc_env *env, const nc_strv *argv,
+                               char *why, size_t size) {
+        const char *names[16];
+        size_t n = setenv_names(release, names);
 
-        for (size_t i = 0; i < argv->n; i++)
-                if (strcmp(argv->items[i], "--notify-ready=yes") == 0)
-                        k = i;
-        if (k == SIZE_MAX)
-                fuzz_fail("argv of %s: no --notify-ready=yes", name);
         k += 7;
-        if (!is_ephemeral(container, name)) {
-                if (k >= argv->n)
-                        fuzz_fail("argv of %s: ends before --link-journal=try-guest", name);
-                fuzz_expect_string("argv: the word after the fixed binds", "--link-journal=try-guest",
-                                   argv->items[k]);
+        if (!ephemeral) {
+                if (k >= argv->n || strcmp(argv->items[k], "--link-journal=try-guest") != 0)
+                        return "no --link-journal=try-guest after the fixed binds";
                 k++;
         }
-        for (size_t i = 0; i < sizeof setenv_names / sizeof setenv_names[0]; i++, k += 2) {
-                const char *value = nc_env_get(env, setenv_names[i]);
-                char *word;
+        for (size_t i = 0; i < n; i++, k += 2) {
+                const char *value = nc_env_get(env, names[i]);
+                size_t len = strlen(names[i]);
 
-                if (k + 1 >= argv->n)
-                        fuzz_fail("argv of %s: ends before --setenv %s", name, setenv_names[i]);
-                fuzz_expect_string("argv: --setenv", "--setenv", argv->items[k]);
-                if (asprintf(&word, "%s=%s", setenv_names[i], value ? value : "") < 0)
-                        fuzz_fail("out of memory");
-                fuzz_expect_string("argv: the value of --setenv", word, argv->items[k + 1]);
-                free(word);
+                if (k + 1 >= argv->n || strcmp(argv->items[k], "--setenv") != 0 ||
+                    strncmp(argv->items[k + 1], names[i], len) != 0 || argv->items[k + 1][len] != '=' ||
+                    strcmp(argv->items[k + 1] + len + 1, value ? value : "") != 0) {
+                        snprintf(why, size, "--setenv %s=<the environment's value> is not there", names[i]);
+                        return why;
+                }
         }
+        return NULL;
+}
+
+/* In strict mode a value cannot hold whitespace, so --notify-ready=yes may
+ * stand in $extraFlags or $EXTRA_NSPAWN_FLAGS as a word of its own, but
+ * the fixed part of the exec line follows one of its occurrences. */
+static void check_setenv(const char *name, const nc_container *container, const char *release, const nc_env *env,
+                         const nc_strv *argv) {
+        bool ephemeral = is_ephemeral(container, name), found = false;
+        const char *why = "no --notify-ready=yes";
+        char buf[128];
+
+        for (size_t i = 0; i < argv->n && why; i++)
+                if (strcmp(argv->items[i], "--notify-ready=yes") == 0) {
+                        found = true;
+                        why = mismatch_at(i, ephemeral, release, env, argv, buf, sizeof buf);
+                }
+        if (why)
+                fuzz_fail("argv of %s (release %s)%s: %s", name, release, found ? " after --notify-ready=yes" : "", why);
 }
 
 /* One unit: container@NAME with `container` (NULL: not in the config). */
-static void run_unit(const nc_container *container, const char *name, nc_mode mode, bool i686,
+static void run_unit(const nc_container *container, const char *name, const char *release, nc_mode mode, bool i686,
                      const char *env_file, size_t env_file_len) {
         nc_error error = { .message = "" };
         nc_argv_request request = {
@@ -109,7 +142,7 @@ static void run_unit(const nc_container *container, const char *name, nc_mode mo
                 goto out;
         }
         if (mode == NC_MODE_STRICT)
-                check_setenv(name, container, env, &argv);
+                check_setenv(name, container, release, env, &argv);
 
 out:
         nc_strv_clear(&argv);
@@ -119,30 +152,33 @@ out:
         free(rendered);
 }
 
-static void run_mode(const char *config_text, size_t config_len, nc_mode mode, const char *env_file,
+static void run_mode(const char *config_text, size_t config_len, const char *release, nc_mode mode, const char *env_file,
                      size_t env_file_len) {
         nc_error error = { .message = "" };
         nc_config *config = NULL;
         char unknown[64] = "imperative";
 
-        /* The argv's layout checked here is 21.05's; the release is fixed. */
-        if (nc_config_load_json(config_text, config_len, mode, "21.05", NULL, &config, &error) < 0) {
+        if (nc_config_load_json(config_text, config_len, mode, release, NULL, &config, &error) < 0) {
                 if (!error.message[0])
                         fuzz_fail("nc_config_load_json() failed without a message");
                 config = NULL;
         }
         for (size_t i = 0; config && i < nc_config_count(config); i++)
-                run_unit(nc_config_at(config, i), nc_container_name(nc_config_at(config, i)), mode, i % 2 == 1,
-                         env_file, env_file_len);
+                run_unit(nc_config_at(config, i), nc_container_name(nc_config_at(config, i)),
+                         nc_config_release(config), mode, i % 2 == 1, env_file, env_file_len);
         /* A name that is not in the config: everything from the env file. */
         while (nc_config_find(config, unknown) && strlen(unknown) + 2 < sizeof unknown)
                 strcat(unknown, "-x");
+        /* (No template where boot.enableContainers is off: NULL is 21.05's.) */
         if (!nc_config_find(config, unknown))
-                run_unit(NULL, unknown, mode, false, env_file, env_file_len);
+                run_unit(nc_config_template(config), unknown,
+                         nc_config_template(config) ? nc_config_release(config) : "21.05", mode, false, env_file,
+                         env_file_len);
         nc_config_free(config);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        const char *release = fuzz_take_release(&data, &size);
         const char *text = (const char *) data;
         const char *nul = memchr(text, '\0', size);
         size_t config_len = nul ? (size_t) (nul - text) : size;
@@ -151,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         if (size > FUZZ_MAX_INPUT)
                 return 0;
-        run_mode(text, config_len, NC_MODE_STRICT, env_file, env_file_len);
-        run_mode(text, config_len, NC_MODE_COMPAT, env_file, env_file_len);
+        run_mode(text, config_len, release, NC_MODE_STRICT, env_file, env_file_len);
+        run_mode(text, config_len, release, NC_MODE_COMPAT, env_file, env_file_len);
         return 0;
 }

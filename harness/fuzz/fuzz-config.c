@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "fuzz-common.h"
 
 static void check_sorted(const char *what, const char *owner, const char *previous, const char *name) {
@@ -42,6 +44,23 @@ static void check_model(const nc_config *config) {
                 fuzz_fail("nc_config_at() gives a container past the last");
 }
 
+/* The unit's properties must be one JSON object (jansson as the oracle). */
+static void check_unit(const nc_container *c, const char *name) {
+        json_error_t jerr;
+        json_t *parsed;
+        char *text;
+        size_t len;
+        int r = nc_render_unit(c, name, &text, &len);
+
+        if (r < 0)
+                fuzz_fail("nc_render_unit(%s) failed: %d", name ? name : "(template)", r);
+        parsed = json_loadb(text, len, 0, &jerr);
+        if (!json_is_object(parsed))
+                fuzz_fail("nc_render_unit(%s) is not a JSON object: %s", name ? name : "(template)", jerr.text);
+        json_decref(parsed);
+        free(text);
+}
+
 /* Renders everything the config gives; the texts are kept in `rendered`
  * (n_containers env files, then the hosts) for comparison. */
 static void render_all(const nc_config *config, nc_strv *rendered) {
@@ -62,11 +81,14 @@ static void render_all(const nc_config *config, nc_strv *rendered) {
                 if (nc_strv_push(rendered, text) < 0)
                         fuzz_fail("out of memory");
                 free(text);
+                check_unit(c, nc_container_name(c));
                 r = nc_container_effective(c, &effective);
                 if (r < 0)
                         fuzz_fail("nc_container_effective(%s) failed: %d", nc_container_name(c), r);
                 nc_container_free(effective);
         }
+        if (nc_config_template(config))
+                check_unit(nc_config_template(config), NULL);
         r = nc_render_hosts(config, &text, &len);
         if (r < 0)
                 fuzz_fail("nc_render_hosts() failed: %d", r);

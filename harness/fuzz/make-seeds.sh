@@ -6,6 +6,8 @@
 #   fuzz-config, fuzz-render-parse   the "containers" value of every fixture (fixtures/*.json
 #                                    and fixtures/invalid/*.json, seeds invalid-*), compact
 #   fuzz-env-file                    every distinct golden/21.05/*/*.conf and golden/21.05/invalid/*/*.conf
+#   release-*                        fuzz-config, fuzz-argv: the later releases' fixtures with the
+#                                    release byte first (and 26.05's and 25.11's env files)
 #   fuzz-argv                        containers NUL env file: every fixture with the
 #                                    golden conf of its first container (or of its
 #                                    imperative container), and a few configs alone
@@ -16,7 +18,7 @@ set -euo pipefail
 out=fixtures/fuzz
 for target in fuzz-config fuzz-render-parse fuzz-env-file fuzz-argv; do
         mkdir -p "$out/$target"
-        rm -f "$out/$target"/fixture-* "$out/$target"/golden-*
+        rm -f "$out/$target"/fixture-* "$out/$target"/golden-* "$out/$target"/release-*
 done
 
 declare -A seen=()
@@ -53,6 +55,27 @@ for fixture in fixtures/kitchen-sink.json fixtures/minimal-path-only.json fixtur
                fixtures/bind-mounts-ordering.json fixtures/invalid/compat-tmpfs-whitespace-injection.json; do
         [ -e "$fixture" ] || continue
         jq -c '.containers' "$fixture" | tr -d '\n' > "$out/fuzz-argv/fixture-$(basename "$fixture" .json)-alone.json"
+done
+
+# The later releases: fuzz-config and fuzz-argv take a first byte 0x01-0x08
+# as the release (fuzz_take_release(): 0x03 is 25.11, 0x04 26.05); every
+# fixture whose goldens differ in what 26.05 renders, with 26.05's env file.
+for fixture in fixtures/private-users-*.json fixtures/network-namespace*.json fixtures/flake*.json \
+               fixtures/copy-resolv-conf-*.json fixtures/local-mac-address*.json fixtures/restart-if-changed-false.json \
+               fixtures/special-args.json fixtures/forward-ports-port-65535.json fixtures/kitchen-sink.json; do
+        [ -e "$fixture" ] || continue
+        id=$(basename "$fixture" .json)
+        containers=$(jq -c '.containers' "$fixture")
+        for release in 25.11:'\x03' 26.05:'\x04'; do
+                { printf "${release#*:}"; printf '%s' "$containers"; } > "$out/fuzz-config/release-${release%%:*}-$id.bin"
+                name=$(jq -r '.containers | keys | .[0] // empty' "$fixture")
+                conf=golden/${release%%:*}/$id/$name.conf
+                if [ -n "$name" ] && [ -e "$conf" ]; then
+                        { printf "${release#*:}"; printf '%s\0' "$containers"; cat "$conf"; } \
+                                > "$out/fuzz-argv/release-${release%%:*}-$id.bin"
+                        cp "$conf" "$out/fuzz-env-file/release-${release%%:*}-$id.conf"
+                fi
+        done
 done
 
 for target in fuzz-config fuzz-render-parse fuzz-env-file fuzz-argv; do

@@ -13,7 +13,7 @@ init=$(realpath "$build/nixcontainer-init")
 . "$(dirname "$0")/../lib/tier.sh"
 tier_begin init
 if [ "$(id -u)" != 0 ]; then
-        tier_skipped=7 tier_note="; skipped: needs root for network namespaces"
+        tier_skipped=10 tier_note="; skipped: needs root for network namespaces"
         tier_summary
         exit 0
 fi
@@ -64,7 +64,7 @@ tier_check "SIGRTMIN+3 before stage 2 exits 0, stage 2 not run" $?
 
 # 4. a failing step ends the init as bash -e would: exit 1, the step named
 tier_run unshare -n bash -c "ip link set lo up; ip link add host0 type veth peer name peer0
-        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOST_ADDRESS=10.0.0.1/24 LOCAL_ADDRESS=10.0.0.2 NIXCONTAINER_CONFIG=/nonexistent \
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOST_ADDRESS=10.0.0.1/24 LOCAL_ADDRESS=10.0.0.2 \
         $init $work/stage2"
 status=$?
 [ $status = 1 ] && grep -q '^nixcontainer-init: ip route add 10.0.0.1/24 dev eth0: ' "$work/out" && ! grep -q stage2 "$work/out"
@@ -74,7 +74,7 @@ tier_check "a failing step: exit 1, the step named, no stage 2" $?
 #    grants none): the init must not need it, as the module's runs no `ip`
 if command -v capsh > /dev/null; then
         tier_run unshare -n capsh --drop=cap_net_admin -- -c "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-                NIXCONTAINER_CONFIG=/nonexistent $init $work/stage2-plain"
+                $init $work/stage2-plain"
         status=$?
         [ $status = 0 ] && grep -q '^stage2: container-init' "$work/out"
         tier_check "no private network, no CAP_NET_ADMIN: stage 2 runs" $?
@@ -104,6 +104,22 @@ for release in 26.05 25.11; do
                 [ $status = 0 ] && grep -q '^host0@peer0 *DOWN' "$work/out" && ! grep -q "$mac" "$work/out"
                 tier_check "25.11: LOCAL_MAC_ADDRESS is no trigger and sets nothing" $?
         fi
+done
+
+# 7. a config named explicitly that cannot be used is an error, before stage
+#    2: a missing file; several containers and no name (the hostname, which
+#    nspawn sets to the machine's name, is none of them here); a name that
+#    is not in it. (Without the default config the template's init runs: 4, 5.)
+cat > "$work/two.json" <<'JSON'
+{"alpha": {"path": "/x"}, "beta": {"path": "/y"}}
+JSON
+for case in "NIXCONTAINER_CONFIG=$work/missing.json:NIXCONTAINER_CONFIG=" \
+            "NIXCONTAINER_CONFIG=$work/two.json:in it (2 containers; set NIXCONTAINER_NAME)" \
+            "NIXCONTAINER_CONFIG=$work/two.json NIXCONTAINER_NAME=gamma:no container \"gamma\""; do
+        tier_run unshare -n bash -c "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin ${case%%:*} $init $work/stage2-plain"
+        status=$?
+        [ $status = 1 ] && grep -qF "${case#*:}" "$work/out" && ! grep -q stage2 "$work/out"
+        tier_check "an unusable config (${case%%:*}): exit 1, said, no stage 2" $?
 done
 
 tier_summary

@@ -57,9 +57,12 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
                 case 'r': args.release = optarg; continue;
                 case 's': args.state_version = optarg; continue;
                 default:
+                        /* A long option is named as given (getopt's optopt is its
+                         * internal letter when its argument is missing). */
                         short_option[1] = (char) optopt;
                         return usage_error(command, ret_exit_status, "unknown option or missing argument: %s",
-                                           optopt ? short_option : argv[optind - 1]);
+                                           optopt && strncmp(argv[optind - 1], "--", 2) != 0 ? short_option
+                                                                                            : argv[optind - 1]);
                 }
                 if (!(accepted & needed))
                         return usage_error(command, ret_exit_status, "option %s is not accepted here",
@@ -83,6 +86,7 @@ int cli_load_config(const cli_args *args, nc_config **ret_config) {
                                     args->state_version, ret_config, &error);
 
         if (r < 0)
-                return cli_fail(r == -ENOENT || r == -EACCES ? -EINVAL : r, &error);
+                /* A config that cannot be read is bad input, whatever the reason. */
+                return cli_fail(r == -ENOENT || r == -EACCES || r == -EISDIR ? -EINVAL : r, &error);
         return 0;
 }

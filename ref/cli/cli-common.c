@@ -52,3 +52,10 @@ int cli_write_stdout(const char *data, size_t len) {
         }
         return NC_EXIT_OK;
 }
+
+int cli_flush_stdout(void) {
+        if (fflush(stdout) == 0 && !ferror(stdout))
+                return NC_EXIT_OK;
+        cli_error("writing to stdout: %s", strerror(errno ? errno : EIO));
+        return NC_EXIT_FAILURE;
+}

@@ -76,10 +76,9 @@ const nc_container *cli_container(const nc_config *config, const char *name) {
         return container ? container : nc_config_template(config);
 }
 
-int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env) {
+int cli_load_container(const cli_args *args, nc_config **ret_config, const nc_container **ret_container) {
         _cleanup_(nc_config_freep) nc_config *config = NULL;
         nc_error error = { { 0 } };
-        nc_env *env = NULL;
         int r, status;
 
         if ((status = cli_load_config(args, &config)) != 0)
@@ -87,15 +86,25 @@ int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env
         r = nc_container_name_check(args->name, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT, "NAME", &error);
         if (r < 0)
                 return cli_fail(r, &error);
-        if (!cli_container(config, args->name)) {
+        *ret_container = cli_container(config, args->name);
+        if (!*ret_container) {
                 cli_error("%s: the host has no unit container@%s: boot.enableContainers is false (release %s "
                           "defaults it to false on a host without declarative containers)",
                           args->name, args->name, nc_config_release(config));
                 return NC_EXIT_USAGE;
         }
-        if ((status = cli_unit_environment(args, config, &env)) != 0)
+        *ret_config = TAKE_PTR(config);
+        return 0;
+}
+
+int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env) {
+        _cleanup_(nc_config_freep) nc_config *config = NULL;
+        const nc_container *container;
+        int status;
+
+        if ((status = cli_load_container(args, &config, &container)) != 0 ||
+            (status = cli_unit_environment(args, config, ret_env)) != 0)
                 return status;
         *ret_config = TAKE_PTR(config);
-        *ret_env = env;
         return 0;
 }

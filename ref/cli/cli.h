@@ -31,11 +31,15 @@ int cli_usage(const cli_command *command, bool to_stdout);
 /* Writes all of `data` to stdout: NC_EXIT_OK, or NC_EXIT_FAILURE with the
  * error printed. */
 int cli_write_stdout(const char *data, size_t len);
+/* Flushes what printf() wrote: NC_EXIT_OK, or NC_EXIT_FAILURE with the
+ * error printed (a full disk, a closed pipe). */
+int cli_flush_stdout(void);
 
 int cli_run_env_file(int argc, char **argv);
 int cli_run_hosts(int argc, char **argv);
 int cli_run_argv(int argc, char **argv);
 int cli_run_nspawn_env(int argc, char **argv);
+int cli_run_unit(int argc, char **argv);
 int cli_run_options(int argc, char **argv);
 int cli_run_releases(int argc, char **argv);
 
@@ -77,8 +81,13 @@ int cli_run_host_setup(int argc, char **argv);
 int cli_run_init_setup(int argc, char **argv);
 int cli_run_prestart(int argc, char **argv);
 
-/* What argv and the network commands start with: --config loaded, NAME
- * checked, the unit's environment. Returns 0 or an exit status (the error
+/* What unit starts with: --config loaded, NAME checked, the unit's
+ * container (its definition, or the template; an error when the host has
+ * no container@ unit). Returns 0 or an exit status (the error printed). */
+int cli_load_container(const cli_args *args, nc_config **ret_config, const nc_container **ret_container);
+
+/* What argv and the network commands start with: cli_load_container(),
+ * then the unit's environment. Returns 0 or an exit status (the error
  * printed; *ret_config freed). */
 int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env);
 

@@ -13,7 +13,6 @@ static int prestart_step(nc_netlink *nl, const nc_container *c, const nc_env *en
 
 static int run_network(const char *name, network_step step, int argc, char **argv) {
         _cleanup_(nc_config_freep) nc_config *config = NULL;
-        _cleanup_(nc_netlink_freep) nc_netlink *nl = NULL;
         _cleanup_(nc_env_freep) nc_env *env = NULL;
         nc_error error = { { 0 } };
         cli_args args;
@@ -23,9 +22,10 @@ static int run_network(const char *name, network_step step, int argc, char **arg
                            &args, &status) != 0 ||
             (status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
-        r = nc_netlink_open(&nl, &error);
-        if (r >= 0)
-                r = step(nl, cli_container(config, args.name), env, &error);
+        /* No socket up front: the library opens one (and checks
+         * CAP_NET_ADMIN) only if a step needs it, as the script runs no
+         * `ip` when there is nothing to set up. */
+        r = step(NULL, cli_container(config, args.name), env, &error);
         if (r < 0) {
                 /* A failing step is a runtime failure (1), whatever its errno:
                  * the script stops there under `bash -e`. */

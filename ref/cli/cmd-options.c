@@ -69,7 +69,7 @@ int cli_run_options(int argc, char **argv) {
         print_table(&nc_forward_port_options, "forwardPorts.*.", release);
         print_table(&nc_bind_mount_options, "bindMounts.<name>.", release);
         print_table(&nc_allowed_device_options, "allowedDevices.*.", release);
-        return fflush(stdout) == 0 && !ferror(stdout) ? NC_EXIT_OK : NC_EXIT_FAILURE;
+        return cli_flush_stdout();
 }
 
 /* What each release adds: the options whose range starts there. */
@@ -102,5 +102,5 @@ int cli_run_releases(int argc, char **argv) {
                 print_added(&nc_forward_port_options, "forwardPorts.*.", (nc_release_id) id, &first);
                 printf("%s |\n", first ? "-" : "");
         }
-        return fflush(stdout) == 0 && !ferror(stdout) ? NC_EXIT_OK : NC_EXIT_FAILURE;
+        return cli_flush_stdout();
 }

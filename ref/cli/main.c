@@ -24,6 +24,14 @@ static const cli_command commands[] = {
           "Print the environment the start script of container@NAME execs systemd-nspawn\n"
           "with, NAME=VALUE one per line (-0: each followed by a NUL): the unit's\n"
           "environment, read as for argv, and what the release's script exports.\n", cli_run_nspawn_env },
+        { "unit", "unit [--compat] --config FILE NAME",
+          "Print the properties the module sets on systemd.services.\"container@NAME\" as\n"
+          "JSON (keys sorted, as `jq -S` prints them), without its scripts and ExecReload.\n"
+          "A NAME the config does not hold gets the container@ template, as an imperative\n"
+          "container does. Store paths of the host's packages are placeholders:\n"
+          "\"" NC_UNIT_IPROUTE2 "\" and \"" NC_UNIT_NIX_PACKAGE "\" in path, and\n"
+          "\"@etc/containers/NAME.conf@\" (the env file's store path) in restartTriggers.\n",
+          cli_run_unit },
         { "host-setup", "host-setup [--compat] [--env-file FILE] --config FILE NAME",
           "The unit's postStart over netlink, in the current network namespace: ve-NAME up\n"
           "with the host addresses and routes to the local ones (unless HOST_BRIDGE is set),\n"
@@ -57,10 +65,11 @@ static int usage(bool to_stdout) {
 
         fputs("usage: nixcontainer COMMAND [OPTIONS]\n\n"
               "A reference implementation of NixOS's declarative containers\n"
-              "(nixos-containers.nix, 21.05). Commands:\n\n", out);
+              "(nixos-containers.nix; its releases: nixcontainer releases). Commands:\n\n", out);
         for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
                 fprintf(out, "  nixcontainer %s\n", commands[i].synopsis);
-        fputs("\nExit status: 0 done, 2 bad input or usage, 1 a runtime failure.\n"
+        fputs("  nixcontainer --version\n"
+              "\nExit status: 0 done, 2 bad input or usage, 1 a runtime failure.\n"
               "Run 'nixcontainer COMMAND --help' for a command's help.\n", out);
         return to_stdout ? 0 : 2;
 }
@@ -72,6 +81,13 @@ int main(int argc, char **argv) {
                 return usage(false);
         if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)
                 return usage(true);
+        if (strcmp(argv[1], "--version") == 0) {
+                printf("nixcontainer %s (libnixcontainer %s; releases", NC_VERSION, nc_version());
+                for (size_t i = 0; nc_release_name(i); i++)
+                        printf(" %s", nc_release_name(i));
+                printf(")\n");
+                return cli_flush_stdout();
+        }
         command = cli_find_command(argv[1]);
         if (!command) {
                 cli_error("unknown command '%s' (try --help)", argv[1]);

@@ -48,9 +48,17 @@ static int load_container(nc_config **ret_config, const nc_container **ret_conta
         char hostname[256] = "";
         int r;
 
+        bool explicit = path != NULL;
+
         if (!path)
                 path = NC_INIT_CONFIG;
         if (access(path, F_OK) < 0) {
+                /* Without the default config the init is the container@
+                 * template's; a config named explicitly must be there. */
+                if (explicit) {
+                        fprintf(stderr, "nixcontainer-init: NIXCONTAINER_CONFIG=%s: %s\n", path, strerror(errno));
+                        return -ENOENT;
+                }
                 *ret_config = NULL;
                 *ret_container = NULL;
                 return 0;
@@ -66,6 +74,14 @@ static int load_container(nc_config **ret_config, const nc_container **ret_conta
         if (!name && gethostname(hostname, sizeof hostname - 1) == 0)
                 name = hostname; /* nspawn names the machine's host after -M */
         *ret_container = name ? nc_config_find(config, name) : NULL;
+        if (!*ret_container) {
+                /* A config that holds other containers cannot set this one up. */
+                fprintf(stderr, "nixcontainer-init: %s: no container %s%s%s in it (%zu container%s; set "
+                        "NIXCONTAINER_NAME)\n", path, name ? "\"" : "", name ? name : "named", name ? "\"" : "",
+                        nc_config_count(config), nc_config_count(config) == 1 ? "" : "s");
+                nc_config_free(config);
+                return -ENOENT;
+        }
         *ret_config = config;
         return 0;
 }

@@ -66,13 +66,30 @@ static int push_script_text(builder *b, const char *text) {
         return r;
 }
 
-/* for i in $VALUE; do extraFlags+="PREFIX$i"; done, VALUE split on `ifs`. */
-static int append_each(nc_strbuf *f, const char *value, const char *ifs, const char *prefix) {
+/* ${optionalString (config.nixpkgs.localSystem.system == "x86_64-linux") ''
+ *   if [ "$(< ${SYSTEM_PATH:-...}/system)" = i686-linux ]; then
+ *     extraFlags+=" --personality=x86" ''}          (25.11: extraFlags+=("--personality=x86")) */
+static bool wants_personality(const builder *b) {
+        const char *host_system = b->request->host_system ? b->request->host_system : "x86_64-linux";
+
+        return strcmp(host_system, "x86_64-linux") == 0 && b->request->guest_system &&
+               strcmp(b->request->guest_system, "i686-linux") == 0;
+}
+
+/* extraFlags+=" PREFIX$WORD" (before 25.11) or extraFlags+=("PREFIX$WORD") */
+typedef int (*flag_adder)(builder *b, const char *prefix, const char *word);
+
+static int append_flag(builder *b, const char *prefix, const char *word) {
+        return nc_strbuf_append_many(&b->extra_flags, prefix, word, (const char *) NULL);
+}
+
+/* for i in $VALUE; do <add PREFIX$i>; done, VALUE split on `ifs`. */
+static int add_each(builder *b, const char *value, const char *ifs, const char *prefix, flag_adder add) {
         _cleanup_(nc_strv_clear) nc_strv words = { 0 };
         int r = nc_shell_split(value, ifs, &words);
 
         for (size_t i = 0; r >= 0 && i < words.n; i++)
-                r = nc_strbuf_append_many(f, prefix, words.items[i], (const char *) NULL);
+                r = add(b, prefix, words.items[i]);
         return r;
 }
 
@@ -101,7 +118,6 @@ static int append_extra_veths(builder *b) {
 }
 
 static int build_extra_flags(builder *b) {
-        const char *host_system = b->request->host_system ? b->request->host_system : "x86_64-linux";
         const char *bridge = nc_script_var(b->env, "HOST_BRIDGE");
         nc_strbuf *f = &b->extra_flags;
         int r;
@@ -118,7 +134,7 @@ static int build_extra_flags(builder *b) {
         if (nc_script_any_address(b->env) && (r = nc_strbuf_append(f, " --network-veth")) < 0)
                 return r;
         /* IFS=","; for i in $HOST_PORT; do extraFlags+=" --port=$i"; done */
-        if ((r = append_each(f, nc_script_var(b->env, "HOST_PORT"), ",", " --port=")) < 0)
+        if ((r = add_each(b, nc_script_var(b->env, "HOST_PORT"), ",", " --port=", append_flag)) < 0)
                 return r;
         /* if [ -n "$HOST_BRIDGE" ]; then extraFlags+=" --network-bridge=$HOST_BRIDGE" */
         if (bridge[0] && (r = nc_strbuf_append_many(f, " --network-bridge=", bridge, (const char *) NULL)) < 0)
@@ -127,14 +143,10 @@ static int build_extra_flags(builder *b) {
                 return r;
         /* for iface in $INTERFACES; do extraFlags+=" --network-interface=$iface"; done
          * for iface in $MACVLANS; do extraFlags+=" --network-macvlan=$iface"; done */
-        if ((r = append_each(f, nc_script_var(b->env, "INTERFACES"), NC_SHELL_DEFAULT_IFS, " --network-interface=")) < 0 ||
-            (r = append_each(f, nc_script_var(b->env, "MACVLANS"), NC_SHELL_DEFAULT_IFS, " --network-macvlan=")) < 0)
+        if ((r = add_each(b, nc_script_var(b->env, "INTERFACES"), NC_SHELL_DEFAULT_IFS, " --network-interface=", append_flag)) < 0 ||
+            (r = add_each(b, nc_script_var(b->env, "MACVLANS"), NC_SHELL_DEFAULT_IFS, " --network-macvlan=", append_flag)) < 0)
                 return r;
-        /* ${optionalString (config.nixpkgs.localSystem.system == "x86_64-linux") ''
-         *   if [ "$(< ${SYSTEM_PATH:-...}/system)" = i686-linux ]; then
-         *     extraFlags+=" --personality=x86" ''} */
-        if (strcmp(host_system, "x86_64-linux") == 0 && b->request->guest_system &&
-            strcmp(b->request->guest_system, "i686-linux") == 0)
+        if (wants_personality(b))
                 r = nc_strbuf_append(f, " --personality=x86");
         return r;
 }
@@ -146,22 +158,11 @@ static int flag(builder *b, const char *prefix, const char *value) {
         return nc_strv_push_concat(&b->flag_words, prefix, value, (const char *) NULL);
 }
 
-/* for i in $VALUE; do extraFlags+=("PREFIX$i"); done, VALUE split on `ifs`. */
-static int flag_each(builder *b, const char *value, const char *ifs, const char *prefix) {
-        _cleanup_(nc_strv_clear) nc_strv words = { 0 };
-        int r = nc_shell_split(value, ifs, &words);
-
-        for (size_t i = 0; r >= 0 && i < words.n; i++)
-                r = flag(b, prefix, words.items[i]);
-        return r;
-}
-
 static bool declares(const builder *b, const nc_option_table *table, const char *option) {
         return nc_option_find(table, option, b->release->id) != NULL;
 }
 
 static int build_flag_array(builder *b) {
-        const char *host_system = b->request->host_system ? b->request->host_system : "x86_64-linux";
         const nc_container *c = b->container;
         const char *inherited = nc_env_get(b->env, "extraFlags");
         const char *private_users = nc_script_var(b->env, "PRIVATE_USERS");
@@ -185,7 +186,7 @@ static int build_flag_array(builder *b) {
         if ((nc_script_any_address(b->env) || mac) && (r = flag(b, "--network-veth", "")) < 0)
                 return r;
         /* IFS=","; for i in $HOST_PORT; do extraFlags+=("--port=$i"); done */
-        if ((r = flag_each(b, nc_script_var(b->env, "HOST_PORT"), ",", "--port=")) < 0)
+        if ((r = add_each(b, nc_script_var(b->env, "HOST_PORT"), ",", "--port=", flag)) < 0)
                 return r;
         /* extraFlags+=("--network-bridge=$HOST_BRIDGE"), ("--network-namespace-path=$NETWORK_NAMESPACE_PATH") */
         if ((bridge[0] && (r = flag(b, "--network-bridge=", bridge)) < 0) ||
@@ -197,11 +198,10 @@ static int build_flag_array(builder *b) {
                 if ((r = flag(b, "--network-veth-extra=", c->extra_veths[i].name)) < 0)
                         return r;
         /* for iface in ${INTERFACES-}; do extraFlags+=("--network-interface=$iface"); done; MACVLANS */
-        if ((r = flag_each(b, nc_script_var(b->env, "INTERFACES"), NC_SHELL_DEFAULT_IFS, "--network-interface=")) < 0 ||
-            (r = flag_each(b, nc_script_var(b->env, "MACVLANS"), NC_SHELL_DEFAULT_IFS, "--network-macvlan=")) < 0)
+        if ((r = add_each(b, nc_script_var(b->env, "INTERFACES"), NC_SHELL_DEFAULT_IFS, "--network-interface=", flag)) < 0 ||
+            (r = add_each(b, nc_script_var(b->env, "MACVLANS"), NC_SHELL_DEFAULT_IFS, "--network-macvlan=", flag)) < 0)
                 return r;
-        if (strcmp(host_system, "x86_64-linux") == 0 && b->request->guest_system &&
-            strcmp(b->request->guest_system, "i686-linux") == 0)
+        if (wants_personality(b))
                 r = flag(b, "--personality=x86", "");
         return r;
 }

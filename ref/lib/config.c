@@ -2,12 +2,14 @@
  * containerConfig (the enableTun additions). */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc-util.h"
 #include "config-internal.h"
 #include "error.h"
+#include "option-table.h"
 #include "validate.h"
 
 /* Clears each of the *n_items items (item_size bytes each) of the array
@@ -114,6 +116,10 @@ void nc_config_free(nc_config *config) {
         free(config);
 }
 
+const char *nc_version(void) {
+        return NC_VERSION;
+}
+
 const char *nc_release_name(size_t i) {
         const nc_release_info *release = i < NC_RELEASE_COUNT ? nc_release_info_get((nc_release_id) i) : NULL;
         return release ? release->name : NULL;
@@ -206,20 +212,39 @@ static int copy_strv(nc_strv *to, const nc_strv *from) {
         return 0;
 }
 
-/* Sets each string field at `offsets` of the struct `to` to a copy of the
- * same field of `from` (NULL stays NULL). On -ENOMEM the fields not copied
- * are NULL, so that clearing `to` frees exactly what it owns. */
-static int copy_strings(void *to, const void *from, const size_t *offsets, size_t n) {
-        int r = 0;
-
-        for (size_t i = 0; i < n; i++) {
-                const char *s = *(char *const *) ((const char *) from + offsets[i]);
-                char **field = (char **) ((char *) to + offsets[i]);
-
-                *field = s && r >= 0 ? strdup(s) : NULL;
-                if (s && !*field)
-                        r = -ENOMEM;
+/* The option types whose C field is a char * (NULL: null). */
+static bool is_string_option(const nc_option *o) {
+        switch (o->type) {
+        case NC_TYPE_PATH: case NC_TYPE_STR: case NC_TYPE_NULL_OR_STR: case NC_TYPE_NULL_OR_PATH:
+        case NC_TYPE_PRIVATE_USERS: case NC_TYPE_NULL_OR_MAC:
+                return true;
+        default:
+                return false;
         }
+}
+
+/* Sets the string field at `offset` of the struct `to` to a copy of the
+ * same field of `from` (NULL stays NULL); after an earlier failure (r < 0)
+ * it sets NULL. Returns r, or -ENOMEM. */
+static int copy_string_at(void *to, const void *from, size_t offset, int r) {
+        const char *s = *(char *const *) ((const char *) from + offset);
+        char **field = (char **) ((char *) to + offset);
+
+        *field = s && r >= 0 ? strdup(s) : NULL;
+        return s && !*field ? -ENOMEM : r;
+}
+
+/* Copies every string field the option table `table` describes, and the
+ * attribute name at `name_offset` (NO_NAME: none), as copy_string_at()
+ * does: on -ENOMEM the fields not copied are NULL, so that clearing `to`
+ * frees exactly what it owns. */
+#define NO_NAME SIZE_MAX
+static int copy_strings(void *to, const void *from, const nc_option_table *table, size_t name_offset) {
+        int r = name_offset == NO_NAME ? 0 : copy_string_at(to, from, name_offset, 0);
+
+        for (size_t i = 0; i < table->n_options; i++)
+                if (is_string_option(&table->options[i]))
+                        r = copy_string_at(to, from, table->options[i].offset, r);
         return r;
 }
 
@@ -242,53 +267,33 @@ static int copy_items(void *to, size_t *n_to, const void *from, size_t n, size_t
 }
 
 static int copy_forward_port(void *to, const void *from) {
-        static const size_t strings[] = { offsetof(nc_forward_port, protocol) };
-
         *(nc_forward_port *) to = *(const nc_forward_port *) from;
-        return copy_strings(to, from, strings, ELEMENTSOF(strings));
+        return copy_strings(to, from, &nc_forward_port_options, NO_NAME);
 }
 
 static int copy_network(nc_network *to, const nc_network *from) {
-        static const size_t strings[] = {
-                offsetof(nc_network, host_bridge),   offsetof(nc_network, host_address),
-                offsetof(nc_network, host_address6), offsetof(nc_network, local_address),
-                offsetof(nc_network, local_address6), offsetof(nc_network, local_mac_address),
-        };
-        int r = copy_strings(to, from, strings, ELEMENTSOF(strings));
+        int r = copy_strings(to, from, &nc_network_options, NO_NAME);
 
         return r < 0 ? r : copy_items(&to->forward_ports, &to->n_forward_ports, from->forward_ports,
                                       from->n_forward_ports, sizeof *from->forward_ports, 0, copy_forward_port);
 }
 
 static int copy_extra_veth(void *to, const void *from) {
-        static const size_t strings[] = { offsetof(nc_extra_veth, name) };
-        int r = copy_strings(to, from, strings, ELEMENTSOF(strings));
+        int r = copy_string_at(to, from, offsetof(nc_extra_veth, name), 0);
 
         return r < 0 ? r : copy_network(&((nc_extra_veth *) to)->network, &((const nc_extra_veth *) from)->network);
 }
 
 static int copy_bind_mount(void *to, const void *from) {
-        static const size_t strings[] = {
-                offsetof(nc_bind_mount, name), offsetof(nc_bind_mount, mount_point), offsetof(nc_bind_mount, host_path),
-        };
-
         *(nc_bind_mount *) to = *(const nc_bind_mount *) from;
-        return copy_strings(to, from, strings, ELEMENTSOF(strings));
+        return copy_strings(to, from, &nc_bind_mount_options, offsetof(nc_bind_mount, name));
 }
 
 static int copy_allowed_device(void *to, const void *from) {
-        static const size_t strings[] = { offsetof(nc_allowed_device, node), offsetof(nc_allowed_device, modifier) };
-
-        return copy_strings(to, from, strings, ELEMENTSOF(strings));
+        return copy_strings(to, from, &nc_allowed_device_options, NO_NAME);
 }
 
 static int copy_container(nc_container *to, const nc_container *from) {
-        static const size_t strings[] = {
-                offsetof(nc_container, name),           offsetof(nc_container, path),
-                offsetof(nc_container, nixpkgs),        offsetof(nc_container, timeout_start_sec),
-                offsetof(nc_container, network_namespace), offsetof(nc_container, private_users),
-                offsetof(nc_container, flake),
-        };
         int r;
 
         /* The scalars first, then a fresh copy of each string and array. */
@@ -302,7 +307,7 @@ static int copy_container(nc_container *to, const nc_container *from) {
         to->extra_veths = NULL, to->n_extra_veths = 0;
         to->bind_mounts = NULL, to->n_bind_mounts = 0;
         to->allowed_devices = NULL, to->n_allowed_devices = 0;
-        r = copy_strings(to, from, strings, ELEMENTSOF(strings));
+        r = copy_strings(to, from, &nc_container_options, offsetof(nc_container, name));
         if (r < 0 || (r = copy_strv(&to->additional_capabilities, &from->additional_capabilities)) < 0 ||
             (r = copy_strv(&to->interfaces, &from->interfaces)) < 0 ||
             (r = copy_strv(&to->macvlans, &from->macvlans)) < 0 || (r = copy_strv(&to->tmpfs, &from->tmpfs)) < 0 ||

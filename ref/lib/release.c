@@ -32,6 +32,8 @@ static const nc_release_info releases[NC_RELEASE_COUNT] = {
                 .reads_state_version = true, .ephemeral_root = "/run/nixos-containers/",
                 .flag_array = true, .extra_nspawn_flags_last = true, .unified_hierarchy = true,
                 .tun_modifier = "rwm", .strict_shell = true, .containers_enable_boot = true,
+                .unit_path_nix = true, .unit_mounts_bind_mounts = true,
+                .unit_interface_devices = NC_UNIT_DEVICES_RAW,
         },
         [NC_RELEASE_26_05] = {
                 .id = NC_RELEASE_26_05, .name = "26.05",
@@ -40,6 +42,8 @@ static const nc_release_info releases[NC_RELEASE_COUNT] = {
                 .reads_state_version = true, .ephemeral_root = "/run/nixos-containers/",
                 .flag_array = true, .extra_nspawn_flags_last = true, .unified_hierarchy = true,
                 .tun_modifier = "rwm", .strict_shell = true, .containers_enable_boot = true,
+                .unit_path_nix = true, .unit_mounts_bind_mounts = true,
+                .unit_interface_devices = NC_UNIT_DEVICES_ESCAPED,
         },
 };
 

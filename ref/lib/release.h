@@ -44,6 +44,20 @@ typedef struct nc_release_info {
         const char *tun_modifier;
         /* The unit sets enableStrictShellChecks (errexit, nounset, pipefail). */
         bool strict_shell;
+        /* The unit's properties (render-unit.c).
+         * path = [ pkgs.iproute2 config.nix.package ]; before, [ pkgs.iproute2 ]. */
+        bool unit_path_nix;
+        /* unitConfig.RequiresMountsFor lists each bindMount's hostPath (or
+         * mountPoint) after the state directory. */
+        bool unit_mounts_bind_mounts;
+        /* An autoStart unit wants and is after sys-subsystem-net-devices-IF.device
+         * for each of `interfaces`: not at all, with IF as it is (25.11), or
+         * utils.escapeSystemdPath IF (26.05). */
+        enum {
+                NC_UNIT_DEVICES_NONE,
+                NC_UNIT_DEVICES_RAW,
+                NC_UNIT_DEVICES_ESCAPED,
+        } unit_interface_devices;
         /* boot.enableContainers defaults to config.containers != { } (25.11);
          * before, to true. Without it there is no unit at all, not even the
          * container@ template. */

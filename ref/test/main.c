@@ -20,6 +20,7 @@ int main(void) {
         nc_test_register_config();
         nc_test_register_json();
         nc_test_register_render();
+        nc_test_register_render_unit();
         nc_test_register_shell_words();
         nc_test_register_argv();
         nc_test_register_ip_address();

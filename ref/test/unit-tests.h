@@ -7,6 +7,7 @@ void nc_test_register_env_file(void);
 void nc_test_register_config(void);
 void nc_test_register_json(void);
 void nc_test_register_render(void);
+void nc_test_register_render_unit(void);
 void nc_test_register_shell_words(void);
 void nc_test_register_argv(void);
 void nc_test_register_ip_address(void);

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The CLI's own edges, each checked against an oracle where there is one:
+# - privileges: without CAP_NET_ADMIN, prestart, host-setup and init-setup
+#   succeed or fail as the original's own scripts (golden/21.05/) do under
+#   the same capability set, in a throwaway network namespace; a container
+#   that needs no network step needs no capability;
+# - usage: a long option without its argument is named as given; a
+#   directory as --config is bad input (2), as a missing file is; a write
+#   error on stdout fails; a NAME that starts with "-" follows "--".
+#
+#   test-cli.sh BUILD_DIR      (from the top of the tree)
+set -u
+build=$1
+cli=$(realpath "$build/nixcontainer")
+. harness/lib/tier.sh
+tier_begin cli
+tier_scratch
+work=$tier_work
+
+# ---- privileges -------------------------------------------------------------
+# stage_script STAGE: the original's script for the stage
+stage_script() {
+        case $1 in prestart) echo prestart ;; host-setup) echo poststart ;; init-setup) echo init ;; esac
+}
+
+# The fixtures: nothing to set up; a private network without addresses
+# (the scripts test the variables and run no `ip`); addresses (`ip` runs).
+privileges() {
+        local fixture=$1 name=$2 stage=$3 script conf config original ours
+        script=golden/21.05/$fixture/$name.$(stage_script "$stage")
+        conf=golden/21.05/$fixture/$name.conf
+        config=$work/$fixture.json
+        jq '{format: "nixcontainer-containers/1", release: "21.05", stateVersion: "21.05", containers: .containers}' \
+                "fixtures/$fixture.json" > "$config"
+        : > "$work/stage2"
+        # The unit's environment: the env file, root and INSTANCE.
+        local environment="set -a; . $(realpath "$conf"); set +a; export INSTANCE=$name root=/var/lib/containers/$name"
+        # (the root is not read by these stages)
+        tier_run unshare -n capsh --drop=cap_net_admin -- -c "$environment; bash -e $(realpath "$script") $work/stage2"
+        original=$?
+        tier_run unshare -n capsh --drop=cap_net_admin -- -c "$environment; $cli $stage --env-file $(realpath "$conf") --config $config $name"
+        ours=$?
+        [ "$original" = 0 ] && [ "$ours" = 0 ] || { [ "$original" != 0 ] && [ "$ours" != 0 ]; }
+        tier_check "without CAP_NET_ADMIN, $stage of $fixture: the original exits $original, the CLI $ours (both 0 or both not)" $?
+}
+
+if [ "$(id -u)" != 0 ] || ! command -v capsh > /dev/null || ! command -v jq > /dev/null; then
+        tier_skip "privileges: each stage as the original's scripts under the same capabilities" \
+                "needs root, capsh (libcap2-bin) and jq"
+else
+        for stage in prestart host-setup init-setup; do
+                privileges minimal-path-only bare "$stage"
+                privileges private-network-no-addresses isolated "$stage"
+                privileges bridge-ipv4-prefix-24 bridged4 "$stage"
+                privileges ephemeral-private-network eph "$stage"
+        done
+fi
+
+# ---- usage ------------------------------------------------------------------
+printf '{"-web": {"path": "/nix/store/x-system"}}' > "$work/dash.json"
+
+tier_run "$cli" env-file --config
+[ $? = 2 ] && grep -q 'missing argument: --config$' "$work/out"
+tier_check "a long option without its argument is named as given (--config)" $?
+
+tier_run "$cli" env-file --config "$work" web
+[ $? = 2 ] && grep -q 'Is a directory' "$work/out"
+tier_check "a directory as --config: exit 2, as a missing file" $?
+
+tier_run "$cli" env-file --config "$work/missing.json" web
+[ $? = 2 ]
+tier_check "a missing --config: exit 2" $?
+
+tier_run bash -c "'$cli' options > /dev/full"
+[ $? = 1 ] && grep -q 'writing to stdout' "$work/out"
+tier_check "options > /dev/full: exit 1 and the error said" $?
+
+tier_run "$cli" env-file --compat --config "$work/dash.json" -- -web
+[ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/x-system$' "$work/out"
+tier_check "a NAME that starts with - after --" $?
+
+# The version: the header's NC_VERSION, the one place it is written.
+version=$(sed -n 's/^#define NC_VERSION "\(.*\)"$/\1/p' ref/nixcontainer.h)
+tier_run "$cli" --version
+[ $? = 0 ] && [ -n "$version" ] && grep -q "^nixcontainer $version (libnixcontainer $version; releases 21.05 " "$work/out" &&
+        grep -q "^## $version " NEWS.md
+tier_check "--version is the header's NC_VERSION ($version), which NEWS.md starts with" $?
+
+tier_summary
+[ "$tier_failed" = 0 ]
