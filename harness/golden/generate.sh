@@ -23,21 +23,10 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 lib= module= out= state_version= release=21.05 export_only=no
-while [ $# -gt 0 ]; do
-        case $1 in
-        --lib) lib=$2; shift 2 ;;
-        --module) module=$2; shift 2 ;;
-        --out) out=$2; shift 2 ;;
-        --state-version) state_version=$2; shift 2 ;;
-        --release) release=$2; shift 2 ;;
-        --export-only) export_only=yes; shift ;;
-        --) shift; break ;;
-        -*) echo "generate.sh: unknown option $1" >&2; exit 2 ;;
-        *) break ;;
-        esac
-done
-[ -n "$lib" ] && [ -n "$module" ] && [ -n "$out" ] && [ $# -gt 0 ] || {
-        echo "usage: generate.sh --lib NIXPKGS_LIB --module MODULE --out DIR FIXTURE.json..." >&2; exit 2; }
+. "$here/../lib/args.sh"
+args_parse "usage: generate.sh --lib NIXPKGS_LIB --module MODULE --out DIR [--state-version V] [--release R] [--export-only] FIXTURE.json..." \
+        lib! module! out! state-version release export-only? ... -- "$@"
+set -- "${args_rest[@]}"
 tools="nix-instantiate jq"
 [ $export_only = yes ] || tools="$tools unshare systemd-run"
 for tool in $tools; do

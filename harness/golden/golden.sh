@@ -18,19 +18,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-netns= only= module= lib= net=yes export_only=
-while [ $# -gt 0 ]; do
-        case $1 in
-        --netns) netns=$2; shift 2 ;;
-        --release) only=$2; shift 2 ;;
-        --module) module=$2; shift 2 ;;
-        --lib) lib=$2; shift 2 ;;
-        --no-net) net=no; shift ;;
-        --export-only) export_only=--export-only net=no; shift ;;
-        *) echo "golden.sh: unknown argument $1" >&2; exit 2 ;;
-        esac
-done
-[ -n "$netns" ] || [ $net = no ] || { echo "usage: golden.sh --netns TEST_NETNS [--release LABEL] [--module FILE --lib DIR] [--no-net]; golden.sh --export-only [...]" >&2; exit 2; }
+netns= only= module= lib= no_net= export_only=
+usage="usage: golden.sh --netns TEST_NETNS [--release LABEL] [--module FILE --lib DIR] [--no-net]; golden.sh --export-only [...]"
+. "$top/harness/lib/args.sh"
+args_parse "$usage" netns release=only module lib no-net? export-only? -- "$@"
+# --export-only: the containers.json files alone, by nix evaluation (no network part).
+[ -z "$export_only" ] || export_only=--export-only no_net=yes
+[ -n "$netns" ] || [ -n "$no_net" ] || args_wrong "$usage" "--netns is needed unless --no-net or --export-only"
 if [ -n "$module$lib" ] && { [ -z "$module" ] || [ -z "$lib" ] || [ -z "$only" ]; }; then
         echo "golden.sh: --module and --lib go together, with --release LABEL" >&2; exit 2
 fi
@@ -57,7 +51,7 @@ make_set() {
         bash "$here/generate.sh" "${args[@]}" --out "golden/$set/invalid" fixtures/invalid/*.json
         [ -z "$export_only" ] || return 0
         set_source "$set" "$mod" "$commit" "${sv:-21.05, or the hostStateVersion a fixture sets}"
-        if [ $net = yes ]; then
+        if [ -z "$no_net" ]; then
                 bash "$here/run-network.sh" --netns "$netns" --fixtures fixtures --golden "golden/$set"
         fi
 }

@@ -524,7 +524,7 @@ static void test_loader_skips_ignored(void) {
 }
 
 void nc_test_register_json(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "every value type", test_value_types },
                 { "one top-level value, whitespace around it", test_top_level },
                 { "escapes and surrogate pairs", test_escapes },
@@ -542,5 +542,5 @@ void nc_test_register_json(void) {
                 { "the loader skips config and specialArgs", test_loader_skips_ignored },
         };
 
-        nc_test_add_suite("json parser", tests, ELEMENTSOF(tests));
+        suite_add("json parser", tests, ELEMENTSOF(tests));
 }
