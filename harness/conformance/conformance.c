@@ -8,7 +8,6 @@
  * the nixcontainer CLI contract (our own, or another implementation's).
  * Unit properties (NAME.service.json) are compared as JSON values. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +19,12 @@
 #include <jansson.h>
 
 #include "nixcontainer-test.h"
+#include "args.h"
 #include "fixture.h"
 #include "report.h"
+#include "suite.h"
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 #include "run.h"
 #include "strv.h"
 #include "text.h"
@@ -125,6 +128,10 @@ static void library_check(const char *check, const nc_strv *names,
         nc_config_free(config);
 }
 
+/* A CUnit test (which takes no argument) running library_check(). */
+#define LIBRARY_TEST(test, check, names, one) \
+        static void test(void) { library_check(check, &current->names, one); }
+
 static bool env_file_matches(const nc_config *config, const char *name) {
         char file[512], *expected, *actual = NULL;
         size_t expected_len, actual_len = 0;
@@ -144,9 +151,7 @@ static bool env_file_matches(const nc_config *config, const char *name) {
         return ok;
 }
 
-static void test_library_env_files(void) {
-        library_check("env-file", &current->names, env_file_matches);
-}
+LIBRARY_TEST(test_library_env_files, "env-file", names, env_file_matches)
 
 static void test_library_hosts(void) {
         nc_config *config = load_config();
@@ -347,13 +352,9 @@ static bool nspawn_env_matches(const nc_config *config, const char *name) {
         return ok;
 }
 
-static void test_library_nspawn_env(void) {
-        library_check("nspawn-env", &current->unit_names, nspawn_env_matches);
-}
+LIBRARY_TEST(test_library_nspawn_env, "nspawn-env", unit_names, nspawn_env_matches)
 
-static void test_library_argv(void) {
-        library_check("argv", &current->unit_names, argv_matches);
-}
+LIBRARY_TEST(test_library_argv, "argv", unit_names, argv_matches)
 
 /* The `ip` commands of postStart and of container-init, as the library
  * plans them, against those the original scripts ran (golden NAME.*.ip). */
@@ -439,9 +440,7 @@ static bool ip_commands_match(const nc_config *config, const char *name) {
         return ok;
 }
 
-static void test_library_ip_commands(void) {
-        library_check("ip-commands", &current->unit_names, ip_commands_match);
-}
+LIBRARY_TEST(test_library_ip_commands, "ip-commands", unit_names, ip_commands_match)
 
 /* ---- unit properties --------------------------------------------------- */
 
@@ -595,9 +594,7 @@ static bool unit_properties_match(const nc_config *config, const char *name) {
         return ok;
 }
 
-static void test_library_unit(void) {
-        library_check("unit", &current->unit_names, unit_properties_match);
-}
+LIBRARY_TEST(test_library_unit, "unit", unit_names, unit_properties_match)
 
 /* A compat fixture holds what the original reinterprets: strict mode must
  * refuse it with a message naming the option. */
@@ -991,51 +988,58 @@ static void test_cli_strict_refuses(void) {
 
 /* ---- main --------------------------------------------------------------- */
 
-static int usage(void) {
-        fprintf(stderr, "usage: test-conformance --fixtures DIR [--release R] [--golden DIR] [--cli \"CMD\"] [--only ID]\n"
-                        "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n");
-        return 2;
+/* What every fixture with goldens is checked for. */
+static const suite_test library_tests[] = {
+        { "library: config loads", test_library_config },
+        { "library: env files", test_library_env_files },
+        { "library: hosts", test_library_hosts },
+        { "library: nspawn argv", test_library_argv },
+        { "library: nspawn's environment", test_library_nspawn_env },
+        { "library: ip commands of postStart and container-init", test_library_ip_commands },
+        { "library: unit properties", test_library_unit },
+};
+static const suite_test cli_tests[] = {
+        { "cli: env-file", test_cli_env_files },
+        { "cli: hosts", test_cli_hosts },
+        { "cli: argv", test_cli_argv },
+        { "cli: nspawn's environment", test_cli_nspawn_env },
+        { "cli: unit properties", test_cli_unit },
+};
+
+static void add_tests(CU_pSuite suite, const suite_test *tests, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                CU_add_test(suite, tests[i].name, tests[i].func);
 }
 
+static const char notes[] =
+        "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n"
+        "--cli \"CMD\": also check a program honouring the nixcontainer CLI contract\n";
+
 int main(int argc, char **argv) {
-        static const struct option options[] = {
-                { "fixtures", required_argument, NULL, 'f' },
-                { "golden", required_argument, NULL, 'g' },
-                { "cli", required_argument, NULL, 'c' },
-                { "only", required_argument, NULL, 'o' },
-                { "release", required_argument, NULL, 'r' },
-                { NULL, 0, NULL, 0 },
+        const char *fixtures_dir = NULL, *golden = NULL, *only = NULL, *release = DEFAULT_SET;
+        const arg_option options[] = {
+                ARG("fixtures", ARG_STRING, &fixtures_dir, .arg = "DIR", .required = true),
+                ARG("release", ARG_STRING, &release, .arg = "R"),
+                ARG("golden", ARG_STRING, &golden, .arg = "DIR"),
+                ARG("cli", ARG_STRING, &cli_command, .arg = "\"CMD\""),
+                ARG("only", ARG_STRING, &only, .arg = "ID"),
+                { NULL },
         };
-        const char *fixtures_dir = NULL, *golden_dir = NULL, *only = NULL, *release = DEFAULT_SET;
-        char *release_golden = NULL;
-        char *error = NULL, label[256];
+        char *golden_dir = NULL, *error = NULL, label[256];
         unsigned failures;
         tier_counts counts;
-        int c, r;
+        int r;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-                switch (c) {
-                case 'f': fixtures_dir = optarg; break;
-                case 'g': golden_dir = optarg; break;
-                case 'c': cli_command = optarg; break;
-                case 'o': only = optarg; break;
-                case 'r': release = optarg; break;
-                default: return usage();
-                }
-        }
-        if (!golden_dir && asprintf(&release_golden, "golden/%s", release) >= 0)
-                golden_dir = release_golden;
-        if (!fixtures_dir || !golden_dir || optind != argc) {
-                free(release_golden);
-                return usage();
-        }
+        args_parse(argc, argv, options, notes);
+        if (args_release_golden(golden, release, &golden_dir) < 0)
+                return 1;
         snprintf(label, sizeof label, "conformance (%s, %s)", fixtures_dir, release);
         if (tier_begin("conformance") < 0) {
-                free(release_golden);
+                free(golden_dir);
                 return 1;
         }
         r = fixture_set_load(fixtures_dir, golden_dir, release, &fixtures, &error);
-        free(release_golden);
+        free(golden_dir);
         if (r < 0 || fixtures.n == 0) {
                 if (r < 0)
                         fprintf(stderr, "test-conformance: %s\n", error ? error : strerror(-r));
@@ -1066,21 +1070,11 @@ int main(int argc, char **argv) {
                                 CU_add_test(suite, "cli: strict mode refuses it", test_cli_strict_refuses);
                         continue;
                 }
-                CU_add_test(suite, "library: config loads", test_library_config);
-                CU_add_test(suite, "library: env files", test_library_env_files);
-                CU_add_test(suite, "library: hosts", test_library_hosts);
-                CU_add_test(suite, "library: nspawn argv", test_library_argv);
-                CU_add_test(suite, "library: nspawn's environment", test_library_nspawn_env);
-                CU_add_test(suite, "library: ip commands of postStart and container-init", test_library_ip_commands);
-                CU_add_test(suite, "library: unit properties", test_library_unit);
+                add_tests(suite, library_tests, ELEMENTSOF(library_tests));
                 if (fixtures.items[i].compat || fixtures.items[i].refusal)
                         CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
                 if (cli_command) {
-                        CU_add_test(suite, "cli: env-file", test_cli_env_files);
-                        CU_add_test(suite, "cli: hosts", test_cli_hosts);
-                        CU_add_test(suite, "cli: argv", test_cli_argv);
-                        CU_add_test(suite, "cli: nspawn's environment", test_cli_nspawn_env);
-                        CU_add_test(suite, "cli: unit properties", test_cli_unit);
+                        add_tests(suite, cli_tests, ELEMENTSOF(cli_tests));
                         if (fixtures.items[i].compat || fixtures.items[i].refusal)
                                 CU_add_test(suite, "cli: strict mode refuses it", test_cli_strict_refuses);
                 }

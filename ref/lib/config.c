@@ -24,8 +24,35 @@ static void clear_items(void *items, size_t *n_items, size_t item_size, void (*c
         *n_items = 0;
 }
 
+/* The option types whose C field is a char * (NULL: null). */
+static bool is_string_option(const nc_option *o) {
+        switch (o->type) {
+        case NC_TYPE_PATH: case NC_TYPE_STR: case NC_TYPE_NULL_OR_STR: case NC_TYPE_NULL_OR_PATH:
+        case NC_TYPE_PRIVATE_USERS: case NC_TYPE_NULL_OR_MAC:
+                return true;
+        default:
+                return false;
+        }
+}
+
+/* Frees every string and clears every string list that the option table
+ * `table` describes in the struct `s` (the submodules' arrays are the
+ * caller's: their counts live beside them). */
+static void clear_options(void *s, const nc_option_table *table) {
+        for (size_t i = 0; i < table->n_options; i++) {
+                const nc_option *o = &table->options[i];
+                void *field = (char *) s + o->offset;
+
+                if (is_string_option(o)) {
+                        free(*(char **) field);
+                        *(char **) field = NULL;
+                } else if (o->type == NC_TYPE_LIST_OF_STR)
+                        nc_strv_clear(field);
+        }
+}
+
 static void forward_port_clear(void *item) {
-        free(((nc_forward_port *) item)->protocol);
+        clear_options(item, &nc_forward_port_options);
 }
 
 static void extra_veth_clear(void *item) {
@@ -36,18 +63,12 @@ static void extra_veth_clear(void *item) {
 }
 
 static void bind_mount_clear(void *item) {
-        nc_bind_mount *bind = item;
-
-        free(bind->name);
-        free(bind->mount_point);
-        free(bind->host_path);
+        free(((nc_bind_mount *) item)->name);
+        clear_options(item, &nc_bind_mount_options);
 }
 
 static void allowed_device_clear(void *item) {
-        nc_allowed_device *device = item;
-
-        free(device->node);
-        free(device->modifier);
+        clear_options(item, &nc_allowed_device_options);
 }
 
 void nc_network_clear_ports(nc_network *network) {
@@ -57,12 +78,7 @@ void nc_network_clear_ports(nc_network *network) {
 
 void nc_network_clear(nc_network *network) {
         nc_network_clear_ports(network);
-        free(network->host_bridge);
-        free(network->host_address);
-        free(network->host_address6);
-        free(network->local_address);
-        free(network->local_address6);
-        free(network->local_mac_address);
+        clear_options(network, &nc_network_options);
         memset(network, 0, sizeof *network);
 }
 
@@ -80,17 +96,7 @@ void nc_container_clear_allowed_devices(nc_container *c) {
 
 void nc_container_clear(nc_container *c) {
         free(c->name);
-        free(c->path);
-        free(c->nixpkgs);
-        free(c->timeout_start_sec);
-        free(c->network_namespace);
-        free(c->private_users);
-        free(c->flake);
-        nc_strv_clear(&c->additional_capabilities);
-        nc_strv_clear(&c->interfaces);
-        nc_strv_clear(&c->macvlans);
-        nc_strv_clear(&c->tmpfs);
-        nc_strv_clear(&c->extra_flags);
+        clear_options(c, &nc_container_options);
         nc_container_clear_extra_veths(c);
         nc_container_clear_bind_mounts(c);
         nc_container_clear_allowed_devices(c);
@@ -210,17 +216,6 @@ static int copy_strv(nc_strv *to, const nc_strv *from) {
                         return r;
         }
         return 0;
-}
-
-/* The option types whose C field is a char * (NULL: null). */
-static bool is_string_option(const nc_option *o) {
-        switch (o->type) {
-        case NC_TYPE_PATH: case NC_TYPE_STR: case NC_TYPE_NULL_OR_STR: case NC_TYPE_NULL_OR_PATH:
-        case NC_TYPE_PRIVATE_USERS: case NC_TYPE_NULL_OR_MAC:
-                return true;
-        default:
-                return false;
-        }
 }
 
 /* Sets the string field at `offset` of the struct `to` to a copy of the
