@@ -864,6 +864,30 @@ static bool cli_refuses_argv(const char *name) {
         return ok;
 }
 
+/* The variables a --cli runner adds to the CLI's environment (given
+ * PATH alone): valgrind (memcheck) puts these there, as `env -i PATH=...
+ * valgrind env` shows. The CLI prints its environment whole, as nspawn
+ * would inherit it. */
+static void drop_runner_environment(nc_strv *entries) {
+        static const char *const prefixes[] = {
+                "LD_PRELOAD=", "LD_LIBRARY_PATH=", "GLIBCPP_FORCE_NEW=", "GLIBCXX_FORCE_NEW=", "PWD=", "VALGRIND_",
+        };
+        size_t kept = 0;
+
+        for (size_t i = 0; i < entries->n; i++) {
+                bool runner = false;
+                for (size_t p = 0; p < ELEMENTSOF(prefixes); p++)
+                        runner = runner || strncmp(entries->items[i], prefixes[p], strlen(prefixes[p])) == 0;
+                if (runner)
+                        free(entries->items[i]);
+                else
+                        entries->items[kept++] = entries->items[i];
+        }
+        entries->n = kept;
+        if (entries->items)
+                entries->items[kept] = NULL;
+}
+
 /* nixcontainer nspawn-env -0, with only PATH in its environment (as the
  * bare unit has it) and the golden env file. */
 static bool cli_nspawn_env_for(const char *name) {
@@ -877,8 +901,10 @@ static bool cli_nspawn_env_for(const char *name) {
 
         snprintf(conf_path, sizeof conf_path, "%s/%s.conf", current->golden_dir, name);
         if (unit_env && run_cli(args, nc_env_get(unit_env, "PATH"), NULL, NULL, &result) == 0 &&
-            cli_ok("nspawn-env", &result, name) && split_nul(result.out, result.out_len, &actual) >= 0)
+            cli_ok("nspawn-env", &result, name) && split_nul(result.out, result.out_len, &actual) >= 0) {
+                drop_runner_environment(&actual);
                 ok = nspawn_env_compare("cli", name, &actual);
+        }
         nc_strv_clear(&actual);
         run_result_free(&result);
         nc_env_free(unit_env);
