@@ -177,18 +177,23 @@ memcheck-unit:
 memcheck-faults:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/faults.%p.log $(BUILD)/test-faults fixtures > $(BUILD)/valgrind/faults.out \
 	    || { tail -n 60 $(BUILD)/valgrind/faults.out; exit 1; }
+# The CLI under valgrind for every fixture: the commands with code of their
+# own (env-file, hosts, argv); nspawn-env and unit are a call of the library
+# (valgrind-checked in test-conformance itself) in the same command body,
+# run under valgrind in memcheck-releases.
 memcheck-conformance:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/conformance.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
-	    --golden golden/21.05 --fixtures fixtures > $(BUILD)/valgrind/conformance.out \
+	    --cli-checks env-file,hosts,argv --golden golden/21.05 --fixtures fixtures > $(BUILD)/valgrind/conformance.out \
 	    || { tail -n 60 $(BUILD)/valgrind/conformance.out; exit 1; }
 memcheck-invalid:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/invalid.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
 	    --golden golden/21.05/invalid --fixtures fixtures/invalid > $(BUILD)/valgrind/invalid.out \
 	    || { tail -n 60 $(BUILD)/valgrind/invalid.out; exit 1; }
 # The release dimension: the newest release at its own stateVersion (the
-# flag array, idmap binds, the MAC step, the export format's fields), the
-# library in-process over the valid and the invalid fixtures, and its
-# namespace tier; the CLI's share of it is the same library code.
+# flag array, idmap binds, the MAC step, the export format's fields): the
+# library in-process over the valid and the invalid fixtures, every CLI
+# command on a few fixtures that use what later releases added, and the
+# namespace tier.
 memcheck-releases:
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases.%p.log $(BUILD)/test-conformance \
 	    --release $(lastword $(GOLDEN_SETS)) --fixtures fixtures > $(BUILD)/valgrind/releases.out \
@@ -197,6 +202,11 @@ memcheck-releases:
 	    --release $(lastword $(GOLDEN_SETS)) --golden golden/$(lastword $(GOLDEN_SETS))/invalid \
 	    --fixtures fixtures/invalid > $(BUILD)/valgrind/releases-invalid.out \
 	    || { tail -n 60 $(BUILD)/valgrind/releases-invalid.out; exit 1; }
+	for fixture in kitchen-sink private-users-pick local-mac-address imperative-enable-containers flake; do \
+	    $(VALGRIND) --log-file=$(BUILD)/valgrind/releases-cli.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
+	        --release $(lastword $(GOLDEN_SETS)) --fixtures fixtures --only $$fixture \
+	        > $(BUILD)/valgrind/releases-cli.out || { tail -n 60 $(BUILD)/valgrind/releases-cli.out; exit 1; }; \
+	done
 	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases-netns.%p.log $(BUILD)/test-netns --impl ref \
 	    --release $(lastword $(GOLDEN_SETS)) --fixtures fixtures > $(BUILD)/valgrind/releases-netns.out \
 	    || { tail -n 60 $(BUILD)/valgrind/releases-netns.out; exit 1; }

@@ -1031,24 +1031,39 @@ static const suite_test cli_tests[] = {
         { "cli: nspawn's environment", test_cli_nspawn_env },
         { "cli: unit properties", test_cli_unit },
 };
+/* --cli-checks names them so (the report's check names). */
+static const char *const cli_test_keys[] = { "env-file", "hosts", "argv", "nspawn-env", "unit" };
 
-static void add_tests(CU_pSuite suite, const suite_test *tests, size_t n) {
-        for (size_t i = 0; i < n; i++)
+/* Adds the tests of `tests` whose key (keys[i], when keys is not NULL) is
+ * in the comma-separated `only` (NULL: every test). */
+static void add_tests(CU_pSuite suite, const suite_test *tests, const char *const *keys, size_t n, const char *only) {
+        for (size_t i = 0; i < n; i++) {
+                if (keys && only) {
+                        size_t len = strlen(keys[i]);
+                        const char *at = strstr(only, keys[i]);
+                        while (at && !((at == only || at[-1] == ',') && (at[len] == ',' || at[len] == '\0')))
+                                at = strstr(at + 1, keys[i]);
+                        if (!at)
+                                continue;
+                }
                 CU_add_test(suite, tests[i].name, tests[i].func);
+        }
 }
 
 static const char notes[] =
         "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n"
-        "--cli \"CMD\": also check a program honouring the nixcontainer CLI contract\n";
+        "--cli \"CMD\": also check a program honouring the nixcontainer CLI contract\n"
+        "--cli-checks LIST: only these of the CLI's checks (default: all; refusals always)\n";
 
 int main(int argc, char **argv) {
-        const char *fixtures_dir = NULL, *golden = NULL, *only = NULL, *release = DEFAULT_SET;
+        const char *fixtures_dir = NULL, *golden = NULL, *only = NULL, *release = DEFAULT_SET, *cli_checks = NULL;
         const arg_option options[] = {
                 ARG("fixtures", ARG_STRING, &fixtures_dir, .arg = "DIR", .required = true),
                 ARG("release", ARG_STRING, &release, .arg = "R"),
                 ARG("golden", ARG_STRING, &golden, .arg = "DIR"),
                 ARG("cli", ARG_STRING, &cli_command, .arg = "\"CMD\""),
                 ARG("only", ARG_STRING, &only, .arg = "ID"),
+                ARG("cli-checks", ARG_STRING, &cli_checks, .arg = "env-file,hosts,argv,nspawn-env,unit"),
                 { NULL },
         };
         char *golden_dir = NULL, *error = NULL, label[256];
@@ -1096,11 +1111,11 @@ int main(int argc, char **argv) {
                                 CU_add_test(suite, "cli: strict mode refuses it", test_cli_strict_refuses);
                         continue;
                 }
-                add_tests(suite, library_tests, ELEMENTSOF(library_tests));
+                add_tests(suite, library_tests, NULL, ELEMENTSOF(library_tests), NULL);
                 if (fixtures.items[i].compat || fixtures.items[i].refusal)
                         CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
                 if (cli_command) {
-                        add_tests(suite, cli_tests, ELEMENTSOF(cli_tests));
+                        add_tests(suite, cli_tests, cli_test_keys, ELEMENTSOF(cli_tests), cli_checks);
                         if (fixtures.items[i].compat || fixtures.items[i].refusal)
                                 CU_add_test(suite, "cli: strict mode refuses it", test_cli_strict_refuses);
                 }
