@@ -132,8 +132,8 @@ unit: $(BUILD)/test-unit
 	$(BUILD)/test-unit
 
 conformance: $(BUILD)/test-conformance $(BUILD)/nixcontainer
-	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden/21.05 --fixtures fixtures
-	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --golden golden/21.05/invalid --fixtures fixtures/invalid
+	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --exact-messages --golden golden/21.05 --fixtures fixtures
+	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --exact-messages --golden golden/21.05/invalid --fixtures fixtures/invalid
 
 # ---- memcheck ------------------------------------------------------------------
 # The unit, conformance, fault and namespace binaries, and every CLI run they
@@ -182,11 +182,11 @@ memcheck-faults:
 # (valgrind-checked in test-conformance itself) in the same command body,
 # run under valgrind in memcheck-releases.
 memcheck-conformance:
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/conformance.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/conformance.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) --exact-messages \
 	    --cli-checks env-file,hosts,argv --golden golden/21.05 --fixtures fixtures > $(BUILD)/valgrind/conformance.out \
 	    || { tail -n 60 $(BUILD)/valgrind/conformance.out; exit 1; }
 memcheck-invalid:
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/invalid.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
+	$(VALGRIND) --log-file=$(BUILD)/valgrind/invalid.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) --exact-messages \
 	    --golden golden/21.05/invalid --fixtures fixtures/invalid > $(BUILD)/valgrind/invalid.out \
 	    || { tail -n 60 $(BUILD)/valgrind/invalid.out; exit 1; }
 # The release dimension: the newest release at its own stateVersion (the
@@ -292,8 +292,8 @@ releases: $(BUILD)/test-netns $(BUILD)/test-conformance $(BUILD)/nixcontainer $(
 	    $(BUILD)/test-netns --impl original --release "$$set" --fixtures fixtures || status=1; \
 	    $(BUILD)/test-netns --impl ref --release "$$set" --fixtures fixtures || status=1; \
 	    $(BUILD)/test-netns --impl exec:$(BUILD)/nixcontainer --release "$$set" --fixtures fixtures || status=1; \
-	    $(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --release "$$set" --fixtures fixtures || status=1; \
-	    $(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --release "$$set" \
+	    $(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --exact-messages --release "$$set" --fixtures fixtures || status=1; \
+	    $(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --exact-messages --release "$$set" \
 	        --golden "golden/$$set/invalid" --fixtures fixtures/invalid || status=1; \
 	done; \
 	bash harness/release-diff/test-release-diff.sh $(BUILD)/release-diff "$(RELEASE_DIFF_FIXTURES)" \
@@ -407,7 +407,7 @@ fuzz: $(FUZZ_BINS)
 
 # ---- the CLI's own edges (harness/cli/) -------------------------------------
 .PHONY: cli-test
-cli-test: $(BUILD)/nixcontainer
+cli-test: $(BUILD)/nixcontainer $(BUILD)/test-conformance
 	bash harness/cli/test-cli.sh $(BUILD)
 
 # ---- nixcontainer-init (harness/init/) -------------------------------------

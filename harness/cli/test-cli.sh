@@ -79,6 +79,40 @@ tier_run "$cli" env-file --compat --config "$work/dash.json" -- -web
 [ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/x-system$' "$work/out"
 tier_check "a NAME that starts with - after --" $?
 
+# ---- the harness's contract with another implementation -----------------
+# A wrapper that only words its refusals differently passes the
+# conformance suite (which wants exit 2, nothing on stdout and the option
+# named), and fails it with --exact-messages (the ref's own check); one
+# that prints a wrong env file fails, with the file and line said.
+if [ -x "$build/test-conformance" ]; then
+        # (Absolute paths: the suite runs a CLI with the unit's PATH alone.)
+        cat > "$work/reworded" <<WRAP
+#!/bin/bash
+exec 3>&1
+err=\$("$cli" "\$@" 2>&1 1>&3); status=\$?
+[ -z "\$err" ] || printf '%s\n' "\$err" | /bin/sed -E 's/^nixcontainer: (containers\.[^:]*): .*/other-impl: \1 is not accepted/' >&2
+exit \$status
+WRAP
+        cat > "$work/wrong" <<WRAP
+#!/bin/bash
+"$cli" "\$@"; status=\$?
+[ "\$1" != env-file ] || echo EXTRA=1
+exit \$status
+WRAP
+        chmod +x "$work/reworded" "$work/wrong"
+        conformance=$(realpath "$build/test-conformance")
+        tier_run "$conformance" --fixtures fixtures/invalid --golden golden/21.05/invalid --cli "$work/reworded"
+        tier_check "another wording of every refusal passes the invalid corpus" $?
+        tier_run "$conformance" --fixtures fixtures/invalid --golden golden/21.05/invalid --cli "$work/reworded" --exact-messages
+        [ $? != 0 ] && grep -q 'FAIL cli/' "$work/out"
+        tier_check "... and fails it with --exact-messages" $?
+        tier_run "$conformance" --fixtures fixtures --only minimal-path-only --cli "$work/wrong"
+        [ $? != 0 ] && grep -q 'FAIL cli/env-file: .*bare.conf' "$work/out"
+        tier_check "a wrong env file fails, the file named" $?
+else
+        tier_skip "the harness's contract with another implementation" "no $build/test-conformance (make)"
+fi
+
 # The version: the header's NC_VERSION, the one place it is written.
 version=$(sed -n 's/^#define NC_VERSION "\(.*\)"$/\1/p' ref/nixcontainer.h)
 tier_run "$cli" --version
