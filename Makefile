@@ -167,7 +167,7 @@ ifeq ($(SANITIZE),1)
 	@echo "memcheck: 0 passed, 0 failed, 1 skipped in 0.0 s; skipped: SANITIZE=1 (ASan and valgrind do not mix)"
 else
 	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind && date +%s%6N > $(BUILD)/valgrind/started
-	@$(MAKE) --no-print-directory -k $(call SUB_JOBS,$(NPROC)) $(MEMCHECK_PARTS); \
+	@NC_REPORTS_DIR= $(MAKE) --no-print-directory -k $(call SUB_JOBS,$(NPROC)) $(MEMCHECK_PARTS); \
 	    bash ci/valgrind-report.sh $(BUILD)/valgrind $$?
 endif
 
@@ -344,7 +344,7 @@ FAULT_SRCS := $(sort $(wildcard harness/faults/*.c))
 FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
 # Of harness/lib, the fault tier needs text.o (it reads the fixtures), array.o,
 # tier.o (its signals and closing line) and suite.o (its CUnit suite).
-FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o \
+FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/results.o $(BUILD)/obj/harness/lib/report.o $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o \
                   $(BUILD)/obj/harness/lib/suite.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
                nl_cb_alloc nl_connect nl_send_auto nl_recvmsgs
@@ -507,7 +507,9 @@ CHECK_BINS  := all $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/test-fa
 check:
 	@mkdir -p $(BUILD) && rm -rf $(BUILD)/check && mkdir $(BUILD)/check && date +%s%6N > $(BUILD)/check/started
 	@$(MAKE) --no-print-directory $(call SUB_JOBS,$(NPROC)) $(CHECK_BINS)
-	@$(MAKE) --no-print-directory -k $(call SUB_JOBS,$(CHECK_JOBS)) $(CHECK_TIERS:%=check-%); \
+	@rm -rf $(BUILD)/reports && mkdir -p $(BUILD)/reports
+	@NC_REPORTS_DIR=$(abspath $(BUILD))/reports \
+	    $(MAKE) --no-print-directory -k $(call SUB_JOBS,$(CHECK_JOBS)) $(CHECK_TIERS:%=check-%); \
 	    bash ci/check-summary.sh $(BUILD)/check $$? $(CHECK_TIERS)
 
 $(CHECK_TIERS:%=check-%): check-%:

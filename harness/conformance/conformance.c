@@ -22,6 +22,7 @@
 #include "args.h"
 #include "fixture.h"
 #include "report.h"
+#include "results.h"
 #include "suite.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
@@ -36,6 +37,16 @@ static const char *cli_command;
  * byte; otherwise it need only name the option (the wording is each
  * implementation's own). */
 static bool exact_messages;
+
+/* CU_ASSERT_TRUE for a check of the current fixture: CUnit's failure line
+ * names the fixture and the check (the report says where it differs). */
+#define ASSERT_CHECK(ok, side, check)                                                                        \
+        do {                                                                                                 \
+                char what_[512];                                                                             \
+                snprintf(what_, sizeof what_, "%s: %s/%s differs (see its report line)", current->id, side, \
+                         check);                                                                             \
+                CU_assertImplementation((ok) ? CU_TRUE : CU_FALSE, __LINE__, what_, __FILE__, "", CU_FALSE); \
+        } while (0)
 static const fixture *current;
 static report_table report;
 
@@ -126,7 +137,7 @@ static void library_check(const char *check, const nc_strv *names,
         for (size_t i = 0; i < names->n; i++)
                 if (!one(config, names->items[i]))
                         all = false;
-        CU_ASSERT_TRUE(all);
+        ASSERT_CHECK(all, "library", check);
         if (all)
                 report_pass(&report, current->id, "library", check);
         nc_config_free(config);
@@ -746,7 +757,7 @@ static void cli_check(const char *command, const nc_strv *names,
                         all = false;
                 run_result_free(&result);
         }
-        CU_ASSERT_TRUE(all);
+        ASSERT_CHECK(all, "cli", command);
         if (all)
                 report_pass(&report, current->id, "cli", command);
 }
@@ -924,7 +935,7 @@ static void test_cli_nspawn_env(void) {
                 if (!golden_start_failed(current, current->unit_names.items[i]) &&
                     !cli_nspawn_env_for(current->unit_names.items[i]))
                         all = false;
-        CU_ASSERT_TRUE(all);
+        ASSERT_CHECK(all, "cli", "nspawn-env");
         if (all)
                 report_pass(&report, current->id, "cli", "nspawn-env");
 }
@@ -942,7 +953,7 @@ static void test_cli_argv(void) {
                         all = false;
                 nc_strv_clear(&expected);
         }
-        CU_ASSERT_TRUE(all);
+        ASSERT_CHECK(all, "cli", "argv");
         if (all && !skipped)
                 report_pass(&report, current->id, "cli", "argv");
 }
@@ -1023,7 +1034,7 @@ static void test_cli_strict_refuses(void) {
         }
         if (all)
                 report_pass(&report, current->id, "cli", "strict-refuses");
-        CU_ASSERT_TRUE(all);
+        ASSERT_CHECK(all, "cli", "strict-refuses");
         free(expected);
         free(option);
 }
@@ -1075,6 +1086,7 @@ static const char notes[] =
 
 int main(int argc, char **argv) {
         const char *fixtures_dir = NULL, *golden = NULL, *only = NULL, *release = DEFAULT_SET, *cli_checks = NULL;
+        const char *junit = NULL, *tap = NULL;
         const arg_option options[] = {
                 ARG("fixtures", ARG_STRING, &fixtures_dir, .arg = "DIR", .required = true),
                 ARG("release", ARG_STRING, &release, .arg = "R"),
@@ -1083,6 +1095,8 @@ int main(int argc, char **argv) {
                 ARG("only", ARG_STRING, &only, .arg = "ID"),
                 ARG("cli-checks", ARG_STRING, &cli_checks, .arg = "env-file,hosts,argv,nspawn-env,unit"),
                 ARG("exact-messages", ARG_FLAG, &exact_messages),
+                ARG("junit", ARG_STRING, &junit, .arg = "FILE"),
+                ARG("tap", ARG_STRING, &tap, .arg = "FILE"),
                 { NULL },
         };
         char *golden_dir = NULL, *error = NULL, label[256];
@@ -1144,6 +1158,8 @@ int main(int argc, char **argv) {
         report_print(&report, stdout);
         failures = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
         counts = tier_report_counts(&report, failures);
+        if (results_write_all(&report, false, label, junit, tap) < 0)
+                failures++;
         CU_cleanup_registry();
         report_free(&report);
         fixture_set_free(&fixtures);

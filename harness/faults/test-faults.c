@@ -18,6 +18,7 @@
 
 #include "nixcontainer.h"
 #include "seams.h"
+#include "results.h"
 #include "suite.h"
 #include "text.h"
 #include "tier.h"
@@ -430,6 +431,8 @@ int main(int argc, char **argv) {
         tests_failed = CU_get_number_of_tests_failed();
         failures = tests_failed + CU_get_number_of_suites_failed();
         run = CU_get_number_of_tests_run();
+        if (results_write_all(NULL, true, "faults", NULL, NULL) < 0)
+                failures++;
         CU_cleanup_registry();
         tier_summary(NULL, run - tests_failed - tests_skipped, failures, tests_skipped,
                      tests_skipped ? "skipped: needs root for network namespaces" : NULL);

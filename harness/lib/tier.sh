@@ -12,9 +12,14 @@
 #                         interrupts (a foreground command would delay it)
 #   tier_check NAME STATUS   counts and prints a case (0: passed)
 #   tier_skip NAME WHY    counts a skipped case
-#   tier_summary          the closing line: "NAME: P passed, F failed, S skipped in T s[; WHY]"
+#   tier_summary          the closing line: "NAME: P passed, F failed, S skipped in T s[; WHY]";
+#                         with $NC_REPORTS_DIR set, also the cases as JUnit XML and TAP
+#                         in DIR/NAME.xml and DIR/NAME.tap (what results.c writes for
+#                         the tiers in C)
 
 tier_passed=0 tier_failed=0 tier_skipped=0 tier_note="" tier_child="" tier_work=""
+# The cases, for the JUnit and TAP files: "STATUS<TAB>NAME<TAB>WHY" each.
+tier_cases=()
 
 tier_begin() {
         tier_name=$1
@@ -55,10 +60,12 @@ tier_check() {
         if [ "$2" = 0 ]; then
                 tier_passed=$((tier_passed + 1))
                 echo "  $1 ...passed"
+                tier_cases+=("pass	$1	")
         else
                 tier_failed=$((tier_failed + 1))
                 echo "  $1 ...FAILED"
                 [ -n "$tier_work" ] && [ -s "$tier_work/out" ] && sed 's/^/    | /' "$tier_work/out"
+                tier_cases+=("fail	$1	$([ -n "$tier_work" ] && [ -s "$tier_work/out" ] && tail -n 20 "$tier_work/out")")
         fi
         return 0
 }
@@ -66,9 +73,56 @@ tier_check() {
 tier_skip() {
         tier_skipped=$((tier_skipped + 1)) tier_note="; skipped: $2"
         echo "  $1 ...skipped ($2)"
+        tier_cases+=("skip	$1	$2")
+}
+
+# XML text: the five special characters as entities.
+tier_xml() {
+        local s=$1
+        s=${s//&/&amp;} s=${s//</&lt;} s=${s//>/&gt;} s=${s//\"/&quot;} s=${s//\'/&apos;}
+        printf '%s' "$s"
+}
+
+tier_results() {
+        local dir=$NC_REPORTS_DIR case status name why i=0 failures=0 skips=0
+        for case in "${tier_cases[@]}"; do
+                case ${case%%	*} in fail) failures=$((failures + 1)) ;; skip) skips=$((skips + 1)) ;; esac
+        done
+        {
+                printf 'TAP version 13\n# %s\n1..%d\n' "$tier_name" ${#tier_cases[@]}
+                for case in "${tier_cases[@]}"; do
+                        i=$((i + 1)) status=${case%%	*} name=${case#*	} why=${name#*	} name=${name%%	*}
+                        name=${name//#/ }
+                        case $status in
+                        pass) printf 'ok %d - %s\n' $i "$name" ;;
+                        skip) printf 'ok %d - %s # SKIP %s\n' $i "$name" "${why//#/ }" ;;
+                        fail) printf 'not ok %d - %s\n  ---\n  message: "%s"\n  ...\n' $i "$name" \
+                                "$(printf '%s' "$why" | sed 's/[\\"]/\\&/g' | sed ':a;N;$!ba;s/\n/\\n/g')" ;;
+                        esac
+                done
+        } > "$dir/$tier_name.tap"
+        {
+                printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n'
+                printf '  <testsuite name="%s" tests="%d" failures="%d" errors="0" skipped="%d">\n' \
+                        "$(tier_xml "$tier_name")" ${#tier_cases[@]} $failures $skips
+                for case in "${tier_cases[@]}"; do
+                        status=${case%%	*} name=${case#*	} why=${name#*	} name=${name%%	*}
+                        printf '    <testcase classname="%s" name="%s"' "$(tier_xml "$tier_name")" "$(tier_xml "$name")"
+                        case $status in
+                        pass) printf '/>\n' ;;
+                        skip) printf '>\n      <skipped message="%s"/>\n    </testcase>\n' "$(tier_xml "$why")" ;;
+                        fail) printf '>\n      <failure message="%s">%s</failure>\n    </testcase>\n' \
+                                "$(tier_xml "${why%%$'\n'*}")" "$(tier_xml "$why" | tr -d '\000-\010\013\014\016-\037')" ;;
+                        esac
+                done
+                printf '  </testsuite>\n</testsuites>\n'
+        } > "$dir/$tier_name.xml"
 }
 
 tier_summary() {
         local tenths=$(((${EPOCHREALTIME/./} - tier_started) / 100000))
         echo "$tier_name: $tier_passed passed, $tier_failed failed, $tier_skipped skipped in $((tenths / 10)).$((tenths % 10)) s$tier_note"
+        if [ -n "${NC_REPORTS_DIR:-}" ]; then
+                tier_results || echo "$tier_name: could not write the JUnit and TAP results in $NC_REPORTS_DIR" >&2
+        fi
 }

@@ -35,6 +35,7 @@
 #include "live.h"
 #include "netns.h"
 #include "report.h"
+#include "results.h"
 #include "text.h"
 #include "tier.h"
 #include "workers.h"
@@ -874,6 +875,8 @@ int main(int argc, char **argv) {
         print_differences();
         /* Per fixture, and the machine check as one more. */
         counts = tier_report_counts(&report, failures);
+        if (results_write_all(&report, false, "live", NULL, NULL) < 0)
+                status = 1;
         if (counts.xfailed)
                 snprintf(note, sizeof note, "%u expected to fail (xfail in %s)", counts.xfailed, list);
 out:

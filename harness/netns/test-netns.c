@@ -27,6 +27,7 @@
 #include "fixture.h"
 #include "impl.h"
 #include "report.h"
+#include "results.h"
 #include "run-fixture.h"
 #include "text.h"
 #include "tier.h"
@@ -129,7 +130,7 @@ static const char notes[] =
 
 int main(int argc, char **argv) {
         const char *fixtures_dir = NULL, *golden = NULL, *impl_spec = "original", *only = NULL;
-        const char *release = DEFAULT_SET;
+        const char *release = DEFAULT_SET, *junit = NULL, *tap = NULL;
         char *golden_dir = NULL;
         bool generate = false, skip_compat = false, keep = false;
         long jobs_max = sysconf(_SC_NPROCESSORS_ONLN), timeout_s = 120;
@@ -144,6 +145,8 @@ int main(int argc, char **argv) {
                 ARG("only", ARG_STRING, &only, .arg = "ID"),
                 ARG("skip-compat", ARG_FLAG, &skip_compat),
                 ARG("keep", ARG_FLAG, &keep),
+                ARG("junit", ARG_STRING, &junit, .arg = "FILE"),
+                ARG("tap", ARG_STRING, &tap, .arg = "FILE"),
                 { NULL },
         };
         args_parse(argc, argv, options, notes);
@@ -250,6 +253,8 @@ int main(int argc, char **argv) {
         } else {
                 report_print_titled(&report, stdout, "namespace tier");
                 counts = tier_report_counts(&report, CU_get_number_of_failures() + CU_get_number_of_suites_failed());
+                if (results_write_all(&report, false, label, junit, tap) < 0)
+                        status = 1;
                 if (counts.checks_skipped)
                         snprintf(note, sizeof note, "%u checks skipped", counts.checks_skipped);
         }
