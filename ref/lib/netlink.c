@@ -236,7 +236,7 @@ static bool fits_ifname(const char *name) {
 
 static int parse_link(struct nlmsghdr *hdr, void *userdata) {
         nc_nl_link *link = userdata;
-        struct nlattr *tb[IFLA_MAX + 1];
+        struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1];
         struct ifinfomsg *ifi;
 
         if (hdr->nlmsg_type != RTM_NEWLINK || nlmsg_parse(hdr, sizeof *ifi, tb, IFLA_MAX, NULL) < 0)
@@ -245,6 +245,10 @@ static int parse_link(struct nlmsghdr *hdr, void *userdata) {
         link->ifindex = ifi->ifi_index;
         link->flags = ifi->ifi_flags;
         link->group = tb[IFLA_GROUP] ? nla_get_u32(tb[IFLA_GROUP]) : 0;
+        link->kind[0] = '\0';
+        if (tb[IFLA_LINKINFO] && nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) >= 0 &&
+            info[IFLA_INFO_KIND])
+                (void) nla_strlcpy(link->kind, info[IFLA_INFO_KIND], sizeof link->kind);
         return 0;
 }
 
@@ -281,7 +285,8 @@ int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *ch
         if (!msg || (change->new_name && nla_put_string(msg, IFLA_IFNAME, change->new_name) < 0) ||
             (change->master_ifindex > 0 && nla_put_u32(msg, IFLA_MASTER, (uint32_t) change->master_ifindex) < 0) ||
             (change->set_group && nla_put_u32(msg, IFLA_GROUP, change->group) < 0) ||
-            (change->address && nla_put(msg, IFLA_ADDRESS, (int) change->address_len, change->address) < 0))
+            (change->address && nla_put(msg, IFLA_ADDRESS, (int) change->address_len, change->address) < 0) ||
+            (change->set_netns && nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t) change->netns_fd) < 0))
                 return -ENOMEM;
         return transact(nl, msg, NULL, NULL);
 }
@@ -293,40 +298,6 @@ int nc_nl_link_delete(nc_netlink *nl, int ifindex, uint32_t group) {
         if (!msg || (ifindex == 0 && nla_put_u32(msg, IFLA_GROUP, group) < 0))
                 return -ENOMEM;
         return transact(nl, msg, NULL, NULL);
-}
-
-typedef struct group_list {
-        uint32_t *groups;
-        size_t n, capacity;
-} group_list;
-
-static int collect_group(struct nlmsghdr *hdr, void *userdata) {
-        group_list *list = userdata;
-        nc_nl_link link = { 0 };
-
-        parse_link(hdr, &link);
-        if (NC_GROW(list->groups, list->capacity, list->n + 1, 64) < 0)
-                return -ENOMEM;
-        list->groups[list->n++] = link.group;
-        return 0;
-}
-
-int nc_nl_link_groups(nc_netlink *nl, uint32_t **ret_groups, size_t *ret_n) {
-        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-        group_list list = { 0 };
-        _cleanup_(nlmsg_freep) struct nl_msg *msg = new_message(RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof ifi);
-        int r;
-
-        if (!msg || nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
-                return -ENOMEM;
-        r = transact(nl, msg, collect_group, &list);
-        if (r < 0) {
-                free(list.groups);
-                return r;
-        }
-        *ret_groups = list.groups;
-        *ret_n = list.n;
-        return 0;
 }
 
 /* ---- addresses and routes ---------------------------------------------- */

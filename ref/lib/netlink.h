@@ -25,6 +25,7 @@ typedef struct nc_nl_link {
         int ifindex;
         unsigned flags; /* IFF_* */
         uint32_t group;
+        char kind[16];  /* IFLA_INFO_KIND ("veth", "dummy", ...); "" for a link without one (lo, hardware) */
 } nc_nl_link;
 
 /* RTM_GETLINK by IFLA_IFNAME, or IFLA_ALT_IFNAME for a name longer than
@@ -40,6 +41,8 @@ typedef struct nc_nl_link_settings {
         uint32_t group;       /* IFLA_GROUP */
         const uint8_t *address; /* IFLA_ADDRESS (the link-layer address), or NULL */
         size_t address_len;
+        bool set_netns;
+        int netns_fd;         /* IFLA_NET_NS_FD: the link moves into that namespace */
 } nc_nl_link_settings;
 
 /* RTM_NEWLINK on an existing link, as `ip link set` sends it. */
@@ -48,9 +51,6 @@ int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *ch
 /* RTM_DELLINK by index; or, with ifindex 0, every link in `group` at once
  * (the kernel unregisters them in one batch). */
 int nc_nl_link_delete(nc_netlink *nl, int ifindex, uint32_t group);
-
-/* Collects the IFLA_GROUP of every link (a dump), for picking an unused one. */
-int nc_nl_link_groups(nc_netlink *nl, uint32_t **ret_groups, size_t *ret_n);
 
 /* RTM_NEWADDR with NLM_F_CREATE|NLM_F_EXCL, IFA_LOCAL = IFA_ADDRESS, scope
  * as iproute2's default_scope(), as `ip addr add P dev D` sends it. */
