@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 static struct {
         long fail_at;
+        long kill_at;
         long calls;
         bool fired;
 } seams[2];
@@ -25,6 +27,12 @@ void seam_fail_at(seam_kind kind, long nth) {
         }
 }
 
+void seam_kill_at(seam_kind kind, long nth) {
+        seams[kind].kill_at = nth;
+        if (nth > 0)
+                seams[kind].calls = 0;
+}
+
 long seam_calls(seam_kind kind) {
         return seams[kind].calls;
 }
@@ -35,6 +43,8 @@ bool seam_fired(seam_kind kind) {
 
 static bool should_fail(seam_kind kind) {
         seams[kind].calls++;
+        if (seams[kind].kill_at > 0 && seams[kind].calls == seams[kind].kill_at)
+                raise(SIGKILL);
         if (seams[kind].fail_at > 0 && seams[kind].calls == seams[kind].fail_at) {
                 seams[kind].fired = true;
                 return true;
