@@ -337,11 +337,14 @@ faults: $(BUILD)/test-faults
 # Needs clang and libclang-rt-14-dev (the fuzzer and sanitizer runtimes).
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
-FUZZ_TARGETS  := fuzz-config fuzz-env-file fuzz-render-parse fuzz-argv
+FUZZ_TARGETS  := fuzz-config fuzz-env-file fuzz-render-parse fuzz-argv fuzz-ip-address fuzz-net-plan \
+                 fuzz-cli-args fuzz-init-config fuzz-guest-system
 FUZZ_CFLAGS   := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -D_GNU_SOURCE \
                  -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' -Iref \
                  $(shell pkg-config --cflags $(PKGS)) -MMD -MP
-FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+# The CLI's and the init's pieces that a target calls (no main()).
+FUZZ_APP_SRCS := ref/cli/cli-args.c ref/cli/cli-common.c ref/cli/guest-system.c ref/init/init-config.c
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o) $(FUZZ_APP_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_COMMON_OBJS := $(BUILD)/fuzz/obj/harness/fuzz/fuzz-common.o
 FUZZ_HARNESS_OBJS := $(FUZZ_COMMON_OBJS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/obj/harness/fuzz/%.o)
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
@@ -350,7 +353,8 @@ FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 fuzz-build: $(FUZZ_BINS)
 
 # The library: instrumented, no -Werror (clang warns where gcc does not),
-# with its own headers (-Iref/lib); the targets see nixcontainer.h only.
+# with its own headers (-Iref/lib); the targets see nixcontainer.h, and the
+# internal header of a piece they call (ip-address.h, cli.h, init-config.h).
 $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
@@ -360,7 +364,7 @@ $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 $(FUZZ_HARNESS_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer,address,undefined -c -o $@ $<
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -Iref/lib -Iref/cli -Iref/init -fsanitize=fuzzer,address,undefined -c -o $@ $<
 
 $(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/harness/fuzz/%.o $(FUZZ_COMMON_OBJS) $(FUZZ_LIB_OBJS)
 	@echo "  FUZZLD  $@"

@@ -2,13 +2,17 @@
  * check); on its own so that a fuzz target can call it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "read-file.h"
 
+/* Content kept, trailing newlines not counted: longer cannot be
+ * "i686-linux", the one value the callers look for. */
 #define SYSTEM_FILE_MAX 4096
+/* Bytes read at most (bash would read on forever from /dev/zero). */
+#define SYSTEM_FILE_READ_MAX (64u << 20)
 
 /* if [ "$(< ${SYSTEM_PATH:-/nix/var/nix/profiles/per-container/$INSTANCE/system}/system)" = i686-linux ]
  *
@@ -16,11 +20,16 @@
  * newlines (NUL bytes dropped); nothing when the unquoted path splits
  * ("ambiguous redirect") or the file opens but cannot be read; and when the
  * file cannot be opened, the start script stops there with status 1, so
- * nspawn never runs. Returns 0 (content or NULL) or -errno for that stop. */
+ * nspawn never runs. Returns 0 (content or NULL) or -errno for that stop.
+ * NUL bytes are dropped and newlines held back as they are read, so that a
+ * short value followed by any number of them is still that value; content
+ * longer than SYSTEM_FILE_MAX, or a file beyond SYSTEM_FILE_READ_MAX, gives
+ * NULL. */
 int cli_read_guest_system(const nc_env *env, char **ret_content, char **ret_path) {
         _cleanup_free_ char *path = NULL, *text = NULL;
-        size_t len = 0, j = 0;
-        int fd;
+        _cleanup_close_ int fd = -EBADF;
+        size_t len = 0, newlines = 0, total = 0;
+        char buffer[4096];
 
         *ret_content = NULL;
         *ret_path = NULL;
@@ -34,15 +43,33 @@ int cli_read_guest_system(const nc_env *env, char **ret_content, char **ret_path
                 *ret_path = TAKE_PTR(path);
                 return r;
         }
-        close(fd);
-        if (nc_read_file(path, SYSTEM_FILE_MAX, &text, &len) < 0)
+        text = malloc(SYSTEM_FILE_MAX + 1);
+        if (!text)
                 return 0;
-        for (size_t i = 0; i < len; i++)
-                if (text[i] != '\0')
-                        text[j++] = text[i];
-        while (j > 0 && text[j - 1] == '\n')
-                j--;
-        text[j] = '\0';
+        for (;;) {
+                ssize_t n = read(fd, buffer, sizeof buffer);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 || (total += (size_t) n) > SYSTEM_FILE_READ_MAX)
+                        return 0;
+                if (n == 0)
+                        break;
+                for (ssize_t i = 0; i < n; i++) {
+                        if (buffer[i] == '\0')
+                                continue;
+                        if (buffer[i] == '\n') {
+                                newlines++;
+                                continue;
+                        }
+                        if (len + newlines + 1 > SYSTEM_FILE_MAX)
+                                return 0;
+                        memset(text + len, '\n', newlines);
+                        len += newlines;
+                        newlines = 0;
+                        text[len++] = buffer[i];
+                }
+        }
+        text[len] = '\0';
         *ret_content = TAKE_PTR(text);
         return 0;
 }
