@@ -317,7 +317,7 @@ FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
 # and tier.o (its signals and closing line).
 FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
-               nl_cb_alloc nl_connect nl_send_auto nl_recvmsgs
+               nl_cb_alloc nl_connect nl_send_auto nl_sendto nl_recvmsgs
 FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
 
 $(BUILD)/test-faults: $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a

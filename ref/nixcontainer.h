@@ -420,15 +420,14 @@ typedef struct nc_prestart_request {
  * unless request->skip_machinectl; `request` may be NULL: strict, nothing
  * reported), then delete the stale ve-/vb-$INSTANCE (when an address is set)
  * and every extra veth, ignoring errors as the script's `2> /dev/null ||
- * true` does. Several veths go in one batch: they are moved into a network
- * namespace of this call's own and deleted there together; a link whose
- * move or deletion fails stays as it was, and a moved link cannot outlive
- * the namespace, which dies with the process. No link is left changed that
- * was not deleted, whatever fails and wherever the process is killed.
- * `netlink` may be NULL: a socket is opened if it can be (no CAP_NET_ADMIN:
- * nothing is deleted). Returns 0; or -ENOMEM before any link was deleted
- * (the machine may have been terminated); or -errno when the thread cannot
- * return to its own network namespace after making the batch's. */
+ * true` does. Several veths are deleted in one batch that the kernel
+ * carries out within one system call: moved into a device group no link
+ * uses, the group deleted, each moved back to its own group (a no-op for a
+ * veth that is gone). No link is left changed that was not deleted,
+ * whatever fails and wherever the process is killed. `netlink` may be
+ * NULL: a socket is opened if it can be (no CAP_NET_ADMIN: nothing is
+ * deleted). Returns 0, or -ENOMEM before any link was deleted (the machine
+ * may have been terminated). */
 int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env *env,
                 const nc_prestart_request *request, nc_error *error);
 

@@ -123,6 +123,8 @@ struct nl_cb *__wrap_nl_cb_alloc(enum nl_cb_kind kind) {
 
 int __real_nl_connect(struct nl_sock *sk, int protocol);
 int __real_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg);
+int __real_nl_sendto(struct nl_sock *sk, void *buf, size_t size);
+int __wrap_nl_sendto(struct nl_sock *sk, void *buf, size_t size);
 int __real_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb);
 int __wrap_nl_connect(struct nl_sock *sk, int protocol);
 int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg);
@@ -134,6 +136,10 @@ int __wrap_nl_connect(struct nl_sock *sk, int protocol) {
 
 int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg) {
         return should_fail(SEAM_NETLINK) ? -NLE_MSGSIZE : __real_nl_send_auto(sk, msg);
+}
+
+int __wrap_nl_sendto(struct nl_sock *sk, void *buf, size_t size) {
+        return should_fail(SEAM_NETLINK) ? -NLE_MSGSIZE : __real_nl_sendto(sk, buf, size);
 }
 
 int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb) {

@@ -9,7 +9,7 @@
 
 typedef enum seam_kind {
         SEAM_ALLOCATION, /* malloc, calloc, realloc, strdup, strndup, asprintf, libnl/jansson allocators */
-        SEAM_NETLINK,    /* nl_connect, nl_send_auto, nl_recvmsgs */
+        SEAM_NETLINK,    /* nl_connect, nl_send_auto, nl_sendto, nl_recvmsgs */
 } seam_kind;
 
 /* Arms the seam: the `nth` call from now on (1-based) fails. 0 disarms it

@@ -7,8 +7,9 @@
  * the rest, up to a NUL, is the text.
  *
  * Checked besides crashes and leaks: a failure is -EINVAL or -ENOMEM; a
- * success has a family that was asked for (or AF_UNSPEC: "default"), the
- * family's byte length, a prefix length within it; and its canonical
+ * success has a family that was asked for (or none), the family's byte
+ * length or none ("default", "any", "all": /0), a prefix length within it;
+ * and an address's canonical
  * spelling (inet_ntop, "/LEN" for a prefix) parses back to the same value. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,9 +64,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 free(text);
                 return 0;
         }
-        if (p.family == AF_UNSPEC) {
-                if (p.byte_len != 0 || p.prefix_len != 0)
-                        fuzz_fail("\"%s\": AF_UNSPEC with %u bytes, /%u", text, p.byte_len, p.prefix_len);
+        if (p.family == AF_UNSPEC || p.byte_len == 0) {
+                /* "default", "any", "all": no bytes (the family asked for, if any) */
+                if (p.byte_len != 0 || p.prefix_len != 0 || (p.family != AF_UNSPEC && p.family != family))
+                        fuzz_fail("\"%s\": family %d with %u bytes, /%u", text, p.family, p.byte_len, p.prefix_len);
         } else if (family != AF_UNSPEC && p.family != family)
                 fuzz_fail("\"%s\": family %d asked for, %d given", text, family, p.family);
         else if ((p.family == AF_INET && p.byte_len != 4) || (p.family == AF_INET6 && p.byte_len != 16) ||

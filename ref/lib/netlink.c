@@ -273,7 +273,7 @@ int nc_nl_link_get(nc_netlink *nl, const char *name, nc_nl_link *ret) {
         return 0;
 }
 
-int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *change) {
+static struct nl_msg *link_change_message(int ifindex, const nc_nl_link_settings *change) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
         _cleanup_(nlmsg_freep) struct nl_msg *msg = NULL;
 
@@ -285,19 +285,148 @@ int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *ch
         if (!msg || (change->new_name && nla_put_string(msg, IFLA_IFNAME, change->new_name) < 0) ||
             (change->master_ifindex > 0 && nla_put_u32(msg, IFLA_MASTER, (uint32_t) change->master_ifindex) < 0) ||
             (change->set_group && nla_put_u32(msg, IFLA_GROUP, change->group) < 0) ||
-            (change->address && nla_put(msg, IFLA_ADDRESS, (int) change->address_len, change->address) < 0) ||
-            (change->set_netns && nla_put_u32(msg, IFLA_NET_NS_FD, (uint32_t) change->netns_fd) < 0))
+            (change->address && nla_put(msg, IFLA_ADDRESS, (int) change->address_len, change->address) < 0))
+                return NULL;
+        return TAKE_PTR(msg);
+}
+
+int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *change) {
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = link_change_message(ifindex, change);
+
+        if (!msg)
                 return -ENOMEM;
         return transact(nl, msg, NULL, NULL);
 }
 
-int nc_nl_link_delete(nc_netlink *nl, int ifindex, uint32_t group) {
+static struct nl_msg *link_delete_message(int ifindex, uint32_t group) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
         _cleanup_(nlmsg_freep) struct nl_msg *msg = new_message(RTM_DELLINK, 0, &ifi, sizeof ifi);
 
         if (!msg || (ifindex == 0 && nla_put_u32(msg, IFLA_GROUP, group) < 0))
+                return NULL;
+        return TAKE_PTR(msg);
+}
+
+int nc_nl_link_delete(nc_netlink *nl, int ifindex, uint32_t group) {
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = link_delete_message(ifindex, group);
+
+        if (!msg)
                 return -ENOMEM;
         return transact(nl, msg, NULL, NULL);
+}
+
+typedef struct group_list {
+        uint32_t *groups;
+        size_t n, capacity;
+} group_list;
+
+static int collect_group(struct nlmsghdr *hdr, void *userdata) {
+        group_list *list = userdata;
+        nc_nl_link link = { 0 };
+
+        parse_link(hdr, &link);
+        if (NC_GROW(list->groups, list->capacity, list->n + 1, 64) < 0)
+                return -ENOMEM;
+        list->groups[list->n++] = link.group;
+        return 0;
+}
+
+int nc_nl_link_groups(nc_netlink *nl, uint32_t **ret_groups, size_t *ret_n) {
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+        group_list list = { 0 };
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = new_message(RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof ifi);
+        int r;
+
+        if (!msg || nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
+                return -ENOMEM;
+        r = transact(nl, msg, collect_group, &list);
+        if (r < 0) {
+                free(list.groups);
+                return r;
+        }
+        *ret_groups = list.groups;
+        *ret_n = list.n;
+        return 0;
+}
+
+/* ---- batches ----------------------------------------------------------- */
+
+typedef struct batch_answers {
+        uint32_t first_seq;
+        size_t n, answered;
+        int *errors;
+} batch_answers;
+
+static void batch_answer(batch_answers *a, uint32_t seq, int error) {
+        uint32_t i = seq - a->first_seq;
+        if (i < a->n) {
+                a->errors[i] = error;
+                a->answered++;
+        }
+}
+
+static int on_batch_valid(struct nl_msg *msg, void *arg) {
+        (void) msg, (void) arg;
+        return NL_OK;
+}
+
+static int on_batch_ack(struct nl_msg *msg, void *arg) {
+        batch_answer(arg, nlmsg_hdr(msg)->nlmsg_seq, 0);
+        return NL_OK;
+}
+
+static int on_batch_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg) {
+        (void) who;
+        batch_answer(arg, err->msg.nlmsg_seq, err->error < 0 ? err->error : -EPROTO);
+        return NL_OK;
+}
+
+int nc_nl_batch(nc_netlink *nl, const nc_nl_request *requests, size_t n, int *ret_errors) {
+        batch_answers answers = { .n = n, .errors = ret_errors };
+        _cleanup_free_ char *buffer = NULL;
+        size_t len = 0, capacity = 0;
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(nlmsg_freep) struct nl_msg *msg =
+                        requests[i].change ? link_change_message(requests[i].ifindex, requests[i].change)
+                                           : link_delete_message(requests[i].ifindex, requests[i].group);
+                struct nlmsghdr *hdr;
+
+                if (!msg || NC_GROW(buffer, capacity, len + NLMSG_ALIGN(nlmsg_hdr(msg)->nlmsg_len), 1024) < 0)
+                        return -ENOMEM;
+                hdr = nlmsg_hdr(msg);
+                hdr->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+                hdr->nlmsg_pid = nl_socket_get_local_port(nl->sock);
+                memcpy(buffer + len, hdr, hdr->nlmsg_len);
+                memset(buffer + len + hdr->nlmsg_len, 0, NLMSG_ALIGN(hdr->nlmsg_len) - hdr->nlmsg_len);
+                len += NLMSG_ALIGN(hdr->nlmsg_len);
+        }
+        /* Sequence numbers as nl_send_auto() gives them, so that libnl's
+         * own check of the answers' order holds. */
+        for (size_t off = 0, i = 0; i < n; i++) {
+                struct nlmsghdr *hdr = (struct nlmsghdr *) (buffer + off);
+                hdr->nlmsg_seq = nl_socket_use_seq(nl->sock);
+                if (i == 0)
+                        answers.first_seq = hdr->nlmsg_seq;
+                off += NLMSG_ALIGN(hdr->nlmsg_len);
+        }
+        for (size_t i = 0; i < n; i++)
+                ret_errors[i] = -EIO;
+        nl->kernel_message[0] = '\0';
+        nl_cb_set(nl->cb, NL_CB_VALID, NL_CB_CUSTOM, on_batch_valid, NULL);
+        nl_cb_set(nl->cb, NL_CB_ACK, NL_CB_CUSTOM, on_batch_ack, &answers);
+        nl_cb_set(nl->cb, NL_CB_FINISH, NL_CB_CUSTOM, on_batch_valid, NULL);
+        nl_cb_err(nl->cb, NL_CB_CUSTOM, on_batch_error, &answers);
+        r = nl_sendto(nl->sock, buffer, len);
+        if (r < 0)
+                return errno_from_nle(r);
+        while (answers.answered < n) {
+                r = nl_recvmsgs(nl->sock, nl->cb);
+                if (r < 0)
+                        return errno_from_nle(r);
+        }
+        return 0;
 }
 
 /* ---- addresses and routes ---------------------------------------------- */

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,88 +69,57 @@ static void delete_one(const prestart_run *run, const char *name, int ifindex) {
                 report_refusal(run, run->host, name, r);
 }
 
-/* A new network namespace and a route netlink socket in it, with the
- * calling thread back in its own namespace. Returns 0; a negative errno
- * when none can be had (no CAP_SYS_ADMIN, no memory), with the thread where
- * it was; or 1 with -errno in *ret_stuck when the thread could not return
- * (then nothing else may be done here). */
-static int open_batch_namespace(int *ret_fd, nc_netlink **ret_nl, int *ret_stuck) {
-        _cleanup_close_ int home = -EBADF, batch = -EBADF;
-        _cleanup_(nc_netlink_freep) nc_netlink *nl = NULL;
-        int r;
+/* A group id for the bulk deletion; any id no link uses will do. */
+#define BULK_GROUP_BASE 0x6e630000u /* "nc" */
 
-        home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (home < 0)
-                return -errno;
-        if (unshare(CLONE_NEWNET) < 0)
-                return -errno;
-        batch = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        r = batch < 0 ? -errno : nc_netlink_open(&nl, NULL);
-        if (setns(home, CLONE_NEWNET) < 0) {
-                *ret_stuck = -errno;
-                return 1;
+static uint32_t unused_group(const uint32_t *groups, size_t n) {
+        for (uint32_t candidate = BULK_GROUP_BASE;; candidate++) {
+                bool used = false;
+                for (size_t i = 0; i < n && !used; i++)
+                        used = groups[i] == candidate;
+                if (!used)
+                        return candidate;
         }
-        if (r < 0)
-                return r;
-        *ret_fd = batch;
-        batch = -EBADF;
-        *ret_nl = TAKE_PTR(nl);
-        return 0;
-}
-
-static bool contains_group(const nc_nl_link *links, size_t n, uint32_t group) {
-        for (size_t i = 0; i < n; i++)
-                if (links[i].group == group)
-                        return true;
-        return false;
 }
 
 /* Deleting a device costs an RCU grace period; the kernel pays it once for
- * all the links of a group deleted in one request, but a group is a change
- * that a failure or a kill between two requests could leave on a link
- * (nftables matches on it). So the veths move into a namespace that only
- * this call holds, and are deleted there by group: a veth (no netns_refund)
- * is destroyed with a namespace that dies, so one that has moved is gone
- * whatever happens next, and one that has not is as it was. The move keeps
- * names, indexes and groups; the namespace's own `lo` is put in a group of
- * none of them first. Returns 0, -errno when no batch namespace can be had
- * (nothing changed), or 1 with -errno in *ret_stuck (see above). */
-static int delete_veths_batched(const prestart_run *run, char **names, nc_nl_link *links, size_t n, int *ret_stuck) {
-        _cleanup_close_ int fd = -EBADF;
-        _cleanup_(nc_netlink_freep) nc_netlink *batch = NULL;
-        _cleanup_free_ bool *moved = calloc(n, sizeof *moved);
-        nc_nl_link lo;
-        uint32_t lo_group = 1;
-        bool by_group = true;
+ * all the links of a group deleted in one request. So the veths move into
+ * a group no link uses, the group is deleted, and each veth is moved back
+ * to its own group (which fails for a veth that is gone): all of it one
+ * batch, which the kernel carries out within one system call, so a failure
+ * or a kill cannot leave a veth in the borrowed group. A veth that could
+ * not be moved is as it was. Returns 0 when the veths are gone; else -errno
+ * (the batch could not be made, sent or answered) and each veth is gone or
+ * as it was, for the caller to delete one by one. */
+static int delete_veths_batched(nc_netlink *nl, const nc_nl_link *links, size_t n) {
+        _cleanup_free_ uint32_t *groups = NULL;
+        _cleanup_free_ nc_nl_request *requests = NULL;
+        _cleanup_free_ nc_nl_link_settings *changes = NULL;
+        _cleanup_free_ int *errors = NULL;
+        size_t n_groups = 0;
+        uint32_t group;
         int r;
 
-        if (!moved)
-                return -ENOMEM;
-        r = open_batch_namespace(&fd, &batch, ret_stuck);
-        if (r != 0)
+        r = nc_nl_link_groups(nl, &groups, &n_groups);
+        if (r < 0)
                 return r;
-        while (contains_group(links, n, lo_group))
-                lo_group++;
-        if (nc_nl_link_get(batch, "lo", &lo) < 0 ||
-            nc_nl_link_change(batch, lo.ifindex, &(nc_nl_link_settings) { .set_group = true, .group = lo_group }) < 0)
-                by_group = false;
+        group = unused_group(groups, n_groups);
+        requests = calloc(2 * n + 1, sizeof *requests);
+        changes = calloc(2 * n, sizeof *changes);
+        errors = calloc(2 * n + 1, sizeof *errors);
+        if (!requests || !changes || !errors)
+                return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
-                r = nc_nl_link_change(run->host, links[i].ifindex,
-                                      &(nc_nl_link_settings) { .set_netns = true, .netns_fd = fd });
-                moved[i] = r >= 0;
-                /* Not moved: it is as it was; delete it where it is. */
-                if (!moved[i])
-                        delete_one(run, names[i], links[i].ifindex);
+                changes[i] = (nc_nl_link_settings) { .set_group = true, .group = group };
+                changes[n + i] = (nc_nl_link_settings) { .set_group = true, .group = links[i].group };
+                requests[i] = (nc_nl_request) { .ifindex = links[i].ifindex, .change = &changes[i] };
+                requests[n + 1 + i] = (nc_nl_request) { .ifindex = links[i].ifindex, .change = &changes[n + i] };
         }
-        for (size_t i = 0; by_group && i < n; i++)
-                if (moved[i] && !contains_group(links, i, links[i].group))
-                        by_group = nc_nl_link_delete(batch, 0, links[i].group) >= 0;
-        /* What a refused group deletion left, one by one; whatever is left
-         * after that dies with the namespace when `fd` and `batch` close. */
-        for (size_t i = 0; !by_group && i < n; i++)
-                if (moved[i] && nc_nl_link_get(batch, names[i], &lo) >= 0)
-                        (void) nc_nl_link_delete(batch, lo.ifindex, 0);
-        return 0;
+        requests[n] = (nc_nl_request) { .ifindex = 0, .group = group };
+        r = nc_nl_batch(nl, requests, 2 * n + 1, errors);
+        if (r < 0)
+                return r;
+        return errors[n];
 }
 
 int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env *env,
@@ -165,7 +133,7 @@ int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env
         nc_mode mode = request ? request->mode : NC_MODE_STRICT;
         prestart_run run = { .request = request };
         size_t n_veths = 0, n_seen = 0;
-        int r = 0, stuck = 0;
+        int r = 0;
 
         if (!(request && request->skip_machinectl))
                 nc_machinectl_terminate(instance);
@@ -212,15 +180,10 @@ int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env
                         report_skipped(&run, names.items[i], "not a veth (%s%s), so not the container's",
                                        link.kind[0] ? "kind " : "no kind: loopback or hardware", link.kind);
         }
-        if (n_veths > 1) {
-                r = delete_veths_batched(&run, veth_names, veths, n_veths, &stuck);
-                if (r > 0)
-                        return nc_error_set(error, stuck, "prestart: cannot return to the host's network namespace: %s",
-                                            strerror(-stuck));
-                if (r == 0)
-                        return 0;
-        }
-        /* One veth, or no namespace for a batch (no CAP_SYS_ADMIN). */
+        if (n_veths > 1 && delete_veths_batched(netlink, veths, n_veths) >= 0)
+                return 0;
+        /* One veth, or the batch did not delete them: what is left is as it
+         * was (or gone: ENODEV is no refusal). */
         for (size_t i = 0; i < n_veths; i++)
                 delete_one(&run, veth_names[i], veths[i].ifindex);
         return 0;
