@@ -12,7 +12,10 @@
  *
  * Checked besides crashes and leaks: a failure comes with a message, and
  * in strict mode every `--setenv NAME=VALUE` of the exec line carries the
- * unit environment's value of NAME (empty when unset). */
+ * unit environment's value of NAME (empty when unset); nc_nspawn_environment()
+ * fails only with -ENOTSUP or -ENOMEM and keeps every name of the unit's
+ * environment (the script inherits them all). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,8 +105,8 @@ static void check_setenv(const char *name, const nc_container *container, const 
                 fuzz_fail("argv of %s (release %s)%s: %s", name, release, found ? " after --notify-ready=yes" : "", why);
 }
 
-/* One unit: its environment, then nc_build_argv() (every other unit as
- * an i686 guest). */
+/* One unit: its environment, then nc_build_argv() and
+ * nc_nspawn_environment() (every other unit as an i686 guest). */
 static void run_unit(const nc_container *container, const char *name, const char *release, nc_mode mode, size_t index,
                      const fuzz_units_input *input, void *userdata) {
         nc_error error = { .message = "" };
@@ -114,7 +117,7 @@ static void run_unit(const nc_container *container, const char *name, const char
                 .mode = mode,
         };
         char *system_file = NULL;
-        nc_env *env = NULL;
+        nc_env *env = NULL, *nspawn = NULL;
         nc_strv argv = { 0 };
         int r;
 
@@ -130,6 +133,12 @@ static void run_unit(const nc_container *container, const char *name, const char
                         fuzz_fail("nc_build_argv(%s) failed (%d) without a message", name, r);
         } else if (mode == NC_MODE_STRICT)
                 check_setenv(name, container, release, env, &argv);
+        r = nc_nspawn_environment(container, env, &request, &nspawn, &error);
+        if (r < 0 && r != -ENOTSUP && r != -ENOMEM)
+                fuzz_fail("nc_nspawn_environment(%s) failed with %d", name, r);
+        if (r >= 0 && nc_env_count(nspawn) < nc_env_count(env))
+                fuzz_fail("nc_nspawn_environment(%s) lost names of the unit's environment", name);
+        nc_env_free(nspawn);
         nc_strv_clear(&argv);
         nc_env_free(env);
         free(system_file);
