@@ -566,6 +566,92 @@ static void test_network_io(void) {
         loop_network_stages(SEAM_NETLINK, "netlink I/O");
 }
 
+/* The oracle: the module's own preStart (golden/21.05/FIXTURE/NAME.prestart)
+ * under bash, and the ref's in compat mode, each in a fresh namespace with
+ * the same links -- among them a bridge and a veth in a group of its own
+ * under extraVeths names -- must leave the same links in the same groups;
+ * strict mode leaves the bridges besides. */
+#define ORACLE_FIXTURE "nixos-test-containers-extra_veth"
+#define ORACLE_NAME "webserver"
+#define ORACLE_SETUP                                                                                         \
+        "ip link add ve-webserver type veth peer name host0 && ip link add vb-webserver type bridge && "       \
+        "ip link add veth1 type bridge && ip link add veth2 type veth peer name veth2c && ip link set veth2 " \
+        "group 7 && ip link add other type veth peer name otherc"
+#define ORACLE_ENV "INSTANCE=" ORACLE_NAME " HOST_BRIDGE=br0 LOCAL_ADDRESS=192.168.0.100/24 LOCAL_ADDRESS6=fc00::2/7"
+/* NAME GROUP, one a line, sorted */
+#define ORACLE_STATE "ip -o link show | sed -E 's/^[0-9]+: ([^:@]+)[@:].* group ([^ ]+).*/\\1 \\2/' | sort > "
+
+typedef struct oracle_run {
+        nc_mode mode;
+        bool original;
+        const char *out; /* where the state goes */
+} oracle_run;
+
+static int run_oracle(void *arg) {
+        const oracle_run *o = arg;
+        char command[1024];
+        int result = 1;
+
+        if (system(ORACLE_SETUP) != 0)
+                return 1;
+        if (o->original) {
+                /* machinectl is a no-op here: the host's machines are not ours */
+                snprintf(command, sizeof command,
+                         "d=$(mktemp -d) && ln -s /bin/true \"$d/machinectl\" && env PATH=\"$d:$PATH\" " ORACLE_ENV
+                         " bash -e golden/21.05/" ORACLE_FIXTURE "/" ORACLE_NAME ".prestart; r=$?; rm -r \"$d\"; exit $r");
+                result = system(command) == 0 ? 0 : 1;
+        } else {
+                nc_prestart_request request = { .skip_machinectl = true, .mode = o->mode };
+                char *json = read_containers(ORACLE_FIXTURE);
+                nc_config *config = NULL;
+                nc_env *env = nc_env_new();
+                const char *vars[] = { "INSTANCE", ORACLE_NAME, "HOST_BRIDGE", "br0", "LOCAL_ADDRESS", "192.168.0.100/24",
+                                       "LOCAL_ADDRESS6", "fc00::2/7" };
+
+                for (size_t i = 0; env && i < sizeof vars / sizeof vars[0]; i += 2)
+                        nc_env_set(env, vars[i], vars[i + 1]);
+                if (json && env &&
+                    nc_config_load_json(json, strlen(json), NC_MODE_COMPAT, "21.05", NULL, &config, NULL) >= 0)
+                        result = nc_prestart(NULL, nc_config_find(config, ORACLE_NAME), env, &request, NULL) == 0 ? 0 : 1;
+                nc_config_free(config);
+                nc_env_free(env);
+                free(json);
+        }
+        snprintf(command, sizeof command, ORACLE_STATE "%s", o->out);
+        return result == 0 && system(command) == 0 ? 0 : 1;
+}
+
+static void test_prestart_oracle(void) {
+        char dir[] = "/tmp/nixcontainer-faults.XXXXXX", original[64], compat[64], strict[64], command[1024];
+        oracle_run runs[] = { { NC_MODE_COMPAT, true, original }, { NC_MODE_COMPAT, false, compat },
+                              { NC_MODE_STRICT, false, strict } };
+
+        if (skip_unless_root())
+                return;
+        if (!mkdtemp(dir)) {
+                CU_FAIL("mkdtemp");
+                return;
+        }
+        snprintf(original, sizeof original, "%s/original", dir);
+        snprintf(compat, sizeof compat, "%s/compat", dir);
+        snprintf(strict, sizeof strict, "%s/strict", dir);
+        for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++)
+                CU_ASSERT_EQUAL(in_netns(run_oracle, &runs[i]), 0);
+        /* the original deletes the bridges too; strict leaves exactly them */
+        snprintf(command, sizeof command,
+                 "cmp -s %s %s && printf 'lo default\nother default\notherc default\n' | cmp -s - %s && "
+                 "printf 'lo default\nother default\notherc default\nvb-webserver default\nveth1 default\n' | "
+                 "cmp -s - %s",
+                 original, compat, original, strict);
+        if (system(command) != 0) {
+                snprintf(command, sizeof command, "head -v %s/* >&2", dir);
+                (void) system(command);
+                CU_FAIL("preStart does not leave what the module's script leaves");
+        }
+        snprintf(command, sizeof command, "rm -r %s", dir);
+        (void) system(command);
+}
+
 int main(int argc, char **argv) {
         unsigned failures, tests_failed, run;
 
@@ -583,6 +669,7 @@ int main(int argc, char **argv) {
         CU_add_test(suite, "every netlink send and receive fails in turn", test_network_io);
         CU_add_test(suite, "preStart deletes veths only (strict) and reports what it leaves", test_prestart_reports);
         CU_add_test(suite, "preStart killed at each netlink call leaves no link changed", test_prestart_killed);
+        CU_add_test(suite, "preStart --compat leaves what the module's script leaves", test_prestart_oracle);
         CU_basic_set_mode(CU_BRM_VERBOSE);
         CU_basic_run_tests();
         tests_failed = CU_get_number_of_tests_failed();
