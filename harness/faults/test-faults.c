@@ -371,26 +371,33 @@ static void test_no_net_admin(void) {
         CU_ASSERT_EQUAL(in_netns(drop_net_admin_and_open, NULL), 0);
 }
 
-static void loop_network_seam(seam_kind kind, const network_case *base, const char *what) {
-        long sites = 0;
+/* Runs `base` in a fresh namespace with fail_at = 1, 2, ... (and `kind`)
+ * through `run` until it says the point was never reached (2). */
+static void loop_network_points(int (*run)(void *), seam_kind kind, const network_case *base, const char *what,
+                                const char *point) {
+        long points = 0;
 
         for (long n = 1; n < 10000; n++) {
                 network_case t = *base;
                 int status;
                 t.seam = kind;
                 t.fail_at = n;
-                status = in_netns(run_network_case, &t);
+                status = in_netns(run, &t);
                 if (status == 2)
                         break;
-                sites++;
+                points++;
                 CU_ASSERT_EQUAL(status, 0);
                 if (status != 0) {
-                        fprintf(stderr, "\n  %s: injected failure %ld: child exit %d\n", what, n, status);
+                        fprintf(stderr, "\n  %s: %s %ld: child exit %d\n", what, point, n, status);
                         break;
                 }
         }
-        printf("(%s: %ld call sites failed in turn) ", what, sites);
-        CU_ASSERT_TRUE(sites > 0);
+        printf("(%s: %s at each of %ld) ", what, point, points);
+        CU_ASSERT_TRUE(points > 0);
+}
+
+static void loop_network_seam(seam_kind kind, const network_case *base, const char *what) {
+        loop_network_points(run_network_case, kind, base, what, "injected failure");
 }
 
 static const network_case host_setup_full = {
@@ -488,24 +495,7 @@ out:
 }
 
 static void loop_prestart_kill(const network_case *base, const char *what) {
-        long points = 0;
-
-        for (long n = 1; n < 1000; n++) {
-                network_case t = *base;
-                int status;
-                t.fail_at = n;
-                status = in_netns(kill_prestart_at, &t);
-                if (status == 2)
-                        break;
-                points++;
-                CU_ASSERT_EQUAL(status, 0);
-                if (status != 0) {
-                        fprintf(stderr, "\n  %s: killed at netlink call %ld: child exit %d\n", what, n, status);
-                        break;
-                }
-        }
-        printf("(%s: killed at each of %ld netlink calls) ", what, points);
-        CU_ASSERT_TRUE(points > 0);
+        loop_network_points(kill_prestart_at, SEAM_NETLINK, base, what, "killed at netlink call");
 }
 
 static void test_prestart_killed(void) {

@@ -145,12 +145,5 @@ static void run_unit(const nc_container *container, const char *name, const char
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        fuzz_units_input input;
-
-        if (size > FUZZ_MAX_INPUT)
-                return 0;
-        fuzz_split_units_input(data, size, &input);
-        fuzz_each_unit(&input, NC_MODE_STRICT, run_unit, NULL);
-        fuzz_each_unit(&input, NC_MODE_COMPAT, run_unit, NULL);
-        return 0;
+        return fuzz_units_in_both_modes(data, size, run_unit);
 }

@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz-common.h"
 
@@ -128,4 +129,33 @@ int fuzz_unit_environment(const nc_container *container, const char *name, const
         nc_env_free(base);
         free(rendered);
         return r;
+}
+
+int fuzz_units_in_both_modes(const uint8_t *data, size_t size, fuzz_unit_fn fn) {
+        fuzz_units_input input;
+
+        if (size > FUZZ_MAX_INPUT)
+                return 0;
+        fuzz_split_units_input(data, size, &input);
+        fuzz_each_unit(&input, NC_MODE_STRICT, fn, NULL);
+        fuzz_each_unit(&input, NC_MODE_COMPAT, fn, NULL);
+        return 0;
+}
+
+static char scratch_dir[64], scratch_file[128];
+
+static void remove_scratch(void) {
+        unlink(scratch_file);
+        rmdir(scratch_dir);
+}
+
+const char *fuzz_scratch_file(const char *name) {
+        if (!scratch_dir[0]) {
+                snprintf(scratch_dir, sizeof scratch_dir, "/tmp/fuzz-scratch.%d.XXXXXX", (int) getpid());
+                if (!mkdtemp(scratch_dir))
+                        fuzz_fail("cannot make a scratch folder");
+                snprintf(scratch_file, sizeof scratch_file, "%s/%s", scratch_dir, name);
+                atexit(remove_scratch);
+        }
+        return scratch_file;
 }

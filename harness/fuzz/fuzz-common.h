@@ -70,4 +70,12 @@ void fuzz_each_unit(const fuzz_units_input *input, nc_mode mode, fuzz_unit_fn fn
 int fuzz_unit_environment(const nc_container *container, const char *name, const fuzz_units_input *input,
                           nc_env **ret_env);
 
+/* Runs `fn` over every unit of the input ([RELEASE] CONFIG [NUL ENV-FILE])
+ * in strict mode, then in compat mode: a whole LLVMFuzzerTestOneInput(). */
+int fuzz_units_in_both_modes(const uint8_t *data, size_t size, fuzz_unit_fn fn);
+
+/* The path of a file called `name` in a scratch folder made on the first
+ * call (removed, with the file, at exit); the same path on every call. */
+const char *fuzz_scratch_file(const char *name);
+
 #endif

@@ -21,13 +21,6 @@
 
 #define KEPT_MAX 4096
 
-static char dir[64], file[80];
-
-static void remove_scratch(void) {
-        unlink(file);
-        rmdir(dir);
-}
-
 /* $(< file) written again: NULs dropped, trailing newlines stripped. */
 static size_t expected(const uint8_t *data, size_t size, char *out) {
         size_t len = 0;
@@ -42,20 +35,15 @@ static size_t expected(const uint8_t *data, size_t size, char *out) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        char *content = NULL, *path = NULL, *want, split[96];
+        const char *file = fuzz_scratch_file("system");
+        char *content = NULL, *path = NULL, *want, split[160], dir[128];
         nc_env *env;
         size_t want_len;
         int fd, r;
 
+        snprintf(dir, sizeof dir, "%.*s", (int) (strrchr(file, '/') - file), file);
         if (size < 1 || size > FUZZ_MAX_INPUT)
                 return 0;
-        if (!dir[0]) {
-                snprintf(dir, sizeof dir, "/tmp/fuzz-guest-system.%d.XXXXXX", (int) getpid());
-                if (!mkdtemp(dir))
-                        fuzz_fail("cannot make a scratch folder");
-                snprintf(file, sizeof file, "%s/system", dir);
-                atexit(remove_scratch);
-        }
         if (data[0] & 2)
                 unlink(file);
         else {

@@ -19,13 +19,6 @@
 #include "fuzz-common.h"
 #include "init-config.h"
 
-static char dir[64], file[80];
-
-static void remove_scratch(void) {
-        unlink(file);
-        rmdir(dir);
-}
-
 /* The next NUL-terminated field of the input, or NULL at its end. */
 static char *take_field(char **cursor, char *end) {
         char *field = *cursor, *nul;
@@ -51,17 +44,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         nc_config *config = (nc_config *) 1;
         nc_error error = { .message = "" };
         bool explicit, missing;
+        const char *file = fuzz_scratch_file("nixcontainer.json");
         int fd, r;
 
         if (size < 1 || size > FUZZ_MAX_INPUT)
                 return 0;
-        if (!dir[0]) {
-                snprintf(dir, sizeof dir, "/tmp/fuzz-init-config.%d.XXXXXX", (int) getpid());
-                if (!mkdtemp(dir))
-                        fuzz_fail("cannot make a scratch folder");
-                snprintf(file, sizeof file, "%s/nixcontainer.json", dir);
-                atexit(remove_scratch);
-        }
         copy = malloc(size);
         if (!copy)
                 fuzz_fail("out of memory");
