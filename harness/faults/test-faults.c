@@ -372,9 +372,10 @@ static void test_no_net_admin(void) {
 }
 
 /* Runs `base` in a fresh namespace with fail_at = 1, 2, ... (and `kind`)
- * through `run` until it says the point was never reached (2). */
+ * through `run` until it says the point was never reached (2); `points_are`
+ * says what was counted ("call sites failed in turn"). */
 static void loop_network_points(int (*run)(void *), seam_kind kind, const network_case *base, const char *what,
-                                const char *point) {
+                                const char *points_are) {
         long points = 0;
 
         for (long n = 1; n < 10000; n++) {
@@ -388,16 +389,16 @@ static void loop_network_points(int (*run)(void *), seam_kind kind, const networ
                 points++;
                 CU_ASSERT_EQUAL(status, 0);
                 if (status != 0) {
-                        fprintf(stderr, "\n  %s: %s %ld: child exit %d\n", what, point, n, status);
+                        fprintf(stderr, "\n  %s: point %ld: child exit %d\n", what, n, status);
                         break;
                 }
         }
-        printf("(%s: %s at each of %ld) ", what, point, points);
+        printf("(%s: %ld %s) ", what, points, points_are);
         CU_ASSERT_TRUE(points > 0);
 }
 
 static void loop_network_seam(seam_kind kind, const network_case *base, const char *what) {
-        loop_network_points(run_network_case, kind, base, what, "injected failure");
+        loop_network_points(run_network_case, kind, base, what, "call sites failed in turn");
 }
 
 static const network_case host_setup_full = {
@@ -495,7 +496,7 @@ out:
 }
 
 static void loop_prestart_kill(const network_case *base, const char *what) {
-        loop_network_points(kill_prestart_at, SEAM_NETLINK, base, what, "killed at netlink call");
+        loop_network_points(kill_prestart_at, SEAM_NETLINK, base, what, "netlink calls, killed at each in turn");
 }
 
 static void test_prestart_killed(void) {

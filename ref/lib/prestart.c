@@ -2,9 +2,9 @@
  * previous run left behind. Every step ignores errors, as the script's
  * `2> /dev/null || true` does. */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +39,7 @@ void nc_machinectl_terminate(const char *name) {
 /* One nc_prestart() call: what it reports to, and the caller's socket. */
 typedef struct prestart_run {
         const nc_prestart_request *request;
-        nc_netlink *host; /* the caller's namespace */
+        nc_netlink *nl;
 } prestart_run;
 
 static void report_skipped(const prestart_run *run, const char *name, const char *format, ...)
@@ -57,16 +57,16 @@ static void report_skipped(const prestart_run *run, const char *name, const char
         run->request->skipped(name, reason, run->request->userdata);
 }
 
-static void report_refusal(const prestart_run *run, nc_netlink *nl, const char *name, int r) {
-        const char *text = nc_nl_kernel_message(nl);
-        report_skipped(run, name, "the kernel refused to delete it: %s", text[0] ? text : strerror(-r));
-}
-
-/* ip link del dev NAME: one request, all or nothing. */
+/* ip link del dev NAME: one request, all or nothing; a refusal is
+ * reported (a link already gone is not). */
 static void delete_one(const prestart_run *run, const char *name, int ifindex) {
-        int r = nc_nl_link_delete(run->host, ifindex, 0);
-        if (r < 0 && r != -ENODEV)
-                report_refusal(run, run->host, name, r);
+        int r = nc_nl_link_delete(run->nl, ifindex, 0);
+        const char *text;
+
+        if (r >= 0 || r == -ENODEV)
+                return;
+        text = nc_nl_kernel_message(run->nl);
+        report_skipped(run, name, "the kernel refused to delete it: %s", text[0] ? text : strerror(-r));
 }
 
 /* A group id for the bulk deletion; any id no link uses will do. */
@@ -87,11 +87,12 @@ static uint32_t unused_group(const uint32_t *groups, size_t n) {
  * a group no link uses, the group is deleted, and each veth is moved back
  * to its own group (which fails for a veth that is gone): all of it one
  * batch, which the kernel carries out within one system call, so a failure
- * or a kill cannot leave a veth in the borrowed group. A veth that could
- * not be moved is as it was. Returns 0 when the veths are gone; else -errno
- * (the batch could not be made, sent or answered) and each veth is gone or
- * as it was, for the caller to delete one by one. */
-static int delete_veths_batched(nc_netlink *nl, const nc_nl_link *links, size_t n) {
+ * or a kill cannot leave a veth in the borrowed group. What the batch
+ * left (a veth it could not move; all of them when the group's deletion was
+ * refused) is as it was, and is deleted one by one. Returns 0; or -errno
+ * when the batch could not be made, sent or answered, and each veth is gone
+ * or as it was, for the caller to delete one by one. */
+static int delete_veths_batched(const prestart_run *run, char *const *names, const nc_nl_link *links, size_t n) {
         _cleanup_free_ uint32_t *groups = NULL;
         _cleanup_free_ nc_nl_request *requests = NULL;
         _cleanup_free_ nc_nl_link_settings *changes = NULL;
@@ -100,7 +101,7 @@ static int delete_veths_batched(nc_netlink *nl, const nc_nl_link *links, size_t 
         uint32_t group;
         int r;
 
-        r = nc_nl_link_groups(nl, &groups, &n_groups);
+        r = nc_nl_link_groups(run->nl, &groups, &n_groups);
         if (r < 0)
                 return r;
         group = unused_group(groups, n_groups);
@@ -116,10 +117,13 @@ static int delete_veths_batched(nc_netlink *nl, const nc_nl_link *links, size_t 
                 requests[n + 1 + i] = (nc_nl_request) { .ifindex = links[i].ifindex, .change = &changes[n + i] };
         }
         requests[n] = (nc_nl_request) { .ifindex = 0, .group = group };
-        r = nc_nl_batch(nl, requests, 2 * n + 1, errors);
+        r = nc_nl_batch(run->nl, requests, 2 * n + 1, errors);
         if (r < 0)
                 return r;
-        return errors[n];
+        for (size_t i = 0; i < n; i++)
+                if (errors[n] < 0 || errors[i] < 0)
+                        delete_one(run, names[i], links[i].ifindex);
+        return 0;
 }
 
 int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env *env,
@@ -158,7 +162,7 @@ int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env
          * `ip link del` would fail, and that is ignored. */
         if (nc_netlink_open_unless_given(&netlink, &own, NULL) < 0)
                 return 0;
-        run.host = netlink;
+        run.nl = netlink;
         for (size_t i = 0; i < names.n; i++) {
                 nc_nl_link link;
                 bool again = false;
@@ -180,10 +184,9 @@ int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env
                         report_skipped(&run, names.items[i], "not a veth (%s%s), so not the container's",
                                        link.kind[0] ? "kind " : "no kind: loopback or hardware", link.kind);
         }
-        if (n_veths > 1 && delete_veths_batched(netlink, veths, n_veths) >= 0)
+        if (n_veths > 1 && delete_veths_batched(&run, veth_names, veths, n_veths) >= 0)
                 return 0;
-        /* One veth, or the batch did not delete them: what is left is as it
-         * was (or gone: ENODEV is no refusal). */
+        /* One veth, or no batch to be had: each is as it was, or gone. */
         for (size_t i = 0; i < n_veths; i++)
                 delete_one(&run, veth_names[i], veths[i].ifindex);
         return 0;
