@@ -347,7 +347,7 @@ FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
 FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/results.o $(BUILD)/obj/harness/lib/report.o $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o \
                   $(BUILD)/obj/harness/lib/suite.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
-               nl_cb_alloc nl_connect nl_send_auto nl_recvmsgs
+               nl_cb_alloc nl_connect nl_send_auto nl_sendto nl_recvmsgs
 FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
 
 $(BUILD)/test-faults: $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a
@@ -367,11 +367,14 @@ faults: $(BUILD)/test-faults
 # Needs clang and libclang-rt-14-dev (the fuzzer and sanitizer runtimes).
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
-FUZZ_TARGETS  := fuzz-config fuzz-env-file fuzz-render-parse fuzz-argv
+FUZZ_TARGETS  := fuzz-config fuzz-env-file fuzz-render-parse fuzz-argv fuzz-ip-address fuzz-net-plan \
+                 fuzz-cli-args fuzz-init-config fuzz-guest-system
 FUZZ_CFLAGS   := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -D_GNU_SOURCE \
                  -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' -Iref \
                  $(shell pkg-config --cflags $(PKGS)) -MMD -MP
-FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+# The CLI's and the init's pieces that a target calls (no main()).
+FUZZ_APP_SRCS := ref/cli/cli-args.c ref/cli/cli-common.c ref/cli/guest-system.c ref/init/init-config.c
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o) $(FUZZ_APP_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 # fuzz-common.c prints with harness/lib's text.c (which grows with array.c).
 FUZZ_COMMON_OBJS := $(BUILD)/fuzz/obj/harness/fuzz/fuzz-common.o $(BUILD)/fuzz/obj/harness/lib/text.o \
                     $(BUILD)/fuzz/obj/harness/lib/array.o
@@ -382,7 +385,8 @@ FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 fuzz-build: $(FUZZ_BINS)
 
 # The library: instrumented, no -Werror (clang warns where gcc does not),
-# with its own headers (-Iref/lib); the targets see nixcontainer.h and harness/lib.
+# with its own headers (-Iref/lib); the targets see nixcontainer.h, harness/lib
+# and the internal header of a piece they call (ip-address.h, cli.h, init-config.h).
 $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
@@ -392,7 +396,8 @@ $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 $(FUZZ_HARNESS_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Iharness/lib $(WARN) -fsanitize=fuzzer,address,undefined -c -o $@ $<
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Iharness/lib $(WARN) -Iref/lib -Iref/cli -Iref/init -fsanitize=fuzzer,address,undefined \
+	    -c -o $@ $<
 
 $(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/harness/fuzz/%.o $(FUZZ_COMMON_OBJS) $(FUZZ_LIB_OBJS)
 	@echo "  FUZZLD  $@"

@@ -405,15 +405,29 @@ int nc_init_setup(nc_netlink *netlink, const nc_container *container, const nc_e
 
 typedef struct nc_prestart_request {
         bool skip_machinectl; /* do not run `machinectl terminate` */
+        /* NC_MODE_STRICT (the default) deletes only links of kind veth;
+         * NC_MODE_COMPAT deletes every link with a listed name, as the
+         * script's `ip link del dev NAME` does. */
+        nc_mode mode;
+        /* Called, when set, for each link that has a listed name and was
+         * left in place: `reason` says why (strict: not a veth; either mode:
+         * the kernel refused the deletion). Both strings live for the call. */
+        void (*skipped)(const char *name, const char *reason, void *userdata);
+        void *userdata;
 } nc_prestart_request;
 
 /* preStart (preStartScript): `machinectl terminate $INSTANCE` (best effort;
- * unless request->skip_machinectl; `request` may be NULL), then delete the
- * stale ve-/vb-$INSTANCE (when an address is set) and every extra veth,
- * ignoring errors as the script's `2> /dev/null || true` does, in one bulk
- * deletion. `netlink` may be NULL: a socket is opened if it can be (no
- * CAP_NET_ADMIN: nothing is deleted). Returns 0, or -ENOMEM before any
- * link was deleted (the machine may have been terminated). */
+ * unless request->skip_machinectl; `request` may be NULL: strict, nothing
+ * reported), then delete the stale ve-/vb-$INSTANCE (when an address is set)
+ * and every extra veth, ignoring errors as the script's `2> /dev/null ||
+ * true` does. Several veths are deleted in one batch that the kernel
+ * carries out within one system call: moved into a device group no link
+ * uses, the group deleted, each moved back to its own group (a no-op for a
+ * veth that is gone). No link is left changed that was not deleted,
+ * whatever fails and wherever the process is killed. `netlink` may be
+ * NULL: a socket is opened if it can be (no CAP_NET_ADMIN: nothing is
+ * deleted). Returns 0, or -ENOMEM before any link was deleted (the machine
+ * may have been terminated). */
 int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env *env,
                 const nc_prestart_request *request, nc_error *error);
 

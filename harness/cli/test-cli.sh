@@ -4,6 +4,7 @@
 #   succeed or fail as the original's own scripts (golden/21.05/) do under
 #   the same capability set, in a throwaway network namespace; a container
 #   that needs no network step needs no capability;
+# - prestart: each link it leaves is named on stderr, strict and --compat;
 # - usage: a long option without its argument is named as given; a
 #   directory as --config is bad input (2), as a missing file is; a write
 #   error on stdout fails; a NAME that starts with "-" follows "--".
@@ -54,6 +55,32 @@ else
                 privileges bridge-ipv4-prefix-24 bridged4 "$stage"
                 privileges ephemeral-private-network eph "$stage"
         done
+fi
+
+# ---- prestart's reports -----------------------------------------------------
+# An extraVeth named like a bridge and one named lo: strict leaves both and
+# names them; --compat deletes the bridge, as the module's script does, and
+# names lo, which the kernel keeps. Exit 0 either way.
+printf '{"web": {"path": "/x", "extraVeths": {"eth0": {}, "lo": {}, "xv": {}}}}' > "$work/prestart.json"
+# (machinectl terminate web: a no-op here, the host's machines are not ours)
+mkdir -p "$work/bin" && ln -sf /bin/true "$work/bin/machinectl"
+prestart_reports() { # MODE-FLAG...
+        tier_run unshare -n bash -c "ip link add eth0 type bridge && ip link add xv type veth peer name xvc &&
+                PATH=$work/bin:\$PATH INSTANCE=web $cli prestart --env-file /dev/null --config $work/prestart.json $* web 2>&1 &&
+                ip -o link | cut -d: -f2"
+}
+if [ "$(id -u)" != 0 ]; then
+        tier_skip "prestart names each link it leaves" "needs root (a network namespace)"
+else
+        prestart_reports
+        [ $? = 0 ] && grep -q '^nixcontainer: prestart: left link eth0 in place: not a veth (kind bridge)' "$work/out" &&
+                grep -q '^nixcontainer: prestart: left link lo in place: not a veth' "$work/out" &&
+                grep -q '^ eth0$' "$work/out" && ! grep -q '^ xv' "$work/out"
+        tier_check "prestart (strict) deletes the veth, leaves the bridge and lo and names them" $?
+        prestart_reports --compat
+        [ $? = 0 ] && grep -q '^nixcontainer: prestart: left link lo in place: the kernel refused to delete it' "$work/out" &&
+                ! grep -q 'eth0' "$work/out" && ! grep -q '^ xv' "$work/out"
+        tier_check "prestart --compat deletes the bridge too, as the script does, and names lo" $?
 fi
 
 # ---- usage ------------------------------------------------------------------

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 static struct {
         long fail_at;
+        long kill_at;
         long calls;
         bool fired;
 } seams[2];
@@ -25,6 +27,12 @@ void seam_fail_at(seam_kind kind, long nth) {
         }
 }
 
+void seam_kill_at(seam_kind kind, long nth) {
+        seams[kind].kill_at = nth;
+        if (nth > 0)
+                seams[kind].calls = 0;
+}
+
 long seam_calls(seam_kind kind) {
         return seams[kind].calls;
 }
@@ -35,6 +43,8 @@ bool seam_fired(seam_kind kind) {
 
 static bool should_fail(seam_kind kind) {
         seams[kind].calls++;
+        if (seams[kind].kill_at > 0 && seams[kind].calls == seams[kind].kill_at)
+                raise(SIGKILL);
         if (seams[kind].fail_at > 0 && seams[kind].calls == seams[kind].fail_at) {
                 seams[kind].fired = true;
                 return true;
@@ -113,6 +123,8 @@ struct nl_cb *__wrap_nl_cb_alloc(enum nl_cb_kind kind) {
 
 int __real_nl_connect(struct nl_sock *sk, int protocol);
 int __real_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg);
+int __real_nl_sendto(struct nl_sock *sk, void *buf, size_t size);
+int __wrap_nl_sendto(struct nl_sock *sk, void *buf, size_t size);
 int __real_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb);
 int __wrap_nl_connect(struct nl_sock *sk, int protocol);
 int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg);
@@ -124,6 +136,10 @@ int __wrap_nl_connect(struct nl_sock *sk, int protocol) {
 
 int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg) {
         return should_fail(SEAM_NETLINK) ? -NLE_MSGSIZE : __real_nl_send_auto(sk, msg);
+}
+
+int __wrap_nl_sendto(struct nl_sock *sk, void *buf, size_t size) {
+        return should_fail(SEAM_NETLINK) ? -NLE_MSGSIZE : __real_nl_sendto(sk, buf, size);
 }
 
 int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb) {

@@ -5,6 +5,7 @@
  * half-result. */
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,11 +214,40 @@ typedef struct network_case {
         const char *check;   /* a shell test of the state afterwards, or NULL */
         seam_kind seam;
         long fail_at;        /* arm the seam (0: no injection) */
+        const char *after_fault; /* a shell test of the state after an injected failure, or NULL */
 } network_case;
 
 static int prestart_operation(nc_netlink *nl, const nc_container *c, const nc_env *env, nc_error *error) {
         nc_prestart_request request = { .skip_machinectl = true };
         return nc_prestart(nl, c, env, &request, error);
+}
+
+static int prestart_compat_operation(nc_netlink *nl, const nc_container *c, const nc_env *env, nc_error *error) {
+        nc_prestart_request request = { .skip_machinectl = true, .mode = NC_MODE_COMPAT };
+        return nc_prestart(nl, c, env, &request, error);
+}
+
+static bool is_prestart(const network_case *t) {
+        return t->operation == prestart_operation || t->operation == prestart_compat_operation;
+}
+
+/* Runs the case's setup and loads its config and environment. */
+static int prepare_case(const network_case *t, nc_config **ret_config, nc_env **ret_env) {
+        nc_env *env = nc_env_new();
+
+        if (system(t->setup) != 0 || !env ||
+            nc_config_load_json(t->json, strlen(t->json), NC_MODE_STRICT, NULL, NULL, ret_config, NULL) < 0) {
+                nc_env_free(env);
+                return -1;
+        }
+        for (size_t i = 0; t->env[i]; i++) {
+                const char *eq = strchr(t->env[i], '=');
+                char *name = strndup(t->env[i], (size_t) (eq - t->env[i]));
+                nc_env_set(env, name, eq + 1);
+                free(name);
+        }
+        *ret_env = env;
+        return 0;
 }
 
 /* In the child: exit 0 when the case behaved, 1 when not, 2 when the armed
@@ -227,18 +257,11 @@ static int run_network_case(void *arg) {
         nc_error error = { { 0 } };
         nc_config *config = NULL;
         nc_netlink *nl = NULL;
-        nc_env *env = nc_env_new();
+        nc_env *env = NULL;
         int r, result = 1;
 
-        if (system(t->setup) != 0 || !env ||
-            nc_config_load_json(t->json, strlen(t->json), NC_MODE_STRICT, NULL, NULL, &config, NULL) < 0)
+        if (prepare_case(t, &config, &env) < 0)
                 goto out;
-        for (size_t i = 0; t->env[i]; i++) {
-                const char *eq = strchr(t->env[i], '=');
-                char *name = strndup(t->env[i], (size_t) (eq - t->env[i]));
-                nc_env_set(env, name, eq + 1);
-                free(name);
-        }
         if (t->fail_at)
                 seam_fail_at(t->seam, t->fail_at);
         r = nc_netlink_open(&nl, &error);
@@ -252,9 +275,13 @@ static int run_network_case(void *arg) {
                 }
                 /* An injected failure: an error with a message, or (prestart
                  * ignores errors as the script does) a success. */
-                result = (r < 0 && error.message[0]) || (r >= 0 && t->operation == prestart_operation) ? 0 : 1;
+                result = (r < 0 && error.message[0]) || (r >= 0 && is_prestart(t)) ? 0 : 1;
                 if (result)
                         fprintf(stderr, "\n  injected failure %ld: r=%d \"%s\"\n", t->fail_at, r, error.message);
+                else if (t->after_fault && system(t->after_fault) != 0) {
+                        fprintf(stderr, "\n  injected failure %ld: state check failed: %s\n", t->fail_at, t->after_fault);
+                        result = 1;
+                }
                 goto out;
         }
         if (t->step[0]) {
@@ -285,32 +312,32 @@ out:
 
 static const network_case kernel_faults[] = {
         /* a missing link */
-        { "true", ROUTED, ROUTED_ENV, nc_host_setup, "ip link set dev ve-web up", NULL, 0, 0 },
+        { "true", ROUTED, ROUTED_ENV, nc_host_setup, "ip link set dev ve-web up", NULL, 0, 0, NULL },
         /* an address that already exists (EEXIST); nothing after it runs */
         { VETH " && ip addr add 10.0.0.1/32 dev ve-web", ROUTED, ROUTED_ENV, nc_host_setup,
-          "ip addr add 10.0.0.1 dev ve-web", "! ip route show dev ve-web | grep -q 10.0.0.2", 0, 0 },
+          "ip addr add 10.0.0.1 dev ve-web", "! ip route show dev ve-web | grep -q 10.0.0.2", 0, 0, NULL },
         /* a missing bridge */
         { "ip link add v1 type veth peer name v1c",
           "{\"web\": {\"path\": \"/x\", \"extraVeths\": {\"v1\": {\"hostBridge\": \"br9\"}}}}", { "INSTANCE=web", NULL },
-          nc_host_setup, "ip link set dev v1 master br9 up", "! ip link show v1 | grep -q 'state UP'", 0, 0 },
+          nc_host_setup, "ip link set dev v1 master br9 up", "! ip link show v1 | grep -q 'state UP'", 0, 0, NULL },
         /* an interface that was already renamed */
         { "ip link add eth0 type veth peer name peer0", ROUTED, ROUTED_ENV, nc_init_setup,
-          "ip link set host0 name eth0", NULL, 0, 0 },
+          "ip link set host0 name eth0", NULL, 0, 0, NULL },
         /* a name used after the run renamed it: the run must ask the kernel
          * again (and fail as `ip` would), not reuse the index it found */
         { VETH " && ip link set ve-web up",
           "{\"web\": {\"path\": \"/x\", \"privateNetwork\": true, \"hostAddress\": \"10.0.0.1\", "
           "\"localAddress\": \"10.0.0.2\", \"extraVeths\": {\"host0\": {\"localAddress\": \"10.1.0.2\"}}}}",
-          ROUTED_ENV, nc_init_setup, "ip link set dev host0 up", "ip addr show dev eth0 | grep -q 10.0.0.2/32", 0, 0 },
+          ROUTED_ENV, nc_init_setup, "ip link set dev host0 up", "ip addr show dev eth0 | grep -q 10.0.0.2/32", 0, 0, NULL },
         /* a kernel refusal: a routed address with host bits and a prefix */
         { VETH,
           "{\"web\": {\"path\": \"/x\", \"privateNetwork\": true, \"hostAddress\": \"10.0.0.1\", "
           "\"localAddress\": \"10.0.0.2/24\"}}",
           { "INSTANCE=web", "HOST_ADDRESS=10.0.0.1", "LOCAL_ADDRESS=10.0.0.2/24", NULL }, nc_host_setup,
-          "ip route add 10.0.0.2/24 dev ve-web", "ip addr show dev ve-web | grep -q 10.0.0.1/32", 0, 0 },
+          "ip route add 10.0.0.2/24 dev ve-web", "ip addr show dev ve-web | grep -q 10.0.0.1/32", 0, 0, NULL },
         /* and the same setup succeeding */
         { VETH, ROUTED, ROUTED_ENV, nc_host_setup, "",
-          "ip -d route show dev ve-web | grep -q '10.0.0.2 proto boot scope link'", 0, 0 },
+          "ip -d route show dev ve-web | grep -q '10.0.0.2 proto boot scope link'", 0, 0, NULL },
 };
 
 static void test_kernel_faults(void) {
@@ -346,26 +373,34 @@ static void test_no_net_admin(void) {
         CU_ASSERT_EQUAL(in_netns(drop_net_admin_and_open, NULL), 0);
 }
 
-static void loop_network_seam(seam_kind kind, const network_case *base, const char *what) {
-        long sites = 0;
+/* Runs `base` in a fresh namespace with fail_at = 1, 2, ... (and `kind`)
+ * through `run` until it says the point was never reached (2); `points_are`
+ * says what was counted ("call sites failed in turn"). */
+static void loop_network_points(int (*run)(void *), seam_kind kind, const network_case *base, const char *what,
+                                const char *points_are) {
+        long points = 0;
 
         for (long n = 1; n < 10000; n++) {
                 network_case t = *base;
                 int status;
                 t.seam = kind;
                 t.fail_at = n;
-                status = in_netns(run_network_case, &t);
+                status = in_netns(run, &t);
                 if (status == 2)
                         break;
-                sites++;
+                points++;
                 CU_ASSERT_EQUAL(status, 0);
                 if (status != 0) {
-                        fprintf(stderr, "\n  %s: injected failure %ld: child exit %d\n", what, n, status);
+                        fprintf(stderr, "\n  %s: point %ld: child exit %d\n", what, n, status);
                         break;
                 }
         }
-        printf("(%s: %ld call sites failed in turn) ", what, sites);
-        CU_ASSERT_TRUE(sites > 0);
+        printf("(%s: %ld %s) ", what, points, points_are);
+        CU_ASSERT_TRUE(points > 0);
+}
+
+static void loop_network_seam(seam_kind kind, const network_case *base, const char *what) {
+        loop_network_points(run_network_case, kind, base, what, "call sites failed in turn");
 }
 
 static const network_case host_setup_full = {
@@ -377,15 +412,37 @@ static const network_case host_setup_full = {
         "\"xb\": {\"hostBridge\": \"br0\"}}}}",
         { "INSTANCE=web", "HOST_ADDRESS=10.0.0.1", "LOCAL_ADDRESS=10.0.0.2", "HOST_ADDRESS6=fc00::1",
           "LOCAL_ADDRESS6=fc00::2", NULL },
-        nc_host_setup, "", NULL, 0, 0,
+        nc_host_setup, "", NULL, 0, 0, NULL,
 };
 
+/* preStart over three veths (one in a device group of its own, as nftables
+ * rules use them), a bridge and `lo` named as extraVeths. */
+#define PRESTART_SETUP                                                                                 \
+        VETH " && ip link add vb-web type veth peer name host1 && ip link add xv type veth peer name xvc " \
+             "&& ip link set xv group 7 && ip link add eth0 type bridge"
+#define PRESTART_JSON                                                                           \
+        "{\"web\": {\"path\": \"/x\", \"privateNetwork\": true, \"hostAddress\": \"10.0.0.1\", " \
+        "\"extraVeths\": {\"xv\": {}, \"eth0\": {}, \"lo\": {}}}}"
+#define PRESTART_ENV { "INSTANCE=web", "HOST_ADDRESS=10.0.0.1", NULL }
+/* Whatever failed or stopped the run: each link is gone or as it was (its
+ * group; lo is there), never in another group. */
+#define LINKS_UNCHANGED                                                                     \
+        "ip -o link show lo | grep -q 'group default' && "                                      \
+        "{ ! ip link show xv > /dev/null 2>&1 || ip -o link show xv | grep -q ' group 7 '; } && " \
+        "! ip -o link show | grep -v -e '^[0-9]*: xv@' -e ' group default ' | grep -q ."
+/* and strict mode left the bridge alone */
+#define BRIDGE_KEPT "ip -o link show eth0 | grep -q ' group default ' && "
+
 static const network_case prestart_full = {
-        VETH " && ip link add vb-web type veth peer name host1 && ip link add xv type veth peer name xvc",
-        "{\"web\": {\"path\": \"/x\", \"privateNetwork\": true, \"hostAddress\": \"10.0.0.1\", "
-        "\"extraVeths\": {\"xv\": {}}}}",
-        { "INSTANCE=web", "HOST_ADDRESS=10.0.0.1", NULL },
-        prestart_operation, "", NULL, 0, 0,
+        PRESTART_SETUP, PRESTART_JSON, PRESTART_ENV, prestart_operation, "",
+        BRIDGE_KEPT "! ip link show ve-web 2> /dev/null && ! ip link show xv 2> /dev/null && "
+                    "! ip link show host1 2> /dev/null && ! ip link show xvc 2> /dev/null",
+        0, 0, BRIDGE_KEPT LINKS_UNCHANGED,
+};
+
+static const network_case prestart_compat = {
+        PRESTART_SETUP, PRESTART_JSON, PRESTART_ENV, prestart_compat_operation, "",
+        "ip -o link | cut -d: -f2 | tr -d ' \\n' | grep -qx lo", 0, 0, LINKS_UNCHANGED,
 };
 
 /* Each call site of `kind` in postStart, then in preStart, fails in turn. */
@@ -398,6 +455,100 @@ static void loop_network_stages(seam_kind kind, const char *what) {
         snprintf(prestart, sizeof prestart, "prestart %s", what);
         loop_network_seam(kind, &host_setup_full, host_setup);
         loop_network_seam(kind, &prestart_full, prestart);
+        snprintf(prestart, sizeof prestart, "prestart --compat %s", what);
+        loop_network_seam(kind, &prestart_compat, prestart);
+}
+
+/* In the case's namespace: a child runs preStart and is killed at its
+ * `nth` netlink call (between two requests: the call is the next one's
+ * send, or the answer's read); then the state is checked. Exit 0 when it
+ * holds, 1 when not, 2 when the run ended before that call. */
+static int kill_prestart_at(void *arg) {
+        const network_case *t = arg;
+        nc_config *config = NULL;
+        nc_env *env = NULL;
+        int status, result = 1;
+        pid_t pid;
+
+        if (prepare_case(t, &config, &env) < 0)
+                goto out;
+        pid = fork();
+        if (pid < 0)
+                goto out;
+        if (pid == 0) {
+                nc_error error = { { 0 } };
+                nc_netlink *nl = NULL;
+                if (nc_netlink_open(&nl, &error) < 0)
+                        _exit(1);
+                seam_kill_at(SEAM_NETLINK, t->fail_at);
+                (void) t->operation(nl, nc_config_at(config, 0), env, &error);
+                _exit(2);
+        }
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        goto out;
+        if (WIFEXITED(status))
+                result = WEXITSTATUS(status) == 2 ? 2 : 1;
+        else if (WTERMSIG(status) == SIGKILL)
+                result = system(t->after_fault) == 0 ? 0 : 1;
+out:
+        nc_config_free(config);
+        nc_env_free(env);
+        return result;
+}
+
+static void loop_prestart_kill(const network_case *base, const char *what) {
+        loop_network_points(kill_prestart_at, SEAM_NETLINK, base, what, "netlink calls, killed at each in turn");
+}
+
+static void test_prestart_killed(void) {
+        if (skip_unless_root())
+                return;
+        loop_prestart_kill(&prestart_full, "prestart");
+        loop_prestart_kill(&prestart_compat, "prestart --compat");
+}
+
+/* What preStart leaves, and why: strict names the bridge and lo, compat
+ * the kernel's refusal for lo. */
+static void collect_skipped(const char *name, const char *reason, void *userdata) {
+        char *list = userdata;
+        size_t len = strlen(list);
+        snprintf(list + len, 512 - len, "%s: %s\n", name, reason);
+}
+
+static int prestart_reports(void *arg) {
+        const network_case *t = arg;
+        char list[512] = "";
+        nc_prestart_request request = {
+                .skip_machinectl = true,
+                .mode = t->operation == prestart_compat_operation ? NC_MODE_COMPAT : NC_MODE_STRICT,
+                .skipped = collect_skipped,
+                .userdata = list,
+        };
+        nc_config *config = NULL;
+        nc_env *env = NULL;
+        int result = 1;
+
+        if (prepare_case(t, &config, &env) == 0 &&
+            nc_prestart(NULL, nc_config_at(config, 0), env, &request, NULL) == 0 && system(t->check) == 0)
+                result = strcmp(list, request.mode == NC_MODE_COMPAT
+                                              ? "lo: the kernel refused to delete it: Operation not supported\n"
+                                              : "eth0: not a veth (kind bridge), so not the container's\n"
+                                                "lo: not a veth (no kind: loopback or hardware), so not the container's\n") == 0
+                                 ? 0
+                                 : 1;
+        if (result)
+                fprintf(stderr, "\n  reported: %s", list);
+        nc_config_free(config);
+        nc_env_free(env);
+        return result;
+}
+
+static void test_prestart_reports(void) {
+        if (skip_unless_root())
+                return;
+        CU_ASSERT_EQUAL(in_netns(prestart_reports, (void *) &prestart_full), 0);
+        CU_ASSERT_EQUAL(in_netns(prestart_reports, (void *) &prestart_compat), 0);
 }
 
 static void test_network_allocations(void) {
@@ -406,6 +557,92 @@ static void test_network_allocations(void) {
 
 static void test_network_io(void) {
         loop_network_stages(SEAM_NETLINK, "netlink I/O");
+}
+
+/* The oracle: the module's own preStart (golden/21.05/FIXTURE/NAME.prestart)
+ * under bash, and the ref's in compat mode, each in a fresh namespace with
+ * the same links -- among them a bridge and a veth in a group of its own
+ * under extraVeths names -- must leave the same links in the same groups;
+ * strict mode leaves the bridges besides. */
+#define ORACLE_FIXTURE "nixos-test-containers-extra_veth"
+#define ORACLE_NAME "webserver"
+#define ORACLE_SETUP                                                                                         \
+        "ip link add ve-webserver type veth peer name host0 && ip link add vb-webserver type bridge && "       \
+        "ip link add veth1 type bridge && ip link add veth2 type veth peer name veth2c && ip link set veth2 " \
+        "group 7 && ip link add other type veth peer name otherc"
+#define ORACLE_ENV "INSTANCE=" ORACLE_NAME " HOST_BRIDGE=br0 LOCAL_ADDRESS=192.168.0.100/24 LOCAL_ADDRESS6=fc00::2/7"
+/* NAME GROUP, one a line, sorted */
+#define ORACLE_STATE "ip -o link show | sed -E 's/^[0-9]+: ([^:@]+)[@:].* group ([^ ]+).*/\\1 \\2/' | sort > "
+
+typedef struct oracle_run {
+        nc_mode mode;
+        bool original;
+        const char *out; /* where the state goes */
+} oracle_run;
+
+static int run_oracle(void *arg) {
+        const oracle_run *o = arg;
+        char command[1024];
+        int result = 1;
+
+        if (system(ORACLE_SETUP) != 0)
+                return 1;
+        if (o->original) {
+                /* machinectl is a no-op here: the host's machines are not ours */
+                snprintf(command, sizeof command,
+                         "d=$(mktemp -d) && ln -s /bin/true \"$d/machinectl\" && env PATH=\"$d:$PATH\" " ORACLE_ENV
+                         " bash -e golden/21.05/" ORACLE_FIXTURE "/" ORACLE_NAME ".prestart; r=$?; rm -r \"$d\"; exit $r");
+                result = system(command) == 0 ? 0 : 1;
+        } else {
+                nc_prestart_request request = { .skip_machinectl = true, .mode = o->mode };
+                char *json = read_containers(ORACLE_FIXTURE);
+                nc_config *config = NULL;
+                nc_env *env = nc_env_new();
+                const char *vars[] = { "INSTANCE", ORACLE_NAME, "HOST_BRIDGE", "br0", "LOCAL_ADDRESS", "192.168.0.100/24",
+                                       "LOCAL_ADDRESS6", "fc00::2/7" };
+
+                for (size_t i = 0; env && i < sizeof vars / sizeof vars[0]; i += 2)
+                        nc_env_set(env, vars[i], vars[i + 1]);
+                if (json && env &&
+                    nc_config_load_json(json, strlen(json), NC_MODE_COMPAT, "21.05", NULL, &config, NULL) >= 0)
+                        result = nc_prestart(NULL, nc_config_find(config, ORACLE_NAME), env, &request, NULL) == 0 ? 0 : 1;
+                nc_config_free(config);
+                nc_env_free(env);
+                free(json);
+        }
+        snprintf(command, sizeof command, ORACLE_STATE "%s", o->out);
+        return result == 0 && system(command) == 0 ? 0 : 1;
+}
+
+static void test_prestart_oracle(void) {
+        char dir[] = "/tmp/nixcontainer-faults.XXXXXX", original[64], compat[64], strict[64], command[1024];
+        oracle_run runs[] = { { NC_MODE_COMPAT, true, original }, { NC_MODE_COMPAT, false, compat },
+                              { NC_MODE_STRICT, false, strict } };
+
+        if (skip_unless_root())
+                return;
+        if (!mkdtemp(dir)) {
+                CU_FAIL("mkdtemp");
+                return;
+        }
+        snprintf(original, sizeof original, "%s/original", dir);
+        snprintf(compat, sizeof compat, "%s/compat", dir);
+        snprintf(strict, sizeof strict, "%s/strict", dir);
+        for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++)
+                CU_ASSERT_EQUAL(in_netns(run_oracle, &runs[i]), 0);
+        /* the original deletes the bridges too; strict leaves exactly them */
+        snprintf(command, sizeof command,
+                 "cmp -s %s %s && printf 'lo default\nother default\notherc default\n' | cmp -s - %s && "
+                 "printf 'lo default\nother default\notherc default\nvb-webserver default\nveth1 default\n' | "
+                 "cmp -s - %s",
+                 original, compat, original, strict);
+        if (system(command) != 0) {
+                snprintf(command, sizeof command, "head -v %s/* >&2", dir);
+                (void) system(command);
+                CU_FAIL("preStart does not leave what the module's script leaves");
+        }
+        snprintf(command, sizeof command, "rm -r %s", dir);
+        (void) system(command);
 }
 
 int main(int argc, char **argv) {
@@ -417,6 +654,9 @@ int main(int argc, char **argv) {
                 { "no CAP_NET_ADMIN is refused up front", test_no_net_admin },
                 { "every allocation of the network setup fails in turn", test_network_allocations },
                 { "every netlink send and receive fails in turn", test_network_io },
+                { "preStart deletes veths only (strict) and reports what it leaves", test_prestart_reports },
+                { "preStart killed at each netlink call leaves no link changed", test_prestart_killed },
+                { "preStart --compat leaves what the module's script leaves", test_prestart_oracle },
         };
         unsigned failures, tests_failed, run;
 

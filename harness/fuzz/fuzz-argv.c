@@ -12,7 +12,10 @@
  *
  * Checked besides crashes and leaks: a failure comes with a message, and
  * in strict mode every `--setenv NAME=VALUE` of the exec line carries the
- * unit environment's value of NAME (empty when unset). */
+ * unit environment's value of NAME (empty when unset); nc_nspawn_environment()
+ * fails only with -ENOTSUP or -ENOMEM and keeps every name of the unit's
+ * environment (the script inherits them all). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,36 +105,25 @@ static void check_setenv(const char *name, const nc_container *container, const 
                 fuzz_fail("argv of %s (release %s)%s: %s", name, release, found ? " after --notify-ready=yes" : "", why);
 }
 
-/* One unit: container@NAME with `container` (NULL: not in the config). */
-static void run_unit(const nc_container *container, const char *name, const char *release, nc_mode mode, bool i686,
-                     const char *env_file, size_t env_file_len) {
+/* One unit: its environment, then nc_build_argv() and
+ * nc_nspawn_environment() (every other unit as an i686 guest). */
+static void run_unit(const nc_container *container, const char *name, const char *release, nc_mode mode, size_t index,
+                     const fuzz_units_input *input, void *userdata) {
         nc_error error = { .message = "" };
         nc_argv_request request = {
                 .nspawn_path = "/run/current-system/sw/bin/systemd-nspawn",
                 .init_path = "/run/nixcontainer-init",
-                .guest_system = i686 ? "i686-linux" : "x86_64-linux",
+                .guest_system = index % 2 == 1 ? "i686-linux" : "x86_64-linux",
                 .mode = mode,
         };
-        char *rendered = NULL, *system_file = NULL;
-        nc_env *base = nc_env_new(), *env = NULL;
+        char *system_file = NULL;
+        nc_env *env = NULL, *nspawn = NULL;
         nc_strv argv = { 0 };
         int r;
 
-        if (!base || nc_env_set(base, "PATH", "/run/wrappers/bin:/run/current-system/sw/bin") < 0)
-                fuzz_fail("out of memory");
-        if (container && !env_file) {
-                r = nc_render_env_file(container, &rendered, &env_file_len);
-                if (r < 0)
-                        fuzz_fail("nc_render_env_file(%s) failed: %d", name, r);
-                env_file = rendered;
-        }
-
-        r = nc_unit_environment(container, name, base, env_file, env_file_len, &env, &error);
-        if (r < 0) {
-                if (!error.message[0])
-                        fuzz_fail("nc_unit_environment(%s) failed (%d) without a message", name, r);
-                goto out;
-        }
+        (void) userdata;
+        if (fuzz_unit_environment(container, name, input, &env) < 0)
+                return;
         if (nc_argv_system_file(env, &system_file) < 0)
                 fuzz_fail("nc_argv_system_file(%s) failed", name);
 
@@ -139,55 +131,19 @@ static void run_unit(const nc_container *container, const char *name, const char
         if (r < 0) {
                 if (!error.message[0])
                         fuzz_fail("nc_build_argv(%s) failed (%d) without a message", name, r);
-                goto out;
-        }
-        if (mode == NC_MODE_STRICT)
+        } else if (mode == NC_MODE_STRICT)
                 check_setenv(name, container, release, env, &argv);
-
-out:
+        r = nc_nspawn_environment(container, env, &request, &nspawn, &error);
+        if (r < 0 && r != -ENOTSUP && r != -ENOMEM)
+                fuzz_fail("nc_nspawn_environment(%s) failed with %d", name, r);
+        if (r >= 0 && nc_env_count(nspawn) < nc_env_count(env))
+                fuzz_fail("nc_nspawn_environment(%s) lost names of the unit's environment", name);
+        nc_env_free(nspawn);
         nc_strv_clear(&argv);
         nc_env_free(env);
-        nc_env_free(base);
         free(system_file);
-        free(rendered);
-}
-
-static void run_mode(const char *config_text, size_t config_len, const char *release, nc_mode mode, const char *env_file,
-                     size_t env_file_len) {
-        nc_error error = { .message = "" };
-        nc_config *config = NULL;
-        char unknown[64] = "imperative";
-
-        if (nc_config_load_json(config_text, config_len, mode, release, NULL, &config, &error) < 0) {
-                if (!error.message[0])
-                        fuzz_fail("nc_config_load_json() failed without a message");
-                config = NULL;
-        }
-        for (size_t i = 0; config && i < nc_config_count(config); i++)
-                run_unit(nc_config_at(config, i), nc_container_name(nc_config_at(config, i)),
-                         nc_config_release(config), mode, i % 2 == 1, env_file, env_file_len);
-        /* A name that is not in the config: everything from the env file. */
-        while (nc_config_find(config, unknown) && strlen(unknown) + 2 < sizeof unknown)
-                strcat(unknown, "-x");
-        /* (No template where boot.enableContainers is off: NULL is 21.05's.) */
-        if (!nc_config_find(config, unknown))
-                run_unit(nc_config_template(config), unknown,
-                         nc_config_template(config) ? nc_config_release(config) : "21.05", mode, false, env_file,
-                         env_file_len);
-        nc_config_free(config);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        const char *release = fuzz_take_release(&data, &size);
-        const char *text = (const char *) data;
-        const char *nul = memchr(text, '\0', size);
-        size_t config_len = nul ? (size_t) (nul - text) : size;
-        const char *env_file = nul ? nul + 1 : NULL;
-        size_t env_file_len = nul ? size - config_len - 1 : 0;
-
-        if (size > FUZZ_MAX_INPUT)
-                return 0;
-        run_mode(text, config_len, release, NC_MODE_STRICT, env_file, env_file_len);
-        run_mode(text, config_len, release, NC_MODE_COMPAT, env_file, env_file_len);
-        return 0;
+        return fuzz_units_in_both_modes(data, size, run_unit);
 }

@@ -41,4 +41,42 @@ bool fuzz_env_name_is_valid(const char *name);
  * "release", else the library's default). */
 const char *fuzz_take_release(const uint8_t **data, size_t *size);
 
+/* The input of the targets that run units: [RELEASE] CONFIG [NUL ENV-FILE]
+ * (fuzz_take_release() for RELEASE; an env file cannot hold a NUL, so
+ * nothing is lost by splitting there). */
+typedef struct fuzz_units_input {
+        const char *release;  /* NULL: the config's own, else the default */
+        const char *config;
+        size_t config_len;
+        const char *env_file; /* NULL: each container gets its rendered env file */
+        size_t env_file_len;
+} fuzz_units_input;
+
+/* Splits `data` as above. */
+void fuzz_split_units_input(const uint8_t *data, size_t size, fuzz_units_input *ret);
+
+/* One unit: container@NAME with `container` (NULL: not in the config and
+ * no template), of release `release`; `index` counts the units from 0. */
+typedef void (*fuzz_unit_fn)(const nc_container *container, const char *name, const char *release, nc_mode mode,
+                             size_t index, const fuzz_units_input *input, void *userdata);
+
+/* Loads the config in `mode` (a failure must have a message) and calls
+ * `fn` for every container, then for one name that is not in the config
+ * (the imperative container@ template). */
+void fuzz_each_unit(const fuzz_units_input *input, nc_mode mode, fuzz_unit_fn fn, void *userdata);
+
+/* The unit's environment from a base env with a PATH and the input's env
+ * file, or the container's rendered one. Returns 0, or -errno when the
+ * library refused (with a message: checked) and *ret_env is NULL. */
+int fuzz_unit_environment(const nc_container *container, const char *name, const fuzz_units_input *input,
+                          nc_env **ret_env);
+
+/* Runs `fn` over every unit of the input ([RELEASE] CONFIG [NUL ENV-FILE])
+ * in strict mode, then in compat mode: a whole LLVMFuzzerTestOneInput(). */
+int fuzz_units_in_both_modes(const uint8_t *data, size_t size, fuzz_unit_fn fn);
+
+/* The path of a file called `name` in a scratch folder made on the first
+ * call (removed, with the file, at exit); the same path on every call. */
+const char *fuzz_scratch_file(const char *name);
+
 #endif

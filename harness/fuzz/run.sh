@@ -24,7 +24,18 @@ for target in "$@"; do
         bin=$build/$target
         work=$build/run/$target
         [ -x "$bin" ] || { echo "$0: $bin: not built" >&2; exit 2; }
-        [ -d "$corpus/$target" ] || { echo "$0: $corpus/$target: no seed corpus" >&2; exit 2; }
+        seeds=$corpus/$target
+        if [ ! -d "$seeds" ]; then
+                # A target whose seeds are not committed yet: a scratch set
+                # from make-seeds.sh (the fixtures and goldens, jq).
+                seeds=$build/seeds/$target
+                if [ ! -d "$seeds" ]; then
+                        echo "fuzz: $target: no $corpus/$target; seeds from make-seeds.sh in $build/seeds"
+                        rm -rf "$build/seeds"
+                        bash "$(dirname "$0")/make-seeds.sh" "$build/seeds" > /dev/null ||
+                                { echo "$0: make-seeds.sh failed" >&2; exit 2; }
+                fi
+        fi
         # The env-file target gets env-file tokens; the others read JSON.
         if [ "$target" = fuzz-env-file ]; then dict=$dicts/env-file.dict; else dict=$dicts/config.dict; fi
 
@@ -44,7 +55,7 @@ for target in "$@"; do
                 fi
         done
         [ ${#regressions[@]} -eq 0 ] || echo "fuzz: $target: replayed ${#regressions[@]} reproducer(s)"
-        cp -R "$corpus/$target/." "$work/corpus/"
+        cp -R "$seeds/." "$work/corpus/"
 
         echo "fuzz: $target: ${seconds}s over $(ls "$work/corpus" | wc -l) seeds, log in $work/fuzz.log"
         "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \

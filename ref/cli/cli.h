@@ -95,6 +95,12 @@ int cli_load_unit(const cli_args *args, nc_config **ret_config, nc_env **ret_env
  * the config does not hold, the release's container@ template. */
 const nc_container *cli_container(const nc_config *config, const char *name);
 
+/* The content of the guest's `system` file as the start script's
+ * "$(< ${SYSTEM_PATH:-...}/system)" gives it (guest-system.c): 0 with the
+ * content (NULL: bash reads nothing), or -errno with the path when the
+ * file cannot be opened and the script stops there. */
+int cli_read_guest_system(const nc_env *env, char **ret_content, char **ret_path);
+
 /* Loads --config in the mode --compat asks for. */
 int cli_load_config(const cli_args *args, nc_config **ret_config);
 #endif

@@ -10,45 +10,6 @@
 #include "config-internal.h"
 #include "strbuf.h"
 
-#define SYSTEM_FILE_MAX 4096
-
-/* if [ "$(< ${SYSTEM_PATH:-/nix/var/nix/profiles/per-container/$INSTANCE/system}/system)" = i686-linux ]
- *
- * What bash (5.2) makes of it under -e: the file's content without trailing
- * newlines (NUL bytes dropped); nothing when the unquoted path splits
- * ("ambiguous redirect") or the file opens but cannot be read; and when the
- * file cannot be opened, the start script stops there with status 1, so
- * nspawn never runs. Returns 0 (content or NULL) or -errno for that stop. */
-static int read_guest_system(const nc_env *env, char **ret_content, char **ret_path) {
-        _cleanup_free_ char *path = NULL, *text = NULL;
-        size_t len = 0, j = 0;
-        int fd;
-
-        *ret_content = NULL;
-        *ret_path = NULL;
-        if (nc_argv_system_file(env, &path) < 0)
-                return -ENOMEM;
-        if (strpbrk(path, " \t\n"))
-                return 0;
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                int r = -errno;
-                *ret_path = TAKE_PTR(path);
-                return r;
-        }
-        close(fd);
-        if (nc_read_file(path, SYSTEM_FILE_MAX, &text, &len) < 0)
-                return 0;
-        for (size_t i = 0; i < len; i++)
-                if (text[i] != '\0')
-                        text[j++] = text[i];
-        while (j > 0 && text[j - 1] == '\n')
-                j--;
-        text[j] = '\0';
-        *ret_content = TAKE_PTR(text);
-        return 0;
-}
-
 /* One item a line, or each followed by a NUL with -0; `what` names the
  * items in the message about a newline. */
 static int print_lines(const char *what, const nc_strv *argv, bool nul) {
@@ -98,7 +59,7 @@ int cli_run_argv(int argc, char **argv) {
                 return cli_fail(r, &error);
         /* ${optionalString (config.nixpkgs.localSystem.system == "x86_64-linux") ...}:
          * the check exists on x86_64 hosts only. */
-        r = read_guest_system(env, &guest, &system_file);
+        r = cli_read_guest_system(env, &guest, &system_file);
         if (r < 0) {
                 cli_error("argv: the start script stops at $(< %s): %s, before running systemd-nspawn",
                           system_file ? system_file : "?", strerror(-r));
@@ -130,7 +91,7 @@ int cli_run_nspawn_env(int argc, char **argv) {
         _cleanup_free_ char *guest = NULL, *system_file = NULL;
 
         /* The flags an inherited extraFlags gathers include --personality=x86. */
-        if (read_guest_system(env, &guest, &system_file) >= 0)
+        if (cli_read_guest_system(env, &guest, &system_file) >= 0)
                 request.guest_system = guest;
         r = nc_nspawn_environment(cli_container(config, args.name), env, &request, &nspawn, &error);
         if (r < 0)

@@ -5,10 +5,31 @@
 #include "cli.h"
 #include "config-internal.h"
 
-typedef int (*network_step)(nc_netlink *nl, const nc_container *c, const nc_env *env, nc_error *error);
+typedef int (*network_step)(const cli_args *args, const nc_container *c, const nc_env *env, nc_error *error);
 
-static int prestart_step(nc_netlink *nl, const nc_container *c, const nc_env *env, nc_error *error) {
-        return nc_prestart(nl, c, env, NULL, error);
+static int host_setup_step(const cli_args *args, const nc_container *c, const nc_env *env, nc_error *error) {
+        (void) args;
+        return nc_host_setup(NULL, c, env, error);
+}
+
+static int init_setup_step(const cli_args *args, const nc_container *c, const nc_env *env, nc_error *error) {
+        (void) args;
+        return nc_init_setup(NULL, c, env, error);
+}
+
+/* A link preStart left in place: said on stderr, the run goes on (the
+ * script ignores a failed `ip link del`). */
+static void prestart_skipped(const char *name, const char *reason, void *userdata) {
+        (void) userdata;
+        cli_error("prestart: left link %s in place: %s", name, reason);
+}
+
+static int prestart_step(const cli_args *args, const nc_container *c, const nc_env *env, nc_error *error) {
+        nc_prestart_request request = {
+                .mode = args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT,
+                .skipped = prestart_skipped,
+        };
+        return nc_prestart(NULL, c, env, &request, error);
 }
 
 static int run_network(const char *name, network_step step, int argc, char **argv) {
@@ -25,7 +46,7 @@ static int run_network(const char *name, network_step step, int argc, char **arg
         /* No socket up front: the library opens one (and checks
          * CAP_NET_ADMIN) only if a step needs it, as the script runs no
          * `ip` when there is nothing to set up. */
-        r = step(NULL, cli_container(config, args.name), env, &error);
+        r = step(&args, cli_container(config, args.name), env, &error);
         if (r < 0) {
                 /* A failing step is a runtime failure (1), whatever its errno:
                  * the script stops there under `bash -e`. */
@@ -36,11 +57,11 @@ static int run_network(const char *name, network_step step, int argc, char **arg
 }
 
 int cli_run_host_setup(int argc, char **argv) {
-        return run_network("host-setup", nc_host_setup, argc, argv);
+        return run_network("host-setup", host_setup_step, argc, argv);
 }
 
 int cli_run_init_setup(int argc, char **argv) {
-        return run_network("init-setup", nc_init_setup, argc, argv);
+        return run_network("init-setup", init_setup_step, argc, argv);
 }
 
 int cli_run_prestart(int argc, char **argv) {

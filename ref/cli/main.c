@@ -44,7 +44,9 @@ static const cli_command commands[] = {
           "up with addresses and routes. Reads the environment nspawn's --setenv gives.\n", cli_run_init_setup },
         { "prestart", "prestart [--compat] [--env-file FILE] --config FILE NAME",
           "The unit's preStart: machinectl terminate (best effort), then delete the stale\n"
-          "ve-NAME, vb-NAME and extra veths in one bulk deletion, ignoring errors.\n", cli_run_prestart },
+          "ve-NAME, vb-NAME and extra veths in one bulk deletion, ignoring errors. Only\n"
+          "veths are deleted (--compat: any link of that name); each link left in place\n"
+          "is named on stderr with the reason.\n", cli_run_prestart },
         { "options", "options [--release R]",
           "Print the container options: name, the releases that declare it, type, default,\n"
           "strict-mode rule. With --release, only that release's options.\n", cli_run_options },

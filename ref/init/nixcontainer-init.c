@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "alloc-util.h"
+#include "init-config.h"
 #include "nixcontainer.h"
 
 #ifndef NC_INIT_CONFIG
@@ -42,48 +43,19 @@ static void on_stop(int signal) {
 }
 
 static int load_container(nc_config **ret_config, const nc_container **ret_container) {
-        const char *path = getenv("NIXCONTAINER_CONFIG"), *name = getenv("NIXCONTAINER_NAME");
+        const char *path = getenv("NIXCONTAINER_CONFIG");
         nc_error error = { { 0 } };
-        nc_config *config = NULL;
         char hostname[256] = "";
         int r;
 
-        bool explicit = path != NULL;
-
-        if (!path)
-                path = NC_INIT_CONFIG;
-        if (access(path, F_OK) < 0) {
-                /* Without the default config the init is the container@
-                 * template's; a config named explicitly must be there. */
-                if (explicit) {
-                        fprintf(stderr, "nixcontainer-init: NIXCONTAINER_CONFIG=%s: %s\n", path, strerror(errno));
-                        return -ENOENT;
-                }
-                *ret_config = NULL;
-                *ret_container = NULL;
-                return 0;
-        }
-        /* The release and stateVersion: the file's (the export format), else the defaults. */
-        r = nc_config_load_file(path, NC_MODE_COMPAT, NULL, NULL, &config, &error);
-        if (r < 0) {
+        /* nspawn names the machine's host after -M */
+        if (gethostname(hostname, sizeof hostname - 1) < 0)
+                hostname[0] = '\0';
+        r = init_load_container(path ? path : NC_INIT_CONFIG, path != NULL, getenv("NIXCONTAINER_NAME"),
+                                hostname[0] ? hostname : NULL, ret_config, ret_container, &error);
+        if (r < 0)
                 fprintf(stderr, "nixcontainer-init: %s\n", error.message);
-                return r;
-        }
-        if (!name && nc_config_count(config) == 1)
-                name = nc_container_name(nc_config_at(config, 0));
-        if (!name && gethostname(hostname, sizeof hostname - 1) == 0)
-                name = hostname; /* nspawn names the machine's host after -M */
-        *ret_container = name ? nc_config_find(config, name) : NULL;
-        if (!*ret_container) {
-                /* A config that holds other containers cannot set this one up. */
-                fprintf(stderr, "nixcontainer-init: %s: no container %s%s%s in it (%zu container%s; set "
-                        "NIXCONTAINER_NAME)\n", path, name ? "\"" : "", name ? name : "named", name ? "\"" : "",
-                        nc_config_count(config), nc_config_count(config) == 1 ? "" : "s");
-                nc_config_free(config);
-                return -ENOENT;
-        }
-        *ret_config = config;
-        return 0;
+        return r;
 }
 
 static int setup_network(void) {

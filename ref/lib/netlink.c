@@ -236,7 +236,7 @@ static bool fits_ifname(const char *name) {
 
 static int parse_link(struct nlmsghdr *hdr, void *userdata) {
         nc_nl_link *link = userdata;
-        struct nlattr *tb[IFLA_MAX + 1];
+        struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1];
         struct ifinfomsg *ifi;
 
         if (hdr->nlmsg_type != RTM_NEWLINK || nlmsg_parse(hdr, sizeof *ifi, tb, IFLA_MAX, NULL) < 0)
@@ -245,6 +245,10 @@ static int parse_link(struct nlmsghdr *hdr, void *userdata) {
         link->ifindex = ifi->ifi_index;
         link->flags = ifi->ifi_flags;
         link->group = tb[IFLA_GROUP] ? nla_get_u32(tb[IFLA_GROUP]) : 0;
+        link->kind[0] = '\0';
+        if (tb[IFLA_LINKINFO] && nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) >= 0 &&
+            info[IFLA_INFO_KIND])
+                (void) nla_strlcpy(link->kind, info[IFLA_INFO_KIND], sizeof link->kind);
         return 0;
 }
 
@@ -269,7 +273,7 @@ int nc_nl_link_get(nc_netlink *nl, const char *name, nc_nl_link *ret) {
         return 0;
 }
 
-int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *change) {
+static struct nl_msg *link_change_message(int ifindex, const nc_nl_link_settings *change) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
         _cleanup_(nlmsg_freep) struct nl_msg *msg = NULL;
 
@@ -282,15 +286,31 @@ int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *ch
             (change->master_ifindex > 0 && nla_put_u32(msg, IFLA_MASTER, (uint32_t) change->master_ifindex) < 0) ||
             (change->set_group && nla_put_u32(msg, IFLA_GROUP, change->group) < 0) ||
             (change->address && nla_put(msg, IFLA_ADDRESS, (int) change->address_len, change->address) < 0))
+                return NULL;
+        return TAKE_PTR(msg);
+}
+
+int nc_nl_link_change(nc_netlink *nl, int ifindex, const nc_nl_link_settings *change) {
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = link_change_message(ifindex, change);
+
+        if (!msg)
                 return -ENOMEM;
         return transact(nl, msg, NULL, NULL);
 }
 
-int nc_nl_link_delete(nc_netlink *nl, int ifindex, uint32_t group) {
+static struct nl_msg *link_delete_message(int ifindex, uint32_t group) {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
         _cleanup_(nlmsg_freep) struct nl_msg *msg = new_message(RTM_DELLINK, 0, &ifi, sizeof ifi);
 
         if (!msg || (ifindex == 0 && nla_put_u32(msg, IFLA_GROUP, group) < 0))
+                return NULL;
+        return TAKE_PTR(msg);
+}
+
+int nc_nl_link_delete(nc_netlink *nl, int ifindex, uint32_t group) {
+        _cleanup_(nlmsg_freep) struct nl_msg *msg = link_delete_message(ifindex, group);
+
+        if (!msg)
                 return -ENOMEM;
         return transact(nl, msg, NULL, NULL);
 }
@@ -326,6 +346,86 @@ int nc_nl_link_groups(nc_netlink *nl, uint32_t **ret_groups, size_t *ret_n) {
         }
         *ret_groups = list.groups;
         *ret_n = list.n;
+        return 0;
+}
+
+/* ---- batches ----------------------------------------------------------- */
+
+typedef struct batch_answers {
+        uint32_t first_seq;
+        size_t n, answered;
+        int *errors;
+} batch_answers;
+
+static void batch_answer(batch_answers *a, uint32_t seq, int error) {
+        uint32_t i = seq - a->first_seq;
+        if (i < a->n) {
+                a->errors[i] = error;
+                a->answered++;
+        }
+}
+
+static int on_batch_valid(struct nl_msg *msg, void *arg) {
+        (void) msg, (void) arg;
+        return NL_OK;
+}
+
+static int on_batch_ack(struct nl_msg *msg, void *arg) {
+        batch_answer(arg, nlmsg_hdr(msg)->nlmsg_seq, 0);
+        return NL_OK;
+}
+
+static int on_batch_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg) {
+        (void) who;
+        batch_answer(arg, err->msg.nlmsg_seq, err->error < 0 ? err->error : -EPROTO);
+        return NL_OK;
+}
+
+int nc_nl_batch(nc_netlink *nl, const nc_nl_request *requests, size_t n, int *ret_errors) {
+        batch_answers answers = { .n = n, .errors = ret_errors };
+        _cleanup_free_ char *buffer = NULL;
+        size_t len = 0, capacity = 0;
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(nlmsg_freep) struct nl_msg *msg =
+                        requests[i].change ? link_change_message(requests[i].ifindex, requests[i].change)
+                                           : link_delete_message(requests[i].ifindex, requests[i].group);
+                struct nlmsghdr *hdr;
+
+                if (!msg || NC_GROW(buffer, capacity, len + NLMSG_ALIGN(nlmsg_hdr(msg)->nlmsg_len), 1024) < 0)
+                        return -ENOMEM;
+                hdr = nlmsg_hdr(msg);
+                hdr->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+                hdr->nlmsg_pid = nl_socket_get_local_port(nl->sock);
+                memcpy(buffer + len, hdr, hdr->nlmsg_len);
+                memset(buffer + len + hdr->nlmsg_len, 0, NLMSG_ALIGN(hdr->nlmsg_len) - hdr->nlmsg_len);
+                len += NLMSG_ALIGN(hdr->nlmsg_len);
+        }
+        /* Sequence numbers as nl_send_auto() gives them, so that libnl's
+         * own check of the answers' order holds. */
+        for (size_t off = 0, i = 0; i < n; i++) {
+                struct nlmsghdr *hdr = (struct nlmsghdr *) (buffer + off);
+                hdr->nlmsg_seq = nl_socket_use_seq(nl->sock);
+                if (i == 0)
+                        answers.first_seq = hdr->nlmsg_seq;
+                off += NLMSG_ALIGN(hdr->nlmsg_len);
+        }
+        for (size_t i = 0; i < n; i++)
+                ret_errors[i] = -EIO;
+        nl->kernel_message[0] = '\0';
+        nl_cb_set(nl->cb, NL_CB_VALID, NL_CB_CUSTOM, on_batch_valid, NULL);
+        nl_cb_set(nl->cb, NL_CB_ACK, NL_CB_CUSTOM, on_batch_ack, &answers);
+        nl_cb_set(nl->cb, NL_CB_FINISH, NL_CB_CUSTOM, on_batch_valid, NULL);
+        nl_cb_err(nl->cb, NL_CB_CUSTOM, on_batch_error, &answers);
+        r = nl_sendto(nl->sock, buffer, len);
+        if (r < 0)
+                return errno_from_nle(r);
+        while (answers.answered < n) {
+                r = nl_recvmsgs(nl->sock, nl->cb);
+                if (r < 0)
+                        return errno_from_nle(r);
+        }
         return 0;
 }
 

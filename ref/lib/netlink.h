@@ -25,6 +25,7 @@ typedef struct nc_nl_link {
         int ifindex;
         unsigned flags; /* IFF_* */
         uint32_t group;
+        char kind[16];  /* IFLA_INFO_KIND ("veth", "dummy", ...); "" for a link without one (lo, hardware) */
 } nc_nl_link;
 
 /* RTM_GETLINK by IFLA_IFNAME, or IFLA_ALT_IFNAME for a name longer than
@@ -51,6 +52,23 @@ int nc_nl_link_delete(nc_netlink *nl, int ifindex, uint32_t group);
 
 /* Collects the IFLA_GROUP of every link (a dump), for picking an unused one. */
 int nc_nl_link_groups(nc_netlink *nl, uint32_t **ret_groups, size_t *ret_n);
+
+/* One request of a batch: nc_nl_link_change() (change != NULL) or
+ * nc_nl_link_delete(). */
+typedef struct nc_nl_request {
+        int ifindex;
+        const nc_nl_link_settings *change;
+        uint32_t group; /* for a deletion by group (ifindex 0) */
+} nc_nl_request;
+
+/* Sends the `n` requests in one sendmsg(): the kernel carries them all
+ * out within that system call, in order, each after whatever became of the
+ * ones before (a refusal does not stop the rest), so that a process killed
+ * at any point has had all of them or none. Then reads the answers:
+ * ret_errors[i] is 0 or the -errno of request i. Returns 0; or -errno when
+ * the batch could not be sent (nothing done) or its answers not read (all
+ * done; ret_errors[] unknown, -EIO). */
+int nc_nl_batch(nc_netlink *nl, const nc_nl_request *requests, size_t n, int *ret_errors);
 
 /* RTM_NEWADDR with NLM_F_CREATE|NLM_F_EXCL, IFA_LOCAL = IFA_ADDRESS, scope
  * as iproute2's default_scope(), as `ip addr add P dev D` sends it. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,6 @@
 
 extern char **environ;
 
-/* A group id for the bulk deletion; any id no link uses will do. */
-#define BULK_GROUP_BASE 0x6e630000u /* "nc" */
-
 void nc_machinectl_terminate(const char *name) {
         char *argv[] = { "machinectl", "terminate", (char *) name, NULL };
         posix_spawn_file_actions_t actions;
@@ -38,12 +36,41 @@ void nc_machinectl_terminate(const char *name) {
         posix_spawn_file_actions_destroy(&actions);
 }
 
-static bool contains_index(const int *indexes, size_t n, int ifindex) {
-        for (size_t i = 0; i < n; i++)
-                if (indexes[i] == ifindex)
-                        return true;
-        return false;
+/* One nc_prestart() call: what it reports to, and the caller's socket. */
+typedef struct prestart_run {
+        const nc_prestart_request *request;
+        nc_netlink *nl;
+} prestart_run;
+
+static void report_skipped(const prestart_run *run, const char *name, const char *format, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void report_skipped(const prestart_run *run, const char *name, const char *format, ...) {
+        char reason[320];
+        va_list ap;
+
+        if (!run->request || !run->request->skipped)
+                return;
+        va_start(ap, format);
+        vsnprintf(reason, sizeof reason, format, ap);
+        va_end(ap);
+        run->request->skipped(name, reason, run->request->userdata);
 }
+
+/* ip link del dev NAME: one request, all or nothing; a refusal is
+ * reported (a link already gone is not). */
+static void delete_one(const prestart_run *run, const char *name, int ifindex) {
+        int r = nc_nl_link_delete(run->nl, ifindex, 0);
+        const char *text;
+
+        if (r >= 0 || r == -ENODEV)
+                return;
+        text = nc_nl_kernel_message(run->nl);
+        report_skipped(run, name, "the kernel refused to delete it: %s", text[0] ? text : strerror(-r));
+}
+
+/* A group id for the bulk deletion; any id no link uses will do. */
+#define BULK_GROUP_BASE 0x6e630000u /* "nc" */
 
 static uint32_t unused_group(const uint32_t *groups, size_t n) {
         for (uint32_t candidate = BULK_GROUP_BASE;; candidate++) {
@@ -56,26 +83,47 @@ static uint32_t unused_group(const uint32_t *groups, size_t n) {
 }
 
 /* Deleting a device costs an RCU grace period; the kernel pays it once for
- * all the links of a group deleted in one request. Moving the doomed links
- * into a group no other link uses keeps the meaning: exactly these go. */
-static void delete_links(nc_netlink *nl, const int *indexes, size_t n) {
+ * all the links of a group deleted in one request. So the veths move into
+ * a group no link uses, the group is deleted, and each veth is moved back
+ * to its own group (which fails for a veth that is gone): all of it one
+ * batch, which the kernel carries out within one system call, so a failure
+ * or a kill cannot leave a veth in the borrowed group. What the batch
+ * left (a veth it could not move; all of them when the group's deletion was
+ * refused) is as it was, and is deleted one by one. Returns 0; or -errno
+ * when the batch could not be made, sent or answered, and each veth is gone
+ * or as it was, for the caller to delete one by one. */
+static int delete_veths_batched(const prestart_run *run, char *const *names, const nc_nl_link *links, size_t n) {
         _cleanup_free_ uint32_t *groups = NULL;
-        uint32_t group;
+        _cleanup_free_ nc_nl_request *requests = NULL;
+        _cleanup_free_ nc_nl_link_settings *changes = NULL;
+        _cleanup_free_ int *errors = NULL;
         size_t n_groups = 0;
-        bool grouped = true;
+        uint32_t group;
+        int r;
 
-        if (n > 1 && nc_nl_link_groups(nl, &groups, &n_groups) >= 0) {
-                group = unused_group(groups, n_groups);
-                for (size_t i = 0; i < n && grouped; i++) {
-                        nc_nl_link_settings change = { .set_group = true, .group = group };
-                        grouped = nc_nl_link_change(nl, indexes[i], &change) >= 0;
-                }
-                if (grouped && nc_nl_link_delete(nl, 0, group) >= 0)
-                        return;
+        r = nc_nl_link_groups(run->nl, &groups, &n_groups);
+        if (r < 0)
+                return r;
+        group = unused_group(groups, n_groups);
+        requests = calloc(2 * n + 1, sizeof *requests);
+        changes = calloc(2 * n, sizeof *changes);
+        errors = calloc(2 * n + 1, sizeof *errors);
+        if (!requests || !changes || !errors)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                changes[i] = (nc_nl_link_settings) { .set_group = true, .group = group };
+                changes[n + i] = (nc_nl_link_settings) { .set_group = true, .group = links[i].group };
+                requests[i] = (nc_nl_request) { .ifindex = links[i].ifindex, .change = &changes[i] };
+                requests[n + 1 + i] = (nc_nl_request) { .ifindex = links[i].ifindex, .change = &changes[n + i] };
         }
-        /* One by one: a single link, or the bulk request was refused. */
+        requests[n] = (nc_nl_request) { .ifindex = 0, .group = group };
+        r = nc_nl_batch(run->nl, requests, 2 * n + 1, errors);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < n; i++)
-                (void) nc_nl_link_delete(nl, indexes[i], 0);
+                if (errors[n] < 0 || errors[i] < 0)
+                        delete_one(run, names[i], links[i].ifindex);
+        return 0;
 }
 
 int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env *env,
@@ -83,8 +131,12 @@ int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env
         const char *instance = nc_script_var(env, "INSTANCE");
         _cleanup_(nc_netlink_freep) nc_netlink *own = NULL;
         _cleanup_(nc_strv_clear) nc_strv names = { 0 };
-        _cleanup_free_ int *indexes = NULL;
-        size_t n_indexes = 0;
+        _cleanup_free_ nc_nl_link *veths = NULL;
+        _cleanup_free_ char **veth_names = NULL;
+        _cleanup_free_ int *seen = NULL;
+        nc_mode mode = request ? request->mode : NC_MODE_STRICT;
+        prestart_run run = { .request = request };
+        size_t n_veths = 0, n_seen = 0;
         int r = 0;
 
         if (!(request && request->skip_machinectl))
@@ -101,19 +153,41 @@ int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env
                         return nc_error_set(error, r, "prestart: out of memory");
         if (names.n == 0)
                 return 0;
-        indexes = calloc(names.n, sizeof *indexes);
-        if (!indexes)
+        veths = calloc(names.n, sizeof *veths);
+        veth_names = calloc(names.n, sizeof *veth_names);
+        seen = calloc(names.n, sizeof *seen);
+        if (!veths || !veth_names || !seen)
                 return nc_error_set(error, -ENOMEM, "prestart: out of memory");
         /* No socket given and none to be had (no CAP_NET_ADMIN): every
          * `ip link del` would fail, and that is ignored. */
         if (nc_netlink_open_unless_given(&netlink, &own, NULL) < 0)
                 return 0;
+        run.nl = netlink;
         for (size_t i = 0; i < names.n; i++) {
                 nc_nl_link link;
-                if (nc_nl_link_get(netlink, names.items[i], &link) >= 0 &&
-                    !contains_index(indexes, n_indexes, link.ifindex))
-                        indexes[n_indexes++] = link.ifindex;
+                bool again = false;
+
+                if (nc_nl_link_get(netlink, names.items[i], &link) < 0)
+                        continue;
+                for (size_t j = 0; j < n_seen && !again; j++)
+                        again = seen[j] == link.ifindex;
+                if (again)
+                        continue;
+                seen[n_seen++] = link.ifindex;
+                if (strcmp(link.kind, "veth") == 0) {
+                        veth_names[n_veths] = names.items[i];
+                        veths[n_veths++] = link;
+                } else if (mode == NC_MODE_COMPAT)
+                        /* the script deletes whatever has the name */
+                        delete_one(&run, names.items[i], link.ifindex);
+                else
+                        report_skipped(&run, names.items[i], "not a veth (%s%s), so not the container's",
+                                       link.kind[0] ? "kind " : "no kind: loopback or hardware", link.kind);
         }
-        delete_links(netlink, indexes, n_indexes);
+        if (n_veths > 1 && delete_veths_batched(&run, veth_names, veths, n_veths) >= 0)
+                return 0;
+        /* One veth, or no batch to be had: each is as it was, or gone. */
+        for (size_t i = 0; i < n_veths; i++)
+                delete_one(&run, veth_names[i], veths[i].ifindex);
         return 0;
 }

@@ -1,0 +1,96 @@
+/* fuzz-cli-args: the CLI's argument parser (ref/cli/cli-args.c), on the
+ * argv of any command.
+ *
+ * The input is ACCEPTED ARG NUL ARG NUL ...: the first byte is the set of
+ * options the command takes (CLI_OPT_*), the rest the arguments after the
+ * command's name (at most 64), each up to a NUL.
+ *
+ * Checked besides crashes and leaks: a stop (--help, a usage error) exits
+ * 0 or 2; a parse that goes on has NAME when the command takes one and
+ * --config when it takes it, every value being one of the arguments, and
+ * only the options the command takes. The usage text goes to /dev/null. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fuzz-common.h"
+
+#define MAX_ARGS 64
+
+static bool is_argument(const char *value, char **argv, int argc) {
+        for (int i = 0; i < argc; i++)
+                if (value >= argv[i] && value <= argv[i] + strlen(argv[i]))
+                        return true;
+        return false;
+}
+
+static void check_value(const char *what, const char *value, unsigned accepted, unsigned option, char **argv, int argc) {
+        if (value && option && !(accepted & option))
+                fuzz_fail("%s set although the command does not take it", what);
+        if (value && !is_argument(value, argv, argc))
+                fuzz_fail("%s does not point into the arguments", what);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        static const cli_command command = { "fuzz", "fuzz [OPTIONS] NAME", "The fuzzed command.\n", NULL };
+        static int null_fd = -1;
+        char *copy, *argv[MAX_ARGS + 2];
+        unsigned accepted;
+        int argc = 0, saved, r, status = -1;
+        cli_args args;
+
+        if (size < 1 || size > FUZZ_MAX_INPUT)
+                return 0;
+        accepted = data[0];
+        copy = malloc(size);
+        if (!copy)
+                fuzz_fail("out of memory");
+        memcpy(copy, data + 1, size - 1);
+        copy[size - 1] = '\0';
+        argv[argc++] = "fuzz";
+        for (char *p = copy; p < copy + size - 1 && argc <= MAX_ARGS; p += strlen(p) + 1)
+                argv[argc++] = p;
+        argv[argc] = NULL;
+
+        if (null_fd < 0 && (null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+                fuzz_fail("cannot open /dev/null");
+        fflush(stdout);
+        fflush(stderr);
+        saved = dup(STDERR_FILENO);
+        int saved_out = dup(STDOUT_FILENO);
+        if (saved < 0 || saved_out < 0 || dup2(null_fd, STDERR_FILENO) < 0 || dup2(null_fd, STDOUT_FILENO) < 0)
+                fuzz_fail("cannot redirect the usage text");
+        r = cli_parse_args(&command, argc, argv, accepted, &args, &status);
+        fflush(stdout);
+        fflush(stderr);
+        dup2(saved, STDERR_FILENO);
+        dup2(saved_out, STDOUT_FILENO);
+        close(saved);
+        close(saved_out);
+
+        if (r == 1) {
+                if (status != NC_EXIT_OK && status != NC_EXIT_USAGE)
+                        fuzz_fail("a stop with exit status %d", status);
+        } else if (r == 0) {
+                if ((accepted & CLI_OPT_NAME) && !args.name)
+                        fuzz_fail("no NAME although the command takes one");
+                if (!(accepted & CLI_OPT_NAME) && args.name)
+                        fuzz_fail("a NAME although the command takes none");
+                if ((accepted & CLI_OPT_CONFIG) && !args.config)
+                        fuzz_fail("no --config although the command requires it");
+                if ((args.compat && !(accepted & CLI_OPT_COMPAT)) || (args.nul && !(accepted & CLI_OPT_NUL)))
+                        fuzz_fail("a flag set although the command does not take it");
+                check_value("NAME", args.name, accepted, 0, argv, argc);
+                check_value("--config", args.config, accepted, CLI_OPT_CONFIG, argv, argc);
+                check_value("--env-file", args.env_file, accepted, CLI_OPT_ENV_FILE, argv, argc);
+                check_value("--init", args.init, accepted, CLI_OPT_INIT, argv, argc);
+                check_value("--nspawn", args.nspawn, accepted, CLI_OPT_NSPAWN, argv, argc);
+                check_value("--release", args.release, accepted, 0, argv, argc);
+                check_value("--state-version", args.state_version, accepted, 0, argv, argc);
+        } else
+                fuzz_fail("cli_parse_args returned %d", r);
+        free(copy);
+        return 0;
+}
