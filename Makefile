@@ -412,7 +412,8 @@ fuzz: $(FUZZ_BINS)
 
 # ---- the CLI's own edges (harness/cli/) -------------------------------------
 .PHONY: cli-test
-cli-test: $(BUILD)/nixcontainer $(BUILD)/test-conformance
+cli-test: $(BUILD)/nixcontainer $(BUILD)/test-conformance $(BUILD)/test-netns $(BUILD)/release-diff $(BUILD)/test-faults \
+          $(BUILD)/test-unit
 	bash harness/cli/test-cli.sh $(BUILD)
 
 # ---- nixcontainer-init (harness/init/) -------------------------------------

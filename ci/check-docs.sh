@@ -4,8 +4,9 @@
 #
 #   check-docs.sh NIXCONTAINER BUILD_DIR      (from the top of the tree)
 set -u
-nixcontainer=$1 build=$2
 . harness/lib/tier.sh
+tier_help "$@"
+nixcontainer=$1 build=$2
 tier_begin docs
 for table in options releases; do
         sed -n "/<!-- $table:begin/,/<!-- $table:end/p" README.md | sed '1d;$d' > "$build/$table.readme"

@@ -3,8 +3,9 @@
 #
 #   check-symbols.sh LIBRARY.so BUILD_DIR      (from the top of the tree)
 set -u
-library=$1 build=$2
 . harness/lib/tier.sh
+tier_help "$@"
+library=$1 build=$2
 tier_begin symbols
 nm -D --defined-only "$library" | awk '$2 ~ /[TDBRW]/ {sub(/@.*/, "", $3); print $3}' | sort > "$build/symbols.exported"
 grep -oE '\bnc_[a-z0-9_]+\(' ref/nixcontainer.h | tr -d '(' | sort -u > "$build/symbols.declared"

@@ -11,9 +11,10 @@
 #
 #   test-cli.sh BUILD_DIR      (from the top of the tree)
 set -u
+. harness/lib/tier.sh
+tier_help "$@"
 build=$1
 cli=$(realpath "$build/nixcontainer")
-. harness/lib/tier.sh
 tier_begin cli
 tier_scratch
 work=$tier_work
@@ -128,17 +129,28 @@ exit \$status
 WRAP
         chmod +x "$work/reworded" "$work/wrong"
         conformance=$(realpath "$build/test-conformance")
-        tier_run env -u NC_REPORTS_DIR "$conformance" --fixtures fixtures/invalid --golden golden/21.05/invalid --cli "$work/reworded"
+        tier_run env -u NC_REPORTS_DIR "$conformance" --cli-only --fixtures fixtures/invalid --golden golden/21.05/invalid --cli "$work/reworded"
         tier_check "another wording of every refusal passes the invalid corpus" $?
-        tier_run env -u NC_REPORTS_DIR "$conformance" --fixtures fixtures/invalid --golden golden/21.05/invalid --cli "$work/reworded" --exact-messages
+        tier_run env -u NC_REPORTS_DIR "$conformance" --cli-only --fixtures fixtures/invalid --golden golden/21.05/invalid --cli "$work/reworded" --exact-messages
         [ $? != 0 ] && grep -q 'FAIL cli/' "$work/out"
         tier_check "... and fails it with --exact-messages" $?
-        tier_run env -u NC_REPORTS_DIR "$conformance" --fixtures fixtures --only minimal-path-only --cli "$work/wrong"
+        tier_run env -u NC_REPORTS_DIR "$conformance" --cli-only --fixtures fixtures --only minimal-path-only --cli "$work/wrong"
         [ $? != 0 ] && grep -q 'FAIL cli/env-file: .*bare.conf' "$work/out"
         tier_check "a wrong env file fails, the file named" $?
 else
         tier_skip "the harness's contract with another implementation" "no $build/test-conformance (make)"
 fi
+
+# Every program and script of the harness answers --help: its usage on
+# stdout, exit 0.
+for program in "$build/test-conformance" "$build/test-netns" "$build/release-diff" "$build/test-faults" \
+               "$build/test-unit" harness/*/test-*.sh ci/check-docs.sh ci/check-symbols.sh; do
+        if [ -e "$program" ]; then
+                case $program in *.sh) tier_run bash "$program" --help ;; *) tier_run "$program" --help ;; esac
+                [ $? = 0 ] && [ -s "$work/out" ]
+                tier_check "$program --help" $?
+        fi
+done
 
 # The version: the header's NC_VERSION, the one place it is written.
 version=$(sed -n 's/^#define NC_VERSION "\(.*\)"$/\1/p' ref/nixcontainer.h)

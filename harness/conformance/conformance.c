@@ -1081,12 +1081,14 @@ static const char notes[] =
         "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n"
         "--cli \"CMD\": also check a program honouring the nixcontainer CLI contract\n"
         "--cli-checks LIST: only these of the CLI's checks (default: all; refusals always)\n"
+        "--cli-only: check the --cli program alone, without the ref library's in-process rows\n"
         "--exact-messages: the CLI's refusals must be the ref's messages byte for byte (the ref's own\n"
         "  check); otherwise exit 2, nothing on stdout and the option named in the message\n";
 
 int main(int argc, char **argv) {
         const char *fixtures_dir = NULL, *golden = NULL, *only = NULL, *release = DEFAULT_SET, *cli_checks = NULL;
         const char *junit = NULL, *tap = NULL;
+        bool cli_only = false;
         const arg_option options[] = {
                 ARG("fixtures", ARG_STRING, &fixtures_dir, .arg = "DIR", .required = true),
                 ARG("release", ARG_STRING, &release, .arg = "R"),
@@ -1095,6 +1097,7 @@ int main(int argc, char **argv) {
                 ARG("only", ARG_STRING, &only, .arg = "ID"),
                 ARG("cli-checks", ARG_STRING, &cli_checks, .arg = "env-file,hosts,argv,nspawn-env,unit"),
                 ARG("exact-messages", ARG_FLAG, &exact_messages),
+                ARG("cli-only", ARG_FLAG, &cli_only),
                 ARG("junit", ARG_STRING, &junit, .arg = "FILE"),
                 ARG("tap", ARG_STRING, &tap, .arg = "FILE"),
                 { NULL },
@@ -1108,6 +1111,11 @@ int main(int argc, char **argv) {
         if (args_release_golden(golden, release, &golden_dir) < 0)
                 return 1;
         snprintf(label, sizeof label, "conformance (%s, %s)", fixtures_dir, release);
+        if (cli_only && !cli_command) {
+                fprintf(stderr, "test-conformance: --cli-only needs --cli \"CMD\"\n");
+                free(golden_dir);
+                return 2;
+        }
         if (tier_begin("conformance") < 0) {
                 free(golden_dir);
                 return 1;
@@ -1132,20 +1140,24 @@ int main(int argc, char **argv) {
                         continue;
                 suite = CU_add_suite(fixtures.items[i].id, fixture_suite_init, NULL);
                 if (fixtures.items[i].rejected) {
-                        CU_add_test(suite, "library: refuses what the module refuses", test_library_refuses_like_module);
+                        if (!cli_only)
+                                CU_add_test(suite, "library: refuses what the module refuses",
+                                            test_library_refuses_like_module);
                         if (cli_command)
                                 CU_add_test(suite, "cli: refuses what the module refuses", test_cli_refuses_like_module);
                         continue;
                 }
                 if (!fixtures.items[i].generate) {
                         /* No goldens: the original cannot run it; only the refusal. */
-                        CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
+                        if (!cli_only)
+                                CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
                         if (cli_command)
                                 CU_add_test(suite, "cli: strict mode refuses it", test_cli_strict_refuses);
                         continue;
                 }
-                add_tests(suite, library_tests, NULL, ELEMENTSOF(library_tests), NULL);
-                if (fixtures.items[i].compat || fixtures.items[i].refusal)
+                if (!cli_only)
+                        add_tests(suite, library_tests, NULL, ELEMENTSOF(library_tests), NULL);
+                if (!cli_only && (fixtures.items[i].compat || fixtures.items[i].refusal))
                         CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
                 if (cli_command) {
                         add_tests(suite, cli_tests, cli_test_keys, ELEMENTSOF(cli_tests), cli_checks);

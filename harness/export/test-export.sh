@@ -30,6 +30,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tier.sh"
+tier_help "$@"
 tier_begin export
 cd "$here/../.." || exit 2
 

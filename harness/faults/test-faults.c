@@ -660,6 +660,14 @@ int main(int argc, char **argv) {
         };
         unsigned failures, tests_failed, run;
 
+        if (argc > 1 && (strcmp(argv[1], "--help") == 0 || argc > 2 || argv[1][0] == '-')) {
+                fprintf(strcmp(argv[1], "--help") == 0 ? stdout : stderr,
+                        "usage: test-faults [FIXTURES_DIR]\n"
+                        "Every allocation, netlink call and kernel refusal of the library fails in turn (the\n"
+                        "seams of harness/faults/seams.c); FIXTURES_DIR defaults to fixtures. Root for the\n"
+                        "network cases (throwaway namespaces).\n");
+                return strcmp(argv[1], "--help") == 0 ? 0 : 2;
+        }
         if (argc > 1)
                 fixtures_dir = argv[1];
         if (tier_begin("faults") < 0 || CU_initialize_registry() != CUE_SUCCESS)

@@ -8,9 +8,10 @@
 # Its scratch folder, signals and closing line are every tier's
 # (harness/lib/tier.sh).
 set -u
+. "$(dirname "$0")/../lib/tier.sh"
+tier_help "$@"
 build=$1
 init=$(realpath "$build/nixcontainer-init")
-. "$(dirname "$0")/../lib/tier.sh"
 tier_begin init
 if [ "$(id -u)" != 0 ]; then
         tier_skipped=10 tier_note="; skipped: needs root for network namespaces"

@@ -21,6 +21,14 @@ tier_passed=0 tier_failed=0 tier_skipped=0 tier_note="" tier_child="" tier_work=
 # The cases, for the JUnit and TAP files: "STATUS<TAB>NAME<TAB>WHY" each.
 tier_cases=()
 
+# tier_help "$@": with --help as the script's first argument, prints the
+# script's opening comment (its usage) and exits 0.
+tier_help() {
+        [ "${1:-}" = --help ] || return 0
+        sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"
+        exit 0
+}
+
 tier_begin() {
         tier_name=$1
         tier_started=${2:-${EPOCHREALTIME/./}}

@@ -12,6 +12,7 @@ netns="$1/test-netns"
 run=(--impl original --fixtures fixtures --golden golden/21.05)
 short=routed-ipv4-basic
 . "$(dirname "$0")/../lib/tier.sh"
+tier_help "$@"
 tier_begin netns-kill
 if [ "$(id -u)" != 0 ]; then
         tier_skipped=4 tier_note="; skipped: needs root (network namespaces)"

@@ -8,6 +8,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tier.sh"
+tier_help "$@"
 tool=$1 fixtures=$2 pairs=$3 set=$4
 tier_begin release-diff
 tier_scratch

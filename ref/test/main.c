@@ -1,6 +1,8 @@
 /* The unit test runner: one CUnit suite per file, verbose output, and a
  * non-zero exit when anything failed. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
@@ -8,8 +10,17 @@
 #include "results.h"
 #include "unit-tests.h"
 
-int main(void) {
+int main(int argc, char **argv) {
         unsigned failures, suites_failed;
+
+        if (argc > 1) {
+                bool help = strcmp(argv[1], "--help") == 0;
+                fprintf(help ? stdout : stderr,
+                        "usage: test-unit\n"
+                        "The library's white-box unit tests (ref/test/), every suite; with NC_REPORTS_DIR\n"
+                        "set, also JUnit XML and TAP there (unit.xml, unit.tap).\n");
+                return help ? 0 : 2;
+        }
 
         if (CU_initialize_registry() != CUE_SUCCESS) {
                 fprintf(stderr, "test-unit: %s\n", CU_get_error_msg());
