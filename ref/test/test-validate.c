@@ -90,6 +90,26 @@ static void test_validators(void) {
         }
 }
 
+/* Issue 13, item 1: every value bash expands unquoted is a glob pattern
+ * too; strict mode refuses *, ? and [ there, naming the option, and
+ * --compat keeps the value as written (no pathname expansion). */
+static void test_glob_characters(void) {
+        static const char *const cases[][2] = {
+                { "{\"web\": {\"path\": \"/x\", \"interfaces\": [\"*\"]}}", "containers.web.interfaces[0]: " },
+                { "{\"web\": {\"path\": \"/x\", \"macvlans\": [\"eth?\"]}}", "containers.web.macvlans[0]: " },
+                { "{\"web\": {\"path\": \"/x\", \"extraFlags\": [\"/etc/pass*\"]}}", "containers.web.extraFlags[0]: " },
+                { "{\"web\": {\"path\": \"/x\", \"bindMounts\": {\"/d\": {\"hostPath\": \"/srv/[ab]\"}}}}",
+                  "containers.web.bindMounts.\"/d\".hostPath: " },
+                { "{\"web\": {\"path\": \"/x\", \"bindMounts\": {\"/d*\": {}}}}", "containers.web.bindMounts.\"/d*\"" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                const char *message = load_error(cases[i][0], NC_MODE_STRICT);
+                CU_ASSERT_TRUE(strncmp(message, cases[i][1], strlen(cases[i][1])) == 0);
+                CU_ASSERT_TRUE(contains(message, "glob character"));
+                CU_ASSERT_STRING_EQUAL(load_error(cases[i][0], NC_MODE_COMPAT), "");
+        }
+}
+
 static void test_messages_name_option_and_value(void) {
         CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"/x\", \"forwardPorts\": [{\"hostPort\": 70000}]}}",
                                            NC_MODE_STRICT),
@@ -108,6 +128,7 @@ void nc_test_register_validate(void) {
         static const nc_test_case tests[] = {
                 { "each check accepts and refuses", test_validators },
                 { "messages name the option and the value", test_messages_name_option_and_value },
+                { "glob characters where bash expands unquoted", test_glob_characters },
         };
 
         nc_test_add_suite("strict value checks", tests, ELEMENTSOF(tests));
