@@ -97,4 +97,7 @@ const nc_container *cli_container(const nc_config *config, const char *name);
 
 /* Loads --config in the mode --compat asks for. */
 int cli_load_config(const cli_args *args, nc_config **ret_config);
+/* 0 when `container` (may be NULL) is not refused; else prints its
+ * refusal (nc_container_refusal()) and returns NC_EXIT_USAGE. */
+int cli_refused(const nc_container *container);
 #endif

@@ -21,6 +21,8 @@ int cli_run_env_file(int argc, char **argv) {
                 cli_error("containers.%s: no such container in %s", args.name, args.config);
                 return NC_EXIT_USAGE;
         }
+        if ((status = cli_refused(container)) != 0)
+                return status;
         r = nc_render_env_file(container, &text, &len);
         return r < 0 ? cli_fail(r, NULL) : cli_write_stdout(text, len);
 }
@@ -36,5 +38,13 @@ int cli_run_hosts(int argc, char **argv) {
             (status = cli_load_config(&args, &config)) != 0)
                 return status;
         r = nc_render_hosts(config, &text, &len);
-        return r < 0 ? cli_fail(r, NULL) : cli_write_stdout(text, len);
+        if (r < 0)
+                return cli_fail(r, NULL);
+        status = cli_write_stdout(text, len);
+        /* The lines of the other containers, then each refused one (it has
+         * no line): exit 2, as for any refusal. */
+        for (size_t i = 0; i < nc_config_count(config); i++)
+                if (cli_refused(nc_config_at(config, i)) != 0 && status == NC_EXIT_OK)
+                        status = NC_EXIT_USAGE;
+        return status;
 }

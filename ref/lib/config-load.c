@@ -24,6 +24,7 @@ typedef struct loader {
         const nc_release_info *release;
         bool nixos_prefix; /* the host's stateVersion gives the "nixos-" directories */
         nc_error *error;
+        unsigned flags;    /* NC_LOAD_* */
 } loader;
 
 /* Where a value sits, as a chain up to "containers"; spelled out
@@ -611,9 +612,20 @@ static int load_container(loader *l, const where *container_at, const char *name
         c->name = strdup(name);
         if (r < 0 || !c->name)
                 return -ENOMEM;
-        /* Checked without a message first: only a refusal spells out where. */
-        if (nc_container_name_check(name, l->mode, "", NULL) < 0)
-                return nc_container_name_check(name, l->mode, spell(&at, location), l->error);
+        /* Checked without a message first: only a refusal spells out where.
+         * With NC_LOAD_KEEP_REFUSED a name machined would refuse blocks
+         * only this container (the module fails to start only it): the
+         * refusal is kept, and the definition is still checked. An empty
+         * name is refused in both modes and always refuses the config. */
+        if (nc_container_name_check(name, l->mode, "", NULL) < 0) {
+                nc_error refusal = { { 0 } };
+                r = nc_container_name_check(name, l->mode, spell(&at, location), &refusal);
+                if (!(l->flags & NC_LOAD_KEEP_REFUSED) || name[0] == '\0')
+                        return nc_error_set(l->error, r, "%s", refusal.message);
+                c->refusal = strdup(refusal.message);
+                if (!c->refusal)
+                        return -ENOMEM;
+        }
         if (value->type != NC_JSON_OBJECT)
                 return nc_error_set(l->error, -EINVAL, "%s: is not of type submodule (a container definition)",
                                     spell(&at, location));
@@ -696,7 +708,12 @@ static int release_error(const char *name, nc_error *error) {
 
 int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *release, const char *state_version,
                         nc_config **ret_config, nc_error *error) {
-        loader l = { .mode = mode, .error = error };
+        return nc_config_load_json_flags(text, len, mode, 0, release, state_version, ret_config, error);
+}
+
+int nc_config_load_json_flags(const char *text, size_t len, nc_mode mode, unsigned flags, const char *release,
+                              const char *state_version, nc_config **ret_config, nc_error *error) {
+        loader l = { .mode = mode, .error = error, .flags = flags };
         _cleanup_(nc_config_freep) nc_config *config = NULL;
         _cleanup_(nc_json_freep) nc_json_doc *doc = NULL;
         const char *file_release, *file_state_version;
@@ -750,6 +767,11 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *
 
 int nc_config_load_file(const char *path, nc_mode mode, const char *release, const char *state_version,
                         nc_config **ret_config, nc_error *error) {
+        return nc_config_load_file_flags(path, mode, 0, release, state_version, ret_config, error);
+}
+
+int nc_config_load_file_flags(const char *path, nc_mode mode, unsigned flags, const char *release,
+                              const char *state_version, nc_config **ret_config, nc_error *error) {
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
@@ -759,7 +781,7 @@ int nc_config_load_file(const char *path, nc_mode mode, const char *release, con
                                    : nc_read_file(path, MAX_CONFIG_BYTES, &text, &len);
         if (r < 0)
                 return nc_error_set(error, r, "%s: %s", path, r == -EFBIG ? "file too large" : strerror(-r));
-        r = nc_config_load_json(text, len, mode, release, state_version, ret_config, error);
+        r = nc_config_load_json_flags(text, len, mode, flags, release, state_version, ret_config, error);
         if (r < 0 && r != -ENOMEM) {
                 /* Prefix the file name so that JSON syntax errors say where. */
                 char message[NC_ERROR_MAX];
