@@ -59,6 +59,28 @@ static void test_refused(void) {
         }
 }
 
+/* Issue 13, item 2: strtoul takes a sign, so ip reads +10.0.0.1 as
+ * 10.0.0.1 and -0 as 0; the dotted netmask is a prefix length. */
+static void test_signs_and_netmasks(void) {
+        check_prefix("+10.0.0.1", AF_UNSPEC, AF_INET, "10.0.0.1", 32);
+        check_prefix("-0.0.0.5", AF_UNSPEC, AF_INET, "0.0.0.5", 32);
+        check_prefix("10.21.0.2/255.255.255.0", AF_UNSPEC, AF_INET, "10.21.0.2", 24);
+        check_prefix("10.0.0.1/+24", AF_UNSPEC, AF_INET, "10.0.0.1", 24);
+        check_prefix("012.0.0.3", AF_UNSPEC, AF_INET, "10.0.0.3", 32);
+}
+
+/* `ip route add any dev D` reads "any" as the route type anycast. */
+static void test_route_types(void) {
+        CU_ASSERT_TRUE(nc_ip_is_route_type("any"));
+        CU_ASSERT_TRUE(nc_ip_is_route_type("uni"));
+        CU_ASSERT_TRUE(nc_ip_is_route_type("local"));
+        CU_ASSERT_TRUE(nc_ip_is_route_type("+10"));
+        CU_ASSERT_FALSE(nc_ip_is_route_type("10"));
+        CU_ASSERT_FALSE(nc_ip_is_route_type("+10.0.0.1"));
+        CU_ASSERT_FALSE(nc_ip_is_route_type("all"));
+        CU_ASSERT_FALSE(nc_ip_is_route_type("default"));
+}
+
 static void test_gateway_has_no_prefix(void) {
         nc_ip_prefix p;
         CU_ASSERT_EQUAL(nc_ip_parse_address("10.0.0.1", AF_UNSPEC, &p), 0);
@@ -73,6 +95,8 @@ void nc_test_register_ip_address(void) {
                 { "prefixes as get_prefix reads them", test_prefixes },
                 { "what get_prefix refuses", test_refused },
                 { "gateways take no prefix", test_gateway_has_no_prefix },
+                { "signs and dotted netmasks as strtoul and get_netmask read them", test_signs_and_netmasks },
+                { "route type words before the destination", test_route_types },
         };
 
         nc_test_add_suite("ip addresses", tests, ELEMENTSOF(tests));

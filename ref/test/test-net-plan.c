@@ -80,12 +80,31 @@ static void test_values_resolved_as_bash_does(void) {
         free(text);
 }
 
+/* Issue 13, item 2: hostAddress = "" (not null) is pasted as nothing:
+ * `ip addr add  dev ve-web`, which fails at run time after the link is up;
+ * the plan keeps the step, without a value, rather than refusing it all. */
+static void test_empty_value_keeps_the_step(void) {
+        static const char *const vars[] = { "INSTANCE=web", "HOST_ADDRESS=", "LOCAL_ADDRESS=10.0.0.2", NULL };
+        nc_config *config = load_json("{\"web\": {\"path\": \"/x\", \"privateNetwork\": true, \"hostAddress\": \"\", "
+                                      "\"localAddress\": \"10.0.0.2\"}}", NC_MODE_COMPAT, NULL);
+        int r;
+        char *text;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        text = plan_text(nc_plan_host_setup, nc_config_find(config, "web"), vars, &r);
+        CU_ASSERT_EQUAL(r, 0);
+        CU_ASSERT_STRING_EQUAL(text, "ip link set dev ve-web up;ip addr add dev ve-web;ip route add 10.0.0.2 dev ve-web;");
+        free(text);
+        nc_config_free(config);
+}
+
 void nc_test_register_net_plan(void) {
         static const nc_test_case tests[] = {
                 { "postStart of the imperative template", test_template_host_setup },
                 { "HOST_BRIDGE: no host side, eth0 still set up", test_bridge_skips_host_side },
                 { "a declarative value is baked in", test_static_value_wins },
                 { "values reach ip as bash splits them", test_values_resolved_as_bash_does },
+                { "an empty value keeps its step, without the value", test_empty_value_keeps_the_step },
         };
 
         nc_test_add_suite("network plans", tests, ELEMENTSOF(tests));

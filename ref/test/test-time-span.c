@@ -3,16 +3,12 @@
  * generated corpus of spellings. Both must accept and refuse the same
  * values, and agree on the microseconds of each value they accept. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -20,8 +16,6 @@
 #include "unit-helpers.h"
 #include "unit-tests.h"
 #include "validate.h"
-
-extern char **environ;
 
 /* Runs `systemd-analyze timespan -- TEXT...` on corpus->items[from..]:
  * it prints a block with a "μs:" line for each value it accepts, and stops
@@ -32,48 +26,20 @@ extern char **environ;
 static int oracle(const nc_strv *corpus, size_t from, uint64_t *ret_usec, bool *ret_refused) {
         enum { BATCH = 256 };
         const char *argv[BATCH + 4] = { "systemd-analyze", "timespan", "--" };
-        posix_spawn_file_actions_t actions;
         _cleanup_free_ char *out = NULL;
-        size_t n_args = 3, n = 0, size = 0;
-        ssize_t got;
-        int pipe_fds[2], status, r, accepted = 0;
-        pid_t pid;
+        size_t n_args = 3;
+        int status, accepted = 0;
 
         for (size_t i = from; i < corpus->n && n_args < BATCH + 3; i++)
                 argv[n_args++] = corpus->items[i];
         argv[n_args] = NULL;
-        if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+        status = run_tool(argv, &out);
+        if (status < 0)
                 return -1;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-        r = posix_spawnp(&pid, argv[0], &actions, NULL, (char *const *) argv, environ);
-        posix_spawn_file_actions_destroy(&actions);
-        close(pipe_fds[1]);
-        if (r != 0) {
-                close(pipe_fds[0]);
-                return -1;
-        }
-        do {
-                if (n + 4096 > size) {
-                        char *bigger = realloc(out, size + 65536);
-                        if (!bigger)
-                                break;
-                        out = bigger;
-                        size += 65536;
-                }
-                got = read(pipe_fds[0], out + n, size - n - 1);
-                if (got > 0)
-                        n += (size_t) got;
-        } while (got > 0);
-        close(pipe_fds[0]);
-        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || !out)
-                return -1;
-        out[n] = '\0';
         /* "      μs: 300000000" */
         for (const char *line = strstr(out, "\xce\xbcs: "); line; line = strstr(line + 1, "\xce\xbcs: "))
                 ret_usec[accepted++] = strtoull(line + strlen("\xce\xbcs: "), NULL, 10);
-        *ret_refused = WEXITSTATUS(status) != 0;
+        *ret_refused = status != 0;
         return accepted;
 }
 

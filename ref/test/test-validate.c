@@ -90,6 +90,25 @@ static void test_validators(void) {
         }
 }
 
+/* Issue 13, item 2: strict mode accepts what iproute2 reads as a person
+ * reads it, and says what it reads otherwise. */
+static void test_addresses_as_ip_reads_them(void) {
+        char buf[256];
+        const char *why;
+
+        CU_ASSERT_PTR_NULL(nc_check_address("+10.0.0.1", buf, sizeof buf));
+        CU_ASSERT_PTR_NULL(nc_check_address("10.21.0.2/255.255.255.0", buf, sizeof buf));
+        CU_ASSERT_PTR_NULL(nc_check_address("fc00::2/64", buf, sizeof buf));
+        why = nc_check_address("012.0.0.3", buf, sizeof buf);
+        CU_ASSERT_TRUE(contains(why, "is read by iproute2 as 10.0.0.3"));
+        why = nc_check_address("10.0.0.1/010", buf, sizeof buf);
+        CU_ASSERT_TRUE(contains(why, "reads as 8"));
+        why = nc_check_address("10.0.0.1/255.0.255.0", buf, sizeof buf);
+        CU_ASSERT_TRUE(contains(why, "not contiguous"));
+        CU_ASSERT_PTR_NOT_NULL(nc_check_address("default", buf, sizeof buf));
+        CU_ASSERT_PTR_NOT_NULL(nc_check_address6("10.0.0.1", buf, sizeof buf));
+}
+
 /* Issue 13, item 1: every value bash expands unquoted is a glob pattern
  * too; strict mode refuses *, ? and [ there, naming the option, and
  * --compat keeps the value as written (no pathname expansion). */
@@ -129,6 +148,7 @@ void nc_test_register_validate(void) {
                 { "each check accepts and refuses", test_validators },
                 { "messages name the option and the value", test_messages_name_option_and_value },
                 { "glob characters where bash expands unquoted", test_glob_characters },
+                { "addresses as iproute2 reads them", test_addresses_as_ip_reads_them },
         };
 
         nc_test_add_suite("strict value checks", tests, ELEMENTSOF(tests));

@@ -29,5 +29,10 @@ bool contains(const char *haystack, const char *needle);
 nc_env *env_of(const char *const *assignments);
 /* argv joined by '|' for compact assertions; caller frees. */
 char *join_argv(const nc_strv *argv);
+/* Runs argv[0] (found on PATH) with `argv`, its stderr on /dev/null, and
+ * waits for it: its exit status (0-255), with its stdout in *ret_out
+ * (NUL-terminated, the caller's; may be NULL: not kept); -1 when it could
+ * not be run or did not exit. The oracles' way to ask a tool. */
+int run_tool(const char *const *argv, char **ret_out);
 
 #endif
