@@ -13,38 +13,23 @@
 /* The units parse_sec() knows. systemd tries them in this order and takes
  * the first that the text starts with, with no check of what follows: "5secs"
  * is "5sec" then a stray "s", which is refused as a number. */
+#define SEC USEC_PER_SEC
+#define MIN (60 * SEC)
+#define MONTH (2629800 * SEC) /* 30.44 days */
+#define YEAR (31557600 * SEC) /* 365.25 days */
 static const struct {
         const char *suffix;
         uint64_t usec;
 } units[] = {
-        { "seconds", USEC_PER_SEC },
-        { "second", USEC_PER_SEC },
-        { "sec", USEC_PER_SEC },
-        { "s", USEC_PER_SEC },
-        { "minutes", 60 * USEC_PER_SEC },
-        { "minute", 60 * USEC_PER_SEC },
-        { "min", 60 * USEC_PER_SEC },
-        { "months", 2629800 * USEC_PER_SEC }, /* 30.44 days */
-        { "month", 2629800 * USEC_PER_SEC },
-        { "M", 2629800 * USEC_PER_SEC },
-        { "msec", 1000 },
-        { "ms", 1000 },
-        { "m", 60 * USEC_PER_SEC },
-        { "hours", 3600 * USEC_PER_SEC },
-        { "hour", 3600 * USEC_PER_SEC },
-        { "hr", 3600 * USEC_PER_SEC },
-        { "h", 3600 * USEC_PER_SEC },
-        { "days", 86400 * USEC_PER_SEC },
-        { "day", 86400 * USEC_PER_SEC },
-        { "d", 86400 * USEC_PER_SEC },
-        { "weeks", 604800 * USEC_PER_SEC },
-        { "week", 604800 * USEC_PER_SEC },
-        { "w", 604800 * USEC_PER_SEC },
-        { "years", 31557600 * USEC_PER_SEC }, /* 365.25 days */
-        { "year", 31557600 * USEC_PER_SEC },
-        { "y", 31557600 * USEC_PER_SEC },
-        { "usec", 1 },
-        { "us", 1 },
+        { "seconds", SEC }, { "second", SEC }, { "sec", SEC }, { "s", SEC },
+        { "minutes", MIN }, { "minute", MIN }, { "min", MIN },
+        { "months", MONTH }, { "month", MONTH }, { "M", MONTH },
+        { "msec", 1000 }, { "ms", 1000 }, { "m", MIN },
+        { "hours", 60 * MIN }, { "hour", 60 * MIN }, { "hr", 60 * MIN }, { "h", 60 * MIN },
+        { "days", 1440 * MIN }, { "day", 1440 * MIN }, { "d", 1440 * MIN },
+        { "weeks", 10080 * MIN }, { "week", 10080 * MIN }, { "w", 10080 * MIN },
+        { "years", YEAR }, { "year", YEAR }, { "y", YEAR },
+        { "usec", 1 }, { "us", 1 },
         { "\xce\xbcs", 1 }, /* U+03BC GREEK SMALL LETTER MU */
         { "\xc2\xb5s", 1 }, /* U+00B5 MICRO SIGN */
 };
