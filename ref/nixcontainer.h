@@ -228,6 +228,13 @@ const char *nc_container_name(const nc_container *container);
  * it is not refused (also for NULL). It belongs to the container; a
  * command on a refused container should fail with it. */
 const char *nc_container_refusal(const nc_container *container);
+/* In --compat, what the container's values do that the library does not
+ * reproduce though it accepts them: the first value the start script
+ * expands unquoted that holds a glob character (bash would expand it to the
+ * names of matching files; --compat passes it as written). NULL: none (also
+ * for NULL, and in strict mode, which refuses such values). It belongs to
+ * the container. */
+const char *nc_container_compat_note(const nc_container *container);
 
 /* The module's containerConfig: a copy of `container` to which enableTun
  * adds /dev/net/tun to allowedDevices ("rw", or "rwm" from 25.11; also for

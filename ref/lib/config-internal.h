@@ -82,6 +82,9 @@ struct nc_container {
          * NC_LOAD_KEEP_REFUSED instead of refusing the whole config; NULL:
          * none. Only what touches the container fails with it. */
         char *refusal;
+        /* --compat's note on a value it reproduces but for one step: the
+         * first that bash would expand as a glob pattern; NULL: none. */
+        char *compat_note;
 };
 
 struct nc_config {

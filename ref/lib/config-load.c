@@ -25,6 +25,7 @@ typedef struct loader {
         bool nixos_prefix; /* the host's stateVersion gives the "nixos-" directories */
         nc_error *error;
         unsigned flags;    /* NC_LOAD_* */
+        nc_container *container; /* the one being loaded, for its compat note */
 } loader;
 
 /* Where a value sits, as a chain up to "containers"; spelled out
@@ -120,6 +121,24 @@ static void show_value(const char *value, char *out, size_t size) {
         out[j] = '\0';
 }
 
+/* --compat does no pathname expansion: the first value of a container that
+ * bash would expand (NC_RULE_GLOB) is named in the container's note. */
+static int compat_note(loader *l, const where *at, const char *value, size_t len, unsigned rules) {
+        char location[MAX_LOCATION], shown[96];
+
+        if (!(rules & NC_RULE_GLOB) || !l->container || l->container->compat_note ||
+            !nc_strict_violation(value, len, NC_RULE_GLOB))
+                return 0;
+        show_value(value, shown, sizeof shown);
+        if (asprintf(&l->container->compat_note,
+                     "%s: %s is passed as written: --compat does no pathname expansion, where bash would expand "
+                     "it to the names of matching files", spell(at, location), shown) < 0) {
+                l->container->compat_note = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 static int check_string(loader *l, const where *at, const char *value, size_t len, unsigned rules,
                         nc_validator validate) {
         char location[MAX_LOCATION], shown[96], buf[160];
@@ -130,7 +149,7 @@ static int check_string(loader *l, const where *at, const char *value, size_t le
                 return nc_error_set(l->error, -EINVAL, "%s: contains a NUL byte, which Nix strings cannot hold",
                                     spell(at, location));
         if (l->mode == NC_MODE_COMPAT)
-                return 0;
+                return compat_note(l, at, value, len, rules);
         why = nc_strict_violation(value, len, rules);
         if (why)
                 return nc_error_set(l->error, -EINVAL, "%s: %s (use --compat to reproduce the original)",
@@ -417,7 +436,7 @@ static int load_extra_veth(loader *l, const where *at, const char *name, const n
                 return -ENOMEM;
         /* The name is pasted into postStart and container-init
          * (`ip link set dev ${name} up`) and into the start script. */
-        r = check_string(l, at, name, strlen(name), NC_RULE_SCRIPT | NC_RULE_SPLIT, nc_check_ifname);
+        r = check_string(l, at, name, strlen(name), NC_RULE_SCRIPT | NC_RULE_SPLIT | NC_RULE_GLOB, nc_check_ifname);
         if (r < 0)
                 return r;
         /* In extraVeths every value is pasted into the scripts' text. */
@@ -609,6 +628,7 @@ static int load_container(loader *l, const where *container_at, const char *name
         int r;
 
         r = nc_container_init_defaults(c, l->release, l->nixos_prefix);
+        l->container = c;
         c->name = strdup(name);
         if (r < 0 || !c->name)
                 return -ENOMEM;

@@ -13,11 +13,11 @@
 /* Addresses go unquoted into the env file (HOST_ADDRESS=...), are expanded
  * unquoted by container-init (`ip addr add $LOCAL_ADDRESS dev eth0`), and
  * pasted into postStart by `ipcall` (`ip addr add ${cfg.hostAddress} ...`). */
-#define ADDRESS_RULES (NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT | NC_RULE_SCRIPT)
+#define ADDRESS_RULES (NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT | NC_RULE_SCRIPT | NC_RULE_GLOB)
 
 static const nc_option network_options[] = {
         { "hostBridge", NC_TYPE_NULL_OR_STR, NET(host_bridge), "null",
-          NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT | NC_RULE_SCRIPT,
+          NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT | NC_RULE_SCRIPT | NC_RULE_GLOB,
           nc_check_ifname, "an interface name",
           "Put the host side of the veth pair into this bridge.", EVERY_RELEASE },
         { "forwardPorts", NC_TYPE_LIST_OF_PORTS, NET(forward_ports), "[]", 0,
@@ -91,7 +91,7 @@ static const nc_option container_options[] = {
         { "allowedDevices", NC_TYPE_LIST_OF_DEVICES, C(allowed_devices), "[]", 0,
           NULL, NULL,
           "The unit's DeviceAllow= entries.", EVERY_RELEASE },
-        { "tmpfs", NC_TYPE_LIST_OF_STR, C(tmpfs), "[]", NC_RULE_SCRIPT,
+        { "tmpfs", NC_TYPE_LIST_OF_STR, C(tmpfs), "[]", NC_RULE_SCRIPT | NC_RULE_GLOB,
           nc_check_tmpfs, "absolute path[:options]",
           "tmpfs mounts (--tmpfs=).", EVERY_RELEASE },
         /* `$EXTRA_NSPAWN_FLAGS \` (25.11: `${EXTRA_NSPAWN_FLAGS-}`), unquoted */

@@ -127,6 +127,16 @@ static void test_glob_characters(void) {
                 CU_ASSERT_TRUE(contains(message, "glob character"));
                 CU_ASSERT_STRING_EQUAL(load_error(cases[i][0], NC_MODE_COMPAT), "");
         }
+        /* --compat reproduces the rest and says what it does not do */
+        nc_config *config = load_json(cases[0][0], NC_MODE_COMPAT, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        CU_ASSERT_TRUE(contains(nc_container_compat_note(nc_config_find(config, "web")),
+                                "containers.web.interfaces[0]: \"*\" is passed as written: --compat does no "
+                                "pathname expansion"));
+        nc_config_free(config);
+        config = load_json("{\"web\": {\"path\": \"/x\"}}", NC_MODE_COMPAT, NULL);
+        CU_ASSERT_PTR_NULL(nc_container_compat_note(nc_config_find(config, "web")));
+        nc_config_free(config);
 }
 
 static void test_messages_name_option_and_value(void) {
