@@ -3,7 +3,8 @@
  * add X dev v0` in a throwaway network namespace (root), compared with the
  * library's parser (nc_ip_parse_prefix) and strict mode (nc_check_address):
  * ip and the parser accept and refuse the same spellings, the kernel then
- * holds the address and prefix length the parser gives, and strict mode
+ * holds the address and prefix length (and routes the destination) that
+ * the parser gives, and strict mode
  * accepts nothing ip refuses. `ip` exits 1 when it cannot parse its
  * arguments and 2 when the kernel refuses the request. */
 #include <arpa/inet.h>
@@ -45,6 +46,46 @@ static bool kernel_address(char *ret_local, size_t size, unsigned *ret_prefix_le
         return ok;
 }
 
+/* The destination of v0's one route of `family` after `ip route add`, as
+ * `ip -j route show dev v0` prints it ("10.21.0.0/24", "10.0.0.1",
+ * "default"). */
+static bool kernel_route(int family, char *ret_dst, size_t size) {
+        const char *argv[] = { "ip", "-j", family == AF_INET6 ? "-6" : "-4", "route", "show", "dev", "v0", NULL };
+        _cleanup_free_ char *out = NULL;
+        json_t *root;
+        bool ok = false;
+
+        if (run_tool(argv, &out) != 0)
+                return false;
+        root = json_loads(out, 0, NULL);
+        if (json_array_size(root) == 1) {
+                snprintf(ret_dst, size, "%s", json_string_value(json_object_get(json_array_get(root, 0), "dst")) ?: "");
+                ok = true;
+        }
+        json_decref(root);
+        return ok;
+}
+
+/* The same, as the library's reading would show: the zero prefix is
+ * "default", a full-length one the bare address; the host bits cleared, as
+ * the kernel clears them for IPv6 (and refuses them for IPv4). */
+static void route_text(const nc_ip_prefix *p, char *out, size_t size) {
+        char address[INET6_ADDRSTRLEN] = "";
+        uint8_t network[16] = { 0 };
+
+        if (p->prefix_len == 0) {
+                snprintf(out, size, "default");
+                return;
+        }
+        for (unsigned bit = 0; bit < p->prefix_len && bit < p->byte_len * 8; bit++)
+                network[bit / 8] |= (uint8_t) (p->bytes[bit / 8] & (0x80 >> (bit % 8)));
+        inet_ntop(p->family, network, address, sizeof address);
+        if (p->prefix_len == p->byte_len * 8)
+                snprintf(out, size, "%s", address);
+        else
+                snprintf(out, size, "%s/%u", address, p->prefix_len);
+}
+
 static size_t differ;
 
 static void report(const char *text, const char *what) {
@@ -52,45 +93,80 @@ static void report(const char *text, const char *what) {
                 fprintf(stderr, "\n  \"%s\": %s", text, what);
 }
 
-static void compare(const char *text) {
-        const char *flush[] = { "ip", "addr", "flush", "dev", "v0", NULL };
-        const char *add[] = { "ip", "addr", "add", text, "dev", "v0", NULL };
-        const char *route[] = { "ip", "route", "add", text, "dev", "v0", NULL };
-        char buf[256], ours[INET6_ADDRSTRLEN] = "", theirs[INET6_ADDRSTRLEN] = "";
-        nc_ip_prefix p;
-        unsigned prefix_len = 0;
-        bool parsed = nc_ip_parse_prefix(text, AF_UNSPEC, &p) == 0;
-        bool routed_parsed = parsed && !nc_ip_is_route_type(text);
-        static const uint8_t zero[16];
-        bool strict = nc_check_address(text, buf, sizeof buf) == NULL;
-        int added, routed;
+/* Whether `ip COMMAND TEXT dev v0`, which exited with `status`, read TEXT
+ * as the parser does: exit 1 is a value ip could not parse, 255 its usage;
+ * 0 or 2 (the kernel's refusal) a value it read. */
+static void compare_reading(const char *text, const char *command, int status, bool parsed) {
+        char what[160];
 
-        run_tool(flush, NULL);
-        added = run_tool(add, NULL);
-        routed = run_tool(route, NULL);
-        if (added < 0 || routed < 0) {
+        if (status < 0) {
                 report(text, "ip could not be run");
                 return;
         }
-        /* 1: ip could not parse its arguments; 255: it printed its usage */
-        if ((added == 1 || added == 255) == parsed)
-                report(text, parsed ? "the library reads it, ip addr add does not" : "ip addr add reads it, the library does not");
-        if ((routed == 1 || routed == 255) == routed_parsed)
-                report(text, routed_parsed ? "the library reads it, ip route add does not"
-                                           : "ip route add reads it, the library does not");
-        if (strict && added != 0)
+        if ((status == 1 || status == 255) != parsed)
+                return;
+        snprintf(what, sizeof what, parsed ? "the library reads it, ip %s does not" : "ip %s reads it, the library does not",
+                 command);
+        report(text, what);
+}
+
+/* `ip addr add TEXT dev v0`: ip and the parser read the same spellings,
+ * and the kernel then holds the address the parser gives. */
+static void compare_address(const char *text, bool parsed, const nc_ip_prefix *p) {
+        const char *flush[] = { "ip", "addr", "flush", "dev", "v0", NULL };
+        const char *add[] = { "ip", "addr", "add", text, "dev", "v0", NULL };
+        static const uint8_t zero[16];
+        char buf[256], ours[INET6_ADDRSTRLEN] = "", theirs[INET6_ADDRSTRLEN] = "", what[160];
+        unsigned prefix_len = 0;
+        int added;
+
+        run_tool(flush, NULL);
+        added = run_tool(add, NULL);
+        compare_reading(text, "addr add", added, parsed);
+        if (added != 0 && nc_check_address(text, buf, sizeof buf) == NULL)
                 report(text, "strict mode accepts it, ip addr add fails");
         /* (The kernel keeps 0.0.0.0 with prefix length 0, whatever it is asked.) */
-        if (added == 0 && parsed && p.byte_len > 0 && memcmp(p.bytes, zero, p.byte_len) != 0) {
-                inet_ntop(p.family, p.bytes, ours, sizeof ours);
-                if (!kernel_address(theirs, sizeof theirs, &prefix_len) || strcmp(ours, theirs) != 0 ||
-                    prefix_len != p.prefix_len) {
-                        char what[160];
-                        snprintf(what, sizeof what, "the kernel holds %s/%u, the library reads %s/%u", theirs, prefix_len,
-                                 ours, p.prefix_len);
-                        report(text, what);
-                }
+        if (added != 0 || !parsed || p->byte_len == 0 || memcmp(p->bytes, zero, p->byte_len) == 0)
+                return;
+        inet_ntop(p->family, p->bytes, ours, sizeof ours);
+        if (!kernel_address(theirs, sizeof theirs, &prefix_len) || strcmp(ours, theirs) != 0 ||
+            prefix_len != p->prefix_len) {
+                snprintf(what, sizeof what, "the kernel holds %s/%u, the library reads %s/%u", theirs, prefix_len, ours,
+                         p->prefix_len);
+                report(text, what);
         }
+        run_tool(flush, NULL);
+}
+
+/* `ip route add TEXT dev v0`: the same, with the route's destination;
+ * "any" (and other route type words) is no destination to ip. */
+static void compare_route(const char *text, bool parsed, const nc_ip_prefix *p) {
+        const char *flush[] = { "ip", "route", "flush", "dev", "v0", NULL };
+        const char *flush6[] = { "ip", "-6", "route", "flush", "dev", "v0", NULL };
+        const char *add[] = { "ip", "route", "add", text, "dev", "v0", NULL };
+        char theirs[INET6_ADDRSTRLEN + 8] = "", ours[INET6_ADDRSTRLEN + 8], what[160];
+        int routed;
+
+        parsed = parsed && !nc_ip_is_route_type(text);
+        run_tool(flush, NULL);
+        run_tool(flush6, NULL);
+        routed = run_tool(add, NULL);
+        compare_reading(text, "route add", routed, parsed);
+        if (routed != 0 || !parsed || p->family == AF_UNSPEC)
+                return;
+        route_text(p, ours, sizeof ours);
+        if (!kernel_route(p->family, theirs, sizeof theirs) || strcmp(theirs, ours) != 0) {
+                snprintf(what, sizeof what, "the kernel routes %s, the library reads %s", theirs, ours);
+                report(text, what);
+        }
+}
+
+static void compare(const char *text) {
+        nc_ip_prefix p = { 0 };
+        bool parsed = nc_ip_parse_prefix(text, AF_UNSPEC, &p) == 0;
+
+        compare_address(text, parsed, &p);
+        compare_route(text, parsed, &p);
 }
 
 static const char *const parts[] = {
@@ -111,6 +187,7 @@ static void test_agrees_with_ip(void) {
         unsigned seed = seed_text ? (unsigned) strtoul(seed_text, NULL, 10)
                                   : (unsigned) time(NULL) ^ (unsigned) getpid();
         const char *veth[] = { "ip", "link", "add", "v0", "type", "veth", "peer", "name", "v1", NULL };
+        const char *up[] = { "ip", "link", "set", "v0", "up", NULL };
         char text[128];
         int host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 
@@ -123,6 +200,9 @@ static void test_agrees_with_ip(void) {
         differ = 0;
         printf("\n  ip corpus: seed %u (NC_TEST_SEED=%u replays it)\n", seed, seed);
         CU_ASSERT_EQUAL(run_tool(veth, NULL), 0);
+        /* Up (without a carrier: no link-local address, no prefix route)
+         * so that the kernel takes routes through it. */
+        CU_ASSERT_EQUAL(run_tool(up, NULL), 0);
         for (size_t i = 0; i < ELEMENTSOF(whole); i++)
                 compare(whole[i]);
         for (size_t i = 0; i < ELEMENTSOF(prefixes); i++) {
