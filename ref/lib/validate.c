@@ -60,11 +60,8 @@ const char *nc_check_ifname(const char *value, char *buf, size_t size) {
         return NULL;
 }
 
-/* A decimal number as a person writes it: digits, no leading 0 (but "0"),
- * an optional '+' (strtoul reads it as a sign, and so does a reader). */
+/* A decimal number as a person writes it: digits, no leading 0 (but "0"). */
 static bool is_plain_decimal(const char *text, size_t len) {
-        if (len > 0 && text[0] == '+')
-                text++, len--;
         if (len == 0 || len > 10 || (len > 1 && text[0] == '0'))
                 return false;
         for (size_t i = 0; i < len; i++)
@@ -104,7 +101,8 @@ static const char *check_address(const char *value, int family, char *buf, size_
         /* "default", "all" and "any" are prefixes to ip, not addresses. */
         if (nc_ip_parse_address(address, family, &p) < 0 || p.byte_len == 0)
                 return not_address;
-        if (p.family == AF_INET && !is_plain_dotted_quad(address)) {
+        /* A leading '+' is a sign to strtoul and to a reader: +10.0.0.1 is 10.0.0.1. */
+        if (p.family == AF_INET && !is_plain_dotted_quad(address + (address[0] == '+'))) {
                 size_t dots = 0;
                 for (const char *c = address; *c; c++)
                         dots += *c == '.';
