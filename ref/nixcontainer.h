@@ -182,6 +182,21 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *
  * the -errno of open() or read() (-ENOENT, -EACCES, -EISDIR, ...). */
 int nc_config_load_file(const char *path, nc_mode mode, const char *release, const char *state_version,
                         nc_config **ret_config, nc_error *error);
+/* Flags of nc_config_load_json_flags() and nc_config_load_file_flags(). */
+enum {
+        /* Strict mode: a container whose name strict mode refuses (one that
+         * systemd-machined would refuse) does not refuse the whole config.
+         * It is loaded, its refusal kept (nc_container_refusal()), so that
+         * only what touches it fails; the module, too, fails to start only
+         * that container. Every other refusal still refuses the config. */
+        NC_LOAD_KEEP_REFUSED = 1 << 0,
+};
+/* nc_config_load_json() and nc_config_load_file() with `flags` (NC_LOAD_*;
+ * 0: as they load). Return what they return. */
+int nc_config_load_json_flags(const char *text, size_t len, nc_mode mode, unsigned flags, const char *release,
+                              const char *state_version, nc_config **ret_config, nc_error *error);
+int nc_config_load_file_flags(const char *path, nc_mode mode, unsigned flags, const char *release,
+                              const char *state_version, nc_config **ret_config, nc_error *error);
 /* Frees a config and every container in it. */
 void nc_config_free(nc_config *config);
 /* The release ("25.11") and host stateVersion the config was loaded at;
@@ -208,6 +223,18 @@ const nc_container *nc_config_template(const nc_config *config);
 /* containers.NAME's NAME, or NULL for a template; it belongs to the
  * container. */
 const char *nc_container_name(const nc_container *container);
+/* Why strict mode refuses the container ("containers.web_1: \"web_1\" is
+ * not a valid machine name ..."), kept by NC_LOAD_KEEP_REFUSED; NULL when
+ * it is not refused (also for NULL). It belongs to the container; a
+ * command on a refused container should fail with it. */
+const char *nc_container_refusal(const nc_container *container);
+/* In --compat, what the container's values do that the library does not
+ * reproduce though it accepts them: the first value the start script
+ * expands unquoted that holds a glob character (bash would expand it to the
+ * names of matching files; --compat passes it as written). NULL: none (also
+ * for NULL, and in strict mode, which refuses such values). It belongs to
+ * the container. */
+const char *nc_container_compat_note(const nc_container *container);
 
 /* The module's containerConfig: a copy of `container` to which enableTun
  * adds /dev/net/tun to allowedDevices ("rw", or "rwm" from 25.11; also for
@@ -227,7 +254,7 @@ void nc_container_free(nc_container *container);
  * -EINVAL should printf fail to format a port number). */
 int nc_render_env_file(const nc_container *container, char **ret_text, size_t *ret_len);
 /* networking.extraHosts for all containers ("ADDRESS NAME.containers\n"
- * for each with a localAddress), returned and owned as by
+ * for each with a localAddress and no refusal, nc_container_refusal()), returned and owned as by
  * nc_render_env_file(). Returns 0 or -ENOMEM (or -EINVAL should printf
  * fail). */
 int nc_render_hosts(const nc_config *config, char **ret_text, size_t *ret_len);

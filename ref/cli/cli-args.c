@@ -80,10 +80,22 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
         return 0;
 }
 
+int cli_refused(const nc_container *container) {
+        const char *refusal = nc_container_refusal(container);
+
+        if (!refusal)
+                return 0;
+        cli_error("%s", refusal);
+        return NC_EXIT_USAGE;
+}
+
 int cli_load_config(const cli_args *args, nc_config **ret_config) {
         nc_error error = { { 0 } };
-        int r = nc_config_load_file(args->config, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT, args->release,
-                                    args->state_version, ret_config, &error);
+        /* A container with a name strict mode refuses blocks only the
+         * commands on it (cli_refused()), as the module fails to start only it. */
+        int r = nc_config_load_file_flags(args->config, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT,
+                                          NC_LOAD_KEEP_REFUSED, args->release, args->state_version, ret_config,
+                                          &error);
 
         if (r < 0)
                 /* A config that cannot be read is bad input, whatever the reason. */

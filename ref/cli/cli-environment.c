@@ -81,8 +81,11 @@ int cli_load_container(const cli_args *args, nc_config **ret_config, const nc_co
         nc_error error = { { 0 } };
         int r, status;
 
-        if ((status = cli_load_config(args, &config)) != 0)
+        if ((status = cli_load_config(args, &config)) != 0 ||
+            (status = cli_refused(nc_config_find(config, args->name))) != 0)
                 return status;
+        if (nc_container_compat_note(nc_config_find(config, args->name)))
+                cli_error("note: %s", nc_container_compat_note(nc_config_find(config, args->name)));
         r = nc_container_name_check(args->name, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT, "NAME", &error);
         if (r < 0)
                 return cli_fail(r, &error);

@@ -103,4 +103,7 @@ int cli_read_guest_system(const nc_env *env, char **ret_content, char **ret_path
 
 /* Loads --config in the mode --compat asks for. */
 int cli_load_config(const cli_args *args, nc_config **ret_config);
+/* 0 when `container` (may be NULL) is not refused; else prints its
+ * refusal (nc_container_refusal()) and returns NC_EXIT_USAGE. */
+int cli_refused(const nc_container *container);
 #endif

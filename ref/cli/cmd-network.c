@@ -1,5 +1,6 @@
 /* nixcontainer host-setup | init-setup | prestart: the unit's network
  * scripts, over netlink, in the current network namespace. */
+#include <errno.h>
 #include <string.h>
 
 #include "cli.h"
@@ -47,6 +48,12 @@ static int run_network(const char *name, network_step step, int argc, char **arg
          * CAP_NET_ADMIN) only if a step needs it, as the script runs no
          * `ip` when there is nothing to set up. */
         r = step(&args, cli_container(config, args.name), env, &error);
+        /* A value that would reach `ip` as several words: what --compat
+         * cannot reproduce is refused (2); the message names the stage. */
+        if (r == -ENOTSUP) {
+                cli_error("%s", error.message);
+                return NC_EXIT_USAGE;
+        }
         if (r < 0) {
                 /* A failing step is a runtime failure (1), whatever its errno:
                  * the script stops there under `bash -e`. */

@@ -11,6 +11,7 @@ static void rules_text(unsigned rules, char *out, size_t size) {
                 { NC_RULE_ENV_UNQUOTED, "env-unquoted" }, { NC_RULE_ENV_QUOTED, "env-quoted" },
                 { NC_RULE_SPLIT, "no-split" },            { NC_RULE_SCRIPT, "script-text" },
                 { NC_RULE_UNIT_LINE, "unit-line" },       { NC_RULE_NO_COMMA, "no-comma" },
+                { NC_RULE_GLOB, "no-glob" },
         };
         size_t used = 0;
 

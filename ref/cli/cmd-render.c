@@ -35,6 +35,8 @@ static int run_container_text(const char *command, container_renderer render, in
                 }
         } else if ((status = cli_load_container(&args, &config, &container)) != 0)
                 return status;
+        if ((status = cli_refused(container)) != 0)
+                return status;
         r = render(container, nc_container_name(container), &text, &len);
         return r < 0 ? cli_fail(r, NULL) : cli_write_stdout(text, len);
 }
@@ -59,5 +61,13 @@ int cli_run_hosts(int argc, char **argv) {
             (status = cli_load_config(&args, &config)) != 0)
                 return status;
         r = nc_render_hosts(config, &text, &len);
-        return r < 0 ? cli_fail(r, NULL) : cli_write_stdout(text, len);
+        if (r < 0)
+                return cli_fail(r, NULL);
+        status = cli_write_stdout(text, len);
+        /* The lines of the other containers, then each refused one (it has
+         * no line): exit 2, as for any refusal. */
+        for (size_t i = 0; i < nc_config_count(config); i++)
+                if (cli_refused(nc_config_at(config, i)) != 0 && status == NC_EXIT_OK)
+                        status = NC_EXIT_USAGE;
+        return status;
 }

@@ -78,6 +78,13 @@ struct nc_container {
         bool has_config;       /* `config` was given (it is ignored) */
         bool has_path;         /* `path` was given (not only derived from flake) */
         bool has_special_args; /* `specialArgs` was given (it is ignored) */
+        /* Strict mode's refusal of this definition (its name), kept by
+         * NC_LOAD_KEEP_REFUSED instead of refusing the whole config; NULL:
+         * none. Only what touches the container fails with it. */
+        char *refusal;
+        /* --compat's note on a value it reproduces but for one step: the
+         * first that bash would expand as a glob pattern; NULL: none. */
+        char *compat_note;
 };
 
 struct nc_config {

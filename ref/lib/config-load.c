@@ -24,6 +24,8 @@ typedef struct loader {
         const nc_release_info *release;
         bool nixos_prefix; /* the host's stateVersion gives the "nixos-" directories */
         nc_error *error;
+        unsigned flags;    /* NC_LOAD_* */
+        nc_container *container; /* the one being loaded, for its compat note */
 } loader;
 
 /* Where a value sits, as a chain up to "containers"; spelled out
@@ -119,6 +121,24 @@ static void show_value(const char *value, char *out, size_t size) {
         out[j] = '\0';
 }
 
+/* --compat does no pathname expansion: the first value of a container that
+ * bash would expand (NC_RULE_GLOB) is named in the container's note. */
+static int compat_note(loader *l, const where *at, const char *value, size_t len, unsigned rules) {
+        char location[MAX_LOCATION], shown[96];
+
+        if (!(rules & NC_RULE_GLOB) || !l->container || l->container->compat_note ||
+            !nc_strict_violation(value, len, NC_RULE_GLOB))
+                return 0;
+        show_value(value, shown, sizeof shown);
+        if (asprintf(&l->container->compat_note,
+                     "%s: %s is passed as written: --compat does no pathname expansion, where bash would expand "
+                     "it to the names of matching files", spell(at, location), shown) < 0) {
+                l->container->compat_note = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 static int check_string(loader *l, const where *at, const char *value, size_t len, unsigned rules,
                         nc_validator validate) {
         char location[MAX_LOCATION], shown[96], buf[160];
@@ -129,7 +149,7 @@ static int check_string(loader *l, const where *at, const char *value, size_t le
                 return nc_error_set(l->error, -EINVAL, "%s: contains a NUL byte, which Nix strings cannot hold",
                                     spell(at, location));
         if (l->mode == NC_MODE_COMPAT)
-                return 0;
+                return compat_note(l, at, value, len, rules);
         why = nc_strict_violation(value, len, rules);
         if (why)
                 return nc_error_set(l->error, -EINVAL, "%s: %s (use --compat to reproduce the original)",
@@ -416,7 +436,7 @@ static int load_extra_veth(loader *l, const where *at, const char *name, const n
                 return -ENOMEM;
         /* The name is pasted into postStart and container-init
          * (`ip link set dev ${name} up`) and into the start script. */
-        r = check_string(l, at, name, strlen(name), NC_RULE_SCRIPT | NC_RULE_SPLIT, nc_check_ifname);
+        r = check_string(l, at, name, strlen(name), NC_RULE_SCRIPT | NC_RULE_SPLIT | NC_RULE_GLOB, nc_check_ifname);
         if (r < 0)
                 return r;
         /* In extraVeths every value is pasted into the scripts' text. */
@@ -608,12 +628,24 @@ static int load_container(loader *l, const where *container_at, const char *name
         int r;
 
         r = nc_container_init_defaults(c, l->release, l->nixos_prefix);
+        l->container = c;
         c->name = strdup(name);
         if (r < 0 || !c->name)
                 return -ENOMEM;
-        /* Checked without a message first: only a refusal spells out where. */
-        if (nc_container_name_check(name, l->mode, "", NULL) < 0)
-                return nc_container_name_check(name, l->mode, spell(&at, location), l->error);
+        /* Checked without a message first: only a refusal spells out where.
+         * With NC_LOAD_KEEP_REFUSED a name machined would refuse blocks
+         * only this container (the module fails to start only it): the
+         * refusal is kept, and the definition is still checked. An empty
+         * name is refused in both modes and always refuses the config. */
+        if (nc_container_name_check(name, l->mode, "", NULL) < 0) {
+                nc_error refusal = { { 0 } };
+                r = nc_container_name_check(name, l->mode, spell(&at, location), &refusal);
+                if (!(l->flags & NC_LOAD_KEEP_REFUSED) || name[0] == '\0')
+                        return nc_error_set(l->error, r, "%s", refusal.message);
+                c->refusal = strdup(refusal.message);
+                if (!c->refusal)
+                        return -ENOMEM;
+        }
         if (value->type != NC_JSON_OBJECT)
                 return nc_error_set(l->error, -EINVAL, "%s: is not of type submodule (a container definition)",
                                     spell(&at, location));
@@ -765,7 +797,12 @@ static int release_error(const char *name, nc_error *error) {
 
 int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *release, const char *state_version,
                         nc_config **ret_config, nc_error *error) {
-        loader l = { .mode = mode, .error = error };
+        return nc_config_load_json_flags(text, len, mode, 0, release, state_version, ret_config, error);
+}
+
+int nc_config_load_json_flags(const char *text, size_t len, nc_mode mode, unsigned flags, const char *release,
+                              const char *state_version, nc_config **ret_config, nc_error *error) {
+        loader l = { .mode = mode, .error = error, .flags = flags };
         _cleanup_(nc_config_freep) nc_config *config = NULL;
         _cleanup_(nc_json_freep) nc_json_doc *doc = NULL;
         const char *file_release, *file_state_version;
@@ -821,6 +858,11 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *
 
 int nc_config_load_file(const char *path, nc_mode mode, const char *release, const char *state_version,
                         nc_config **ret_config, nc_error *error) {
+        return nc_config_load_file_flags(path, mode, 0, release, state_version, ret_config, error);
+}
+
+int nc_config_load_file_flags(const char *path, nc_mode mode, unsigned flags, const char *release,
+                              const char *state_version, nc_config **ret_config, nc_error *error) {
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
@@ -830,7 +872,7 @@ int nc_config_load_file(const char *path, nc_mode mode, const char *release, con
                                    : nc_read_file(path, MAX_CONFIG_BYTES, &text, &len);
         if (r < 0)
                 return nc_error_set(error, r, "%s: %s", path, r == -EFBIG ? "file too large" : strerror(-r));
-        r = nc_config_load_json(text, len, mode, release, state_version, ret_config, error);
+        r = nc_config_load_json_flags(text, len, mode, flags, release, state_version, ret_config, error);
         if (r < 0 && r != -ENOMEM) {
                 /* Prefix the file name so that JSON syntax errors say where. */
                 char message[NC_ERROR_MAX];

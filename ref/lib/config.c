@@ -96,6 +96,8 @@ void nc_container_clear_allowed_devices(nc_container *c) {
 
 void nc_container_clear(nc_container *c) {
         free(c->name);
+        free(c->refusal);
+        free(c->compat_note);
         clear_options(c, &nc_container_options);
         nc_container_clear_extra_veths(c);
         nc_container_clear_bind_mounts(c);
@@ -190,6 +192,14 @@ const nc_container *nc_config_find(const nc_config *config, const char *name) {
                 if (strcmp(config->containers[i].name, name) == 0)
                         return &config->containers[i];
         return NULL;
+}
+
+const char *nc_container_refusal(const nc_container *container) {
+        return container ? container->refusal : NULL;
+}
+
+const char *nc_container_compat_note(const nc_container *container) {
+        return container ? container->compat_note : NULL;
 }
 
 int nc_container_name_check(const char *name, nc_mode mode, const char *where, nc_error *error) {
@@ -302,7 +312,12 @@ static int copy_container(nc_container *to, const nc_container *from) {
         to->extra_veths = NULL, to->n_extra_veths = 0;
         to->bind_mounts = NULL, to->n_bind_mounts = 0;
         to->allowed_devices = NULL, to->n_allowed_devices = 0;
+        to->refusal = to->compat_note = NULL;
         r = copy_strings(to, from, &nc_container_options, offsetof(nc_container, name));
+        if (r >= 0 && from->refusal && !(to->refusal = strdup(from->refusal)))
+                r = -ENOMEM;
+        if (r >= 0 && from->compat_note && !(to->compat_note = strdup(from->compat_note)))
+                r = -ENOMEM;
         if (r < 0 || (r = copy_strv(&to->additional_capabilities, &from->additional_capabilities)) < 0 ||
             (r = copy_strv(&to->interfaces, &from->interfaces)) < 0 ||
             (r = copy_strv(&to->macvlans, &from->macvlans)) < 0 || (r = copy_strv(&to->tmpfs, &from->tmpfs)) < 0 ||

@@ -7,7 +7,9 @@
 #include "ip-address.h"
 
 /* iproute2's get_addr_ipv4(): up to four dot-separated numbers, each read by
- * strtoul with base 0 (so 0x0a and 012 are accepted); missing parts are 0. */
+ * strtoul with base 0 (so 0x0a is 10 and 012 is 10 too); missing parts are
+ * 0. strtoul also takes leading blanks and a sign: `ip addr add +10.0.0.1`
+ * adds 10.0.0.1, and "-0" is 0. */
 static bool parse_ipv4(const char *text, uint8_t out[4]) {
         const char *p = text;
 
@@ -15,8 +17,6 @@ static bool parse_ipv4(const char *text, uint8_t out[4]) {
         for (int i = 0; i < 4; i++) {
                 char *end;
                 unsigned long n;
-                if (*p == '-' || *p == '+' || *p == ' ' || *p == '\t')
-                        return false; /* strtoul would accept them; ip's address never has them */
                 errno = 0;
                 n = strtoul(p, &end, 0);
                 if (end == p || n > 255 || errno)
@@ -126,6 +126,32 @@ int nc_ip_parse_address(const char *text, int family, nc_ip_prefix *ret) {
                 return r;
         *ret = p;
         return 0;
+}
+
+/* iproute2's matches(): `word` is a non-empty prefix of `name`. */
+static bool abbreviates(const char *word, const char *name) {
+        size_t n = strlen(word);
+        return n > 0 && strncmp(word, name, n) == 0;
+}
+
+bool nc_ip_is_route_type(const char *text) {
+        static const char *const exact[] = { "local", "nat", "brd", "throw" };
+        static const char *const abbreviated[] = { "broadcast", "anycast",   "multicast", "prohibit",
+                                                   "unreachable", "blackhole", "xresolve", "unicast" };
+        char *end;
+        unsigned long n;
+
+        if (text[0] >= '0' && text[0] <= '9')
+                return false;
+        for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+                if (strcmp(text, exact[i]) == 0)
+                        return true;
+        for (size_t i = 0; i < sizeof abbreviated / sizeof abbreviated[0]; i++)
+                if (abbreviates(text, abbreviated[i]))
+                        return true;
+        errno = 0;
+        n = strtoul(text, &end, 0);
+        return end != text && *end == '\0' && n <= 255;
 }
 
 const char *nc_ip_family_name(int family) {

@@ -24,6 +24,13 @@ int nc_ip_parse_prefix(const char *text, int family, nc_ip_prefix *ret);
 /* get_addr(): an address without a prefix (a gateway). */
 int nc_ip_parse_address(const char *text, int family, nc_ip_prefix *ret);
 
+/* Whether `ip route add TEXT ...` takes TEXT as a route type rather than
+ * the destination (iproute_modify(): a word that does not start with a
+ * digit and that rtnl_rtntype_a2n() reads: "local", "throw", a prefix of
+ * "anycast", "unicast", ..., or a number up to 255 such as "+10"). The
+ * next word ("dev") is then read as the destination, and refused. */
+bool nc_ip_is_route_type(const char *text);
+
 /* "inet", "inet6" or "any" as iproute2 names a family in its messages. */
 const char *nc_ip_family_name(int family);
 

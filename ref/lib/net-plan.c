@@ -21,9 +21,16 @@ static char *step_text(nc_step_kind kind, bool ipv6, const char *dev, const char
         case NC_STEP_LINK_RENAME: n = asprintf(&text, "ip link set %s name %s", dev, value); break;
         case NC_STEP_LINK_ADDRESS: n = asprintf(&text, "ip link set dev %s address %s", dev, value); break;
         case NC_STEP_LINK_MASTER_UP: n = asprintf(&text, "ip link set dev %s master %s up", dev, value); break;
-        case NC_STEP_ADDRESS_ADD: n = asprintf(&text, "%s addr add %s dev %s", ip, value, dev); break;
-        case NC_STEP_ROUTE_ADD: n = asprintf(&text, "%s route add %s dev %s", ip, value, dev); break;
-        case NC_STEP_DEFAULT_ROUTE_ADD: n = asprintf(&text, "%s route add default via %s", ip, value); break;
+        /* A value that vanished (hostAddress = "") leaves no word: `ip addr add dev ve-web`. */
+        case NC_STEP_ADDRESS_ADD:
+                n = asprintf(&text, "%s addr add %s%sdev %s", ip, value ? value : "", value ? " " : "", dev);
+                break;
+        case NC_STEP_ROUTE_ADD:
+                n = asprintf(&text, "%s route add %s%sdev %s", ip, value ? value : "", value ? " " : "", dev);
+                break;
+        case NC_STEP_DEFAULT_ROUTE_ADD:
+                n = asprintf(&text, "%s route add default via%s%s", ip, value ? " " : "", value ? value : "");
+                break;
         }
         return n < 0 ? NULL : text;
 }
@@ -55,9 +62,11 @@ void nc_plan_clear(nc_plan *plan) {
         memset(plan, 0, sizeof *plan);
 }
 
+/* -ENODATA when the value gives no word at all ("" pasted into the script,
+ * or an expansion of blanks), -ENOTSUP when it gives several. */
 static int one_word(nc_strv *words, int r, char **ret_word) {
         if (r >= 0 && words->n != 1)
-                r = -ENOTSUP;
+                r = words->n == 0 ? -ENODATA : -ENOTSUP;
         if (r >= 0) {
                 *ret_word = words->items[0];
                 words->items[0] = NULL;
@@ -91,11 +100,24 @@ int nc_plan_add_resolved(nc_plan *plan, nc_step_kind kind, bool ipv6, const nc_e
                          nc_value_source dev_source, const char *value, nc_value_source value_source) {
         _cleanup_free_ char *dev_word = NULL, *value_word = NULL;
         int r = resolve(dev, dev_source, env, &dev_word);
+        bool vanished = false;
 
+        if (r == -ENODATA)
+                r = -ENOTSUP;
         if (r >= 0)
                 r = resolve(value, value_source, env, &value_word);
+        /* `ip addr add  dev ve-web` (hostAddress = ""): bash passes no word
+         * and `ip` fails at that step, after the steps before it; the step
+         * is kept without its value so that running the plan fails there
+         * too. Elsewhere a missing word cannot be reproduced. */
+        if (r == -ENODATA &&
+            (kind == NC_STEP_ADDRESS_ADD || kind == NC_STEP_ROUTE_ADD || kind == NC_STEP_DEFAULT_ROUTE_ADD))
+                vanished = true, r = 0;
+        else if (r == -ENODATA)
+                r = -ENOTSUP;
         if (r >= 0)
-                r = nc_plan_add(plan, kind, ipv6, dev_word ? dev_word : dev, value_word ? value_word : value);
+                r = nc_plan_add(plan, kind, ipv6, dev_word ? dev_word : dev,
+                                vanished ? NULL : value_word ? value_word : value);
         return r;
 }
 
@@ -300,13 +322,28 @@ static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_err
                 break;
         }
         case NC_STEP_ADDRESS_ADD:
-                if (nc_ip_parse_prefix(step->value, family, &prefix) < 0 || prefix.byte_len == 0)
+                if (step->value && nc_ip_parse_prefix(step->value, family, &prefix) < 0)
                         return parse_fail(error, step, family, "prefix", step->value);
                 if ((r = find_link(nl, memo, error, step, step->dev, &ifindex)) < 0)
                         return r;
-                r = nc_nl_address_add(nl, ifindex, &prefix);
-                return r < 0 ? kernel_fail(nl, error, step, r) : 0;
+                /* No value (hostAddress = ""): ipaddr_modify() sends no
+                 * address. "all", "any" (and "default" without -6): one
+                 * of no bytes. The kernel refuses both (EOPNOTSUPP without
+                 * a family, EINVAL with -6) with its own text; that is
+                 * returned as -EINVAL, a value `ip` cannot use, since
+                 * -EOPNOTSUPP is -ENOTSUP ("cannot be reproduced"). */
+                r = nc_nl_address_add(nl, ifindex, family, step->value ? &prefix : NULL);
+                if (r < 0)
+                        kernel_fail(nl, error, step, r);
+                return r < 0 && (!step->value || prefix.byte_len == 0) ? -EINVAL : r;
         case NC_STEP_ROUTE_ADD:
+                /* iproute_modify() without a destination prints its usage. */
+                if (!step->value)
+                        return fail(error, step, -EINVAL, "no destination; ip prints its usage (exit 255)");
+                /* `ip route add any dev D`: "any" is the route type anycast,
+                 * and "dev" the destination */
+                if (nc_ip_is_route_type(step->value))
+                        return parse_fail(error, step, family, "prefix", "dev");
                 if (nc_ip_parse_prefix(step->value, family, &prefix) < 0)
                         return parse_fail(error, step, family, "prefix", step->value);
                 if ((r = find_link(nl, memo, error, step, step->dev, &ifindex)) < 0)
@@ -315,6 +352,9 @@ static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_err
                 r = nc_nl_route_add(nl, prefix.family != AF_UNSPEC ? prefix.family : AF_INET, &prefix, NULL, ifindex);
                 return r < 0 ? kernel_fail(nl, error, step, r) : 0;
         case NC_STEP_DEFAULT_ROUTE_ADD:
+                /* NEXT_ARG() after `via` */
+                if (!step->value)
+                        return fail(error, step, -EINVAL, "Command line is not complete. Try option \"help\"");
                 if (nc_ip_parse_prefix("default", family, &prefix) < 0)
                         return parse_fail(error, step, family, "prefix", "default");
                 if (nc_ip_parse_address(step->value, family, &gateway) < 0 || gateway.byte_len == 0)

@@ -431,20 +431,24 @@ int nc_nl_batch(nc_netlink *nl, const nc_nl_request *requests, size_t n, int *re
 
 /* ---- addresses and routes ---------------------------------------------- */
 
-int nc_nl_address_add(nc_netlink *nl, int ifindex, const nc_ip_prefix *prefix) {
+int nc_nl_address_add(nc_netlink *nl, int ifindex, int family, const nc_ip_prefix *prefix) {
         struct ifaddrmsg ifa = {
-                .ifa_family = (unsigned char) prefix->family,
-                .ifa_prefixlen = (unsigned char) prefix->prefix_len,
+                .ifa_family = (unsigned char) (prefix ? prefix->family : family),
+                .ifa_prefixlen = (unsigned char) (prefix ? prefix->prefix_len : 0),
                 .ifa_index = (unsigned) ifindex,
         };
         _cleanup_(nlmsg_freep) struct nl_msg *msg = NULL;
 
         /* default_scope(): host for 127.0.0.0/8, universe otherwise. */
-        if (prefix->family == AF_INET && prefix->bytes[0] == 127)
+        if (prefix && prefix->family == AF_INET && prefix->bytes[0] == 127)
                 ifa.ifa_scope = RT_SCOPE_HOST;
         msg = new_message(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &ifa, sizeof ifa);
-        if (!msg || nla_put(msg, IFA_LOCAL, (int) prefix->byte_len, prefix->bytes) < 0 ||
-            nla_put(msg, IFA_ADDRESS, (int) prefix->byte_len, prefix->bytes) < 0)
+        if (!msg)
+                return -ENOMEM;
+        /* No address (`ip addr add dev D`): ip sends none. "all" and "any"
+         * have one of no bytes, which ip sends as it is. */
+        if (prefix && (nla_put(msg, IFA_LOCAL, (int) prefix->byte_len, prefix->bytes) < 0 ||
+                       nla_put(msg, IFA_ADDRESS, (int) prefix->byte_len, prefix->bytes) < 0))
                 return -ENOMEM;
         return transact(nl, msg, NULL, NULL);
 }

@@ -71,8 +71,10 @@ typedef struct nc_nl_request {
 int nc_nl_batch(nc_netlink *nl, const nc_nl_request *requests, size_t n, int *ret_errors);
 
 /* RTM_NEWADDR with NLM_F_CREATE|NLM_F_EXCL, IFA_LOCAL = IFA_ADDRESS, scope
- * as iproute2's default_scope(), as `ip addr add P dev D` sends it. */
-int nc_nl_address_add(nc_netlink *nl, int ifindex, const nc_ip_prefix *prefix);
+ * as iproute2's default_scope(), as `ip addr add P dev D` sends it.
+ * `prefix` NULL: `ip addr add dev D`, a request of `family` without an
+ * address (the kernel refuses it); `family` is unused otherwise. */
+int nc_nl_address_add(nc_netlink *nl, int ifindex, int family, const nc_ip_prefix *prefix);
 
 /* RTM_NEWROUTE with NLM_F_CREATE|NLM_F_EXCL in table main, protocol boot,
  * type unicast, scope link without a gateway (IPv4), universe otherwise, as

@@ -13,11 +13,11 @@
 /* Addresses go unquoted into the env file (HOST_ADDRESS=...), are expanded
  * unquoted by container-init (`ip addr add $LOCAL_ADDRESS dev eth0`), and
  * pasted into postStart by `ipcall` (`ip addr add ${cfg.hostAddress} ...`). */
-#define ADDRESS_RULES (NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT | NC_RULE_SCRIPT)
+#define ADDRESS_RULES (NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT | NC_RULE_SCRIPT | NC_RULE_GLOB)
 
 static const nc_option network_options[] = {
         { "hostBridge", NC_TYPE_NULL_OR_STR, NET(host_bridge), "null",
-          NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT | NC_RULE_SCRIPT,
+          NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT | NC_RULE_SCRIPT | NC_RULE_GLOB,
           nc_check_ifname, "an interface name",
           "Put the host side of the veth pair into this bridge.", EVERY_RELEASE },
         { "forwardPorts", NC_TYPE_LIST_OF_PORTS, NET(forward_ports), "[]", 0,
@@ -67,12 +67,13 @@ static const nc_option container_options[] = {
         { "privateNetwork", NC_TYPE_BOOL, C(private_network), "false", 0,
           NULL, NULL,
           "Give the container its own network (PRIVATE_NETWORK=1).", EVERY_RELEASE },
+        /* `for iface in $INTERFACES` (25.11: `${INTERFACES-}`), unquoted */
         { "interfaces", NC_TYPE_LIST_OF_STR, C(interfaces), "[]",
-          NC_RULE_ENV_QUOTED | NC_RULE_SPLIT,
+          NC_RULE_ENV_QUOTED | NC_RULE_SPLIT | NC_RULE_GLOB,
           nc_check_ifname, "interface names",
           "Host interfaces moved into the container (INTERFACES).", EVERY_RELEASE },
         { "macvlans", NC_TYPE_LIST_OF_STR, C(macvlans), "[]",
-          NC_RULE_ENV_QUOTED | NC_RULE_SPLIT,
+          NC_RULE_ENV_QUOTED | NC_RULE_SPLIT | NC_RULE_GLOB,
           nc_check_ifname, "interface names",
           "Host interfaces to create macvlans on (MACVLANS).", EVERY_RELEASE },
         { "extraVeths", NC_TYPE_ATTRS_OF_VETHS, C(extra_veths), "{}", 0,
@@ -90,11 +91,12 @@ static const nc_option container_options[] = {
         { "allowedDevices", NC_TYPE_LIST_OF_DEVICES, C(allowed_devices), "[]", 0,
           NULL, NULL,
           "The unit's DeviceAllow= entries.", EVERY_RELEASE },
-        { "tmpfs", NC_TYPE_LIST_OF_STR, C(tmpfs), "[]", NC_RULE_SCRIPT,
+        { "tmpfs", NC_TYPE_LIST_OF_STR, C(tmpfs), "[]", NC_RULE_SCRIPT | NC_RULE_GLOB,
           nc_check_tmpfs, "absolute path[:options]",
           "tmpfs mounts (--tmpfs=).", EVERY_RELEASE },
+        /* `$EXTRA_NSPAWN_FLAGS \` (25.11: `${EXTRA_NSPAWN_FLAGS-}`), unquoted */
         { "extraFlags", NC_TYPE_LIST_OF_STR, C(extra_flags), "[]",
-          NC_RULE_ENV_QUOTED | NC_RULE_SPLIT,
+          NC_RULE_ENV_QUOTED | NC_RULE_SPLIT | NC_RULE_GLOB,
           nc_check_flag, "at most 4096 bytes each",
           "Extra systemd-nspawn flags (EXTRA_NSPAWN_FLAGS).", EVERY_RELEASE },
         { "pkgs", NC_TYPE_REMOVED, 0, "(removed)", 0,
@@ -124,10 +126,10 @@ static const nc_option container_options[] = {
 
 static const nc_option bind_mount_options[] = {
         { "mountPoint", NC_TYPE_STR, offsetof(nc_bind_mount, mount_point), "the attribute name",
-          NC_RULE_ENV_QUOTED | NC_RULE_SPLIT, nc_check_absolute_path, "an absolute path",
+          NC_RULE_ENV_QUOTED | NC_RULE_SPLIT | NC_RULE_GLOB, nc_check_absolute_path, "an absolute path",
           "Mount point in the container.", EVERY_RELEASE },
         { "hostPath", NC_TYPE_NULL_OR_STR, offsetof(nc_bind_mount, host_path), "null",
-          NC_RULE_ENV_QUOTED | NC_RULE_SPLIT, nc_check_absolute_path, "an absolute path",
+          NC_RULE_ENV_QUOTED | NC_RULE_SPLIT | NC_RULE_GLOB, nc_check_absolute_path, "an absolute path",
           "Host path (null: same as mountPoint).", EVERY_RELEASE },
         { "isReadOnly", NC_TYPE_BOOL, offsetof(nc_bind_mount, is_read_only), "true", 0,
           NULL, NULL,
@@ -136,7 +138,7 @@ static const nc_option bind_mount_options[] = {
 
 static const nc_option forward_port_options[] = {
         { "protocol", NC_TYPE_STR, offsetof(nc_forward_port, protocol), "\"tcp\"",
-          NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT | NC_RULE_NO_COMMA, nc_check_protocol, "tcp or udp",
+          NC_RULE_ENV_UNQUOTED | NC_RULE_SPLIT | NC_RULE_NO_COMMA | NC_RULE_GLOB, nc_check_protocol, "tcp or udp",
           "tcp or udp.", EVERY_RELEASE },
         { "hostPort", NC_TYPE_INT, offsetof(nc_forward_port, host_port), NULL, 0,
           NULL, "1-65535",

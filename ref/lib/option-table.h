@@ -51,6 +51,9 @@ enum {
         NC_RULE_UNIT_LINE = 1u << 4,
         /* Split on "," by the start script (HOST_PORT items). */
         NC_RULE_NO_COMMA = 1u << 5,
+        /* Expanded unquoted by bash, which also reads it as a glob pattern
+         * (pathname expansion, in the start script's working directory /). */
+        NC_RULE_GLOB = 1u << 6,
 };
 
 typedef struct nc_option {

@@ -16,7 +16,9 @@ int nc_render_hosts(const nc_config *config, char **ret_text, size_t *ret_len) {
         for (size_t i = 0; i < config->n_containers && r >= 0; i++) {
                 const nc_container *c = &config->containers[i];
                 const char *address = c->network.local_address;
-                if (!address)
+                /* A refused container (NC_LOAD_KEEP_REFUSED) has no line:
+                 * its name is what strict mode refused. */
+                if (!address || c->refusal)
                         continue;
                 r = nc_strbuf_append_len(&b, address, strcspn(address, "/"));
                 if (r >= 0)

@@ -15,13 +15,14 @@ enum {
         SHELL_SYNTAX = 1 << 4,      /* bytes that bash treats as syntax in a script's text */
         SPLITS_WORDS = 1 << 5,      /* whitespace: the start script splits there */
         SPLITS_ITEMS = 1 << 6,      /* , */
+        GLOBS = 1 << 7,             /* * ? [: bash's pathname expansion */
 };
 
 #define SHELL(c) [c] = SHELL_SYNTAX
 static const unsigned char byte_breaks[256] = {
         SHELL('&'), SHELL(';'), SHELL('|'), SHELL('<'), SHELL('>'), SHELL('('), SHELL(')'), SHELL('{'),
-        SHELL('}'), SHELL('#'), SHELL('*'), SHELL('?'), SHELL('['), SHELL(']'), SHELL('~'), SHELL('!'),
-        SHELL('$'), SHELL('`'),
+        SHELL('}'), SHELL('#'), SHELL(']'), SHELL('~'), SHELL('!'), SHELL('$'), SHELL('`'),
+        ['*'] = SHELL_SYNTAX | GLOBS, ['?'] = SHELL_SYNTAX | GLOBS, ['['] = SHELL_SYNTAX | GLOBS,
         ['"'] = ENDS_QUOTED | ENDS_UNQUOTED | SHELL_SYNTAX,
         ['\''] = ENDS_UNQUOTED | SHELL_SYNTAX,
         ['\\'] = ENDS_QUOTED | ENDS_UNQUOTED | SHELL_SYNTAX,
@@ -57,6 +58,11 @@ const char *nc_strict_violation(const char *value, size_t len, unsigned rules) {
                 return "contains a line break, which ends the command in the generated script";
         if ((rules & NC_RULE_SCRIPT) && (found & SHELL_SYNTAX))
                 return "contains a shell metacharacter, which bash would interpret in the generated script";
+        /* `for iface in $INTERFACES`, `$EXTRA_NSPAWN_FLAGS`: "*" becomes
+         * the names of the files in /, "/etc/pass*" /etc/passwd and
+         * /etc/passwd-. */
+        if ((rules & NC_RULE_GLOB) && (found & GLOBS))
+                return "contains a glob character (*, ? or [), which bash expands to the names of matching files";
         if ((rules & (NC_RULE_SPLIT | NC_RULE_SCRIPT | NC_RULE_ENV_UNQUOTED)) && (found & SPLITS_WORDS))
                 return "contains whitespace, which the start script splits into several arguments";
         if ((rules & NC_RULE_NO_COMMA) && (found & SPLITS_ITEMS))

@@ -1,10 +1,13 @@
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 
+#include "ip-address.h"
+#include "time-span.h"
 #include "validate.h"
 
 static const char *too_long(size_t len, size_t max, char *buf, size_t size) {
@@ -57,46 +60,87 @@ const char *nc_check_ifname(const char *value, char *buf, size_t size) {
         return NULL;
 }
 
-/* An address as inet_pton reads it, with an optional /prefix in range. */
-static const char *check_address(const char *value, bool allow_ipv4, char *buf, size_t size) {
-        unsigned char bytes[16];
+/* A decimal number as a person writes it: digits, no leading 0 (but "0"). */
+static bool is_plain_decimal(const char *text, size_t len) {
+        if (len == 0 || len > 10 || (len > 1 && text[0] == '0'))
+                return false;
+        for (size_t i = 0; i < len; i++)
+                if (!isdigit((unsigned char) text[i]))
+                        return false;
+        return true;
+}
+
+/* Four plain decimal parts split by '.': what a reader takes an IPv4
+ * address (or a dotted netmask) for. */
+static bool is_plain_dotted_quad(const char *text) {
+        for (int part = 0; part < 4; part++) {
+                size_t n = strcspn(text, ".");
+                if (!is_plain_decimal(text, n) || (part < 3) != (text[n] == '.'))
+                        return false;
+                text += n + 1;
+        }
+        return true;
+}
+
+/* An address with an optional /prefix, as iproute2 reads it for `ip addr
+ * add` and `ip route add` (get_prefix(), ip-address.c): refused when ip
+ * refuses it, and when ip reads it as another address than a reader would
+ * (a leading 0 is octal, 0x hex), or another prefix length. */
+static const char *check_address(const char *value, int family, char *buf, size_t size) {
+        const char *not_address = family == AF_INET6 ? "is not an IPv6 address" : "is not an IPv4 or IPv6 address";
         const char *slash = strchr(value, '/');
-        char address[64];
+        char address[64], shown[INET6_ADDRSTRLEN];
         size_t len = slash ? (size_t) (slash - value) : strlen(value);
-        int family;
+        nc_ip_prefix p;
         unsigned max;
 
         if (len >= sizeof address)
-                return allow_ipv4 ? "is not an IPv4 or IPv6 address" : "is not an IPv6 address";
+                return not_address;
         memcpy(address, value, len);
         address[len] = '\0';
-        if (inet_pton(AF_INET6, address, bytes) == 1)
-                family = AF_INET6, max = 128;
-        else if (allow_ipv4 && inet_pton(AF_INET, address, bytes) == 1)
-                family = AF_INET, max = 32;
-        else
-                return allow_ipv4 ? "is not an IPv4 or IPv6 address" : "is not an IPv6 address";
-        if (slash) {
-                char *end;
-                unsigned long prefix;
-                if (!isdigit((unsigned char) slash[1]))
+        /* "default", "all" and "any" are prefixes to ip, not addresses. */
+        if (nc_ip_parse_address(address, family, &p) < 0 || p.byte_len == 0)
+                return not_address;
+        /* A leading '+' is a sign to strtoul and to a reader: +10.0.0.1 is 10.0.0.1. */
+        if (p.family == AF_INET && !is_plain_dotted_quad(address + (address[0] == '+'))) {
+                size_t dots = 0;
+                for (const char *c = address; *c; c++)
+                        dots += *c == '.';
+                /* "10.0.0": ip fills the missing parts with 0 (10.0.0.0) */
+                if (dots != 3)
+                        return not_address;
+                inet_ntop(AF_INET, p.bytes, shown, sizeof shown);
+                snprintf(buf, size, "is read by iproute2 as %s (it reads each part as strtoul does: a leading 0 is octal, 0x hex); "
+                         "write %s", shown, shown);
+                return buf;
+        }
+        if (!slash)
+                return NULL;
+        max = p.family == AF_INET ? 32 : 128;
+        if (nc_ip_parse_prefix(value, family, &p) < 0) {
+                const char *after = slash + 1;
+                if (strchr(after, '.') && is_plain_dotted_quad(after))
+                        return "has a netmask that is not contiguous (ones, then zeros)";
+                if (!isdigit((unsigned char) after[0]) && after[0] != '+')
                         return "has a prefix length that is not a number";
-                prefix = strtoul(slash + 1, &end, 10);
-                if (*end || prefix > max) {
-                        snprintf(buf, size, "has a prefix length out of range (0-%u for %s)", max,
-                                 family == AF_INET ? "IPv4" : "IPv6");
-                        return buf;
-                }
+                snprintf(buf, size, "has a prefix length out of range (0-%u for %s)", max,
+                         p.family == AF_INET ? "IPv4" : "IPv6");
+                return buf;
+        }
+        if (!is_plain_decimal(slash + 1, strlen(slash + 1)) && !is_plain_dotted_quad(slash + 1)) {
+                snprintf(buf, size, "has a prefix length that iproute2 reads as %u (it reads it as strtoul does: a leading 0 is octal, 0x hex); "
+                         "write /%u", p.prefix_len, p.prefix_len);
+                return buf;
         }
         return NULL;
 }
 
 const char *nc_check_address(const char *value, char *buf, size_t size) {
-        return check_address(value, true, buf, size);
+        return check_address(value, AF_UNSPEC, buf, size);
 }
 
 const char *nc_check_address6(const char *value, char *buf, size_t size) {
-        return check_address(value, false, buf, size);
+        return check_address(value, AF_INET6, buf, size);
 }
 
 const char *nc_check_protocol(const char *value, char *buf, size_t size) {
@@ -145,54 +189,22 @@ const char *nc_check_tmpfs(const char *value, char *buf, size_t size) {
         return value[0] == '/' ? NULL : "is not a tmpfs mount (an absolute path, then :OPTIONS if any)";
 }
 
-/* systemd's parse_sec(): "infinity", or numbers (with an optional
- * fraction) each followed by an optional unit, spaces allowed between. */
+/* TimeoutStartSec=: what systemd's parse_sec() reads (time-span.c). */
 const char *nc_check_time_span(const char *value, char *buf, size_t size) {
-        static const char *const units[] = {
-                "usec", "us", "µs", "msec", "ms", "seconds", "second", "sec", "s", "minutes", "minute", "min",
-                "months", "month", "M", "m", "hours", "hour", "hr", "h", "days", "day", "d", "weeks", "week", "w",
-                "years", "year", "y", NULL,
-        };
-        const char *p = value;
-        bool any = false;
+        size_t len = strlen(value);
 
-        (void) buf, (void) size;
-        if (strlen(value) > 256)
-                return "is not a time span (too long)";
-        while (*p == ' ')
-                p++;
-        if (strcmp(p, "infinity") == 0)
+        if (len > NC_MAX_VALUE)
+                return too_long(len, NC_MAX_VALUE, buf, size);
+        if (value[strspn(value, " \t\n\r")] == '\0')
+                return "is not a time span (it is empty)";
+        switch (nc_parse_time_span(value, NULL)) {
+        case 0:
                 return NULL;
-        while (*p) {
-                const char *start = p;
-                while (isdigit((unsigned char) *p))
-                        p++;
-                if (*p == '.') {
-                        p++;
-                        while (isdigit((unsigned char) *p))
-                                p++;
-                }
-                if (p == start || (p == start + 1 && *start == '.'))
-                        return "is not a time span (e.g. 90, 1min, 5min 30s, infinity)";
-                while (*p == ' ')
-                        p++;
-                if (isalpha((unsigned char) *p) || (unsigned char) *p >= 0x80) {
-                        size_t i;
-                        for (i = 0; units[i]; i++) {
-                                size_t n = strlen(units[i]);
-                                if (strncmp(p, units[i], n) == 0 && !isalpha((unsigned char) p[n])) {
-                                        p += n;
-                                        break;
-                                }
-                        }
-                        if (!units[i])
-                                return "is not a time span (unknown unit)";
-                }
-                while (*p == ' ')
-                        p++;
-                any = true;
+        case -ERANGE:
+                return "is not a time span that systemd can hold (negative, or more than 2^64-1 microseconds)";
+        default:
+                return "is not a time span (e.g. 90, 1min, 5min 30s, infinity)";
         }
-        return any ? NULL : "is not a time span (it is empty)";
 }
 
 const char *nc_check_flag(const char *value, char *buf, size_t size) {

@@ -1,5 +1,6 @@
 /* The JSON loader: the module's types, defaults and option names, and
  * strict mode's refusals. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,58 @@ static void test_huge_inputs(void) {
         free(deep);
 }
 
+/* Issue 13, item 5: with NC_LOAD_KEEP_REFUSED a name machined would refuse
+ * ('_', a trailing '-', over 64 bytes) blocks only its own container; the
+ * others load and render, and the hosts file leaves the refused one out. */
+static void test_bad_name_blocks_only_its_container(void) {
+        static const char *const bad[] = {
+                "_x", "web-", "a.", "x23456789012345678901234567890123456789012345678901234567890123456",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                char json[512], *hosts = NULL;
+                nc_config *config = NULL;
+                nc_error error = { { 0 } };
+                size_t len;
+                snprintf(json, sizeof json,
+                         "{\"%s\": {" P ", \"localAddress\": \"10.0.0.9\"}, "
+                         "\"web\": {" P ", \"localAddress\": \"10.0.0.2\"}}", bad[i]);
+                /* Without the flag the whole config is refused, as before. */
+                CU_ASSERT_EQUAL(nc_config_load_json(json, strlen(json), NC_MODE_STRICT, NULL, NULL, &config, &error),
+                                -EINVAL);
+                CU_ASSERT_EQUAL_FATAL(nc_config_load_json_flags(json, strlen(json), NC_MODE_STRICT, NC_LOAD_KEEP_REFUSED,
+                                                                NULL, NULL, &config, &error), 0);
+                CU_ASSERT_PTR_NULL(nc_container_refusal(nc_config_find(config, "web")));
+                CU_ASSERT_PTR_NOT_NULL_FATAL(nc_container_refusal(nc_config_find(config, bad[i])));
+                CU_ASSERT_TRUE(strncmp(nc_container_refusal(nc_config_find(config, bad[i])), "containers.", 11) == 0);
+                CU_ASSERT_TRUE(contains(nc_container_refusal(nc_config_find(config, bad[i])), "machine name") ||
+                               contains(nc_container_refusal(nc_config_find(config, bad[i])), "longer than 64"));
+                CU_ASSERT_EQUAL_FATAL(nc_render_hosts(config, &hosts, &len), 0);
+                CU_ASSERT_STRING_EQUAL(hosts, "10.0.0.2 web.containers\n");
+                free(hosts);
+                nc_config_free(config);
+        }
+}
+
+/* The flag keeps only name refusals: a bad value still refuses the config,
+ * and compat mode has nothing to keep. */
+static void test_keep_refused_keeps_only_names(void) {
+        static const char json[] = "{\"_x\": {" P "}, \"web\": {" P ", \"extraFlags\": [\"a b\"]}}";
+        static const char empty_name[] = "{\"\": {" P "}}";
+        nc_config *config = NULL;
+        nc_error error = { { 0 } };
+
+        CU_ASSERT_EQUAL(nc_config_load_json_flags(json, strlen(json), NC_MODE_STRICT, NC_LOAD_KEEP_REFUSED, NULL, NULL,
+                                                  &config, &error), -EINVAL);
+        CU_ASSERT_TRUE(contains(error.message, "containers.web.extraFlags[0]"));
+        CU_ASSERT_EQUAL_FATAL(nc_config_load_json_flags(json, strlen(json), NC_MODE_COMPAT, NC_LOAD_KEEP_REFUSED, NULL,
+                                                        NULL, &config, &error), 0);
+        CU_ASSERT_PTR_NULL(nc_container_refusal(nc_config_find(config, "_x")));
+        nc_config_free(config);
+        /* An empty name is refused in both modes, and refuses the config. */
+        CU_ASSERT_EQUAL(nc_config_load_json_flags(empty_name, strlen(empty_name), NC_MODE_STRICT,
+                                                  NC_LOAD_KEEP_REFUSED, NULL, NULL, &config, &error), -EINVAL);
+}
+
 void nc_test_register_config(void) {
         static const suite_test tests[] = {
                 { "defaults are the module's", test_defaults },
@@ -209,6 +262,8 @@ void nc_test_register_config(void) {
                 { "a NUL byte is refused in both modes", test_nul_is_refused_in_both_modes },
                 { "enableTun adds /dev/net/tun and CAP_NET_ADMIN", test_enable_tun_effective },
                 { "a 5 MB string and 100,000 levels of nesting", test_huge_inputs },
+                { "a refused name blocks only its own container", test_bad_name_blocks_only_its_container },
+                { "only name refusals are kept per container", test_keep_refused_keeps_only_names },
         };
 
         suite_add("config loader", tests, ELEMENTSOF(tests));

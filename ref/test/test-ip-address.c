@@ -59,6 +59,30 @@ static void test_refused(void) {
         }
 }
 
+/* strtoul takes a sign (issue 13, item 2): ip reads +10.0.0.1 as
+ * 10.0.0.1 and -0 as 0. */
+static void test_signs(void) {
+        static const struct {
+                const char *text, *address;
+                unsigned prefix_len;
+        } cases[] = { { "+10.0.0.1", "10.0.0.1", 32 }, { "-0.0.0.5", "0.0.0.5", 32 }, { "10.0.0.1/+24", "10.0.0.1", 24 } };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                check_prefix(cases[i].text, AF_UNSPEC, AF_INET, cases[i].address, cases[i].prefix_len);
+}
+
+/* `ip route add any dev D` reads "any" as the route type anycast. */
+static void test_route_types(void) {
+        CU_ASSERT_TRUE(nc_ip_is_route_type("any"));
+        CU_ASSERT_TRUE(nc_ip_is_route_type("uni"));
+        CU_ASSERT_TRUE(nc_ip_is_route_type("local"));
+        CU_ASSERT_TRUE(nc_ip_is_route_type("+10"));
+        CU_ASSERT_FALSE(nc_ip_is_route_type("10"));
+        CU_ASSERT_FALSE(nc_ip_is_route_type("+10.0.0.1"));
+        CU_ASSERT_FALSE(nc_ip_is_route_type("all"));
+        CU_ASSERT_FALSE(nc_ip_is_route_type("default"));
+}
+
 static void test_gateway_has_no_prefix(void) {
         nc_ip_prefix p;
         CU_ASSERT_EQUAL(nc_ip_parse_address("10.0.0.1", AF_UNSPEC, &p), 0);
@@ -73,6 +97,8 @@ void nc_test_register_ip_address(void) {
                 { "prefixes as get_prefix reads them", test_prefixes },
                 { "what get_prefix refuses", test_refused },
                 { "gateways take no prefix", test_gateway_has_no_prefix },
+                { "signs, as strtoul reads them", test_signs },
+                { "route type words before the destination", test_route_types },
         };
 
         suite_add("ip addresses", tests, ELEMENTSOF(tests));

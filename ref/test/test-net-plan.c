@@ -23,6 +23,7 @@ typedef struct plan_case {
         const char *what;
         plan_build build;
         const char *json;
+        bool compat;         /* the config loaded with --compat */
         const char *vars[4];
         int r;               /* what building returns */
         const char *steps;   /* the plan's steps, each followed by ';' (NULL: not compared) */
@@ -54,6 +55,16 @@ static const plan_case cases[] = {
           .build = nc_plan_init_setup,
           .vars = { "INSTANCE=foo", "LOCAL_ADDRESS=10.0.0.2 broadcast +" },
           .r = -ENOTSUP },
+        /* Issue 13, item 2: hostAddress = "" (not null) is pasted as nothing,
+         * `ip addr add  dev ve-web`, which fails at run time after the link is
+         * up: the plan keeps the step, without a value. */
+        { .what = "an empty value keeps its step, without the value",
+          .build = nc_plan_host_setup,
+          .json = "{\"web\": {\"path\": \"/x\", \"privateNetwork\": true, \"hostAddress\": \"\", "
+                  "\"localAddress\": \"10.0.0.2\"}}",
+          .compat = true,
+          .vars = { "INSTANCE=web", "HOST_ADDRESS=", "LOCAL_ADDRESS=10.0.0.2" },
+          .steps = "ip link set dev ve-web up;ip addr add dev ve-web;ip route add 10.0.0.2 dev ve-web;" },
         { .what = "a value bash trims is trimmed",
           .build = nc_plan_init_setup,
           .vars = { "INSTANCE=foo", "LOCAL_ADDRESS= 10.0.0.2 " },
@@ -62,7 +73,8 @@ static const plan_case cases[] = {
 
 static void test_plans(void) {
         for (const plan_case *c = cases; c < cases + ELEMENTSOF(cases); c++) {
-                nc_config *config = c->json ? load_json(c->json, NC_MODE_STRICT, NULL) : NULL;
+                nc_config *config = c->json ? load_json(c->json, c->compat ? NC_MODE_COMPAT : NC_MODE_STRICT, NULL)
+                                            : NULL;
                 nc_env *env = env_of(c->vars);
                 nc_plan plan = { 0 };
                 nc_strbuf b = { 0 };

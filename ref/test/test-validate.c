@@ -73,6 +73,55 @@ static void test_validators(void) {
         }
 }
 
+/* Issue 13, item 2: strict mode accepts what iproute2 reads as a person
+ * reads it, and says what it reads otherwise. */
+static void test_addresses_as_ip_reads_them(void) {
+        char buf[256];
+        const char *why;
+
+        CU_ASSERT_PTR_NULL(nc_check_address("+10.0.0.1", buf, sizeof buf));
+        CU_ASSERT_PTR_NULL(nc_check_address("10.21.0.2/255.255.255.0", buf, sizeof buf));
+        CU_ASSERT_PTR_NULL(nc_check_address("fc00::2/64", buf, sizeof buf));
+        why = nc_check_address("012.0.0.3", buf, sizeof buf);
+        CU_ASSERT_TRUE(contains(why, "is read by iproute2 as 10.0.0.3"));
+        why = nc_check_address("10.0.0.1/010", buf, sizeof buf);
+        CU_ASSERT_TRUE(contains(why, "reads as 8"));
+        why = nc_check_address("10.0.0.1/255.0.255.0", buf, sizeof buf);
+        CU_ASSERT_TRUE(contains(why, "not contiguous"));
+        CU_ASSERT_PTR_NOT_NULL(nc_check_address("default", buf, sizeof buf));
+        CU_ASSERT_PTR_NOT_NULL(nc_check_address6("10.0.0.1", buf, sizeof buf));
+}
+
+/* Issue 13, item 1: every value bash expands unquoted is a glob pattern
+ * too; strict mode refuses *, ? and [ there, naming the option, and
+ * --compat keeps the value as written (no pathname expansion). */
+static void test_glob_characters(void) {
+        static const char *const cases[][2] = {
+                { "{\"web\": {\"path\": \"/x\", \"interfaces\": [\"*\"]}}", "containers.web.interfaces[0]: " },
+                { "{\"web\": {\"path\": \"/x\", \"macvlans\": [\"eth?\"]}}", "containers.web.macvlans[0]: " },
+                { "{\"web\": {\"path\": \"/x\", \"extraFlags\": [\"/etc/pass*\"]}}", "containers.web.extraFlags[0]: " },
+                { "{\"web\": {\"path\": \"/x\", \"bindMounts\": {\"/d\": {\"hostPath\": \"/srv/[ab]\"}}}}",
+                  "containers.web.bindMounts.\"/d\".hostPath: " },
+                { "{\"web\": {\"path\": \"/x\", \"bindMounts\": {\"/d*\": {}}}}", "containers.web.bindMounts.\"/d*\"" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                const char *message = load_error(cases[i][0], NC_MODE_STRICT);
+                CU_ASSERT_TRUE(strncmp(message, cases[i][1], strlen(cases[i][1])) == 0);
+                CU_ASSERT_TRUE(contains(message, "glob character"));
+                CU_ASSERT_STRING_EQUAL(load_error(cases[i][0], NC_MODE_COMPAT), "");
+        }
+        /* --compat reproduces the rest and says what it does not do */
+        nc_config *config = load_json(cases[0][0], NC_MODE_COMPAT, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+        CU_ASSERT_TRUE(contains(nc_container_compat_note(nc_config_find(config, "web")),
+                                "containers.web.interfaces[0]: \"*\" is passed as written: --compat does no "
+                                "pathname expansion"));
+        nc_config_free(config);
+        config = load_json("{\"web\": {\"path\": \"/x\"}}", NC_MODE_COMPAT, NULL);
+        CU_ASSERT_PTR_NULL(nc_container_compat_note(nc_config_find(config, "web")));
+        nc_config_free(config);
+}
+
 static void test_messages_name_option_and_value(void) {
         CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"/x\", \"forwardPorts\": [{\"hostPort\": 70000}]}}",
                                            NC_MODE_STRICT),
@@ -91,6 +140,8 @@ void nc_test_register_validate(void) {
         static const suite_test tests[] = {
                 { "each check accepts and refuses", test_validators },
                 { "messages name the option and the value", test_messages_name_option_and_value },
+                { "glob characters where bash expands unquoted", test_glob_characters },
+                { "addresses as iproute2 reads them", test_addresses_as_ip_reads_them },
         };
 
         suite_add("strict value checks", tests, ELEMENTSOF(tests));

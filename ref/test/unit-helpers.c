@@ -1,6 +1,10 @@
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "strbuf.h"
 #include "unit-helpers.h"
@@ -66,4 +70,51 @@ void assert_text(const char *what, const char *text, const text_expect *expect) 
                 assert_case(contains(text, expect->present[i]), what, "lacks", expect->present[i]);
         for (size_t i = 0; i < ELEMENTSOF(expect->absent) && expect->absent[i]; i++)
                 assert_case(!contains(text, expect->absent[i]), what, "has", expect->absent[i]);
+}
+
+extern char **environ;
+
+int run_tool(const char *const *argv, char **ret_out) {
+        posix_spawn_file_actions_t actions;
+        char *out = NULL;
+        size_t n = 0, size = 0;
+        ssize_t got = 0;
+        int pipe_fds[2], status, r;
+        pid_t pid;
+
+        if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+                return -1;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+        r = posix_spawnp(&pid, argv[0], &actions, NULL, (char *const *) argv, environ);
+        posix_spawn_file_actions_destroy(&actions);
+        close(pipe_fds[1]);
+        if (r != 0) {
+                close(pipe_fds[0]);
+                return -1;
+        }
+        do {
+                if (n + 4096 > size) {
+                        char *bigger = realloc(out, size + 65536);
+                        if (!bigger)
+                                break;
+                        out = bigger;
+                        size += 65536;
+                }
+                got = read(pipe_fds[0], out + n, size - n - 1);
+                if (got > 0)
+                        n += (size_t) got;
+        } while (got > 0);
+        close(pipe_fds[0]);
+        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || !out) {
+                free(out);
+                return -1;
+        }
+        out[n] = '\0';
+        if (ret_out)
+                *ret_out = out;
+        else
+                free(out);
+        return WEXITSTATUS(status);
 }

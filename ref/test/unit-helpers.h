@@ -34,5 +34,10 @@ typedef struct text_expect {
 void assert_text(const char *what, const char *text, const text_expect *expect);
 /* argv joined by '|' for compact assertions; caller frees. */
 char *join_argv(const nc_strv *argv);
+/* Runs argv[0] (found on PATH) with `argv`, its stderr on /dev/null, and
+ * waits for it: its exit status (0-255), with its stdout in *ret_out
+ * (NUL-terminated, the caller's; may be NULL: not kept); -1 when it could
+ * not be run or did not exit. The oracles' way to ask a tool. */
+int run_tool(const char *const *argv, char **ret_out);
 
 #endif

@@ -15,5 +15,7 @@ void nc_test_register_net_plan(void);
 void nc_test_register_validate(void);
 void nc_test_register_strbuf(void);
 void nc_test_register_alloc_util(void);
+void nc_test_register_time_span(void);
+void nc_test_register_ip_oracle(void);
 
 #endif
