@@ -6,7 +6,7 @@
  *                      [--nix-rounds N] [--scale-samples N] [--scale-max N]
  *                      [--render-count N] [--build DIR] [--work DIR]
  *                      [--bench DIR] [--nixpkgs-lib DIR] [--module FILE]
- *                      [--out FILE] [--verbose]
+ *                      [--releases FILE] [--lib-cache DIR] [--out FILE] [--verbose]
  *
  * Needs root (network namespaces). Exit status: 0 when every row ran (a
  * missed target is reported, not an error), 1 when a row could not run, 2
@@ -114,7 +114,8 @@ static void describe_machine(FILE *out) {
 static int usage(void) {
         fprintf(stderr, "usage: nixcontainer-bench [--rows 1,2,3,4,5] [--rounds N] [--suite-rounds N] [--nix-rounds N]\n"
                         "           [--scale-samples N] [--scale-max N] [--render-count N] [--build DIR] [--work DIR]\n"
-                        "           [--bench DIR] [--nixpkgs-lib DIR] [--module FILE] [--out FILE] [--verbose]\n");
+                        "           [--bench DIR] [--nixpkgs-lib DIR] [--module FILE] [--releases FILE]\n"
+                        "           [--lib-cache DIR] [--out FILE] [--verbose]\n");
         return 2;
 }
 
@@ -167,6 +168,7 @@ int main(int argc, char **argv) {
                 { "render-count", required_argument, NULL, 'C' }, { "build", required_argument, NULL, 'b' },
                 { "work", required_argument, NULL, 'w' },         { "bench", required_argument, NULL, 'B' },
                 { "nixpkgs-lib", required_argument, NULL, 'l' },  { "module", required_argument, NULL, 'm' },
+                { "releases", required_argument, NULL, 'L' },     { "lib-cache", required_argument, NULL, 'c' },
                 { "out", required_argument, NULL, 'o' },          { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },               { NULL, 0, NULL, 0 },
         };
@@ -174,6 +176,7 @@ int main(int argc, char **argv) {
                 .rounds = MIN_ROUNDS, .suite_rounds = 7, .nix_rounds = 1, .scale_samples = 8,
                 .scale_max = 1000, .render_count = 10000, .build = "build", .work = NULL, .bench_dir = "bench",
                 .nixpkgs_lib = ".cache/nixpkgs-lib/lib", .module = "../shared/seed/nixos-containers.nix",
+                .releases = "harness/golden/releases", .lib_cache = ".cache/nixpkgs-lib",
                 .out = "bench/RESULTS.md", .rows = 0x1f,
         };
         int (*const rows[5])(const bench_options *, bench_table *) = { row_setup, row_scale, row_render, row_teardown,
@@ -184,8 +187,8 @@ int main(int argc, char **argv) {
         double started = clock_us();
         int c, status = 0;
 
-        if (argc == 4 && strcmp(argv[1], "--once") == 0)
-                return bench_render_once(argv[2], argv[3]);
+        if ((argc == 4 || argc == 6) && strcmp(argv[1], "--once") == 0)
+                return bench_render_once(argv[2], argv[3], argc == 6 ? argv[4] : NULL, argc == 6 ? argv[5] : NULL);
         while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
                 switch (c) {
                 case 'R': o.rows = parse_rows(optarg); break;
@@ -200,6 +203,8 @@ int main(int argc, char **argv) {
                 case 'B': o.bench_dir = optarg; break;
                 case 'l': o.nixpkgs_lib = optarg; break;
                 case 'm': o.module = optarg; break;
+                case 'L': o.releases = optarg; break;
+                case 'c': o.lib_cache = optarg; break;
                 case 'o': o.out = optarg; break;
                 case 'v': o.verbose = true; break;
                 case 'h': usage(); return 0;
