@@ -28,10 +28,38 @@ typedef struct bench_options {
         const char *bench_dir;  /* bench/: fixtures, golden, render.nix */
         const char *nixpkgs_lib;
         const char *module;
+        const char *releases;   /* harness/golden/releases: each release's module and lib */
+        const char *lib_cache;  /* .cache/nixpkgs-lib: COMMIT/lib, as harness/golden/fetch-lib.sh puts them */
         const char *out;        /* bench/RESULTS.md */
         unsigned rows;          /* bit i: row i+1 */
         bool verbose;
 } bench_options;
+
+/* ---- releases (rows 1 and 3) ---------------------------------------------- */
+
+/* Every release the library follows (nc_release_name()), oldest first, at
+ * the host stateVersion that changes what it does: its own where its module
+ * reads one (harness/golden/releases' last column), else 21.05. The first
+ * is 21.05, the seed, which the others are measured against. */
+typedef struct bench_release {
+        char *name;          /* "25.11" */
+        char *state_version; /* "25.11"; "21.05" for a module that reads none */
+        char *set;           /* "25.11@25.11", or "21.05": RELEASE[@STATEVERSION] as golden/ names sets */
+        char *module;        /* its module; 21.05: --module */
+        char *lib;           /* a nixpkgs lib/ of its time: LIB_CACHE/COMMIT/lib; 21.05: --nixpkgs-lib */
+        char *golden;        /* the module's own output for bench/fixtures: bench/golden (21.05) or bench/golden/SET */
+} bench_release;
+
+typedef struct bench_releases {
+        bench_release *items;
+        size_t n;
+} bench_releases;
+
+/* The slowdown a later release may show against 21.05 (issue 12): 10%. */
+#define BENCH_RELEASE_BAR 1.10
+
+int bench_releases_load(const bench_options *o, bench_releases *ret, char **ret_error);
+void bench_releases_free(bench_releases *list);
 
 /* ---- time and statistics ----------------------------------------------- */
 
@@ -154,6 +182,12 @@ char *bench_scheme_config(const bench_scheme *s, unsigned n);
 /* Container i's environment as nspawn's --setenv gives it, INSTANCE and
  * PATH (stub_dir first when given): NULL-terminated. */
 int bench_scheme_envp(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret);
+/* The same from `setenv`, the --setenv pairs of another golden argv of
+ * b0000 (bench_golden_setenv()). */
+int bench_setenv_envp(const nc_strv *setenv, unsigned i, const char *stub_dir, nc_strv *ret);
+/* The --setenv pairs of DIR/NAME.argv, PATH left out (the harness runs
+ * this machine's tools). */
+int bench_golden_setenv(const char *dir, const char *name, nc_strv *ret);
 
 /* The scheme (bench_scheme_load) and its containers [0, n), loaded as the
  * library loads them: the config (strict mode; *ret_error says why not),
@@ -242,9 +276,9 @@ int row_scale(const bench_options *o, bench_table *t);
 int row_render(const bench_options *o, bench_table *t);
 int row_teardown(const bench_options *o, bench_table *t);
 int row_suite(const bench_options *o, bench_table *t);
-/* `nixcontainer-bench --once render|jansson FILE`: one pass of row 3's ref
- * (or of jansson alone), for callgrind to count. */
-int bench_render_once(const char *what, const char *path);
+/* `nixcontainer-bench --once render FILE [RELEASE STATEVERSION]`: one
+ * pass of row 3's ref, for callgrind to count. */
+int bench_render_once(const char *what, const char *path, const char *release, const char *state_version);
 
 /* Shared by rows 1, 2 and 4: one host namespace and up to `n` container
  * namespaces, held by file descriptors in the calling process, and a raw

@@ -6,7 +6,7 @@
  *                      [--nix-rounds N] [--scale-samples N] [--scale-max N]
  *                      [--render-count N] [--build DIR] [--work DIR]
  *                      [--bench DIR] [--nixpkgs-lib DIR] [--module FILE]
- *                      [--out FILE] [--verbose]
+ *                      [--releases FILE] [--lib-cache DIR] [--out FILE] [--verbose]
  *
  * Needs root (network namespaces). Exit status: 0 when every row ran (a
  * missed target is reported, not an error), 1 when a row could not run, 2
@@ -157,6 +157,7 @@ int main(int argc, char **argv) {
                 .rounds = MIN_ROUNDS, .suite_rounds = 7, .nix_rounds = 1, .scale_samples = 8,
                 .scale_max = 1000, .render_count = 10000, .build = "build", .work = NULL, .bench_dir = "bench",
                 .nixpkgs_lib = ".cache/nixpkgs-lib/lib", .module = "../shared/seed/nixos-containers.nix",
+                .releases = "harness/golden/releases", .lib_cache = ".cache/nixpkgs-lib",
                 .out = "bench/RESULTS.md", .rows = 0x1f,
         };
         const char *rows_list = NULL;
@@ -173,6 +174,8 @@ int main(int argc, char **argv) {
                 ARG("bench", ARG_STRING, &o.bench_dir, .arg = "DIR"),
                 ARG("nixpkgs-lib", ARG_STRING, &o.nixpkgs_lib, .arg = "DIR"),
                 ARG("module", ARG_STRING, &o.module, .arg = "FILE"),
+                ARG("releases", ARG_STRING, &o.releases, .arg = "FILE"),
+                ARG("lib-cache", ARG_STRING, &o.lib_cache, .arg = "DIR"),
                 ARG("out", ARG_STRING, &o.out, .arg = "FILE"),
                 ARG("verbose", ARG_FLAG, &o.verbose),
                 { NULL },
@@ -185,8 +188,8 @@ int main(int argc, char **argv) {
         double started = clock_us();
         int status = 0, r;
 
-        if (argc == 4 && strcmp(argv[1], "--once") == 0)
-                return bench_render_once(argv[2], argv[3]);
+        if ((argc == 4 || argc == 6) && strcmp(argv[1], "--once") == 0)
+                return bench_render_once(argv[2], argv[3], argc == 6 ? argv[4] : NULL, argc == 6 ? argv[5] : NULL);
         args_parse(argc, argv, options, NULL);
         if (rows_list && (o.rows = parse_rows(rows_list)) == 0) {
                 fprintf(stderr, "bench: --rows: no row in \"%s\"\n", rows_list);

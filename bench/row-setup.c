@@ -15,6 +15,13 @@
  *             implementation that is two processes pays here
  *   static    the CLI linked statically (the bench's build, when it links)
  *
+ * cli and inproc run for every release the library follows, side by side
+ * with 21.05 in every round (the others run 21.05's b0000): each release's
+ * b0000 is its config in the export format at that release and its own
+ * stateVersion, with the environment its module's start script hands
+ * nspawn (bench/golden/SET/bench-one), checked against that module's
+ * network state.
+ *
  * Config and environment are loaded before the clock starts for inproc
  * (row 3 measures that); the CLI does all of it. setns() is not timed. */
 #include <errno.h>
@@ -42,22 +49,43 @@ static const char *const variant_names[V_COUNT] = { "original", "cli", "inproc",
 
 enum { VAL_TOTAL, VAL_CONTAINER, VAL_HOST, VAL_OPEN, VAL_REQUESTS, VAL_COUNT };
 
-typedef struct setup_ctx {
-        const bench_options *o;
-        bench_scheme scheme;
+/* One release's b0000: its config (the export format, naming the release
+ * and the host's stateVersion), the environment its start script hands
+ * nspawn, nspawn's network options, the module's network state, and the
+ * requests the library sends for it. */
+typedef struct setup_release {
+        const bench_release *release;
         nc_strv envp;
         nspawn_network network;
         char *config_path, *config_json;
-        char *init_path, *poststart_path, *stage2_path, *cli, *cli_static;
-        bool have_static;
         char *record_path;
         char *golden_net;
         trace_request *recorded;
         size_t n_recorded, recorded_capacity;
         unsigned n_phase[2];
+} setup_release;
+
+typedef struct setup_ctx {
+        const bench_options *o;
+        bench_scheme scheme;
+        bench_releases releases;
+        setup_release *rel; /* releases.n of them; rel[0] is 21.05, which every variant runs */
+        char *init_path, *poststart_path, *stage2_path, *cli, *cli_static;
+        bool have_static;
         variant v;
+        setup_release *cur; /* the release the child runs */
         bool check, record;
+        bool count; /* V_CLI under callgrind: instructions, not time */
 } setup_ctx;
+
+/* Samples of each release's CLI and in-process per round: the releases are
+ * compared over more pairs than the other variants. */
+#define RELEASE_REPEATS 3
+
+/* The variants every release runs; the others run 21.05 alone. */
+static bool per_release(variant v) {
+        return v == V_CLI || v == V_INPROC;
+}
 
 static int write_recording(const char *path, trace_request *q, size_t n) {
         FILE *out = fopen(path, "we");
@@ -75,7 +103,7 @@ static int write_recording(const char *path, trace_request *q, size_t n) {
         return r;
 }
 
-static int read_recording(setup_ctx *c) {
+static int read_recording(setup_release *c) {
         size_t len = 0, offset = 0;
         char *data = NULL;
         int r = read_file(c->record_path, BENCH_FILE_MAX, &data, &len);
@@ -109,7 +137,8 @@ static int read_recording(setup_ctx *c) {
         return c->n_recorded > 0 ? 0 : -EINVAL;
 }
 
-static int inproc(setup_ctx *c, int container_fd, int host_fd, double *values) {
+static int inproc(setup_ctx *ctx, int container_fd, int host_fd, double *values) {
+        setup_release *c = ctx->cur;
         const int fds[2] = { container_fd, host_fd };
         nc_config *config = NULL;
         nc_env *env = nc_env_new();
@@ -125,7 +154,7 @@ static int inproc(setup_ctx *c, int container_fd, int host_fd, double *values) {
         if (r < 0)
                 goto out;
         container = nc_config_find(config, "b0000");
-        if (c->record)
+        if (ctx->record)
                 trace_start(true);
         /* Container side, then host side; the socket is opened on the clock. */
         for (int side = 0; r >= 0 && side < 2; side++) {
@@ -149,7 +178,7 @@ static int inproc(setup_ctx *c, int container_fd, int host_fd, double *values) {
         values[VAL_HOST] = side_us[1];
         values[VAL_OPEN] = open_us;
         values[VAL_REQUESTS] = (double) (trace_sent - sent0);
-        if (c->record) {
+        if (ctx->record) {
                 trace_request *q;
                 size_t n;
                 trace_stop(&q, &n);
@@ -166,7 +195,8 @@ out:
 }
 
 /* replay and minimal: raw sockets opened beforehand, one per namespace. */
-static int round_trips(setup_ctx *c, int container_fd, int host_fd, double *values) {
+static int round_trips(setup_ctx *ctx, int container_fd, int host_fd, double *values) {
+        const setup_release *c = &ctx->rel[0];
         int fds[2] = { -1, -1 }, r = 0;
         double t[3];
 
@@ -180,7 +210,7 @@ static int round_trips(setup_ctx *c, int container_fd, int host_fd, double *valu
                 r = fds[1];
         for (int phase = 0; r >= 0 && phase < 2; phase++) {
                 t[phase] = clock_us();
-                if (c->v == V_MINIMAL) {
+                if (ctx->v == V_MINIMAL) {
                         for (unsigned i = 0; r >= 0 && i < c->n_phase[phase]; i++)
                                 r = rawnl_getlink_lo(fds[phase]);
                 } else
@@ -209,9 +239,10 @@ static int round_trips(setup_ctx *c, int container_fd, int host_fd, double *valu
  * container parts): every variant that changes them must leave them as the
  * module's scripts do. */
 static int check_state(setup_ctx *c, int container_fd) {
-        const char *host = strstr(c->golden_net, "# host\n");
-        const char *container = strstr(c->golden_net, "# container b0000\n");
-        const char *steps = strstr(c->golden_net, "# steps\n");
+        const char *net = c->cur->golden_net;
+        const char *host = strstr(net, "# host\n");
+        const char *container = strstr(net, "# container b0000\n");
+        const char *steps = strstr(net, "# steps\n");
         char *expected = NULL, *actual = NULL;
         int r = 0;
 
@@ -238,15 +269,48 @@ static int check_state(setup_ctx *c, int container_fd) {
                 free(texts[1]);
         }
         if (r == -EPROTO)
-                fprintf(stderr, "bench: row 1: %s left the namespaces differently from the golden:\n%s\n",
-                        variant_names[c->v], actual);
+                fprintf(stderr, "bench: row 1: %s (%s) left the namespaces differently from the golden:\n%s\n",
+                        variant_names[c->v], c->cur->release->set, actual);
         free(actual);
         free(expected);
         return r;
 }
 
+/* "Collected : N" of callgrind's report, or NAN. */
+static double collected(const char *err) {
+        const char *p = err ? strstr(err, "Collected : ") : NULL;
+        return p ? strtod(p + 12, NULL) : NAN;
+}
+
+/* The CLI's two sides under `valgrind --tool=callgrind`, in the same fresh
+ * namespaces: instructions, which the machine's load does not move. */
+static int counted_cli(setup_ctx *c, int container_fd, double *values) {
+        int fds[2] = { container_fd, -1 };
+        const char *sides[2] = { "init-setup", "host-setup" };
+        int r = 0;
+
+        for (int side = 0; r >= 0 && side < 2; side++) {
+                char *argv[] = { "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", c->cli,
+                                 (char *) sides[side], "--config", c->cur->config_path, "b0000", NULL };
+                run_result result = { 0 };
+                r = run_command_netns(argv, c->cur->envp.items, fds[side], &result);
+                if (r >= 0 && result.status != 0) {
+                        fprintf(stderr, "bench: row 1: callgrind %s (%s) exited %d:\n%.*s", sides[side],
+                                c->cur->release->set, result.status, (int) result.err_len, result.err ? result.err : "");
+                        r = -EIO;
+                }
+                if (r >= 0)
+                        values[side ? VAL_HOST : VAL_CONTAINER] = collected(result.err);
+                run_result_free(&result);
+        }
+        values[VAL_TOTAL] = values[VAL_CONTAINER] + values[VAL_HOST];
+        values[VAL_REQUESTS] = NAN;
+        return r;
+}
+
 static int setup_child(void *userdata, double *values, size_t n) {
         setup_ctx *c = userdata;
+        setup_release *rel = c->cur;
         netns_holder holder = NETNS_HOLDER_NONE;
         bench_netns_pool host = { .host_fd = -1, .rtnl = -1 }; /* the host namespace alone */
         char *error = NULL, *failed = NULL;
@@ -258,11 +322,11 @@ static int setup_child(void *userdata, double *values, size_t n) {
         host_fd = host.host_fd;
         if (r >= 0)
                 r = netns_holder_spawn(&holder, &error);
-        if (r >= 0 && (r = nspawn_sim_run(&c->network, holder.pid, &failed, &error)) < 0)
+        if (r >= 0 && (r = nspawn_sim_run(&rel->network, holder.pid, &failed, &error)) < 0)
                 fprintf(stderr, "bench: row 1: nspawn: %s\n", failed ? failed : "?");
         if (r < 0)
                 goto out;
-        switch (c->v) {
+        switch (c->count ? V_COUNT : c->v) {
         case V_ORIGINAL:
         case V_CLI:
         case V_STATIC:
@@ -271,19 +335,19 @@ static int setup_child(void *userdata, double *values, size_t n) {
                 char *argv[V_COUNT][2][8] = {
                         [V_ORIGINAL] = { { "bash", "-e", c->init_path, c->stage2_path, NULL },
                                          { "bash", "-e", c->poststart_path, NULL } },
-                        [V_CLI] = { { cli, "init-setup", "--config", c->config_path, "b0000", NULL },
-                                    { cli, "host-setup", "--config", c->config_path, "b0000", NULL } },
-                        [V_STATIC] = { { cli, "init-setup", "--config", c->config_path, "b0000", NULL },
-                                       { cli, "host-setup", "--config", c->config_path, "b0000", NULL } },
+                        [V_CLI] = { { cli, "init-setup", "--config", rel->config_path, "b0000", NULL },
+                                    { cli, "host-setup", "--config", rel->config_path, "b0000", NULL } },
+                        [V_STATIC] = { { cli, "init-setup", "--config", rel->config_path, "b0000", NULL },
+                                       { cli, "host-setup", "--config", rel->config_path, "b0000", NULL } },
                         [V_FLOOR] = { { "true", NULL }, { "true", NULL } },
                 };
-                char what[32];
-                snprintf(what, sizeof what, "row 1: %s", variant_names[c->v]);
+                char what[64];
+                snprintf(what, sizeof what, "row 1: %s (%s)", variant_names[c->v], rel->release->set);
                 t0 = clock_us();
-                r = run_script(argv[c->v][0], c->envp.items, holder.fd, what);
+                r = run_script(argv[c->v][0], rel->envp.items, holder.fd, what);
                 t1 = clock_us();
                 if (r >= 0)
-                        r = run_script(argv[c->v][1], c->envp.items, -1, what);
+                        r = run_script(argv[c->v][1], rel->envp.items, -1, what);
                 t2 = clock_us();
                 values[VAL_TOTAL] = t2 - t0;
                 values[VAL_CONTAINER] = t1 - t0;
@@ -294,7 +358,7 @@ static int setup_child(void *userdata, double *values, size_t n) {
         case V_INPROC: r = inproc(c, holder.fd, host_fd, values); break;
         case V_REPLAY:
         case V_MINIMAL: r = round_trips(c, holder.fd, host_fd, values); break;
-        case V_COUNT: r = -EINVAL; break;
+        case V_COUNT: r = c->count ? counted_cli(c, holder.fd, values) : -EINVAL; break;
         }
         if (r >= 0 && c->check && c->v != V_MINIMAL && c->v != V_FLOOR)
                 r = check_state(c, holder.fd);
@@ -308,56 +372,106 @@ out:
         return r;
 }
 
-static int ctx_init(const bench_options *o, setup_ctx *c, char **ret_error) {
-        nc_strv argv = { 0 };
-        char *data = NULL, *path = NULL;
+/* Release `b`'s b0000 from its golden (bench/golden/SET/bench-one). */
+static int release_init(const bench_options *o, const bench_scheme *scheme, const bench_release *b,
+                        setup_release *c) {
+        nc_strv argv = { 0 }, setenv = { 0 };
+        char *dir = NULL, *data = NULL, *path = NULL, *containers = NULL;
         size_t len = 0;
-        int r;
+        int r = 0;
 
-        c->o = o;
-        r = bench_scheme_load(o, &c->scheme, ret_error);
-        if (r < 0)
-                return r;
-        r = bench_scheme_envp(&c->scheme, 0, NULL, &c->envp);
-        if (r >= 0 && asprintf(&path, "%s/b0000.argv", c->scheme.fixture_dir) >= 0 && read_file(path, BENCH_FILE_MAX, &data, &len) >= 0)
+        c->release = b;
+        if (asprintf(&dir, "%s/bench-one", b->golden) < 0)
+                return -ENOMEM;
+        r = bench_golden_setenv(dir, "b0000", &setenv);
+        if (r >= 0)
+                r = bench_setenv_envp(&setenv, 0, NULL, &c->envp);
+        if (r >= 0 && asprintf(&path, "%s/b0000.argv", dir) >= 0 && read_file(path, BENCH_FILE_MAX, &data, &len) >= 0)
                 r = split_nul(data, len, &argv);
         else if (r >= 0)
                 r = -ENOENT;
         free(data);
         free(path);
+        path = NULL;
         if (r >= 0)
                 r = nspawn_network_parse(&argv, &c->network);
         nc_strv_clear(&argv);
-        if (r < 0)
-                return r;
-        c->config_json = bench_scheme_config(&c->scheme, 1);
-        if (!c->config_json || asprintf(&c->config_path, "%s/bench-one.json", o->work) < 0 ||
-            asprintf(&c->init_path, "%s/b0000.init", c->scheme.fixture_dir) < 0 ||
-            asprintf(&c->poststart_path, "%s/b0000.poststart", c->scheme.fixture_dir) < 0 ||
-            asprintf(&c->stage2_path, "%s/stage-2", o->work) < 0 || asprintf(&c->cli, "%s/nixcontainer", o->build) < 0 ||
-            asprintf(&c->cli_static, "%s/nixcontainer-memcheck", o->build) < 0 ||
-            asprintf(&c->record_path, "%s/row1-requests.bin", o->work) < 0 ||
-            asprintf(&path, "%s/b0000.net", c->scheme.fixture_dir) < 0)
-                return -ENOMEM;
-        c->have_static = access(c->cli_static, X_OK) == 0;
-        if (read_file(path, BENCH_FILE_MAX, &c->golden_net, NULL) < 0)
+        nc_strv_clear(&setenv);
+        /* The export format, as the harness hands every implementation a fixture. */
+        if (r >= 0 && (!(containers = bench_scheme_config(scheme, 1)) ||
+                       asprintf(&c->config_json,
+                                "{\"format\":\"nixcontainer-containers/1\",\"release\":\"%s\",\"stateVersion\":\"%s\","
+                                "\"containers\":%s}",
+                                b->name, b->state_version, containers) < 0 ||
+                       asprintf(&c->config_path, "%s/bench-one-%s.json", o->work, b->set) < 0 ||
+                       asprintf(&c->record_path, "%s/row1-requests-%s.bin", o->work, b->set) < 0 ||
+                       asprintf(&path, "%s/b0000.net", dir) < 0))
+                r = -ENOMEM;
+        free(containers);
+        if (r >= 0 && read_file(path, BENCH_FILE_MAX, &c->golden_net, NULL) < 0) {
                 c->golden_net = NULL;
-        free(path);
-        if (!c->golden_net)
-                return -ENOENT;
-        r = write_file_string(c->config_path, c->config_json, 0644);
+                r = -ENOENT;
+        }
         if (r >= 0)
-                r = write_file_string(c->stage2_path, "", 0644);
+                r = write_file_string(c->config_path, c->config_json, 0644);
+        if (r < 0)
+                fprintf(stderr, "bench: row 1: %s: %s\n", dir, strerror(-r));
+        free(path);
+        free(dir);
         return r;
 }
 
+static int ctx_init(const bench_options *o, setup_ctx *c, char **ret_error) {
+        int r;
+
+        c->o = o;
+        r = bench_scheme_load(o, &c->scheme, ret_error);
+        if (r >= 0)
+                r = bench_releases_load(o, &c->releases, ret_error);
+        if (r >= 0 && !(c->rel = calloc(c->releases.n, sizeof *c->rel)))
+                r = -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < c->releases.n; i++)
+                r = release_init(o, &c->scheme, &c->releases.items[i], &c->rel[i]);
+        if (r < 0)
+                return r;
+        c->cur = &c->rel[0];
+        if (asprintf(&c->init_path, "%s/b0000.init", c->scheme.fixture_dir) < 0 ||
+            asprintf(&c->poststart_path, "%s/b0000.poststart", c->scheme.fixture_dir) < 0 ||
+            asprintf(&c->stage2_path, "%s/stage-2", o->work) < 0 || asprintf(&c->cli, "%s/nixcontainer", o->build) < 0 ||
+            asprintf(&c->cli_static, "%s/nixcontainer-memcheck", o->build) < 0)
+                return -ENOMEM;
+        c->have_static = access(c->cli_static, X_OK) == 0;
+        return write_file_string(c->stage2_path, "", 0644);
+}
+
 static void ctx_free(setup_ctx *c) {
+        for (size_t i = 0; c->rel && i < c->releases.n; i++) {
+                setup_release *r = &c->rel[i];
+                nc_strv_clear(&r->envp);
+                nspawn_network_clear(&r->network);
+                free(r->config_path), free(r->config_json), free(r->record_path), free(r->golden_net);
+                trace_free(r->recorded, r->n_recorded);
+        }
+        free(c->rel);
+        bench_releases_free(&c->releases);
         bench_scheme_free(&c->scheme);
-        nc_strv_clear(&c->envp);
-        nspawn_network_clear(&c->network);
-        free(c->config_path), free(c->config_json), free(c->init_path), free(c->poststart_path);
-        free(c->stage2_path), free(c->cli), free(c->cli_static), free(c->record_path), free(c->golden_net);
-        trace_free(c->recorded, c->n_recorded);
+        free(c->init_path), free(c->poststart_path), free(c->stage2_path), free(c->cli), free(c->cli_static);
+}
+
+/* Whether two recordings are the same requests, byte for byte but for each
+ * header's nlmsg_seq and nlmsg_pid (libnl numbers a socket's requests
+ * from the time it was opened). */
+static bool same_requests(const setup_release *a, const setup_release *b) {
+        if (a->n_recorded != b->n_recorded)
+                return false;
+        for (size_t i = 0; i < a->n_recorded; i++) {
+                const trace_request *x = &a->recorded[i], *y = &b->recorded[i];
+                if (x->phase != y->phase || x->len != y->len || x->len < 16 ||
+                    memcmp(x->bytes, y->bytes, 8) != 0 ||
+                    memcmp((const char *) x->bytes + 16, (const char *) y->bytes + 16, x->len - 16) != 0)
+                        return false;
+        }
+        return true;
 }
 
 /* Instructions (callgrind) of one CLI start that does nothing: init-setup
@@ -401,49 +515,146 @@ static void ratio_text(double ratio, const char *what, char *buf, size_t size) {
         snprintf(buf, size, "%.1f× %s", ratio, what);
 }
 
+/* One sample of variant v for release i. */
+static int run_one(setup_ctx *c, variant v, size_t i, double *values) {
+        c->v = v;
+        c->cur = &c->rel[i];
+        return run_in_child(c->o, "setup", setup_child, c, values, VAL_COUNT);
+}
+
+/* Row 1's lines for the later releases: CLI and in-process, each against
+ * 21.05's in the same rounds. */
+static void release_lines(const setup_ctx *c, bench_samples (*rs)[2], const double *instructions, bench_table *t) {
+        static const char *const what[2] = { "CLI", "in-process" };
+        bool same = true;
+
+        for (size_t i = 1; i < c->releases.n; i++) {
+                const bench_release *b = c->rel[i].release;
+                for (int k = 0; k < 2; k++) {
+                        double ratio = samples_ratio_median(&rs[i][k], &rs[0][k]);
+                        char line[160], m[32], label[96];
+                        snprintf(line, sizeof line, "%s, %s (host stateVersion %s, the environment its start script "
+                                                    "gives nspawn)",
+                                 what[k], b->name, b->state_version);
+                        format_us(samples_median(&rs[i][k]), m, sizeof m);
+                        if (k == 0)
+                                snprintf(label, sizeof label, "%.3f× 21.05's (instructions: %.3f×)", ratio,
+                                         instructions[i] / instructions[0]);
+                        else
+                                snprintf(label, sizeof label, "%.3f× 21.05's (the same requests)", ratio);
+                        table_add(t, "1 setup", line, m, label, "≤ 1.10× 21.05's",
+                                  ratio <= BENCH_RELEASE_BAR ? VERDICT_MET : VERDICT_MISSED);
+                        if (ratio > BENCH_RELEASE_BAR)
+                                table_note(&t->missed,
+                                           "**Row 1, %s of %s ≤ 1.10× 21.05's: missed (%.3f×).** In the same rounds "
+                                           "%s took %.0f µs for 21.05 and %.0f µs for %s (medians); the library sent "
+                                           "%u requests for %s and %u for 21.05.",
+                                           what[k], b->name, ratio, what[k], samples_median(&rs[0][k]),
+                                           samples_median(&rs[i][k]), b->name, c->rel[i].n_phase[0] + c->rel[i].n_phase[1],
+                                           b->name, c->rel[0].n_phase[0] + c->rel[0].n_phase[1]);
+                }
+                same = same && same_requests(&c->rel[0], &c->rel[i]);
+        }
+        {
+                text names = { 0 }, counts = { 0 };
+                for (size_t i = 0; i < c->releases.n; i++) {
+                        text_printf(&names, "%s%s", i ? (i + 1 < c->releases.n ? ", " : " and ") : "",
+                                    c->rel[i].release->set);
+                        text_printf(&counts, "%s%s %.0f", i ? ", " : "", c->rel[i].release->set, instructions[i]);
+                }
+                table_note(&t->notes,
+                           "**Row 1, releases.** The CLI and the in-process variant ran for each release the library "
+                           "follows (%s: RELEASE@STATEVERSION, each later release at its own stateVersion, which "
+                           "changes the env file's path and the root but not the network), in every round, "
+                           "alternating with the other variants, the release that goes first turning round by "
+                           "round, %d samples of each release in a round (%u pairs per release). Each release's b0000 is the same definition in the export format naming the "
+                           "release and stateVersion, with the environment that release's start script hands nspawn "
+                           "(`bench/golden/SET/bench-one/b0000.argv`, made by that release's module: 25.11 adds "
+                           "`PRIVATE_USERS`, 26.05 `LOCAL_MAC_ADDRESS`); the warm-up round checked each against "
+                           "that module's network state. %s The ratio is the median of the ratios to 21.05's time "
+                           "of the samples taken side by side; the bar is 1.10×. The CLI's instructions, both sides "
+                           "(`valgrind --tool=callgrind`, in the same fresh namespaces; the load on the machine "
+                           "does not move them): %s.",
+                           text_data(&names, NULL) ? text_data(&names, NULL) : "?", RELEASE_REPEATS,
+                           RELEASE_REPEATS * c->o->rounds,
+                           same ? "The library sends every release the same requests, byte for byte (sequence "
+                                  "numbers aside): the releases differ here only in the config they load."
+                                : "The library's requests differ between releases (see the closing note).",
+                           text_data(&counts, NULL) ? text_data(&counts, NULL) : "?");
+                text_free(&names);
+                text_free(&counts);
+                if (!same)
+                        for (size_t i = 1; i < c->releases.n; i++)
+                                if (!same_requests(&c->rel[0], &c->rel[i]))
+                                        table_note(&t->missed, "**Row 1, %s:** the library sends %u requests for "
+                                                               "b0000, not 21.05's %u, or other ones.",
+                                                   c->rel[i].release->set, c->rel[i].n_phase[0] + c->rel[i].n_phase[1],
+                                                   c->rel[0].n_phase[0] + c->rel[0].n_phase[1]);
+        }
+}
+
 int row_setup(const bench_options *o, bench_table *t) {
         setup_ctx c = { 0 };
         bench_samples s[V_COUNT][VAL_COUNT] = { { { 0 } } };
+        bench_samples (*rs)[2] = NULL; /* per release: CLI and in-process totals */
+        double *instructions = NULL;   /* per release: the CLI's, both sides */
         double values[VAL_COUNT];
         char *error = NULL, m[64], ratio[128], what[256];
         int r;
 
         r = ctx_init(o, &c, &error);
+        if (r >= 0 && (!(rs = calloc(c.releases.n, sizeof *rs)) ||
+                       !(instructions = calloc(c.releases.n, sizeof *instructions))))
+                r = -ENOMEM;
         if (r < 0) {
                 fprintf(stderr, "bench: row 1: %s\n", error ? error : strerror(-r));
                 free(error);
+                free(rs);
+                free(instructions);
                 ctx_free(&c);
                 return r;
         }
-        /* The requests in-process sends, recorded once (also a warm-up). */
-        c.v = V_INPROC;
+        /* The requests in-process sends, recorded once per release (also a warm-up). */
         c.record = true;
-        r = run_in_child(o, "setup", setup_child, &c, values, VAL_COUNT);
+        for (size_t i = 0; r >= 0 && i < c.releases.n; i++) {
+                r = run_one(&c, V_INPROC, i, values);
+                if (r >= 0)
+                        r = read_recording(&c.rel[i]);
+        }
         c.record = false;
-        if (r >= 0)
-                r = read_recording(&c);
         if (r < 0) {
                 fprintf(stderr, "bench: row 1: recording the in-process requests: %s\n", strerror(-r));
-                ctx_free(&c);
-                return r;
+                goto out;
         }
         /* A checked warm-up round: every variant leaves the golden state. */
         c.check = true;
-        for (int v = 0; r >= 0 && v < V_COUNT; v++) {
-                c.v = (variant) v;
-                if (v != V_STATIC || c.have_static)
-                        r = run_in_child(o, "setup", setup_child, &c, values, VAL_COUNT);
-        }
+        for (int v = 0; r >= 0 && v < V_COUNT; v++)
+                for (size_t i = 0; r >= 0 && i < (per_release((variant) v) ? c.releases.n : 1); i++)
+                        if (v != V_STATIC || c.have_static)
+                                r = run_one(&c, (variant) v, i, values);
         c.check = false;
         for (unsigned round = 0; r >= 0 && round < o->rounds; round++)
                 for (int v = 0; r >= 0 && v < V_COUNT; v++) {
-                        c.v = (variant) v;
+                        size_t n = per_release((variant) v) ? c.releases.n : 1;
                         if (v == V_STATIC && !c.have_static)
                                 continue;
-                        r = run_in_child(o, "setup", setup_child, &c, values, VAL_COUNT);
-                        for (int k = 0; r >= 0 && k < VAL_COUNT; k++)
-                                r = samples_add(&s[v][k], values[k]);
+                        for (unsigned rep = 0; r >= 0 && rep < (n > 1 ? RELEASE_REPEATS : 1); rep++)
+                                for (size_t k = 0; r >= 0 && k < n; k++) {
+                                        size_t i = (round + k) % n; /* who goes first turns round by round */
+                                        r = run_one(&c, (variant) v, i, values);
+                                        if (r >= 0 && per_release((variant) v))
+                                                r = samples_add(&rs[i][v == V_INPROC], values[VAL_TOTAL]);
+                                        for (int x = 0; r >= 0 && i == 0 && rep == 0 && x < VAL_COUNT; x++)
+                                                r = samples_add(&s[v][x], values[x]);
+                                }
                 }
+        /* The CLI's instructions per release (callgrind), once each. */
+        c.count = true;
+        for (size_t i = 0; r >= 0 && i < c.releases.n; i++) {
+                r = run_one(&c, V_CLI, i, values);
+                instructions[i] = values[VAL_TOTAL];
+        }
+        c.count = false;
         if (r < 0) {
                 fprintf(stderr, "bench: row 1: %s\n", strerror(-r));
                 goto out;
@@ -455,14 +666,14 @@ int row_setup(const bench_options *o, bench_table *t) {
                 double in_replay = samples_ratio_median(&s[V_INPROC][VAL_TOTAL], &s[V_REPLAY][VAL_TOTAL]);
                 double in_minimal = samples_ratio_median(&s[V_INPROC][VAL_TOTAL], &s[V_MINIMAL][VAL_TOTAL]);
                 double orig_in = samples_ratio_median(&s[V_ORIGINAL][VAL_TOTAL], &s[V_INPROC][VAL_TOTAL]);
-                unsigned requests = c.n_phase[0] + c.n_phase[1];
+                unsigned requests = c.rel[0].n_phase[0] + c.rel[0].n_phase[1];
 
                 format_us(orig, m, sizeof m);
-                table_add(t, "1 setup", "original: `bash -e` container-init + postStart (23 `ip` calls)", m, "1×", "",
+                table_add(t, "1 setup", "original, 21.05: `bash -e` container-init + postStart (23 `ip` calls)", m, "1×", "",
                           VERDICT_NONE);
                 format_us(samples_median(&s[V_CLI][VAL_TOTAL]), m, sizeof m);
                 ratio_text(cli_ratio, "faster than the original", ratio, sizeof ratio);
-                table_add(t, "1 setup", "CLI: `nixcontainer init-setup` + `host-setup`", m, ratio,
+                table_add(t, "1 setup", "CLI, 21.05: `nixcontainer init-setup` + `host-setup`", m, ratio,
                           "≥ 15× faster than the original", cli_ratio >= 15 ? VERDICT_MET : VERDICT_MISSED);
                 if (cli_ratio < 15) {
                         double cli = samples_median(&s[V_CLI][VAL_TOTAL]);
@@ -496,9 +707,9 @@ int row_setup(const bench_options *o, bench_table *t) {
                                    "nothing: init-setup of a container that is not there) and %.0f minor page "
                                    "faults, against %.0f and %.0f for the static CLI: the dynamic loader mapping "
                                    "and relocating libc was most of a start.",
-                                   c.cli_static, cli_instructions(c.cli_static, c.config_path),
-                                   cli_faults(c.cli_static, c.config_path), cli_instructions(c.cli, c.config_path),
-                                   cli_faults(c.cli, c.config_path));
+                                   c.cli_static, cli_instructions(c.cli_static, c.rel[0].config_path),
+                                   cli_faults(c.cli_static, c.rel[0].config_path), cli_instructions(c.cli, c.rel[0].config_path),
+                                   cli_faults(c.cli, c.rel[0].config_path));
                 }
                 {
                         double floor_ratio = samples_ratio_median(&s[V_ORIGINAL][VAL_TOTAL], &s[V_FLOOR][VAL_TOTAL]);
@@ -511,7 +722,7 @@ int row_setup(const bench_options *o, bench_table *t) {
                 snprintf(ratio, sizeof ratio, "%.2f× its round trips (%.0f× faster than the original)", in_replay,
                          orig_in);
                 snprintf(what, sizeof what,
-                         "in-process: `nc_netlink_open` + `nc_init_setup`, `nc_netlink_open` + `nc_host_setup` (%u requests)",
+                         "in-process, 21.05: `nc_netlink_open` + `nc_init_setup`, `nc_netlink_open` + `nc_host_setup` (%u requests)",
                          requests);
                 table_add(t, "1 setup", what, m, ratio, "≤ 2× its netlink round trips",
                           in_replay <= 2 ? VERDICT_MET : VERDICT_MISSED);
@@ -542,13 +753,18 @@ int row_setup(const bench_options *o, bench_table *t) {
                                    "container, %u on the host; no dump). \"Its round trips\" sends those recorded "
                                    "requests again, byte for byte, to identical fresh namespaces, waiting for each "
                                    "ACK; \"minimal\" is the same number of the cheapest request there is.",
-                                   o->rounds, a, b, cc, d, e, f, g, requests, c.n_phase[0], c.n_phase[1]);
+                                   o->rounds, a, b, cc, d, e, f, g, requests, c.rel[0].n_phase[0], c.rel[0].n_phase[1]);
                 }
+                release_lines(&c, rs, instructions, t);
         }
 out:
         for (int v = 0; v < V_COUNT; v++)
                 for (int k = 0; k < VAL_COUNT; k++)
                         samples_free(&s[v][k]);
+        for (size_t i = 0; rs && i < c.releases.n; i++)
+                samples_free(&rs[i][0]), samples_free(&rs[i][1]);
+        free(rs);
+        free(instructions);
         ctx_free(&c);
         return r;
 }

@@ -83,9 +83,7 @@ static char *golden_file(const char *dir, const char *name, const char *suffix, 
         return data;
 }
 
-/* The --setenv pairs of a golden argv, PATH left out (the harness runs
- * this machine's tools). */
-static int setenv_pairs(const char *dir, const char *name, nc_strv *ret) {
+int bench_golden_setenv(const char *dir, const char *name, nc_strv *ret) {
         nspawn_network network = { 0 };
         nc_strv argv = { 0 };
         size_t len = 0;
@@ -123,7 +121,7 @@ static int check_one(const bench_scheme *s, const char *dir, const char *fixture
                 free(expected);
                 free(actual);
         }
-        if (r >= 0 && (r = setenv_pairs(dir, name, &pairs)) >= 0) {
+        if (r >= 0 && (r = bench_golden_setenv(dir, name, &pairs)) >= 0) {
                 bool same = pairs.n == s->setenv.n;
                 for (size_t k = 0; same && k < pairs.n; k++) {
                         actual = subst_for(s->setenv.items[k], i);
@@ -182,7 +180,7 @@ int bench_scheme_load(const bench_options *o, bench_scheme *ret, char **ret_erro
                 r = asprintf(ret_error, "cannot read %s and %s/b0000.*", one, s.fixture_dir) < 0 ? -ENOMEM : -ENOENT;
                 goto out;
         }
-        r = setenv_pairs(s.fixture_dir, "b0000", &s.setenv);
+        r = bench_golden_setenv(s.fixture_dir, "b0000", &s.setenv);
         if (r < 0) {
                 if (asprintf(ret_error, "%s/b0000.argv: %s", s.fixture_dir, strerror(-r)) < 0)
                         *ret_error = NULL;
@@ -298,13 +296,17 @@ void bench_paths_free(char **paths, unsigned n) {
 }
 
 int bench_scheme_envp(const bench_scheme *s, unsigned i, const char *stub_dir, nc_strv *ret) {
+        return bench_setenv_envp(&s->setenv, i, stub_dir, ret);
+}
+
+int bench_setenv_envp(const nc_strv *setenv, unsigned i, const char *stub_dir, nc_strv *ret) {
         const char *path = getenv("PATH");
         nc_strv envp = { 0 };
         char *line = NULL;
         int r = 0;
 
-        for (size_t k = 0; r >= 0 && k < s->setenv.n; k++) {
-                char *pair = subst_for(s->setenv.items[k], i);
+        for (size_t k = 0; r >= 0 && k < setenv->n; k++) {
+                char *pair = subst_for(setenv->items[k], i);
                 r = pair ? nc_strv_push(&envp, pair) : -ENOMEM;
                 free(pair);
         }
