@@ -21,7 +21,8 @@ int init_load_container(const char *path, bool explicit, const char *name, const
                 return 0;
         }
         /* The release and stateVersion: the file's (the export format), else the defaults. */
-        r = nc_config_load_file(path, NC_MODE_COMPAT, NULL, NULL, &config, error);
+        /* A definition refused blocks only its own container, not the others. */
+        r = nc_config_load_file_flags(path, NC_MODE_COMPAT, NC_LOAD_KEEP_REFUSED, NULL, NULL, &config, error);
         if (r < 0)
                 return r;
         if (!name && nc_config_count(config) == 1)
@@ -36,6 +37,11 @@ int init_load_container(const char *path, bool explicit, const char *name, const
                 return nc_error_set(error, -ENOENT, "%s: no container %s%s%s in it (%zu container%s; set NIXCONTAINER_NAME)",
                                            path, name ? "\"" : "", name ? name : "named", name ? "\"" : "", n,
                                            n == 1 ? "" : "s");
+        }
+        if (nc_container_refusal(container)) {
+                r = nc_error_set(error, -EINVAL, "%s: %s", path, nc_container_refusal(container));
+                nc_config_free(config);
+                return r;
         }
         *ret_config = config;
         *ret_container = container;
