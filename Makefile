@@ -481,3 +481,16 @@ $(CHECK_TIERS:%=check-%): check-%:
 	@bash ci/run-tier.sh $(BUILD)/check $* $(MAKE) --no-print-directory $*
 .PHONY: $(CHECK_TIERS:%=check-%)
 # ---- end of make check ---------------------------------------------------------
+
+# ---- nixcontainer check (harness/check/) --------------------------------------
+# Runs `nixcontainer check` over fixtures/check/ (each case against its
+# .expected), and over every fixture of every golden set (its predicted
+# failing steps against the set's .net goldens); replays each predicted
+# failure with the real `ip` in throwaway network namespaces (root).
+$(BUILD)/check-oracle: $(BUILD)/obj/harness/check/check-oracle.o $(BUILD)/libnixcontainer.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+.PHONY: check-test
+check-test: $(BUILD)/nixcontainer $(BUILD)/check-oracle
+	bash harness/check/test-check.sh $(BUILD) $(GOLDEN_SETS)

@@ -32,9 +32,9 @@ static int name_clash(nc_check_findings *findings, const nc_container *c, const 
                                  "cannot create both", veth, c->name);
         else
                 f = nc_check_add(findings, NC_CHECK_EXTRA_VETH_NAME, NC_CHECK_ERROR,
-                                 "extraVeth %s of %s has the name of %s's veth: %s's preStart deletes that "
-                                 "link, and systemd-nspawn cannot create it while %s runs",
-                                 veth, c->name, other->name, c->name, other->name);
+                                 "extraVeth %s of %s has the name of %s's veth: the preStart of whichever "
+                                 "starts second deletes the other's link by that name, and systemd-nspawn "
+                                 "makes its own", veth, c->name, other->name);
         if (!f || nc_check_add_option(f, c->name, "extraVeths.%s", veth) < 0 ||
             (other != c && nc_check_add_option(f, other->name, "privateNetwork") < 0))
                 return -ENOMEM;
@@ -54,13 +54,18 @@ static int check_veth(const nc_config *config, size_t index, const char *veth, n
                     nc_check_add_option(f, c->name, "interfaces") < 0)
                         return -ENOMEM;
         }
-        /* The host's own links: lo is in every namespace; eth0 is the
-         * usual name of a host's first Ethernet link. */
+        /* The host's own links: lo is in every namespace and cannot be
+         * deleted; eth0 is the usual name of a host's first Ethernet link. */
         if (strcmp(veth, "lo") == 0 || strcmp(veth, "eth0") == 0) {
-                f = nc_check_add(findings, NC_CHECK_EXTRA_VETH_NAME, NC_CHECK_ERROR,
-                                 "extraVeth %s of %s has the name of a host link: %s's preStart deletes the "
-                                 "host's %s, and systemd-nspawn cannot create a veth while it exists",
-                                 veth, c->name, c->name, veth);
+                f = strcmp(veth, "lo") == 0
+                            ? nc_check_add(findings, NC_CHECK_EXTRA_VETH_NAME, NC_CHECK_ERROR,
+                                           "extraVeth lo of %s has the name of the loopback link, which every "
+                                           "namespace has and preStart cannot delete: systemd-nspawn cannot "
+                                           "create the veth", c->name)
+                            : nc_check_add(findings, NC_CHECK_EXTRA_VETH_NAME, NC_CHECK_ERROR,
+                                           "extraVeth eth0 of %s has the name of the host's usual first "
+                                           "Ethernet link: %s's preStart deletes the host's eth0 by name",
+                                           c->name, c->name);
                 if (!f || nc_check_add_option(f, c->name, "extraVeths.%s", veth) < 0)
                         return -ENOMEM;
         }

@@ -67,6 +67,8 @@ int nc_net_model_link_delete(nc_net_model *model, const char *name) {
 
         if (!link)
                 return -ENODEV;
+        if (!link->owner) /* lo: "RTNETLINK answers: Operation not supported" */
+                return -EOPNOTSUPP;
         ifindex = link->ifindex;
         free(link->name);
         free(link->owner);

@@ -63,7 +63,8 @@ const nc_model_link *nc_net_model_link(const nc_net_model *model, const char *na
  * when the name is taken; -ENOMEM. */
 int nc_net_model_link_add(nc_net_model *model, const char *name, const char *owner, bool up);
 /* Deletes the link called `name` with its addresses and routes, as `ip
- * link del dev NAME` does. Returns 0, or -ENODEV when there is none. */
+ * link del dev NAME` does. Returns 0; -ENODEV when there is none;
+ * -EOPNOTSUPP for the namespace's own (lo). */
 int nc_net_model_link_delete(nc_net_model *model, const char *name);
 /* Runs one step. Returns 0, -ENOMEM, or the -errno the kernel (or `ip`
  * itself) fails it with, and then writes into `why` (`why_size` bytes)
