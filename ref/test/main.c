@@ -28,6 +28,7 @@ int main(void) {
         nc_test_register_validate();
         nc_test_register_strbuf();
         nc_test_register_alloc_util();
+        nc_test_register_check();
 
         if (CU_get_error() != CUE_SUCCESS) {
                 fprintf(stderr, "test-unit: registering tests: %s\n", CU_get_error_msg());

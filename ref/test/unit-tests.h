@@ -15,5 +15,6 @@ void nc_test_register_net_plan(void);
 void nc_test_register_validate(void);
 void nc_test_register_strbuf(void);
 void nc_test_register_alloc_util(void);
+void nc_test_register_check(void);
 
 #endif
