@@ -69,7 +69,10 @@ all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD
 # Include paths by component: ref/lib's headers are the library's own
 # (library, CLI, init and its unit tests in ref/test); the harness and the
 # bench see harness/lib/, nixcontainer.h and nixcontainer-test.h (-Iref).
+# The unit tests are a tier too: they also see harness/lib/ (their suites,
+# the escaped printer), whose objects test-unit links.
 $(BUILD)/obj/ref/%.o: ALL_CFLAGS += -Iref/lib
+$(BUILD)/obj/ref/test/%.o: ALL_CFLAGS += -Iharness/lib
 $(BUILD)/obj/harness/%.o: ALL_CFLAGS += -Iharness/lib
 $(BUILD)/obj/bench/%.o: ALL_CFLAGS += -Iharness/lib
 
@@ -227,6 +230,22 @@ GOLDEN_OWN  := $(if $(filter command line environment,$(origin MODULE)),--module
 golden: $(BUILD)/test-netns
 	bash harness/golden/golden.sh --netns $(BUILD)/test-netns $(if $(RELEASE),--release "$(RELEASE)") $(GOLDEN_OWN)
 
+# Only golden/<set>/<fixture>/containers.json (what make golden also
+# writes): each fixture's host exported by ref/nix/export-containers.nix,
+# by nix evaluation alone (no root, no start script run).
+.PHONY: golden-export
+golden-export:
+	bash harness/golden/golden.sh --export-only $(if $(RELEASE),--release "$(RELEASE)") $(GOLDEN_OWN)
+
+# The exported containers.json of each set of EXPORT_SETS
+# fed to the CLI, compared with the set's goldens; and the expression's own
+# checks (harness/export/test-export.sh). Root for argv. make check takes
+# each release at its own stateVersion (EXPORT_SETS=... for others, or all).
+EXPORT_SETS ?= 21.05 22.11@22.11 25.11@25.11 26.05@26.05
+.PHONY: export-test
+export-test: $(BUILD)/nixcontainer
+	bash harness/export/test-export.sh --cli $(BUILD)/nixcontainer $(EXPORT_SETS)
+
 # The golden sets there are: golden/<set>/SOURCE, oldest release first.
 GOLDEN_SETS := $(patsubst golden/%/SOURCE,%,$(sort $(wildcard golden/*/SOURCE)))
 # The pairs `make release-diff` compares: each release with the next (the
@@ -313,9 +332,10 @@ golden-net: $(BUILD)/test-netns
 # in throwaway network namespaces (root).
 FAULT_SRCS := $(sort $(wildcard harness/faults/*.c))
 FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
-# Of harness/lib, the fault tier needs text.o (it reads the fixtures), array.o
-# and tier.o (its signals and closing line).
-FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o
+# Of harness/lib, the fault tier needs text.o (it reads the fixtures), array.o,
+# tier.o (its signals and closing line) and suite.o (its CUnit suite).
+FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o \
+                  $(BUILD)/obj/harness/lib/suite.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
                nl_cb_alloc nl_connect nl_send_auto nl_recvmsgs
 FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
@@ -342,7 +362,9 @@ FUZZ_CFLAGS   := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover
                  -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' -Iref \
                  $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
-FUZZ_COMMON_OBJS := $(BUILD)/fuzz/obj/harness/fuzz/fuzz-common.o
+# fuzz-common.c prints with harness/lib's text.c (which grows with array.c).
+FUZZ_COMMON_OBJS := $(BUILD)/fuzz/obj/harness/fuzz/fuzz-common.o $(BUILD)/fuzz/obj/harness/lib/text.o \
+                    $(BUILD)/fuzz/obj/harness/lib/array.o
 FUZZ_HARNESS_OBJS := $(FUZZ_COMMON_OBJS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/obj/harness/fuzz/%.o)
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 
@@ -350,7 +372,7 @@ FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 fuzz-build: $(FUZZ_BINS)
 
 # The library: instrumented, no -Werror (clang warns where gcc does not),
-# with its own headers (-Iref/lib); the targets see nixcontainer.h only.
+# with its own headers (-Iref/lib); the targets see nixcontainer.h and harness/lib.
 $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
@@ -360,7 +382,7 @@ $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 $(FUZZ_HARNESS_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer,address,undefined -c -o $@ $<
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Iharness/lib $(WARN) -fsanitize=fuzzer,address,undefined -c -o $@ $<
 
 $(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/harness/fuzz/%.o $(FUZZ_COMMON_OBJS) $(FUZZ_LIB_OBJS)
 	@echo "  FUZZLD  $@"
@@ -465,7 +487,8 @@ live-start-scripts:
 # (ci/check-summary.sh; a tier whose last line is not "TIER: P passed,
 # F failed, S skipped in T s" fails there). Everything is built first, on
 # every core, so that no two tiers build the same file.
-CHECK_TIERS := memcheck live netns releases faults init-test netns-kill cli-test conformance unit symbols docs
+CHECK_TIERS := memcheck live netns releases export-test faults init-test netns-kill cli-test conformance unit symbols \
+               docs
 CHECK_JOBS  ?= 3
 CHECK_BINS  := all $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/test-faults $(BUILD)/test-netns \
                $(BUILD)/release-diff \

@@ -12,7 +12,6 @@
  * missed target is reported, not an error), 1 when a row could not run, 2
  * on bad usage. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "bench.h"
 
 #define MIN_ROUNDS 15
@@ -111,13 +111,6 @@ static void describe_machine(FILE *out) {
         free(dirty);
 }
 
-static int usage(void) {
-        fprintf(stderr, "usage: nixcontainer-bench [--rows 1,2,3,4,5] [--rounds N] [--suite-rounds N] [--nix-rounds N]\n"
-                        "           [--scale-samples N] [--scale-max N] [--render-count N] [--build DIR] [--work DIR]\n"
-                        "           [--bench DIR] [--nixpkgs-lib DIR] [--module FILE] [--out FILE] [--verbose]\n");
-        return 2;
-}
-
 static unsigned parse_rows(const char *list) {
         unsigned rows = 0;
         for (const char *p = list; *p; p++)
@@ -160,21 +153,29 @@ static void write_results(const bench_options *o, const bench_table *t, int argc
 }
 
 int main(int argc, char **argv) {
-        static const struct option options[] = {
-                { "rows", required_argument, NULL, 'R' },         { "rounds", required_argument, NULL, 'r' },
-                { "suite-rounds", required_argument, NULL, 's' }, { "nix-rounds", required_argument, NULL, 'n' },
-                { "scale-samples", required_argument, NULL, 'S' }, { "scale-max", required_argument, NULL, 'M' },
-                { "render-count", required_argument, NULL, 'C' }, { "build", required_argument, NULL, 'b' },
-                { "work", required_argument, NULL, 'w' },         { "bench", required_argument, NULL, 'B' },
-                { "nixpkgs-lib", required_argument, NULL, 'l' },  { "module", required_argument, NULL, 'm' },
-                { "out", required_argument, NULL, 'o' },          { "verbose", no_argument, NULL, 'v' },
-                { "help", no_argument, NULL, 'h' },               { NULL, 0, NULL, 0 },
-        };
         bench_options o = {
                 .rounds = MIN_ROUNDS, .suite_rounds = 7, .nix_rounds = 1, .scale_samples = 8,
                 .scale_max = 1000, .render_count = 10000, .build = "build", .work = NULL, .bench_dir = "bench",
                 .nixpkgs_lib = ".cache/nixpkgs-lib/lib", .module = "../shared/seed/nixos-containers.nix",
                 .out = "bench/RESULTS.md", .rows = 0x1f,
+        };
+        const char *rows_list = NULL;
+        const arg_option options[] = {
+                ARG("rows", ARG_STRING, &rows_list, .arg = "1,2,3,4,5"),
+                ARG("rounds", ARG_UNSIGNED, &o.rounds, .min = 1),
+                ARG("suite-rounds", ARG_UNSIGNED, &o.suite_rounds, .min = 1),
+                ARG("nix-rounds", ARG_UNSIGNED, &o.nix_rounds),
+                ARG("scale-samples", ARG_UNSIGNED, &o.scale_samples, .min = 1),
+                ARG("scale-max", ARG_UNSIGNED, &o.scale_max, .min = 1, .max = BENCH_SCHEME_MAX),
+                ARG("render-count", ARG_UNSIGNED, &o.render_count, .min = 1),
+                ARG("build", ARG_STRING, &o.build, .arg = "DIR"),
+                ARG("work", ARG_STRING, &o.work, .arg = "DIR"),
+                ARG("bench", ARG_STRING, &o.bench_dir, .arg = "DIR"),
+                ARG("nixpkgs-lib", ARG_STRING, &o.nixpkgs_lib, .arg = "DIR"),
+                ARG("module", ARG_STRING, &o.module, .arg = "FILE"),
+                ARG("out", ARG_STRING, &o.out, .arg = "FILE"),
+                ARG("verbose", ARG_FLAG, &o.verbose),
+                { NULL },
         };
         int (*const rows[5])(const bench_options *, bench_table *) = { row_setup, row_scale, row_render, row_teardown,
                                                                        row_suite };
@@ -182,33 +183,15 @@ int main(int argc, char **argv) {
         char *work = NULL;
         long netns_baseline = -1;
         double started = clock_us();
-        int c, status = 0;
+        int status = 0, r;
 
         if (argc == 4 && strcmp(argv[1], "--once") == 0)
                 return bench_render_once(argv[2], argv[3]);
-        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-                switch (c) {
-                case 'R': o.rows = parse_rows(optarg); break;
-                case 'r': o.rounds = (unsigned) strtoul(optarg, NULL, 10); break;
-                case 's': o.suite_rounds = (unsigned) strtoul(optarg, NULL, 10); break;
-                case 'n': o.nix_rounds = (unsigned) strtoul(optarg, NULL, 10); break;
-                case 'S': o.scale_samples = (unsigned) strtoul(optarg, NULL, 10); break;
-                case 'M': o.scale_max = (unsigned) strtoul(optarg, NULL, 10); break;
-                case 'C': o.render_count = (unsigned) strtoul(optarg, NULL, 10); break;
-                case 'b': o.build = optarg; break;
-                case 'w': o.work = optarg; break;
-                case 'B': o.bench_dir = optarg; break;
-                case 'l': o.nixpkgs_lib = optarg; break;
-                case 'm': o.module = optarg; break;
-                case 'o': o.out = optarg; break;
-                case 'v': o.verbose = true; break;
-                case 'h': usage(); return 0;
-                default: return usage();
-                }
+        args_parse(argc, argv, options, NULL);
+        if (rows_list && (o.rows = parse_rows(rows_list)) == 0) {
+                fprintf(stderr, "bench: --rows: no row in \"%s\"\n", rows_list);
+                return 2;
         }
-        if (optind != argc || o.rows == 0 || o.rounds < 1 || o.suite_rounds < 1 || o.scale_samples < 1 ||
-            o.scale_max < 1 || o.scale_max > BENCH_SCHEME_MAX || o.render_count < 1)
-                return usage();
         if (geteuid() != 0) {
                 fprintf(stderr, "bench: needs root (network namespaces, moving links)\n");
                 return 1;
@@ -230,7 +213,6 @@ int main(int argc, char **argv) {
         netns_settle(&netns_baseline);
         for (int i = 0; i < 5; i++) {
                 double row_started, waited;
-                int r;
                 if (!(o.rows & (1u << i)))
                         continue;
                 waited = netns_settle(&netns_baseline);

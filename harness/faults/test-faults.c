@@ -18,6 +18,7 @@
 
 #include "nixcontainer.h"
 #include "seams.h"
+#include "suite.h"
 #include "text.h"
 #include "tier.h"
 
@@ -407,20 +408,23 @@ static void test_network_io(void) {
 }
 
 int main(int argc, char **argv) {
+        static const suite_test tests[] = {
+                { "every allocation of the core fails in turn (strict)", test_allocations_strict },
+                { "every allocation of the core fails in turn (compat)", test_allocations_compat },
+                { "every allocation of the env-file parser fails in turn", test_allocations_env_file },
+                { "kernel refusals name the step and the kernel's text", test_kernel_faults },
+                { "no CAP_NET_ADMIN is refused up front", test_no_net_admin },
+                { "every allocation of the network setup fails in turn", test_network_allocations },
+                { "every netlink send and receive fails in turn", test_network_io },
+        };
         unsigned failures, tests_failed, run;
 
         if (argc > 1)
                 fixtures_dir = argv[1];
         if (tier_begin("faults") < 0 || CU_initialize_registry() != CUE_SUCCESS)
                 return 2;
-        CU_pSuite suite = CU_add_suite("faults", NULL, NULL);
-        CU_add_test(suite, "every allocation of the core fails in turn (strict)", test_allocations_strict);
-        CU_add_test(suite, "every allocation of the core fails in turn (compat)", test_allocations_compat);
-        CU_add_test(suite, "every allocation of the env-file parser fails in turn", test_allocations_env_file);
-        CU_add_test(suite, "kernel refusals name the step and the kernel's text", test_kernel_faults);
-        CU_add_test(suite, "no CAP_NET_ADMIN is refused up front", test_no_net_admin);
-        CU_add_test(suite, "every allocation of the network setup fails in turn", test_network_allocations);
-        CU_add_test(suite, "every netlink send and receive fails in turn", test_network_io);
+        if (suite_add("faults", tests, sizeof tests / sizeof tests[0]) < 0)
+                return 2;
         CU_basic_set_mode(CU_BRM_VERBOSE);
         CU_basic_run_tests();
         tests_failed = CU_get_number_of_tests_failed();

@@ -1,18 +1,17 @@
+#include <err.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz-common.h"
+#include "text.h"
 
 void fuzz_fail(const char *format, ...) {
         va_list ap;
 
-        fputs("fuzz: ", stderr);
         va_start(ap, format);
-        vfprintf(stderr, format, ap);
+        vwarnx(format, ap); /* "fuzz-config: MESSAGE" on stderr, unbuffered */
         va_end(ap);
-        fputc('\n', stderr);
-        fflush(stderr);
         abort();
 }
 
@@ -22,13 +21,7 @@ void fuzz_print_escaped(FILE *f, const char *s, size_t len) {
                 return;
         }
         fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *) s; p < (const unsigned char *) s + len; p++)
-                if (*p == '\\' || *p == '"')
-                        fprintf(f, "\\%c", *p);
-                else if (*p >= 0x20 && *p < 0x7f)
-                        fputc(*p, f);
-                else
-                        fprintf(f, "\\x%02x", *p);
+        print_escaped(f, s, len);
         fputc('"', f);
 }
 

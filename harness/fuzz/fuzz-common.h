@@ -17,8 +17,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Prints "fuzz: " + the message on stderr and abort()s, which libFuzzer
- * reports as a crash and saves the input for. */
+/* Prints the target's name and the message on stderr, as warnx(3) does
+ * ("fuzz-config: ..."), and abort()s, which libFuzzer reports as a crash
+ * and saves the input for. */
 _Noreturn void fuzz_fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes `s` (len bytes) quoted, with every byte that is not printable

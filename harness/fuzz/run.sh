@@ -11,24 +11,11 @@
 # BUILD/run/TARGET/artifacts (crash-*, timeout-*, oom-* inputs), BUILD/run/TARGET/fuzz.log.
 set -uo pipefail
 
-usage() {
-        echo "usage: $0 --build DIR --seconds N --corpus DIR --dict DIR TARGET..." >&2
-        exit 2
-}
-
 build= seconds= corpus= dicts=
-while [ $# -gt 0 ]; do
-        case "$1" in
-        --build) build=$2; shift 2 ;;
-        --seconds) seconds=$2; shift 2 ;;
-        --corpus) corpus=$2; shift 2 ;;
-        --dict) dicts=$2; shift 2 ;;
-        --) shift; break ;;
-        -*) usage ;;
-        *) break ;;
-        esac
-done
-[ -n "$build" ] && [ -n "$seconds" ] && [ -n "$corpus" ] && [ -n "$dicts" ] && [ $# -gt 0 ] || usage
+. "$(dirname "$0")/../lib/args.sh"
+args_parse "usage: $0 --build DIR --seconds N --corpus DIR --dict DIR TARGET..." \
+        build! seconds! corpus! dict=dicts! ... -- "$@"
+set -- "${args_rest[@]}"
 case "$seconds" in ''|*[!0-9]*) echo "$0: --seconds wants a number of seconds" >&2; exit 2 ;; esac
 
 status=0
@@ -52,7 +39,7 @@ for target in "$@"; do
                 if ! "$bin" "$input" >>"$work/regressions.log" 2>&1; then
                         status=1
                         echo "fuzz: $target: reproducer $input still fails:"
-                        grep -E '^fuzz: |^SUMMARY: ' "$work/regressions.log" | tail -n 3 | sed 's/^/    /'
+                        grep -E '^fuzz(-[a-z-]+)?: |^SUMMARY: ' "$work/regressions.log" | tail -n 3 | sed 's/^/    /'
                         summary+=("$target: reproducer $input still fails")
                 fi
         done

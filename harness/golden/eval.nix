@@ -7,7 +7,12 @@
 # store with builtins.toFile. A container's `config` (a whole NixOS
 # configuration) is removed before evaluation: evaluating it needs all of
 # nixpkgs, and the module ignores it when `path` is given.
-{ lib, module, fixture, hostSystem ? "x86_64-linux", stateVersion ? null }:
+#
+# With `export = true`, it returns instead the host's containers as
+# ref/nix/export-containers.nix writes them (golden/<set>/<fixture>/
+# containers.json), the host being at `release` (its system.nixos.release;
+# default the seed's).
+{ lib, module, fixture, release ? "21.05", hostSystem ? "x86_64-linux", stateVersion ? null, export ? false }:
 let
   input = builtins.fromJSON (builtins.readFile fixture);
   containers = builtins.mapAttrs (_: c: removeAttrs c [ "config" ]) input.containers;
@@ -55,6 +60,7 @@ let
       }
       # A fixture's "bootEnableContainers": the host sets boot.enableContainers.
       (lib.optionalAttrs (input ? bootEnableContainers) { boot.enableContainers = input.bootEnableContainers; })
+      (lib.optionalAttrs (!moduleDeclares [ "system" "nixos" "release" ]) { system.nixos.release = release; })
       (lib.optionalAttrs (!moduleDeclares [ "system" "stateVersion" ]) {
         system.stateVersion = hostStateVersion;
         nix.package = fake "nix";
@@ -99,6 +105,7 @@ let
       packages = path;
     };
 in
+if export then import ../../ref/nix/export-containers.nix checked else
 {
   nspawn = "${systemd}/bin/systemd-nspawn";
   nixosContainer = "${pkgs.nixos-container}";

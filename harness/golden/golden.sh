@@ -3,6 +3,7 @@
 # release's own module, evaluated with a nixpkgs lib of its own time.
 #
 #   golden.sh --netns TEST_NETNS [--release LABEL] [--module FILE --lib DIR] [--no-net]
+#   golden.sh --export-only [--release LABEL] [--module FILE --lib DIR]
 #
 # Releases are the lines of harness/golden/releases. A release whose module
 # reads system.stateVersion gives two sets: golden/RELEASE/ (the host at
@@ -12,21 +13,18 @@
 # a release of one's own (a module being worked on, a nixpkgs checkout or
 # its lib/); its own stateVersion is the lib's release.
 # Each set's SOURCE says which module and which lib made it.
+# --export-only (make golden-export): of each set, only the fixtures'
+# containers.json (generate.sh --export-only), by nix evaluation alone.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-netns= only= module= lib= net=yes
-while [ $# -gt 0 ]; do
-        case $1 in
-        --netns) netns=$2; shift 2 ;;
-        --release) only=$2; shift 2 ;;
-        --module) module=$2; shift 2 ;;
-        --lib) lib=$2; shift 2 ;;
-        --no-net) net=no; shift ;;
-        *) echo "golden.sh: unknown argument $1" >&2; exit 2 ;;
-        esac
-done
-[ -n "$netns" ] || [ $net = no ] || { echo "usage: golden.sh --netns TEST_NETNS [--release LABEL] [--module FILE --lib DIR] [--no-net]" >&2; exit 2; }
+netns= only= module= lib= no_net= export_only=
+usage="usage: golden.sh --netns TEST_NETNS [--release LABEL] [--module FILE --lib DIR] [--no-net]; golden.sh --export-only [...]"
+. "$top/harness/lib/args.sh"
+args_parse "$usage" netns release=only module lib no-net? export-only? -- "$@"
+# --export-only: the containers.json files alone, by nix evaluation (no network part).
+[ -z "$export_only" ] || export_only=--export-only no_net=yes
+[ -n "$netns" ] || [ -n "$no_net" ] || args_wrong "$usage" "--netns is needed unless --no-net or --export-only"
 if [ -n "$module$lib" ] && { [ -z "$module" ] || [ -z "$lib" ] || [ -z "$only" ]; }; then
         echo "golden.sh: --module and --lib go together, with --release LABEL" >&2; exit 2
 fi
@@ -47,12 +45,13 @@ set_source() {
 # make_set SET MODULE LIB LIB-COMMIT [STATE-VERSION]
 make_set() {
         local set=$1 mod=$2 l=$3 commit=$4 sv=${5:-}
+        local args=(--lib "$l" --module "$mod" --release "${set%@*}" ${sv:+--state-version "$sv"} $export_only)
         mkdir -p "golden/$set"
-        bash "$here/generate.sh" --lib "$l" --module "$mod" --out "golden/$set" ${sv:+--state-version "$sv"} fixtures/*.json
-        bash "$here/generate.sh" --lib "$l" --module "$mod" --out "golden/$set/invalid" ${sv:+--state-version "$sv"} \
-                fixtures/invalid/*.json
+        bash "$here/generate.sh" "${args[@]}" --out "golden/$set" fixtures/*.json
+        bash "$here/generate.sh" "${args[@]}" --out "golden/$set/invalid" fixtures/invalid/*.json
+        [ -z "$export_only" ] || return 0
         set_source "$set" "$mod" "$commit" "${sv:-21.05, or the hostStateVersion a fixture sets}"
-        if [ $net = yes ]; then
+        if [ -z "$no_net" ]; then
                 bash "$here/run-network.sh" --netns "$netns" --fixtures fixtures --golden "golden/$set"
         fi
 }
@@ -61,8 +60,10 @@ make_set() {
 # lib of the table (older libs lack lib.strings.normalizePath; only the
 # releases that use the escaping call it).
 newest=$(awk '!/^#/ && NF { c = $3; r = $1 } END { print c " " r }' "$here/releases")
-bash "$here/fetch-lib.sh" $newest "${NIXPKGS_LIB_REPO:-https://github.com/nix-community/nixpkgs.lib}"
-bash "$here/check-escape.sh" ".cache/nixpkgs-lib/${newest%% *}/lib"
+if [ -z "$export_only" ]; then
+        bash "$here/fetch-lib.sh" $newest "${NIXPKGS_LIB_REPO:-https://github.com/nix-community/nixpkgs.lib}"
+        bash "$here/check-escape.sh" ".cache/nixpkgs-lib/${newest%% *}/lib"
+fi
 
 found=no
 if [ -n "$module" ]; then

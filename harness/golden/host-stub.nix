@@ -48,6 +48,8 @@ in
     (unlessDeclared [ "warnings" ] (mkOption { type = types.listOf types.str; default = [ ]; }))
     (unlessDeclared [ "meta" ] attrs)
     (unlessDeclared [ "system" "stateVersion" ] (mkOption { type = types.str; default = "21.05"; }))
+    # Read by ref/nix/export-containers.nix (nixos/modules/misc/version.nix).
+    (unlessDeclared [ "system" "nixos" "release" ] (mkOption { type = types.str; }))
     (unlessDeclared [ "nix" "package" ] anything)
     (unlessDeclared [ "boot" "enableContainers" ] (mkOption { type = types.bool; default = true; }))
     (unlessDeclared [ "boot" "isNspawnContainer" ] (mkOption { type = types.bool; default = false; }))

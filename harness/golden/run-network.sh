@@ -12,16 +12,8 @@
 set -euo pipefail
 
 netns= fixtures= golden=
-while [ $# -gt 0 ]; do
-        case $1 in
-        --netns) netns=$2; shift 2 ;;
-        --fixtures) fixtures=$2; shift 2 ;;
-        --golden) golden=$2; shift 2 ;;
-        *) echo "run-network.sh: unknown argument $1" >&2; exit 2 ;;
-        esac
-done
-[ -n "$netns" ] && [ -n "$fixtures" ] && [ -n "$golden" ] || {
-        echo "usage: run-network.sh --netns TEST_NETNS --fixtures DIR --golden DIR" >&2; exit 2; }
+. "$(dirname "$0")/../lib/args.sh"
+args_parse "usage: run-network.sh --netns TEST_NETNS --fixtures DIR --golden DIR" netns! fixtures! golden! -- "$@"
 [ "$(id -u)" = 0 ] || { echo "run-network.sh: needs root (network namespaces)" >&2; exit 1; }
 command -v ip >/dev/null || { echo "run-network.sh: ip (iproute2) is needed" >&2; exit 1; }
 

@@ -25,3 +25,9 @@ void *array_grow(void *items, size_t *capacity, size_t need, size_t size) {
         *capacity = grown;
         return p;
 }
+
+void array_free(void *items, size_t n, size_t size, void (*clear)(void *item)) {
+        for (size_t i = 0; items && i < n; i++)
+                clear((char *) items + i * size);
+        free(items);
+}

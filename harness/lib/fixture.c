@@ -135,82 +135,77 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         return fclose(out) == 0 ? 0 : -EIO;
 }
 
+/* scandir()'s filter: a fixture is a file NAME.json. */
+static int is_fixture_file(const struct dirent *entry) {
+        size_t len = strlen(entry->d_name);
+        return len > 5 && strcmp(entry->d_name + len - 5, ".json") == 0;
+}
+
 int fixture_set_load(const char *fixtures_dir, const char *golden_dir, const char *set_name, fixture_set *ret_set,
                      char **ret_error) {
         fixture_set set = { 0 };
-        struct dirent *entry;
-        size_t capacity = 0;
-        DIR *dir;
-        int r = 0;
+        struct dirent **entries = NULL;
+        int n, r;
 
         *ret_error = NULL;
         r = tier_scratch_new(&set.tmpdir);
         if (r < 0)
                 return r;
-        dir = opendir(fixtures_dir);
-        if (!dir) {
+        n = scandir(fixtures_dir, &entries, is_fixture_file, NULL);
+        if (n < 0) {
                 r = -errno;
                 set_error(ret_error, "%s: %s", fixtures_dir, strerror(-r));
-                fixture_set_free(&set);
-                return r;
-        }
-        while (r >= 0 && (entry = readdir(dir))) {
-                size_t len = strlen(entry->d_name);
-                fixture *items;
-                char *path, *id;
-                if (len < 6 || strcmp(entry->d_name + len - 5, ".json") != 0)
-                        continue;
-                items = array_grow(set.items, &capacity, set.n + 1, sizeof *items);
-                if (!items) {
+        } else if (!(set.items = calloc(n ? (size_t) n : 1, sizeof *set.items)))
+                r = -ENOMEM;
+        for (int i = 0; r >= 0 && i < n; i++) {
+                const char *name = entries[i]->d_name;
+                char *id = strndup(name, strlen(name) - 5), *path = NULL;
+
+                if (!id || asprintf(&path, "%s/%s", fixtures_dir, name) < 0) {
+                        path = NULL;
                         r = -ENOMEM;
-                        break;
-                }
-                set.items = items;
-                memset(&set.items[set.n], 0, sizeof set.items[set.n]);
-                id = strndup(entry->d_name, len - 5);
-                if (!id || asprintf(&path, "%s/%s", fixtures_dir, entry->d_name) < 0) {
-                        free(id);
-                        r = -ENOMEM;
-                        break;
-                }
-                set.n++;
-                r = load_one(path, id, golden_dir, set_name, set.tmpdir, &set.items[set.n - 1], ret_error);
+                } else
+                        /* Counted before it loads: what a failure leaves is freed with the set. */
+                        r = load_one(path, id, golden_dir, set_name, set.tmpdir, &set.items[set.n++], ret_error);
                 free(path);
                 free(id);
         }
-        closedir(dir);
+        for (int i = 0; i < n; i++)
+                free(entries[i]);
+        free(entries);
         if (r < 0) {
                 fixture_set_free(&set);
                 return r;
         }
-        if (set.n)
-                qsort(set.items, set.n, sizeof *set.items, compare_fixture);
+        qsort(set.items, set.n, sizeof *set.items, compare_fixture);
         *ret_set = set;
         return 0;
 }
 
+static void fixture_clear(void *item) {
+        fixture *f = item;
+
+        if (f->config_path)
+                unlink(f->config_path);
+        free(f->id);
+        free(f->description);
+        free(f->refusal);
+        free(f->containers_json);
+        free(f->config_json);
+        free(f->config_path);
+        free(f->golden_dir);
+        free(f->release);
+        free(f->state_version);
+        free(f->host_json);
+        nc_strv_clear(&f->names);
+        nc_strv_clear(&f->imperative);
+        nc_strv_clear(&f->unit_names);
+        nc_strv_clear(&f->guest_names);
+        nc_strv_clear(&f->guest_systems);
+}
+
 void fixture_set_free(fixture_set *set) {
-        for (size_t i = 0; i < set->n; i++) {
-                fixture *f = &set->items[i];
-                if (f->config_path)
-                        unlink(f->config_path);
-                free(f->id);
-                free(f->description);
-                free(f->refusal);
-                free(f->containers_json);
-                free(f->config_json);
-                free(f->config_path);
-                free(f->golden_dir);
-                free(f->release);
-                free(f->state_version);
-                free(f->host_json);
-                nc_strv_clear(&f->names);
-                nc_strv_clear(&f->imperative);
-                nc_strv_clear(&f->unit_names);
-                nc_strv_clear(&f->guest_names);
-                nc_strv_clear(&f->guest_systems);
-        }
-        free(set->items);
+        array_free(set->items, set->n, sizeof *set->items, fixture_clear);
         tier_scratch_remove(set->tmpdir);
         free(set->tmpdir);
         memset(set, 0, sizeof *set);

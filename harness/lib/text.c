@@ -142,6 +142,16 @@ char *text_edit_lines(const char *s, text_line_edit edit, void *userdata) {
         return text_steal(&out, NULL);
 }
 
+void print_escaped(FILE *f, const char *s, size_t len) {
+        for (const unsigned char *p = (const unsigned char *) s; p < (const unsigned char *) s + len; p++)
+                if (*p == '\\' || *p == '"')
+                        fprintf(f, "\\%c", *p);
+                else if (*p >= 0x20 && *p < 0x7f)
+                        fputc(*p, f);
+                else
+                        fprintf(f, "\\x%02x", *p);
+}
+
 int read_file(const char *path, size_t max, char **ret_data, size_t *ret_len) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         char *data = NULL;

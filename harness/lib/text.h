@@ -59,6 +59,12 @@ typedef void (*text_line_edit)(text *out, const char *line, size_t len, void *us
  * Caller frees; NULL when out of memory. */
 char *text_edit_lines(const char *s, text_line_edit edit, void *userdata);
 
+/* Writes `len` bytes of `s` to `f` with a backslash before each backslash
+ * and double quote, and every other byte that is not printable ASCII as
+ * \xHH: two renderings are equal exactly when the bytes are, and a
+ * message shows exactly what differs. */
+void print_escaped(FILE *f, const char *s, size_t len);
+
 /* Reads a whole file, at most `max` bytes; returns 0, or -errno (-EFBIG
  * past `max`). *ret_data is NUL-terminated and the caller's to free();
  * ret_len may be NULL. */

@@ -428,13 +428,20 @@ void tier_scratch_remove(const char *path) {
                 fprintf(stderr, "%s: cannot remove %s: %s\n", tier.name, path, strerror(-r));
 }
 
-void tier_scratch_keep(const char *path) {
+void tier_scratch_end(char *path, bool keep) {
         char *mark = NULL;
 
+        if (!keep || !path) {
+                tier_scratch_remove(path);
+                free(path);
+                return;
+        }
         tier_untrack(path);
         if (asprintf(&mark, "%s/%s", path, KEPT_MARK) >= 0)
                 write_file(mark, "", 0, 0644);
+        printf("%s: kept %s\n", tier.name, path);
         free(mark);
+        free(path);
 }
 
 /* ---- the run ------------------------------------------------------------------ */

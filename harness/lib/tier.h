@@ -13,7 +13,7 @@
  *   - what a SIGKILL leaves on disk, the next run of the same tier removes:
  *     tier_begin() removes the scratch folders whose PID names no process
  *     (kill(PID, 0) fails with ESRCH); never those of a run that is still
- *     going, nor one kept with tier_scratch_keep().
+ *     going, nor one kept with tier_scratch_end().
  *
  * The closing line of a tier, the last line it prints, always has the form
  *   TIER: P passed, F failed, S skipped in T s[; NOTE]
@@ -44,9 +44,11 @@ void tier_worker_begin(void);
 int tier_scratch_new(char **ret_path);
 /* Removes a scratch folder and everything below it. Accepts NULL. */
 void tier_scratch_remove(const char *path);
-/* Leaves a scratch folder in place for the user (--keep): not removed on a
- * signal, and later runs of the tier leave it alone too. */
-void tier_scratch_keep(const char *path);
+/* Ends the tier's scratch folder: with `keep` (--keep) leaves it in place
+ * for the user, saying where (not removed on a signal, and later runs of
+ * the tier leave it alone too); else removes it. Frees `path`; accepts
+ * NULL. */
+void tier_scratch_end(char *path, bool keep);
 
 /* A cgroup the tier made, to kill and remove on a signal
  * (tier_remove_cgroup); at most a few at once. Returns 0 or -errno. */

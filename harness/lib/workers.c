@@ -122,3 +122,10 @@ int workers_run(worker_job *jobs, size_t n, const worker_pool *pool) {
         free(slots);
         return 0;
 }
+
+void worker_job_clear(void *job) {
+        worker_job *j = job;
+
+        free(j->outdir);
+        free(j->failure);
+}

@@ -16,6 +16,10 @@ typedef struct worker_job {
         long elapsed_ms;
 } worker_job;
 
+/* Frees what a worker_job owns (outdir, failure); its argument is a
+ * worker_job, as array_free() (array.h) calls it. */
+void worker_job_clear(void *job);
+
 /* What a worker does, in the worker process (stdout and stderr go to
  * outdir/worker.log): returns 0, or -errno when the harness could not do
  * its part. */

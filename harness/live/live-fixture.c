@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "array.h"
 #include "net-file.h"
 #include "netns.h"
 #include "prestate.h"
@@ -403,7 +404,9 @@ static int start_container(const fixture *f, live_impl impl, const live_tools *t
         return 0;
 }
 
-static void container_free(live_unit *c) {
+static void live_unit_clear(void *item) {
+        live_unit *c = item;
+
         if (c->netns_fd >= 0)
                 close(c->netns_fd);
         if (c->notify_fd >= 0)
@@ -538,12 +541,9 @@ int live_run_fixture(const fixture *f, live_impl impl, const live_tools *tools, 
         }
         if (r >= 0)
                 after_stop(f, impl, tools, runs, names->n, &before);
-        for (size_t i = 0; runs && i < names->n; i++) {
-                if (r >= 0)
-                        r = write_results(&runs[i], outdir);
-                container_free(&runs[i]);
-        }
+        for (size_t i = 0; r >= 0 && i < names->n; i++)
+                r = write_results(&runs[i], outdir);
+        array_free(runs, names->n, sizeof *runs, live_unit_clear);
         nc_strv_clear(&before);
-        free(runs);
         return r;
 }

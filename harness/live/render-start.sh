@@ -14,18 +14,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 lib= module= list= fixtures= out=
-while [ $# -gt 0 ]; do
-        case $1 in
-        --lib) lib=$2; shift 2 ;;
-        --module) module=$2; shift 2 ;;
-        --list) list=$2; shift 2 ;;
-        --fixtures) fixtures=$2; shift 2 ;;
-        --out) out=$2; shift 2 ;;
-        *) echo "render-start.sh: unknown argument $1" >&2; exit 2 ;;
-        esac
-done
-[ -n "$lib" ] && [ -n "$module" ] && [ -n "$list" ] && [ -n "$fixtures" ] && [ -n "$out" ] || {
-        echo "usage: render-start.sh --lib NIXPKGS_LIB --module MODULE --list FILE --fixtures DIR --out DIR" >&2; exit 2; }
+. "$here/../lib/args.sh"
+args_parse "usage: render-start.sh --lib NIXPKGS_LIB --module MODULE --list FILE --fixtures DIR --out DIR" \
+        lib! module! list! fixtures! out! -- "$@"
 for tool in nix-instantiate jq; do
         command -v "$tool" >/dev/null || { echo "render-start.sh: $tool is needed (apt-get install nix-bin jq)" >&2; exit 1; }
 done

@@ -14,7 +14,6 @@
  * scratch folder), and "nothing left behind" looks for those only. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +30,8 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
+#include "args.h"
+#include "array.h"
 #include "live.h"
 #include "netns.h"
 #include "report.h"
@@ -49,6 +50,14 @@ typedef struct live_job {
         int namespaces[2];       /* a socket pair: the worker sends its namespaces over it (machine.c) */
         char *namespaces_left;   /* what still held them after the run, or NULL */
 } live_job;
+
+static void live_job_clear(void *item) {
+        live_job *job = item;
+
+        worker_job_clear(&job->worker);
+        free(job->cgroup_error);
+        free(job->namespaces_left);
+}
 
 static fixture_set fixtures;
 static live_job *jobs;
@@ -698,63 +707,43 @@ static int snapshot_tools(live_tools *tools, const char *dir) {
         return r;
 }
 
-static int usage(void) {
-        fprintf(stderr, "usage: test-live --fixtures DIR --golden DIR --list FILE --start-scripts DIR\n"
-                        "                 --nixcontainer PATH --init PATH --notify PATH\n"
-                        "                 [--impl ref|original|both] [--only ID] [--repeat N] [--timing FILE]\n"
-                        "                 [--timeout SECONDS] [--keep]\n");
-        return 2;
-}
-
 int main(int argc, char **argv) {
-        static const struct option options[] = {
-                { "fixtures", required_argument, NULL, 'f' },     { "golden", required_argument, NULL, 'g' },
-                { "list", required_argument, NULL, 'l' },         { "start-scripts", required_argument, NULL, 's' },
-                { "nixcontainer", required_argument, NULL, 'n' }, { "init", required_argument, NULL, 'i' },
-                { "notify", required_argument, NULL, 'N' },       { "impl", required_argument, NULL, 'I' },
-                { "only", required_argument, NULL, 'o' },         { "repeat", required_argument, NULL, 'r' },
-                { "timing", required_argument, NULL, 'T' },       { "timeout", required_argument, NULL, 't' },
-                { "keep", no_argument, NULL, 'k' },               { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
-        };
         const char *fixtures_dir = NULL, *golden_dir = NULL, *list = NULL, *start_scripts = NULL, *nixcontainer = NULL,
                    *init = NULL, *notify = NULL, *impl = "both", *only = NULL, *timing = NULL;
+        long timeout_s = 120;
+        bool keep = false;
+        const arg_option options[] = {
+                ARG("fixtures", ARG_STRING, &fixtures_dir, .arg = "DIR", .required = true),
+                ARG("golden", ARG_STRING, &golden_dir, .arg = "DIR", .required = true),
+                ARG("list", ARG_STRING, &list, .arg = "FILE", .required = true),
+                ARG("start-scripts", ARG_STRING, &start_scripts, .arg = "DIR", .required = true),
+                ARG("nixcontainer", ARG_STRING, &nixcontainer, .arg = "PATH", .required = true),
+                ARG("init", ARG_STRING, &init, .arg = "PATH", .required = true),
+                ARG("notify", ARG_STRING, &notify, .arg = "PATH", .required = true),
+                ARG("impl", ARG_STRING, &impl, .arg = "ref|original|both"),
+                ARG("only", ARG_STRING, &only, .arg = "ID"),
+                ARG("repeat", ARG_UNSIGNED, &repeat, .arg = "N", .min = 1, .max = 64),
+                ARG("timing", ARG_STRING, &timing, .arg = "FILE"),
+                ARG("timeout", ARG_LONG, &timeout_s, .arg = "SECONDS", .min = 1),
+                ARG("keep", ARG_FLAG, &keep),
+                { NULL },
+        };
+        args_parse(argc, argv, options, NULL);
+
         const char *skip = NULL;
         char *error = NULL, *nspawn = NULL, *table = NULL, note[512] = "";
         live_tools tools = { 0 };
         nc_strv ids = { 0 }, ref_marks = { 0 }, original_marks = { 0 }, stale = { 0 };
-        long timeout_s = 120;
-        bool keep = false;
         unsigned failures = 0;
         tier_counts counts = { 0 };
-        int c, r, status = 0;
+        int r, status = 0;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-                switch (c) {
-                case 'f': fixtures_dir = optarg; break;
-                case 'g': golden_dir = optarg; break;
-                case 'l': list = optarg; break;
-                case 's': start_scripts = optarg; break;
-                case 'n': nixcontainer = optarg; break;
-                case 'i': init = optarg; break;
-                case 'N': notify = optarg; break;
-                case 'I': impl = optarg; break;
-                case 'o': only = optarg; break;
-                case 'r': repeat = (unsigned) strtoul(optarg, NULL, 10); break;
-                case 'T': timing = optarg; break;
-                case 't': timeout_s = strtol(optarg, NULL, 10); break;
-                case 'k': keep = true; break;
-                case 'h': usage(); return 0;
-                default: return usage();
-                }
-        }
-        if (!fixtures_dir || !golden_dir || !list || !start_scripts || !nixcontainer || !init || !notify ||
-            optind != argc || timeout_s < 1 || repeat < 1 || repeat > 64)
-                return usage();
         run_impl[LIVE_REF] = strcmp(impl, "ref") == 0 || strcmp(impl, "both") == 0;
         run_impl[LIVE_ORIGINAL] = strcmp(impl, "original") == 0 || strcmp(impl, "both") == 0;
-        if (!run_impl[LIVE_REF] && !run_impl[LIVE_ORIGINAL])
-                return usage();
+        if (!run_impl[LIVE_REF] && !run_impl[LIVE_ORIGINAL]) {
+                fprintf(stderr, "test-live: --impl: expected ref, original or both, got \"%s\"\n", impl);
+                return 2;
+        }
 
         if (tier_begin("live") < 0)
                 return 1;
@@ -888,19 +877,9 @@ int main(int argc, char **argv) {
         if (counts.xfailed)
                 snprintf(note, sizeof note, "%u expected to fail (xfail in %s)", counts.xfailed, list);
 out:
-        if (scratch && keep) {
-                tier_scratch_keep(scratch);
-                printf("test-live: kept %s\n", scratch);
-        } else
-                tier_scratch_remove(scratch);
-        free(scratch);
-        for (size_t i = 0; jobs && i < n_jobs; i++) {
-                free(jobs[i].worker.outdir);
-                free(jobs[i].worker.failure);
-                free(jobs[i].cgroup_error);
-                free(jobs[i].namespaces_left);
-        }
-        free(jobs);
+        tier_scratch_end(scratch, keep);
+        scratch = NULL;
+        array_free(jobs, n_jobs, sizeof *jobs, live_job_clear);
         free(selected);
         free(xfail_ref);
         free(xfail_original);

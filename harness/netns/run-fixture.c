@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "net-file.h"
 #include "netns.h"
 #include "nspawn-sim.h"
@@ -241,6 +242,15 @@ static int write_results(const fixture *f, const simulated_container *runs, cons
         return r;
 }
 
+static void simulated_container_clear(void *item) {
+        simulated_container *c = item;
+
+        netns_holder_kill(&c->holder);
+        nspawn_network_clear(&c->network);
+        nc_strv_clear(&c->envp);
+        nc_strv_clear(&c->steps);
+}
+
 int run_fixture(const fixture *f, const impl *which, const char *outdir) {
         const nc_strv *names = &f->unit_names;
         simulated_container *runs = calloc(names->n ? names->n : 1, sizeof *runs);
@@ -279,14 +289,8 @@ int run_fixture(const fixture *f, const impl *which, const char *outdir) {
                 r = run_container(f, which, &runs[i], outdir);
         if (r >= 0)
                 r = write_results(f, runs, outdir);
-        for (size_t i = 0; i < names->n; i++) {
-                netns_holder_kill(&runs[i].holder);
-                nspawn_network_clear(&runs[i].network);
-                nc_strv_clear(&runs[i].envp);
-                nc_strv_clear(&runs[i].steps);
-        }
+        array_free(runs, names->n, sizeof *runs, simulated_container_clear);
         free(networks); /* shallow copies of runs[i].network */
-        free(runs);
         free(error);
         return r;
 }

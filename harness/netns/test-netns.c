@@ -12,7 +12,6 @@
  * without it, says so in its closing line and exits 0. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,8 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
+#include "args.h"
+#include "array.h"
 #include "fixture.h"
 #include "impl.h"
 #include "report.h"
@@ -122,54 +123,36 @@ static int write_goldens(const worker_job *job) {
         return r;
 }
 
-static int usage(void) {
-        fprintf(stderr, "usage: test-netns --fixtures DIR [--release R] [--golden DIR] [--impl original|ref|exec:CMD]\n"
-                        "                  [--generate] [--jobs N] [--timeout SECONDS] [--only ID] [--skip-compat] [--keep]\n"
-                        "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n");
-        return 2;
-}
+/* What --help adds to the synopsis. */
+static const char notes[] =
+        "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n";
 
 int main(int argc, char **argv) {
-        static const struct option options[] = {
-                { "fixtures", required_argument, NULL, 'f' }, { "golden", required_argument, NULL, 'g' },
-                { "impl", required_argument, NULL, 'i' },      { "generate", no_argument, NULL, 'G' },
-                { "jobs", required_argument, NULL, 'j' },      { "timeout", required_argument, NULL, 't' },
-                { "only", required_argument, NULL, 'o' },      { "skip-compat", no_argument, NULL, 'c' },
-                { "keep", no_argument, NULL, 'k' },            { "help", no_argument, NULL, 'h' },
-                { "release", required_argument, NULL, 'r' },   { NULL, 0, NULL, 0 },
-        };
-        const char *fixtures_dir = NULL, *golden_dir = NULL, *impl_spec = "original", *only = NULL;
+        const char *fixtures_dir = NULL, *golden = NULL, *impl_spec = "original", *only = NULL;
         const char *release = DEFAULT_SET;
-        char *release_golden = NULL;
+        char *golden_dir = NULL;
         bool generate = false, skip_compat = false, keep = false;
         long jobs_max = sysconf(_SC_NPROCESSORS_ONLN), timeout_s = 120;
+        const arg_option options[] = {
+                ARG("fixtures", ARG_STRING, &fixtures_dir, .arg = "DIR", .required = true),
+                ARG("golden", ARG_STRING, &golden, .arg = "DIR"),
+                ARG("release", ARG_STRING, &release, .arg = "R"),
+                ARG("impl", ARG_STRING, &impl_spec, .arg = "original|ref|exec:CMD"),
+                ARG("generate", ARG_FLAG, &generate),
+                ARG("jobs", ARG_LONG, &jobs_max, .arg = "N", .min = 1),
+                ARG("timeout", ARG_LONG, &timeout_s, .arg = "SECONDS", .min = 1),
+                ARG("only", ARG_STRING, &only, .arg = "ID"),
+                ARG("skip-compat", ARG_FLAG, &skip_compat),
+                ARG("keep", ARG_FLAG, &keep),
+                { NULL },
+        };
+        args_parse(argc, argv, options, notes);
+
         char *outdir = NULL, *error = NULL, label[96], note[128] = "";
         unsigned written = 0;
         tier_counts counts = { 0 };
-        int c, r, status = 0;
+        int r, status = 0;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-                switch (c) {
-                case 'f': fixtures_dir = optarg; break;
-                case 'g': golden_dir = optarg; break;
-                case 'i': impl_spec = optarg; break;
-                case 'G': generate = true; break;
-                case 'j': jobs_max = strtol(optarg, NULL, 10); break;
-                case 't': timeout_s = strtol(optarg, NULL, 10); break;
-                case 'o': only = optarg; break;
-                case 'c': skip_compat = true; break;
-                case 'k': keep = true; break;
-                case 'r': release = optarg; break;
-                case 'h': usage(); return 0;
-                default: return usage();
-                }
-        }
-        if (!golden_dir && asprintf(&release_golden, "golden/%s", release) >= 0)
-                golden_dir = release_golden;
-        if (!fixtures_dir || !golden_dir || optind != argc || jobs_max < 1 || timeout_s < 1) {
-                free(release_golden);
-                return usage();
-        }
         if (impl_parse(impl_spec, &implementation) < 0) {
                 fprintf(stderr, "test-netns: --impl: expected original, ref or exec:CMD, got \"%s\"\n", impl_spec);
                 return 2;
@@ -184,10 +167,13 @@ int main(int argc, char **argv) {
                 impl_clear(&implementation);
                 return 1;
         }
-        r = fixture_set_load(fixtures_dir, golden_dir, release, &fixtures, &error);
+        r = args_release_golden(golden, release, &golden_dir);
+        if (r >= 0)
+                r = fixture_set_load(fixtures_dir, golden_dir, release, &fixtures, &error);
         if (r < 0) {
                 fprintf(stderr, "test-netns: %s\n", error ? error : strerror(-r));
                 free(error);
+                free(golden_dir);
                 CU_cleanup_registry();
                 impl_clear(&implementation);
                 return 1;
@@ -268,22 +254,13 @@ int main(int argc, char **argv) {
                         snprintf(note, sizeof note, "%u checks skipped", counts.checks_skipped);
         }
 out:
-        if (outdir && keep) {
-                tier_scratch_keep(outdir);
-                printf("test-netns: kept %s\n", outdir);
-        } else
-                tier_scratch_remove(outdir);
-        free(outdir);
-        for (size_t i = 0; jobs && i < n_jobs; i++) {
-                free(jobs[i].outdir);
-                free(jobs[i].failure);
-        }
-        free(jobs);
+        tier_scratch_end(outdir, keep);
+        array_free(jobs, n_jobs, sizeof *jobs, worker_job_clear);
         CU_cleanup_registry();
         report_free(&report);
         fixture_set_free(&fixtures);
         impl_clear(&implementation);
-        free(release_golden);
+        free(golden_dir);
         if (status != 0 && counts.failed == 0) {
                 counts.failed = 1; /* the tier could not do its part (said above) */
                 snprintf(note, sizeof note, "the tier itself failed");

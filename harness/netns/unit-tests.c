@@ -5,6 +5,7 @@
 
 #include "nspawn-sim.h"
 #include "siphash24.h"
+#include "suite.h"
 #include "unit-tests.h"
 
 /* The SipHash paper's appendix A: key 00..0f, message 00..0e. */
@@ -130,16 +131,20 @@ static void test_veth_host_names(void) {
 }
 
 int netns_unit_tests_register(void) {
-        CU_pSuite hash = CU_add_suite("siphash24", NULL, NULL), sim = CU_add_suite("nspawn options", NULL, NULL);
+        static const suite_test hash[] = {
+                { "SipHash-2-4 paper vector", test_siphash24_paper_vector },
+                { "shortened names (containers-names test vectors)", test_shorten_ifname_vectors },
+                { "names under 16 bytes kept", test_shorten_ifname_short_names_kept },
+        };
+        static const suite_test sim[] = {
+                { "the module's argv", test_parse_module_argv },
+                { "no private network", test_parse_shared_network },
+                { "--network-veth-extra rules", test_parse_veth_extra_rules },
+                { "host-side veth names", test_veth_host_names },
+        };
 
-        if (!hash || !sim)
+        if (suite_add("siphash24", hash, sizeof hash / sizeof hash[0]) < 0 ||
+            suite_add("nspawn options", sim, sizeof sim / sizeof sim[0]) < 0)
                 return -1;
-        CU_add_test(hash, "SipHash-2-4 paper vector", test_siphash24_paper_vector);
-        CU_add_test(hash, "shortened names (containers-names test vectors)", test_shorten_ifname_vectors);
-        CU_add_test(hash, "names under 16 bytes kept", test_shorten_ifname_short_names_kept);
-        CU_add_test(sim, "the module's argv", test_parse_module_argv);
-        CU_add_test(sim, "no private network", test_parse_shared_network);
-        CU_add_test(sim, "--network-veth-extra rules", test_parse_veth_extra_rules);
-        CU_add_test(sim, "host-side veth names", test_veth_host_names);
         return 0;
 }

@@ -14,7 +14,6 @@
  * counted apart ("script text only"), so it never hides a behaviour change. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "args.h"
 #include "fixture.h"
 #include "nixcontainer.h"
 #include "strv.h"
@@ -565,42 +565,27 @@ static int compare_pair(FILE *out, const char *golden, const nc_strv *sources, c
         return 0;
 }
 
-static void usage(FILE *f) {
-        fprintf(f, "usage: release-diff --golden DIR --fixtures DIR[:SUB]... --pair FROM:TO... [--out FILE]\n"
-                   "Writes what behaves differently between golden/FROM/ and golden/TO/, fixture by\n"
-                   "fixture, as Markdown (golden/RELEASES.md in `make release-diff`). The goldens of\n"
-                   "--fixtures DIR:SUB are in golden/SET/SUB/.\n");
-}
+/* What --help adds to the synopsis. */
+static const char notes[] =
+        "Writes what behaves differently between golden/FROM/ and golden/TO/, fixture by\n"
+        "fixture, as Markdown (golden/RELEASES.md in `make release-diff`). The goldens of\n"
+        "--fixtures DIR:SUB are in golden/SET/SUB/.\n";
 
 int main(int argc, char **argv) {
-        static const struct option options[] = {
-                { "golden", required_argument, NULL, 'g' },
-                { "fixtures", required_argument, NULL, 'f' },
-                { "pair", required_argument, NULL, 'p' },
-                { "out", required_argument, NULL, 'o' },
-                { "help", no_argument, NULL, 'h' },
-                {},
-        };
         const char *golden = NULL, *out_path = NULL;
         nc_strv pairs = { 0 }, fixtures = { 0 };
-        FILE *out = stdout;
-        int c, r = 0;
+        const arg_option options[] = {
+                ARG("golden", ARG_STRING, &golden, .arg = "DIR", .required = true),
+                ARG("fixtures", ARG_STRINGS, &fixtures, .arg = "DIR[:SUB]", .required = true),
+                ARG("pair", ARG_STRINGS, &pairs, .arg = "FROM:TO", .required = true),
+                ARG("out", ARG_STRING, &out_path, .arg = "FILE"),
+                { NULL },
+        };
+        args_parse(argc, argv, options, notes);
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
-                switch (c) {
-                case 'g': golden = optarg; break;
-                case 'f': nc_strv_push(&fixtures, optarg); break;
-                case 'p': nc_strv_push(&pairs, optarg); break;
-                case 'o': out_path = optarg; break;
-                case 'h': usage(stdout); return 0;
-                default: usage(stderr); return 2;
-                }
-        if (!golden || fixtures.n == 0 || pairs.n == 0 || optind != argc) {
-                usage(stderr);
-                nc_strv_clear(&pairs);
-                nc_strv_clear(&fixtures);
-                return 2;
-        }
+        FILE *out = stdout;
+        int r = 0;
+
         if (out_path && !(out = fopen(out_path, "we"))) {
                 fprintf(stderr, "release-diff: %s: %s\n", out_path, strerror(errno));
                 nc_strv_clear(&pairs);

@@ -66,6 +66,16 @@ static int push_script_text(builder *b, const char *text) {
         return r;
 }
 
+/* ${optionalString (config.nixpkgs.localSystem.system == "x86_64-linux") ''
+ *   if [ "$(< ${SYSTEM_PATH:-...}/system)" = i686-linux ]; then
+ *     extraFlags+=" --personality=x86" ''}          (25.11: extraFlags+=("--personality=x86")) */
+static bool wants_personality(const builder *b) {
+        const char *host_system = b->request->host_system ? b->request->host_system : "x86_64-linux";
+
+        return strcmp(host_system, "x86_64-linux") == 0 && b->request->guest_system &&
+               strcmp(b->request->guest_system, "i686-linux") == 0;
+}
+
 /* extraFlags+=" PREFIX$WORD" (before 25.11) or extraFlags+=("PREFIX$WORD") */
 typedef int (*flag_adder)(builder *b, const char *prefix, const char *word);
 
@@ -108,7 +118,6 @@ static int append_extra_veths(builder *b) {
 }
 
 static int build_extra_flags(builder *b) {
-        const char *host_system = b->request->host_system ? b->request->host_system : "x86_64-linux";
         const char *bridge = nc_script_var(b->env, "HOST_BRIDGE");
         nc_strbuf *f = &b->extra_flags;
         int r;
@@ -137,11 +146,7 @@ static int build_extra_flags(builder *b) {
         if ((r = add_each(b, nc_script_var(b->env, "INTERFACES"), NC_SHELL_DEFAULT_IFS, " --network-interface=", append_flag)) < 0 ||
             (r = add_each(b, nc_script_var(b->env, "MACVLANS"), NC_SHELL_DEFAULT_IFS, " --network-macvlan=", append_flag)) < 0)
                 return r;
-        /* ${optionalString (config.nixpkgs.localSystem.system == "x86_64-linux") ''
-         *   if [ "$(< ${SYSTEM_PATH:-...}/system)" = i686-linux ]; then
-         *     extraFlags+=" --personality=x86" ''} */
-        if (strcmp(host_system, "x86_64-linux") == 0 && b->request->guest_system &&
-            strcmp(b->request->guest_system, "i686-linux") == 0)
+        if (wants_personality(b))
                 r = nc_strbuf_append(f, " --personality=x86");
         return r;
 }
@@ -158,7 +163,6 @@ static bool declares(const builder *b, const nc_option_table *table, const char 
 }
 
 static int build_flag_array(builder *b) {
-        const char *host_system = b->request->host_system ? b->request->host_system : "x86_64-linux";
         const nc_container *c = b->container;
         const char *inherited = nc_env_get(b->env, "extraFlags");
         const char *private_users = nc_script_var(b->env, "PRIVATE_USERS");
@@ -197,8 +201,7 @@ static int build_flag_array(builder *b) {
         if ((r = add_each(b, nc_script_var(b->env, "INTERFACES"), NC_SHELL_DEFAULT_IFS, "--network-interface=", flag)) < 0 ||
             (r = add_each(b, nc_script_var(b->env, "MACVLANS"), NC_SHELL_DEFAULT_IFS, "--network-macvlan=", flag)) < 0)
                 return r;
-        if (strcmp(host_system, "x86_64-linux") == 0 && b->request->guest_system &&
-            strcmp(b->request->guest_system, "i686-linux") == 0)
+        if (wants_personality(b))
                 r = flag(b, "--personality=x86", "");
         return r;
 }

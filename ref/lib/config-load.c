@@ -685,6 +685,75 @@ static int read_envelope(const nc_json *root, const nc_json **ret_containers, co
         return 0;
 }
 
+/* ---- what the loader never reads -------------------------------------- */
+
+/* A container's `config` (a whole NixOS configuration) and `specialArgs`
+ * are ignored: the parser checks them as JSON but keeps nothing of them
+ * (nc_json_parse_skipping()), so that their size costs no memory. */
+static bool is_ignored_option(const char *key) {
+        return strcmp(key, "config") == 0 || strcmp(key, "specialArgs") == 0;
+}
+
+/* Whether the text's top-level object has a member "format" whose value
+ * is a string: a quick scan, without decoding, that tells where the
+ * containers are (the real parse checks the text). A spelling it misses
+ * ("form\u0061t") only keeps what could have been skipped. */
+static bool looks_like_envelope(const char *text, size_t len) {
+        const char *p = text, *end = text + len;
+        unsigned depth = 0;
+        bool in_key;
+
+#define SKIP_SPACE() while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++
+        SKIP_SPACE();
+        if (p == end || *p++ != '{')
+                return false;
+        for (in_key = true; p < end;) {
+                SKIP_SPACE();
+                if (p == end)
+                        return false;
+                if (*p == '"') {
+                        const char *start = ++p;
+                        while (p < end && *p != '"')
+                                p += *p == '\\' ? 2 : 1;
+                        if (p >= end)
+                                return false;
+                        p++;
+                        if (depth == 0 && in_key) {
+                                bool format = p - start - 1 == 6 && memcmp(start, "format", 6) == 0;
+                                SKIP_SPACE();
+                                if (p == end || *p++ != ':')
+                                        return false;
+                                SKIP_SPACE();
+                                if (format)
+                                        return p < end && *p == '"';
+                                in_key = false;
+                        }
+                        continue;
+                }
+                if (*p == '{' || *p == '[')
+                        depth++;
+                else if (*p == '}' || *p == ']') {
+                        if (depth == 0)
+                                return false;
+                        depth--;
+                } else if (*p == ',' && depth == 0)
+                        in_key = true;
+                p++;
+        }
+#undef SKIP_SPACE
+        return false;
+}
+
+/* containers.NAME.config: at depth 2 of a bare config, at depth 3 under
+ * "containers" of the export format. */
+static bool skip_ignored(const char *const *keys, unsigned depth, void *userdata) {
+        bool envelope = *(const bool *) userdata;
+
+        if (envelope)
+                return depth == 3 && strcmp(keys[0], "containers") == 0 && is_ignored_option(keys[2]);
+        return depth == 2 && is_ignored_option(keys[1]);
+}
+
 static int release_error(const char *name, nc_error *error) {
         char known[128] = "";
         size_t n = 0;
@@ -700,6 +769,7 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *
         _cleanup_(nc_config_freep) nc_config *config = NULL;
         _cleanup_(nc_json_freep) nc_json_doc *doc = NULL;
         const char *file_release, *file_state_version;
+        bool envelope;
         int enable;
         nc_json_error syntax;
         const nc_json *root, *containers_json;
@@ -707,7 +777,8 @@ int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *
 
         if (len > MAX_CONFIG_BYTES)
                 return nc_error_set(error, -EFBIG, "the configuration is larger than %u bytes", MAX_CONFIG_BYTES);
-        r = nc_json_parse(text, len, &doc, &syntax);
+        envelope = looks_like_envelope(text, len);
+        r = nc_json_parse_skipping(text, len, skip_ignored, &envelope, &doc, &syntax);
         if (r == -ENOMEM)
                 return nc_error_set(error, r, "out of memory while loading the configuration");
         if (r < 0)

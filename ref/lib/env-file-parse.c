@@ -106,14 +106,20 @@ static int push(parser *ps) {
         return r;
 }
 
-/* Appends `c` to `b`, keeping *whitespace at the start of the trailing
- * run of unescaped whitespace, if any; returns `next`, or -ENOMEM. */
+/* Appends `c` to `b`; returns `next`, the state the machine goes on in,
+ * or -ENOMEM. */
+static int append(nc_strbuf *b, char c, enum parse_state next) {
+        return nc_strbuf_append_char(b, c) < 0 ? -ENOMEM : (int) next;
+}
+
+/* The same, keeping *whitespace at the start of the trailing run of
+ * unescaped whitespace, if any. */
 static int append_noting_whitespace(nc_strbuf *b, size_t *whitespace, char c, enum parse_state next) {
         if (!is_whitespace(c))
                 *whitespace = NO_WHITESPACE;
         else if (*whitespace == NO_WHITESPACE)
                 *whitespace = b->len;
-        return nc_strbuf_append_char(b, c) < 0 ? -ENOMEM : (int) next;
+        return append(b, c, next);
 }
 
 /* The end of an assignment's line: it is pushed, the next key begins. */
@@ -134,7 +140,7 @@ static int step(parser *ps, enum parse_state state, char c) {
                         return PRE_KEY;
                 ps->key_line = ps->line;
                 ps->key_whitespace = NO_WHITESPACE;
-                return nc_strbuf_append_char(&ps->key, c) < 0 ? -ENOMEM : KEY;
+                return append(&ps->key, c, KEY);
 
         case KEY:
                 if (is_newline(c)) { /* no '=': the line is dropped */
@@ -159,7 +165,7 @@ static int step(parser *ps, enum parse_state state, char c) {
                         return VALUE_ESCAPE;
                 if (is_whitespace(c))
                         return PRE_VALUE;
-                return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : VALUE;
+                return append(&ps->value, c, VALUE);
 
         case VALUE:
                 if (is_newline(c))
@@ -176,30 +182,28 @@ static int step(parser *ps, enum parse_state state, char c) {
                  * backslash-newline (also backslash-CR) joins lines. */
                 if (is_newline(c))
                         return VALUE;
-                return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : VALUE;
+                return append(&ps->value, c, VALUE);
 
         case SINGLE_QUOTE:
                 if (c == '\'')
                         return PRE_VALUE;
-                return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : SINGLE_QUOTE;
+                return append(&ps->value, c, SINGLE_QUOTE);
 
         case DOUBLE_QUOTE:
                 if (c == '"')
                         return PRE_VALUE;
                 if (c == '\\')
                         return DOUBLE_QUOTE_ESCAPE;
-                return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : DOUBLE_QUOTE;
+                return append(&ps->value, c, DOUBLE_QUOTE);
 
         case DOUBLE_QUOTE_ESCAPE:
                 /* \" \\ \` \$ give the character; backslash-newline (but
                  * not backslash-CR) is removed; any other pair is kept. */
                 if (strchr("\"\\`$", c))
-                        return nc_strbuf_append_char(&ps->value, c) < 0 ? -ENOMEM : DOUBLE_QUOTE;
+                        return append(&ps->value, c, DOUBLE_QUOTE);
                 if (c == '\n')
                         return DOUBLE_QUOTE;
-                if (nc_strbuf_append_char(&ps->value, '\\') < 0 || nc_strbuf_append_char(&ps->value, c) < 0)
-                        return -ENOMEM;
-                return DOUBLE_QUOTE;
+                return nc_strbuf_append_char(&ps->value, '\\') < 0 ? -ENOMEM : append(&ps->value, c, DOUBLE_QUOTE);
 
         case COMMENT:
                 /* v247..v253: a backslash escapes the next character even

@@ -101,6 +101,17 @@ typedef struct parser {
         size_t members_capacity;
         unsigned depth;
         nc_json_error *error;
+        /* Skipping: a value the caller ignores is checked as JSON but not
+         * kept (json.h, nc_json_parse_skipping()). `keys` holds the member
+         * keys from the root down while every container on the way is an
+         * object: `chain` of them. */
+        nc_json_skip_fn skip;
+        void *skip_userdata;
+        const char *keys[NC_JSON_SKIP_DEPTH];
+        unsigned chain;
+        unsigned skipping; /* > 0: inside a skipped value */
+        char *scratch;     /* decoding room for a skipped string with escapes */
+        size_t scratch_capacity;
 } parser;
 
 /* The duplicate-key index of one open object with many members, by open
@@ -309,8 +320,10 @@ static int unescape(parser *p, const char *s, const char *end, char *out, size_t
 }
 
 /* The string at p->p (a quote), its escapes decoded, NUL-terminated in the
- * arena. *ret_nul tells whether it holds a NUL. */
-static int parse_string(parser *p, const char **ret_string, size_t *ret_len, bool *ret_nul) {
+ * arena. *ret_nul tells whether it holds a NUL. Inside a skipped value a
+ * string (not a key: keys are checked for duplicates) is decoded into the
+ * parser's scratch room instead, and *ret_string is NULL. */
+static int parse_string(parser *p, bool key, const char **ret_string, size_t *ret_len, bool *ret_nul) {
         const char *body = p->p + 1, *s = body;
         bool escaped = false, nul = false;
         size_t len;
@@ -353,7 +366,12 @@ static int parse_string(parser *p, const char **ret_string, size_t *ret_len, boo
         }
 closed:
         len = (size_t) (s - body);
-        out = arena_alloc(&p->arena, len + 1, 1);
+        if (p->skipping && !key) {
+                if (NC_GROW(p->scratch, p->scratch_capacity, len + 1, SCRATCH_MIN) < 0)
+                        return -ENOMEM;
+                out = p->scratch;
+        } else
+                out = arena_alloc(&p->arena, len + 1, 1);
         if (!out)
                 return -ENOMEM;
         if (escaped) {
@@ -365,7 +383,7 @@ closed:
                 memcpy(out, body, len);
         out[len] = '\0';
         p->p = s + 1;
-        *ret_string = out;
+        *ret_string = out == p->scratch ? NULL : out;
         *ret_len = len;
         *ret_nul = nul;
         return 0;
@@ -465,7 +483,10 @@ static int close_container(parser *p, nc_json_type type, size_t base, nc_json *r
         void *copy = NULL;
 
         /* (The scratch stacks are NULL until a first item: no pointer
-         * arithmetic on them for an empty array or object.) */
+         * arithmetic on them for an empty array or object.) A skipped
+         * value keeps nothing: its type, no items. */
+        if (p->skipping)
+                n = 0;
         if (n) {
                 const void *from = object ? (const void *) (p->members + base) : (const void *) (p->items + base);
 
@@ -514,18 +535,24 @@ static int after_item(parser *p, char close, const char *expected) {
 
 static int parse_array(parser *p, nc_json *ret) {
         size_t base = p->n_items;
+        unsigned chain = p->chain;
         nc_json item;
         int r;
 
         if (closes_empty(p, ']'))
                 return close_container(p, NC_JSON_ARRAY, base, ret);
+        p->chain = 0; /* below an array, no key path from the root */
         do {
                 if ((r = parse_value(p, &item)) < 0)
                         return r;
+                /* A skipped array's items are checked, one at a time, and dropped. */
+                if (p->skipping)
+                        continue;
                 if (NC_GROW(p->items, p->items_capacity, p->n_items + 1, SCRATCH_MIN) < 0)
                         return -ENOMEM;
                 p->items[p->n_items++] = item;
         } while ((r = after_item(p, ']', "',' or ']' expected")) == 0);
+        p->chain = chain;
         return r < 0 ? r : close_container(p, NC_JSON_ARRAY, base, ret);
 }
 
@@ -611,7 +638,7 @@ static int parse_member(parser *p, size_t base, key_index *index) {
         if (NC_GROW(p->members, p->members_capacity, p->n_members + 1, SCRATCH_MIN) < 0)
                 return -ENOMEM;
         m = &p->members[p->n_members];
-        r = parse_string(p, &m->key, &len, &nul);
+        r = parse_string(p, true, &m->key, &len, &nul);
         if (r < 0)
                 return r;
         if (nul)
@@ -627,7 +654,16 @@ static int parse_member(parser *p, size_t base, key_index *index) {
         if (*p->p != ':')
                 return syntax_error(p, p->p, "':' expected");
         p->p++;
+        /* The key path, while it is one (an object in objects from the root). */
+        bool on_chain = p->chain == p->depth && p->depth <= NC_JSON_SKIP_DEPTH;
+        bool skip = false;
+        if (on_chain) {
+                p->keys[p->depth - 1] = p->members[base + i].key;
+                skip = !p->skipping && p->skip && p->skip(p->keys, p->depth, p->skip_userdata);
+        }
+        p->skipping += skip;
         r = parse_value(p, &value);
+        p->skipping -= skip;
         if (r < 0)
                 return r;
         /* Not through `m`: the stack may have moved meanwhile. */
@@ -642,11 +678,14 @@ static void key_index_done(key_index *x) {
 static int parse_object(parser *p, nc_json *ret) {
         _cleanup_(key_index_done) key_index index = { NULL, 0 };
         size_t base = p->n_members;
+        unsigned chain = p->chain;
         bool first = true;
         int r;
 
         if (closes_empty(p, '}'))
                 return close_container(p, NC_JSON_OBJECT, base, ret);
+        /* The key path goes on through an object whose parents are objects. */
+        p->chain = chain == p->depth - 1 ? p->depth : 0;
         do {
                 skip_space(p);
                 if (p->p == p->end)
@@ -657,6 +696,7 @@ static int parse_object(parser *p, nc_json *ret) {
                         return r;
                 first = false;
         } while ((r = after_item(p, '}', "',' or '}' expected")) == 0);
+        p->chain = chain;
         return r < 0 ? r : close_container(p, NC_JSON_OBJECT, base, ret);
 }
 
@@ -688,8 +728,8 @@ static int parse_value(parser *p, nc_json *ret) {
                 break;
         case '"':
                 ret->type = NC_JSON_STRING;
-                r = parse_string(p, &ret->u.string, &len, &nul);
-                ret->n = (uint32_t) len;
+                r = parse_string(p, false, &ret->u.string, &len, &nul);
+                ret->n = p->skipping ? 0 : (uint32_t) len;
                 break;
         case 't':
         case 'f':
@@ -717,11 +757,19 @@ static int parse_value(parser *p, nc_json *ret) {
 static void parser_done(parser *p) {
         free(p->items);
         free(p->members);
+        free(p->scratch);
         arena_free(p->arena.head);
 }
 
 int nc_json_parse(const char *text, size_t len, nc_json_doc **ret_doc, nc_json_error *error) {
-        _cleanup_(parser_done) parser p = { .text = text ? text : "", .error = error };
+        return nc_json_parse_skipping(text, len, NULL, NULL, ret_doc, error);
+}
+
+int nc_json_parse_skipping(const char *text, size_t len, nc_json_skip_fn skip, void *userdata, nc_json_doc **ret_doc,
+                           nc_json_error *error) {
+        _cleanup_(parser_done) parser p = {
+                .text = text ? text : "", .error = error, .skip = skip, .skip_userdata = userdata,
+        };
         nc_json_doc *doc;
         int r;
 

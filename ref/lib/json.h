@@ -63,6 +63,18 @@ typedef struct nc_json_error {
  * (when not NULL) for text that is not JSON; -EFBIG beyond
  * NC_JSON_MAX_TEXT bytes; -ENOMEM. */
 int nc_json_parse(const char *text, size_t len, nc_json_doc **ret_doc, nc_json_error *error);
+/* Decides whether the value of the member at `keys[0].keys[1]...` (`depth`
+ * keys from the root, each container on the way an object; depth at most
+ * NC_JSON_SKIP_DEPTH) is skipped: checked as JSON as any other (its syntax,
+ * its keys for duplicates), but kept only as its type, with no items,
+ * members or string bytes (n == 0, the pointer NULL). */
+#define NC_JSON_SKIP_DEPTH 4
+typedef bool (*nc_json_skip_fn)(const char *const *keys, unsigned depth, void *userdata);
+/* nc_json_parse(), skipping what `skip` (may be NULL) says. Memory: the
+ * kept values take about twice their text; a skipped value only the keys
+ * of its objects (for the duplicate check) and its longest string once. */
+int nc_json_parse_skipping(const char *text, size_t len, nc_json_skip_fn skip, void *userdata, nc_json_doc **ret_doc,
+                           nc_json_error *error);
 const nc_json *nc_json_root(const nc_json_doc *doc);
 /* Frees the document and every value in it; accepts NULL. */
 void nc_json_free(nc_json_doc *doc);

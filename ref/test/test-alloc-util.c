@@ -202,7 +202,7 @@ static void test_any_address(void) {
 }
 
 void nc_test_register_alloc_util(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "growth doubles from the first capacity", test_grow_doubles_from_first },
                 { "growth refuses an overflow and changes nothing", test_grow_refuses_overflow },
                 { "memdup adds a NUL", test_memdup_nul },
@@ -213,5 +213,5 @@ void nc_test_register_alloc_util(void) {
                 { "any address set, as the scripts ask", test_any_address },
         };
 
-        nc_test_add_suite("alloc-util and the floor", tests, ELEMENTSOF(tests));
+        suite_add("alloc-util and the floor", tests, ELEMENTSOF(tests));
 }

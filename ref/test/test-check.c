@@ -133,12 +133,12 @@ static void test_names(void) {
 }
 
 void nc_test_register_check(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "the model: links and routes", test_model_routes },
                 { "the model: addresses and gateways", test_model_addresses_and_gateways },
                 { "findings of small configs", test_findings },
                 { "kind and severity names", test_names },
         };
 
-        nc_test_add_suite("check", tests, ELEMENTSOF(tests));
+        suite_add("check", tests, ELEMENTSOF(tests));
 }

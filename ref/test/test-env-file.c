@@ -14,63 +14,61 @@
 #include <CUnit/CUnit.h>
 
 #include "nixcontainer.h"
+#include "text.h"
 #include "unit-helpers.h"
 #include "unit-tests.h"
 
-/* CHECK(text, "A=1", "B=2", ...): parsing `text` (a string literal, NULs
- * included) into an empty env succeeds and gives exactly these entries in
- * this order. CHECK(text, NULL) expects no entries. */
-#define CHECK(text, ...) \
-        check_parse(__LINE__, text, sizeof(text) - 1, (const char *const[]){ __VA_ARGS__, NULL })
+/* A case: `input` (`len` bytes, NULs included) parsed into an env. */
+typedef struct parse_case {
+        unsigned line;           /* of the case in this file, for CUnit's report */
+        const char *input;
+        size_t len;
+        const char *expected[8]; /* the entries of an empty env after it, in order */
+        int err;                 /* else the error parsing fails with, */
+        const char *fragment;    /* a part of its message; the env is left as it was */
+} parse_case;
 
-/* CHECK_FAIL(text, -EINVAL, "line 3"): parsing fails with that error, the
+/* OK(input, "A=1", "B=2", ...): parsing `input` (a string literal) into an
+ * empty env succeeds and gives exactly these entries in this order;
+ * OK(input, NULL) gives none. */
+#define OK(input, ...) { __LINE__, input, sizeof(input) - 1, { __VA_ARGS__ }, 0, NULL }
+
+/* FAILS(input, -EINVAL, "line 3"): parsing fails with that error, the
  * message contains the fragment, and the env is left as it was. */
-#define CHECK_FAIL(text, err, fragment) check_fail(__LINE__, text, sizeof(text) - 1, err, fragment)
-
-/* Appends `s` with every byte that is not printable ASCII as \xHH, so that
- * two renderings are equal exactly when the strings are. */
-static void render_escaped(FILE *f, const char *s) {
-        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-                if (*p == '\\' || *p == '"')
-                        fprintf(f, "\\%c", *p);
-                else if (*p >= 0x20 && *p < 0x7f)
-                        fputc(*p, f);
-                else
-                        fprintf(f, "\\x%02x", *p);
-}
+#define FAILS(input, err, fragment) { __LINE__, input, sizeof(input) - 1, { NULL }, err, fragment }
 
 static char *render_env(const nc_env *env) {
-        char *text = NULL;
+        char *out = NULL;
         size_t len = 0;
-        FILE *f = open_memstream(&text, &len);
+        FILE *f = open_memstream(&out, &len);
 
         if (!f)
                 return NULL;
         for (size_t i = 0; i < nc_env_count(env); i++) {
                 fputs(i ? ", \"" : "\"", f);
-                render_escaped(f, nc_env_name_at(env, i));
+                print_escaped(f, nc_env_name_at(env, i), strlen(nc_env_name_at(env, i)));
                 fputc('=', f);
-                render_escaped(f, nc_env_value_at(env, i));
+                print_escaped(f, nc_env_value_at(env, i), strlen(nc_env_value_at(env, i)));
                 fputc('"', f);
         }
         fclose(f);
-        return text;
+        return out;
 }
 
 static char *render_list(const char *const *entries) {
-        char *text = NULL;
+        char *out = NULL;
         size_t len = 0;
-        FILE *f = open_memstream(&text, &len);
+        FILE *f = open_memstream(&out, &len);
 
         if (!f)
                 return NULL;
         for (size_t i = 0; entries[i]; i++) {
                 fputs(i ? ", \"" : "\"", f);
-                render_escaped(f, entries[i]);
+                print_escaped(f, entries[i], strlen(entries[i]));
                 fputc('"', f);
         }
         fclose(f);
-        return text;
+        return out;
 }
 
 static void assert_env_is(unsigned line, const nc_env *env, const char *const *expected) {
@@ -86,338 +84,282 @@ static void assert_env_is(unsigned line, const nc_env *env, const char *const *e
         free(want);
 }
 
-static void check_parse(unsigned line, const char *text, size_t len, const char *const *expected) {
-        nc_env *env = nc_env_new();
-        nc_error error = { .message = "" };
-        char message[NC_ERROR_MAX + 64];
-        int r;
+static void check_cases(const parse_case *cases, size_t n) {
+        for (const parse_case *c = cases; c < cases + n; c++) {
+                nc_env *env = nc_env_new();
+                nc_error error = { .message = "" };
+                char message[NC_ERROR_MAX + 64];
+                int r;
 
-        r = nc_env_file_parse(env, text, len, &error);
-        snprintf(message, sizeof message, "parse returned %d: %s", r, error.message);
-        CU_assertImplementation(r == 0, line, message, __FILE__, "", CU_FALSE);
-        assert_env_is(line, env, expected);
-        nc_env_free(env);
-}
-
-static void check_fail(unsigned line, const char *text, size_t len, int err, const char *fragment) {
-        nc_env *env = nc_env_new();
-        nc_error error = { .message = "" };
-        char message[NC_ERROR_MAX + 64];
-        int r;
-
-        nc_env_set(env, "KEEP", "1");
-        r = nc_env_file_parse(env, text, len, &error);
-        snprintf(message, sizeof message, "parse returned %d (%s), expected %d", r, error.message, err);
-        CU_assertImplementation(r == err, line, message, __FILE__, "", CU_FALSE);
-        snprintf(message, sizeof message, "message \"%s\" lacks \"%s\"", error.message, fragment);
-        CU_assertImplementation(strstr(error.message, fragment) != NULL, line, message, __FILE__, "",
-                                CU_FALSE);
-        assert_env_is(line, env, (const char *const[]){ "KEEP=1", NULL });
-        nc_env_free(env);
+                if (c->err)
+                        nc_env_set(env, "KEEP", "1");
+                r = nc_env_file_parse(env, c->input, c->len, &error);
+                snprintf(message, sizeof message, "parse returned %d (%s), expected %d", r, error.message, c->err);
+                CU_assertImplementation(r == c->err, c->line, message, __FILE__, "", CU_FALSE);
+                if (c->err) {
+                        snprintf(message, sizeof message, "message \"%s\" lacks \"%s\"", error.message, c->fragment);
+                        CU_assertImplementation(strstr(error.message, c->fragment) != NULL, c->line, message, __FILE__,
+                                                "", CU_FALSE);
+                }
+                assert_env_is(c->line, env, c->err ? (const char *const[]){ "KEEP=1", NULL } : c->expected);
+                nc_env_free(env);
+        }
 }
 
 /* ---- systemd's own vectors (src/test/test-env-file.c) ------------------- */
 
-static void test_systemd_file_1(void) {
-        /* as in v247 */
-        CHECK("a=a\n"
-              "b=b\\\n"
-              "c\n"
-              "d=d\\\n"
-              "e\\\n"
-              "f\n"
-              "g=g\\ \n"
-              "h=h\n"
-              "i=i\\",
-              "a=a", "b=bc", "d=def", "g=g ", "h=h", "i=i");
+static const parse_case systemd_vectors[] = {
+        /* file 1, as in v247 */
+        OK("a=a\n"
+           "b=b\\\n"
+           "c\n"
+           "d=d\\\n"
+           "e\\\n"
+           "f\n"
+           "g=g\\ \n"
+           "h=h\n"
+           "i=i\\",
+           "a=a", "b=bc", "d=def", "g=g ", "h=h", "i=i"),
         /* as in v252, with repeated keys and UTF-8 */
-        CHECK("a=a\n"
-              "a=b\n"
-              "a=b\n"
-              "a=a\n"
-              "b=b\\\n"
-              "c\n"
-              "d= d\\\n"
-              "e  \\\n"
-              "f  \n"
-              "g=g\\ \n"
-              "h= ąęół\\ śćńźżμ \n"
-              "i=i\\",
-              "a=a", "b=bc", "d=de  f", "g=g ", "h=ąęół śćńźżμ", "i=i");
-}
-
-static void test_systemd_file_2(void) {
-        CHECK("a=a\\\n", "a=a");
-}
-
-/* A comment ending in a backslash swallows the next line (up to v253). */
-static void test_systemd_file_3(void) {
-        CHECK("#SPAMD_ARGS=\"-d --socketpath=/var/lib/bulwark/spamd \\\n"
-              "#--nouser-config                                     \\\n"
-              "normal=line",
-              NULL);
+        OK("a=a\n"
+           "a=b\n"
+           "a=b\n"
+           "a=a\n"
+           "b=b\\\n"
+           "c\n"
+           "d= d\\\n"
+           "e  \\\n"
+           "f  \n"
+           "g=g\\ \n"
+           "h= ąęół\\ śćńźżμ \n"
+           "i=i\\",
+           "a=a", "b=bc", "d=de  f", "g=g ", "h=ąęół śćńźżμ", "i=i"),
+        /* file 2 */
+        OK("a=a\\\n", "a=a"),
+        /* file 3: a comment ending in a backslash swallows the next line (up to v253) */
+        OK("#SPAMD_ARGS=\"-d --socketpath=/var/lib/bulwark/spamd \\\n"
+           "#--nouser-config                                     \\\n"
+           "normal=line",
+           NULL),
         /* v254 changed this file's expectation to normal1=line111 and
          * normal2=line222; systemd 252 gives nothing. */
-        CHECK("#SPAMD_ARGS=\"-d --socketpath=/var/lib/bulwark/spamd \\\n"
-              "#--nouser-config                                     \\\n"
-              "normal1=line\\\n"
-              "111\n"
-              ";normal=ignored                                      \\\n"
-              "normal2=line222\n"
-              "normal ignored                                       \\\n",
-              NULL);
-}
-
-static void test_systemd_file_4(void) {
-        CHECK("# Generated\n"
-              "\n"
-              "HWMON_MODULES=\"coretemp f71882fg\"\n"
-              "\n"
-              "# For compatibility reasons\n"
-              "\n"
-              "MODULE_0=coretemp\n"
-              "MODULE_1=f71882fg",
-              "HWMON_MODULES=coretemp f71882fg", "MODULE_0=coretemp", "MODULE_1=f71882fg");
-}
-
-static void test_systemd_file_5(void) {
-        CHECK("a=\n"
-              "b=",
-              "a=", "b=");
-}
-
-static void test_systemd_file_6(void) {
-        CHECK("a=\\ \\n \\t \\x \\y \\' \n"
-              "b= \\$'                  \n"
-              "c= ' \\n\\t\\$\\`\\\\\n"
-              "'   \n"
-              "d= \" \\n\\t\\$\\`\\\\\n"
-              "\"   \n",
-              "a= n t x y '", "b=$'", "c= \\n\\t\\$\\`\\\\\n", "d= \\n\\t$`\\\n");
-}
-
-/* Noncharacters count as invalid UTF-8 for systemd. */
-static void test_systemd_invalid_utf8(void) {
-        CHECK_FAIL("fo\xef\xbf\xbeo=bar", -EINVAL, "line 1: invalid UTF-8 in key");
-        CHECK_FAIL("foo=b\xef\xbf\xbf" "ar", -EINVAL, "line 1: invalid UTF-8 in value of foo");
-        CHECK_FAIL("baz=hello world\xef\xbf\xbe", -EINVAL, "line 1: invalid UTF-8 in value of baz");
-}
+        OK("#SPAMD_ARGS=\"-d --socketpath=/var/lib/bulwark/spamd \\\n"
+           "#--nouser-config                                     \\\n"
+           "normal1=line\\\n"
+           "111\n"
+           ";normal=ignored                                      \\\n"
+           "normal2=line222\n"
+           "normal ignored                                       \\\n",
+           NULL),
+        /* file 4 */
+        OK("# Generated\n"
+           "\n"
+           "HWMON_MODULES=\"coretemp f71882fg\"\n"
+           "\n"
+           "# For compatibility reasons\n"
+           "\n"
+           "MODULE_0=coretemp\n"
+           "MODULE_1=f71882fg",
+           "HWMON_MODULES=coretemp f71882fg", "MODULE_0=coretemp", "MODULE_1=f71882fg"),
+        /* file 5 */
+        OK("a=\n"
+           "b=",
+           "a=", "b="),
+        /* file 6 (escapes and quotes) */
+        OK("a=\\ \\n \\t \\x \\y \\' \n"
+           "b= \\$'                  \n"
+           "c= ' \\n\\t\\$\\`\\\\\n"
+           "'   \n"
+           "d= \" \\n\\t\\$\\`\\\\\n"
+           "\"   \n",
+           "a= n t x y '", "b=$'", "c= \\n\\t\\$\\`\\\\\n", "d= \\n\\t$`\\\n"),
+        /* invalid UTF-8: noncharacters count as invalid for systemd */
+        FAILS("fo\xef\xbf\xbeo=bar", -EINVAL, "line 1: invalid UTF-8 in key"),
+        FAILS("foo=b\xef\xbf\xbf" "ar", -EINVAL, "line 1: invalid UTF-8 in value of foo"),
+        FAILS("baz=hello world\xef\xbf\xbe", -EINVAL, "line 1: invalid UTF-8 in value of baz"),
+};
 
 /* ---- the state machine, rule by rule ------------------------------------ */
 
-static void test_empty_text(void) {
-        CHECK("", NULL);
-        CHECK(" \t\n\r\n  \n", NULL);
+static const parse_case state_machine[] = {
+        /* empty and blank text */
+        OK("", NULL),
+        OK(" \t\n\r\n  \n", NULL),
+        /* comments only at line start */
+        OK("# c\n; c\n  \t# indented\nA=1\n", "A=1"),
+        /* ... only at the start of a line: elsewhere '#' and ';' are text */
+        OK("B=1 # not a comment\nC=#x\nD#E=1\n", "B=1 # not a comment", "C=#x"),
+        OK("A=1;B=2\n;C=3\n", "A=1;B=2"),
+        OK(";c\\\nA=1\nB=2\n", "B=2"), /* ';' comments continue too */
+        OK("A=\"a\" # c\n", "A=a# c"),
+        /* backslash in a comment */
+        OK("#x\\\nA=1\nB=2\n", "B=2"),
+        OK("#x\\\\\nA=1\n", "A=1"),          /* the backslash is escaped */
+        OK("#x\\\r\nA=1\nB=2\n", "A=1", "B=2"), /* it eats the \r only */
+        OK("#x\\", NULL),
+        /* key without '=' is dropped */
+        OK("FOO\nA=1\nBAR", "A=1"),
+        OK("   =x\nA=1\n", "A=1"), /* key "=x" is dropped at the newline */
+        OK("A\r=1\nB=2\n", "B=2"),  /* "\r" ends the key's line */
+        /* key whitespace */
+        OK("A \t=1\n  B=2\nC D=3\n\tE\t= 5 \n", "A=1", "B=2", "E=5"),
+        OK("A =\r\nB= \r\n", "A=", "B="),
+        /* empty values */
+        OK("A=\nB=  \nC=''\nD=\"\"\nE=\\\n", "A=", "B=", "C=", "D=", "E="),
+        OK("A=\\", "A="),
+        OK("A=\\\nb\nB=\\\n", "A=b", "B="),
+        /* unquoted value whitespace */
+        OK("A=a  b\t c  \t\nB=  x\n", "A=a  b\t c", "B=x"),
+        OK("A=a b \t ", "A=a b"), /* trimmed at the end of the text too */
+        OK("A=\t\t\"a\"\t\n", "A=a"),
+        /* escaped whitespace is not trimmed: systemd trims only what was not escaped */
+        OK("A=a\\ \nB=a\\  \nC=a \\  \nD=a\\\t\t\n", "A=a ", "B=a ", "C=a  ", "D=a\t"),
+        /* unquoted escapes drop the backslash */
+        OK("A=\\n\\t\\x\nB=a\\\\b\n", "A=ntx", "B=a\\b"),
+        OK("A=\\'x'\nB=\\\"y\n", "A='x'", "B=\"y"),
+        /* line continuation */
+        OK("A=a\\\nb\nB=a \\\n b\n", "A=ab", "B=a  b"),
+        OK("A=a\\\rb\nB=a\\\r\nC=1\n", "A=ab", "B=a", "C=1"),
+        /* quotes inside unquoted values are literal */
+        OK("A=foo\"bar\"\nB=foo'bar\nC=a \"b\" c\n", "A=foo\"bar\"", "B=foo'bar", "C=a \"b\" c"),
+        OK("A=b=c\nB==\n", "A=b=c", "B=="),
+        /* quoted segments concatenate: after a closing quote whitespace is skipped, the rest appended */
+        OK("A=\"a\" 'b' c\nB='a'\"b\"\nC=\"a\"  \nD=\"a b\" 'c d'\n",
+           "A=abc", "B=ab", "C=a", "D=a bc d"),
+        OK("E=\"a\"b\"c\"\nF=\"a\"#\nG= 'a' \\ b\n", "E=ab\"c\"", "F=a#", "G=a b"),
+        OK("A=''x\nB=\"\" y\n", "A=x", "B=y"),
+        /* single quotes */
+        OK("A='a\\b\"c$d'\nB='x\ny'\nC=1\n", "A=a\\b\"c$d", "B=x\ny", "C=1"),
+        OK("A='a\\\nb'\n", "A=a\\\nb"),
+        OK("A='abc", "A=abc"),
+        /* double quotes */
+        OK("A=\"\\\"\\\\\\`\\$\"\nB=\"\\a\\n\"\n", "A=\"\\`$", "B=\\a\\n"),
+        OK("C=\"x\\\ny\"\nD=\"x\ny\"\n", "C=xy", "D=x\ny"),
+        OK("E=\"x\\\r\ny\"\n", "E=x\\\r\ny"), /* backslash-CR is kept */
+        OK("A=\"\\x\\'\\#\"\n", "A=\\x\\'\\#"),
+        OK("A=\"x\n y\" z \nB=2\n", "A=x\n yz", "B=2"),
+        OK("A=\"abc", "A=abc"),
+        OK("A=\"abc\\", "A=abc"),
+        /* carriage returns end lines */
+        OK("A=1\rB=2\r\nC=3\r\n", "A=1", "B=2", "C=3"),
+        /* control characters are kept: only " \t\n\r" is whitespace */
+        OK("A=\va\v\nB=\fb \f \n\vC=1\n", "A=\va\v", "B=\fb \f"),
+        OK("A=\x1b[1m\x7f\x01\nB=\"\x02\"\n", "A=\x1b[1m\x7f\x01", "B=\x02"),
+        /* duplicates: later wins in first position */
+        OK("A=1\nB=2\nA=3\n", "A=3", "B=2"),
+        OK("X1=1\nX2=2\nX3=3\nX2=22\nX1=11\n", "X1=11", "X2=22", "X3=3"),
+        /* invalid names are dropped */
+        OK("1A=x\nA-B=y\n_ok=z\nä=w\n=v\n==x\nA.B=1\n", "_ok=z"),
+        OK("path_x=1\n", "path_x=1"),
+        OK("\xef\xbb\xbf" "A=1\nB=2\n", "B=2"), /* a BOM is part of the first key */
+        /* invalid UTF-8 fails the file */
+        FAILS("\xff=1\n", -EINVAL, "line 1: invalid UTF-8 in key"),
+        FAILS("A B=\xff\n", -EINVAL, "line 1: invalid UTF-8 in value"),
+        FAILS("A=caf\xe9\n", -EINVAL, "invalid UTF-8 in value of A"),       /* Latin-1 */
+        FAILS("A=\xc0\xaf\n", -EINVAL, "invalid UTF-8 in value of A"),      /* overlong */
+        FAILS("A=\xed\xa0\x80\n", -EINVAL, "invalid UTF-8 in value of A"),  /* surrogate */
+        FAILS("A=\xf4\x90\x80\x80\n", -EINVAL, "invalid UTF-8"),            /* > U+10FFFF */
+        FAILS("A=\xef\xb7\x90\n", -EINVAL, "invalid UTF-8"),                /* U+FDD0 */
+        FAILS("A=\xf4\x8f\xbf\xbf\n", -EINVAL, "invalid UTF-8"),            /* U+10FFFF */
+        FAILS("A=\xf8\x88\x80\x80\x80\n", -EINVAL, "invalid UTF-8"),        /* 5 bytes */
+        FAILS("A=\xe2\x82", -EINVAL, "invalid UTF-8"),                      /* truncated */
+        /* invalid UTF-8 outside assignments: lines that never become assignments are not checked */
+        OK("# \xff\nA=1\n", "A=1"),
+        OK("\xff\nA=1\n", "A=1"),
+        /* valid UTF-8 */
+        OK("A=\xf0\x9f\x98\x80\nB=\xf4\x8f\xbf\xbd\nC=\xef\xbf\xbd\nD=\xc3\xa9\n",
+           "A=\xf0\x9f\x98\x80", "B=\xf4\x8f\xbf\xbd", "C=\xef\xbf\xbd", "D=\xc3\xa9"),
+        /* the message names the line where the failing key starts */
+        FAILS("A=1\n\nB=2\nC=\xff\n", -EINVAL, "line 4: invalid UTF-8 in value of C"),
+        FAILS("A=1\n\n\nB=\"x\ny\"\nC=3\nD=\xff", -EINVAL, "line 7: invalid UTF-8 in value of D"),
+        /* systemd reads the file as a C string: a NUL byte fails it (-EBADMSG) */
+        FAILS("A=1\0B=2\n", -EBADMSG, "NUL"),
+};
+
+static void test_systemd_vectors(void) {
+        check_cases(systemd_vectors, ELEMENTSOF(systemd_vectors));
+}
+
+static void test_state_machine(void) {
+        check_cases(state_machine, ELEMENTSOF(state_machine));
+}
+
+static void test_null_env(void) {
         CU_ASSERT_EQUAL(nc_env_file_parse(NULL, "A=1", 3, NULL), -EINVAL);
-}
-
-static void test_comments(void) {
-        CHECK("# c\n; c\n  \t# indented\nA=1\n", "A=1");
-        /* only at the start of a line: elsewhere '#' and ';' are text */
-        CHECK("B=1 # not a comment\nC=#x\nD#E=1\n", "B=1 # not a comment", "C=#x");
-        CHECK("A=1;B=2\n;C=3\n", "A=1;B=2");
-        CHECK(";c\\\nA=1\nB=2\n", "B=2"); /* ';' comments continue too */
-        CHECK("A=\"a\" # c\n", "A=a# c");
-}
-
-static void test_comment_backslash(void) {
-        CHECK("#x\\\nA=1\nB=2\n", "B=2");
-        CHECK("#x\\\\\nA=1\n", "A=1");          /* the backslash is escaped */
-        CHECK("#x\\\r\nA=1\nB=2\n", "A=1", "B=2"); /* it eats the \r only */
-        CHECK("#x\\", NULL);
-}
-
-static void test_key_without_equals(void) {
-        CHECK("FOO\nA=1\nBAR", "A=1");
-        CHECK("   =x\nA=1\n", "A=1"); /* key "=x" is dropped at the newline */
-        CHECK("A\r=1\nB=2\n", "B=2");  /* "\r" ends the key's line */
-}
-
-static void test_key_whitespace(void) {
-        CHECK("A \t=1\n  B=2\nC D=3\n\tE\t= 5 \n", "A=1", "B=2", "E=5");
-        CHECK("A =\r\nB= \r\n", "A=", "B=");
-}
-
-static void test_empty_values(void) {
-        CHECK("A=\nB=  \nC=''\nD=\"\"\nE=\\\n", "A=", "B=", "C=", "D=", "E=");
-        CHECK("A=\\", "A=");
-        CHECK("A=\\\nb\nB=\\\n", "A=b", "B=");
-}
-
-static void test_unquoted_whitespace(void) {
-        CHECK("A=a  b\t c  \t\nB=  x\n", "A=a  b\t c", "B=x");
-        CHECK("A=a b \t ", "A=a b"); /* trimmed at the end of the text too */
-        CHECK("A=\t\t\"a\"\t\n", "A=a");
-}
-
-/* systemd trims only whitespace that was not escaped. */
-static void test_escaped_whitespace(void) {
-        CHECK("A=a\\ \nB=a\\  \nC=a \\  \nD=a\\\t\t\n", "A=a ", "B=a ", "C=a  ", "D=a\t");
-}
-
-static void test_unquoted_escapes(void) {
-        CHECK("A=\\n\\t\\x\nB=a\\\\b\n", "A=ntx", "B=a\\b");
-        CHECK("A=\\'x'\nB=\\\"y\n", "A='x'", "B=\"y");
-}
-
-static void test_continuation(void) {
-        CHECK("A=a\\\nb\nB=a \\\n b\n", "A=ab", "B=a  b");
-        CHECK("A=a\\\rb\nB=a\\\r\nC=1\n", "A=ab", "B=a", "C=1");
-}
-
-static void test_quotes_inside_unquoted_are_literal(void) {
-        CHECK("A=foo\"bar\"\nB=foo'bar\nC=a \"b\" c\n", "A=foo\"bar\"", "B=foo'bar", "C=a \"b\" c");
-        CHECK("A=b=c\nB==\n", "A=b=c", "B==");
-}
-
-/* After a closing quote whitespace is skipped and the rest appended. */
-static void test_concatenation(void) {
-        CHECK("A=\"a\" 'b' c\nB='a'\"b\"\nC=\"a\"  \nD=\"a b\" 'c d'\n",
-              "A=abc", "B=ab", "C=a", "D=a bc d");
-        CHECK("E=\"a\"b\"c\"\nF=\"a\"#\nG= 'a' \\ b\n", "E=ab\"c\"", "F=a#", "G=a b");
-        CHECK("A=''x\nB=\"\" y\n", "A=x", "B=y");
-}
-
-static void test_single_quotes(void) {
-        CHECK("A='a\\b\"c$d'\nB='x\ny'\nC=1\n", "A=a\\b\"c$d", "B=x\ny", "C=1");
-        CHECK("A='a\\\nb'\n", "A=a\\\nb");
-        CHECK("A='abc", "A=abc");
-}
-
-static void test_double_quotes(void) {
-        CHECK("A=\"\\\"\\\\\\`\\$\"\nB=\"\\a\\n\"\n", "A=\"\\`$", "B=\\a\\n");
-        CHECK("C=\"x\\\ny\"\nD=\"x\ny\"\n", "C=xy", "D=x\ny");
-        CHECK("E=\"x\\\r\ny\"\n", "E=x\\\r\ny"); /* backslash-CR is kept */
-        CHECK("A=\"\\x\\'\\#\"\n", "A=\\x\\'\\#");
-        CHECK("A=\"x\n y\" z \nB=2\n", "A=x\n yz", "B=2");
-        CHECK("A=\"abc", "A=abc");
-        CHECK("A=\"abc\\", "A=abc");
-}
-
-static void test_carriage_returns(void) {
-        CHECK("A=1\rB=2\r\nC=3\r\n", "A=1", "B=2", "C=3");
-}
-
-/* Only " \t\n\r" is whitespace; other control characters are kept. */
-static void test_control_characters(void) {
-        CHECK("A=\va\v\nB=\fb \f \n\vC=1\n", "A=\va\v", "B=\fb \f");
-        CHECK("A=\x1b[1m\x7f\x01\nB=\"\x02\"\n", "A=\x1b[1m\x7f\x01", "B=\x02");
-}
-
-static void test_duplicates_later_win(void) {
-        CHECK("A=1\nB=2\nA=3\n", "A=3", "B=2");
-        CHECK("X1=1\nX2=2\nX3=3\nX2=22\nX1=11\n", "X1=11", "X2=22", "X3=3");
-}
-
-static void test_invalid_names_dropped(void) {
-        CHECK("1A=x\nA-B=y\n_ok=z\nä=w\n=v\n==x\nA.B=1\n", "_ok=z");
-        CHECK("path_x=1\n", "path_x=1");
-        CHECK("\xef\xbb\xbf" "A=1\nB=2\n", "B=2"); /* a BOM is part of the first key */
-}
-
-static void test_invalid_utf8_fails(void) {
-        CHECK_FAIL("\xff=1\n", -EINVAL, "line 1: invalid UTF-8 in key");
-        CHECK_FAIL("A B=\xff\n", -EINVAL, "line 1: invalid UTF-8 in value");
-        CHECK_FAIL("A=caf\xe9\n", -EINVAL, "invalid UTF-8 in value of A");       /* Latin-1 */
-        CHECK_FAIL("A=\xc0\xaf\n", -EINVAL, "invalid UTF-8 in value of A");      /* overlong */
-        CHECK_FAIL("A=\xed\xa0\x80\n", -EINVAL, "invalid UTF-8 in value of A");  /* surrogate */
-        CHECK_FAIL("A=\xf4\x90\x80\x80\n", -EINVAL, "invalid UTF-8");            /* > U+10FFFF */
-        CHECK_FAIL("A=\xef\xb7\x90\n", -EINVAL, "invalid UTF-8");                /* U+FDD0 */
-        CHECK_FAIL("A=\xf4\x8f\xbf\xbf\n", -EINVAL, "invalid UTF-8");            /* U+10FFFF */
-        CHECK_FAIL("A=\xf8\x88\x80\x80\x80\n", -EINVAL, "invalid UTF-8");        /* 5 bytes */
-        CHECK_FAIL("A=\xe2\x82", -EINVAL, "invalid UTF-8");                      /* truncated */
-}
-
-/* Lines that never become assignments are not checked. */
-static void test_invalid_utf8_ignored_outside_assignments(void) {
-        CHECK("# \xff\nA=1\n", "A=1");
-        CHECK("\xff\nA=1\n", "A=1");
-}
-
-static void test_valid_utf8(void) {
-        CHECK("A=\xf0\x9f\x98\x80\nB=\xf4\x8f\xbf\xbd\nC=\xef\xbf\xbd\nD=\xc3\xa9\n",
-              "A=\xf0\x9f\x98\x80", "B=\xf4\x8f\xbf\xbd", "C=\xef\xbf\xbd", "D=\xc3\xa9");
-}
-
-/* The message names the line where the failing key starts. */
-static void test_error_names_line(void) {
-        CHECK_FAIL("A=1\n\nB=2\nC=\xff\n", -EINVAL, "line 4: invalid UTF-8 in value of C");
-        CHECK_FAIL("A=1\n\n\nB=\"x\ny\"\nC=3\nD=\xff", -EINVAL, "line 7: invalid UTF-8 in value of D");
-}
-
-/* systemd reads the file as a C string: a NUL byte fails it (-EBADMSG). */
-static void test_nul_byte_fails(void) {
-        CHECK_FAIL("A=1\0B=2\n", -EBADMSG, "NUL");
 }
 
 static void test_merges_into_existing(void) {
         nc_env *env = nc_env_new();
-        const char *text = "A=new\nC=c\nBAD NAME=1\n";
+        const char *input = "A=new\nC=c\nBAD NAME=1\n";
 
         nc_env_set(env, "B", "old");
         nc_env_set(env, "A", "x");
-        CU_ASSERT_EQUAL(nc_env_file_parse(env, text, strlen(text), NULL), 0);
+        CU_ASSERT_EQUAL(nc_env_file_parse(env, input, strlen(input), NULL), 0);
         assert_env_is(__LINE__, env, (const char *const[]){ "B=old", "A=new", "C=c", NULL });
         nc_env_free(env);
+}
+
+/* `before`, `n` bytes of `c`, then `after`, at `at`; returns the length. */
+static size_t fill(char *at, const char *before, char c, size_t n, const char *after) {
+        size_t len = strlen(before);
+
+        memcpy(at, before, len);
+        memset(at + len, c, n);
+        strcpy(at + len + n, after);
+        return len + n + strlen(after);
 }
 
 /* Assignments longer than ARG_MAX allows are dropped after replace-in-place,
  * so a huge A= after A=small removes A (checked against systemd 252). */
 static void test_over_long_assignments(void) {
+        /* An assignment one byte over ARG_MAX between `before` and `after`. */
+        static const struct {
+                const char *before, *after;
+                const char *expected[3];
+        } replaced[] = {
+                /* A=small, then A= one byte over: A is gone, B stays. */
+                { "A=small\nA=", "\nB=1\n", { "B=1" } },
+                /* over-long A first, then B, then A=small: A keeps the first place. */
+                { "A=", "\nB=1\nA=small\n", { "A=small", "B=1" } },
+        };
         long arg_max = sysconf(_SC_ARG_MAX);
         size_t max, len;
-        char *text;
+        char *input;
         nc_env *env;
 
         if (arg_max <= 0 || arg_max > 16 * 1024 * 1024)
                 return; /* a huge ARG_MAX (unlimited stack): nothing to test */
         max = (size_t) arg_max;
-        text = malloc(2 * max + 64);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        input = malloc(2 * max + 64);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(input);
 
         /* "A=" + max-3 bytes is the longest that passes; "AB=" + the same
          * makes the whole assignment too long. */
         env = nc_env_new();
-        len = (size_t) sprintf(text, "AB=");
-        memset(text + len, 'x', max - 3);
-        len += max - 3;
-        len += (size_t) sprintf(text + len, "\nA=");
-        memset(text + len, 'y', max - 3);
-        len += max - 3;
-        CU_ASSERT_EQUAL(nc_env_file_parse(env, text, len, NULL), 0);
+        len = fill(input, "AB=", 'x', max - 3, "\n");
+        len += fill(input + len, "A=", 'y', max - 3, "");
+        CU_ASSERT_EQUAL(nc_env_file_parse(env, input, len, NULL), 0);
         CU_ASSERT_EQUAL(nc_env_count(env), 1);
         CU_ASSERT_PTR_NULL(nc_env_get(env, "AB"));
         CU_ASSERT_PTR_NOT_NULL(nc_env_get(env, "A"));
         CU_ASSERT(nc_env_get(env, "A") && strlen(nc_env_get(env, "A")) == max - 3);
         nc_env_free(env);
 
-        /* A=small, then A= one byte over: A is gone, B stays. */
-        env = nc_env_new();
-        len = (size_t) sprintf(text, "A=small\nA=");
-        memset(text + len, 'x', max - 2);
-        len += max - 2;
-        len += (size_t) sprintf(text + len, "\nB=1\n");
-        CU_ASSERT_EQUAL(nc_env_file_parse(env, text, len, NULL), 0);
-        assert_env_is(__LINE__, env, (const char *const[]){ "B=1", NULL });
-        nc_env_free(env);
-
-        /* over-long A first, then B, then A=small: A keeps the first place. */
-        env = nc_env_new();
-        len = (size_t) sprintf(text, "A=");
-        memset(text + len, 'x', max - 2);
-        len += max - 2;
-        len += (size_t) sprintf(text + len, "\nB=1\nA=small\n");
-        CU_ASSERT_EQUAL(nc_env_file_parse(env, text, len, NULL), 0);
-        assert_env_is(__LINE__, env, (const char *const[]){ "A=small", "B=1", NULL });
-        nc_env_free(env);
-        free(text);
+        for (size_t i = 0; i < ELEMENTSOF(replaced); i++) {
+                env = nc_env_new();
+                len = fill(input, replaced[i].before, 'x', max - 2, replaced[i].after);
+                CU_ASSERT_EQUAL(nc_env_file_parse(env, input, len, NULL), 0);
+                assert_env_is(__LINE__, env, replaced[i].expected);
+                nc_env_free(env);
+        }
+        free(input);
 }
 
 /* ---- nc_env_file_load ---------------------------------------------------- */
 
-/* Writes `len` bytes of `text` (or `len` bytes of '#' when text is NULL) to
+/* Writes `len` bytes of `input` (or `len` bytes of '#' when input is NULL) to
  * a new temporary file; the caller unlinks and frees the path. */
-static char *write_temp(const char *text, size_t len) {
+static char *write_temp(const char *input, size_t len) {
         char *path = strdup("/tmp/nc-test-env-file.XXXXXX");
         size_t done = 0;
         int fd;
@@ -434,9 +376,9 @@ static char *write_temp(const char *text, size_t len) {
                 size_t n = len - done < sizeof block ? len - done : sizeof block;
                 ssize_t k;
 
-                if (!text)
+                if (!input)
                         memset(block, '#', n);
-                k = write(fd, text ? text + done : block, n);
+                k = write(fd, input ? input + done : block, n);
                 if (k <= 0)
                         break;
                 done += (size_t) k;
@@ -451,8 +393,8 @@ static char *write_temp(const char *text, size_t len) {
 }
 
 static void test_load_file(void) {
-        static const char text[] = "# container\nHOST_ADDRESS=10.0.0.1\nEXTRA_NSPAWN_FLAGS=\"--a --b\"\n";
-        char *path = write_temp(text, sizeof text - 1);
+        static const char input[] = "# container\nHOST_ADDRESS=10.0.0.1\nEXTRA_NSPAWN_FLAGS=\"--a --b\"\n";
+        char *path = write_temp(input, sizeof input - 1);
         nc_env *env = nc_env_new();
         nc_error error = { .message = "" };
 
@@ -497,8 +439,8 @@ static void test_load_size_limit(void) {
 }
 
 static void test_load_error_names_file(void) {
-        static const char text[] = "A=1\nB=\xff\n";
-        char *path = write_temp(text, sizeof text - 1);
+        static const char input[] = "A=1\nB=\xff\n";
+        char *path = write_temp(input, sizeof input - 1);
         nc_env *env = nc_env_new();
         nc_error error = { .message = "" };
         char expected[256];
@@ -515,37 +457,10 @@ static void test_load_error_names_file(void) {
 }
 
 void nc_test_register_env_file(void) {
-        static const nc_test_case tests[] = {
-                { "systemd vector: file 1", test_systemd_file_1 },
-                { "systemd vector: file 2", test_systemd_file_2 },
-                { "systemd vector: file 3 (comment continuation)", test_systemd_file_3 },
-                { "systemd vector: file 4", test_systemd_file_4 },
-                { "systemd vector: file 5", test_systemd_file_5 },
-                { "systemd vector: file 6 (escapes and quotes)", test_systemd_file_6 },
-                { "systemd vector: invalid UTF-8", test_systemd_invalid_utf8 },
-                { "empty and blank text", test_empty_text },
-                { "comments only at line start", test_comments },
-                { "backslash in a comment", test_comment_backslash },
-                { "key without '=' is dropped", test_key_without_equals },
-                { "key whitespace", test_key_whitespace },
-                { "empty values", test_empty_values },
-                { "unquoted value whitespace", test_unquoted_whitespace },
-                { "escaped whitespace is not trimmed", test_escaped_whitespace },
-                { "unquoted escapes drop the backslash", test_unquoted_escapes },
-                { "line continuation", test_continuation },
-                { "quotes inside unquoted values are literal", test_quotes_inside_unquoted_are_literal },
-                { "quoted segments concatenate", test_concatenation },
-                { "single quotes", test_single_quotes },
-                { "double quotes", test_double_quotes },
-                { "carriage returns end lines", test_carriage_returns },
-                { "control characters are kept", test_control_characters },
-                { "duplicates: later wins in first position", test_duplicates_later_win },
-                { "invalid names are dropped", test_invalid_names_dropped },
-                { "invalid UTF-8 fails the file", test_invalid_utf8_fails },
-                { "invalid UTF-8 outside assignments", test_invalid_utf8_ignored_outside_assignments },
-                { "valid UTF-8", test_valid_utf8 },
-                { "error names the line", test_error_names_line },
-                { "NUL byte fails the file", test_nul_byte_fails },
+        static const suite_test tests[] = {
+                { "systemd's own vectors", test_systemd_vectors },
+                { "the state machine, rule by rule", test_state_machine },
+                { "a NULL env is refused", test_null_env },
                 { "merges into an existing env", test_merges_into_existing },
                 { "over-long assignments dropped after replace", test_over_long_assignments },
                 { "load: reads a file", test_load_file },
@@ -554,5 +469,5 @@ void nc_test_register_env_file(void) {
                 { "load: error names the file", test_load_error_names_file },
         };
 
-        nc_test_add_suite("env-file", tests, ELEMENTSOF(tests));
+        suite_add("env-file", tests, ELEMENTSOF(tests));
 }

@@ -192,7 +192,7 @@ static void test_many_names(void) {
 }
 
 void nc_test_register_env(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "new env is empty", test_new_is_empty },
                 { "NULL env is accepted or refused", test_null_env },
                 { "set keeps insertion order", test_set_keeps_order },
@@ -206,5 +206,5 @@ void nc_test_register_env(void) {
                 { "5000 names stay ordered and found", test_many_names },
         };
 
-        nc_test_add_suite("env", tests, ELEMENTSOF(tests));
+        suite_add("env", tests, ELEMENTSOF(tests));
 }

@@ -69,11 +69,11 @@ static void test_gateway_has_no_prefix(void) {
 }
 
 void nc_test_register_ip_address(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "prefixes as get_prefix reads them", test_prefixes },
                 { "what get_prefix refuses", test_refused },
                 { "gateways take no prefix", test_gateway_has_no_prefix },
         };
 
-        nc_test_add_suite("ip addresses", tests, ELEMENTSOF(tests));
+        suite_add("ip addresses", tests, ELEMENTSOF(tests));
 }

@@ -464,8 +464,67 @@ static void test_agrees_with_jansson(void) {
         }
 }
 
+/* Skips the value of any member "skip" at depth 2 (root.X.skip). */
+static bool skip_at_two(const char *const *keys, unsigned depth, void *userdata) {
+        (void) userdata;
+        return depth == 2 && strcmp(keys[1], "skip") == 0;
+}
+
+static void test_skipping(void) {
+        static const char text[] =
+                "{\"a\": {\"skip\": [1, {\"x\": \"\\u00e9\"}, [2]], \"keep\": [1, 2]},"
+                " \"b\": [{\"skip\": [3]}], \"skip\": {\"skip\": 4}}";
+        nc_json_error error;
+        nc_json_doc *doc = NULL;
+        const nc_json *root, *a;
+
+        CU_ASSERT_EQUAL_FATAL(nc_json_parse_skipping(text, strlen(text), skip_at_two, NULL, &doc, &error), 0);
+        root = nc_json_root(doc);
+        a = nc_json_object_get(root, "a");
+        /* root.a.skip: only its type; root.a.keep whole. */
+        CU_ASSERT_EQUAL(nc_json_object_get(a, "skip")->type, NC_JSON_ARRAY);
+        CU_ASSERT_EQUAL(nc_json_object_get(a, "skip")->n, 0);
+        CU_ASSERT_EQUAL(nc_json_object_get(a, "keep")->n, 2);
+        /* Below an array there is no key path: root.b[0].skip is kept. */
+        CU_ASSERT_EQUAL(nc_json_object_get(&nc_json_object_get(root, "b")->u.items[0], "skip")->n, 1);
+        /* Depth 1 is not 2: root.skip is kept, and its member "skip" is at depth 2. */
+        CU_ASSERT_EQUAL(nc_json_object_get(root, "skip")->n, 1);
+        CU_ASSERT_EQUAL(nc_json_object_get(nc_json_object_get(root, "skip"), "skip")->type, NC_JSON_INTEGER);
+        nc_json_free(doc);
+
+        /* A skipped value is still checked: syntax, UTF-8, duplicate keys. */
+        CU_ASSERT_EQUAL(nc_json_parse_skipping("{\"a\": {\"skip\": [1,]}}", 21, skip_at_two, NULL, &doc, &error),
+                        -EINVAL);
+        CU_ASSERT_EQUAL(nc_json_parse_skipping("{\"a\": {\"skip\": {\"k\": 1, \"k\": 2}}}", 33, skip_at_two, NULL,
+                                               &doc, &error), -EINVAL);
+        CU_ASSERT_TRUE(contains(error.text, "duplicate"));
+        CU_ASSERT_EQUAL(nc_json_parse_skipping("{\"a\": {\"skip\": \"\xff\"}}", 19, skip_at_two, NULL, &doc, &error),
+                        -EINVAL);
+}
+
+/* The loader skips a container's `config` and `specialArgs`, in both
+ * formats, and still refuses what is wrong around them. */
+static void test_loader_skips_ignored(void) {
+        nc_config *bare = load_json("{\"web\": {\"path\": \"/x\", \"config\": [[[1]], {\"a\": 2}]}}", NC_MODE_STRICT, NULL);
+        nc_config *envelope = load_json("{\"containers\": {\"config\": {\"path\": \"/y\", \"specialArgs\": {\"z\": [1]}}},"
+                                        " \"format\": \"nixcontainer-containers/1\", \"release\": \"25.11\"}",
+                                        NC_MODE_STRICT, NULL);
+
+        CU_ASSERT_PTR_NOT_NULL(bare);
+        /* A container may be called "config": only its options are skipped. */
+        CU_ASSERT_PTR_NOT_NULL(envelope);
+        CU_ASSERT_STRING_EQUAL(nc_config_find(envelope, "config")->path, "/y");
+        CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"/x\", \"config\": [1,]}}", NC_MODE_STRICT), "line 1"));
+        CU_ASSERT_TRUE(contains(load_error("{\"containers\": {\"web\": {\"path\": \"/x\", \"specialArgs\": [1]}},"
+                                           " \"format\": \"nixcontainer-containers/1\", \"release\": \"25.11\"}",
+                                           NC_MODE_STRICT),
+                                "containers.web.specialArgs"));
+        nc_config_free(bare);
+        nc_config_free(envelope);
+}
+
 void nc_test_register_json(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "every value type", test_value_types },
                 { "one top-level value, whitespace around it", test_top_level },
                 { "escapes and surrogate pairs", test_escapes },
@@ -479,7 +538,9 @@ void nc_test_register_json(void) {
                 { "the printer prints what jansson printed", test_dump_is_janssons },
                 { "the printer cuts as snprintf does", test_dump_cuts },
                 { "accepts and refuses what jansson did", test_agrees_with_jansson },
+                { "a skipped value is checked, not kept", test_skipping },
+                { "the loader skips config and specialArgs", test_loader_skips_ignored },
         };
 
-        nc_test_add_suite("json parser", tests, ELEMENTSOF(tests));
+        suite_add("json parser", tests, ELEMENTSOF(tests));
 }

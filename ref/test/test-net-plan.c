@@ -3,7 +3,9 @@
  * would. (Declarative plans are compared with the module's own scripts by
  * the conformance suite.) */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <CUnit/CUnit.h>
 
@@ -13,80 +15,82 @@
 #include "unit-helpers.h"
 #include "unit-tests.h"
 
-static char *plan_text(int (*build)(nc_plan *, const nc_container *, const nc_env *), const nc_container *c,
-                       const char *const *vars, int *ret_r) {
-        nc_env *env = env_of(vars);
-        nc_plan plan = { 0 };
-        nc_strbuf b = { 0 };
-        char *text;
+typedef int (*plan_build)(nc_plan *, const nc_container *, const nc_env *);
 
-        *ret_r = build(&plan, c, env);
-        for (size_t i = 0; i < plan.n; i++)
-                nc_strbuf_appendf(&b, "%s;", plan.steps[i].text);
-        nc_strbuf_steal(&b, &text, NULL);
-        nc_plan_clear(&plan);
-        nc_env_free(env);
-        return text;
-}
+/* A plan built from the environment `vars` (and the config `json`, NULL:
+ * none, the imperative template). */
+typedef struct plan_case {
+        const char *what;
+        plan_build build;
+        const char *json;
+        const char *vars[4];
+        int r;               /* what building returns */
+        const char *steps;   /* the plan's steps, each followed by ';' (NULL: not compared) */
+        const char *present; /* or one step in it */
+} plan_case;
 
-static void test_template_host_setup(void) {
-        static const char *const vars[] = { "INSTANCE=foo", "HOST_ADDRESS=10.233.1.1", "LOCAL_ADDRESS=10.233.1.2", NULL };
-        int r;
-        char *text = plan_text(nc_plan_host_setup, NULL, vars, &r);
-        CU_ASSERT_EQUAL(r, 0);
-        CU_ASSERT_STRING_EQUAL(text, "ip link set dev ve-foo up;ip addr add 10.233.1.1 dev ve-foo;"
-                                     "ip route add 10.233.1.2 dev ve-foo;");
-        free(text);
-}
-
-static void test_bridge_skips_host_side(void) {
-        static const char *const vars[] = { "INSTANCE=foo", "HOST_ADDRESS=10.233.1.1", "HOST_BRIDGE=br0", NULL };
-        int r;
-        char *text = plan_text(nc_plan_host_setup, NULL, vars, &r);
-        CU_ASSERT_STRING_EQUAL(text, "");
-        free(text);
-        text = plan_text(nc_plan_init_setup, NULL, vars, &r);
-        CU_ASSERT_STRING_EQUAL(text, "ip link set host0 name eth0;ip link set dev eth0 up;"
-                                     "ip route add 10.233.1.1 dev eth0;ip route add default via 10.233.1.1;");
-        free(text);
-}
-
-static void test_static_value_wins(void) {
+static const plan_case cases[] = {
+        { .what = "postStart of the imperative template",
+          .build = nc_plan_host_setup,
+          .vars = { "INSTANCE=foo", "HOST_ADDRESS=10.233.1.1", "LOCAL_ADDRESS=10.233.1.2" },
+          .steps = "ip link set dev ve-foo up;ip addr add 10.233.1.1 dev ve-foo;ip route add 10.233.1.2 dev ve-foo;" },
+        { .what = "HOST_BRIDGE: no host side",
+          .build = nc_plan_host_setup,
+          .vars = { "INSTANCE=foo", "HOST_ADDRESS=10.233.1.1", "HOST_BRIDGE=br0" },
+          .steps = "" },
+        { .what = "HOST_BRIDGE: eth0 still set up",
+          .build = nc_plan_init_setup,
+          .vars = { "INSTANCE=foo", "HOST_ADDRESS=10.233.1.1", "HOST_BRIDGE=br0" },
+          .steps = "ip link set host0 name eth0;ip link set dev eth0 up;"
+                   "ip route add 10.233.1.1 dev eth0;ip route add default via 10.233.1.1;" },
         /* ipcall: a declarative hostAddress is baked in; the env's is not read. */
-        static const char *const vars[] = { "INSTANCE=web", "HOST_ADDRESS=10.9.9.9", "LOCAL_ADDRESS6=fc00::2", NULL };
-        nc_config *config = load_json("{\"web\": {\"path\": \"/x\", \"hostAddress\": \"10.0.0.1\"}}", NC_MODE_STRICT, NULL);
-        int r;
-        char *text;
-
-        CU_ASSERT_PTR_NOT_NULL_FATAL(config);
-        text = plan_text(nc_plan_host_setup, &config->containers[0], vars, &r);
-        CU_ASSERT_STRING_EQUAL(text, "ip link set dev ve-web up;ip addr add 10.0.0.1 dev ve-web;"
-                                     "ip -6 route add fc00::2 dev ve-web;");
-        free(text);
-        nc_config_free(config);
-}
-
-static void test_values_resolved_as_bash_does(void) {
-        static const char *const split[] = { "INSTANCE=foo", "LOCAL_ADDRESS=10.0.0.2 broadcast +", NULL };
-        static const char *const padded[] = { "INSTANCE=foo", "LOCAL_ADDRESS= 10.0.0.2 ", NULL };
-        int r;
-        char *text = plan_text(nc_plan_init_setup, NULL, split, &r);
+        { .what = "a declarative value is baked in",
+          .build = nc_plan_host_setup,
+          .json = "{\"web\": {\"path\": \"/x\", \"hostAddress\": \"10.0.0.1\"}}",
+          .vars = { "INSTANCE=web", "HOST_ADDRESS=10.9.9.9", "LOCAL_ADDRESS6=fc00::2" },
+          .steps = "ip link set dev ve-web up;ip addr add 10.0.0.1 dev ve-web;ip -6 route add fc00::2 dev ve-web;" },
         /* `ip addr add $LOCAL_ADDRESS dev eth0` would get other arguments */
-        CU_ASSERT_EQUAL(r, -ENOTSUP);
-        free(text);
-        text = plan_text(nc_plan_init_setup, NULL, padded, &r);
-        CU_ASSERT_EQUAL(r, 0);
-        CU_ASSERT_TRUE(contains(text, "ip addr add 10.0.0.2 dev eth0;"));
-        free(text);
+        { .what = "a value bash splits into words is refused",
+          .build = nc_plan_init_setup,
+          .vars = { "INSTANCE=foo", "LOCAL_ADDRESS=10.0.0.2 broadcast +" },
+          .r = -ENOTSUP },
+        { .what = "a value bash trims is trimmed",
+          .build = nc_plan_init_setup,
+          .vars = { "INSTANCE=foo", "LOCAL_ADDRESS= 10.0.0.2 " },
+          .present = "ip addr add 10.0.0.2 dev eth0;" },
+};
+
+static void test_plans(void) {
+        for (const plan_case *c = cases; c < cases + ELEMENTSOF(cases); c++) {
+                nc_config *config = c->json ? load_json(c->json, NC_MODE_STRICT, NULL) : NULL;
+                nc_env *env = env_of(c->vars);
+                nc_plan plan = { 0 };
+                nc_strbuf b = { 0 };
+                char *steps = NULL, returned[32];
+                int r;
+
+                assert_case(!c->json || config, c->what, "cannot load", c->json ? c->json : "");
+                r = c->build(&plan, config ? &config->containers[0] : NULL, env);
+                snprintf(returned, sizeof returned, "%d", r);
+                assert_case(r == c->r, c->what, "returned", returned);
+                for (size_t i = 0; i < plan.n; i++)
+                        nc_strbuf_appendf(&b, "%s;", plan.steps[i].text);
+                nc_strbuf_steal(&b, &steps, NULL);
+                if (c->steps)
+                        assert_case(steps && strcmp(steps, c->steps) == 0, c->what, "planned", steps ? steps : "");
+                if (c->present)
+                        assert_case(contains(steps, c->present), c->what, "lacks", c->present);
+                free(steps);
+                nc_plan_clear(&plan);
+                nc_env_free(env);
+                nc_config_free(config);
+        }
 }
 
 void nc_test_register_net_plan(void) {
-        static const nc_test_case tests[] = {
-                { "postStart of the imperative template", test_template_host_setup },
-                { "HOST_BRIDGE: no host side, eth0 still set up", test_bridge_skips_host_side },
-                { "a declarative value is baked in", test_static_value_wins },
-                { "values reach ip as bash splits them", test_values_resolved_as_bash_does },
+        static const suite_test tests[] = {
+                { "the plans from the environment and a config", test_plans },
         };
 
-        nc_test_add_suite("network plans", tests, ELEMENTSOF(tests));
+        suite_add("network plans", tests, ELEMENTSOF(tests));
 }

@@ -373,7 +373,7 @@ static void test_json_escaping(void) {
 }
 
 void nc_test_register_render_unit(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "escapeSystemdPath: NixOS's rules", test_escape_nixos_rules },
                 { "escapeSystemdPath: as systemd-escape --path on a generated corpus",
                   test_escape_against_systemd_escape },
@@ -382,5 +382,5 @@ void nc_test_register_render_unit(void) {
                 { "JSON escaping", test_json_escaping },
         };
 
-        nc_test_add_suite("unit properties", tests, ELEMENTSOF(tests));
+        suite_add("unit properties", tests, ELEMENTSOF(tests));
 }

@@ -30,55 +30,57 @@ static size_t count_lines(const char *text) {
         return n;
 }
 
-static void test_network_block_needs_private_network(void) {
-        /* ${optionalString cfg.privateNetwork ''PRIVATE_NETWORK=1 ... HOST_ADDRESS=...''} */
-        char *without = env_file_of("{\"c\": {" P ", \"hostAddress\": \"10.0.0.1\", \"hostBridge\": \"br0\"}}");
-        char *with = env_file_of("{\"c\": {" P ", \"privateNetwork\": true, \"hostAddress\": \"10.0.0.1\"}}");
+/* A rule of the env-file template: the file rendered for `json`. */
+typedef struct render_case {
+        const char *what;
+        const char *json;
+        size_t lines;           /* it has this many lines (0: not counted) */
+        text_expect expect;
+} render_case;
 
-        CU_ASSERT_PTR_NOT_NULL_FATAL(without);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(with);
-        CU_ASSERT_FALSE(contains(without, "HOST_ADDRESS"));
-        CU_ASSERT_FALSE(contains(without, "HOST_BRIDGE"));
-        CU_ASSERT_TRUE(contains(with, "\nPRIVATE_NETWORK=1\n"));
-        CU_ASSERT_TRUE(contains(with, "\nHOST_ADDRESS=10.0.0.1\n"));
-        /* Blank lines stay where the empty optionalStrings were: the line
+static const render_case cases[] = {
+        /* ${optionalString cfg.privateNetwork ''PRIVATE_NETWORK=1 ... HOST_ADDRESS=...''}
+         * Blank lines stay where the empty optionalStrings were: the line
          * count depends only on which blocks are present. */
-        CU_ASSERT_EQUAL(count_lines(without), 6);
-        CU_ASSERT_EQUAL(count_lines(with), 14);
-        free(without);
-        free(with);
-}
-
-static void test_host_port(void) {
-        char *text = env_file_of("{\"c\": {" P ", \"privateNetwork\": true, \"forwardPorts\": ["
-                                 "{\"hostPort\": 8080, \"containerPort\": 80}, {\"protocol\": \"udp\", \"hostPort\": 53}]}}");
-        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        { .what = "without privateNetwork, no network block",
+          .json = "{\"c\": {" P ", \"hostAddress\": \"10.0.0.1\", \"hostBridge\": \"br0\"}}",
+          .lines = 6,
+          .expect = { .absent = { "HOST_ADDRESS", "HOST_BRIDGE" } } },
+        { .what = "with privateNetwork, the network block",
+          .json = "{\"c\": {" P ", \"privateNetwork\": true, \"hostAddress\": \"10.0.0.1\"}}",
+          .lines = 14,
+          .expect = { .present = { "\nPRIVATE_NETWORK=1\n", "\nHOST_ADDRESS=10.0.0.1\n" } } },
         /* mkPortStr: containerPort null -> hostPort again. */
-        CU_ASSERT_TRUE(contains(text, "\nHOST_PORT=tcp:8080:80,udp:53:53\n"));
-        free(text);
-}
-
-static void test_extra_nspawn_flags(void) {
-        char *text = env_file_of("{\"c\": {" P ", \"extraFlags\": [\"--x\", \"--y\"], \"bindMounts\": {"
-                                 "\"/b\": {\"hostPath\": \"/srv/b\", \"isReadOnly\": false}, \"/a\": {}}}}");
-        char *none = env_file_of("{\"c\": {" P "}}");
-        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(none);
+        { .what = "HOST_PORT from forwardPorts",
+          .json = "{\"c\": {" P ", \"privateNetwork\": true, \"forwardPorts\": ["
+                  "{\"hostPort\": 8080, \"containerPort\": 80}, {\"protocol\": \"udp\", \"hostPort\": 53}]}}",
+          .expect = { .present = { "\nHOST_PORT=tcp:8080:80,udp:53:53\n" } } },
         /* mkBindFlags (sorted, each with a leading space) + " " + extraFlags */
-        CU_ASSERT_TRUE(contains(text, "\nEXTRA_NSPAWN_FLAGS=\" --bind-ro=/a --bind=/srv/b:/b --x --y\"\n"));
-        CU_ASSERT_TRUE(contains(none, "\nEXTRA_NSPAWN_FLAGS=\"\"\n"));
-        CU_ASSERT_TRUE(contains(none, "\nINTERFACES=\"\"\nMACVLANS=\"\"\n"));
-        free(text);
-        free(none);
-}
+        { .what = "EXTRA_NSPAWN_FLAGS from bindMounts and extraFlags",
+          .json = "{\"c\": {" P ", \"extraFlags\": [\"--x\", \"--y\"], \"bindMounts\": {"
+                  "\"/b\": {\"hostPath\": \"/srv/b\", \"isReadOnly\": false}, \"/a\": {}}}}",
+          .expect = { .present = { "\nEXTRA_NSPAWN_FLAGS=\" --bind-ro=/a --bind=/srv/b:/b --x --y\"\n" } } },
+        { .what = "EXTRA_NSPAWN_FLAGS, INTERFACES and MACVLANS empty",
+          .json = "{\"c\": {" P "}}",
+          .expect = { .present = { "\nEXTRA_NSPAWN_FLAGS=\"\"\n", "\nINTERFACES=\"\"\nMACVLANS=\"\"\n" } } },
+        { .what = "AUTO_START, INTERFACES and MACVLANS",
+          .json = "{\"c\": {" P ", \"autoStart\": true, \"interfaces\": [\"eth1\", \"eth2\"], \"macvlans\": [\"eth3\"]}}",
+          .expect = { .starts = "SYSTEM_PATH=/nix/store/x-system\n\n",
+                      .present = { "\nINTERFACES=\"eth1 eth2\"\nMACVLANS=\"eth3\"\nAUTO_START=1\n\nEXTRA" } } },
+};
 
-static void test_auto_start_and_lists(void) {
-        char *text = env_file_of("{\"c\": {" P ", \"autoStart\": true, \"interfaces\": [\"eth1\", \"eth2\"],"
-                                 " \"macvlans\": [\"eth3\"]}}");
-        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-        CU_ASSERT_TRUE(contains(text, "\nINTERFACES=\"eth1 eth2\"\nMACVLANS=\"eth3\"\nAUTO_START=1\n\nEXTRA"));
-        CU_ASSERT_TRUE(strncmp(text, "SYSTEM_PATH=/nix/store/x-system\n\n", 33) == 0);
-        free(text);
+static void test_env_file_rules(void) {
+        for (const render_case *c = cases; c < cases + ELEMENTSOF(cases); c++) {
+                char *text = env_file_of(c->json), lines[32];
+
+                assert_case(text != NULL, c->what, "cannot render", c->json);
+                if (!text)
+                        continue;
+                snprintf(lines, sizeof lines, "%zu", count_lines(text));
+                assert_case(c->lines == 0 || count_lines(text) == c->lines, c->what, "has lines:", lines);
+                assert_text(c->what, text, &c->expect);
+                free(text);
+        }
 }
 
 static void test_hosts(void) {
@@ -98,13 +100,10 @@ static void test_hosts(void) {
 }
 
 void nc_test_register_render(void) {
-        static const nc_test_case tests[] = {
-                { "the network block needs privateNetwork", test_network_block_needs_private_network },
-                { "HOST_PORT from forwardPorts", test_host_port },
-                { "EXTRA_NSPAWN_FLAGS from bindMounts and extraFlags", test_extra_nspawn_flags },
-                { "AUTO_START, INTERFACES and MACVLANS", test_auto_start_and_lists },
+        static const suite_test tests[] = {
+                { "the env-file template's rules", test_env_file_rules },
                 { "hosts fragment", test_hosts },
         };
 
-        nc_test_add_suite("renderers", tests, ELEMENTSOF(tests));
+        suite_add("renderers", tests, ELEMENTSOF(tests));
 }

@@ -136,7 +136,7 @@ static void test_parse_assignment(void) {
 }
 
 void nc_test_register_shell_words(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "split on whitespace IFS", test_split_whitespace },
                 { "split on IFS=,", test_split_comma },
                 { "quotes and expansions", test_parse_quotes_and_expansions },
@@ -145,5 +145,5 @@ void nc_test_register_shell_words(void) {
                 { "assignment values", test_parse_assignment },
         };
 
-        nc_test_add_suite("shell words", tests, ELEMENTSOF(tests));
+        suite_add("shell words", tests, ELEMENTSOF(tests));
 }

@@ -79,12 +79,12 @@ static void test_strv_push_concat(void) {
 }
 
 void nc_test_register_strbuf(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "appendf at the edge of the room", test_appendf_at_the_edge_of_the_room },
                 { "appendf formats as printf", test_appendf_formats },
                 { "append_many concatenates", test_append_many },
                 { "strv_push_concat pushes one item", test_strv_push_concat },
         };
 
-        nc_test_add_suite("strbuf", tests, ELEMENTSOF(tests));
+        suite_add("strbuf", tests, ELEMENTSOF(tests));
 }

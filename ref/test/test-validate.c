@@ -8,11 +8,21 @@
 #include "unit-tests.h"
 #include "validate.h"
 
+/* A check, values it accepts and values it refuses. */
 typedef struct validator_case {
         nc_validator check;
-        const char *value;
-        bool ok;
+        const char *accepted[8];
+        const char *refused[8];
 } validator_case;
+
+static void assert_check(nc_validator check, const char *value, bool ok) {
+        char buf[160];
+        const char *why = check(value, buf, sizeof buf);
+
+        CU_ASSERT_EQUAL(why == NULL, ok);
+        if ((why == NULL) != ok)
+                fprintf(stderr, "\n  \"%.40s\": %s\n", value, why ? why : "accepted");
+}
 
 static void test_validators(void) {
         static char long_name[80], long_ifname[20], long_path[NC_MAX_PATH + 10];
@@ -21,72 +31,45 @@ static void test_validators(void) {
         long_path[0] = '/';
         memset(long_path + 1, 'p', NC_MAX_PATH);
         const validator_case cases[] = {
-                { nc_check_machine_name, "web", true },
-                { nc_check_machine_name, "really-long-long-name-2", true },
-                { nc_check_machine_name, "a.b", true },
-                { nc_check_machine_name, "web_1", false },
-                { nc_check_machine_name, "-web", false },
-                { nc_check_machine_name, "web-", false },
-                { nc_check_machine_name, "a..b", false },
-                { nc_check_machine_name, "a.", false },
-                { nc_check_machine_name, long_name, false },
-                { nc_check_ifname, "eth0", true },
-                { nc_check_ifname, "veth-extra-15ch", true },
-                { nc_check_ifname, long_ifname, false },
-                { nc_check_ifname, "eth0:1", false },
-                { nc_check_ifname, "a/b", false },
-                { nc_check_ifname, "..", false },
-                { nc_check_ifname, "", false },
-                { nc_check_address, "10.0.0.1", true },
-                { nc_check_address, "10.0.0.1/24", true },
-                { nc_check_address, "fc00::1", true },
-                { nc_check_address, "fc00::1/7", true },
-                { nc_check_address, "10.0.0", false },
-                { nc_check_address, "10.0.0.1/33", false },
-                { nc_check_address, "10.0.0.1/", false },
-                { nc_check_address, "10.0.0.1/-1", false },
-                { nc_check_address, "host", false },
-                { nc_check_address6, "fc00::1/64", true },
-                { nc_check_address6, "10.0.0.1", false },
-                { nc_check_address6, "fc00::1/129", false },
-                { nc_check_protocol, "tcp", true },
-                { nc_check_protocol, "udp", true },
-                { nc_check_protocol, "sctp", false },
-                { nc_check_protocol, "TCP", false },
-                { nc_check_capability, "CAP_NET_ADMIN", true },
-                { nc_check_capability, "cap_sys_time", true },
-                { nc_check_capability, "all", true },
-                { nc_check_capability, "CAP_BOGUS", false },
-                { nc_check_capability, "NET_ADMIN", false },
-                { nc_check_modifier, "rwm", true },
-                { nc_check_modifier, "r", true },
-                { nc_check_modifier, "rx", false },
-                { nc_check_device_node, "/dev/net/tun", true },
-                { nc_check_device_node, "char-drm", true },
-                { nc_check_device_node, "char-", false },
-                { nc_check_device_node, "dev/kvm", false },
-                { nc_check_absolute_path, "/srv/data", true },
-                { nc_check_absolute_path, "srv/data", false },
-                { nc_check_absolute_path, long_path, false },
-                { nc_check_tmpfs, "/var:mode=0755,size=1G", true },
-                { nc_check_tmpfs, "var", false },
-                { nc_check_time_span, "1min", true },
-                { nc_check_time_span, "90", true },
-                { nc_check_time_span, "5min 30s", true },
-                { nc_check_time_span, "1.5h", true },
-                { nc_check_time_span, "infinity", true },
-                { nc_check_time_span, "2 weeks", true },
-                { nc_check_time_span, "", false },
-                { nc_check_time_span, "soon", false },
-                { nc_check_time_span, "5 parsecs", false },
-                { nc_check_time_span, "min", false },
+                { nc_check_machine_name,
+                  .accepted = { "web", "really-long-long-name-2", "a.b" },
+                  .refused = { "web_1", "-web", "web-", "a..b", "a.", long_name } },
+                { nc_check_ifname,
+                  .accepted = { "eth0", "veth-extra-15ch" },
+                  .refused = { long_ifname, "eth0:1", "a/b", "..", "" } },
+                { nc_check_address,
+                  .accepted = { "10.0.0.1", "10.0.0.1/24", "fc00::1", "fc00::1/7" },
+                  .refused = { "10.0.0", "10.0.0.1/33", "10.0.0.1/", "10.0.0.1/-1", "host" } },
+                { nc_check_address6,
+                  .accepted = { "fc00::1/64" },
+                  .refused = { "10.0.0.1", "fc00::1/129" } },
+                { nc_check_protocol,
+                  .accepted = { "tcp", "udp" },
+                  .refused = { "sctp", "TCP" } },
+                { nc_check_capability,
+                  .accepted = { "CAP_NET_ADMIN", "cap_sys_time", "all" },
+                  .refused = { "CAP_BOGUS", "NET_ADMIN" } },
+                { nc_check_modifier,
+                  .accepted = { "rwm", "r" },
+                  .refused = { "rx" } },
+                { nc_check_device_node,
+                  .accepted = { "/dev/net/tun", "char-drm" },
+                  .refused = { "char-", "dev/kvm" } },
+                { nc_check_absolute_path,
+                  .accepted = { "/srv/data" },
+                  .refused = { "srv/data", long_path } },
+                { nc_check_tmpfs,
+                  .accepted = { "/var:mode=0755,size=1G" },
+                  .refused = { "var" } },
+                { nc_check_time_span,
+                  .accepted = { "1min", "90", "5min 30s", "1.5h", "infinity", "2 weeks" },
+                  .refused = { "", "soon", "5 parsecs", "min" } },
         };
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-                char buf[160];
-                const char *why = cases[i].check(cases[i].value, buf, sizeof buf);
-                CU_ASSERT_EQUAL(why == NULL, cases[i].ok);
-                if ((why == NULL) != cases[i].ok)
-                        fprintf(stderr, "\n  case %zu \"%.40s\": %s\n", i, cases[i].value, why ? why : "accepted");
+        for (const validator_case *c = cases; c < cases + ELEMENTSOF(cases); c++) {
+                for (size_t i = 0; i < ELEMENTSOF(c->accepted) && c->accepted[i]; i++)
+                        assert_check(c->check, c->accepted[i], true);
+                for (size_t i = 0; i < ELEMENTSOF(c->refused) && c->refused[i]; i++)
+                        assert_check(c->check, c->refused[i], false);
         }
 }
 
@@ -105,10 +88,10 @@ static void test_messages_name_option_and_value(void) {
 }
 
 void nc_test_register_validate(void) {
-        static const nc_test_case tests[] = {
+        static const suite_test tests[] = {
                 { "each check accepts and refuses", test_validators },
                 { "messages name the option and the value", test_messages_name_option_and_value },
         };
 
-        nc_test_add_suite("strict value checks", tests, ELEMENTSOF(tests));
+        suite_add("strict value checks", tests, ELEMENTSOF(tests));
 }

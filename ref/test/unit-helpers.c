@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,10 +51,19 @@ char *join_argv(const nc_strv *argv) {
         return out;
 }
 
-void nc_test_add_suite(const char *name, const nc_test_case *tests, size_t n) {
-        CU_pSuite suite = CU_add_suite(name, NULL, NULL);
+void assert_case(bool ok, const char *what, const char *problem, const char *detail) {
+        char message[512];
 
-        for (size_t i = 0; suite && i < n; i++)
-                if (!CU_add_test(suite, tests[i].name, tests[i].func))
-                        return;
+        snprintf(message, sizeof message, "%s: %s \"%s\"", what, problem, detail);
+        CU_assertImplementation(ok, __LINE__, message, __FILE__, "", CU_FALSE);
+}
+
+void assert_text(const char *what, const char *text, const text_expect *expect) {
+        if (expect->starts)
+                assert_case(text && strncmp(text, expect->starts, strlen(expect->starts)) == 0, what,
+                            "does not start with", expect->starts);
+        for (size_t i = 0; i < ELEMENTSOF(expect->present) && expect->present[i]; i++)
+                assert_case(contains(text, expect->present[i]), what, "lacks", expect->present[i]);
+        for (size_t i = 0; i < ELEMENTSOF(expect->absent) && expect->absent[i]; i++)
+                assert_case(!contains(text, expect->absent[i]), what, "has", expect->absent[i]);
 }

@@ -9,16 +9,7 @@
 
 #include "alloc-util.h"
 #include "config-internal.h"
-
-/* One test of a suite: its name in CUnit's report and its function. */
-typedef struct nc_test_case {
-        const char *name;
-        CU_TestFunc func;
-} nc_test_case;
-
-/* Registers the suite `name` with its `n` tests (each file's one suite);
- * a registration failure is left in CU_get_error(), which main() checks. */
-void nc_test_add_suite(const char *name, const nc_test_case *tests, size_t n);
+#include "suite.h" /* harness/lib: each file's one suite; main() checks CU_get_error() */
 
 /* Loads a JSON config; returns NULL (and fills `error`) when refused. */
 nc_config *load_json(const char *json, nc_mode mode, nc_error *error);
@@ -27,6 +18,20 @@ const char *load_error(const char *json, nc_mode mode);
 bool contains(const char *haystack, const char *needle);
 /* The env built from "NAME=VALUE" strings, NULL-terminated. */
 nc_env *env_of(const char *const *assignments);
+/* A CUnit assertion of a case of a table: a failure says "WHAT: PROBLEM
+ * \"DETAIL\"" (the case, and what is wrong with it). */
+void assert_case(bool ok, const char *what, const char *problem, const char *detail);
+/* What a case's output must be: it starts with `starts` (NULL: with
+ * anything), has each of `present` and none of `absent` (each list ends
+ * at its first NULL). */
+typedef struct text_expect {
+        const char *starts;
+        const char *present[4];
+        const char *absent[2];
+} text_expect;
+/* Asserts `expect` of `text` (NULL: an output that has nothing), naming
+ * the case `what` in a failure. */
+void assert_text(const char *what, const char *text, const text_expect *expect);
 /* argv joined by '|' for compact assertions; caller frees. */
 char *join_argv(const nc_strv *argv);
 

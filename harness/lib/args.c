@@ -1,0 +1,130 @@
+/* The command lines of the tiers and the bench: see args.h. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+
+/* getopt_long's value for options[i]; above every character, so that
+ * getopt's '?' and ':' never collide with an option. */
+#define ARG_VALUE_BASE 256
+#define ARG_HELP (ARG_VALUE_BASE - 1)
+#define USAGE_WIDTH 100
+
+static int parse_number(const char *tool, const arg_option *o, const char *s) {
+        long min = o->min, max = o->max ? o->max : o->kind == ARG_LONG ? LONG_MAX : (long) UINT_MAX, n;
+        char *end = NULL;
+
+        errno = 0;
+        n = strtol(s, &end, 10);
+        if (errno != 0 || end == s || *end != '\0' || n < min || n > max) {
+                fprintf(stderr, "%s: --%s: expected a number from %ld to %ld, got \"%s\"\n", tool, o->name, min, max,
+                        s);
+                return -EINVAL;
+        }
+        if (o->kind == ARG_LONG)
+                *(long *) o->value = n;
+        else
+                *(unsigned *) o->value = (unsigned) n;
+        return 0;
+}
+
+static int store(const char *tool, const arg_option *o, const char *value) {
+        switch (o->kind) {
+        case ARG_STRING:
+                *(const char **) o->value = value;
+                return 0;
+        case ARG_STRINGS:
+                return nc_strv_push(o->value, value);
+        case ARG_LONG:
+        case ARG_UNSIGNED:
+                return parse_number(tool, o, value);
+        case ARG_FLAG:
+                *(bool *) o->value = true;
+                return 0;
+        }
+        return -EINVAL;
+}
+
+/* "usage: TOOL --fixtures DIR [--golden DIR] [--keep]", wrapped, then the
+ * notes. */
+static void print_usage(FILE *f, const char *tool, const arg_option *options, const char *notes) {
+        int indent = fprintf(f, "usage: %s", tool), column = indent;
+
+        for (const arg_option *o = options; o->name; o++) {
+                const char *arg = o->arg ? o->arg : o->kind == ARG_LONG || o->kind == ARG_UNSIGNED ? "N" : "VALUE";
+                char item[128];
+                int len;
+
+                len = snprintf(item, sizeof item, "%s--%s%s%s%s%s", o->required ? "" : "[", o->name,
+                               o->kind == ARG_FLAG ? "" : " ", o->kind == ARG_FLAG ? "" : arg,
+                               o->kind == ARG_STRINGS ? "..." : "", o->required ? "" : "]");
+                if (column + 1 + len > USAGE_WIDTH)
+                        column = fprintf(f, "\n%*s", indent, "") - 1;
+                column += fprintf(f, " %s", item);
+        }
+        fprintf(f, "\n%s", notes ? notes : "");
+}
+
+void args_parse(int argc, char **argv, const arg_option *options, const char *notes) {
+        const char *tool = program_invocation_short_name;
+        struct option *table;
+        bool *given;
+        size_t n = 0;
+        int c, r = 0;
+
+        while (options[n].name)
+                n++;
+        table = calloc(n + 2, sizeof *table);
+        given = calloc(n + 1, sizeof *given);
+        if (!table || !given) {
+                fprintf(stderr, "%s: %s\n", tool, strerror(ENOMEM));
+                exit(1);
+        }
+        for (size_t i = 0; i < n; i++)
+                table[i] = (struct option) { options[i].name,
+                                             options[i].kind == ARG_FLAG ? no_argument : required_argument, NULL,
+                                             ARG_VALUE_BASE + (int) i };
+        table[n] = (struct option) { "help", no_argument, NULL, ARG_HELP };
+
+        while (r == 0 && (c = getopt_long(argc, argv, "", table, NULL)) != -1) {
+                if (c == ARG_HELP)
+                        r = 1;
+                else if (c >= ARG_VALUE_BASE && c < ARG_VALUE_BASE + (int) n) {
+                        given[c - ARG_VALUE_BASE] = true;
+                        r = store(tool, &options[c - ARG_VALUE_BASE], optarg);
+                } else
+                        r = -EINVAL; /* getopt_long said what was wrong */
+        }
+        if (r == 0 && optind != argc) {
+                fprintf(stderr, "%s: unexpected argument \"%s\"\n", tool, argv[optind]);
+                r = -EINVAL;
+        }
+        for (size_t i = 0; r == 0 && i < n; i++)
+                if (options[i].required && !given[i]) {
+                        fprintf(stderr, "%s: --%s is required\n", tool, options[i].name);
+                        r = -EINVAL;
+                }
+        free(table);
+        free(given);
+        if (r == 0)
+                return;
+        if (r == -ENOMEM) {
+                fprintf(stderr, "%s: %s\n", tool, strerror(ENOMEM));
+                exit(1);
+        }
+        print_usage(r > 0 ? stdout : stderr, tool, options, notes);
+        exit(r > 0 ? 0 : 2);
+}
+
+int args_release_golden(const char *golden_dir, const char *release, char **ret_dir) {
+        char *dir = NULL;
+
+        if (golden_dir ? !(dir = strdup(golden_dir)) : asprintf(&dir, "golden/%s", release) < 0)
+                return -ENOMEM;
+        *ret_dir = dir;
+        return 0;
+}
