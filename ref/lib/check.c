@@ -10,19 +10,26 @@
 #include "check-internal.h"
 #include "error.h"
 
-static const char *const kind_names[] = {
-        [NC_CHECK_EXTRA_VETH_SHARED] = "extra-veth-shared",
-        [NC_CHECK_EXTRA_VETH_NAME] = "extra-veth-name",
-        [NC_CHECK_EXTRA_VETH_IN_INTERFACES] = "extra-veth-in-interfaces",
-        [NC_CHECK_ADDRESS_SHARED] = "address-shared",
-        [NC_CHECK_HOST_PORT_SHARED] = "host-port-shared",
-        [NC_CHECK_ROUTE_HOST_BITS] = "route-host-bits",
-        [NC_CHECK_SUBNET_MISMATCH] = "subnet-mismatch",
-        [NC_CHECK_STEP_FAILS] = "step-fails",
+/* The names `check --json` prints, one row a kind. */
+static const struct {
+        nc_check_kind kind;
+        const char *name;
+} kinds[] = {
+        { NC_CHECK_EXTRA_VETH_SHARED, "extra-veth-shared" },
+        { NC_CHECK_EXTRA_VETH_NAME, "extra-veth-name" },
+        { NC_CHECK_EXTRA_VETH_IN_INTERFACES, "extra-veth-in-interfaces" },
+        { NC_CHECK_ADDRESS_SHARED, "address-shared" },
+        { NC_CHECK_HOST_PORT_SHARED, "host-port-shared" },
+        { NC_CHECK_ROUTE_HOST_BITS, "route-host-bits" },
+        { NC_CHECK_SUBNET_MISMATCH, "subnet-mismatch" },
+        { NC_CHECK_STEP_FAILS, "step-fails" },
 };
 
 const char *nc_check_kind_name(nc_check_kind kind) {
-        return (unsigned) kind < ELEMENTSOF(kind_names) ? kind_names[kind] : NULL;
+        for (size_t i = 0; i < ELEMENTSOF(kinds); i++)
+                if (kinds[i].kind == kind)
+                        return kinds[i].name;
+        return NULL;
 }
 
 const char *nc_check_severity_name(nc_check_severity severity) {
@@ -40,12 +47,12 @@ static void finding_clear(nc_check_finding *f) {
 }
 
 void nc_check_findings_clear(nc_check_findings *findings) {
-        if (!findings)
-                return;
-        for (size_t i = 0; i < findings->n; i++)
-                finding_clear(&findings->items[i]);
-        free(findings->items);
-        *findings = (nc_check_findings) { 0 };
+        if (findings) {
+                while (findings->n > 0)
+                        finding_clear(&findings->items[--findings->n]);
+                free(findings->items);
+                *findings = (nc_check_findings) { 0 };
+        }
 }
 
 nc_check_finding *nc_check_add(nc_check_findings *findings, nc_check_kind kind, nc_check_severity severity,
