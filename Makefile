@@ -503,11 +503,11 @@ live-start-scripts:
 # (ci/check-summary.sh; a tier whose last line is not "TIER: P passed,
 # F failed, S skipped in T s" fails there). Everything is built first, on
 # every core, so that no two tiers build the same file.
-CHECK_TIERS := memcheck live netns releases export-test faults init-test netns-kill cli-test conformance unit symbols \
-               docs
+CHECK_TIERS := memcheck live netns releases export-test check-test faults init-test netns-kill cli-test conformance \
+               unit symbols docs
 CHECK_JOBS  ?= 3
 CHECK_BINS  := all $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/test-faults $(BUILD)/test-netns \
-               $(BUILD)/release-diff \
+               $(BUILD)/release-diff $(BUILD)/check-oracle \
                $(MEMCHECK_BINS) $(LIVE_BINS)
 
 check:
@@ -522,3 +522,16 @@ $(CHECK_TIERS:%=check-%): check-%:
 	@bash ci/run-tier.sh $(BUILD)/check $* $(MAKE) --no-print-directory $*
 .PHONY: $(CHECK_TIERS:%=check-%)
 # ---- end of make check ---------------------------------------------------------
+
+# ---- nixcontainer check (harness/check/) --------------------------------------
+# Runs `nixcontainer check` over fixtures/check/ (each case against its
+# .expected), and over every fixture of every golden set (its predicted
+# failing steps against the set's .net goldens); replays each predicted
+# failure with the real `ip` in throwaway network namespaces (root).
+$(BUILD)/check-oracle: $(BUILD)/obj/harness/check/check-oracle.o $(BUILD)/libnixcontainer.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+.PHONY: check-test
+check-test: $(BUILD)/nixcontainer $(BUILD)/check-oracle
+	bash harness/check/test-check.sh $(BUILD) $(GOLDEN_SETS)

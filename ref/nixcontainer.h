@@ -458,6 +458,91 @@ typedef struct nc_prestart_request {
 int nc_prestart(nc_netlink *netlink, const nc_container *container, const nc_env *env,
                 const nc_prestart_request *request, nc_error *error);
 
+/* ---- check: configurations that cannot work --------------------------- */
+
+/* What nc_config_check() finds. The names (nc_check_kind_name()) are
+ * stable: `nixcontainer check --json` prints them. */
+typedef enum nc_check_kind {
+        /* "extra-veth-shared": two containers define the same extraVeth
+         * (renderExtraVeth's `ip link del dev NAME` in each preStart). */
+        NC_CHECK_EXTRA_VETH_SHARED,
+        /* "extra-veth-name": an extraVeth named eth0 or lo, or like a veth
+         * systemd-nspawn makes: the container's own ve-NAME or vb-NAME, or
+         * another container's. */
+        NC_CHECK_EXTRA_VETH_NAME,
+        /* "extra-veth-in-interfaces": an extraVeth also in `interfaces`
+         * (--network-veth-extra= and --network-interface= of one name). */
+        NC_CHECK_EXTRA_VETH_IN_INTERFACES,
+        /* "address-shared": one address as two localAddress[6] (the
+         * containers' or their extraVeths'), or as one's localAddress and
+         * another's hostAddress. (One hostAddress for many containers is
+         * the module's usual setup, and not reported.) */
+        NC_CHECK_ADDRESS_SHARED,
+        /* "host-port-shared": a forwardPorts entry's protocol and hostPort
+         * forwarded twice (systemd-nspawn's --port). */
+        NC_CHECK_HOST_PORT_SHARED,
+        /* "route-host-bits": an address with a prefix whose `ip route add`
+         * the kernel refuses because its host bits are set (a routed
+         * localAddress "10.0.7.2/24" in postStart, a hostAddress in
+         * container-init). */
+        NC_CHECK_ROUTE_HOST_BITS,
+        /* "subnet-mismatch": a hostAddress outside the prefix its
+         * localAddress gives, or the other way round (a warning: the
+         * module's routes still reach it). */
+        NC_CHECK_SUBNET_MISMATCH,
+        /* "step-fails": any other step the start is predicted to fail at. */
+        NC_CHECK_STEP_FAILS,
+} nc_check_kind;
+
+typedef enum nc_check_severity {
+        NC_CHECK_ERROR = 0,   /* a start fails, or breaks another container */
+        NC_CHECK_WARNING = 1, /* works, but likely not as meant */
+} nc_check_severity;
+
+typedef struct nc_check_finding {
+        nc_check_kind kind;
+        nc_check_severity severity;
+        nc_strv containers; /* the NAMEs involved, in the order the message names them */
+        nc_strv options;    /* the options involved: "containers.a.extraVeths.x", ... */
+        char *message;      /* what is wrong, one line, without the options' list */
+        /* The start predicted to fail, or all four NULL: the container
+         * whose start fails, the script ("host-setup": postStart;
+         * "init-setup": container-init's network part), the step as the
+         * script's xtrace shows it, and what iproute2 prints. */
+        char *unit;
+        char *stage;
+        char *step;
+        char *step_error;
+} nc_check_finding;
+
+typedef struct nc_check_findings {
+        nc_check_finding *items;
+        size_t n;
+        size_t capacity;
+} nc_check_findings;
+
+/* Looks for definitions that cannot work together or at all (the kinds
+ * above), and predicts the failing step of each start: every container of
+ * `config`, in name order (the order a boot is not bound to, but one that
+ * shows each conflict), goes through preStart (its links deleted by
+ * name), systemd-nspawn's link creation (from nc_build_argv()'s
+ * --network-veth, --network-bridge= and --network-veth-extra=),
+ * container-init's plan in a namespace of its own and postStart's in the
+ * host's, all against a small model of the kernel's rules (links by name,
+ * addresses, routes: ref/lib/net-model.h). A container whose argv cannot
+ * be built or whose link nspawn could not create is not simulated further.
+ * On success *ret_findings (overwritten: pass an empty one) holds the
+ * findings, errors and warnings in the order found, the caller's, freed
+ * with nc_check_findings_clear(). Returns the number of errors; -EINVAL
+ * for a NULL config; -ENOMEM. */
+int nc_config_check(const nc_config *config, nc_check_findings *ret_findings, nc_error *error);
+/* Frees every finding and leaves an empty list ({ 0 }). */
+void nc_check_findings_clear(nc_check_findings *findings);
+/* "extra-veth-shared", ..., "error", "warning"; static strings, NULL for
+ * a value out of range. */
+const char *nc_check_kind_name(nc_check_kind kind);
+const char *nc_check_severity_name(nc_check_severity severity);
+
 #ifdef __cplusplus
 }
 #endif

@@ -31,6 +31,7 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
                 { "env-file", required_argument, NULL, 'e' },
                 { "init", required_argument, NULL, 'i' },
                 { "nspawn", required_argument, NULL, 'n' },
+                { "json", no_argument, NULL, 'j' },
                 { "release", required_argument, NULL, 'r' },
                 { "state-version", required_argument, NULL, 's' },
                 { NULL, 0, NULL, 0 },
@@ -53,6 +54,7 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
                 case 'i': needed = CLI_OPT_INIT; args.init = optarg; break;
                 case 'n': needed = CLI_OPT_NSPAWN; args.nspawn = optarg; break;
                 case '0': needed = CLI_OPT_NUL; args.nul = true; break;
+                case 'j': needed = CLI_OPT_JSON; args.json = true; break;
                 /* Every command takes these two. */
                 case 'r': args.release = optarg; continue;
                 case 's': args.state_version = optarg; continue;

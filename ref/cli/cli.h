@@ -42,6 +42,7 @@ int cli_run_nspawn_env(int argc, char **argv);
 int cli_run_unit(int argc, char **argv);
 int cli_run_options(int argc, char **argv);
 int cli_run_releases(int argc, char **argv);
+int cli_run_check(int argc, char **argv);
 
 const cli_command *cli_find_command(const char *name);
 
@@ -54,11 +55,13 @@ enum {
         CLI_OPT_INIT = 1u << 4,
         CLI_OPT_NSPAWN = 1u << 5,
         CLI_OPT_NAME = 1u << 6, /* one positional NAME */
+        CLI_OPT_JSON = 1u << 7,
 };
 
 typedef struct cli_args {
         bool compat;
         bool nul;
+        bool json;
         const char *config;
         const char *env_file;
         const char *init;

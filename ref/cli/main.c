@@ -47,6 +47,16 @@ static const cli_command commands[] = {
           "ve-NAME, vb-NAME and extra veths in one bulk deletion, ignoring errors. Only\n"
           "veths are deleted (--compat: any link of that name); each link left in place\n"
           "is named on stderr with the reason.\n", cli_run_prestart },
+        { "check", "check [--json] [--compat] --config FILE",
+          "Report definitions that cannot work (README, \"nixcontainer check\"): two containers\n"
+          "with one extraVeth, an extraVeth named like another link or also in interfaces, one\n"
+          "address or host port twice, an address whose route the kernel refuses, host and\n"
+          "local addresses in different subnets. Each container's start is run, in name\n"
+          "order, against a model of the kernel's rules to name the step that will fail\n"
+          "and what iproute2 will print. One line per finding, or with --json a list of\n"
+          "objects (kind, severity, containers, options, message, unit, stage, step, error).\n"
+          "Exit status: 0 no error (warnings alone: 0), 1 errors, 2 input it cannot read.\n",
+          cli_run_check },
         { "options", "options [--release R]",
           "Print the container options: name, the releases that declare it, type, default,\n"
           "strict-mode rule. With --release, only that release's options.\n", cli_run_options },

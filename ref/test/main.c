@@ -42,6 +42,7 @@ int main(int argc, char **argv) {
         nc_test_register_alloc_util();
         nc_test_register_time_span();
         nc_test_register_ip_oracle();
+        nc_test_register_check();
 
         if (CU_get_error() != CUE_SUCCESS) {
                 fprintf(stderr, "test-unit: registering tests: %s\n", CU_get_error_msg());

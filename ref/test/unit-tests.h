@@ -17,5 +17,6 @@ void nc_test_register_strbuf(void);
 void nc_test_register_alloc_util(void);
 void nc_test_register_time_span(void);
 void nc_test_register_ip_oracle(void);
+void nc_test_register_check(void);
 
 #endif
