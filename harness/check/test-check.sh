@@ -20,13 +20,14 @@
 #                                        (review them and run the tier)
 set -u
 update=false
+. harness/lib/tier.sh
+tier_help "$@"
 [ "${1:-}" = --update ] && { update=true; shift; }
 build=$1
 shift
 sets=("$@")
 cli=$(realpath "$build/nixcontainer")
 oracle=$(realpath "$build/check-oracle")
-. harness/lib/tier.sh
 tier_begin check
 tier_scratch
 work=$tier_work

@@ -107,6 +107,28 @@ tier_run "$cli" env-file --compat --config "$work/dash.json" -- -web
 [ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/x-system$' "$work/out"
 tier_check "a NAME that starts with - after --" $?
 
+# One bad definition blocks what it touches and nothing else (a name
+# machined refuses): the other container's commands work, `hosts` prints
+# the others' lines, says which it left out and exits 2.
+printf '{"_x": {"path": "/nix/store/a-system", "privateNetwork": true, "localAddress": "10.0.0.2"},
+          "web": {"path": "/nix/store/w-system", "privateNetwork": true, "localAddress": "10.0.0.3"}}' > "$work/two.json"
+tier_run "$cli" env-file --config "$work/two.json" web
+[ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/w-system$' "$work/out"
+tier_check "beside a refused name, another container's env-file" $?
+tier_run "$cli" env-file --config "$work/two.json" _x
+[ $? = 2 ] && grep -q 'containers._x: ' "$work/out"
+tier_check "the refused container itself: exit 2, its refusal named" $?
+tier_run "$cli" hosts --config "$work/two.json"
+[ $? = 2 ] && grep -q '^10.0.0.3 web.containers$' "$work/out" && grep -q 'containers._x' "$work/out" &&
+        ! grep -q '10.0.0.2' "$work/out"
+tier_check "hosts: the others' lines, the refused one said, exit 2" $?
+
+# --compat does no pathname expansion, and says so where bash would expand.
+printf '{"web": {"path": "/nix/store/w-system", "interfaces": ["eth*"]}}' > "$work/glob.json"
+tier_run "$cli" argv --compat --env-file /dev/null --config "$work/glob.json" web
+grep -q 'note: containers.web.interfaces\[0\]: "eth\*" is passed as written: --compat does no pathname expansion' "$work/out"
+tier_check "--compat notes a glob it passes as written" $?
+
 # ---- the harness's contract with another implementation -----------------
 # A wrapper that only words its refusals differently passes the
 # conformance suite (which wants exit 2, nothing on stdout and the option
