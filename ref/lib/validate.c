@@ -106,10 +106,13 @@ static const char *check_address(const char *value, int family, char *buf, size_
                 size_t dots = 0;
                 for (const char *c = address; *c; c++)
                         dots += *c == '.';
-                /* "10.0.0": ip fills the missing parts with 0 (10.0.0.0) */
-                if (dots != 3)
-                        return not_address;
                 inet_ntop(AF_INET, p.bytes, shown, sizeof shown);
+                /* "10.0.0": ip fills the missing parts with 0 (10.0.0.0) */
+                if (dots != 3) {
+                        snprintf(buf, size, "is read by iproute2 as %s (it fills the parts that are missing with 0); "
+                                 "write %s", shown, shown);
+                        return buf;
+                }
                 snprintf(buf, size, "is read by iproute2 as %s (it reads each part as strtoul does: a leading 0 is octal, 0x hex); "
                          "write %s", shown, shown);
                 return buf;

@@ -127,7 +127,7 @@ static void test_messages_name_option_and_value(void) {
                                            NC_MODE_STRICT),
                                 "containers.web.forwardPorts[0].hostPort: 70000 is not a port (1-65535)"));
         CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"/x\", \"hostAddress\": \"10.0.0\"}}", NC_MODE_STRICT),
-                                "containers.web.hostAddress: \"10.0.0\" is not an IPv4 or IPv6 address"));
+                                "containers.web.hostAddress: \"10.0.0\" is read by iproute2 as 10.0.0.0"));
         CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"/x\", \"extraVeths\": {\"veth-far-too-long\": {}}}}",
                                            NC_MODE_STRICT),
                                 "containers.web.extraVeths.veth-far-too-long: \"veth-far-too-long\" is longer than 15 bytes"));
