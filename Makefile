@@ -188,8 +188,9 @@ CONFORMANCE_DATA := $(DATADIR)/nixcontainer
 install-conformance: $(BUILD)/test-conformance $(BUILD)/test-netns
 	install -D -m 0755 $(BUILD)/test-conformance $(DESTDIR)$(CONFORMANCE_DIR)/test-conformance
 	install -D -m 0755 $(BUILD)/test-netns $(DESTDIR)$(CONFORMANCE_DIR)/test-netns
-	mkdir -p $(DESTDIR)$(CONFORMANCE_DATA)
-	cp -R --no-preserve=ownership fixtures golden $(DESTDIR)$(CONFORMANCE_DATA)/
+	mkdir -p $(DESTDIR)$(CONFORMANCE_DATA)/fixtures
+	cp -R --no-preserve=ownership golden $(DESTDIR)$(CONFORMANCE_DATA)/
+	cp -R --no-preserve=ownership fixtures/*.json fixtures/invalid $(DESTDIR)$(CONFORMANCE_DATA)/fixtures/
 
 uninstall-conformance:
 	rm -f $(DESTDIR)$(CONFORMANCE_DIR)/test-conformance $(DESTDIR)$(CONFORMANCE_DIR)/test-netns
@@ -201,6 +202,13 @@ uninstall-conformance:
 # uninstalls (harness/install/test-install.sh).
 install-test: all
 	bash harness/install/test-install.sh $(BUILD)
+
+# The Debian packages (debian/) built from a copy of the tree, installed into
+# a throwaway root, and tested there (harness/install/test-debian.sh).
+.PHONY: deb-test
+deb-test:
+	@mkdir -p $(BUILD)
+	bash harness/install/test-debian.sh $(BUILD)
 # ---- end of install ------------------------------------------------------------
 
 $(BUILD)/test-unit: $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
