@@ -46,18 +46,25 @@ LIB_LDLIBS := $(shell pkg-config --libs $(LIB_PKGS))
 TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cunit)
 # nixcontainer-init and the CLI's memcheck twin link libnl and libcap
 # statically and only libc dynamically, so that valgrind can follow malloc.
+# LINK_STATIC=0 links both against the shared libnl and libcap, for a
+# system without their static archives (package.nix: nixpkgs ships none).
+LINK_STATIC ?= 1
+ifeq ($(LINK_STATIC),1)
 PROGRAM_LDLIBS := -Wl,-Bstatic $(shell pkg-config --libs-only-l $(LIB_PKGS)) -Wl,-Bdynamic -lpthread
+else
+PROGRAM_LDLIBS := $(LIB_LDLIBS) -lpthread
+endif
 # The CLI itself is a static PIE, libc included: a start then maps and
 # relocates no shared library at all, which is most of what a start cost
 # (make bench, row 1: 0.13 ms of 0.64 ms per start on the project's machine).
 # glibc warns that getaddrinfo and getprotobyname, which libnl's unused
 # helpers reference, need its shared libraries at run time; those warnings
 # are dropped, any other message is shown. Sanitizer builds cannot link
-# statically and use PROGRAM_LDLIBS.
-ifeq ($(SANITIZE),1)
-CLI_LINK := $(PROGRAM_LDLIBS)
-else
+# statically and use PROGRAM_LDLIBS, as LINK_STATIC=0 does.
+ifeq ($(SANITIZE)$(LINK_STATIC),1)
 CLI_LINK := -static-pie $(shell pkg-config --libs --static $(LIB_PKGS))
+else
+CLI_LINK := $(PROGRAM_LDLIBS)
 endif
 STATIC_GLIBC_WARNINGS := in function `|statically linked applications requires at runtime
 
@@ -209,6 +216,13 @@ install-test: all
 deb-test:
 	@mkdir -p $(BUILD)
 	bash harness/install/test-debian.sh $(BUILD)
+
+# package.nix and flake.nix: parsed, evaluated against a stub of nixpkgs,
+# their makeFlags tried on this Makefile (harness/install/test-nix.sh).
+.PHONY: nix-test
+nix-test:
+	@mkdir -p $(BUILD)
+	bash harness/install/test-nix.sh $(BUILD)
 # ---- end of install ------------------------------------------------------------
 
 $(BUILD)/test-unit: $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
