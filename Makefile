@@ -157,13 +157,16 @@ $(BUILD)/man/%: ref/man/gen-man.sh ref/nixcontainer.h $(BUILD)/nixcontainer
 	@bash ref/man/gen-man.sh --cli $(BUILD)/nixcontainer --header ref/nixcontainer.h --version $(NC_VERSION_STRING) \
 	    $* > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/libnixcontainer.pc: ref/nixcontainer.h Makefile
-	@echo "  PC      $@"
+# Written again whenever its directories or the version differ (an install
+# with another PREFIX after a build).
+$(BUILD)/libnixcontainer.pc: FORCE
+	@mkdir -p $(BUILD)
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
 	    'Name: libnixcontainer' \
 	    'Description: NixOS declarative containers: env file, unit, argv and network setup, from a JSON config' \
 	    'Version: $(NC_VERSION_STRING)' 'Requires.private: $(LIB_PKGS)' \
-	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lnixcontainer' > $@
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lnixcontainer' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else echo "  PC      $@"; mv $@.tmp $@; fi
 
 .PHONY: man install uninstall install-conformance uninstall-conformance install-test
 man: $(MAN_PAGES)

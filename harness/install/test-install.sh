@@ -46,8 +46,9 @@ tier_check "the installed CLI's argv names the installed init ($init)" $? || cat
 version=$(sed -n 's/^#define NC_VERSION "\(.*\)"$/\1/p' ref/nixcontainer.h)
 export PKG_CONFIG_PATH=$dest/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest
 [ "$(pkg-config --modversion libnixcontainer)" = "$version" ] &&
+        [ "$(PKG_CONFIG_SYSROOT_DIR='' pkg-config --variable=libdir libnixcontainer)" = /usr/lib ] &&
         "$dest/usr/bin/nixcontainer" --version | grep -q "^nixcontainer $version "
-tier_check "pkg-config and --version say NC_VERSION ($version)" $?
+tier_check "pkg-config says NC_VERSION ($version) and libdir /usr/lib, as --version does" $?
 
 # shellcheck disable=SC2046 # pkg-config's words are meant to split
 cc -std=gnu11 -Wall -Wextra -Werror -o "$tier_work/outside" harness/install/outside.c \
