@@ -43,6 +43,14 @@ init=$(tail -n 2 "$tier_work/argv" | head -n 1)
 [ "$init" = "$dest/usr/libexec/nixcontainer-init" ]
 tier_check "the installed CLI's argv names the installed init ($init)" $? || cat "$tier_work/argv"
 
+# The same lookup under valgrind (the memcheck twin, libc shared), in the
+# build tree: no LIBEXECDIR there, so the init beside it.
+valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+        "$build/nixcontainer-memcheck" argv --env-file "$tier_work/bare.conf" --config "$fixture/containers.json" bare \
+        > "$tier_work/argv" 2>&1 &&
+        [ "$(tail -n 2 "$tier_work/argv" | head -n 1)" = "$(realpath "$build")/nixcontainer-init" ]
+tier_check "in the build tree, argv names the init beside the CLI, valgrind-clean" $? || cat "$tier_work/argv"
+
 version=$(sed -n 's/^#define NC_VERSION "\(.*\)"$/\1/p' ref/nixcontainer.h)
 export PKG_CONFIG_PATH=$dest/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest
 [ "$(pkg-config --modversion libnixcontainer)" = "$version" ] &&
