@@ -61,7 +61,7 @@ endif
 # helpers reference, need its shared libraries at run time; those warnings
 # are dropped, any other message is shown. Sanitizer builds cannot link
 # statically and use PROGRAM_LDLIBS, as LINK_STATIC=0 does.
-ifeq ($(SANITIZE)$(LINK_STATIC),1)
+ifeq ($(filter 1,$(SANITIZE))$(LINK_STATIC),1)
 CLI_LINK := -static-pie $(shell pkg-config --libs --static $(LIB_PKGS))
 else
 CLI_LINK := $(PROGRAM_LDLIBS)
