@@ -16,29 +16,55 @@ else
 BUILD    ?= build
 SANFLAGS :=
 endif
+# A distribution's CFLAGS, CPPFLAGS and LDFLAGS are honoured (CPPFLAGS and
+# CFLAGS on every compile, LDFLAGS on the links of what is installed and of
+# the tiers). -Werror is the project's own: on in a git checkout (a clone,
+# CI's .ci/run), off in a release tarball and for packagers (WERROR=0;
+# debian/rules and package.nix say so), on anywhere with WERROR=1.
 CFLAGS   ?= -O2 -g
-PREFIX   ?= /usr/local
-LIBEXECDIR ?= $(PREFIX)/libexec
-WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -Iref \
+CPPFLAGS ?=
+LDFLAGS  ?=
+WERROR   ?= $(if $(wildcard .git),1,0)
+# The installation directories (GNU's names); DESTDIR is prepended by
+# `make install` and `make uninstall` only. Nothing of them is compiled in:
+# the CLI finds nixcontainer-init relative to itself (ref/cli/installed-init.c),
+# so `make install PREFIX=/usr` after a plain `make` installs a working CLI.
+PREFIX       ?= /usr/local
+BINDIR       ?= $(PREFIX)/bin
+LIBDIR       ?= $(PREFIX)/lib
+LIBEXECDIR   ?= $(PREFIX)/libexec
+INCLUDEDIR   ?= $(PREFIX)/include
+DATADIR      ?= $(PREFIX)/share
+MANDIR       ?= $(DATADIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+WARN     := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wno-unused-parameter
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -Iref \
               $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 LDLIBS   := $(shell pkg-config --libs $(PKGS))
 LIB_LDLIBS := $(shell pkg-config --libs $(LIB_PKGS))
 TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cunit)
 # nixcontainer-init and the CLI's memcheck twin link libnl and libcap
 # statically and only libc dynamically, so that valgrind can follow malloc.
+# LINK_STATIC=0 links both against the shared libnl and libcap, for a
+# system without their static archives (package.nix: nixpkgs ships none).
+LINK_STATIC ?= 1
+ifeq ($(LINK_STATIC),1)
 PROGRAM_LDLIBS := -Wl,-Bstatic $(shell pkg-config --libs-only-l $(LIB_PKGS)) -Wl,-Bdynamic -lpthread
+else
+PROGRAM_LDLIBS := $(LIB_LDLIBS) -lpthread
+endif
 # The CLI itself is a static PIE, libc included: a start then maps and
 # relocates no shared library at all, which is most of what a start cost
 # (make bench, row 1: 0.13 ms of 0.64 ms per start on the project's machine).
 # glibc warns that getaddrinfo and getprotobyname, which libnl's unused
 # helpers reference, need its shared libraries at run time; those warnings
 # are dropped, any other message is shown. Sanitizer builds cannot link
-# statically and use PROGRAM_LDLIBS.
-ifeq ($(SANITIZE),1)
-CLI_LINK := $(PROGRAM_LDLIBS)
-else
+# statically and use PROGRAM_LDLIBS, as LINK_STATIC=0 does.
+ifeq ($(filter 1,$(SANITIZE))$(LINK_STATIC),1)
 CLI_LINK := -static-pie $(shell pkg-config --libs --static $(LIB_PKGS))
+else
+CLI_LINK := $(PROGRAM_LDLIBS)
 endif
 STATIC_GLIBC_WARNINGS := in function `|statically linked applications requires at runtime
 
@@ -62,7 +88,7 @@ COMMON_TEST_OBJS := $(COMMON_TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 
 SONAME   := libnixcontainer.so.1
 
-.PHONY: all clean check unit conformance memcheck golden symbols install docs bench
+.PHONY: all clean check unit conformance memcheck golden symbols docs bench
 all: $(BUILD)/libnixcontainer.a $(BUILD)/$(SONAME) $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init \
      $(BUILD)/nixcontainer-memcheck
 
@@ -88,41 +114,127 @@ $(BUILD)/libnixcontainer.a: $(LIB_OBJS)
 
 $(BUILD)/$(SONAME): $(LIB_OBJS) ref/libnixcontainer.map
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=ref/libnixcontainer.map \
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=ref/libnixcontainer.map \
 	    -o $@ $(LIB_OBJS) $(LIB_LDLIBS)
 	@ln -sf $(SONAME) $(BUILD)/libnixcontainer.so
 
 $(BUILD)/nixcontainer: $(CLI_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(CLI_LINK) 2> $@.link-log || \
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(CLI_LINK) 2> $@.link-log || \
 	    { cat $@.link-log; exit 1; }
 	@grep -Ev '$(STATIC_GLIBC_WARNINGS)' $@.link-log >&2 || true
 
 # The same objects with libc shared: what `make memcheck` runs as the CLI.
 $(BUILD)/nixcontainer-memcheck: $(CLI_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(PROGRAM_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(PROGRAM_LDLIBS)
 
 $(BUILD)/nixcontainer-init: $(INIT_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(INIT_OBJS) $(BUILD)/libnixcontainer.a $(PROGRAM_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(INIT_OBJS) $(BUILD)/libnixcontainer.a $(PROGRAM_LDLIBS)
 
-# nixcontainer-init goes where `nixcontainer argv` points --init by default.
-install: all
-	install -D -m 0755 $(BUILD)/nixcontainer $(DESTDIR)$(PREFIX)/bin/nixcontainer
+# ---- install (harness/install/ tests it) -------------------------------------
+# What a distribution installs, each in its GNU directory under DESTDIR. The
+# version is NC_VERSION of ref/nixcontainer.h, the one place it is written.
+NC_VERSION_STRING := $(shell sed -n 's/^\#define NC_VERSION "\(.*\)"$$/\1/p' ref/nixcontainer.h)
+# LIBEXECDIR relative to BINDIR: how the CLI finds nixcontainer-init. The
+# object that holds it is rebuilt when an install names another relation.
+INIT_FROM_BINDIR := $(shell realpath -m --relative-to='$(BINDIR)' '$(LIBEXECDIR)')
+$(BUILD)/obj/ref/cli/installed-init.o: ALL_CFLAGS += -DNC_INIT_FROM_BINDIR='"$(INIT_FROM_BINDIR)"'
+$(BUILD)/obj/ref/cli/installed-init.o: $(BUILD)/init-from-bindir
+$(BUILD)/init-from-bindir: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(INIT_FROM_BINDIR)' | cmp -s - $@ || echo '$(INIT_FROM_BINDIR)' > $@
+.PHONY: FORCE
+FORCE:
+
+MAN_PAGES := $(BUILD)/man/nixcontainer.1 $(BUILD)/man/nixcontainer-init.8 $(BUILD)/man/libnixcontainer.3
+# The man pages are printed by the programs and read from the header
+# (ref/man/gen-man.sh), so that they say what --help and the tables say.
+$(BUILD)/man/%: ref/man/gen-man.sh ref/nixcontainer.h $(BUILD)/nixcontainer
+	@mkdir -p $(dir $@)
+	@echo "  MAN     $@"
+	@bash ref/man/gen-man.sh --cli $(BUILD)/nixcontainer --header ref/nixcontainer.h --version $(NC_VERSION_STRING) \
+	    $* > $@.tmp && mv $@.tmp $@
+
+# Written again whenever its directories or the version differ (an install
+# with another PREFIX after a build).
+$(BUILD)/libnixcontainer.pc: FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+	    'Name: libnixcontainer' \
+	    'Description: NixOS declarative containers: env file, unit, argv and network setup, from a JSON config' \
+	    'Version: $(NC_VERSION_STRING)' 'Requires.private: $(LIB_PKGS)' \
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lnixcontainer' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else echo "  PC      $@"; mv $@.tmp $@; fi
+
+.PHONY: man install uninstall install-conformance uninstall-conformance install-test
+man: $(MAN_PAGES)
+
+install: all man $(BUILD)/libnixcontainer.pc
+	install -D -m 0755 $(BUILD)/nixcontainer $(DESTDIR)$(BINDIR)/nixcontainer
 	install -D -m 0755 $(BUILD)/nixcontainer-init $(DESTDIR)$(LIBEXECDIR)/nixcontainer-init
-	install -D -m 0644 $(BUILD)/libnixcontainer.a $(DESTDIR)$(PREFIX)/lib/libnixcontainer.a
-	install -D -m 0755 $(BUILD)/$(SONAME) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
-	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libnixcontainer.so
-	install -D -m 0644 ref/nixcontainer.h $(DESTDIR)$(PREFIX)/include/nixcontainer.h
+	install -D -m 0644 $(BUILD)/libnixcontainer.a $(DESTDIR)$(LIBDIR)/libnixcontainer.a
+	install -D -m 0644 $(BUILD)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libnixcontainer.so
+	install -D -m 0644 ref/nixcontainer.h $(DESTDIR)$(INCLUDEDIR)/nixcontainer.h
+	install -D -m 0644 $(BUILD)/libnixcontainer.pc $(DESTDIR)$(PKGCONFIGDIR)/libnixcontainer.pc
+	install -D -m 0644 $(BUILD)/man/nixcontainer.1 $(DESTDIR)$(MANDIR)/man1/nixcontainer.1
+	install -D -m 0644 $(BUILD)/man/nixcontainer-init.8 $(DESTDIR)$(MANDIR)/man8/nixcontainer-init.8
+	install -D -m 0644 $(BUILD)/man/libnixcontainer.3 $(DESTDIR)$(MANDIR)/man3/libnixcontainer.3
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nixcontainer $(DESTDIR)$(LIBEXECDIR)/nixcontainer-init \
+	    $(DESTDIR)$(LIBDIR)/libnixcontainer.a $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libnixcontainer.so \
+	    $(DESTDIR)$(INCLUDEDIR)/nixcontainer.h $(DESTDIR)$(PKGCONFIGDIR)/libnixcontainer.pc \
+	    $(DESTDIR)$(MANDIR)/man1/nixcontainer.1 $(DESTDIR)$(MANDIR)/man8/nixcontainer-init.8 \
+	    $(DESTDIR)$(MANDIR)/man3/libnixcontainer.3
+
+# The conformance suite without the source tree: test-conformance and
+# test-netns in LIBEXECDIR/nixcontainer, the fixtures and goldens in
+# DATADIR/nixcontainer (the nixcontainer-conformance package).
+CONFORMANCE_DIR := $(LIBEXECDIR)/nixcontainer
+CONFORMANCE_DATA := $(DATADIR)/nixcontainer
+install-conformance: $(BUILD)/test-conformance $(BUILD)/test-netns
+	install -D -m 0755 $(BUILD)/test-conformance $(DESTDIR)$(CONFORMANCE_DIR)/test-conformance
+	install -D -m 0755 $(BUILD)/test-netns $(DESTDIR)$(CONFORMANCE_DIR)/test-netns
+	mkdir -p $(DESTDIR)$(CONFORMANCE_DATA)/fixtures
+	cp -R --no-preserve=ownership golden $(DESTDIR)$(CONFORMANCE_DATA)/
+	cp -R --no-preserve=ownership fixtures/*.json fixtures/invalid $(DESTDIR)$(CONFORMANCE_DATA)/fixtures/
+
+uninstall-conformance:
+	rm -f $(DESTDIR)$(CONFORMANCE_DIR)/test-conformance $(DESTDIR)$(CONFORMANCE_DIR)/test-netns
+	rm -rf $(DESTDIR)$(CONFORMANCE_DATA)/fixtures $(DESTDIR)$(CONFORMANCE_DATA)/golden
+	-rmdir $(DESTDIR)$(CONFORMANCE_DIR) $(DESTDIR)$(CONFORMANCE_DATA) 2>/dev/null
+
+# Installs into a scratch DESTDIR with PREFIX=/usr after this build, checks
+# what was installed, builds an outside program with pkg-config, then
+# uninstalls (harness/install/test-install.sh).
+install-test: all
+	bash harness/install/test-install.sh $(BUILD)
+
+# The Debian packages (debian/) built from a copy of the tree, installed into
+# a throwaway root, and tested there (harness/install/test-debian.sh).
+.PHONY: deb-test
+deb-test:
+	@mkdir -p $(BUILD)
+	bash harness/install/test-debian.sh $(BUILD)
+
+# package.nix and flake.nix: parsed, evaluated against a stub of nixpkgs,
+# their makeFlags tried on this Makefile (harness/install/test-nix.sh).
+.PHONY: nix-test
+nix-test:
+	@mkdir -p $(BUILD)
+	bash harness/install/test-nix.sh $(BUILD)
+# ---- end of install ------------------------------------------------------------
 
 $(BUILD)/test-unit: $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
 $(BUILD)/test-conformance: $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
 # The shared library exports exactly the functions nixcontainer.h declares.
 symbols: $(BUILD)/$(SONAME)
@@ -270,7 +382,7 @@ RELEASE_DIFF_FIXTURES := --fixtures fixtures --fixtures fixtures/invalid:invalid
 
 $(BUILD)/release-diff: $(BUILD)/obj/harness/release-diff/release-diff.o $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(TEST_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LDLIBS)
 
 # golden/RELEASES.md, or with FROM and TO one pair on standard output.
 .PHONY: release-diff
@@ -315,7 +427,7 @@ NETNS_ARGS := --fixtures fixtures --golden golden/21.05
 
 $(BUILD)/test-netns: $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
 .PHONY: netns netns-kill golden-net
 netns: $(BUILD)/test-netns $(BUILD)/nixcontainer
@@ -352,7 +464,7 @@ FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
 
 $(BUILD)/test-faults: $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a $(FAULT_LDFLAGS) $(TEST_LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a $(FAULT_LDFLAGS) $(TEST_LDLIBS)
 
 .PHONY: faults
 faults: $(BUILD)/test-faults
@@ -369,8 +481,7 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_TARGETS  := fuzz-config fuzz-env-file fuzz-render-parse fuzz-argv fuzz-ip-address fuzz-net-plan \
                  fuzz-cli-args fuzz-init-config fuzz-guest-system
-FUZZ_CFLAGS   := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -D_GNU_SOURCE \
-                 -DNC_DEFAULT_INIT_PATH='"$(LIBEXECDIR)/nixcontainer-init"' -Iref \
+FUZZ_CFLAGS   := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -D_GNU_SOURCE -Iref \
                  $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 # The CLI's and the init's pieces that a target calls (no main()).
 FUZZ_APP_SRCS := ref/cli/cli-args.c ref/cli/cli-common.c ref/cli/guest-system.c ref/init/init-config.c
@@ -439,7 +550,7 @@ BENCH_ARGS     ?=
 $(BUILD)/bench/nixcontainer-bench: $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a \
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a \
 	    -Wl,--wrap=nl_send_auto -Wl,--wrap=nl_recvmsgs $(TEST_LDLIBS) -lm
 
 # (live-bench, below, adds bench/live-timing.md.)
@@ -470,7 +581,7 @@ LIVE_ARGS := --fixtures fixtures --golden golden/21.05 --list harness/live/fixtu
 $(BUILD)/live/test-live: $(LIVE_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $(LIVE_OBJS) $(COMMON_TEST_OBJS) \
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(LIVE_OBJS) $(COMMON_TEST_OBJS) \
 	    $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
 
@@ -504,7 +615,7 @@ live-start-scripts:
 # F failed, S skipped in T s" fails there). Everything is built first, on
 # every core, so that no two tiers build the same file.
 CHECK_TIERS := memcheck live netns releases export-test check-test faults init-test netns-kill cli-test conformance \
-               unit symbols docs
+               install-test nix-test unit symbols docs
 CHECK_JOBS  ?= 3
 CHECK_BINS  := all $(BUILD)/test-unit $(BUILD)/test-conformance $(BUILD)/test-faults $(BUILD)/test-netns \
                $(BUILD)/release-diff $(BUILD)/check-oracle \

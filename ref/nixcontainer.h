@@ -338,7 +338,11 @@ int nc_render_unit(const nc_container *container, const char *name, char **ret_j
 
 typedef struct nc_argv_request {
         const char *nspawn_path;  /* argv[0]; default "systemd-nspawn" */
-        const char *init_path;    /* the container-init; default NC_DEFAULT_INIT_PATH */
+        /* The container-init (the second-to-last argument); default
+         * NC_INIT_NAME. The library does not know where nixcontainer-init is
+         * installed: that is decided by `make install`, after the build. A
+         * caller names it (the CLI finds it next to itself, nixcontainer(1)). */
+        const char *init_path;
         const char *host_system;  /* default "x86_64-linux" */
         /* Content of ${SYSTEM_PATH:-/nix/var/nix/profiles/per-container/$INSTANCE/system}/system
          * as `$(< file)` reads it, or NULL when it cannot be read. */
@@ -346,10 +350,9 @@ typedef struct nc_argv_request {
         nc_mode mode;
 } nc_argv_request;
 
-/* Where `make install` puts nixcontainer-init (LIBEXECDIR). */
-#ifndef NC_DEFAULT_INIT_PATH
-#define NC_DEFAULT_INIT_PATH "/usr/local/libexec/nixcontainer-init"
-#endif
+/* The init_path of a request that names none: a bare name, which
+ * systemd-nspawn looks up in the container's PATH. */
+#define NC_INIT_NAME "nixcontainer-init"
 
 /* The environment the start script execs systemd-nspawn with, given the
  * unit's environment `unit_env` (nc_unit_environment()), all of which the

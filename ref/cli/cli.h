@@ -46,6 +46,13 @@ int cli_run_check(int argc, char **argv);
 
 const cli_command *cli_find_command(const char *name);
 
+/* The installed nixcontainer-init, found relative to the running CLI
+ * (installed-init.c): LIBEXECDIR's, else the build tree's neighbour, else
+ * LIBEXECDIR's all the same. On success *ret_path is the caller's, freed
+ * with free(). Returns 0, -ENOMEM, or -errno when /proc/self/exe cannot
+ * be read. */
+int cli_installed_init(char **ret_path);
+
 /* Options shared by the commands; `accepted` says which a command takes. */
 enum {
         CLI_OPT_COMPAT = 1u << 0,

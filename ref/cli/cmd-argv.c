@@ -37,7 +37,7 @@ int cli_run_argv(int argc, char **argv) {
                             CLI_OPT_NSPAWN | CLI_OPT_NAME;
         _cleanup_(nc_config_freep) nc_config *config = NULL;
         _cleanup_(nc_strv_clear) nc_strv result = { 0 };
-        _cleanup_free_ char *guest = NULL, *system_file = NULL;
+        _cleanup_free_ char *guest = NULL, *system_file = NULL, *installed_init = NULL;
         _cleanup_(nc_env_freep) nc_env *env = NULL;
         nc_error error = { { 0 } };
         nc_argv_request request;
@@ -49,9 +49,14 @@ int cli_run_argv(int argc, char **argv) {
             (status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
         container = cli_container(config, args.name);
+        if (!args.init && (r = cli_installed_init(&installed_init)) < 0) {
+                cli_error("argv: cannot find the installed nixcontainer-init (/proc/self/exe: %s); give --init",
+                          strerror(-r));
+                return NC_EXIT_FAILURE;
+        }
         request = (nc_argv_request) {
                 .nspawn_path = args.nspawn,
-                .init_path = args.init,
+                .init_path = args.init ? args.init : installed_init,
                 .mode = args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT,
         };
         /* A script that bash cannot parse never runs: that comes first. */

@@ -334,7 +334,7 @@ static int build_exec_line(builder *b) {
         if (b->release->extra_nspawn_flags_last && (r = push_split(b, nc_script_var(b->env, "EXTRA_NSPAWN_FLAGS"))) < 0)
                 return r;
         /* ${containerInit cfg} "${SYSTEM_PATH:-/nix/var/nix/profiles/system}/init" */
-        if ((r = push(b, b->request->init_path ? b->request->init_path : NC_DEFAULT_INIT_PATH)) < 0)
+        if ((r = push(b, b->request->init_path ? b->request->init_path : NC_INIT_NAME)) < 0)
                 return r;
         return push_joined(b, "", system_path[0] ? system_path : "/nix/var/nix/profiles/system", "/init");
 }
