@@ -211,7 +211,7 @@ uninstall-conformance:
 # what was installed, builds an outside program with pkg-config, then
 # uninstalls (harness/install/test-install.sh).
 install-test: all
-	bash harness/install/test-install.sh $(BUILD)
+	SANITIZE=$(SANITIZE) bash harness/install/test-install.sh $(BUILD)
 
 # The Debian packages (debian/) built from a copy of the tree, installed into
 # a throwaway root, and tested there (harness/install/test-debian.sh).
