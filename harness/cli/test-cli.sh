@@ -156,9 +156,12 @@ WRAP
         tier_run env -u NC_REPORTS_DIR "$conformance" --cli-only --fixtures fixtures/invalid --golden golden/21.05/invalid --cli "$work/reworded" --exact-messages
         [ $? != 0 ] && grep -q 'FAIL cli/' "$work/out"
         tier_check "... and fails it with --exact-messages" $?
-        tier_run env -u NC_REPORTS_DIR "$conformance" --cli-only --fixtures fixtures --only minimal-path-only --cli "$work/wrong"
-        [ $? != 0 ] && grep -q 'FAIL cli/env-file: .*bare.conf' "$work/out"
-        tier_check "a wrong env file fails, the file named" $?
+        tier_run env -u NC_REPORTS_DIR "$conformance" --cli-only --fixtures fixtures --only minimal-path-only \
+                --cli "$work/wrong" --junit "$work/wrong.xml"
+        [ $? != 0 ] && grep -q 'FAIL cli/env-file: .*bare.conf' "$work/out" &&
+                grep -q 'minimal-path-only: cli/env-file differs' "$work/out" &&
+                grep -q '<failure message="bare.conf line 7' "$work/wrong.xml"
+        tier_check "a wrong env file fails, the file named in the report, CUnit's line and the JUnit file" $?
 else
         tier_skip "the harness's contract with another implementation" "no $build/test-conformance (make)"
 fi

@@ -38,15 +38,8 @@ static const char *cli_command;
  * implementation's own). */
 static bool exact_messages;
 
-/* CU_ASSERT_TRUE for a check of the current fixture: CUnit's failure line
- * names the fixture and the check (the report says where it differs). */
-#define ASSERT_CHECK(ok, side, check)                                                                        \
-        do {                                                                                                 \
-                char what_[512];                                                                             \
-                snprintf(what_, sizeof what_, "%s: %s/%s differs (see its report line)", current->id, side, \
-                         check);                                                                             \
-                CU_assertImplementation((ok) ? CU_TRUE : CU_FALSE, __LINE__, what_, __FILE__, "", CU_FALSE); \
-        } while (0)
+/* CU_ASSERT_TRUE for a check of the current fixture (report.h). */
+#define ASSERT_CHECK(ok, side, check) REPORT_ASSERT(ok, current->id, side, check)
 static const fixture *current;
 static report_table report;
 
@@ -673,7 +666,7 @@ static void test_library_strict_refuses(void) {
                             r < 0 ? "refused with" : "accepted it", error.message,
                             current->refusal ? ", expected \"" : "", current->refusal ? current->refusal : "",
                             current->refusal ? "\"" : "");
-        CU_ASSERT_TRUE(ok);
+        ASSERT_CHECK(ok, "library", "strict-refuses");
         nc_config_free(config);
 }
 
@@ -699,7 +692,7 @@ static void test_library_refuses_like_module(void) {
         }
         if (ok)
                 report_pass(&report, current->id, "library", "refuses");
-        CU_ASSERT_TRUE(ok);
+        ASSERT_CHECK(ok, "library", "refuses");
         free(option);
 }
 
@@ -789,7 +782,7 @@ static void test_cli_hosts(void) {
                   report_compare_text(&report, current->id, "cli", "hosts", "hosts", expected, expected_len,
                                       result.out, result.out_len);
 
-        CU_ASSERT_TRUE(ok);
+        ASSERT_CHECK(ok, "cli", "hosts");
         if (ok)
                 report_pass(&report, current->id, "cli", "hosts");
         free(expected);
@@ -990,7 +983,7 @@ static void test_cli_refuses_like_module(void) {
                 report_fail(&report, current->id, "cli", "refuses",
                             "the module refuses %s; expected exit 2, no output and that option named; got exit %d: %.200s",
                             option ? option : "?", result.status, result.err ? result.err : "");
-        CU_ASSERT_TRUE(ok);
+        ASSERT_CHECK(ok, "cli", "refuses");
         free(option);
         free(expected);
         run_result_free(&result);

@@ -1,6 +1,9 @@
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <CUnit/CUnit.h>
 
 #include "array.h"
 #include "report.h"
@@ -175,4 +178,13 @@ void report_free(report_table *t) {
         }
         free(t->entries);
         memset(t, 0, sizeof *t);
+}
+
+void report_assert(bool ok, const char *fixture, const char *side, const char *check, const char *file,
+                   unsigned line) {
+        char what[512];
+
+        snprintf(what, sizeof what, "%s: %s/%s differs (see its report line)", fixture, side, check);
+        /* CUnit copies the condition and file name into its failure record. */
+        CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, what, file, "", CU_FALSE);
 }

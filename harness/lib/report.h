@@ -42,6 +42,13 @@ bool report_compare_text(report_table *t, const char *fixture, const char *side,
 bool report_compare_argv(report_table *t, const char *fixture, const char *side, const char *check,
                          const char *what, const nc_strv *expected, const nc_strv *actual);
 
+/* CU_ASSERT_TRUE for one check of one fixture: CUnit's failure line names
+ * them ("kitchen-sink: cli/argv differs (see its report line)"), not the
+ * variable the test kept its verdict in. */
+#define REPORT_ASSERT(ok, fixture, side, check) report_assert((ok), (fixture), (side), (check), __FILE__, __LINE__)
+void report_assert(bool ok, const char *fixture, const char *side, const char *check, const char *file,
+                   unsigned line);
+
 /* Prints one line per fixture and a closing "N passed, N failed" line. */
 void report_print(const report_table *t, FILE *out);
 /* The same under another name ("namespace tier"); a fixture with nothing

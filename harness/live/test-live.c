@@ -455,7 +455,7 @@ static void test_same(void) {
         else if (why && all)
                 report_info(&report, current->id, "ref=original", "xfail",
                             "the same state although one side is marked xfail");
-        CU_ASSERT_TRUE(all);
+        REPORT_ASSERT(all, current->id, "ref=original", "network");
 }
 
 /* What this run made, gone: each worker's namespaces, each run's cgroups,
@@ -506,7 +506,7 @@ static void test_nothing_left(void) {
         free(namespaces);
         free(mounts);
         free(cgroups);
-        CU_ASSERT_TRUE(all);
+        REPORT_ASSERT(all, "(machine)", "live", "nothing left behind");
 }
 
 /* ---- timing ---------------------------------------------------------------------- */

@@ -92,7 +92,7 @@ static void test_namespaces(void) {
                 free(expected);
                 free(actual);
         }
-        CU_ASSERT_TRUE(all);
+        REPORT_ASSERT(all, f->id, implementation.label, "namespaces");
 }
 
 /* --generate: golden/<id>/NAME.net from the worker's files. */
