@@ -2,9 +2,9 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "option-table.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define C(field) offsetof(nc_container, field)
 #define NET(field) offsetof(nc_network, field)
 /* The release range of an option every release declares (since, before). */
@@ -163,11 +163,11 @@ static const nc_option allowed_device_options[] = {
           "Access: r, w, m.", EVERY_RELEASE },
 };
 
-const nc_option_table nc_container_options = { "container", container_options, N(container_options) };
-const nc_option_table nc_network_options = { "networkOptions", network_options, N(network_options) };
-const nc_option_table nc_bind_mount_options = { "bindMounts", bind_mount_options, N(bind_mount_options) };
-const nc_option_table nc_forward_port_options = { "forwardPorts", forward_port_options, N(forward_port_options) };
-const nc_option_table nc_allowed_device_options = { "allowedDevices", allowed_device_options, N(allowed_device_options) };
+const nc_option_table nc_container_options = { "container", container_options, ELEMENTSOF(container_options) };
+const nc_option_table nc_network_options = { "networkOptions", network_options, ELEMENTSOF(network_options) };
+const nc_option_table nc_bind_mount_options = { "bindMounts", bind_mount_options, ELEMENTSOF(bind_mount_options) };
+const nc_option_table nc_forward_port_options = { "forwardPorts", forward_port_options, ELEMENTSOF(forward_port_options) };
+const nc_option_table nc_allowed_device_options = { "allowedDevices", allowed_device_options, ELEMENTSOF(allowed_device_options) };
 
 bool nc_option_in_release(const nc_option *o, nc_release_id release) {
         return release >= o->since && (o->before == 0 || release < o->before);
