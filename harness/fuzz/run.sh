@@ -74,6 +74,20 @@ for target in "$@"; do
                 done
                 runs=$(grep -E '^stat::number_of_executed_units:' "$work/fuzz.log" | awk '{print $2}' | tail -n 1)
                 summary+=("$target: FAILED (exit $rc) after ${runs:-?} runs")
+                # The summary is what a CI log keeps when it keeps only its
+                # end: the sanitizer's or libFuzzer's verdict, and the input
+                # itself, so that the failure can be replayed from the log
+                # (base64 -d > input; build/fuzz/TARGET input).
+                verdict=$(grep -m 1 -E '^SUMMARY: |ERROR: libFuzzer: |^fuzz(-[a-z-]+)?: ' "$work/fuzz.log")
+                [ -z "$verdict" ] || summary+=("  $verdict")
+                for artifact in "$work/artifacts"/*; do
+                        [ -f "$artifact" ] || continue
+                        if [ "$(stat -c %s "$artifact")" -le 4096 ]; then
+                                summary+=("  input $(basename "$artifact") (base64): $(base64 -w 0 "$artifact")")
+                        else
+                                summary+=("  input $(basename "$artifact"): $(stat -c %s "$artifact") bytes, too long for the log")
+                        fi
+                done
         else
                 echo "fuzz: $target: $done_line"
                 summary+=("$target: $done_line${final:+ ($final)}")
