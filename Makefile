@@ -359,14 +359,14 @@ golden: $(BUILD)/test-netns
 golden-export:
 	bash harness/golden/golden.sh --export-only $(if $(RELEASE),--release "$(RELEASE)") $(GOLDEN_OWN)
 
-# The exported containers.json of each set of EXPORT_SETS
-# fed to the CLI, compared with the set's goldens; and the expression's own
-# checks (harness/export/test-export.sh). Root for argv. make check takes
-# each release at its own stateVersion (EXPORT_SETS=... for others, or all).
-EXPORT_SETS ?= 21.05 22.11@22.11 25.11@25.11 26.05@26.05
+# The exported containers.json of each golden set (EXPORT_SETS: some of
+# them) given to the CLI and the library by the conformance suite
+# (--exported) and compared with the set's goldens; and the expression's
+# own checks (harness/export/test-export.sh). Root for argv.
+EXPORT_SETS ?= $(GOLDEN_SETS)
 .PHONY: export-test
-export-test: $(BUILD)/nixcontainer
-	bash harness/export/test-export.sh --cli $(BUILD)/nixcontainer $(EXPORT_SETS)
+export-test: $(BUILD)/nixcontainer $(BUILD)/test-conformance
+	bash harness/export/test-export.sh --cli $(BUILD)/nixcontainer --conformance $(BUILD)/test-conformance $(EXPORT_SETS)
 
 # The golden sets there are: golden/<set>/SOURCE, oldest release first.
 GOLDEN_SETS := $(patsubst golden/%/SOURCE,%,$(sort $(wildcard golden/*/SOURCE)))

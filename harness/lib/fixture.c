@@ -54,7 +54,6 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         json_error_t jerr;
         json_t *root, *containers, *guest, *value;
         const char *key;
-        FILE *out;
         int r = 0;
 
         root = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
@@ -128,11 +127,23 @@ static int load_one(const char *path, const char *id, const char *golden_dir, co
         json_decref(root);
         if (r < 0)
                 return r;
-        out = fopen(f->config_path, "we");
-        if (!out)
-                return -errno;
-        fputs(f->config_json, out);
-        return fclose(out) == 0 ? 0 : -EIO;
+        return write_file(f->config_path, f->config_json, strlen(f->config_json), 0644);
+}
+
+int fixture_use_exported(fixture *f) {
+        char *path = NULL, *exported = NULL;
+        size_t len;
+        int r;
+
+        if (asprintf(&path, "%s/containers.json", f->golden_dir) < 0)
+                return -ENOMEM;
+        r = read_file(path, 64u << 20, &exported, &len);
+        free(path);
+        if (r < 0)
+                return r;
+        free(f->config_json);
+        f->config_json = exported;
+        return write_file(f->config_path, exported, len, 0644);
 }
 
 /* scandir()'s filter: a fixture is a file NAME.json. */

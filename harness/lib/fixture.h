@@ -47,6 +47,15 @@ int fixture_set_load(const char *fixtures_dir, const char *golden_dir, const cha
                      char **ret_error);
 void fixture_set_free(fixture_set *set);
 
+/* The config implementations are given becomes the fixture's golden
+ * containers.json (golden/<set>/<id>/containers.json: the host of the
+ * golden generator exported by ref/nix/export-containers.nix, made by
+ * `make golden`) in place of the harness's own envelope: config_json and
+ * the file at config_path both hold it. Returns 0; -ENOENT when the golden
+ * has no containers.json (the module refused the fixture); -ENOMEM, or
+ * -errno of writing config_path. */
+int fixture_use_exported(fixture *f);
+
 /* "x86_64-linux" unless the fixture says otherwise. */
 const char *fixture_guest_system(const fixture *f, const char *name);
 
