@@ -248,20 +248,31 @@ conformance: $(BUILD)/test-conformance $(BUILD)/nixcontainer
 	$(BUILD)/test-conformance --cli $(BUILD)/nixcontainer --exact-messages --golden golden/21.05/invalid --fixtures fixtures/invalid
 
 # ---- memcheck ------------------------------------------------------------------
-# The unit, conformance, fault and namespace binaries, and every CLI run they
-# make (as nixcontainer-memcheck: valgrind follows malloc only through a
-# shared libc), under valgrind: one log per process. The parts run side by
-# side (under `make check`, in its job slots), the longest first; then one
-# closing line for all (ci/valgrind-report.sh). --read-inline-info=no: a
+# The library under valgrind on every fixture, in-process: the unit tests,
+# the fault tier, the conformance suite (the oldest and the newest set, the
+# valid and the invalid corpus) and the namespace tier (the newest set).
+# The CLI (as nixcontainer-memcheck: valgrind follows malloc only through a
+# shared libc) under valgrind on the fixtures of harness/memcheck/cli-fixtures,
+# which together reach every line of ref/cli/ that the whole corpus reaches
+# (memcheck-cover checks that they still do), and every command on a few
+# fixtures of the newest release. One log per process; the parts run side
+# by side (under `make check`, in its job slots), the longest first; then
+# one closing line for all (ci/valgrind-report.sh). --read-inline-info=no: a
 # report names the function a leak or an error is in without the functions
-# inlined into it, and each of the ~1,500 processes starts in a quarter less
-# time (it is most of what a short process costs under valgrind).
+# inlined into it, and each process starts in a quarter less time (it is
+# most of what a short process costs under valgrind).
 VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
             --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
             --trace-children=no --read-inline-info=no
-MEMCHECK_CLI = --cli "$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer-memcheck"
-MEMCHECK_PARTS := memcheck-netns-exec memcheck-invalid memcheck-conformance memcheck-netns-ref memcheck-releases \
-                  memcheck-faults memcheck-unit
+MEMCHECK_CLI_CMD = $(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli.%p.log $(abspath $(BUILD))/nixcontainer-memcheck
+MEMCHECK_PARTS := memcheck-faults memcheck-netns memcheck-cover memcheck-unit memcheck-cli memcheck-library
+# The sets memcheck-library takes: the seed's and the newest release at its
+# own stateVersion (the flag array, idmap binds, the MAC step, the export
+# format's fields).
+MEMCHECK_NEWEST = $(lastword $(GOLDEN_SETS))
+MEMCHECK_SETS = 21.05 $(MEMCHECK_NEWEST)
+# Every command of the CLI on these, at the newest set: what later releases added.
+MEMCHECK_RELEASE_FIXTURES := kitchen-sink,private-users-pick,local-mac-address,imperative-enable-containers,flake
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 # -jN for a recursive make, unless it runs under a jobserver already (make
 # -jN, make check): then it takes its job slots from that one.
@@ -283,53 +294,50 @@ else
 	    bash ci/valgrind-report.sh $(BUILD)/valgrind $$?
 endif
 
+# memcheck-PART's output goes to $(BUILD)/valgrind/PART.out, shown (its end)
+# when the part fails; its wall time to PART.time.
+MEMCHECK_RUN = bash ci/memcheck-part.sh $(BUILD)/valgrind
 memcheck-unit:
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/unit.%p.log $(BUILD)/test-unit > $(BUILD)/valgrind/unit.out \
-	    || { tail -n 60 $(BUILD)/valgrind/unit.out; exit 1; }
+	@$(MEMCHECK_RUN) unit $(VALGRIND) --log-file=$(BUILD)/valgrind/unit.%p.log $(BUILD)/test-unit
 memcheck-faults:
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/faults.%p.log $(BUILD)/test-faults fixtures > $(BUILD)/valgrind/faults.out \
-	    || { tail -n 60 $(BUILD)/valgrind/faults.out; exit 1; }
-# The CLI under valgrind for every fixture: the commands with code of their
-# own (env-file, hosts, argv); nspawn-env and unit are a call of the library
-# (valgrind-checked in test-conformance itself) in the same command body,
-# run under valgrind in memcheck-releases.
-memcheck-conformance:
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/conformance.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) --exact-messages \
-	    --cli-checks env-file,hosts,argv --golden golden/21.05 --fixtures fixtures > $(BUILD)/valgrind/conformance.out \
-	    || { tail -n 60 $(BUILD)/valgrind/conformance.out; exit 1; }
-memcheck-invalid:
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/invalid.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) --exact-messages \
-	    --golden golden/21.05/invalid --fixtures fixtures/invalid > $(BUILD)/valgrind/invalid.out \
-	    || { tail -n 60 $(BUILD)/valgrind/invalid.out; exit 1; }
-# The release dimension: the newest release at its own stateVersion (the
-# flag array, idmap binds, the MAC step, the export format's fields): the
-# library in-process over the valid and the invalid fixtures, every CLI
-# command on a few fixtures that use what later releases added, and the
-# namespace tier.
-memcheck-releases:
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases.%p.log $(BUILD)/test-conformance \
-	    --release $(lastword $(GOLDEN_SETS)) --fixtures fixtures > $(BUILD)/valgrind/releases.out \
-	    || { tail -n 60 $(BUILD)/valgrind/releases.out; exit 1; }
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases-invalid.%p.log $(BUILD)/test-conformance \
-	    --release $(lastword $(GOLDEN_SETS)) --golden golden/$(lastword $(GOLDEN_SETS))/invalid \
-	    --fixtures fixtures/invalid > $(BUILD)/valgrind/releases-invalid.out \
-	    || { tail -n 60 $(BUILD)/valgrind/releases-invalid.out; exit 1; }
-	for fixture in kitchen-sink private-users-pick local-mac-address imperative-enable-containers flake; do \
-	    $(VALGRIND) --log-file=$(BUILD)/valgrind/releases-cli.%p.log $(BUILD)/test-conformance $(MEMCHECK_CLI) \
-	        --release $(lastword $(GOLDEN_SETS)) --fixtures fixtures --only $$fixture \
-	        > $(BUILD)/valgrind/releases-cli.out || { tail -n 60 $(BUILD)/valgrind/releases-cli.out; exit 1; }; \
+	@$(MEMCHECK_RUN) faults $(VALGRIND) --log-file=$(BUILD)/valgrind/faults.%p.log $(BUILD)/test-faults fixtures
+memcheck-library:
+	@for set in $(MEMCHECK_SETS); do \
+	    $(MEMCHECK_RUN) library-$$set $(VALGRIND) --log-file=$(BUILD)/valgrind/library.%p.log $(BUILD)/test-conformance \
+	        --exact-messages --release $$set --fixtures fixtures || exit 1; \
+	    $(MEMCHECK_RUN) library-invalid-$$set $(VALGRIND) --log-file=$(BUILD)/valgrind/library.%p.log \
+	        $(BUILD)/test-conformance --exact-messages --release $$set --golden golden/$$set/invalid \
+	        --fixtures fixtures/invalid || exit 1; \
 	done
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/releases-netns.%p.log $(BUILD)/test-netns --impl ref \
-	    --release $(lastword $(GOLDEN_SETS)) --fixtures fixtures > $(BUILD)/valgrind/releases-netns.out \
-	    || { tail -n 60 $(BUILD)/valgrind/releases-netns.out; exit 1; }
-memcheck-netns-ref:
-	$(VALGRIND) --log-file=$(BUILD)/valgrind/netns.%p.log $(BUILD)/test-netns --impl ref $(NETNS_ARGS) \
-	    > $(BUILD)/valgrind/netns-ref.out \
-	    || { tail -n 60 $(BUILD)/valgrind/netns-ref.out; exit 1; }
-memcheck-netns-exec:
-	$(BUILD)/test-netns --impl "exec:$(VALGRIND) --log-file=$(abspath $(BUILD))/valgrind/cli-net.%p.log $(abspath $(BUILD))/nixcontainer-memcheck" \
-	    $(NETNS_ARGS) > $(BUILD)/valgrind/netns-exec.out \
-	    || { tail -n 60 $(BUILD)/valgrind/netns-exec.out; exit 1; }
+memcheck-netns:
+	@$(MEMCHECK_RUN) netns $(VALGRIND) --log-file=$(BUILD)/valgrind/netns.%p.log $(BUILD)/test-netns --impl ref \
+	    --release $(MEMCHECK_NEWEST) --fixtures fixtures
+# The CLI's runs: test-conformance and test-netns run natively, the CLI
+# under valgrind; harness/memcheck/cli-fixtures one group (tier, set,
+# corpus) at a time.
+memcheck-cli:
+	@grep -v '^#' harness/memcheck/cli-fixtures | \
+	    awk '{ key = $$1 " " $$2 " " $$3; ids[key] = ids[key] (key in ids ? "," : "") $$4 } \
+	         END { for (k in ids) print k, ids[k] }' | sort | \
+	while read -r tier set corpus ids; do \
+	    golden=golden/$$set; [ "$$corpus" = fixtures/invalid ] && golden=golden/$$set/invalid; \
+	    case $$tier in \
+	    conformance) $(MEMCHECK_RUN) cli-$$set-$${corpus#*/} $(BUILD)/test-conformance --cli-only \
+	        --cli "$(MEMCHECK_CLI_CMD)" --exact-messages --release $$set --golden $$golden --fixtures $$corpus \
+	        --only $$ids || exit 1 ;; \
+	    netns) $(MEMCHECK_RUN) cli-netns-$$set $(BUILD)/test-netns --impl "exec:$(MEMCHECK_CLI_CMD)" \
+	        --release $$set --fixtures fixtures --only $$ids || exit 1 ;; \
+	    esac; \
+	done
+	@$(MEMCHECK_RUN) cli-release $(BUILD)/test-conformance --cli-only --cli "$(MEMCHECK_CLI_CMD)" --exact-messages \
+	    --release $(MEMCHECK_NEWEST) --fixtures fixtures --only $(MEMCHECK_RELEASE_FIXTURES)
+	@$(MEMCHECK_RUN) cli-release-netns $(BUILD)/test-netns --impl "exec:$(MEMCHECK_CLI_CMD)" \
+	    --release $(MEMCHECK_NEWEST) --fixtures fixtures --only $(MEMCHECK_RELEASE_FIXTURES)
+# harness/memcheck/cli-fixtures still reaches every line of ref/cli/ the
+# corpus reaches (a build of the CLI with gcov counters in $(BUILD)-cov).
+memcheck-cover: $(BUILD)/test-conformance $(BUILD)/test-netns
+	@$(MEMCHECK_RUN) cover bash harness/memcheck/select-cli-fixtures.sh --build $(BUILD) --cov $(BUILD)-cov \
+	    --check harness/memcheck/cli-fixtures
 .PHONY: $(MEMCHECK_PARTS)
 # ---- end of memcheck -----------------------------------------------------------
 
@@ -496,8 +504,10 @@ FUZZ_BINS     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 fuzz-build: $(FUZZ_BINS)
 
 # The library: instrumented, no -Werror (clang warns where gcc does not),
-# with its own headers (-Iref/lib); the targets see nixcontainer.h, harness/lib
-# and the internal header of a piece they call (ip-address.h, cli.h, init-config.h).
+# with its own headers (-Iref/lib); the targets see nixcontainer.h and
+# nixcontainer-test.h, harness/lib, and the headers of the CLI and the init
+# whose pieces they call (cli.h, which brings ref/lib's alloc-util.h, and
+# init-config.h).
 $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"

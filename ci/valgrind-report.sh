@@ -20,6 +20,10 @@ for log in "$dir"/*.log; do
                 tier_passed=$((tier_passed + 1))
         fi
 done
+# Each part's wall time (ci/memcheck-part.sh), longest first.
+for time in "$dir"/*.time; do
+        [ -e "$time" ] && printf '%s %s\n' "$(cat "$time")" "$(basename "$time" .time)"
+done | sort -rn | awk 'BEGIN { printf "memcheck: parts:" } { printf " %s %s s", $2, $1 } END { print "" }'
 tier_note="; processes under valgrind: $tier_passed clean, $tier_failed with errors or leaks"
 if [ $((tier_passed + tier_failed)) = 0 ]; then
         tier_failed=1 tier_note="; no valgrind logs in $dir"

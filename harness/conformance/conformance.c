@@ -1057,17 +1057,9 @@ static const char *const cli_test_keys[] = { "env-file", "hosts", "argv", "nspaw
 /* Adds the tests of `tests` whose key (keys[i], when keys is not NULL) is
  * in the comma-separated `only` (NULL: every test). */
 static void add_tests(CU_pSuite suite, const suite_test *tests, const char *const *keys, size_t n, const char *only) {
-        for (size_t i = 0; i < n; i++) {
-                if (keys && only) {
-                        size_t len = strlen(keys[i]);
-                        const char *at = strstr(only, keys[i]);
-                        while (at && !((at == only || at[-1] == ',') && (at[len] == ',' || at[len] == '\0')))
-                                at = strstr(at + 1, keys[i]);
-                        if (!at)
-                                continue;
-                }
-                CU_add_test(suite, tests[i].name, tests[i].func);
-        }
+        for (size_t i = 0; i < n; i++)
+                if (!keys || args_list_has(only, keys[i]))
+                        CU_add_test(suite, tests[i].name, tests[i].func);
 }
 
 static const char notes[] =
@@ -1091,7 +1083,7 @@ int main(int argc, char **argv) {
                 ARG("release", ARG_STRING, &release, .arg = "R"),
                 ARG("golden", ARG_STRING, &golden, .arg = "DIR"),
                 ARG("cli", ARG_STRING, &cli_command, .arg = "\"CMD\""),
-                ARG("only", ARG_STRING, &only, .arg = "ID"),
+                ARG("only", ARG_STRING, &only, .arg = "ID[,ID...]"),
                 ARG("cli-checks", ARG_STRING, &cli_checks, .arg = "env-file,hosts,argv,nspawn-env,unit"),
                 ARG("exact-messages", ARG_FLAG, &exact_messages),
                 ARG("cli-only", ARG_FLAG, &cli_only),
@@ -1134,7 +1126,7 @@ int main(int argc, char **argv) {
                 return 1;
         for (size_t i = 0; i < fixtures.n; i++) {
                 CU_pSuite suite;
-                if (only && strcmp(fixtures.items[i].id, only) != 0)
+                if (!args_list_has(only, fixtures.items[i].id))
                         continue;
                 if (exported && (r = fixture_use_exported(&fixtures.items[i])) < 0) {
                         if (r != -ENOENT) {

@@ -1,8 +1,9 @@
-/* fuzz-ip-address: the address parser (ref/lib/ip-address.c), as
- * iproute2's get_prefix()/get_addr() read a value.
+/* fuzz-ip-address: the address parser (ref/lib/ip-address.c, through
+ * nixcontainer-test.h's nc_test_ip_parse()), as iproute2's
+ * get_prefix()/get_addr() read a value.
  *
  * The input is SELECT TEXT: the first byte picks the call (bit 0:
- * nc_ip_parse_prefix(), else nc_ip_parse_address()) and the family asked
+ * a prefix, else an address) and the family asked
  * for (bits 1-2: AF_UNSPEC as plain `ip`, AF_INET, AF_INET6 as `ip -6`);
  * the rest, up to a NUL, is the text.
  *
@@ -17,15 +18,11 @@
 #include <string.h>
 
 #include "fuzz-common.h"
-#include "ip-address.h"
+#include "nixcontainer-test.h"
 
-static int parse(bool prefix, const char *text, int family, nc_ip_prefix *ret) {
-        return prefix ? nc_ip_parse_prefix(text, family, ret) : nc_ip_parse_address(text, family, ret);
-}
-
-static void check_round_trip(bool prefix, const char *text, int family, const nc_ip_prefix *p) {
+static void check_round_trip(bool prefix, const char *text, int family, const nc_test_ip *p) {
         char canonical[INET6_ADDRSTRLEN + 8];
-        nc_ip_prefix again;
+        nc_test_ip again;
         size_t len;
         int r;
 
@@ -34,7 +31,7 @@ static void check_round_trip(bool prefix, const char *text, int family, const nc
         len = strlen(canonical);
         if (prefix)
                 snprintf(canonical + len, sizeof canonical - len, "/%u", p->prefix_len);
-        r = parse(prefix, canonical, family, &again);
+        r = nc_test_ip_parse(canonical, family, prefix, &again);
         if (r < 0)
                 fuzz_fail("\"%s\" parsed, but its canonical spelling \"%s\" does not (%d)", text, canonical, r);
         if (again.family != p->family || again.byte_len != p->byte_len || memcmp(again.bytes, p->bytes, p->byte_len) != 0 ||
@@ -44,7 +41,7 @@ static void check_round_trip(bool prefix, const char *text, int family, const nc
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         static const int families[] = { AF_UNSPEC, AF_INET, AF_INET6, AF_UNSPEC };
-        nc_ip_prefix p;
+        nc_test_ip p;
         bool prefix;
         int family, r;
         char *text;
@@ -57,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (!text)
                 fuzz_fail("out of memory");
         memset(&p, 0xa5, sizeof p);
-        r = parse(prefix, text, family, &p);
+        r = nc_test_ip_parse(text, family, prefix, &p);
         if (r < 0) {
                 if (r != -EINVAL && r != -ENOMEM)
                         fuzz_fail("\"%s\": %d is neither -EINVAL nor -ENOMEM", text, r);

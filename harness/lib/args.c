@@ -128,3 +128,14 @@ int args_release_golden(const char *golden_dir, const char *release, char **ret_
         *ret_dir = dir;
         return 0;
 }
+
+bool args_list_has(const char *list, const char *word) {
+        size_t len = strlen(word);
+
+        if (!list)
+                return true;
+        for (const char *at = list; *at; at += strcspn(at, ","), at += *at == ',')
+                if (strncmp(at, word, len) == 0 && (at[len] == ',' || at[len] == '\0'))
+                        return true;
+        return false;
+}

@@ -48,4 +48,9 @@ void args_parse(int argc, char **argv, const arg_option *options, const char *no
  * Returns 0 or -ENOMEM. */
 int args_release_golden(const char *golden_dir, const char *release, char **ret_dir);
 
+/* Whether `word` is one of the comma-separated items of `list` (an option
+ * such as --only ID,ID or --cli-checks env-file,argv); a NULL list holds
+ * every word. */
+bool args_list_has(const char *list, const char *word);
+
 #endif

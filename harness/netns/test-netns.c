@@ -2,13 +2,13 @@
  * with what the original module's scripts do, in throwaway namespaces.
  *
  *   test-netns --fixtures DIR --golden DIR [--impl original|ref|exec:CMD]
- *              [--generate] [--jobs N] [--timeout S] [--only ID] [--skip-compat] [--keep]
+ *              [--generate] [--jobs N] [--timeout S] [--only ID[,ID...]] [--skip-compat] [--keep]
  *
  * For every fixture that the module accepts and whose start script runs, a
  * worker builds a host namespace and one per container, runs the stages
  * (run-fixture.h) and dumps the namespaces (dump.h). --generate writes the
  * dumps as golden/<fixture>/NAME.net (only from the original); otherwise
- * they are compared with those files. --only runs one fixture. Needs root;
+ * they are compared with those files. --only runs the fixtures it names (comma-separated). Needs root;
  * without it, says so in its closing line and exits 0. */
 #include <errno.h>
 #include <fcntl.h>
@@ -147,7 +147,7 @@ int main(int argc, char **argv) {
                 ARG("generate", ARG_FLAG, &generate),
                 ARG("jobs", ARG_LONG, &jobs_max, .arg = "N", .min = 1),
                 ARG("timeout", ARG_LONG, &timeout_s, .arg = "SECONDS", .min = 1),
-                ARG("only", ARG_STRING, &only, .arg = "ID"),
+                ARG("only", ARG_STRING, &only, .arg = "ID[,ID...]"),
                 ARG("skip-compat", ARG_FLAG, &skip_compat),
                 ARG("keep", ARG_FLAG, &keep),
                 ARG("junit", ARG_STRING, &junit, .arg = "FILE"),
@@ -209,7 +209,7 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < fixtures.n; i++) {
                 const fixture *f = &fixtures.items[i];
                 const char *why = NULL;
-                if (only && strcmp(f->id, only) != 0)
+                if (!args_list_has(only, f->id))
                         continue;
                 if (!fixture_eligible(f, &why) || (skip_compat && f->compat)) {
                         report_skip(&report, f->id, implementation.label, "namespaces", "%s",
