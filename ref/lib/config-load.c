@@ -87,7 +87,12 @@ static const char *spell(const where *at, char *out) {
 static void describe(const nc_json *value, char *out, size_t size) {
         char dump[64];
 
-        if (nc_json_dump(value, dump, sizeof dump) > 60)
+        /* An ignored option's value (config, specialArgs) is checked as
+         * JSON but not kept: only its type can be named. */
+        if (nc_json_skipped(value))
+                snprintf(out, size, "%s", value->type == NC_JSON_STRING ? "a string" : value->type == NC_JSON_ARRAY
+                                                                                  ? "a list" : "an attribute set");
+        else if (nc_json_dump(value, dump, sizeof dump) > 60)
                 snprintf(out, size, "%.57s...", dump);
         else
                 snprintf(out, size, "%s", dump);

@@ -95,6 +95,11 @@ static void put_real(writer *w, double v) {
 static void put_value(writer *w, const nc_json *v) {
         char number[32];
 
+        /* A skipped value has only its type (json.h): shown as "...". */
+        if (nc_json_skipped(v)) {
+                put(w, v->type == NC_JSON_STRING ? "\"...\"" : v->type == NC_JSON_ARRAY ? "[...]" : "{...}", 5);
+                return;
+        }
         switch (v->type) {
         case NC_JSON_NULL:
                 put(w, "null", 4);

@@ -319,10 +319,20 @@ static int unescape(parser *p, const char *s, const char *end, char *out, size_t
         return 0;
 }
 
+/* What a skipped string, array or object points at instead of its bytes,
+ * items or members (nc_json_skipped()). */
+static const nc_json skipped_mark;
+
+bool nc_json_skipped(const nc_json *value) {
+        return (value->type == NC_JSON_STRING && value->u.string == (const char *) &skipped_mark) ||
+               (value->type == NC_JSON_ARRAY && value->u.items == &skipped_mark) ||
+               (value->type == NC_JSON_OBJECT && value->u.members == (const nc_json_member *) &skipped_mark);
+}
+
 /* The string at p->p (a quote), its escapes decoded, NUL-terminated in the
  * arena. *ret_nul tells whether it holds a NUL. Inside a skipped value a
  * string (not a key: keys are checked for duplicates) is decoded into the
- * parser's scratch room instead, and *ret_string is NULL. */
+ * parser's scratch room instead, and *ret_string is the skipped mark. */
 static int parse_string(parser *p, bool key, const char **ret_string, size_t *ret_len, bool *ret_nul) {
         const char *body = p->p + 1, *s = body;
         bool escaped = false, nul = false;
@@ -383,7 +393,7 @@ closed:
                 memcpy(out, body, len);
         out[len] = '\0';
         p->p = s + 1;
-        *ret_string = out == p->scratch ? NULL : out;
+        *ret_string = out == p->scratch ? (const char *) &skipped_mark : out;
         *ret_len = len;
         *ret_nul = nul;
         return 0;
@@ -498,6 +508,8 @@ static int close_container(parser *p, nc_json_type type, size_t base, nc_json *r
         *n_open = base;
         ret->type = type;
         ret->n = (uint32_t) n;
+        if (p->skipping)
+                copy = (void *) &skipped_mark;
         if (object)
                 ret->u.members = copy;
         else

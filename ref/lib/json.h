@@ -67,7 +67,7 @@ int nc_json_parse(const char *text, size_t len, nc_json_doc **ret_doc, nc_json_e
  * keys from the root, each container on the way an object; depth at most
  * NC_JSON_SKIP_DEPTH) is skipped: checked as JSON as any other (its syntax,
  * its keys for duplicates), but kept only as its type, with no items,
- * members or string bytes (n == 0, the pointer NULL). */
+ * members or string bytes (n == 0; nc_json_skipped() tells). */
 #define NC_JSON_SKIP_DEPTH 4
 typedef bool (*nc_json_skip_fn)(const char *const *keys, unsigned depth, void *userdata);
 /* nc_json_parse(), skipping what `skip` (may be NULL) says. Memory: the
@@ -76,6 +76,10 @@ typedef bool (*nc_json_skip_fn)(const char *const *keys, unsigned depth, void *u
 int nc_json_parse_skipping(const char *text, size_t len, nc_json_skip_fn skip, void *userdata, nc_json_doc **ret_doc,
                            nc_json_error *error);
 const nc_json *nc_json_root(const nc_json_doc *doc);
+/* Whether `value` is a string, array or object that was skipped: its type
+ * is known, its bytes, items or members are not (its pointer is not NULL
+ * and must not be read). */
+bool nc_json_skipped(const nc_json *value);
 /* Frees the document and every value in it; accepts NULL. */
 void nc_json_free(nc_json_doc *doc);
 NC_DEFINE_POINTER_CLEANUP(nc_json_doc, nc_json_free)

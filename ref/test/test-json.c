@@ -484,7 +484,15 @@ static void test_skipping(void) {
         /* root.a.skip: only its type; root.a.keep whole. */
         CU_ASSERT_EQUAL(nc_json_object_get(a, "skip")->type, NC_JSON_ARRAY);
         CU_ASSERT_EQUAL(nc_json_object_get(a, "skip")->n, 0);
+        CU_ASSERT_TRUE(nc_json_skipped(nc_json_object_get(a, "skip")));
         CU_ASSERT_EQUAL(nc_json_object_get(a, "keep")->n, 2);
+        CU_ASSERT_FALSE(nc_json_skipped(nc_json_object_get(a, "keep")));
+        {
+                /* The printer shows a skipped value as its type only. */
+                char dump[16];
+                CU_ASSERT_EQUAL(nc_json_dump(nc_json_object_get(a, "skip"), dump, sizeof dump), 5);
+                CU_ASSERT_STRING_EQUAL(dump, "[...]");
+        }
         /* Below an array there is no key path: root.b[0].skip is kept. */
         CU_ASSERT_EQUAL(nc_json_object_get(&nc_json_object_get(root, "b")->u.items[0], "skip")->n, 1);
         /* Depth 1 is not 2: root.skip is kept, and its member "skip" is at depth 2. */
@@ -515,10 +523,16 @@ static void test_loader_skips_ignored(void) {
         CU_ASSERT_PTR_NOT_NULL(envelope);
         CU_ASSERT_STRING_EQUAL(nc_config_find(envelope, "config")->path, "/y");
         CU_ASSERT_TRUE(contains(load_error("{\"web\": {\"path\": \"/x\", \"config\": [1,]}}", NC_MODE_STRICT), "line 1"));
+        /* Its value was not kept: the message names its type (the fuzzers
+         * once found the printer reading the skipped string's bytes). */
         CU_ASSERT_TRUE(contains(load_error("{\"containers\": {\"web\": {\"path\": \"/x\", \"specialArgs\": [1]}},"
                                            " \"format\": \"nixcontainer-containers/1\", \"release\": \"25.11\"}",
                                            NC_MODE_STRICT),
-                                "containers.web.specialArgs"));
+                                "containers.web.specialArgs: a list is not of type attribute set"));
+        CU_ASSERT_TRUE(contains(load_error("{\"containers\": {\"web\": {\"path\": \"/x\", \"specialArgs\": \"10.0.0.1\"}},"
+                                           " \"format\": \"nixcontainer-containers/1\", \"release\": \"25.11\"}",
+                                           NC_MODE_STRICT),
+                                "containers.web.specialArgs: a string is not of type attribute set"));
         nc_config_free(bare);
         nc_config_free(envelope);
 }
