@@ -33,26 +33,46 @@ int nc_strbuf_append_char(nc_strbuf *b, char c) {
         return nc_strbuf_append_len(b, &c, 1);
 }
 
-int nc_strbuf_append_list(nc_strbuf *b, va_list strings) {
-        size_t len = 0, at;
+/* The total length of the strings up to a NULL, or SIZE_MAX when it does
+ * not fit in a size_t. `strings` is the caller's copy to use up. */
+static size_t list_len(va_list strings) {
+        size_t len = 0, n;
         const char *s;
+
+        while ((s = va_arg(strings, const char *))) {
+                n = strlen(s);
+                if (n > SIZE_MAX - 1 - len)
+                        return SIZE_MAX;
+                len += n;
+        }
+        return len;
+}
+
+/* Copies the strings up to a NULL to `at`, with a NUL after them; returns
+ * where that NUL is. */
+static char *copy_list(char *at, va_list strings) {
+        const char *s;
+
+        while ((s = va_arg(strings, const char *))) {
+                size_t n = strlen(s);
+                memcpy(at, s, n);
+                at += n;
+        }
+        *at = '\0';
+        return at;
+}
+
+int nc_strbuf_append_list(nc_strbuf *b, va_list strings) {
+        size_t len;
         va_list ap;
         int r;
 
         va_copy(ap, strings);
-        while ((s = va_arg(ap, const char *)))
-                len += strlen(s);
+        len = list_len(ap);
         va_end(ap);
-        if ((r = reserve(b, len)) < 0)
-                return r;
-        at = b->len;
-        while ((s = va_arg(strings, const char *))) {
-                size_t n = strlen(s);
-                memcpy(b->data + at, s, n);
-                at += n;
-        }
-        b->len = at;
-        b->data[at] = '\0';
+        if (len == SIZE_MAX || (r = reserve(b, len)) < 0)
+                return -ENOMEM;
+        b->len = (size_t) (copy_list(b->data + b->len, strings) - b->data);
         return 0;
 }
 
@@ -120,15 +140,23 @@ void nc_strbuf_free(nc_strbuf *b) {
         b->len = b->capacity = 0;
 }
 
+/* The word goes straight into one allocation of its length, not through
+ * an nc_strbuf and a copy: the argv builder pushes dozens a container. */
 int nc_strv_push_concat(nc_strv *v, ...) {
-        _cleanup_(nc_strbuf_free) nc_strbuf item = { 0 };
+        size_t len;
+        char *item;
         va_list ap;
-        int r;
 
         va_start(ap, v);
-        r = nc_strbuf_append_list(&item, ap);
+        len = list_len(ap);
         va_end(ap);
-        if (r < 0)
-                return r;
-        return nc_strv_push_len(v, item.data ? item.data : "", item.len);
+        /* The item and the terminating NULL after it. */
+        if (len == SIZE_MAX || NC_GROW(v->items, v->capacity, v->n + 2, 8) < 0 || !(item = malloc(len + 1)))
+                return -ENOMEM;
+        va_start(ap, v);
+        copy_list(item, ap);
+        va_end(ap);
+        v->items[v->n++] = item;
+        v->items[v->n] = NULL;
+        return 0;
 }
