@@ -14,6 +14,9 @@
 #include "nixcontainer.h"
 
 #define NO_ENTRY SIZE_MAX
+/* A unit's environment holds 9 to 13 entries (root, INSTANCE and the env
+ * file's): room for them from the start, without growing on the way. */
+#define ENTRIES_FIRST 16
 
 typedef struct nc_env_entry {
         char *name;
@@ -93,10 +96,10 @@ static size_t find_entry(const nc_env *env, const char *name) {
 /* Makes room for `more` entries. Growing is not a visible change, so a
  * failure here leaves the env as it was. */
 static int reserve(nc_env *env, size_t more) {
-        if (NC_GROW(env->entries, env->capacity, env->n + more, 8) < 0)
+        if (NC_GROW(env->entries, env->capacity, env->n + more, ENTRIES_FIRST) < 0)
                 return -ENOMEM;
         if ((env->n + more) * 2 > env->n_slots) {
-                size_t n_slots = env->n_slots ? env->n_slots : 16;
+                size_t n_slots = env->n_slots ? env->n_slots : 2 * ENTRIES_FIRST;
                 size_t *old = env->slots, old_n_slots = env->n_slots;
 
                 while ((env->n + more) * 2 > n_slots)

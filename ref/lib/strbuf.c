@@ -53,12 +53,9 @@ static size_t list_len(va_list strings) {
 static char *copy_list(char *at, va_list strings) {
         const char *s;
 
-        while ((s = va_arg(strings, const char *))) {
-                size_t n = strlen(s);
-                memcpy(at, s, n);
-                at += n;
-        }
         *at = '\0';
+        while ((s = va_arg(strings, const char *)))
+                at = stpcpy(at, s);
         return at;
 }
 
