@@ -64,9 +64,37 @@ static bool is_newline(char c) {
         return c == '\n' || c == '\r';
 }
 
+/* The classes of the bytes that names and plain values are made of, one
+ * lookup a byte (is_name_char(), is_plain_value_char()). */
+enum {
+        NAME_FIRST = 1 << 0, /* [A-Za-z_] */
+        NAME = 1 << 1,       /* [A-Za-z0-9_] */
+        PLAIN = 1 << 2,      /* printable ASCII but space, '"', '\'' and '\\' */
+        PLAIN_QUOTED = 1 << 3, /* printable ASCII and space but '"' and '\\' */
+        LETTER = NAME_FIRST | NAME | PLAIN | PLAIN_QUOTED,
+        PUNCT = PLAIN | PLAIN_QUOTED,
+};
+
+static const unsigned char char_class[256] = {
+        [' '] = PLAIN_QUOTED,
+        ['!'] = PUNCT,
+        ['#' ... '&'] = PUNCT,
+        ['\''] = PLAIN_QUOTED,
+        ['(' ... '/'] = PUNCT,
+        ['0' ... '9'] = NAME | PUNCT,
+        [':' ... '@'] = PUNCT,
+        ['A' ... 'Z'] = LETTER,
+        ['['] = PUNCT,
+        [']' ... '^'] = PUNCT,
+        ['_'] = LETTER,
+        ['`'] = PUNCT,
+        ['a' ... 'z'] = LETTER,
+        ['{' ... '~'] = PUNCT,
+};
+
 /* [A-Za-z_][A-Za-z0-9_]*, the characters of systemd's env_name_is_valid(). */
 static bool is_name_char(char c, bool first) {
-        return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (!first && c >= '0' && c <= '9');
+        return char_class[(unsigned char) c] & (first ? NAME_FIRST : NAME);
 }
 
 /* systemd's env_name_is_valid(). */
@@ -261,10 +289,10 @@ static size_t plain_run(enum parse_state state, const char *p, size_t left) {
 }
 
 /* Printable ASCII that the value states take as it is, needing neither an
- * escape nor trimming nor a UTF-8 check: no whitespace unquoted (a space
- * in double quotes), no quote, no backslash. */
+ * escape nor trimming nor a UTF-8 check: no '"' and no backslash; unquoted
+ * also no whitespace and no '\'' (in double quotes both are text). */
 static bool is_plain_value_char(char c, bool quoted) {
-        return c >= (quoted ? ' ' : '!') && c <= '~' && c != '"' && c != '\\' && (quoted || c != '\'');
+        return char_class[(unsigned char) c] & (quoted ? PLAIN_QUOTED : PLAIN);
 }
 
 /* The length of the line at `p`, its newline included, when it is one
