@@ -33,54 +33,36 @@ int nc_strbuf_append_char(nc_strbuf *b, char c) {
         return nc_strbuf_append_len(b, &c, 1);
 }
 
-/* The total length of the strings up to a NULL, or SIZE_MAX when it does
- * not fit in a size_t. `strings` is the caller's copy to use up. */
-static size_t list_len(va_list strings) {
-        size_t len = 0, n;
-        const char *s;
+/* The total length of strings[0..n) up to a NULL, or SIZE_MAX when it
+ * does not fit in a size_t. */
+static size_t array_len(const char *const *strings, size_t n) {
+        size_t len = 0, k;
 
-        while ((s = va_arg(strings, const char *))) {
-                n = strlen(s);
-                if (n > SIZE_MAX - 1 - len)
+        for (size_t i = 0; i < n && strings[i]; i++) {
+                k = strlen(strings[i]);
+                if (k > SIZE_MAX - 1 - len)
                         return SIZE_MAX;
-                len += n;
+                len += k;
         }
         return len;
 }
 
-/* Copies the strings up to a NULL to `at`, with a NUL after them; returns
- * where that NUL is. */
-static char *copy_list(char *at, va_list strings) {
-        const char *s;
-
+/* Copies strings[0..n) up to a NULL to `at`, with a NUL after them;
+ * returns where that NUL is. */
+static char *copy_array(char *at, const char *const *strings, size_t n) {
         *at = '\0';
-        while ((s = va_arg(strings, const char *)))
-                at = stpcpy(at, s);
+        for (size_t i = 0; i < n && strings[i]; i++)
+                at = stpcpy(at, strings[i]);
         return at;
 }
 
-int nc_strbuf_append_list(nc_strbuf *b, va_list strings) {
-        size_t len;
-        va_list ap;
-        int r;
+int nc_strbuf_append_array(nc_strbuf *b, const char *const *strings, size_t n) {
+        size_t len = array_len(strings, n);
 
-        va_copy(ap, strings);
-        len = list_len(ap);
-        va_end(ap);
-        if (len == SIZE_MAX || (r = reserve(b, len)) < 0)
+        if (len == SIZE_MAX || reserve(b, len) < 0)
                 return -ENOMEM;
-        b->len = (size_t) (copy_list(b->data + b->len, strings) - b->data);
+        b->len = (size_t) (copy_array(b->data + b->len, strings, n) - b->data);
         return 0;
-}
-
-int nc_strbuf_append_many(nc_strbuf *b, ...) {
-        va_list ap;
-        int r;
-
-        va_start(ap, b);
-        r = nc_strbuf_append_list(b, ap);
-        va_end(ap);
-        return r;
 }
 
 int nc_strbuf_appendf(nc_strbuf *b, const char *format, ...) {
@@ -139,20 +121,14 @@ void nc_strbuf_free(nc_strbuf *b) {
 
 /* The word goes straight into one allocation of its length, not through
  * an nc_strbuf and a copy: the argv builder pushes dozens a container. */
-int nc_strv_push_concat(nc_strv *v, ...) {
-        size_t len;
+int nc_strv_push_array(nc_strv *v, const char *const *strings, size_t n) {
+        size_t len = array_len(strings, n);
         char *item;
-        va_list ap;
 
-        va_start(ap, v);
-        len = list_len(ap);
-        va_end(ap);
         /* The item and the terminating NULL after it. */
         if (len == SIZE_MAX || NC_GROW(v->items, v->capacity, v->n + 2, 8) < 0 || !(item = malloc(len + 1)))
                 return -ENOMEM;
-        va_start(ap, v);
-        copy_list(item, ap);
-        va_end(ap);
+        copy_array(item, strings, n);
         v->items[v->n++] = item;
         v->items[v->n] = NULL;
         return 0;
