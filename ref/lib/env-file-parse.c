@@ -382,13 +382,9 @@ static int parse(parser *ps, const char *text, size_t len) {
         for (size_t i = 0; i < len;) {
                 size_t run, name_len, value[2];
                 if (state == PRE_KEY && (run = plain_line(text + i, len - i, &name_len, value)) > 0) {
-                        ps->key.len = 0;
-                        r = nc_strbuf_append_len(&ps->key, text + i, name_len);
-                        if (r >= 0)
-                                r = nc_env_set_len(ps->out, ps->key.data, text + i + value[0], value[1]);
+                        r = nc_env_set_name_len(ps->out, text + i, name_len, text + i + value[0], value[1]);
                         if (r < 0)
                                 return r;
-                        ps->key.len = 0;
                         ps->line++;
                         i += run;
                         continue;
