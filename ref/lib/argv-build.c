@@ -21,6 +21,8 @@
 #include "shell-words.h"
 #include "strbuf.h"
 
+#define ARGV_FIRST 64
+
 typedef struct builder {
         const nc_container *container; /* cfg (containerConfig without enableTun's additions), or NULL */
         const nc_release_info *release;
@@ -30,11 +32,29 @@ typedef struct builder {
         nc_strbuf extra_flags;
         nc_strv argv;
         bool ended; /* an unquoted newline in pasted text ended the exec line */
+        /* The release declares privateUsers (25.11) and localMacAddress
+         * (26.05): looked up in the option table once an argv. */
+        bool private_users, local_mac_address;
         nc_error *error;
 } builder;
 
 static int push(builder *b, const char *word) {
         return b->ended ? 0 : nc_strv_push(&b->argv, word);
+}
+
+/* The words of `words`, moved to the argv rather than copied; `words` is
+ * left empty. */
+static int push_moved(builder *b, nc_strv *words) {
+        if (b->ended || words->n == 0)
+                return 0;
+        if (NC_GROW(b->argv.items, b->argv.capacity, b->argv.n + words->n + 1, 8) < 0)
+                return -ENOMEM;
+        memcpy(b->argv.items + b->argv.n, words->items, words->n * sizeof *words->items);
+        b->argv.n += words->n;
+        b->argv.items[b->argv.n] = NULL;
+        words->n = 0;
+        words->items[0] = NULL;
+        return 0;
 }
 
 /* One word made of `prefix`, `value` and `suffix`. */
@@ -168,7 +188,7 @@ static int build_flag_array(builder *b) {
         const char *private_users = nc_script_var(b->env, "PRIVATE_USERS");
         const char *bridge = nc_script_var(b->env, "HOST_BRIDGE");
         const char *netns = nc_script_var(b->env, "NETWORK_NAMESPACE_PATH");
-        bool mac = declares(b, &nc_network_options, "localMacAddress") && nc_script_var(b->env, "LOCAL_MAC_ADDRESS")[0];
+        bool mac = b->local_mac_address && nc_script_var(b->env, "LOCAL_MAC_ADDRESS")[0];
         int r = 0;
 
         /* declare -a extraFlags: a variable from the environment becomes
@@ -274,9 +294,14 @@ static int build_exec_line(builder *b) {
         };
         /* PRIVATE_USERS and LOCAL_MAC_ADDRESS only where the release declares
          * privateUsers (25.11) and localMacAddress (26.05). */
-        static const char *const setenv_names[] = {
-                "PRIVATE_NETWORK", "PRIVATE_USERS", "HOST_BRIDGE", "HOST_ADDRESS", "LOCAL_ADDRESS",
-                "HOST_ADDRESS6", "LOCAL_ADDRESS6", "LOCAL_MAC_ADDRESS", "HOST_PORT", "PATH",
+        const struct {
+                const char *name;
+                bool declared;
+        } setenvs[] = {
+                { "PRIVATE_NETWORK", true }, { "PRIVATE_USERS", b->private_users }, { "HOST_BRIDGE", true },
+                { "HOST_ADDRESS", true }, { "LOCAL_ADDRESS", true }, { "HOST_ADDRESS6", true },
+                { "LOCAL_ADDRESS6", true }, { "LOCAL_MAC_ADDRESS", b->local_mac_address }, { "HOST_PORT", true },
+                { "PATH", true },
         };
         const nc_container *c = b->container;
         bool ephemeral = c && c->ephemeral;
@@ -292,9 +317,8 @@ static int build_exec_line(builder *b) {
                 return r;
         if (b->release->flag_array) {
                 /* "${extraFlags[@]}": each element one word. */
-                for (size_t i = 0; i < b->flag_words.n; i++)
-                        if ((r = push(b, b->flag_words.items[i])) < 0)
-                                return r;
+                if ((r = push_moved(b, &b->flag_words)) < 0)
+                        return r;
         } else if ((r = push_split(b, b->extra_flags.data ? b->extra_flags.data : "")) < 0)
                 /* $extraFlags and $EXTRA_NSPAWN_FLAGS are unquoted: bash splits them. */
                 return r;
@@ -317,14 +341,9 @@ static int build_exec_line(builder *b) {
         /* ${optionalString (!cfg.ephemeral) "--link-journal=try-guest"} */
         if (!ephemeral && (r = push(b, "--link-journal=try-guest")) < 0)
                 return r;
-        for (size_t i = 0; i < ELEMENTSOF(setenv_names); i++) {
-                if ((strcmp(setenv_names[i], "PRIVATE_USERS") == 0 && !declares(b, &nc_container_options, "privateUsers")) ||
-                    (strcmp(setenv_names[i], "LOCAL_MAC_ADDRESS") == 0 &&
-                     !declares(b, &nc_network_options, "localMacAddress")))
-                        continue;
-                if ((r = push_setenv(b, setenv_names[i])) < 0)
+        for (size_t i = 0; i < ELEMENTSOF(setenvs); i++)
+                if (setenvs[i].declared && (r = push_setenv(b, setenvs[i].name)) < 0)
                         return r;
-        }
         /* ${optionalString cfg.ephemeral "--ephemeral"} */
         if (ephemeral && (r = push(b, "--ephemeral")) < 0)
                 return r;
@@ -372,8 +391,15 @@ int nc_build_argv(const nc_container *container, const nc_env *env, const nc_arg
                 .container = container, .release = nc_container_release(container), .env = env,
                 .request = request ? request : &defaults, .error = error,
         };
-        int r = b.release->flag_array ? check_nounset(&b) : 0;
+        /* Room for the words of a usual exec line at once (35 to 40 for
+         * the bench's containers), rather than growing 8, 16, 32, 64. */
+        int r = NC_GROW(b.argv.items, b.argv.capacity, ARGV_FIRST, ARGV_FIRST);
 
+        b.private_users = declares(&b, &nc_container_options, "privateUsers");
+        b.local_mac_address = declares(&b, &nc_network_options, "localMacAddress");
+
+        if (r >= 0 && b.release->flag_array)
+                r = check_nounset(&b);
         if (r >= 0)
                 r = b.release->flag_array ? build_flag_array(&b) : build_extra_flags(&b);
 

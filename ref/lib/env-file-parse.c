@@ -16,6 +16,7 @@
  *     while invalid names are dropped silently. */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,13 +64,45 @@ static bool is_newline(char c) {
         return c == '\n' || c == '\r';
 }
 
-/* [A-Za-z_][A-Za-z0-9_]*, systemd's env_name_is_valid(). */
+/* The classes of the bytes that names and plain values are made of, one
+ * lookup a byte (is_name_char(), is_plain_value_char()). */
+enum {
+        NAME_FIRST = 1 << 0, /* [A-Za-z_] */
+        NAME = 1 << 1,       /* [A-Za-z0-9_] */
+        PLAIN = 1 << 2,      /* printable ASCII but space, '"', '\'' and '\\' */
+        PLAIN_QUOTED = 1 << 3, /* printable ASCII and space but '"' and '\\' */
+        LETTER = NAME_FIRST | NAME | PLAIN | PLAIN_QUOTED,
+        PUNCT = PLAIN | PLAIN_QUOTED,
+};
+
+static const unsigned char char_class[256] = {
+        [' '] = PLAIN_QUOTED,
+        ['!'] = PUNCT,
+        ['#' ... '&'] = PUNCT,
+        ['\''] = PLAIN_QUOTED,
+        ['(' ... '/'] = PUNCT,
+        ['0' ... '9'] = NAME | PUNCT,
+        [':' ... '@'] = PUNCT,
+        ['A' ... 'Z'] = LETTER,
+        ['['] = PUNCT,
+        [']' ... '^'] = PUNCT,
+        ['_'] = LETTER,
+        ['`'] = PUNCT,
+        ['a' ... 'z'] = LETTER,
+        ['{' ... '~'] = PUNCT,
+};
+
+/* [A-Za-z_][A-Za-z0-9_]*, the characters of systemd's env_name_is_valid(). */
+static bool is_name_char(char c, bool first) {
+        return char_class[(unsigned char) c] & (first ? NAME_FIRST : NAME);
+}
+
+/* systemd's env_name_is_valid(). */
 static bool env_name_is_valid(const char *name) {
-        if (!name[0] || (name[0] >= '0' && name[0] <= '9'))
+        if (!name[0])
                 return false;
         for (const char *p = name; *p; p++)
-                if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                      (*p >= '0' && *p <= '9')))
+                if (!is_name_char(*p, p == name))
                         return false;
         return true;
 }
@@ -128,6 +161,29 @@ static int end_assignment(parser *ps) {
         return r < 0 ? r : PRE_KEY;
 }
 
+/* KEY and VALUE, one shape: text whose trailing run of unescaped
+ * whitespace is cut, which a newline ends (a key without '=' is dropped,
+ * a value pushed) and one character leaves: '=' for the value, '\\' for
+ * its escape. Both clear the value's whitespace mark: the value starts,
+ * or what the backslash escapes is never trimmed. */
+static int step_trimmed(parser *ps, enum parse_state state, char c) {
+        bool key = state == KEY;
+
+        if (is_newline(c)) {
+                if (!key)
+                        return end_assignment(ps);
+                ps->key.len = 0;
+                return PRE_KEY;
+        }
+        if (c == (key ? '=' : '\\')) {
+                ps->value_whitespace = NO_WHITESPACE;
+                return key ? PRE_VALUE : VALUE_ESCAPE;
+        }
+        /* Trailing whitespace is cut, inner kept. */
+        return append_noting_whitespace(key ? &ps->key : &ps->value, key ? &ps->key_whitespace : &ps->value_whitespace,
+                                        c, state);
+}
+
 /* One character of the state machine; returns the next state or -errno. */
 static int step(parser *ps, enum parse_state state, char c) {
         switch (state) {
@@ -143,16 +199,7 @@ static int step(parser *ps, enum parse_state state, char c) {
                 return append(&ps->key, c, KEY);
 
         case KEY:
-                if (is_newline(c)) { /* no '=': the line is dropped */
-                        ps->key.len = 0;
-                        return PRE_KEY;
-                }
-                if (c == '=') {
-                        ps->value_whitespace = NO_WHITESPACE;
-                        return PRE_VALUE;
-                }
-                /* Trailing whitespace is cut from the key, inner kept. */
-                return append_noting_whitespace(&ps->key, &ps->key_whitespace, c, KEY);
+                return step_trimmed(ps, state, c);
 
         case PRE_VALUE:
                 if (is_newline(c))
@@ -168,14 +215,7 @@ static int step(parser *ps, enum parse_state state, char c) {
                 return append(&ps->value, c, VALUE);
 
         case VALUE:
-                if (is_newline(c))
-                        return end_assignment(ps);
-                if (c == '\\') {
-                        /* What the backslash escapes is never trimmed. */
-                        ps->value_whitespace = NO_WHITESPACE;
-                        return VALUE_ESCAPE;
-                }
-                return append_noting_whitespace(&ps->value, &ps->value_whitespace, c, VALUE);
+                return step_trimmed(ps, state, c);
 
         case VALUE_ESCAPE:
                 /* Any character is taken literally, the backslash dropped;
@@ -248,6 +288,38 @@ static size_t plain_run(enum parse_state state, const char *p, size_t left) {
         }
 }
 
+/* Printable ASCII that the value states take as it is, needing neither an
+ * escape nor trimming nor a UTF-8 check: no '"' and no backslash; unquoted
+ * also no whitespace and no '\'' (in double quotes both are text). */
+static bool is_plain_value_char(char c, bool quoted) {
+        return char_class[(unsigned char) c] & (quoted ? PLAIN_QUOTED : PLAIN);
+}
+
+/* The length of the line at `p`, its newline included, when it is one
+ * plain assignment, NAME=VALUE or NAME="VALUE", of a valid name and a
+ * value of is_plain_value_char(); 0 for any other line. This is what the
+ * renderer writes, and for such a line the state machine from PRE_KEY
+ * only pushes NAME and VALUE as they are: the shortcut sets them
+ * directly. *ret_name_len and *ret_value (at, length) say where they are. */
+static size_t plain_line(const char *p, size_t left, size_t *ret_name_len, size_t ret_value[2]) {
+        size_t n = 0, value_at;
+        bool quoted;
+
+        while (n < left && is_name_char(p[n], n == 0))
+                n++;
+        if (n == 0 || n == left || p[n] != '=')
+                return 0;
+        *ret_name_len = n++;
+        quoted = n < left && p[n] == '"';
+        value_at = n += quoted;
+        while (n < left && is_plain_value_char(p[n], quoted))
+                n++;
+        ret_value[0] = value_at, ret_value[1] = n - value_at;
+        if (quoted && (n == left || p[n++] != '"'))
+                return 0;
+        return n < left && p[n] == '\n' ? n + 1 : 0;
+}
+
 /* At the end of the text a value in progress is kept, even inside an
  * unterminated quote; a key without '=' is dropped. */
 static int finish(parser *ps, enum parse_state state) {
@@ -299,57 +371,91 @@ static int merge_clean(nc_env *env, nc_env *parsed) {
 }
 
 static void parser_done(parser *ps) {
-        nc_env_free(ps->out);
         nc_strbuf_free(&ps->key);
         nc_strbuf_free(&ps->value);
 }
 
-int nc_env_file_parse(nc_env *env, const char *text, size_t len, nc_error *error) {
-        _cleanup_(parser_done) parser ps = { .line = 1, .error = error };
+/* The text's assignments, set in ps->out one by one. */
+static int parse(parser *ps, const char *text, size_t len) {
         int state = PRE_KEY, r = 0;
 
+        for (size_t i = 0; i < len;) {
+                size_t run, name_len, value[2];
+                if (state == PRE_KEY && (run = plain_line(text + i, len - i, &name_len, value)) > 0) {
+                        r = nc_env_set_name_len(ps->out, text + i, name_len, text + i + value[0], value[1]);
+                        if (r < 0)
+                                return r;
+                        ps->line++;
+                        i += run;
+                        continue;
+                }
+                run = plain_run((enum parse_state) state, text + i, len - i);
+                if (run > 0) {
+                        /* What step() does for each of them: push, and (KEY,
+                         * VALUE) note that no whitespace trails. */
+                        bool in_key = state == KEY;
+                        if ((r = nc_strbuf_append_len(in_key ? &ps->key : &ps->value, text + i, run)) < 0)
+                                return r;
+                        if (in_key)
+                                ps->key_whitespace = NO_WHITESPACE;
+                        else if (state == VALUE)
+                                ps->value_whitespace = NO_WHITESPACE;
+                        i += run;
+                        continue;
+                }
+                state = step(ps, (enum parse_state) state, text[i]);
+                if (state < 0)
+                        return state;
+                if (text[i] == '\n')
+                        ps->line++;
+                i++;
+        }
+        return finish(ps, (enum parse_state) state);
+}
+
+/* The arguments both entry points refuse. */
+static int check_text(const nc_env *env, const char *text, size_t len, nc_error *error) {
         if (!env || (!text && len > 0))
                 return nc_error_set(error, -EINVAL, "no environment or text");
         /* systemd reads the file as a C string and refuses one that holds a
          * NUL byte (read_full_file(): -EBADMSG). */
         if (len > 0 && memchr(text, '\0', len))
                 return nc_error_set(error, -EBADMSG, "contains a NUL byte");
+        return 0;
+}
 
-        ps.out = nc_env_new();
-        if (!ps.out)
-                return nc_error_set(error, -ENOMEM, "out of memory");
+int nc_env_file_parse(nc_env *env, const char *text, size_t len, nc_error *error) {
+        _cleanup_(nc_env_freep) nc_env *parsed = NULL;
+        _cleanup_(parser_done) parser ps = { .line = 1, .error = error };
+        int r = check_text(env, text, len, error);
 
-        for (size_t i = 0; i < len;) {
-                size_t run = plain_run((enum parse_state) state, text + i, len - i);
-                if (run > 0) {
-                        /* What step() does for each of them: push, and (KEY,
-                         * VALUE) note that no whitespace trails. */
-                        bool in_key = state == KEY;
-                        if (nc_strbuf_append_len(in_key ? &ps.key : &ps.value, text + i, run) < 0) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        if (in_key)
-                                ps.key_whitespace = NO_WHITESPACE;
-                        else if (state == VALUE)
-                                ps.value_whitespace = NO_WHITESPACE;
-                        i += run;
-                        continue;
-                }
-                state = step(&ps, (enum parse_state) state, text[i]);
-                if (state < 0) {
-                        r = state;
-                        break;
-                }
-                if (text[i] == '\n')
-                        ps.line++;
-                i++;
-        }
+        if (r < 0)
+                return r;
+        ps.out = parsed = nc_env_new();
+        r = parsed ? parse(&ps, text, len) : -ENOMEM;
         if (r >= 0)
-                r = finish(&ps, (enum parse_state) state);
-        if (r >= 0)
-                r = merge_clean(env, ps.out);
+                r = merge_clean(env, parsed);
         if (r == -ENOMEM) /* the other errors come with their message */
+                nc_error_set(error, r, "out of memory");
+        return r;
+}
+
+int nc_env_file_parse_into(nc_env *env, const char *text, size_t len, nc_error *error) {
+        _cleanup_(parser_done) parser ps = { .line = 1, .error = error, .out = env };
+        int r;
+
+        /* An assignment is never longer than the text, and ARG_MAX is at
+         * least _POSIX_ARG_MAX: below it merge_clean() drops nothing, and
+         * setting each assignment in `env` as it is read is what merging
+         * the file's own env gives (replace in place, later ones win).
+         * A longer text goes the way that can drop. */
+        if (len >= _POSIX_ARG_MAX)
+                return nc_env_file_parse(env, text, len, error);
+        r = check_text(env, text, len, error);
+        if (r < 0)
+                return r;
+        r = parse(&ps, text, len);
+        if (r == -ENOMEM)
                 nc_error_set(error, r, "out of memory");
         return r;
 }

@@ -33,37 +33,36 @@ int nc_strbuf_append_char(nc_strbuf *b, char c) {
         return nc_strbuf_append_len(b, &c, 1);
 }
 
-int nc_strbuf_append_list(nc_strbuf *b, va_list strings) {
-        size_t len = 0, at;
-        const char *s;
-        va_list ap;
-        int r;
+/* The total length of strings[0..n) up to a NULL, or SIZE_MAX when it
+ * does not fit in a size_t. */
+static size_t array_len(const char *const *strings, size_t n) {
+        size_t len = 0, k;
 
-        va_copy(ap, strings);
-        while ((s = va_arg(ap, const char *)))
-                len += strlen(s);
-        va_end(ap);
-        if ((r = reserve(b, len)) < 0)
-                return r;
-        at = b->len;
-        while ((s = va_arg(strings, const char *))) {
-                size_t n = strlen(s);
-                memcpy(b->data + at, s, n);
-                at += n;
+        for (size_t i = 0; i < n && strings[i]; i++) {
+                k = strlen(strings[i]);
+                if (k > SIZE_MAX - 1 - len)
+                        return SIZE_MAX;
+                len += k;
         }
-        b->len = at;
-        b->data[at] = '\0';
-        return 0;
+        return len;
 }
 
-int nc_strbuf_append_many(nc_strbuf *b, ...) {
-        va_list ap;
-        int r;
+/* Copies strings[0..n) up to a NULL to `at`, with a NUL after them;
+ * returns where that NUL is. */
+static char *copy_array(char *at, const char *const *strings, size_t n) {
+        *at = '\0';
+        for (size_t i = 0; i < n && strings[i]; i++)
+                at = stpcpy(at, strings[i]);
+        return at;
+}
 
-        va_start(ap, b);
-        r = nc_strbuf_append_list(b, ap);
-        va_end(ap);
-        return r;
+int nc_strbuf_append_array(nc_strbuf *b, const char *const *strings, size_t n) {
+        size_t len = array_len(strings, n);
+
+        if (len == SIZE_MAX || reserve(b, len) < 0)
+                return -ENOMEM;
+        b->len = (size_t) (copy_array(b->data + b->len, strings, n) - b->data);
+        return 0;
 }
 
 int nc_strbuf_appendf(nc_strbuf *b, const char *format, ...) {
@@ -120,15 +119,17 @@ void nc_strbuf_free(nc_strbuf *b) {
         b->len = b->capacity = 0;
 }
 
-int nc_strv_push_concat(nc_strv *v, ...) {
-        _cleanup_(nc_strbuf_free) nc_strbuf item = { 0 };
-        va_list ap;
-        int r;
+/* The word goes straight into one allocation of its length, not through
+ * an nc_strbuf and a copy: the argv builder pushes dozens a container. */
+int nc_strv_push_array(nc_strv *v, const char *const *strings, size_t n) {
+        size_t len = array_len(strings, n);
+        char *item;
 
-        va_start(ap, v);
-        r = nc_strbuf_append_list(&item, ap);
-        va_end(ap);
-        if (r < 0)
-                return r;
-        return nc_strv_push_len(v, item.data ? item.data : "", item.len);
+        /* The item and the terminating NULL after it. */
+        if (len == SIZE_MAX || NC_GROW(v->items, v->capacity, v->n + 2, 8) < 0 || !(item = malloc(len + 1)))
+                return -ENOMEM;
+        copy_array(item, strings, n);
+        v->items[v->n++] = item;
+        v->items[v->n] = NULL;
+        return 0;
 }

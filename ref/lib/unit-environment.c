@@ -6,6 +6,7 @@
 
 #include "config-internal.h"
 #include "alloc-util.h"
+#include "env-internal.h"
 #include "error.h"
 #include "nixcontainer.h"
 
@@ -59,7 +60,7 @@ int nc_unit_environment(const nc_container *container, const char *name, const n
         if (r >= 0)
                 r = nc_env_set(env, "INSTANCE", name);
         if (r >= 0 && env_file)
-                r = nc_env_file_parse(env, env_file, env_file_len, error);
+                r = nc_env_file_parse_into(env, env_file, env_file_len, error); /* env is ours */
         if (r == -ENOMEM)
                 return nc_error_set(error, r, "out of memory while building the unit's environment");
         if (r < 0)
