@@ -561,7 +561,7 @@ $(BUILD)/bench/nixcontainer-bench: $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/li
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a \
-	    -Wl,--wrap=nl_send_auto -Wl,--wrap=nl_recvmsgs $(TEST_LDLIBS) -lm
+	    -Wl,--wrap=nl_send_auto -Wl,--wrap=nl_sendto -Wl,--wrap=nl_recvmsgs $(TEST_LDLIBS) -lm
 
 # (live-bench, below, adds bench/live-timing.md.)
 bench: $(BUILD)/bench/nixcontainer-bench $(BUILD)/nixcontainer $(BUILD)/nixcontainer-memcheck \

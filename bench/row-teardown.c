@@ -10,8 +10,10 @@
  * Variants, alternating:
  *
  *   original     bash -e on the module's preStart (machinectl a stub: `true`)
- *   ref          nc_netlink_open + nc_prestart (bulk: the links moved into an
- *                unused IFLA_GROUP, one RTM_DELLINK for the group)
+ *   ref          nc_netlink_open + nc_prestart (bulk: one batch, one
+ *                sendmsg, moving the links into an unused IFLA_GROUP, one
+ *                RTM_DELLINK for the group, the moves back; bench/trace.c
+ *                times the batch as its RTM_DELLINK)
  *   one-by-one   the same steps outside the library: `machinectl terminate`
  *                run as preStart runs it, each link looked up (RTM_GETLINK by
  *                name, as the library does) and deleted with its own
@@ -277,7 +279,7 @@ static void report(const teardown_ctx *c, const double *values, bench_table *t) 
         format_us(samples_median(&s[V_REF][VAL_WALL]), m, sizeof m);
         snprintf(ratio, sizeof ratio, "%.1f× faster than the original",
                  samples_ratio_median(&s[V_ORIGINAL][VAL_WALL], &s[V_REF][VAL_WALL]));
-        table_add(t, "4 teardown", "preStart per container, ref: `nc_prestart` (bulk: 2 links, 1 RTM_DELLINK)", m, ratio,
+        table_add(t, "4 teardown", "preStart per container, ref: `nc_prestart` (bulk: 2 links, 1 RTM_DELLINK in one batch)", m, ratio,
                   "", VERDICT_NONE);
         format_us(samples_median(&s[V_ONE_BY_ONE][VAL_WALL]), m, sizeof m);
         format_us(samples_median(&saved), a, sizeof a);

@@ -1,10 +1,15 @@
-/* The ref's netlink requests as the bench sees them: libnl's nl_send_auto
- * and nl_recvmsgs are linked through these wrappers (-Wl,--wrap), as
- * harness/faults does for its seams. Counting is always on; tracing keeps
- * each request's bytes and its round trip, from just before the send to the
- * end of the last receive before the next send. The bench's own raw
- * requests (bench/nl-raw.c) are traced too, and not counted. */
+/* The ref's netlink requests as the bench sees them: libnl's nl_send_auto,
+ * nl_sendto and nl_recvmsgs are linked through these wrappers
+ * (-Wl,--wrap), as harness/faults does for its seams. Counting is always on;
+ * tracing keeps each request's bytes and its round trip, from just before
+ * the send to the end of the last receive before the next send. A batch
+ * (several requests in one nl_sendto: preStart's group moves, deletion and
+ * moves back) counts each request and is traced as one: its RTM_DELLINK when
+ * it holds one (the deletion is what the kernel's answer waits on), else its
+ * first request. The bench's own raw requests (bench/nl-raw.c) are traced
+ * too, and not counted. */
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,8 +20,10 @@
 #include "bench.h"
 
 int __real_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg);
+int __real_nl_sendto(struct nl_sock *sk, void *buf, size_t size);
 int __real_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb);
 int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg);
+int __wrap_nl_sendto(struct nl_sock *sk, void *buf, size_t size);
 int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb);
 
 unsigned long trace_sent;
@@ -59,6 +66,24 @@ int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg) {
                 trace_dumps++;
         if (tracing && r >= 0)
                 record_sent(hdr, sent, cpu);
+        return r;
+}
+
+int __wrap_nl_sendto(struct nl_sock *sk, void *buf, size_t size) {
+        double sent = tracing ? (double) clock_us() : 0, cpu = tracing ? bench_cpu_us() : 0;
+        int r = __real_nl_sendto(sk, buf, size);
+        const struct nlmsghdr *traced = NULL;
+        int left = (int) size;
+
+        for (const struct nlmsghdr *hdr = buf; NLMSG_OK(hdr, left); hdr = NLMSG_NEXT(hdr, left)) {
+                trace_sent++;
+                if ((hdr->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)
+                        trace_dumps++;
+                if (!traced || (hdr->nlmsg_type == RTM_DELLINK && traced->nlmsg_type != RTM_DELLINK))
+                        traced = hdr;
+        }
+        if (tracing && r >= 0 && traced)
+                record_sent(traced, sent, cpu);
         return r;
 }
 
