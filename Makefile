@@ -296,7 +296,7 @@ endif
 
 # memcheck-PART's output goes to $(BUILD)/valgrind/PART.out, shown (its end)
 # when the part fails; its wall time to PART.time.
-MEMCHECK_RUN = bash ci/memcheck-part.sh $(BUILD)/valgrind
+MEMCHECK_RUN = bash ci/run-part.sh --tail 60 $(BUILD)/valgrind
 memcheck-unit:
 	@$(MEMCHECK_RUN) unit $(VALGRIND) --log-file=$(BUILD)/valgrind/unit.%p.log $(BUILD)/test-unit
 memcheck-faults:
@@ -316,9 +316,7 @@ memcheck-netns:
 # under valgrind; harness/memcheck/cli-fixtures one group (tier, set,
 # corpus) at a time.
 memcheck-cli:
-	@grep -v '^#' harness/memcheck/cli-fixtures | \
-	    awk '{ key = $$1 " " $$2 " " $$3; ids[key] = ids[key] (key in ids ? "," : "") $$4 } \
-	         END { for (k in ids) print k, ids[k] }' | sort | \
+	@bash harness/memcheck/cli-groups.sh harness/memcheck/cli-fixtures | \
 	while read -r tier set corpus ids; do \
 	    golden=golden/$$set; [ "$$corpus" = fixtures/invalid ] && golden=golden/$$set/invalid; \
 	    case $$tier in \
@@ -619,8 +617,8 @@ live-start-scripts:
 # Every tier, each once, CHECK_JOBS at a time (make -jN check: N at a time),
 # the longest first. 3 on two cores: the live tier mostly waits for its
 # containers, the memcheck parts and the rest keep both cores busy. Each
-# tier's output goes to $(BUILD)/check/TIER.log and is shown whole when the
-# tier ends (ci/run-tier.sh); then every tier's closing line, in this order
+# tier's output goes to $(BUILD)/check/TIER.out and is shown whole when the
+# tier ends (ci/run-part.sh); then every tier's closing line, in this order
 # (ci/check-summary.sh; a tier whose last line is not "TIER: P passed,
 # F failed, S skipped in T s" fails there). Everything is built first, on
 # every core, so that no two tiers build the same file.
@@ -640,7 +638,7 @@ check:
 	    bash ci/check-summary.sh $(BUILD)/check $$? $(CHECK_TIERS)
 
 $(CHECK_TIERS:%=check-%): check-%:
-	@bash ci/run-tier.sh $(BUILD)/check $* $(MAKE) --no-print-directory $*
+	@bash ci/run-part.sh $(BUILD)/check $* $(MAKE) --no-print-directory $*
 .PHONY: $(CHECK_TIERS:%=check-%)
 # ---- end of make check ---------------------------------------------------------
 

@@ -15,7 +15,7 @@ failed=0
 echo
 echo "==== make check: built, and ran $# tiers, in $((tenths / 10)).$((tenths % 10)) s (each tier's own time is in its line)"
 for tier; do
-        log=$dir/$tier.log
+        log=$dir/$tier.out
         tier_status=$(cat "$dir/$tier.status" 2> /dev/null || echo "not run")
         if [ "$tier_status" != 0 ]; then
                 failed=$((failed + 1))

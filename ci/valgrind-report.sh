@@ -20,7 +20,7 @@ for log in "$dir"/*.log; do
                 tier_passed=$((tier_passed + 1))
         fi
 done
-# Each part's wall time (ci/memcheck-part.sh), longest first.
+# Each part's wall time (ci/run-part.sh), longest first.
 for time in "$dir"/*.time; do
         [ -e "$time" ] && printf '%s %s\n' "$(cat "$time")" "$(basename "$time" .time)"
 done | sort -rn | awk 'BEGIN { printf "memcheck: parts:" } { printf " %s %s s", $2, $1 } END { print "" }'

@@ -88,8 +88,7 @@ if [ -n "$check" ]; then
                 conformance) conformance_run "$set" "$corpus" "$ids" ;;
                 netns) netns_run "$set" "$ids" ;;
                 esac
-        done < <(grep -v '^#' "$check" | awk '{ key = $1 " " $2 " " $3; ids[key] = ids[key] (key in ids ? "," : "") $4 }
-                                            END { for (k in ids) print k, ids[k] }')
+        done < <(bash harness/memcheck/cli-groups.sh "$check")
         lines > "$work/chosen"
         missing=$(comm -23 "$work/corpus" "$work/chosen")
         if [ -n "$missing" ]; then
