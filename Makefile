@@ -461,9 +461,9 @@ golden-net: $(BUILD)/test-netns
 FAULT_SRCS := $(sort $(wildcard harness/faults/*.c))
 FAULT_OBJS := $(FAULT_SRCS:%.c=$(BUILD)/obj/%.o)
 # Of harness/lib, the fault tier needs text.o (it reads the fixtures), array.o,
-# tier.o (its signals and closing line) and suite.o (its CUnit suite).
+# tier.o (its signals and closing line), suite.o and args.o (its CUnit suite).
 FAULT_LIB_OBJS := $(BUILD)/obj/harness/lib/results.o $(BUILD)/obj/harness/lib/report.o $(BUILD)/obj/harness/lib/text.o $(BUILD)/obj/harness/lib/array.o $(BUILD)/obj/harness/lib/tier.o \
-                  $(BUILD)/obj/harness/lib/suite.o
+                  $(BUILD)/obj/harness/lib/suite.o $(BUILD)/obj/harness/lib/args.o
 FAULT_WRAPS := malloc calloc realloc strdup strndup asprintf nlmsg_alloc_simple nl_socket_alloc \
                nl_cb_alloc nl_connect nl_send_auto nl_sendto nl_recvmsgs
 FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))

@@ -27,6 +27,7 @@
 
 #include <jansson.h>
 
+#include "array.h"
 #include "bench.h"
 #include "fixture.h"
 #include "run.h"
@@ -105,7 +106,7 @@ static void add_container(text *b, unsigned i) {
                 text_printf(b, ",\"bindMounts\":{\"/srv\":{\"hostPath\":\"/srv/c%05u\",\"isReadOnly\":false},"
                                "\"/var/cache\":{}}",
                             i);
-        for (size_t k = 0; k < sizeof every_nth / sizeof every_nth[0]; k++)
+        for (size_t k = 0; k < ELEMENTSOF(every_nth); k++)
                 if (i % every_nth[k].every == 0)
                         text_puts(b, every_nth[k].json);
         text_printf(b, ",\"autoStart\":%s", i % 2 ? "false" : "true");

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "nixcontainer-test.h"
 
 static void print_plan(const char *tag, nc_test_script script, const nc_container *c, const nc_env *env) {
@@ -42,7 +43,7 @@ static void print_container(const nc_container *c) {
         printf("container %s\n", name);
         if (nc_render_env_file(c, &conf, &len) < 0 || nc_unit_environment(c, name, NULL, conf, len, &env, NULL) < 0)
                 goto out;
-        for (size_t i = 0; i < sizeof addresses / sizeof addresses[0]; i++)
+        for (size_t i = 0; i < ELEMENTSOF(addresses); i++)
                 any = any || (nc_env_get(env, addresses[i]) && nc_env_get(env, addresses[i])[0]);
         if (any)
                 printf("delete ve-%s\ndelete vb-%s\n", name, name);

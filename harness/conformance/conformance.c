@@ -20,12 +20,11 @@
 
 #include "nixcontainer-test.h"
 #include "args.h"
+#include "array.h"
 #include "fixture.h"
 #include "report.h"
 #include "results.h"
 #include "suite.h"
-
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 #include "run.h"
 #include "strv.h"
 #include "text.h"
@@ -1008,7 +1007,7 @@ static void test_cli_strict_refuses(void) {
                 option = strndup(current->refusal, strcspn(current->refusal, ":"));
         else if (asprintf(&option, "containers.%s", name) < 0)
                 option = NULL;
-        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
                 run_result result = { 0 };
                 bool ok = run_cli(commands[i], NULL, NULL, NULL, &result) == 0 && result.status == 2 &&
                           result.out_len == 0 && result.err &&
@@ -1053,14 +1052,6 @@ static const suite_test cli_tests[] = {
 };
 /* --cli-checks names them so (the report's check names). */
 static const char *const cli_test_keys[] = { "env-file", "hosts", "argv", "nspawn-env", "unit" };
-
-/* Adds the tests of `tests` whose key (keys[i], when keys is not NULL) is
- * in the comma-separated `only` (NULL: every test). */
-static void add_tests(CU_pSuite suite, const suite_test *tests, const char *const *keys, size_t n, const char *only) {
-        for (size_t i = 0; i < n; i++)
-                if (!keys || args_list_has(only, keys[i]))
-                        CU_add_test(suite, tests[i].name, tests[i].func);
-}
 
 static const char notes[] =
         "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n"
@@ -1158,11 +1149,11 @@ int main(int argc, char **argv) {
                         continue;
                 }
                 if (!cli_only)
-                        add_tests(suite, library_tests, NULL, ELEMENTSOF(library_tests), NULL);
+                        suite_add_tests(suite, library_tests, ELEMENTSOF(library_tests), NULL, NULL);
                 if (!cli_only && (fixtures.items[i].compat || fixtures.items[i].refusal))
                         CU_add_test(suite, "library: strict mode refuses it", test_library_strict_refuses);
                 if (cli_command) {
-                        add_tests(suite, cli_tests, cli_test_keys, ELEMENTSOF(cli_tests), cli_checks);
+                        suite_add_tests(suite, cli_tests, ELEMENTSOF(cli_tests), cli_test_keys, cli_checks);
                         if (fixtures.items[i].compat || fixtures.items[i].refusal)
                                 CU_add_test(suite, "cli: strict mode refuses it", test_cli_strict_refuses);
                 }

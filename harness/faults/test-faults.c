@@ -17,6 +17,7 @@
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
 
+#include "array.h"
 #include "nixcontainer.h"
 #include "seams.h"
 #include "results.h"
@@ -343,7 +344,7 @@ static const network_case kernel_faults[] = {
 static void test_kernel_faults(void) {
         if (skip_unless_root())
                 return;
-        for (size_t i = 0; i < sizeof kernel_faults / sizeof kernel_faults[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(kernel_faults); i++) {
                 int status = in_netns(run_network_case, (void *) &kernel_faults[i]);
                 CU_ASSERT_EQUAL(status, 0);
                 if (status != 0)
@@ -601,7 +602,7 @@ static int run_oracle(void *arg) {
                 const char *vars[] = { "INSTANCE", ORACLE_NAME, "HOST_BRIDGE", "br0", "LOCAL_ADDRESS", "192.168.0.100/24",
                                        "LOCAL_ADDRESS6", "fc00::2/7" };
 
-                for (size_t i = 0; env && i < sizeof vars / sizeof vars[0]; i += 2)
+                for (size_t i = 0; env && i < ELEMENTSOF(vars); i += 2)
                         nc_env_set(env, vars[i], vars[i + 1]);
                 if (json && env &&
                     nc_config_load_json(json, strlen(json), NC_MODE_COMPAT, "21.05", NULL, &config, NULL) >= 0)
@@ -628,7 +629,7 @@ static void test_prestart_oracle(void) {
         snprintf(original, sizeof original, "%s/original", dir);
         snprintf(compat, sizeof compat, "%s/compat", dir);
         snprintf(strict, sizeof strict, "%s/strict", dir);
-        for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++)
+        for (size_t i = 0; i < ELEMENTSOF(runs); i++)
                 CU_ASSERT_EQUAL(in_netns(run_oracle, &runs[i]), 0);
         /* the original deletes the bridges too; strict leaves exactly them */
         snprintf(command, sizeof command,
@@ -672,7 +673,7 @@ int main(int argc, char **argv) {
                 fixtures_dir = argv[1];
         if (tier_begin("faults") < 0 || CU_initialize_registry() != CUE_SUCCESS)
                 return 2;
-        if (suite_add("faults", tests, sizeof tests / sizeof tests[0]) < 0)
+        if (suite_add("faults", tests, ELEMENTSOF(tests)) < 0)
                 return 2;
         CU_basic_set_mode(CU_BRM_VERBOSE);
         CU_basic_run_tests();

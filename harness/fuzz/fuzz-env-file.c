@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "fuzz-common.h"
 
 /* A unit environment as nc_unit_environment() starts it, and names the
@@ -27,7 +28,7 @@ static const char *const prefill[][2] = {
         { "extraFlags", "--old" },
         { "_", "underscore" },
 };
-#define N_PREFILL (sizeof prefill / sizeof prefill[0])
+#define N_PREFILL (ELEMENTSOF(prefill))
 
 static void check_names(const nc_env *env, const char *which) {
         for (size_t i = 0; i < nc_env_count(env); i++) {

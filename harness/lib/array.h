@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+/* The number of items of an array (not of a pointer). */
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
 /* `items` (NULL for none yet) with room for at least `need` items of
  * `size` bytes: reallocated to double its *capacity (at least 16 items)
  * when it has less. Returns the array, and updates *capacity; on overflow

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "impl.h"
 #include "run.h"
 
@@ -18,7 +19,7 @@ int impl_exec_run(const nc_strv *command, const impl_call *call, impl_stage stag
         const char *args[] = { impl_stage_name(stage), "--env-file", "/dev/null", "--config",
                                call->fixture->config_path, call->name, call->fixture->compat ? "--compat" : NULL };
         run_result result = { 0 };
-        char **argv = calloc(command->n + sizeof args / sizeof args[0] + 1, sizeof(char *));
+        char **argv = calloc(command->n + ELEMENTSOF(args) + 1, sizeof(char *));
         char *prefix = NULL, *step = NULL;
         size_t n = 0;
         int r;
@@ -29,7 +30,7 @@ int impl_exec_run(const nc_strv *command, const impl_call *call, impl_stage stag
         }
         for (size_t i = 0; i < command->n; i++)
                 argv[n++] = command->items[i];
-        for (size_t i = 0; i < sizeof args / sizeof args[0] && args[i]; i++)
+        for (size_t i = 0; i < ELEMENTSOF(args) && args[i]; i++)
                 argv[n++] = (char *) args[i];
         r = run_command_netns(argv, call->envp, call->netns_fd, &result);
         if (r >= 0) {

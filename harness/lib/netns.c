@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "netns.h"
 #include "run.h"
 #include "strv.h"
@@ -74,7 +75,7 @@ static int loopback_addresses_like_nspawn(const char **ret_what) {
                 { "ip", "addr", "add", "127.0.0.1/8", "dev", "lo", NULL },
                 { "ip", "addr", "add", "::1/128", "dev", "lo", "noprefixroute", NULL },
         };
-        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
                 pid_t pid;
                 int status;
                 if (posix_spawnp(&pid, "ip", NULL, NULL, (char *const *) commands[i], netns_tool_env()) != 0 ||
@@ -96,7 +97,7 @@ static int prepare_current(const char **ret_what) {
         };
         int r;
 
-        for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(settings); i++) {
                 r = write_sysctl(settings[i][0], settings[i][1]);
                 if (r < 0) {
                         *ret_what = settings[i][0];

@@ -19,4 +19,11 @@ typedef struct suite_test {
  * stay). */
 int suite_add(const char *name, const suite_test *tests, size_t n);
 
+/* Adds to `suite` those of the `n` tests whose key is in `only`, a
+ * comma-separated list (keys[i] is tests[i]'s; with keys or only NULL,
+ * every test): the conformance suite's per-fixture tests, filtered by
+ * --cli-checks. Returns 0, or -1 when CUnit refused (CU_get_error() says
+ * why). */
+int suite_add_tests(CU_pSuite suite, const suite_test *tests, size_t n, const char *const *keys, const char *only);
+
 #endif

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "text.h"
 #include "tier.h"
 
@@ -270,9 +271,9 @@ size_t tier_children(pid_t *ret_pids, size_t max) {
  * a child that is not a leader has no group of its PID). */
 static void kill_children(void) {
         pid_t pids[1024];
-        size_t n = tier_children(pids, sizeof pids / sizeof pids[0]);
+        size_t n = tier_children(pids, ELEMENTSOF(pids));
 
-        for (size_t i = 0; i < n && i < sizeof pids / sizeof pids[0]; i++) {
+        for (size_t i = 0; i < n && i < ELEMENTSOF(pids); i++) {
                 kill(-pids[i], SIGKILL);
                 kill(pids[i], SIGKILL);
         }
@@ -455,9 +456,9 @@ int tier_begin(const char *name) {
         tier.started_ms = clock_ms();
         remove_stale();
         sigemptyset(&action.sa_mask);
-        for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        for (size_t i = 0; i < ELEMENTSOF(signals); i++)
                 sigaddset(&action.sa_mask, signals[i]);
-        for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        for (size_t i = 0; i < ELEMENTSOF(signals); i++)
                 if (sigaction(signals[i], &action, NULL) < 0)
                         return -errno;
         fflush(stdout);

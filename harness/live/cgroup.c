@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "live.h"
 #include "text.h"
 #include "tier.h"
@@ -131,7 +132,7 @@ static int collect(const char *path, const struct stat *st, int type, struct FTW
         if (type == FTW_F && strcmp(path + strlen(path) - 13, "/cgroup.procs") == 0) {
                 FILE *in = fopen(path, "re");
                 unsigned long pid;
-                while (in && procs_n < sizeof procs_pids / sizeof procs_pids[0] && fscanf(in, "%lu", &pid) == 1)
+                while (in && procs_n < ELEMENTSOF(procs_pids) && fscanf(in, "%lu", &pid) == 1)
                         procs_pids[procs_n++] = pid;
                 if (in)
                         fclose(in);

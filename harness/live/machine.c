@@ -17,6 +17,7 @@
 
 #include <linux/nsfs.h>
 
+#include "array.h"
 #include "live.h"
 #include "strv.h"
 #include "text.h"
@@ -103,7 +104,7 @@ static char *holders(const nc_strv *namespaces) {
 }
 
 static const char *const namespace_links[] = { "/proc/self/ns/net", "/proc/self/ns/mnt" };
-#define NAMESPACES_SENT (sizeof namespace_links / sizeof namespace_links[0])
+#define NAMESPACES_SENT (ELEMENTSOF(namespace_links))
 
 void live_namespaces_send(int socket_fd) {
         union {

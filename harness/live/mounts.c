@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "text.h"
 #include "unit.h"
 
@@ -36,7 +37,7 @@ static int inaccessible_nodes(void) {
         };
         int r = mkdir_p("/run/systemd/inaccessible/dir", 0755);
 
-        for (size_t i = 0; r >= 0 && i < sizeof nodes / sizeof nodes[0]; i++) {
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(nodes); i++) {
                 char *path = NULL;
                 if (asprintf(&path, "/run/systemd/inaccessible/%s", nodes[i].name) < 0)
                         return -ENOMEM;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "live.h"
 #include "run.h"
 #include "strv.h"
@@ -181,7 +182,7 @@ int live_os_tree(const char *root, const nc_strv *files, char **ret_error) {
                         set_error(ret_error, "%s: %s", path, r);
                 free(path);
         }
-        for (size_t i = 0; r >= 0 && i < sizeof links / sizeof links[0]; i++) {
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(links); i++) {
                 if (asprintf(&path, "%s/%s", root, links[i][0]) < 0)
                         return -ENOMEM;
                 if (symlink(links[i][1], path) < 0 && errno != EEXIST) {

@@ -258,7 +258,7 @@ static bool check_lifecycle(const fixture *f, const char *side, const char *name
                 ok = false;
         }
         free(value);
-        for (size_t i = 0; ok && i < sizeof must_be / sizeof must_be[0]; i++) {
+        for (size_t i = 0; ok && i < ELEMENTSOF(must_be); i++) {
                 value = result_value(results, must_be[i][0]);
                 if (!value || strcmp(value, must_be[i][1]) != 0) {
                         report_fail(&report, f->id, side, check, "%s: %s (expected %s)", must_be[i][0],

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "impl.h"
 #include "run.h"
 #include "strv.h"
@@ -364,7 +365,7 @@ char *unit_nspawn_failure(const char *log, const nspawn_network *n) {
                       { "--network-veth-extra", &n->extra_host } };
         char *outcome = NULL;
 
-        for (size_t l = 0; l < sizeof lists / sizeof lists[0] && !outcome; l++)
+        for (size_t l = 0; l < ELEMENTSOF(lists) && !outcome; l++)
                 for (size_t i = 0; i < lists[l].names->n && !outcome; i++)
                         if (has_word(log, lists[l].names->items[i]) &&
                             asprintf(&outcome, "failed at: %s=%s", lists[l].option, lists[l].names->items[i]) < 0)

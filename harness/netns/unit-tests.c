@@ -3,6 +3,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "array.h"
 #include "nspawn-sim.h"
 #include "siphash24.h"
 #include "suite.h"
@@ -31,7 +32,7 @@ static void test_shorten_ifname_vectors(void) {
         };
         char name[NETNS_IFNAMSIZ];
 
-        for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(vectors); i++) {
                 CU_ASSERT_TRUE(nspawn_shorten_ifname(vectors[i][0], name));
                 CU_ASSERT_STRING_EQUAL(name, vectors[i][1]);
         }
@@ -143,8 +144,8 @@ int netns_unit_tests_register(void) {
                 { "host-side veth names", test_veth_host_names },
         };
 
-        if (suite_add("siphash24", hash, sizeof hash / sizeof hash[0]) < 0 ||
-            suite_add("nspawn options", sim, sizeof sim / sizeof sim[0]) < 0)
+        if (suite_add("siphash24", hash, ELEMENTSOF(hash)) < 0 ||
+            suite_add("nspawn options", sim, ELEMENTSOF(sim)) < 0)
                 return -1;
         return 0;
 }

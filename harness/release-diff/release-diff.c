@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "array.h"
 #include "args.h"
 #include "fixture.h"
 #include "nixcontainer.h"
@@ -330,7 +331,7 @@ static char *outcome(const char *set_dir, const char *id, const char *name) {
                 data[strcspn(data, "\n")] = '\0';
                 return data;
         }
-        for (size_t i = 0; i < sizeof failures / sizeof failures[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(failures); i++) {
                 snprintf(file, sizeof file, "%s.%s", name, failures[i]);
                 if ((data = golden_file(set_dir, id, file, NULL))) {
                         char *line = NULL, *end;
@@ -439,7 +440,7 @@ static void compare_container(fixture_diff *d, const char *from_dir, const char 
                 nc_strv_clear(&from_props);
                 nc_strv_clear(&to_props);
         }
-        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(steps); i++) {
                 snprintf(file, sizeof file, "%s.%s", name, steps[i]);
                 compare_file_lines(d, CLASS_IP_STEPS, from_dir, to_dir, id, file, '\n', true);
         }
@@ -448,7 +449,7 @@ static void compare_container(fixture_diff *d, const char *from_dir, const char 
 
         for (diff_class c = 0; c < CLASS_SCRIPT_TEXT; c++)
                 behaviour += d->count[c];
-        for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(scripts); i++) {
                 snprintf(file, sizeof file, "%s.%s", name, scripts[i]);
                 if (!same_file(from_dir, to_dir, id, file))
                         note(d, CLASS_SCRIPT_TEXT, "%s%s", file,
