@@ -417,8 +417,11 @@ void nc_netlink_free(nc_netlink *netlink);
  * nc_host_setup() and nc_init_setup() return 0; -ENOTSUP when a value would
  * reach `ip` as other than one word (nothing has been done then); -ENOMEM
  * (nothing done); nc_netlink_open()'s -errno when `netlink` is NULL (nothing
- * done); -ENODEV for a link that does not exist and -EINVAL for a value
- * `ip` would not parse as an address (iproute2's own message); or the
+ * done); -ENODEV for a link that does not exist; -EINVAL for a value
+ * `ip` would not parse as an address (iproute2's own message) and for a
+ * step the kernel refuses as not supported (EOPNOTSUPP, e.g. an extra
+ * veth's hostBridge that is no bridge: as -EOPNOTSUPP it would read as
+ * -ENOTSUP, which means nothing was done); or the
  * kernel's refusal of a step as -errno (-EEXIST, -EPERM, -ENETUNREACH,
  * -EADDRNOTAVAIL, ...; -EIO for one libnl has no errno for). After a
  * failing step, the steps before it stay done, as after the script. */

@@ -166,9 +166,17 @@ static int fail(nc_error *error, const nc_step *step, int r, const char *why) {
         return nc_error_set(error, r, "%s: %s", step->text, why);
 }
 
+/* The kernel's refusal of a step, in its extended-ack text (else errno's).
+ * Its EOPNOTSUPP (a master that is no bridge: do_set_master() in the
+ * kernel's net/core/rtnetlink.c; `ip` says "Operation not supported") is
+ * returned as -EINVAL, a value the step cannot use: -EOPNOTSUPP is
+ * -ENOTSUP, which the network functions return only for a value they
+ * cannot reproduce, before any step (a caller maps it to bad input). */
 static int kernel_fail(nc_netlink *nl, nc_error *error, const nc_step *step, int r) {
         const char *text = nc_nl_kernel_message(nl);
-        return fail(error, step, r, text[0] ? text : strerror(-r));
+
+        fail(error, step, r, text[0] ? text : strerror(-r));
+        return r == -EOPNOTSUPP ? -EINVAL : r;
 }
 
 /* The indexes of the links one run has resolved, by the name it asked for.
@@ -329,13 +337,10 @@ static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_err
                 /* No value (hostAddress = ""): ipaddr_modify() sends no
                  * address. "all", "any" (and "default" without -6): one
                  * of no bytes. The kernel refuses both (EOPNOTSUPP without
-                 * a family, EINVAL with -6) with its own text; that is
-                 * returned as -EINVAL, a value `ip` cannot use, since
-                 * -EOPNOTSUPP is -ENOTSUP ("cannot be reproduced"). */
+                 * a family, EINVAL with -6) with its own text, returned as
+                 * -EINVAL (kernel_fail()), a value `ip` cannot use. */
                 r = nc_nl_address_add(nl, ifindex, family, step->value ? &prefix : NULL);
-                if (r < 0)
-                        kernel_fail(nl, error, step, r);
-                return r < 0 && (!step->value || prefix.byte_len == 0) ? -EINVAL : r;
+                return r < 0 ? kernel_fail(nl, error, step, r) : r;
         case NC_STEP_ROUTE_ADD:
                 /* iproute_modify() without a destination prints its usage. */
                 if (!step->value)
