@@ -18,8 +18,6 @@
 #include "run.h"
 #include "text.h"
 
-#define RUN_TIMEOUT_MS 120000
-
 /* In the child: a private /nix with only the system file in it. */
 static int provide_system_file(const char *file, const char *content) {
         char *line = NULL;
@@ -35,10 +33,10 @@ static int provide_system_file(const char *file, const char *content) {
 }
 
 static int run_full(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
-                    int netns_fd, run_result *ret) {
+                    int netns_fd, long timeout_ms, run_result *ret) {
         int out_pipe[2], err_pipe[2], status;
         text out = { 0 }, err = { 0 };
-        long deadline = clock_ms() + RUN_TIMEOUT_MS;
+        long deadline = clock_ms() + timeout_ms;
         bool out_open = true, err_open = true, timed_out = false;
         pid_t pid;
 
@@ -50,8 +48,14 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
                 return -errno;
         }
         pid = fork();
-        if (pid < 0)
-                return -errno;
+        if (pid < 0) {
+                int r = -errno;
+                close(out_pipe[0]);
+                close(out_pipe[1]);
+                close(err_pipe[0]);
+                close(err_pipe[1]);
+                return r;
+        }
         if (pid == 0) {
                 int null = open("/dev/null", O_RDONLY);
                 dup2(null, STDIN_FILENO);
@@ -112,11 +116,15 @@ static int run_full(char *const *argv, char *const *envp, const char *system_fil
 
 int run_command(char *const *argv, char *const *envp, const char *system_file, const char *system_content,
                 run_result *ret) {
-        return run_full(argv, envp, system_file, system_content, -1, ret);
+        return run_full(argv, envp, system_file, system_content, -1, RUN_TIMEOUT_MS, ret);
 }
 
 int run_command_netns(char *const *argv, char *const *envp, int netns_fd, run_result *ret) {
-        return run_full(argv, envp, NULL, NULL, netns_fd, ret);
+        return run_full(argv, envp, NULL, NULL, netns_fd, RUN_TIMEOUT_MS, ret);
+}
+
+int run_command_timeout(char *const *argv, char *const *envp, long timeout_ms, run_result *ret) {
+        return run_full(argv, envp, NULL, NULL, -1, timeout_ms, ret);
 }
 
 void run_result_free(run_result *r) {
