@@ -25,6 +25,11 @@ CFLAGS   ?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS  ?=
 WERROR   ?= $(if $(wildcard .git),1,0)
+# V=1 shows each compile and link command as run (a distribution's build
+# log, which checks such as blhc read for the flags); by default each is
+# one "  CC      file" line.
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
 # The installation directories (GNU's names); DESTDIR is prepended by
 # `make install` and `make uninstall` only. Nothing of them is compiled in:
 # the CLI finds nixcontainer-init relative to itself (ref/cli/installed-init.c),
@@ -105,33 +110,33 @@ $(BUILD)/obj/bench/%.o: ALL_CFLAGS += -Iharness/lib
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libnixcontainer.a: $(LIB_OBJS)
 	@rm -f $@
 	@echo "  AR      $@"
-	@ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/$(SONAME): $(LIB_OBJS) ref/libnixcontainer.map
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=ref/libnixcontainer.map \
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=ref/libnixcontainer.map \
 	    -o $@ $(LIB_OBJS) $(LIB_LDLIBS)
 	@ln -sf $(SONAME) $(BUILD)/libnixcontainer.so
 
 $(BUILD)/nixcontainer: $(CLI_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(CLI_LINK) 2> $@.link-log || \
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(CLI_LINK) 2> $@.link-log || \
 	    { cat $@.link-log; exit 1; }
 	@grep -Ev '$(STATIC_GLIBC_WARNINGS)' $@.link-log >&2 || true
 
 # The same objects with libc shared: what `make memcheck` runs as the CLI.
 $(BUILD)/nixcontainer-memcheck: $(CLI_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(PROGRAM_LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libnixcontainer.a $(PROGRAM_LDLIBS)
 
 $(BUILD)/nixcontainer-init: $(INIT_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(INIT_OBJS) $(BUILD)/libnixcontainer.a $(PROGRAM_LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(INIT_OBJS) $(BUILD)/libnixcontainer.a $(PROGRAM_LDLIBS)
 
 # ---- install (harness/install/ tests it) -------------------------------------
 # What a distribution installs, each in its GNU directory under DESTDIR. The
@@ -230,11 +235,11 @@ nix-test:
 
 $(BUILD)/test-unit: $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
 $(BUILD)/test-conformance: $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CONF_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
 # The shared library exports exactly the functions nixcontainer.h declares.
 symbols: $(BUILD)/$(SONAME)
@@ -388,7 +393,7 @@ RELEASE_DIFF_FIXTURES := --fixtures fixtures --fixtures fixtures/invalid:invalid
 
 $(BUILD)/release-diff: $(BUILD)/obj/harness/release-diff/release-diff.o $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LDLIBS)
 
 # golden/RELEASES.md, or with FROM and TO one pair on standard output.
 .PHONY: release-diff
@@ -433,7 +438,7 @@ NETNS_ARGS := --fixtures fixtures --golden golden/21.05
 
 $(BUILD)/test-netns: $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(NETNS_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
 .PHONY: netns netns-kill golden-net
 netns: $(BUILD)/test-netns $(BUILD)/nixcontainer
@@ -470,7 +475,7 @@ FAULT_LDFLAGS := $(foreach s,$(FAULT_WRAPS),-Wl,--wrap=$(s))
 
 $(BUILD)/test-faults: $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a $(FAULT_LDFLAGS) $(TEST_LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(FAULT_OBJS) $(FAULT_LIB_OBJS) $(BUILD)/libnixcontainer.a $(FAULT_LDFLAGS) $(TEST_LDLIBS)
 
 .PHONY: faults
 faults: $(BUILD)/test-faults
@@ -509,18 +514,18 @@ fuzz-build: $(FUZZ_BINS)
 $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Iref/lib -Wall -Wextra -Wno-unused-parameter \
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Iref/lib -Wall -Wextra -Wno-unused-parameter \
 	    -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
 $(FUZZ_HARNESS_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Iharness/lib $(WARN) -Iref/lib -Iref/cli -Iref/init -fsanitize=fuzzer,address,undefined \
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Iharness/lib $(WARN) -Iref/lib -Iref/cli -Iref/init -fsanitize=fuzzer,address,undefined \
 	    -c -o $@ $<
 
 $(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/harness/fuzz/%.o $(FUZZ_COMMON_OBJS) $(FUZZ_LIB_OBJS)
 	@echo "  FUZZLD  $@"
-	@$(FUZZ_CC) -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+	$(Q)$(FUZZ_CC) -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)
 	bash harness/fuzz/run.sh --build $(BUILD)/fuzz --seconds $(FUZZ_SECONDS) \
@@ -558,7 +563,7 @@ BENCH_ARGS     ?=
 $(BUILD)/bench/nixcontainer-bench: $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a \
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a \
 	    -Wl,--wrap=nl_send_auto -Wl,--wrap=nl_sendto -Wl,--wrap=nl_recvmsgs $(TEST_LDLIBS) -lm
 
 # (live-bench, below, adds bench/live-timing.md.)
@@ -589,7 +594,7 @@ LIVE_ARGS := --fixtures fixtures --golden golden/21.05 --list harness/live/fixtu
 $(BUILD)/live/test-live: $(LIVE_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontainer.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(LIVE_OBJS) $(COMMON_TEST_OBJS) \
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(LIVE_OBJS) $(COMMON_TEST_OBJS) \
 	    $(BUILD)/libnixcontainer.a $(TEST_LDLIBS)
 
 
@@ -598,7 +603,7 @@ $(BUILD)/live/test-live: $(LIVE_OBJS) $(COMMON_TEST_OBJS) $(BUILD)/libnixcontain
 $(BUILD)/live/notify-send: harness/live/notify-send.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@ (static)"
-	@$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
+	$(Q)$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
 
 .PHONY: live live-bench live-start-scripts
 live: $(LIVE_BINS)
@@ -649,7 +654,7 @@ $(CHECK_TIERS:%=check-%): check-%:
 # failure with the real `ip` in throwaway network namespaces (root).
 $(BUILD)/check-oracle: $(BUILD)/obj/harness/check/check-oracle.o $(BUILD)/libnixcontainer.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 .PHONY: check-test
 check-test: $(BUILD)/nixcontainer $(BUILD)/check-oracle

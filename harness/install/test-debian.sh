@@ -38,9 +38,18 @@ done
 tier_check "four packages: nixcontainer, libnixcontainer1, libnixcontainer-dev, nixcontainer-conformance" $? ||
         { tier_summary; exit 1; }
 
-lintian --fail-on error,warning "$changes" > "$build/deb-lintian.log" 2>&1
+# The log holds the info and pedantic tags too (README lists them).
+lintian --fail-on error,warning --info --pedantic "$changes" > "$build/deb-lintian.log" 2>&1
 tier_check "lintian: no error or warning but those debian/*.lintian-overrides explain" $? ||
         grep -E '^[EW]:' "$build/deb-lintian.log" | head -n 20
+# blhc: every compile and link command of the build log (debian/rules
+# builds with V=1) carries dpkg-buildflags' flags, hardening included.
+if command -v blhc > /dev/null; then
+        blhc --all "$build/deb-build.log" > "$build/deb-blhc.log" 2>&1
+        tier_check "blhc: the build log's commands carry dpkg-buildflags' flags" $? || head -n 20 "$build/deb-blhc.log"
+else
+        tier_skip "blhc: the build log's commands carry dpkg-buildflags' flags" "no blhc"
+fi
 
 # A dpkg database of its own: the packages' dependencies (libc, libnl,
 # ...) are the host's, so they are not checked in the throwaway root.
