@@ -156,10 +156,12 @@ FORCE:
 MAN_PAGES := $(BUILD)/man/nixcontainer.1 $(BUILD)/man/nixcontainer-init.8 $(BUILD)/man/libnixcontainer.3
 # The man pages are printed by the programs and read from the header
 # (ref/man/gen-man.sh), so that they say what --help and the tables say.
-$(BUILD)/man/%: ref/man/gen-man.sh ref/nixcontainer.h $(BUILD)/nixcontainer
+$(BUILD)/man/%: ref/man/gen-man.sh ref/nixcontainer.h ref/init/nixcontainer-init.c $(BUILD)/nixcontainer \
+                $(BUILD)/nixcontainer-init
 	@mkdir -p $(dir $@)
 	@echo "  MAN     $@"
-	@bash ref/man/gen-man.sh --cli $(BUILD)/nixcontainer --header ref/nixcontainer.h --version $(NC_VERSION_STRING) \
+	@bash ref/man/gen-man.sh --cli $(BUILD)/nixcontainer --init $(BUILD)/nixcontainer-init \
+	    --header ref/nixcontainer.h --version $(NC_VERSION_STRING) \
 	    $* > $@.tmp && mv $@.tmp $@
 
 # Written again whenever its directories or the version differ (an install

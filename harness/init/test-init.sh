@@ -14,7 +14,7 @@ build=$1
 init=$(realpath "$build/nixcontainer-init")
 tier_begin init
 if [ "$(id -u)" != 0 ]; then
-        tier_skipped=10 tier_note="; skipped: needs root for network namespaces"
+        tier_skipped=12 tier_note="; skipped: needs root for network namespaces"
         tier_summary
         exit 0
 fi
@@ -121,6 +121,19 @@ for case in "NIXCONTAINER_CONFIG=$work/missing.json:NIXCONTAINER_CONFIG=" \
         status=$?
         [ $status = 1 ] && grep -qF "${case#*:}" "$work/out" && ! grep -q stage2 "$work/out"
         tier_check "an unusable config (${case%%:*}): exit 1, said, no stage 2" $?
+done
+
+# 8. --help and --version (nixcontainer-init(8)) on a host: each exits 0 and
+#    says so, and neither sets up the network (host0 stays as it is, given a
+#    HOST_ADDRESS) nor sources anything
+for option in --help:"^usage: nixcontainer-init STAGE2" --version:"^nixcontainer-init [0-9]"; do
+        tier_run unshare -n bash -c "ip link set lo up; ip link add host0 type veth peer name peer0
+                env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOST_ADDRESS=10.0.0.1 LOCAL_ADDRESS=10.0.0.2 \
+                $init ${option%%:*} && ip -br link show dev host0"
+        status=$?
+        [ $status = 0 ] && grep -q "${option#*:}" "$work/out" && grep -q '^host0@' "$work/out" &&
+                ! grep -q 'eth0\|^nixcontainer-init: \|^container-init: ' "$work/out"
+        tier_check "${option%%:*}: exit 0, said, no network setup, nothing sourced" $? || cat "$work/out"
 done
 
 tier_summary

@@ -10,6 +10,7 @@
  * is not lost: the module sources rather than execs for that reason.
  *
  *   nixcontainer-init STAGE2 [ARGS...]
+ *   nixcontainer-init --help | --version
  *
  * The environment is the one nspawn's --setenv gives. The container's
  * static config (its extraVeths) is read from $NIXCONTAINER_CONFIG, else
@@ -79,14 +80,31 @@ static int setup_network(void) {
         return r;
 }
 
+static const char usage[] =
+        "usage: nixcontainer-init STAGE2 [ARGS...]\n"
+        "       nixcontainer-init --help | --version\n"
+        "A NixOS container's PID 1, in place of the module's container-init: sets up the\n"
+        "container's network as `nixcontainer init-setup` does, then sources STAGE2 in sh\n"
+        "under the module's trap (exit 0 on SIGRTMIN+3). See nixcontainer-init(8).\n";
+
 int main(int argc, char **argv) {
         struct sigaction stop = { .sa_handler = on_stop };
         char trap[128];
         int r;
 
         if (argc < 2) {
-                fprintf(stderr, "usage: nixcontainer-init STAGE2 [ARGS...]\n");
+                fprintf(stderr, "%s", usage);
                 return 2;
+        }
+        /* The module's STAGE2 is a store path, never one of these words:
+         * --help and --version on a host set nothing up. */
+        if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+                printf("%s", usage);
+                return 0;
+        }
+        if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+                printf("nixcontainer-init %s (libnixcontainer %s)\n", NC_VERSION, nc_version());
+                return 0;
         }
         sigemptyset(&stop.sa_mask);
         if (sigaction(SIGRTMIN + 3, &stop, NULL) < 0) {

@@ -3,21 +3,27 @@
 # programs' own help, so that the two cannot say different things:
 #   nixcontainer.1       `nixcontainer --help`, each `COMMAND --help`, and the
 #                        `options` and `releases` tables (the loader's own)
-#   nixcontainer-init.8  the opening comment of ref/init/nixcontainer-init.c
+#   nixcontainer-init.8  `nixcontainer-init --help` (the synopsis) and the
+#                        opening comment of ref/init/nixcontainer-init.c
 #   libnixcontainer.3    the comments and declarations of nixcontainer.h
 #
-#   gen-man.sh --cli NIXCONTAINER --header NIXCONTAINER_H --version V PAGE
+#   gen-man.sh --cli NIXCONTAINER --init NIXCONTAINER_INIT --header NIXCONTAINER_H --version V PAGE
 set -euo pipefail
-cli= header= version=
+if [ "${1:-}" = --help ]; then
+        sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"
+        exit 0
+fi
+cli= init= header= version=
 while [ $# -gt 1 ]; do
         case $1 in
         --cli) cli=$2; shift 2 ;;
+        --init) init=$2; shift 2 ;;
         --header) header=$2; shift 2 ;;
         --version) version=$2; shift 2 ;;
         *) break ;;
         esac
 done
-page=${1:?usage: gen-man.sh --cli NIXCONTAINER --header H --version V PAGE}
+page=${1:?usage: gen-man.sh --cli NIXCONTAINER --init NIXCONTAINER_INIT --header H --version V PAGE}
 date=$(date -u -d "@${SOURCE_DATE_EPOCH:-$(stat -c %Y "$header")}" +%Y-%m-%d)
 
 # Text as roff reads it literally: backslashes escaped, a leading . or '
@@ -78,7 +84,11 @@ nixcontainer-init.8)
         init_source=$(dirname "$header")/init/nixcontainer-init.c
         printf '.TH NIXCONTAINER-INIT 8 %s "nixcontainer %s" "System Administration"\n' "$date" "$version"
         printf ".SH NAME\nnixcontainer-init \\\\- a NixOS container's PID 1, in place of the module's container-init\n"
-        printf '.SH SYNOPSIS\n.B nixcontainer-init\n.I STAGE2\n.RI [ ARGS ...]\n.SH DESCRIPTION\n'
+        printf '.SH SYNOPSIS\n'
+        "$init" --help | sed -n 's/^\(usage:\| \{6\}\) nixcontainer-init //p' | while read -r synopsis; do
+                printf '.B nixcontainer-init\n%s\n.br\n' "$(printf '%s\n' "$synopsis" | roff_text)"
+        done | sed '$d'
+        printf '.SH DESCRIPTION\n'
         # The file's opening comment, its "/* " and " * " taken off.
         sed -n '1,/\*\//p' "$init_source" | sed -e 's#^/\* \{0,1\}##' -e 's#^ \*/##' -e 's#^ \* \{0,1\}##' \
                 -e 's#^ \*$##' -e 's#\*/$##' | verbatim
