@@ -538,7 +538,7 @@ fuzz: $(FUZZ_BINS)
 
 # ---- the CLI's own edges (harness/cli/) -------------------------------------
 .PHONY: cli-test
-cli-test: $(BUILD)/nixcontainer $(BUILD)/test-conformance $(BUILD)/test-netns $(BUILD)/release-diff $(BUILD)/test-faults \
+cli-test: $(BUILD)/nixcontainer $(BUILD)/nixcontainer-init $(BUILD)/test-conformance $(BUILD)/test-netns $(BUILD)/release-diff $(BUILD)/test-faults \
           $(BUILD)/test-unit
 	bash harness/cli/test-cli.sh $(BUILD)
 

@@ -157,22 +157,27 @@ WRAP
         [ $? != 0 ] && grep -q 'FAIL cli/' "$work/out"
         tier_check "... and fails it with --exact-messages" $?
         tier_run env -u NC_REPORTS_DIR "$conformance" --cli-only --fixtures fixtures --only minimal-path-only \
-                --cli "$work/wrong" --junit "$work/wrong.xml"
+                --cli "$work/wrong" --junit "$work/wrong.xml" --tap "$work/wrong.tap"
         [ $? != 0 ] && grep -q 'FAIL cli/env-file: .*bare.conf' "$work/out" &&
                 grep -q 'minimal-path-only: cli/env-file differs' "$work/out" &&
-                grep -q '<failure message="bare.conf line 7' "$work/wrong.xml"
-        tier_check "a wrong env file fails, the file named in the report, CUnit's line and the JUnit file" $?
+                grep -q '<failure message="bare.conf line 7' "$work/wrong.xml" &&
+                grep -A 2 '^not ok [0-9]* - minimal-path-only cli/env-file$' "$work/wrong.tap" |
+                grep -q '^  message: "bare.conf line 7'
+        tier_check "a wrong env file fails, the file named in the report, CUnit's line, the JUnit and TAP files" $?
 else
         tier_skip "the harness's contract with another implementation" "no $build/test-conformance (make)"
 fi
 
-# Every program and script of the harness answers --help: its usage on
-# stdout, exit 0.
+# Every program and script of the harness answers --help: its usage and
+# what it does (a line that is no usage line) on stdout, exit 0, doing
+# nothing else. (harness/lib/*.sh are sourced, not run.)
 for program in "$build/test-conformance" "$build/test-netns" "$build/release-diff" "$build/test-faults" \
-               "$build/test-unit" harness/*/test-*.sh ci/check-docs.sh ci/check-symbols.sh; do
+               "$build/test-unit" "$build/nixcontainer-init" harness/*/*.sh ref/man/gen-man.sh \
+               ci/check-docs.sh ci/check-symbols.sh; do
+        case $program in harness/lib/*) continue ;; esac
         if [ -e "$program" ]; then
                 case $program in *.sh) tier_run bash "$program" --help ;; *) tier_run "$program" --help ;; esac
-                [ $? = 0 ] && [ -s "$work/out" ]
+                [ $? = 0 ] && grep -vq '^usage:\|^ \|^$' "$work/out"
                 tier_check "$program --help" $?
         fi
 done
@@ -183,6 +188,16 @@ tier_run "$cli" --version
 [ $? = 0 ] && [ -n "$version" ] && grep -q "^nixcontainer $version (libnixcontainer $version; releases 21.05 " "$work/out" &&
         grep -q "^## $version " NEWS.md
 tier_check "--version is the header's NC_VERSION ($version), which NEWS.md starts with" $?
+[ "$(sed -n '1s/^nixcontainer (\([^)]*\)).*/\1/p' debian/changelog)" = "$version" ]
+tier_check "debian/changelog's latest entry is $version" $?
+# The installed programs besides the CLI say the same version.
+for program in "$build/nixcontainer-init" "$build/test-conformance" "$build/test-netns" "$build/release-diff"; do
+        if [ -e "$program" ]; then
+                tier_run "$program" --version
+                [ $? = 0 ] && grep -q "^${program##*/} $version (libnixcontainer $version)$" "$work/out"
+                tier_check "$program --version says $version" $?
+        fi
+done
 
 tier_summary
 [ "$tier_failed" = 0 ]

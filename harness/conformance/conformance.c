@@ -1054,6 +1054,10 @@ static const suite_test cli_tests[] = {
 static const char *const cli_test_keys[] = { "env-file", "hosts", "argv", "nspawn-env", "unit" };
 
 static const char notes[] =
+        "Compares an implementation with what the original module rendered (golden/R/FIXTURE/), fixture\n"
+        "by fixture: the ref library in-process and, with --cli, a program (CONFORMANCE.md says how it\n"
+        "is called and what is compared). One line per fixture, then a closing line; exit 0 when\n"
+        "nothing failed, 1 when something did, 2 for a wrong command line.\n"
         "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n"
         "--cli \"CMD\": also check a program honouring the nixcontainer CLI contract\n"
         "--cli-checks LIST: only these of the CLI's checks (default: all; refusals always)\n"
@@ -1062,7 +1066,10 @@ static const char notes[] =
         "  check); otherwise exit 2, nothing on stdout and the option named in the message\n"
         "--exported: the config each fixture's golden containers.json (its host exported by\n"
         "  ref/nix/export-containers.nix, `make golden-export`) instead of the harness's own; fixtures\n"
-        "  without one (the module refused them) are left out\n";
+        "  without one (the module refused them) are left out\n"
+        "--only ID,...: only these fixtures (file names without .json)\n"
+        "--junit FILE, --tap FILE: the results also as JUnit XML and TAP, one test case per fixture and\n"
+        "  check, a failure with its first difference\n";
 
 int main(int argc, char **argv) {
         const char *fixtures_dir = NULL, *golden = NULL, *only = NULL, *release = DEFAULT_SET, *cli_checks = NULL;

@@ -22,6 +22,8 @@
 # (OUT: fixtures/fuzz, where `make fuzz` reads them; harness/fuzz/run.sh
 # makes a scratch set when a target has no folder there yet).
 set -euo pipefail
+. "$(dirname "$0")/../lib/tier.sh"
+tier_help "$@"
 
 out=${1:-fixtures/fuzz}
 targets=(fuzz-config fuzz-render-parse fuzz-env-file fuzz-argv fuzz-net-plan fuzz-ip-address fuzz-init-config

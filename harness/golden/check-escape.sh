@@ -10,6 +10,8 @@
 #   check-escape.sh NIXPKGS_LIB
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/tier.sh"
+tier_help "$@"
 lib=$(realpath "$1")
 names=(eth0 eth-lan lan.10 en@x "a b" wl+1 x_y 'br~0' a%b .dot ve-web a=b a:b A,b 'q"x' "it's" 'a\b'
        '$x' '(p)' '[s]' '{c}' 'a|b' '^h' '`t`' '#h' '&a' '*s' '<l>' '!e' /dev/sda /var/lib//)

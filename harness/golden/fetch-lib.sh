@@ -10,6 +10,8 @@
 # REPOSITORY: a clone of nix-community/nixpkgs.lib, or its URL (default);
 # a URL is cloned once into .cache/nixpkgs.lib.git.
 set -euo pipefail
+. "$(dirname "$0")/../lib/tier.sh"
+tier_help "$@"
 commit=$1 release=$2
 repo=${3:-https://github.com/nix-community/nixpkgs.lib}
 dest=.cache/nixpkgs-lib/$commit

@@ -5,6 +5,8 @@
 #
 #   run-original.sh WORK OUT FIXTURE-ID...
 set -euo pipefail
+. "$(dirname "$0")/../lib/tier.sh"
+tier_help "$@"
 work=$1 out=$2
 shift 2
 

@@ -12,6 +12,7 @@
  * getopt's '?' and ':' never collide with an option. */
 #define ARG_VALUE_BASE 256
 #define ARG_HELP (ARG_VALUE_BASE - 1)
+#define ARG_VERSION (ARG_VALUE_BASE - 2)
 #define USAGE_WIDTH 100
 
 static int parse_number(const char *tool, const arg_option *o, const char *s) {
@@ -66,7 +67,7 @@ static void print_usage(FILE *f, const char *tool, const arg_option *options, co
                         column = fprintf(f, "\n%*s", indent, "") - 1;
                 column += fprintf(f, " %s", item);
         }
-        fprintf(f, "\n%s", notes ? notes : "");
+        fprintf(f, "\n%s--help, --version: this text; the version (the project's, NC_VERSION)\n", notes ? notes : "");
 }
 
 void args_parse(int argc, char **argv, const arg_option *options, const char *notes) {
@@ -78,7 +79,7 @@ void args_parse(int argc, char **argv, const arg_option *options, const char *no
 
         while (options[n].name)
                 n++;
-        table = calloc(n + 2, sizeof *table);
+        table = calloc(n + 3, sizeof *table);
         given = calloc(n + 1, sizeof *given);
         if (!table || !given) {
                 fprintf(stderr, "%s: %s\n", tool, strerror(ENOMEM));
@@ -89,10 +90,18 @@ void args_parse(int argc, char **argv, const arg_option *options, const char *no
                                              options[i].kind == ARG_FLAG ? no_argument : required_argument, NULL,
                                              ARG_VALUE_BASE + (int) i };
         table[n] = (struct option) { "help", no_argument, NULL, ARG_HELP };
+        table[n + 1] = (struct option) { "version", no_argument, NULL, ARG_VERSION };
 
         while (r == 0 && (c = getopt_long(argc, argv, "", table, NULL)) != -1) {
                 if (c == ARG_HELP)
                         r = 1;
+                else if (c == ARG_VERSION) {
+                        /* the suite's version is the project's (NC_VERSION) */
+                        printf("%s %s (libnixcontainer %s)\n", tool, NC_VERSION, nc_version());
+                        free(table);
+                        free(given);
+                        exit(0);
+                }
                 else if (c >= ARG_VALUE_BASE && c < ARG_VALUE_BASE + (int) n) {
                         given[c - ARG_VALUE_BASE] = true;
                         r = store(tool, &options[c - ARG_VALUE_BASE], optarg);

@@ -35,9 +35,11 @@ typedef struct arg_option {
         { .name = (option_name), .kind = (option_kind), .value = (where), __VA_ARGS__ }
 
 /* Parses the options of argv (a tool of the harness takes no other
- * argument) by `options`, and --help. Returns when the tool goes on.
- * Otherwise exits, with the usage (a synopsis made from the table, then
- * `notes` when not NULL): 0 after --help, the usage on stdout; 2, the
+ * argument) by `options`, --help and --version. Returns when the tool goes
+ * on. Otherwise exits: 0 after --version, "TOOL NC_VERSION (libnixcontainer
+ * nc_version())" on stdout; with the usage (a synopsis made from the table,
+ * then `notes` when not NULL, then a line on --help and --version): 0 after
+ * --help, the usage on stdout; 2, the
  * usage on stderr, for an unknown option, a missing value, a missing
  * required option, a number that is not one or out of its range, or an
  * argument that is no option; 1 when out of memory. */

@@ -14,7 +14,7 @@
 #           those after "--" or from the first word that is no option, in
 #           the array args_rest; without it the script takes none
 # A variable whose option is not given keeps its value. --help prints the
-# usage on stdout and exits 0; a wrong command line says what is wrong,
+# usage and the script's opening comment (what it does) on stdout and exits 0; a wrong command line says what is wrong,
 # prints the usage on stderr and exits 2.
 
 args_parse() {
@@ -39,7 +39,7 @@ args_parse() {
         while [ $# -gt 0 ]; do
                 case $1 in
                 --) shift; break ;;
-                --help) printf '%s\n' "$usage"; exit 0 ;;
+                --help) printf '%s\n\n' "$usage"; sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
                 --?*) name=${1#--} ;;
                 -?*) args_wrong "$usage" "unknown option $1" ;;
                 *) break ;;

@@ -6,10 +6,11 @@
 #
 #   cli-groups.sh FILE
 set -euo pipefail
-if [ $# != 1 ] || [ "$1" = --help ]; then
-        echo "usage: cli-groups.sh FILE   (FILE: harness/memcheck/cli-fixtures)"
-        [ "${1-}" = --help ]
-        exit
+. "$(dirname "$0")/../lib/tier.sh"
+tier_help "$@"
+if [ $# != 1 ]; then
+        echo "usage: cli-groups.sh FILE   (FILE: harness/memcheck/cli-fixtures)" >&2
+        exit 2
 fi
 grep -v '^#' "$1" | awk '{ key = $1 " " $2 " " $3; ids[key] = ids[key] (n[key]++ ? "," : "") $4 }
                          END { for (k in ids) print k, ids[k] }' | sort

@@ -126,8 +126,19 @@ static int write_goldens(const worker_job *job) {
 
 /* What --help adds to the synopsis. */
 static const char notes[] =
+        "Runs an implementation's network steps (preStart, container-init, postStart) for each fixture in\n"
+        "throwaway network namespaces and compares their links, addresses and routes, and the failing\n"
+        "step, with golden/R/FIXTURE/NAME.net (CONFORMANCE.md). Needs root (without it, says so and exits\n"
+        "0). Exit 0 when nothing failed, 1 when something did, 2 for a wrong command line.\n"
+        "--impl: original (the module's own scripts), ref (the library in-process), exec:CMD (a program\n"
+        "  honouring the nixcontainer CLI contract; CMD is split on spaces); default original\n"
+        "--generate: write the dumps as the goldens (NAME.net) instead of comparing (--impl original)\n"
         "--release R: the goldens of release R (default " DEFAULT_SET "), in golden/R unless --golden says\n"
-        "--jobs N: fixtures at a time, each in namespaces of its own (default: 4 per online CPU)\n";
+        "--jobs N: fixtures at a time, each in namespaces of its own (default: 4 per online CPU)\n"
+        "--timeout SECONDS: a fixture's limit (default 120); --only ID,...: only these fixtures\n"
+        "--skip-compat: leave out the fixtures marked compat; --keep: keep the scratch folder\n"
+        "--junit FILE, --tap FILE: the results also as JUnit XML and TAP, a failure with its first\n"
+        "  difference\n";
 
 int main(int argc, char **argv) {
         const char *fixtures_dir = NULL, *golden = NULL, *impl_spec = "original", *only = NULL;
