@@ -27,6 +27,9 @@ stdenv.mkDerivation (finalAttrs: {
 
   outputs = [ "out" "dev" "man" ];
 
+  strictDeps = true;
+  enableParallelBuilding = true;
+
   nativeBuildInputs = [ pkg-config ];
   # jansson: the Makefile asks pkg-config for every package's flags at once.
   buildInputs = [ libnl libcap jansson ];
@@ -48,12 +51,19 @@ stdenv.mkDerivation (finalAttrs: {
   doCheck = true;
   checkTarget = "unit conformance";
 
-  # The installed CLI names the installed init (found relative to itself).
+  # The installed CLI names the installed init (found relative to itself)
+  # in the argv it prints, here for a golden's container and a stand-in of
+  # the guest system file its start script reads.
   doInstallCheck = true;
   installCheckPhase = ''
     runHook preInstallCheck
     $out/bin/nixcontainer --version | grep -F "nixcontainer ${finalAttrs.version} "
-    test -x $out/libexec/nixcontainer-init
+    $out/libexec/nixcontainer-init --version | grep -F "nixcontainer-init ${finalAttrs.version} "
+    mkdir -p install-check && echo x86_64-linux > install-check/system
+    echo "SYSTEM_PATH=$PWD/install-check" > install-check/bare.conf
+    $out/bin/nixcontainer argv --env-file install-check/bare.conf \
+      --config golden/21.05/minimal-path-only/containers.json bare > install-check/argv
+    test "$(tail -n 2 install-check/argv | head -n 1)" = "$out/libexec/nixcontainer-init"
     runHook postInstallCheck
   '';
 

@@ -32,7 +32,7 @@ let
   self = flake.outputs { inherit self nixpkgs; };
   package = self.packages.x86_64-linux.nixcontainer;
   summary = p: {
-    inherit (p) pname version doCheck checkTarget makeFlags outputs doInstallCheck;
+    inherit (p) pname version doCheck checkTarget makeFlags outputs doInstallCheck installCheckPhase strictDeps enableParallelBuilding;
     inputs = p.nativeBuildInputs ++ p.buildInputs ++ p.checkInputs;
     inherit (p.meta) license mainProgram;
   };

@@ -34,6 +34,7 @@ tier_check "flake.nix and package.nix evaluate against the stub" $?
 for output in package default check overlay; do
         jq -e --arg v "$version" ".$output"' | .pname == "nixcontainer" and .version == $v and .doCheck
                 and .checkTarget == "unit conformance" and (.makeFlags | index("WERROR=0") != null)
+                and .strictDeps and .enableParallelBuilding
                 and .license == "mit" and .mainProgram == "nixcontainer"' "$tier_work/eval.json" > /dev/null
         tier_check "the flake's $output: package.nix, version $version, doCheck: unit conformance" $? ||
                 jq ".$output" "$tier_work/eval.json"
@@ -44,8 +45,13 @@ out=$tier_work/out dev=$tier_work/dev man=$tier_work/man
 mapfile -t flags < <(jq -r '.package.makeFlags[]' "$tier_work/eval.json" |
         sed -e "s#^\(PREFIX=\)/[a-z0-9]*#\1$out#" -e "s#^\(INCLUDEDIR=\|PKGCONFIGDIR=\)/[a-z0-9]*#\1$dev#" \
             -e "s#^\(MANDIR=\)/[a-z0-9]*#\1$man#")
+# The installCheckPhase itself, in a copy of the tree as the build has it
+# (runHook: nothing to run here).
+mkdir -p "$tier_work/src"
+git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -C "$tier_work/src" -xf -
 make --no-print-directory -j2 BUILD="$tier_work/build" "${flags[@]}" all install > "$tier_work/make.log" 2>&1 &&
-        "$out/bin/nixcontainer" --version | grep -qF "nixcontainer $version " && [ -x "$out/libexec/nixcontainer-init" ] &&
+        (cd "$tier_work/src" && out=$out bash -euo pipefail -c "runHook() { :; }
+                $(jq -r .package.installCheckPhase "$tier_work/eval.json")") >> "$tier_work/make.log" 2>&1 &&
         [ -e "$dev/include/nixcontainer.h" ] && [ -e "$dev/lib/pkgconfig/libnixcontainer.pc" ] &&
         [ -e "$man/share/man/man1/nixcontainer.1" ] && ! ldd "$out/bin/nixcontainer" | grep -q 'not a dynamic'
 tier_check "package.nix's makeFlags build and install with this Makefile, and its installCheck passes" $? ||
