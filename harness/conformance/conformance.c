@@ -967,6 +967,14 @@ static void test_cli_unit(void) {
         cli_check("unit", &current->unit_names, cli_unit_matches);
 }
 
+/* The length of a message's first line, at most 300 bytes, for "%.*s" in
+ * a report line (a refusal is one line; more would break the report's). */
+static int first_line(const char *message) {
+        size_t n = message ? strcspn(message, "\n") : 0;
+
+        return (int) (n < 300 ? n : 300);
+}
+
 static void test_cli_refuses_like_module(void) {
         const char *args[] = { "env-file", "--config", current->config_path, current->names.items[0], NULL };
         char *option = golden_refused_option(current), *expected = NULL;
@@ -980,8 +988,8 @@ static void test_cli_refuses_like_module(void) {
                 report_pass(&report, current->id, "cli", "refuses");
         else
                 report_fail(&report, current->id, "cli", "refuses",
-                            "the module refuses %s; expected exit 2, no output and that option named; got exit %d: %.200s",
-                            option ? option : "?", result.status, result.err ? result.err : "");
+                            "the module refuses %s; expected exit 2, no output and that option named; got exit %d: %.*s",
+                            option ? option : "?", result.status, first_line(result.err), result.err ? result.err : "");
         ASSERT_CHECK(ok, "cli", "refuses");
         free(option);
         free(expected);
@@ -1016,10 +1024,10 @@ static void test_cli_strict_refuses(void) {
                                            : strncmp(result.err, "nixcontainer: containers.", 25) == 0);
                 if (!ok) {
                         report_fail(&report, current->id, "cli", "strict-refuses",
-                                    "%s: expected exit 2, no output and %s; got exit %d: %.300s", commands[i][0],
+                                    "%s: expected exit 2, no output and %.*s; got exit %d: %.*s", commands[i][0],
+                                    first_line(exact_messages && expected ? expected : option ? option : "the option named"),
                                     exact_messages && expected ? expected : option ? option : "the option named",
-                                    result.status,
-                                    result.err ? result.err : "");
+                                    result.status, first_line(result.err), result.err ? result.err : "");
                         all = false;
                 }
                 run_result_free(&result);
