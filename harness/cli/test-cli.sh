@@ -190,6 +190,9 @@ tier_run "$cli" --version
 tier_check "--version is the header's NC_VERSION ($version), which NEWS.md starts with" $?
 [ "$(sed -n '1s/^nixcontainer (\([^)]*\)).*/\1/p' debian/changelog)" = "$version" ]
 tier_check "debian/changelog's latest entry is $version" $?
+[ "$(for part in MAJOR MINOR PATCH; do sed -n "s/^#define NC_VERSION_$part \([0-9]*\)$/\1/p" ref/nixcontainer.h; done |
+        paste -sd .)" = "$version" ]
+tier_check "NC_VERSION_MAJOR, _MINOR and _PATCH make $version" $?
 # The installed programs besides the CLI say the same version.
 for program in "$build/nixcontainer-init" "$build/test-conformance" "$build/test-netns" "$build/release-diff"; do
         if [ -e "$program" ]; then
