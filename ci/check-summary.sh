@@ -7,6 +7,8 @@
 #   check-summary.sh DIR MAKE_STATUS TIER...     (DIR/started: when `make
 #                                                  check` started, in microseconds)
 set -u
+. "$(dirname "$0")/../harness/lib/tier.sh"
+tier_help "$@"
 dir=$1 status=$2
 shift 2
 closing='^[^:]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped in [0-9]+\.[0-9] s'

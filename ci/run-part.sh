@@ -12,6 +12,8 @@
 # their lines. With --tail N (memcheck's parts, whose lines count only when
 # they fail), nothing is shown on success and the last N lines on failure.
 set -u
+. "$(dirname "$0")/../harness/lib/tier.sh"
+tier_help "$@"
 tail=
 if [ "${1-}" = --tail ]; then
         tail=$2

@@ -7,8 +7,9 @@
 #   valgrind-report.sh DIR PARTS_STATUS      (DIR/started: when memcheck
 #                                             started, microseconds since the epoch)
 set -u
+. "$(dirname "$0")/../harness/lib/tier.sh"
+tier_help "$@"
 dir=$1 parts=$2
-. harness/lib/tier.sh
 tier_begin memcheck "$(cat "$dir/started" 2> /dev/null)"
 for log in "$dir"/*.log; do
         [ -e "$log" ] || continue
