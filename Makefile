@@ -42,6 +42,8 @@ INCLUDEDIR   ?= $(PREFIX)/include
 DATADIR      ?= $(PREFIX)/share
 MANDIR       ?= $(DATADIR)/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# The install program (GNU's INSTALL; dh passes one that does not strip).
+INSTALL      ?= install
 WARN     := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -Iref \
@@ -179,16 +181,16 @@ $(BUILD)/libnixcontainer.pc: FORCE
 man: $(MAN_PAGES)
 
 install: all man $(BUILD)/libnixcontainer.pc
-	install -D -m 0755 $(BUILD)/nixcontainer $(DESTDIR)$(BINDIR)/nixcontainer
-	install -D -m 0755 $(BUILD)/nixcontainer-init $(DESTDIR)$(LIBEXECDIR)/nixcontainer-init
-	install -D -m 0644 $(BUILD)/libnixcontainer.a $(DESTDIR)$(LIBDIR)/libnixcontainer.a
-	install -D -m 0644 $(BUILD)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	$(INSTALL) -D -m 0755 $(BUILD)/nixcontainer $(DESTDIR)$(BINDIR)/nixcontainer
+	$(INSTALL) -D -m 0755 $(BUILD)/nixcontainer-init $(DESTDIR)$(LIBEXECDIR)/nixcontainer-init
+	$(INSTALL) -D -m 0644 $(BUILD)/libnixcontainer.a $(DESTDIR)$(LIBDIR)/libnixcontainer.a
+	$(INSTALL) -D -m 0644 $(BUILD)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libnixcontainer.so
-	install -D -m 0644 ref/nixcontainer.h $(DESTDIR)$(INCLUDEDIR)/nixcontainer.h
-	install -D -m 0644 $(BUILD)/libnixcontainer.pc $(DESTDIR)$(PKGCONFIGDIR)/libnixcontainer.pc
-	install -D -m 0644 $(BUILD)/man/nixcontainer.1 $(DESTDIR)$(MANDIR)/man1/nixcontainer.1
-	install -D -m 0644 $(BUILD)/man/nixcontainer-init.8 $(DESTDIR)$(MANDIR)/man8/nixcontainer-init.8
-	install -D -m 0644 $(BUILD)/man/libnixcontainer.3 $(DESTDIR)$(MANDIR)/man3/libnixcontainer.3
+	$(INSTALL) -D -m 0644 ref/nixcontainer.h $(DESTDIR)$(INCLUDEDIR)/nixcontainer.h
+	$(INSTALL) -D -m 0644 $(BUILD)/libnixcontainer.pc $(DESTDIR)$(PKGCONFIGDIR)/libnixcontainer.pc
+	$(INSTALL) -D -m 0644 $(BUILD)/man/nixcontainer.1 $(DESTDIR)$(MANDIR)/man1/nixcontainer.1
+	$(INSTALL) -D -m 0644 $(BUILD)/man/nixcontainer-init.8 $(DESTDIR)$(MANDIR)/man8/nixcontainer-init.8
+	$(INSTALL) -D -m 0644 $(BUILD)/man/libnixcontainer.3 $(DESTDIR)$(MANDIR)/man3/libnixcontainer.3
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nixcontainer $(DESTDIR)$(LIBEXECDIR)/nixcontainer-init \
@@ -203,8 +205,8 @@ uninstall:
 CONFORMANCE_DIR := $(LIBEXECDIR)/nixcontainer
 CONFORMANCE_DATA := $(DATADIR)/nixcontainer
 install-conformance: $(BUILD)/test-conformance $(BUILD)/test-netns
-	install -D -m 0755 $(BUILD)/test-conformance $(DESTDIR)$(CONFORMANCE_DIR)/test-conformance
-	install -D -m 0755 $(BUILD)/test-netns $(DESTDIR)$(CONFORMANCE_DIR)/test-netns
+	$(INSTALL) -D -m 0755 $(BUILD)/test-conformance $(DESTDIR)$(CONFORMANCE_DIR)/test-conformance
+	$(INSTALL) -D -m 0755 $(BUILD)/test-netns $(DESTDIR)$(CONFORMANCE_DIR)/test-netns
 	mkdir -p $(DESTDIR)$(CONFORMANCE_DATA)/fixtures
 	cp -R --no-preserve=ownership golden $(DESTDIR)$(CONFORMANCE_DATA)/
 	cp -R --no-preserve=ownership fixtures/*.json fixtures/invalid $(DESTDIR)$(CONFORMANCE_DATA)/fixtures/
