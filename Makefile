@@ -6,6 +6,9 @@
 #   make SANITIZE=1 check   the same under ASan and UBSan (in build-san/)
 
 CC       ?= cc
+# A cross build's tools (dh passes both when cross-compiling); make's own
+# default AR is ar.
+PKG_CONFIG ?= pkg-config
 PKGS     := libnl-3.0 libnl-route-3.0 jansson libcap
 # The library parses JSON itself (ref/lib/json.c); the tests keep jansson.
 LIB_PKGS := libnl-3.0 libnl-route-3.0 libcap
@@ -47,17 +50,17 @@ INSTALL      ?= install
 WARN     := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter
 ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -Iref \
-              $(shell pkg-config --cflags $(PKGS)) -MMD -MP
-LDLIBS   := $(shell pkg-config --libs $(PKGS))
-LIB_LDLIBS := $(shell pkg-config --libs $(LIB_PKGS))
-TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cunit)
+              $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
+LDLIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
+LIB_LDLIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
+TEST_LDLIBS := $(LDLIBS) $(shell $(PKG_CONFIG) --libs cunit)
 # nixcontainer-init and the CLI's memcheck twin link libnl and libcap
 # statically and only libc dynamically, so that valgrind can follow malloc.
 # LINK_STATIC=0 links both against the shared libnl and libcap, for a
 # system without their static archives (package.nix: nixpkgs ships none).
 LINK_STATIC ?= 1
 ifeq ($(LINK_STATIC),1)
-PROGRAM_LDLIBS := -Wl,-Bstatic $(shell pkg-config --libs-only-l $(LIB_PKGS)) -Wl,-Bdynamic -lpthread
+PROGRAM_LDLIBS := -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs-only-l $(LIB_PKGS)) -Wl,-Bdynamic -lpthread
 else
 PROGRAM_LDLIBS := $(LIB_LDLIBS) -lpthread
 endif
@@ -69,7 +72,7 @@ endif
 # are dropped, any other message is shown. Sanitizer builds cannot link
 # statically and use PROGRAM_LDLIBS, as LINK_STATIC=0 does.
 ifeq ($(filter 1,$(SANITIZE))$(LINK_STATIC),1)
-CLI_LINK := -static-pie $(shell pkg-config --libs --static $(LIB_PKGS))
+CLI_LINK := -static-pie $(shell $(PKG_CONFIG) --libs --static $(LIB_PKGS))
 else
 CLI_LINK := $(PROGRAM_LDLIBS)
 endif
@@ -117,7 +120,7 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/libnixcontainer.a: $(LIB_OBJS)
 	@rm -f $@
 	@echo "  AR      $@"
-	$(Q)ar rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/$(SONAME): $(LIB_OBJS) ref/libnixcontainer.map
 	@echo "  LD      $@"
@@ -497,7 +500,7 @@ FUZZ_SECONDS  ?= 60
 FUZZ_TARGETS  := fuzz-config fuzz-env-file fuzz-render-parse fuzz-argv fuzz-ip-address fuzz-net-plan \
                  fuzz-cli-args fuzz-init-config fuzz-guest-system
 FUZZ_CFLAGS   := -std=gnu11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -D_GNU_SOURCE -Iref \
-                 $(shell pkg-config --cflags $(PKGS)) -MMD -MP
+                 $(shell $(PKG_CONFIG) --cflags $(PKGS)) -MMD -MP
 # The CLI's and the init's pieces that a target calls (no main()).
 FUZZ_APP_SRCS := ref/cli/cli-args.c ref/cli/cli-common.c ref/cli/guest-system.c ref/init/init-config.c
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o) $(FUZZ_APP_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
