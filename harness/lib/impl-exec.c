@@ -5,7 +5,8 @@
  * in the namespace the stage belongs to, with the same environment as the
  * original's scripts (the CLI reads the unit's variables from the process
  * environment; --env-file /dev/null keeps /etc/containers out of it).
- * Exit 0: done. Exit 1: failed, stderr "nixcontainer: COMMAND: STEP: MESSAGE". */
+ * Exit 0: done. Exit 1: failed, stderr "PROGRAM: COMMAND: STEP: MESSAGE"
+ * (PROGRAM: the program's own name, "nixcontainer" for the ref). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,14 @@
 #include "array.h"
 #include "impl.h"
 #include "run.h"
+
+/* `err` after the name a program puts before its messages ("nixcontainer: ",
+ * "myimpl: "): one word without blanks, then ": ". */
+static const char *after_program_name(const char *err) {
+        size_t n = strcspn(err, ": \t\n");
+
+        return n > 0 && strncmp(err + n, ": ", 2) == 0 ? err + n + 2 : err;
+}
 
 int impl_exec_run(const nc_strv *command, const impl_call *call, impl_stage stage, char **ret_outcome) {
         const char *args[] = { impl_stage_name(stage), "--env-file", "/dev/null", "--config",
@@ -24,7 +33,7 @@ int impl_exec_run(const nc_strv *command, const impl_call *call, impl_stage stag
         size_t n = 0;
         int r;
 
-        if (!argv || asprintf(&prefix, "nixcontainer: %s: ", impl_stage_name(stage)) < 0) {
+        if (!argv || asprintf(&prefix, "%s: ", impl_stage_name(stage)) < 0) {
                 free(argv);
                 return -ENOMEM;
         }
@@ -38,7 +47,7 @@ int impl_exec_run(const nc_strv *command, const impl_call *call, impl_stage stag
                 fprintf(stderr, "--- exec %s %s (exit %d)\n%s", call->name, impl_stage_name(stage), result.status, err);
                 if (result.status == 0)
                         r = impl_outcome(ret_outcome, "ok");
-                else if (result.status == 1 && (step = impl_step_from_message(err, prefix)))
+                else if (result.status == 1 && (step = impl_step_from_message(after_program_name(err), prefix)))
                         r = impl_outcome(ret_outcome, "failed at: %s", step);
                 else
                         r = impl_outcome(ret_outcome, "failed: exit %d: %.*s", result.status,
