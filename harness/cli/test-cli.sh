@@ -164,6 +164,10 @@ WRAP
                 grep -A 2 '^not ok [0-9]* - minimal-path-only cli/env-file$' "$work/wrong.tap" |
                 grep -q '^  message: "bare.conf line 7'
         tier_check "a wrong env file fails, the file named in the report, CUnit's line, the JUnit and TAP files" $?
+        # Goldens of another release than --release (its SOURCE says) cannot match: refused, naming the one to give.
+        tier_run "$conformance" --fixtures fixtures --golden golden/26.05@26.05
+        [ $? = 2 ] && grep -q 'give --release 26.05@26.05$' "$work/out"
+        tier_check "test-conformance refuses --golden of another release than --release, naming the one to give" $?
 else
         tier_skip "the harness's contract with another implementation" "no $build/test-conformance (make)"
 fi

@@ -1104,8 +1104,12 @@ int main(int argc, char **argv) {
         int r;
 
         args_parse(argc, argv, options, notes);
-        if (args_release_golden(golden, release, &golden_dir) < 0)
-                return 1;
+        r = args_release_golden(golden, release, &golden_dir, &error);
+        if (r < 0) {
+                fprintf(stderr, "test-conformance: %s\n", error ? error : strerror(-r));
+                free(error);
+                return r == -EINVAL ? 2 : 1;
+        }
         snprintf(label, sizeof label, "conformance (%s, %s%s)", fixtures_dir, release, exported ? ", exported" : "");
         if (cli_only && !cli_command) {
                 fprintf(stderr, "test-conformance: --cli-only needs --cli \"CMD\"\n");

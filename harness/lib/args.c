@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "args.h"
+#include "fixture.h"
+#include "text.h"
 
 /* getopt_long's value for options[i]; above every character, so that
  * getopt's '?' and ':' never collide with an option. */
@@ -129,11 +131,64 @@ void args_parse(int argc, char **argv, const arg_option *options, const char *no
         exit(r > 0 ? 0 : 2);
 }
 
-int args_release_golden(const char *golden_dir, const char *release, char **ret_dir) {
-        char *dir = NULL;
+/* The value of SOURCE's line "KEY: VALUE" up to a comma or the line's end
+ * ("host stateVersion: 21.05, or the hostStateVersion a fixture sets"), as
+ * a length into `source`; 0 when there is none. */
+static size_t source_value(const char *source, const char *key, const char **ret_value) {
+        size_t n = strlen(key);
 
+        for (const char *line = source; *line; line += strcspn(line, "\n"), line += *line == '\n')
+                if (strncmp(line, key, n) == 0 && strncmp(line + n, ": ", 2) == 0) {
+                        *ret_value = line + n + 2;
+                        return strcspn(*ret_value, ",\n");
+                }
+        return 0;
+}
+
+/* -EINVAL with *ret_error when DIR's SOURCE names another release or host
+ * stateVersion than `release`; 0 when it agrees or there is no SOURCE. */
+static int check_source(const char *dir, const char *release, char **ret_error) {
+        const char *at = strchr(release, '@'), *state_version = at ? at + 1 : DEFAULT_SET, *made, *made_sv;
+        size_t release_len = at ? (size_t) (at - release) : strlen(release), made_len, made_sv_len;
+        char *source = read_file_at(dir, "SOURCE", NULL);
+        int r = 0;
+
+        if (!source) {
+                char *parent = NULL;
+                if (asprintf(&parent, "%s/..", dir) < 0)
+                        return -ENOMEM;
+                source = read_file_at(parent, "SOURCE", NULL);
+                free(parent);
+        }
+        if (!source)
+                return 0;
+        made_len = source_value(source, "release", &made);
+        made_sv_len = source_value(source, "host stateVersion", &made_sv);
+        if (made_len && made_sv_len &&
+            (made_len != release_len || strncmp(made, release, release_len) != 0 ||
+             made_sv_len != strlen(state_version) || strncmp(made_sv, state_version, made_sv_len) != 0)) {
+                bool own = made_sv_len != strlen(DEFAULT_SET) || strncmp(made_sv, DEFAULT_SET, made_sv_len) != 0;
+                r = asprintf(ret_error, "%s holds the goldens of release %.*s at host stateVersion %.*s (its SOURCE), "
+                             "not of %s: give --release %.*s%s%.*s", dir, (int) made_len, made, (int) made_sv_len,
+                             made_sv, release, (int) made_len, made, own ? "@" : "", own ? (int) made_sv_len : 0,
+                             made_sv) < 0 ? -ENOMEM : -EINVAL;
+        }
+        free(source);
+        return r;
+}
+
+int args_release_golden(const char *golden_dir, const char *release, char **ret_dir, char **ret_error) {
+        char *dir = NULL;
+        int r;
+
+        *ret_error = NULL;
         if (golden_dir ? !(dir = strdup(golden_dir)) : asprintf(&dir, "golden/%s", release) < 0)
                 return -ENOMEM;
+        r = check_source(dir, release, ret_error);
+        if (r < 0) {
+                free(dir);
+                return r;
+        }
         *ret_dir = dir;
         return 0;
 }

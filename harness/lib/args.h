@@ -45,10 +45,16 @@ typedef struct arg_option {
  * argument that is no option; 1 when out of memory. */
 void args_parse(int argc, char **argv, const arg_option *options, const char *notes);
 
-/* The goldens of release `release` (--release R): `golden_dir` (--golden
- * DIR) when given, else golden/R. *ret_dir is the caller's to free().
- * Returns 0 or -ENOMEM. */
-int args_release_golden(const char *golden_dir, const char *release, char **ret_dir);
+/* The goldens of release `release` (--release R, a set's name: "25.11" or
+ * "25.11@25.11"): `golden_dir` (--golden DIR) when given, else golden/R.
+ * A set that make golden wrote says in its SOURCE (DIR/SOURCE, or
+ * DIR/../SOURCE for the invalid corpus) which release and host
+ * stateVersion made it; when they are not R's (the release, and the part
+ * after "@", default 21.05), the goldens cannot match and the run is
+ * refused: -EINVAL with *ret_error saying which --release to give (the
+ * caller's to free()). *ret_dir is the caller's to free(). Returns 0,
+ * -EINVAL or -ENOMEM. */
+int args_release_golden(const char *golden_dir, const char *release, char **ret_dir, char **ret_error);
 
 /* Whether `word` is one of the comma-separated items of `list` (an option
  * such as --only ID,ID or --cli-checks env-file,argv); a NULL list holds

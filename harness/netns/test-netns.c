@@ -186,7 +186,14 @@ int main(int argc, char **argv) {
                 impl_clear(&implementation);
                 return 1;
         }
-        r = args_release_golden(golden, release, &golden_dir);
+        r = args_release_golden(golden, release, &golden_dir, &error);
+        if (r == -EINVAL) {
+                fprintf(stderr, "test-netns: %s\n", error);
+                free(error);
+                CU_cleanup_registry();
+                impl_clear(&implementation);
+                return 2;
+        }
         if (r >= 0)
                 r = fixture_set_load(fixtures_dir, golden_dir, release, &fixtures, &error);
         if (r < 0) {
