@@ -103,6 +103,17 @@ tier_run bash -c "'$cli' options > /dev/full"
 [ $? = 1 ] && grep -q 'writing to stdout' "$work/out"
 tier_check "options > /dev/full: exit 1 and the error said" $?
 
+# Every command's output, --help's too: a write that fails is exit 1.
+printf '{"web": {"path": "/nix/store/w-system", "privateNetwork": true, "localAddress": "10.0.0.3"},
+          "db": {"path": "/nix/store/d-system", "privateNetwork": true, "localAddress": "10.0.0.3"}}' > "$work/full.json"
+for words in --help help "unit --help" "check --help" --version releases "hosts --config $work/full.json" \
+             "env-file --config $work/full.json web" "unit --config $work/full.json web" \
+             "check --config $work/full.json" "check --json --config $work/full.json"; do
+        tier_run bash -c "'$cli' $words > /dev/full"
+        [ $? = 1 ] && grep -q 'writing to stdout' "$work/out"
+        tier_check "$words > /dev/full: exit 1 and the error said" $?
+done
+
 tier_run "$cli" env-file --compat --config "$work/dash.json" -- -web
 [ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/x-system$' "$work/out"
 tier_check "a NAME that starts with - after --" $?
