@@ -134,6 +134,21 @@ tier_run "$cli" hosts --config "$work/two.json"
         ! grep -q '10.0.0.2' "$work/out"
 tier_check "hosts: the others' lines, the refused one said, exit 2" $?
 
+# So does a value strict mode refuses (here a glob in interfaces): only
+# its container is blocked.
+printf '{"db": {"path": "/nix/store/a-system", "privateNetwork": true, "localAddress": "10.0.0.2", "interfaces": ["*"]},
+          "web": {"path": "/nix/store/w-system", "privateNetwork": true, "localAddress": "10.0.0.3"}}' > "$work/value.json"
+tier_run "$cli" env-file --config "$work/value.json" web
+[ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/w-system$' "$work/out"
+tier_check "beside a refused value, another container's env-file" $?
+tier_run "$cli" env-file --config "$work/value.json" db
+[ $? = 2 ] && grep -q 'containers.db.interfaces\[0\]: contains a glob character' "$work/out"
+tier_check "the container with the refused value: exit 2, its refusal named" $?
+tier_run "$cli" hosts --config "$work/value.json"
+[ $? = 2 ] && grep -q '^10.0.0.3 web.containers$' "$work/out" && grep -q 'containers.db.interfaces' "$work/out" &&
+        ! grep -q '10.0.0.2' "$work/out"
+tier_check "hosts beside a refused value: the others' lines, the refusal said, exit 2" $?
+
 # --compat does no pathname expansion, and says so where bash would expand.
 printf '{"web": {"path": "/nix/store/w-system", "interfaces": ["eth*"]}}' > "$work/glob.json"
 tier_run "$cli" argv --compat --env-file /dev/null --config "$work/glob.json" web
