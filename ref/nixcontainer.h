@@ -184,11 +184,14 @@ int nc_config_load_file(const char *path, nc_mode mode, const char *release, con
                         nc_config **ret_config, nc_error *error);
 /* Flags of nc_config_load_json_flags() and nc_config_load_file_flags(). */
 enum {
-        /* Strict mode: a container whose name strict mode refuses (one that
-         * systemd-machined would refuse) does not refuse the whole config.
-         * It is loaded, its refusal kept (nc_container_refusal()), so that
-         * only what touches it fails; the module, too, fails to start only
-         * that container. Every other refusal still refuses the config. */
+        /* Strict mode: a container that strict mode refuses (a name
+         * systemd-machined would refuse, or a value the module accepts and
+         * strict mode refuses: an address, a glob, a time span, ...) does
+         * not refuse the whole config. It is loaded, its first refusal kept
+         * (nc_container_refusal()), so that only what touches it fails; the
+         * module, too, would fail or misbehave with only that container.
+         * The module's own refusals (a type error, an unknown option, an
+         * assertion) and an empty name still refuse the config. */
         NC_LOAD_KEEP_REFUSED = 1 << 0,
 };
 /* nc_config_load_json() and nc_config_load_file() with `flags` (NC_LOAD_*;

@@ -103,6 +103,17 @@ tier_run bash -c "'$cli' options > /dev/full"
 [ $? = 1 ] && grep -q 'writing to stdout' "$work/out"
 tier_check "options > /dev/full: exit 1 and the error said" $?
 
+# Every command's output, --help's too: a write that fails is exit 1.
+printf '{"web": {"path": "/nix/store/w-system", "privateNetwork": true, "localAddress": "10.0.0.3"},
+          "db": {"path": "/nix/store/d-system", "privateNetwork": true, "localAddress": "10.0.0.3"}}' > "$work/full.json"
+for words in --help help "unit --help" "check --help" --version releases "hosts --config $work/full.json" \
+             "env-file --config $work/full.json web" "unit --config $work/full.json web" \
+             "check --config $work/full.json" "check --json --config $work/full.json"; do
+        tier_run bash -c "'$cli' $words > /dev/full"
+        [ $? = 1 ] && grep -q 'writing to stdout' "$work/out"
+        tier_check "$words > /dev/full: exit 1 and the error said" $?
+done
+
 tier_run "$cli" env-file --compat --config "$work/dash.json" -- -web
 [ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/x-system$' "$work/out"
 tier_check "a NAME that starts with - after --" $?
@@ -122,6 +133,21 @@ tier_run "$cli" hosts --config "$work/two.json"
 [ $? = 2 ] && grep -q '^10.0.0.3 web.containers$' "$work/out" && grep -q 'containers._x' "$work/out" &&
         ! grep -q '10.0.0.2' "$work/out"
 tier_check "hosts: the others' lines, the refused one said, exit 2" $?
+
+# So does a value strict mode refuses (here a glob in interfaces): only
+# its container is blocked.
+printf '{"db": {"path": "/nix/store/a-system", "privateNetwork": true, "localAddress": "10.0.0.2", "interfaces": ["*"]},
+          "web": {"path": "/nix/store/w-system", "privateNetwork": true, "localAddress": "10.0.0.3"}}' > "$work/value.json"
+tier_run "$cli" env-file --config "$work/value.json" web
+[ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/w-system$' "$work/out"
+tier_check "beside a refused value, another container's env-file" $?
+tier_run "$cli" env-file --config "$work/value.json" db
+[ $? = 2 ] && grep -q 'containers.db.interfaces\[0\]: contains a glob character' "$work/out"
+tier_check "the container with the refused value: exit 2, its refusal named" $?
+tier_run "$cli" hosts --config "$work/value.json"
+[ $? = 2 ] && grep -q '^10.0.0.3 web.containers$' "$work/out" && grep -q 'containers.db.interfaces' "$work/out" &&
+        ! grep -q '10.0.0.2' "$work/out"
+tier_check "hosts beside a refused value: the others' lines, the refusal said, exit 2" $?
 
 # --compat does no pathname expansion, and says so where bash would expand.
 printf '{"web": {"path": "/nix/store/w-system", "interfaces": ["eth*"]}}' > "$work/glob.json"

@@ -93,8 +93,8 @@ int cli_refused(const nc_container *container) {
 
 int cli_load_config(const cli_args *args, nc_config **ret_config) {
         nc_error error = { { 0 } };
-        /* A container with a name strict mode refuses blocks only the
-         * commands on it (cli_refused()), as the module fails to start only it. */
+        /* A container strict mode refuses (its name or a value) blocks only
+         * the commands on it (cli_refused()), as the module fails only it. */
         int r = nc_config_load_file_flags(args->config, args->compat ? NC_MODE_COMPAT : NC_MODE_STRICT,
                                           NC_LOAD_KEEP_REFUSED, args->release, args->state_version, ret_config,
                                           &error);

@@ -35,7 +35,8 @@ int cli_usage(const cli_command *command, bool to_stdout) {
                      "                       file's \"stateVersion\", else %s\n"
                      "(--config - reads the config from standard input.)\n",
                 NC_RELEASE_DEFAULT, NC_STATE_VERSION_DEFAULT);
-        return to_stdout ? NC_EXIT_OK : NC_EXIT_USAGE;
+        /* --help's text is output like any other: a failed write is exit 1. */
+        return to_stdout ? cli_flush_stdout() : NC_EXIT_USAGE;
 }
 
 int cli_write_stdout(const char *data, size_t len) {

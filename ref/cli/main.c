@@ -83,7 +83,7 @@ static int usage(bool to_stdout) {
         fputs("  nixcontainer --version\n"
               "\nExit status: 0 done, 2 bad input or usage, 1 a runtime failure.\n"
               "Run 'nixcontainer COMMAND --help' for a command's help.\n", out);
-        return to_stdout ? 0 : 2;
+        return to_stdout ? cli_flush_stdout() : NC_EXIT_USAGE;
 }
 
 int main(int argc, char **argv) {

@@ -78,7 +78,8 @@ struct nc_container {
         bool has_config;       /* `config` was given (it is ignored) */
         bool has_path;         /* `path` was given (not only derived from flake) */
         bool has_special_args; /* `specialArgs` was given (it is ignored) */
-        /* Strict mode's refusal of this definition (its name), kept by
+        /* Strict mode's first refusal of this definition (its name or a
+         * value), kept by
          * NC_LOAD_KEEP_REFUSED instead of refusing the whole config; NULL:
          * none. Only what touches the container fails with it. */
         char *refusal;

@@ -3,6 +3,7 @@
  * names the option as the module would: containers.NAME.OPTION. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,26 @@ static int compat_note(loader *l, const where *at, const char *value, size_t len
         return 0;
 }
 
+/* Strict mode's refusal of a value the module accepts. With
+ * NC_LOAD_KEEP_REFUSED it blocks only its container, as a refused name
+ * does (the module would start the others): the first refusal is kept as
+ * the container's (nc_container_refusal()) and loading goes on with the
+ * value as --compat keeps it. Without the flag it refuses the config. */
+static int strict_refusal(loader *l, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static int strict_refusal(loader *l, const char *format, ...) {
+        nc_error refusal;
+        va_list ap;
+
+        va_start(ap, format);
+        vsnprintf(refusal.message, sizeof refusal.message, format, ap);
+        va_end(ap);
+        if (!(l->flags & NC_LOAD_KEEP_REFUSED) || !l->container)
+                return nc_error_set(l->error, -EINVAL, "%s", refusal.message);
+        if (!l->container->refusal && !(l->container->refusal = strdup(refusal.message)))
+                return -ENOMEM;
+        return 0;
+}
+
 static int check_string(loader *l, const where *at, const char *value, size_t len, unsigned rules,
                         nc_validator validate) {
         char location[MAX_LOCATION], shown[96], buf[160];
@@ -157,12 +178,11 @@ static int check_string(loader *l, const where *at, const char *value, size_t le
                 return compat_note(l, at, value, len, rules);
         why = nc_strict_violation(value, len, rules);
         if (why)
-                return nc_error_set(l->error, -EINVAL, "%s: %s (use --compat to reproduce the original)",
-                                    spell(at, location), why);
+                return strict_refusal(l, "%s: %s (use --compat to reproduce the original)", spell(at, location), why);
         why = validate ? validate(value, buf, sizeof buf) : NULL;
         if (why) {
                 show_value(value, shown, sizeof shown);
-                return nc_error_set(l->error, -EINVAL, "%s: %s %s", spell(at, location), shown, why);
+                return strict_refusal(l, "%s: %s %s", spell(at, location), shown, why);
         }
         return 0;
 }
@@ -282,7 +302,7 @@ static int check_port(loader *l, const where *at, const nc_json *value, nc_type 
                 return type_error(l, at, value, type);
         if (l->mode == NC_MODE_COMPAT || !present || nc_port_is_valid(port))
                 return 0;
-        return nc_error_set(l->error, -EINVAL, "%s: %lld is not a port (1-65535)", spell(at, location), port);
+        return strict_refusal(l, "%s: %lld is not a port (1-65535)", spell(at, location), port);
 }
 
 /* The items of a listOf (submodule ...) or attrsOf (submodule ...) value:

@@ -17,7 +17,7 @@ int nc_render_hosts(const nc_config *config, char **ret_text, size_t *ret_len) {
                 const nc_container *c = &config->containers[i];
                 const char *address = c->network.local_address;
                 /* A refused container (NC_LOAD_KEEP_REFUSED) has no line:
-                 * its name is what strict mode refused. */
+                 * its name or one of its values is what strict mode refused. */
                 if (!address || c->refusal)
                         continue;
                 r = nc_strbuf_append_len(&b, address, strcspn(address, "/"));

@@ -124,13 +124,15 @@ static const char *check_address(const char *value, int family, char *buf, size_
                 const char *after = slash + 1;
                 if (strchr(after, '.') && is_plain_dotted_quad(after))
                         return "has a netmask that is not contiguous (ones, then zeros)";
-                if (!isdigit((unsigned char) after[0]) && after[0] != '+')
+                if (!isdigit((unsigned char) after[after[0] == '+']))
                         return "has a prefix length that is not a number";
                 snprintf(buf, size, "has a prefix length out of range (0-%u for %s)", max,
                          p.family == AF_INET ? "IPv4" : "IPv6");
                 return buf;
         }
-        if (!is_plain_decimal(slash + 1, strlen(slash + 1)) && !is_plain_dotted_quad(slash + 1)) {
+        /* A sign before the length is read as before the address: /+24 is /24. */
+        const char *length = slash + 1 + (slash[1] == '+');
+        if (!is_plain_decimal(length, strlen(length)) && !is_plain_dotted_quad(slash + 1)) {
                 snprintf(buf, size, "has a prefix length that iproute2 reads as %u (it reads it as strtoul does: a leading 0 is octal, 0x hex); "
                          "write /%u", p.prefix_len, p.prefix_len);
                 return buf;

@@ -231,21 +231,61 @@ static void test_bad_name_blocks_only_its_container(void) {
         }
 }
 
-/* The flag keeps only name refusals: a bad value still refuses the config,
- * and compat mode has nothing to keep. */
-static void test_keep_refused_keeps_only_names(void) {
-        static const char json[] = "{\"_x\": {" P "}, \"web\": {" P ", \"extraFlags\": [\"a b\"]}}";
+/* The flag keeps every strict refusal of a value the module accepts (a
+ * name, an address, a glob, a time span, port 0): the first blocks only
+ * its container. The module's own refusals (a type error, an unknown
+ * option) still refuse the config, as the module's evaluation fails; compat
+ * mode has nothing to keep. */
+static void test_keep_refused_keeps_strict_refusals(void) {
+        static const char *const bad[][2] = {
+                { "\"extraFlags\": [\"a b\"]", "containers.bad.extraFlags[0]: " },
+                { "\"localAddress6\": \"fc00::1/0x40\"", "containers.bad.localAddress6: " },
+                { "\"interfaces\": [\"*\"]", "containers.bad.interfaces[0]: " },
+                { "\"timeoutStartSec\": \"5.s\"", "containers.bad.timeoutStartSec: " },
+                { "\"forwardPorts\": [{\"hostPort\": 0}]", "containers.bad.forwardPorts[0].hostPort: " },
+                { "\"extraVeths\": {\"v1\": {\"localAddress\": \"1.2.3\"}}", "containers.bad.extraVeths.v1.localAddress: " },
+        };
+        static const char *const module_refuses[] = { "\"privateNetwork\": \"yes\"", "\"hostPort\": 1" };
         static const char empty_name[] = "{\"\": {" P "}}";
         nc_config *config = NULL;
         nc_error error = { { 0 } };
+        char json[512];
 
-        CU_ASSERT_EQUAL(nc_config_load_json_flags(json, strlen(json), NC_MODE_STRICT, NC_LOAD_KEEP_REFUSED, NULL, NULL,
-                                                  &config, &error), -EINVAL);
-        CU_ASSERT_TRUE(contains(error.message, "containers.web.extraFlags[0]"));
-        CU_ASSERT_EQUAL_FATAL(nc_config_load_json_flags(json, strlen(json), NC_MODE_COMPAT, NC_LOAD_KEEP_REFUSED, NULL,
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                char *hosts = NULL;
+                size_t len;
+                snprintf(json, sizeof json,
+                         "{\"bad\": {" P ", \"localAddress\": \"10.0.0.9\", %s}, "
+                         "\"web\": {" P ", \"localAddress\": \"10.0.0.2\"}}", bad[i][0]);
+                CU_ASSERT_EQUAL(nc_config_load_json(json, strlen(json), NC_MODE_STRICT, NULL, NULL, &config, &error),
+                                -EINVAL);
+                CU_ASSERT_EQUAL_FATAL(nc_config_load_json_flags(json, strlen(json), NC_MODE_STRICT, NC_LOAD_KEEP_REFUSED,
+                                                                NULL, NULL, &config, &error), 0);
+                CU_ASSERT_PTR_NULL(nc_container_refusal(nc_config_find(config, "web")));
+                CU_ASSERT_PTR_NOT_NULL_FATAL(nc_container_refusal(nc_config_find(config, "bad")));
+                CU_ASSERT_TRUE(strncmp(nc_container_refusal(nc_config_find(config, "bad")), bad[i][1],
+                                       strlen(bad[i][1])) == 0);
+                CU_ASSERT_EQUAL_FATAL(nc_render_hosts(config, &hosts, &len), 0);
+                CU_ASSERT_STRING_EQUAL(hosts, "10.0.0.2 web.containers\n");
+                free(hosts);
+                nc_config_free(config);
+                CU_ASSERT_EQUAL_FATAL(nc_config_load_json_flags(json, strlen(json), NC_MODE_COMPAT, NC_LOAD_KEEP_REFUSED,
+                                                                NULL, NULL, &config, &error), 0);
+                CU_ASSERT_PTR_NULL(nc_container_refusal(nc_config_find(config, "bad")));
+                nc_config_free(config);
+        }
+        /* A name refused first stays the container's refusal. */
+        snprintf(json, sizeof json, "{\"_x\": {" P ", %s}}", bad[0][0]);
+        CU_ASSERT_EQUAL_FATAL(nc_config_load_json_flags(json, strlen(json), NC_MODE_STRICT, NC_LOAD_KEEP_REFUSED, NULL,
                                                         NULL, &config, &error), 0);
-        CU_ASSERT_PTR_NULL(nc_container_refusal(nc_config_find(config, "_x")));
+        CU_ASSERT_TRUE(contains(nc_container_refusal(nc_config_find(config, "_x")), "machine name"));
         nc_config_free(config);
+        for (size_t i = 0; i < ELEMENTSOF(module_refuses); i++) {
+                snprintf(json, sizeof json, "{\"bad\": {" P ", %s}, \"web\": {" P "}}", module_refuses[i]);
+                CU_ASSERT_EQUAL(nc_config_load_json_flags(json, strlen(json), NC_MODE_STRICT, NC_LOAD_KEEP_REFUSED,
+                                                          NULL, NULL, &config, &error), -EINVAL);
+                CU_ASSERT_TRUE(contains(error.message, "containers.bad."));
+        }
         /* An empty name is refused in both modes, and refuses the config. */
         CU_ASSERT_EQUAL(nc_config_load_json_flags(empty_name, strlen(empty_name), NC_MODE_STRICT,
                                                   NC_LOAD_KEEP_REFUSED, NULL, NULL, &config, &error), -EINVAL);
@@ -263,7 +303,7 @@ void nc_test_register_config(void) {
                 { "enableTun adds /dev/net/tun and CAP_NET_ADMIN", test_enable_tun_effective },
                 { "a 5 MB string and 100,000 levels of nesting", test_huge_inputs },
                 { "a refused name blocks only its own container", test_bad_name_blocks_only_its_container },
-                { "only name refusals are kept per container", test_keep_refused_keeps_only_names },
+                { "every strict refusal is kept per container", test_keep_refused_keeps_strict_refusals },
         };
 
         suite_add("config loader", tests, ELEMENTSOF(tests));

@@ -135,8 +135,10 @@ static bool person_reads(const char *text, char *ret_address, size_t size, unsig
         *ret_prefix_len = family == AF_INET ? 32 : 128;
         if (!slash)
                 return true;
-        if (slash[1] && strspn(slash + 1, "0123456789") == strlen(slash + 1) && (slash[1] != '0' || !slash[2])) {
-                *ret_prefix_len = (unsigned) strtoul(slash + 1, NULL, 10);
+        /* a sign before the length too: /+24 */
+        const char *length = slash + 1 + (slash[1] == '+');
+        if (length[0] && strspn(length, "0123456789") == strlen(length) && (length[0] != '0' || !length[1])) {
+                *ret_prefix_len = (unsigned) strtoul(length, NULL, 10);
                 return *ret_prefix_len <= (family == AF_INET ? 32u : 128u);
         }
         if (inet_pton(AF_INET, slash + 1, mask) != 1)

@@ -80,6 +80,10 @@ static void test_addresses_as_ip_reads_them(void) {
         const char *why;
 
         CU_ASSERT_PTR_NULL(nc_check_address("+10.0.0.1", buf, sizeof buf));
+        CU_ASSERT_PTR_NULL(nc_check_address("10.0.0.1/+24", buf, sizeof buf));
+        CU_ASSERT_PTR_NULL(nc_check_address6("fc00::2/+64", buf, sizeof buf));
+        why = nc_check_address("10.0.0.1/+", buf, sizeof buf);
+        CU_ASSERT_TRUE(contains(why, "not a number"));
         CU_ASSERT_PTR_NULL(nc_check_address("10.21.0.2/255.255.255.0", buf, sizeof buf));
         CU_ASSERT_PTR_NULL(nc_check_address("fc00::2/64", buf, sizeof buf));
         why = nc_check_address("012.0.0.3", buf, sizeof buf);
