@@ -118,36 +118,31 @@ tier_run "$cli" env-file --compat --config "$work/dash.json" -- -web
 [ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/x-system$' "$work/out"
 tier_check "a NAME that starts with - after --" $?
 
-# One bad definition blocks what it touches and nothing else (a name
-# machined refuses): the other container's commands work, `hosts` prints
-# the others' lines, says which it left out and exits 2.
-printf '{"_x": {"path": "/nix/store/a-system", "privateNetwork": true, "localAddress": "10.0.0.2"},
-          "web": {"path": "/nix/store/w-system", "privateNetwork": true, "localAddress": "10.0.0.3"}}' > "$work/two.json"
-tier_run "$cli" env-file --config "$work/two.json" web
-[ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/w-system$' "$work/out"
-tier_check "beside a refused name, another container's env-file" $?
-tier_run "$cli" env-file --config "$work/two.json" _x
-[ $? = 2 ] && grep -q 'containers._x: ' "$work/out"
-tier_check "the refused container itself: exit 2, its refusal named" $?
-tier_run "$cli" hosts --config "$work/two.json"
-[ $? = 2 ] && grep -q '^10.0.0.3 web.containers$' "$work/out" && grep -q 'containers._x' "$work/out" &&
-        ! grep -q '10.0.0.2' "$work/out"
-tier_check "hosts: the others' lines, the refused one said, exit 2" $?
-
-# So does a value strict mode refuses (here a glob in interfaces): only
-# its container is blocked.
-printf '{"db": {"path": "/nix/store/a-system", "privateNetwork": true, "localAddress": "10.0.0.2", "interfaces": ["*"]},
-          "web": {"path": "/nix/store/w-system", "privateNetwork": true, "localAddress": "10.0.0.3"}}' > "$work/value.json"
-tier_run "$cli" env-file --config "$work/value.json" web
-[ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/w-system$' "$work/out"
-tier_check "beside a refused value, another container's env-file" $?
-tier_run "$cli" env-file --config "$work/value.json" db
-[ $? = 2 ] && grep -q 'containers.db.interfaces\[0\]: contains a glob character' "$work/out"
-tier_check "the container with the refused value: exit 2, its refusal named" $?
-tier_run "$cli" hosts --config "$work/value.json"
-[ $? = 2 ] && grep -q '^10.0.0.3 web.containers$' "$work/out" && grep -q 'containers.db.interfaces' "$work/out" &&
-        ! grep -q '10.0.0.2' "$work/out"
-tier_check "hosts beside a refused value: the others' lines, the refusal said, exit 2" $?
+# One bad definition blocks what it touches and nothing else: the other
+# container's commands work, `hosts` prints the others' lines, says which
+# it left out and exits 2.
+# blocks_only WHAT BAD REFUSAL BAD_JSON: BAD (at 10.0.0.2, with BAD_JSON's
+# members) beside web (10.0.0.3); REFUSAL is what its refusal says (grep).
+blocks_only() {
+        local what=$1 bad=$2 refusal=$3
+        printf '{"%s": {"path": "/nix/store/a-system", "privateNetwork": true, "localAddress": "10.0.0.2"%s},
+                  "web": {"path": "/nix/store/w-system", "privateNetwork": true, "localAddress": "10.0.0.3"}}' \
+                "$bad" "$4" > "$work/blocks.json"
+        tier_run "$cli" env-file --config "$work/blocks.json" web
+        [ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/w-system$' "$work/out"
+        tier_check "beside a refused $what, another container's env-file" $?
+        tier_run "$cli" env-file --config "$work/blocks.json" "$bad"
+        [ $? = 2 ] && grep -q "$refusal" "$work/out"
+        tier_check "the container with the refused $what: exit 2, its refusal named" $?
+        tier_run "$cli" hosts --config "$work/blocks.json"
+        [ $? = 2 ] && grep -q '^10.0.0.3 web.containers$' "$work/out" && grep -q "containers.$bad" "$work/out" &&
+                ! grep -q '10.0.0.2' "$work/out"
+        tier_check "hosts beside a refused $what: the others' lines, the refusal said, exit 2" $?
+}
+# a name machined refuses
+blocks_only name _x 'containers._x: ' ''
+# a value strict mode refuses (a glob in interfaces)
+blocks_only value db 'containers.db.interfaces\[0\]: contains a glob character' ', "interfaces": ["*"]'
 
 # --compat does no pathname expansion, and says so where bash would expand.
 printf '{"web": {"path": "/nix/store/w-system", "interfaces": ["eth*"]}}' > "$work/glob.json"
