@@ -138,6 +138,9 @@ blocks_only() {
         [ $? = 2 ] && grep -q '^10.0.0.3 web.containers$' "$work/out" && grep -q "containers.$bad" "$work/out" &&
                 ! grep -q '10.0.0.2' "$work/out"
         tier_check "hosts beside a refused $what: the others' lines, the refusal said, exit 2" $?
+        tier_run "$cli" check --config "$work/blocks.json"
+        [ $? = 2 ] && grep -q "$refusal" "$work/out"
+        tier_check "check beside a refused $what: the refusal said, exit 2" $?
 }
 # a name machined refuses
 blocks_only name _x 'containers._x: ' ''

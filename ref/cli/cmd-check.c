@@ -91,5 +91,11 @@ int cli_run_check(int argc, char **argv) {
         else
                 print_lines(&findings);
         status = cli_flush_stdout();
+        /* The others' findings, then each container strict mode refused
+         * (the library checks only the others): its refusal on stderr and
+         * exit 2, as `hosts` does. */
+        for (size_t i = 0; i < nc_config_count(config); i++)
+                if (cli_refused(nc_config_at(config, i)) != 0 && status == NC_EXIT_OK)
+                        status = NC_EXIT_USAGE;
         return status != NC_EXIT_OK ? status : r > 0 ? NC_EXIT_FAILURE : NC_EXIT_OK;
 }
