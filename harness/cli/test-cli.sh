@@ -5,9 +5,10 @@
 #   the same capability set, in a throwaway network namespace; a container
 #   that needs no network step needs no capability;
 # - prestart: each link it leaves is named on stderr, strict and --compat;
-# - usage: a long option without its argument is named as given; a
-#   directory as --config is bad input (2), as a missing file is; a write
-#   error on stdout fails; a NAME that starts with "-" follows "--".
+# - usage: each synopsis names the options its command accepts; a long
+#   option without its argument is named as given; a directory as --config
+#   is bad input (2), as a missing file is; a write error on stdout fails;
+#   a NAME that starts with "-" follows "--".
 #
 #   test-cli.sh BUILD_DIR      (from the top of the tree)
 set -u
@@ -86,6 +87,38 @@ fi
 
 # ---- usage ------------------------------------------------------------------
 printf '{"-web": {"path": "/nix/store/x-system"}}' > "$work/dash.json"
+
+# Each command's synopsis (--help) and the options its row of the command
+# table accepts say the same: an option the synopsis names goes through to
+# --help (exit 0), one it does not name is refused (exit 2); NAME and a
+# --config outside brackets are required exactly where the synopsis says so.
+"$cli" --help | sed -n 's/^  nixcontainer \([a-z].*\)/\1/p' > "$work/synopses"
+while read -r command synopsis <&3; do
+        for option in --compat -0 "--env-file F" "--init P" "--nspawn P" --json "--config F"; do
+                named=no
+                case " $synopsis " in *"[${option%% *}"* | *" ${option%% *} "*) named=yes ;; esac
+                # shellcheck disable=SC2086 # the option and its argument are two words
+                tier_run "$cli" "$command" $option --help
+                status=$?
+                { [ "$named" = yes ] && [ "$status" = 0 ]; } ||
+                        { [ "$named" = no ] && [ "$status" = 2 ] && grep -q 'is not accepted here' "$work/out"; }
+                tier_check "$command ${option%% *}: accepted (exit 0) exactly where its synopsis names it (named: $named)" $?
+        done
+        operand=
+        case " $synopsis " in *" NAME "*) operand=web ;; esac
+        tier_run "$cli" "$command"
+        status=$?
+        { [ -n "$operand" ] && grep -q 'expected exactly one container NAME' "$work/out"; } ||
+                { [ -z "$operand" ] && ! grep -q 'expected exactly one container NAME' "$work/out"; }
+        tier_check "$command: NAME required exactly where its synopsis says so" $?
+        # shellcheck disable=SC2086 # no operand: no word
+        tier_run "$cli" "$command" $operand
+        case " $synopsis " in
+        *" --config FILE"*) grep -q -- '--config FILE is required' "$work/out" ;;
+        *) ! grep -q -- '--config FILE is required' "$work/out" ;;
+        esac
+        tier_check "$command: --config required exactly where its synopsis says so" $?
+done 3< "$work/synopses"
 
 tier_run "$cli" env-file --config
 [ $? = 2 ] && grep -q 'missing argument: --config$' "$work/out"

@@ -22,8 +22,8 @@ static int usage_error(const cli_command *command, int *ret_exit_status, const c
         return 1;
 }
 
-int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned accepted, cli_args *ret_args,
-                   int *ret_exit_status) {
+int cli_parse_args(const cli_command *command, int argc, char **argv, cli_args *ret_args, int *ret_exit_status) {
+        const cli_accepts *accepts = &command->accepts;
         static const struct option long_options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "compat", no_argument, NULL, 'c' },
@@ -43,18 +43,18 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
         optind = 0;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "0h", long_options, NULL)) != -1) {
-                unsigned needed = 0;
+                bool accepted = false;
                 switch (c) {
                 case 'h':
                         *ret_exit_status = cli_usage(command, true);
                         return 1;
-                case 'c': needed = CLI_OPT_COMPAT; args.compat = true; break;
-                case 'C': needed = CLI_OPT_CONFIG; args.config = optarg; break;
-                case 'e': needed = CLI_OPT_ENV_FILE; args.env_file = optarg; break;
-                case 'i': needed = CLI_OPT_INIT; args.init = optarg; break;
-                case 'n': needed = CLI_OPT_NSPAWN; args.nspawn = optarg; break;
-                case '0': needed = CLI_OPT_NUL; args.nul = true; break;
-                case 'j': needed = CLI_OPT_JSON; args.json = true; break;
+                case 'c': accepted = accepts->compat; args.compat = true; break;
+                case 'C': accepted = accepts->config; args.config = optarg; break;
+                case 'e': accepted = accepts->env_file; args.env_file = optarg; break;
+                case 'i': accepted = accepts->init; args.init = optarg; break;
+                case 'n': accepted = accepts->nspawn; args.nspawn = optarg; break;
+                case '0': accepted = accepts->nul; args.nul = true; break;
+                case 'j': accepted = accepts->json; args.json = true; break;
                 /* Every command takes these two. */
                 case 'r': args.release = optarg; continue;
                 case 's': args.state_version = optarg; continue;
@@ -66,17 +66,17 @@ int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned a
                                            optopt && strncmp(argv[optind - 1], "--", 2) != 0 ? short_option
                                                                                             : argv[optind - 1]);
                 }
-                if (!(accepted & needed))
+                if (!accepted)
                         return usage_error(command, ret_exit_status, "option %s is not accepted here",
                                            argv[optind - 1]);
         }
-        if (accepted & CLI_OPT_NAME) {
+        if (accepts->name) {
                 if (optind != argc - 1)
                         return usage_error(command, ret_exit_status, "expected exactly one container NAME");
                 args.name = argv[optind];
         } else if (optind != argc)
                 return usage_error(command, ret_exit_status, "unexpected argument '%s'", argv[optind]);
-        if ((accepted & CLI_OPT_CONFIG) && !args.config)
+        if (accepts->config && !args.config)
                 return usage_error(command, ret_exit_status, "--config FILE is required");
         *ret_args = args;
         return 0;
@@ -89,6 +89,13 @@ int cli_refused(const nc_container *container) {
                 return 0;
         cli_error("%s", refusal);
         return NC_EXIT_USAGE;
+}
+
+int cli_refused_any(const nc_config *config, int status) {
+        for (size_t i = 0; i < nc_config_count(config); i++)
+                if (cli_refused(nc_config_at(config, i)) != 0 && status == NC_EXIT_OK)
+                        status = NC_EXIT_USAGE;
+        return status;
 }
 
 int cli_load_config(const cli_args *args, nc_config **ret_config) {

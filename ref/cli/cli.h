@@ -15,9 +15,25 @@ enum {
         NC_EXIT_USAGE = 2,
 };
 
+/* The options a command takes besides --help, --release and
+ * --state-version, which every command takes. */
+typedef struct cli_accepts {
+        bool compat;   /* --compat */
+        bool config;   /* --config FILE, then required */
+        bool nul;      /* -0 */
+        bool env_file; /* --env-file FILE */
+        bool init;     /* --init PATH */
+        bool nspawn;   /* --nspawn PATH */
+        bool json;     /* --json */
+        bool name;     /* exactly one operand: the container's NAME */
+} cli_accepts;
+
+/* A row of the command table (main.c): the synopsis says in words what
+ * `accepts` says to the parser (cli-test checks that they agree). */
 typedef struct cli_command {
         const char *name;
         const char *synopsis;
+        cli_accepts accepts;
         const char *help;
         int (*run)(int argc, char **argv);
 } cli_command;
@@ -53,18 +69,6 @@ const cli_command *cli_find_command(const char *name);
  * be read. */
 int cli_installed_init(char **ret_path);
 
-/* Options shared by the commands; `accepted` says which a command takes. */
-enum {
-        CLI_OPT_COMPAT = 1u << 0,
-        CLI_OPT_CONFIG = 1u << 1,
-        CLI_OPT_NUL = 1u << 2,
-        CLI_OPT_ENV_FILE = 1u << 3,
-        CLI_OPT_INIT = 1u << 4,
-        CLI_OPT_NSPAWN = 1u << 5,
-        CLI_OPT_NAME = 1u << 6, /* one positional NAME */
-        CLI_OPT_JSON = 1u << 7,
-};
-
 typedef struct cli_args {
         bool compat;
         bool nul;
@@ -78,12 +82,12 @@ typedef struct cli_args {
         const char *state_version; /* --state-version: NULL, the config file's */
 } cli_args;
 
-/* Parses the command's options and operands. Returns 0 to go on, with
+/* Parses the command's options and operands, refusing those its row of
+ * the command table does not accept. Returns 0 to go on, with
  * *ret_args set; or 1 when the command is done already (--help printed, or
  * a usage error printed with the usage), with *ret_exit_status set to what
  * it exits with (NC_EXIT_OK, NC_EXIT_USAGE). */
-int cli_parse_args(const cli_command *command, int argc, char **argv, unsigned accepted, cli_args *ret_args,
-                   int *ret_exit_status);
+int cli_parse_args(const cli_command *command, int argc, char **argv, cli_args *ret_args, int *ret_exit_status);
 /* The unit's environment for args->name (see cli-environment.c); returns
  * 0 or an exit status after printing the error. */
 int cli_unit_environment(const cli_args *args, const nc_config *config, nc_env **ret_env);
@@ -116,4 +120,9 @@ int cli_load_config(const cli_args *args, nc_config **ret_config);
 /* 0 when `container` (may be NULL) is not refused; else prints its
  * refusal (nc_container_refusal()) and returns NC_EXIT_USAGE. */
 int cli_refused(const nc_container *container);
+/* For the commands over every container (hosts, check), after their own
+ * output: prints the refusal of each container strict mode refused, and
+ * returns `status`, or NC_EXIT_USAGE when `status` is NC_EXIT_OK and one
+ * was refused (the others' output stands, as the module fails only it). */
+int cli_refused_any(const nc_config *config, int status);
 #endif

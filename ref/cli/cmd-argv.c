@@ -33,8 +33,6 @@ static int print_lines(const char *what, const nc_strv *argv, bool nul) {
 }
 
 int cli_run_argv(int argc, char **argv) {
-        unsigned accepted = CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_NUL | CLI_OPT_ENV_FILE | CLI_OPT_INIT |
-                            CLI_OPT_NSPAWN | CLI_OPT_NAME;
         _cleanup_(nc_config_freep) nc_config *config = NULL;
         _cleanup_(nc_strv_clear) nc_strv result = { 0 };
         _cleanup_free_ char *guest = NULL, *system_file = NULL, *installed_init = NULL;
@@ -45,7 +43,7 @@ int cli_run_argv(int argc, char **argv) {
         cli_args args;
         int r, status;
 
-        if (cli_parse_args(cli_find_command("argv"), argc, argv, accepted, &args, &status) != 0 ||
+        if (cli_parse_args(cli_find_command("argv"), argc, argv, &args, &status) != 0 ||
             (status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
         container = cli_container(config, args.name);
@@ -81,14 +79,13 @@ int cli_run_argv(int argc, char **argv) {
 }
 
 int cli_run_nspawn_env(int argc, char **argv) {
-        static const unsigned accepted = CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_NAME | CLI_OPT_NUL | CLI_OPT_ENV_FILE;
         _cleanup_(nc_config_freep) nc_config *config = NULL;
         _cleanup_(nc_env_freep) nc_env *env = NULL, *nspawn = NULL;
         _cleanup_(nc_strv_clear) nc_strv lines = { 0 };
         cli_args args;
         int r, status;
 
-        if (cli_parse_args(cli_find_command("nspawn-env"), argc, argv, accepted, &args, &status) != 0 ||
+        if (cli_parse_args(cli_find_command("nspawn-env"), argc, argv, &args, &status) != 0 ||
             (status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
         nc_argv_request request = { .mode = args.compat ? NC_MODE_COMPAT : NC_MODE_STRICT };

@@ -79,8 +79,7 @@ int cli_run_check(int argc, char **argv) {
         cli_args args;
         int r, status;
 
-        if (cli_parse_args(cli_find_command("check"), argc, argv, CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_JSON,
-                           &args, &status) != 0 ||
+        if (cli_parse_args(cli_find_command("check"), argc, argv, &args, &status) != 0 ||
             (status = cli_load_config(&args, &config)) != 0)
                 return status;
         r = nc_config_check(config, &findings, &error);
@@ -90,12 +89,8 @@ int cli_run_check(int argc, char **argv) {
                 print_json(&findings);
         else
                 print_lines(&findings);
-        status = cli_flush_stdout();
         /* The others' findings, then each container strict mode refused
-         * (the library checks only the others): its refusal on stderr and
-         * exit 2, as `hosts` does. */
-        for (size_t i = 0; i < nc_config_count(config); i++)
-                if (cli_refused(nc_config_at(config, i)) != 0 && status == NC_EXIT_OK)
-                        status = NC_EXIT_USAGE;
+         * (the library checks only the others): exit 2, as `hosts`. */
+        status = cli_refused_any(config, cli_flush_stdout());
         return status != NC_EXIT_OK ? status : r > 0 ? NC_EXIT_FAILURE : NC_EXIT_OK;
 }

@@ -40,8 +40,7 @@ static int run_network(const char *name, network_step step, int argc, char **arg
         cli_args args;
         int r, status;
 
-        if (cli_parse_args(cli_find_command(name), argc, argv, CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_ENV_FILE | CLI_OPT_NAME,
-                           &args, &status) != 0 ||
+        if (cli_parse_args(cli_find_command(name), argc, argv, &args, &status) != 0 ||
             (status = cli_load_unit(&args, &config, &env)) != 0)
                 return status;
         /* No socket up front: the library opens one (and checks

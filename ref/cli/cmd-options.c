@@ -56,7 +56,7 @@ int cli_run_options(int argc, char **argv) {
         cli_args args;
         int status;
 
-        if (cli_parse_args(cli_find_command("options"), argc, argv, 0, &args, &status) != 0)
+        if (cli_parse_args(cli_find_command("options"), argc, argv, &args, &status) != 0)
                 return status;
         if (args.release && !(release = nc_release_info_find(args.release))) {
                 cli_error("options: release \"%s\": not a release this program follows (see nixcontainer releases)",
@@ -88,7 +88,7 @@ int cli_run_releases(int argc, char **argv) {
         cli_args args;
         int status;
 
-        if (cli_parse_args(cli_find_command("releases"), argc, argv, 0, &args, &status) != 0)
+        if (cli_parse_args(cli_find_command("releases"), argc, argv, &args, &status) != 0)
                 return status;
         printf("| release | module (shared/) | sha256 | reads stateVersion | options new or retyped |\n"
                "|---|---|---|---|---|\n");

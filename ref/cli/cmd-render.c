@@ -22,8 +22,7 @@ static int run_container_text(const char *command, container_renderer render, in
         size_t len;
         int r, status;
 
-        if (cli_parse_args(cli_find_command(command), argc, argv, CLI_OPT_COMPAT | CLI_OPT_CONFIG | CLI_OPT_NAME,
-                           &args, &status) != 0)
+        if (cli_parse_args(cli_find_command(command), argc, argv, &args, &status) != 0)
                 return status;
         if (render == render_env_file) {
                 if ((status = cli_load_config(&args, &config)) != 0)
@@ -57,17 +56,13 @@ int cli_run_hosts(int argc, char **argv) {
         size_t len;
         int r, status;
 
-        if (cli_parse_args(cli_find_command("hosts"), argc, argv, CLI_OPT_COMPAT | CLI_OPT_CONFIG, &args, &status) != 0 ||
+        if (cli_parse_args(cli_find_command("hosts"), argc, argv, &args, &status) != 0 ||
             (status = cli_load_config(&args, &config)) != 0)
                 return status;
         r = nc_render_hosts(config, &text, &len);
         if (r < 0)
                 return cli_fail(r, NULL);
-        status = cli_write_stdout(text, len);
         /* The lines of the other containers, then each refused one (it has
          * no line): exit 2, as for any refusal. */
-        for (size_t i = 0; i < nc_config_count(config); i++)
-                if (cli_refused(nc_config_at(config, i)) != 0 && status == NC_EXIT_OK)
-                        status = NC_EXIT_USAGE;
-        return status;
+        return cli_refused_any(config, cli_write_stdout(text, len));
 }
