@@ -95,8 +95,8 @@ done
 printf '\x09\0\0' > "$out/fuzz-init-config/case-missing-explicit.bin"
 printf '\x08\0\0' > "$out/fuzz-init-config/case-missing-default.bin"
 
-# The CLI: ACCEPTED (CLI_OPT_*: 1 compat, 2 config, 4 -0, 8 env-file, 16
-# init, 32 nspawn, 64 NAME) then the arguments, each ending in a NUL.
+# The CLI: ACCEPTED (cli_accepts, a bit a field: 1 compat, 2 config, 4 -0, 8 env-file, 16
+# init, 32 nspawn, 64 NAME, 128 --json) then the arguments, each ending in a NUL.
 cli_seed() { # NAME ACCEPTED ARG...
         local name=$1 accepted=$2
         shift 2
