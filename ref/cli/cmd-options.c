@@ -16,7 +16,7 @@ static void rules_text(unsigned rules, char *out, size_t size) {
         size_t used = 0;
 
         out[0] = '\0';
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
                 if (rules & names[i].bit)
                         used += (size_t) snprintf(out + used, size - used, "%s%s", used ? ", " : "", names[i].text);
         if (!used)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "ip-address.h"
 
 /* iproute2's get_addr_ipv4(): up to four dot-separated numbers, each read by
@@ -143,10 +144,10 @@ bool nc_ip_is_route_type(const char *text) {
 
         if (text[0] >= '0' && text[0] <= '9')
                 return false;
-        for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        for (size_t i = 0; i < ELEMENTSOF(exact); i++)
                 if (strcmp(text, exact[i]) == 0)
                         return true;
-        for (size_t i = 0; i < sizeof abbreviated / sizeof abbreviated[0]; i++)
+        for (size_t i = 0; i < ELEMENTSOF(abbreviated); i++)
                 if (abbreviates(text, abbreviated[i]))
                         return true;
         errno = 0;

@@ -46,7 +46,7 @@ static int errno_from_nle(int nle) {
         };
         if (nle < 0)
                 nle = -nle;
-        for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        for (size_t i = 0; i < ELEMENTSOF(table); i++)
                 if (table[i].nle == nle)
                         return -table[i].err;
         return -EIO;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "time-span.h"
 
 #define USEC_PER_SEC UINT64_C(1000000)
@@ -36,7 +37,7 @@ static const struct {
 
 /* The unit at `p`, or NULL; *ret_usec is its length in microseconds. */
 static const char *skip_unit(const char *p, uint64_t *ret_usec) {
-        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(units); i++) {
                 size_t n = strlen(units[i].suffix);
                 if (strncmp(p, units[i].suffix, n) == 0) {
                         *ret_usec = units[i].usec;

@@ -53,7 +53,7 @@ static void test_refused(void) {
                 { "-1.0.0.0", AF_UNSPEC },
                 { "fc00:::1", AF_UNSPEC },
         };
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 nc_ip_prefix p;
                 CU_ASSERT_EQUAL(nc_ip_parse_prefix(cases[i].text, cases[i].family, &p), -EINVAL);
         }

@@ -113,7 +113,7 @@ static void test_value_types(void) {
 static void test_top_level(void) {
         static const char *const ok[] = { "null", "true", "false", "0", "-0", "1.5", "\"\"", "[]", "{}",
                                           " \t\r\n[ 1 , 2 ]\n\n", "\n{\n\t\"a\" :\r\n1\n}\n" };
-        for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
                 CU_ASSERT_STRING_EQUAL(parse_error(ok[i]), "");
         }
         CHECK_REFUSED("", "line 1, column 1: unexpected end of input");
@@ -205,7 +205,7 @@ static void test_utf8(void) {
                 { "\"\xff\"", false },
                 { "\"\xfe\"", false },
         };
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 const char *got = parse_error(cases[i].text);
                 CU_ASSERT_EQUAL(got[0] == '\0', cases[i].ok);
                 if (!cases[i].ok) {
@@ -241,7 +241,7 @@ static void test_numbers(void) {
                 { "1e-400", NC_JSON_REAL, 0, 0 }, /* underflow: 0, as jansson */
                 { "1.7976931348623157e308", NC_JSON_REAL, 0, 1.7976931348623157e308 },
         };
-        for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
                 nc_json_doc *doc = parse(ok[i].text);
                 CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
                 CU_ASSERT_EQUAL(nc_json_root(doc)->type, ok[i].type);
@@ -411,7 +411,7 @@ static void test_dump_is_janssons(void) {
                 "{\"hostPort\": 80.0, \"protocol\": [\"tcp\", \"udp\"], \"x\": {\"y\": {\"z\": -1e-7}}}",
                 " [ \"/nix/store/x\" , 1 , 2.25 ] ",
         };
-        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
                 char *want = jansson_dump(texts[i], strlen(texts[i]));
                 nc_json_doc *doc = parse(texts[i]);
                 char got[512];
@@ -453,7 +453,7 @@ static void test_agrees_with_jansson(void) {
                 "{\"a\":1,\"a\":1}", "{\"a\":{\"a\":{}}}", "[[[[[]]]]]", "9223372036854775808", "-9223372036854775809",
                 "1e309", "[1] [2]", "\"\t\"", "\"\\a\"", "[1]\n\n", "\xef\xbb\xbf[]",
         };
-        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
                 char *want = jansson_dump(texts[i], strlen(texts[i]));
                 bool ours = parse_error(texts[i])[0] == '\0';
 

@@ -75,7 +75,7 @@ static void test_parse_quotes_and_expansions(void) {
                 { "$Q", "\"q\"" },
                 { "x$", "x$" },
         };
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 bool ended;
                 int r;
                 char *words = parse(cases[i].text, env, 0, &r, &ended);
@@ -111,7 +111,7 @@ static void test_parse_unsupported(void) {
         static const char *const cases[] = {
                 "$(id)", "`id`", "\"`id`\"", "a;b", "a|b", "a>b", "~/x", "/a{b,c}", "'open", "\"open", "${X:-y}", "$1",
         };
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 bool ended;
                 int r;
                 char *words = parse(cases[i], NULL, 0, &r, &ended);

@@ -25,7 +25,7 @@ static void test_appendf_at_the_edge_of_the_room(void) {
                 bool grows;
         } cases[] = { { "abc", false }, { "abcd", true }, { "abcdefghij", true }, { "", false } };
 
-        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 nc_strbuf b = { 0 };
                 size_t capacity;
 
