@@ -1189,10 +1189,11 @@ int main(int argc, char **argv) {
         fixture_set_free(&fixtures);
         if (exported)
                 tier_summary(label, counts.passed, counts.failed, counts.skipped,
-                             "%u checks skipped; %zu fixtures without containers.json (the module refused them)",
-                             counts.checks_skipped, not_exported);
+                             "%u check%s skipped; %zu fixtures without containers.json (the module refused them)",
+                             counts.checks_skipped, counts.checks_skipped == 1 ? "" : "s", not_exported);
         else
                 tier_summary(label, counts.passed, counts.failed, counts.skipped,
-                             counts.checks_skipped ? "%u checks skipped" : NULL, counts.checks_skipped);
+                             counts.checks_skipped ? "%u check%s skipped" : NULL, counts.checks_skipped,
+                             counts.checks_skipped == 1 ? "" : "s");
         return failures ? 1 : 0;
 }

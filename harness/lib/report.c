@@ -166,7 +166,8 @@ void report_print_titled(const report_table *t, FILE *out, const char *title) {
                         skipped += t->entries[j].status == REPORT_SKIP;
                 i = end;
         }
-        fprintf(out, "%s: %zu fixtures identical, %zu differ, %zu checks skipped\n", title, passed, failed, skipped);
+        fprintf(out, "%s: %zu fixtures identical, %zu differ, %zu check%s skipped\n", title, passed, failed, skipped,
+                skipped == 1 ? "" : "s");
 }
 
 void report_free(report_table *t) {

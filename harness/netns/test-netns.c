@@ -279,7 +279,8 @@ int main(int argc, char **argv) {
                 if (results_write_all(&report, false, label, junit, tap) < 0)
                         status = 1;
                 if (counts.checks_skipped)
-                        snprintf(note, sizeof note, "%u checks skipped", counts.checks_skipped);
+                        snprintf(note, sizeof note, "%u check%s skipped", counts.checks_skipped,
+                                 counts.checks_skipped == 1 ? "" : "s");
         }
 out:
         tier_scratch_end(outdir, keep);
