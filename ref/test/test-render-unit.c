@@ -1,7 +1,11 @@
-/* The unit's properties (render-unit.c) per release, and
+/* The unit (render-unit.c): every fixture's whole unit, at every golden
+ * set, is compared with the module's (golden/SET/FIXTURE/NAME.service.json)
+ * by the conformance suite, as JSON values. Here only what that comparison
+ * cannot see: the text's shape and nc_render_unit(NULL) (against a
+ * golden's bytes), the directory of the env file in restartTriggers (a
+ * store path in the goldens), and JSON escaping (a round trip). And
  * utils.escapeSystemdPath (systemd-escape.c) against systemd's own
- * `systemd-escape --path` on a generated corpus of names. (Every fixture's
- * whole unit is compared with the module's by the conformance suite.) */
+ * `systemd-escape --path` on a generated corpus of names. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +16,7 @@
 #include <CUnit/CUnit.h>
 #include <jansson.h>
 
+#include "read-file.h"
 #include "strbuf.h"
 #include "systemd-escape.h"
 #include "unit-helpers.h"
@@ -161,10 +166,9 @@ static void test_escape_against_systemd_escape(void) {
 
 /* ---- the unit's properties -------------------------------------------- */
 
-/* The unit of container `name` (NULL: the template) of `containers` at
- * `release` and stateVersion `state_version`, parsed. */
-static json_t *unit_of(const char *release, const char *state_version, const char *containers, const char *name,
-                       nc_mode mode) {
+/* The unit of container `name` of `containers` at `release` and
+ * stateVersion `state_version`, parsed. */
+static json_t *unit_of(const char *release, const char *state_version, const char *containers, const char *name) {
         nc_config *config = NULL;
         nc_error error = { { 0 } };
         char *text = NULL;
@@ -172,11 +176,12 @@ static json_t *unit_of(const char *release, const char *state_version, const cha
         json_t *unit = NULL;
         const nc_container *c;
 
-        if (nc_config_load_json(containers, strlen(containers), mode, release, state_version, &config, &error) < 0) {
+        if (nc_config_load_json(containers, strlen(containers), NC_MODE_STRICT, release, state_version, &config,
+                                &error) < 0) {
                 fprintf(stderr, "\n  %s\n", error.message);
                 return NULL;
         }
-        c = name ? nc_config_find(config, name) : nc_config_template(config);
+        c = nc_config_find(config, name);
         if (c && nc_render_unit(c, name, &text, &len) == 0) {
                 CU_ASSERT_EQUAL(len, strlen(text));
                 unit = json_loadb(text, len, 0, NULL);
@@ -186,165 +191,83 @@ static json_t *unit_of(const char *release, const char *state_version, const cha
         return unit;
 }
 
-/* The compact JSON of the value at `path` ("serviceConfig.DeviceAllow"),
- * for assertions; "(absent)" when there is none. */
-static char *at(const json_t *unit, const char *path) {
-        _cleanup_free_ char *copy = strdup(path);
-        const json_t *v = unit;
-        char *dumped;
+/* The golden the template of the default release is: what `make golden`
+ * wrote, with `jq -S`, for the fixture imperative-default. Read from the
+ * source tree (make unit runs there). */
+#define TEMPLATE_GOLDEN "golden/" NC_RELEASE_DEFAULT "/imperative-default/foo.service.json"
 
-        for (char *k = strtok(copy, "."); v && k; k = strtok(NULL, "."))
-                v = json_object_get(v, k);
-        dumped = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-        return dumped ? dumped : strdup("(absent)");
+/* `golden` with its one store path of iproute2 (path[0]) replaced by the
+ * library's placeholder; NULL when it has none. */
+static char *with_placeholder(const char *golden, size_t len) {
+        _cleanup_(nc_strbuf_free) nc_strbuf b = { 0 };
+        json_t *unit = json_loadb(golden, len, 0, NULL);
+        const char *store_path = json_string_value(json_array_get(json_object_get(unit, "path"), 0));
+        const char *at = store_path ? strstr(golden, store_path) : NULL;
+        char *out = NULL;
+
+        if (at && nc_strbuf_append_len(&b, golden, (size_t) (at - golden)) >= 0 &&
+            nc_strbuf_append(&b, NC_UNIT_IPROUTE2) >= 0 && nc_strbuf_append(&b, at + strlen(store_path)) >= 0)
+                nc_strbuf_steal(&b, &out, NULL);
+        json_decref(unit);
+        return out;
 }
 
-/* The 21.05 template as a whole, as `jq -S` prints it (the golden of
- * imperative-default, its store path a placeholder). */
-static void test_template_text(void) {
-        static const char expected[] =
-                "{\n"
-                "  \"after\": [],\n"
-                "  \"description\": \"Container '%i'\",\n"
-                "  \"environment\": {\n"
-                "    \"INSTANCE\": \"%i\",\n"
-                "    \"root\": \"/var/lib/containers/%i\"\n"
-                "  },\n"
-                "  \"path\": [\n"
-                "    \"@pkgs.iproute2@\"\n"
-                "  ],\n"
-                "  \"restartIfChanged\": false,\n"
-                "  \"restartTriggers\": [],\n"
-                "  \"serviceConfig\": {\n"
-                "    \"Delegate\": true,\n"
-                "    \"DeviceAllow\": [],\n"
-                "    \"DevicePolicy\": \"closed\",\n"
-                "    \"EnvironmentFile\": \"-/etc/containers/%i.conf\",\n"
-                "    \"KillMode\": \"mixed\",\n"
-                "    \"KillSignal\": \"TERM\",\n"
-                "    \"Restart\": \"on-failure\",\n"
-                "    \"RestartForceExitStatus\": \"133\",\n"
-                "    \"RuntimeDirectory\": [],\n"
-                "    \"Slice\": \"machine.slice\",\n"
-                "    \"SuccessExitStatus\": \"133\",\n"
-                "    \"SyslogIdentifier\": \"container %i\",\n"
-                "    \"TimeoutStartSec\": \"1min\",\n"
-                "    \"Type\": \"notify\"\n"
-                "  },\n"
-                "  \"unitConfig\": {\n"
-                "    \"RequiresMountsFor\": \"/var/lib/containers/%i\"\n"
-                "  },\n"
-                "  \"wantedBy\": [],\n"
-                "  \"wants\": []\n"
-                "}\n";
-        char *text = NULL;
-        size_t len = 0;
+/* nc_render_unit(NULL): the template of the default release, byte for
+ * byte the golden. The conformance suite compares every unit with its
+ * golden as JSON values; the text's shape (keys sorted, two spaces a
+ * level, a final newline) and the NULL case are checked here. */
+static void test_template_is_golden(void) {
+        _cleanup_free_ char *golden = NULL, *expected = NULL, *text = NULL;
+        size_t golden_len = 0, len = 0;
 
-        /* NULL: the template of the default release. */
+        if (nc_read_file(TEMPLATE_GOLDEN, 1 << 20, &golden, &golden_len) < 0)
+                CU_FAIL_FATAL("no " TEMPLATE_GOLDEN " (make unit runs from the source tree)");
+        expected = with_placeholder(golden, golden_len);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(expected);
         CU_ASSERT_EQUAL_FATAL(nc_render_unit(NULL, NULL, &text, &len), 0);
+        if (strcmp(text, expected) != 0)
+                fprintf(stderr, "\n  the template:\n%s\n  differs from " TEMPLATE_GOLDEN ":\n%s", text, expected);
         CU_ASSERT_STRING_EQUAL(text, expected);
         CU_ASSERT_EQUAL(len, strlen(expected));
-        free(text);
 }
 
-/* One property of one unit: containers.NAME (NULL: the container@
- * template) of `containers` at `release` and host stateVersion
- * `state_version`, and the compact JSON of its value at `path`. */
-typedef struct unit_case {
-        const char *release;
-        const char *state_version;
-        const char *containers;
-        const char *name;
-        const char *path;
-        const char *expected;
-} unit_case;
+/* restartTriggers holds the env file's store path, which the library
+ * cannot know: "@etc/DIRECTORY/NAME.conf@" (nixcontainer.h). A golden's
+ * store path there is named NAME.conf alone, so the conformance suite does
+ * not see DIRECTORY. In the module both it and EnvironmentFile's
+ * directory are configurationDirectoryName:
+ *   EnvironmentFile = "-${configurationDirectory}/%i.conf";
+ *   restartTriggers = [ ... config.environment.etc."${configurationDirectoryName}/${name}.conf".source ];
+ * and the goldens check EnvironmentFile. So the one follows the other,
+ * on each side of stateVersion 22.05. */
+static void test_restart_triggers_env_file(void) {
+        static const struct {
+                const char *release, *state_version;
+        } hosts[] = {
+                { "21.05", "21.05" }, { "22.11", "21.05" }, { "22.11", "22.05" },
+                { "25.11", "25.11" }, { "26.05", "26.05" },
+        };
 
-static void check_cases(const unit_case *cases, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                const unit_case *c = &cases[i];
-                json_t *unit = unit_of(c->release, c->state_version, c->containers, c->name, NC_MODE_STRICT);
-                _cleanup_free_ char *value = at(unit, c->path);
+        for (size_t i = 0; i < ELEMENTSOF(hosts); i++) {
+                json_t *unit = unit_of(hosts[i].release, hosts[i].state_version,
+                                       "{\"web\": {" P ", \"autoStart\": true}}", "web");
+                const char *env_file = json_string_value(json_object_get(json_object_get(unit, "serviceConfig"),
+                                                                         "EnvironmentFile"));
+                const char *trigger = json_string_value(json_array_get(json_object_get(unit, "restartTriggers"), 1));
+                _cleanup_free_ char *expected = NULL;
 
-                CU_ASSERT_PTR_NOT_NULL(unit);
-                if (strcmp(value, c->expected) != 0)
-                        fprintf(stderr, "\n  %s, %s of %s: %s, expected %s\n", c->release, c->path,
-                                c->name ? c->name : "the template", value, c->expected);
-                CU_ASSERT_STRING_EQUAL(value, c->expected);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(env_file);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(trigger);
+                /* "-/etc/DIRECTORY/%i.conf" -> "@etc/DIRECTORY/web.conf@" */
+                CU_ASSERT_FATAL(strncmp(env_file, "-/", 2) == 0 && strlen(env_file) > 2 + strlen("%i.conf"));
+                CU_ASSERT_FATAL(asprintf(&expected, "@%.*sweb.conf@", (int) (strlen(env_file) - 2 - strlen("%i.conf")),
+                                         env_file + 2) > 0);
+                if (strcmp(trigger, expected) != 0)
+                        fprintf(stderr, "\n  %s at stateVersion %s: restartTriggers[1] %s, EnvironmentFile %s\n",
+                                hosts[i].release, hosts[i].state_version, trigger, env_file);
+                CU_ASSERT_STRING_EQUAL(trigger, expected);
                 json_decref(unit);
         }
-}
-
-#define ONE "{\"c\": {" P "}}"
-#define WEB "{\"web\": {" P ", \"autoStart\": true, \"interfaces\": [\"eth-lan\", \"lan.10\"]}}"
-#define OFF "{\"w\": {" P ", \"autoStart\": true, \"restartIfChanged\": false}}"
-#define NO_AUTO "{\"w\": {" P ", \"restartIfChanged\": true}}"
-/* Two ephemeral bind mounts (attrValues: "/a" first), one mount point other than its name. */
-#define MOUNTS                                                                                        \
-        "{\"e\": {" P ", \"ephemeral\": true,"                                                        \
-        " \"bindMounts\": {\"/z\": {}, \"/a\": {\"hostPath\": \"/h\"}}},"                              \
-        " \"p\": {" P ", \"bindMounts\": {\"/m\": {\"mountPoint\": \"/n\"}}}}"
-/* enableTun beside allowedDevices; privateUsers "pick" with privateNetwork. */
-#define DEVICES                                                                                       \
-        "{\"t\": {" P ", \"enableTun\": true,"                                                         \
-        " \"allowedDevices\": [{\"node\": \"/dev/fuse\", \"modifier\": \"rw\"}]},"                   \
-        " \"u\": {" P ", \"privateNetwork\": true, \"privateUsers\": \"pick\"}}"
-
-/* One property of one unit per row. */
-static const unit_case unit_cases[] = {
-        /* ---- the container@ template */
-        { "22.11", "21.05", ONE, NULL, "enableStrictShellChecks", "(absent)" },
-        { "22.11", "21.05", ONE, NULL, "unitConfig.RequiresMountsFor", "\"/var/lib/containers/%i\"" },
-        /* configurationPrefix from stateVersion 22.05 */
-        { "22.11", "22.05", ONE, NULL, "unitConfig.RequiresMountsFor", "\"/var/lib/nixos-containers/%i\"" },
-        { "22.11", "22.05", ONE, NULL, "environment.root", "\"/var/lib/nixos-containers/%i\"" },
-        { "22.11", "22.05", ONE, NULL, "serviceConfig.EnvironmentFile", "\"-/etc/nixos-containers/%i.conf\"" },
-        /* 25.11: path = [ pkgs.iproute2 config.nix.package ]; enableStrictShellChecks = true; */
-        { "26.05", "26.05", ONE, NULL, "path", "[\"" NC_UNIT_IPROUTE2 "\",\"" NC_UNIT_NIX_PACKAGE "\"]" },
-        { "26.05", "26.05", ONE, NULL, "enableStrictShellChecks", "true" },
-        { "26.05", "26.05", ONE, NULL, "restartIfChanged", "false" },
-        /* ---- autoStart */
-        { "21.05", "21.05", WEB, "web", "wantedBy", "[\"machines.target\"]" },
-        { "21.05", "21.05", WEB, "web", "wants", "[\"network.target\"]" },
-        { "21.05", "21.05", WEB, "web", "after", "[\"network.target\"]" },
-        { "21.05", "21.05", WEB, "web", "restartIfChanged", "true" },
-        { "21.05", "21.05", WEB, "web", "restartTriggers",
-          "[\"/nix/store/x-system\",\"@etc/containers/web.conf@\"]" },
-        /* 25.11: "sys-subsystem-net-devices-${i}.device" */
-        { "25.11", "21.05", WEB, "web", "wants",
-          "[\"network.target\",\"sys-subsystem-net-devices-eth-lan.device\","
-          "\"sys-subsystem-net-devices-lan.10.device\"]" },
-        /* 26.05: "sys-subsystem-net-devices-${utils.escapeSystemdPath i}.device" */
-        { "26.05", "26.05", WEB, "web", "after",
-          "[\"network.target\",\"sys-subsystem-net-devices-eth\\\\x2dlan.device\","
-          "\"sys-subsystem-net-devices-lan.10.device\"]" },
-        { "26.05", "26.05", WEB, "web", "restartTriggers",
-          "[\"/nix/store/x-system\",\"@etc/nixos-containers/web.conf@\"]" },
-        /* ---- restartIfChanged = containerConfig.restartIfChanged; only with autoStart */
-        { "25.11", "21.05", OFF, "w", "restartIfChanged", "false" },
-        { "25.11", "21.05", OFF, "w", "wantedBy", "[\"machines.target\"]" },
-        { "25.11", "21.05", NO_AUTO, "w", "restartIfChanged", "false" },
-        { "25.11", "21.05", NO_AUTO, "w", "restartTriggers", "[]" },
-        /* ---- ephemeral, RequiresMountsFor and bind mounts */
-        { "21.05", "21.05", MOUNTS, "e", "environment.root", "\"/run/containers/%i\"" },
-        { "21.05", "21.05", MOUNTS, "e", "serviceConfig.RuntimeDirectory", "[\"containers/%i\"]" },
-        { "21.05", "21.05", MOUNTS, "e", "unitConfig.RequiresMountsFor", "[]" },
-        /* "/run/nixos-containers/%i" whatever the stateVersion; bind mounts by attribute name */
-        { "25.11", "21.05", MOUNTS, "e", "environment.root", "\"/run/nixos-containers/%i\"" },
-        { "25.11", "21.05", MOUNTS, "e", "serviceConfig.RuntimeDirectory", "[\"containers/%i\"]" },
-        { "25.11", "21.05", MOUNTS, "e", "unitConfig.RequiresMountsFor", "[\"/h\",\"/z\"]" },
-        { "25.11", "25.11", MOUNTS, "p", "unitConfig.RequiresMountsFor",
-          "[\"/var/lib/nixos-containers/%i\",\"/n\"]" },
-        /* ---- DeviceAllow of containerConfig (enableTun, privateUsers) */
-        { "21.05", "21.05", "{\"t\": {" P ", \"enableTun\": true}}", "t", "serviceConfig.DeviceAllow",
-          "[\"/dev/net/tun rw\"]" },
-        { "25.11", "21.05", DEVICES, "t", "serviceConfig.DeviceAllow",
-          "[\"/dev/fuse rw\",\"/dev/net/tun rwm\"]" },
-        /* privateUsers "pick" with privateNetwork: /dev/net/tun without enableTun */
-        { "25.11", "21.05", DEVICES, "u", "serviceConfig.DeviceAllow", "[\"/dev/net/tun rwm\"]" },
-};
-
-static void test_properties(void) {
-        check_cases(unit_cases, ELEMENTSOF(unit_cases));
 }
 
 /* Values go into JSON strings escaped as jq escapes them: what compat
@@ -377,8 +300,8 @@ void nc_test_register_render_unit(void) {
                 { "escapeSystemdPath: NixOS's rules", test_escape_nixos_rules },
                 { "escapeSystemdPath: as systemd-escape --path on a generated corpus",
                   test_escape_against_systemd_escape },
-                { "the container@ template as jq -S prints it", test_template_text },
-                { "each property per release and stateVersion", test_properties },
+                { "the default template is its golden, byte for byte", test_template_is_golden },
+                { "restartTriggers' env file is in EnvironmentFile's directory", test_restart_triggers_env_file },
                 { "JSON escaping", test_json_escaping },
         };
 
