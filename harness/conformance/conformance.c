@@ -467,8 +467,11 @@ static bool starts_with(const char *s, const char *prefix) {
 }
 
 /* A value the library cannot know stands for a store path of the host's
- * (nixcontainer.h): the golden's must be one, of that package or file. */
-static bool placeholder_matches(const char *actual, const char *golden) {
+ * (nixcontainer.h): the golden's must be one, of that package or file.
+ * `env_file` is where the module put the env file (golden NAME.conf-path,
+ * "/etc/containers/NAME.conf"; NULL when there is none): the placeholder
+ * of its store path, "@etc/containers/NAME.conf@", must name that file. */
+static bool placeholder_matches(const char *actual, const char *golden, const char *env_file) {
         const char *name = store_path_name(golden);
         size_t n = strlen(actual);
 
@@ -480,6 +483,9 @@ static bool placeholder_matches(const char *actual, const char *golden) {
                 /* "@etc/containers/NAME.conf@": a file whose name ends in NAME.conf */
                 const char *file = strrchr(actual, '/') + 1;
                 size_t file_len = (size_t) (actual + n - 1 - file), name_len = strlen(name);
+                if (env_file && (env_file[0] != '/' || strlen(env_file) != n - 1 ||
+                                 memcmp(env_file + 1, actual + 1, n - 2) != 0))
+                        return false;
                 return name_len >= file_len && memcmp(name + name_len - file_len, file, file_len) == 0;
         }
         return false;
@@ -487,8 +493,9 @@ static bool placeholder_matches(const char *actual, const char *golden) {
 
 /* Where `actual` first differs from `golden`: false when they agree;
  * else true, with the key path appended to `where` ("serviceConfig.DeviceAllow[0]")
- * and the two values there (NULL: absent on that side). */
-static bool json_differs(const json_t *golden, const json_t *actual, char *where, size_t size,
+ * and the two values there (NULL: absent on that side). `env_file` as
+ * for placeholder_matches(). */
+static bool json_differs(const json_t *golden, const json_t *actual, const char *env_file, char *where, size_t size,
                          const json_t **ret_golden, const json_t **ret_actual) {
         size_t len = strlen(where);
         const char *key;
@@ -500,7 +507,7 @@ static bool json_differs(const json_t *golden, const json_t *actual, char *where
                 return true;
         if (json_is_string(golden) && json_is_string(actual))
                 return strcmp(json_string_value(golden), json_string_value(actual)) != 0 &&
-                       !placeholder_matches(json_string_value(actual), json_string_value(golden));
+                       !placeholder_matches(json_string_value(actual), json_string_value(golden), env_file);
         if (json_typeof(golden) != json_typeof(actual))
                 return true;
         if (json_is_object(golden)) {
@@ -508,7 +515,7 @@ static bool json_differs(const json_t *golden, const json_t *actual, char *where
                 for (int side = 0; side < 2; side++)
                         json_object_foreach((json_t *) (side ? actual : golden), key, value) {
                                 snprintf(where + len, size - len, "%s%s", len ? "." : "", key);
-                                if (json_differs(json_object_get(golden, key), json_object_get(actual, key), where,
+                                if (json_differs(json_object_get(golden, key), json_object_get(actual, key), env_file, where,
                                                  size, ret_golden, ret_actual))
                                         return true;
                         }
@@ -517,7 +524,7 @@ static bool json_differs(const json_t *golden, const json_t *actual, char *where
                                                                              : json_array_size(actual);
                 for (size_t i = 0; i < n; i++) {
                         snprintf(where + len, size - len, "[%zu]", i);
-                        if (json_differs(json_array_get(golden, i), json_array_get(actual, i), where, size,
+                        if (json_differs(json_array_get(golden, i), json_array_get(actual, i), env_file, where, size,
                                          ret_golden, ret_actual))
                                 return true;
                 }
@@ -533,10 +540,12 @@ static bool unit_matches(const char *side, const char *name, const char *actual,
         json_error_t error;
         json_t *golden_json = NULL, *actual_json = NULL;
         const json_t *golden_at, *actual_at;
-        char *golden = NULL, *golden_dump = NULL, *actual_dump = NULL;
+        char *golden = NULL, *golden_dump = NULL, *actual_dump = NULL, *env_file;
         size_t golden_len;
         bool ok = false;
 
+        snprintf(file, sizeof file, "%s.conf-path", name);
+        env_file = golden_read(current, file, NULL);
         snprintf(file, sizeof file, "%s.service.json", name);
         if (!(golden = golden_read(current, file, &golden_len)) ||
             !(golden_json = json_loadb(golden, golden_len, 0, &error))) {
@@ -548,7 +557,7 @@ static bool unit_matches(const char *side, const char *name, const char *actual,
                             error.line);
                 goto out;
         }
-        ok = !json_differs(golden_json, actual_json, where, sizeof where, &golden_at, &actual_at);
+        ok = !json_differs(golden_json, actual_json, env_file, where, sizeof where, &golden_at, &actual_at);
         if (!ok) {
                 golden_dump = golden_at ? json_dumps(golden_at, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
                 actual_dump = actual_at ? json_dumps(actual_at, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
@@ -557,6 +566,7 @@ static bool unit_matches(const char *side, const char *name, const char *actual,
                             actual_dump ? actual_dump : "(absent)");
         }
 out:
+        free(env_file);
         free(golden);
         free(golden_dump);
         free(actual_dump);

@@ -2,8 +2,7 @@
  * set, is compared with the module's (golden/SET/FIXTURE/NAME.service.json)
  * by the conformance suite, as JSON values. Here only what that comparison
  * cannot see: the text's shape and nc_render_unit(NULL) (against a
- * golden's bytes), the directory of the env file in restartTriggers (a
- * store path in the goldens), and JSON escaping (a round trip). And
+ * golden's bytes), and JSON escaping (a round trip). And
  * utils.escapeSystemdPath (systemd-escape.c) against systemd's own
  * `systemd-escape --path` on a generated corpus of names. */
 #include <errno.h>
@@ -166,31 +165,6 @@ static void test_escape_against_systemd_escape(void) {
 
 /* ---- the unit's properties -------------------------------------------- */
 
-/* The unit of container `name` of `containers` at `release` and
- * stateVersion `state_version`, parsed. */
-static json_t *unit_of(const char *release, const char *state_version, const char *containers, const char *name) {
-        nc_config *config = NULL;
-        nc_error error = { { 0 } };
-        char *text = NULL;
-        size_t len = 0;
-        json_t *unit = NULL;
-        const nc_container *c;
-
-        if (nc_config_load_json(containers, strlen(containers), NC_MODE_STRICT, release, state_version, &config,
-                                &error) < 0) {
-                fprintf(stderr, "\n  %s\n", error.message);
-                return NULL;
-        }
-        c = nc_config_find(config, name);
-        if (c && nc_render_unit(c, name, &text, &len) == 0) {
-                CU_ASSERT_EQUAL(len, strlen(text));
-                unit = json_loadb(text, len, 0, NULL);
-        }
-        free(text);
-        nc_config_free(config);
-        return unit;
-}
-
 /* The golden the template of the default release is: what `make golden`
  * wrote, with `jq -S`, for the fixture imperative-default. Read from the
  * source tree (make unit runs there). */
@@ -231,45 +205,6 @@ static void test_template_is_golden(void) {
         CU_ASSERT_EQUAL(len, strlen(expected));
 }
 
-/* restartTriggers holds the env file's store path, which the library
- * cannot know: "@etc/DIRECTORY/NAME.conf@" (nixcontainer.h). A golden's
- * store path there is named NAME.conf alone, so the conformance suite does
- * not see DIRECTORY. In the module both it and EnvironmentFile's
- * directory are configurationDirectoryName:
- *   EnvironmentFile = "-${configurationDirectory}/%i.conf";
- *   restartTriggers = [ ... config.environment.etc."${configurationDirectoryName}/${name}.conf".source ];
- * and the goldens check EnvironmentFile. So the one follows the other,
- * on each side of stateVersion 22.05. */
-static void test_restart_triggers_env_file(void) {
-        static const struct {
-                const char *release, *state_version;
-        } hosts[] = {
-                { "21.05", "21.05" }, { "22.11", "21.05" }, { "22.11", "22.05" },
-                { "25.11", "25.11" }, { "26.05", "26.05" },
-        };
-
-        for (size_t i = 0; i < ELEMENTSOF(hosts); i++) {
-                json_t *unit = unit_of(hosts[i].release, hosts[i].state_version,
-                                       "{\"web\": {" P ", \"autoStart\": true}}", "web");
-                const char *env_file = json_string_value(json_object_get(json_object_get(unit, "serviceConfig"),
-                                                                         "EnvironmentFile"));
-                const char *trigger = json_string_value(json_array_get(json_object_get(unit, "restartTriggers"), 1));
-                _cleanup_free_ char *expected = NULL;
-
-                CU_ASSERT_PTR_NOT_NULL_FATAL(env_file);
-                CU_ASSERT_PTR_NOT_NULL_FATAL(trigger);
-                /* "-/etc/DIRECTORY/%i.conf" -> "@etc/DIRECTORY/web.conf@" */
-                CU_ASSERT_FATAL(strncmp(env_file, "-/", 2) == 0 && strlen(env_file) > 2 + strlen("%i.conf"));
-                CU_ASSERT_FATAL(asprintf(&expected, "@%.*sweb.conf@", (int) (strlen(env_file) - 2 - strlen("%i.conf")),
-                                         env_file + 2) > 0);
-                if (strcmp(trigger, expected) != 0)
-                        fprintf(stderr, "\n  %s at stateVersion %s: restartTriggers[1] %s, EnvironmentFile %s\n",
-                                hosts[i].release, hosts[i].state_version, trigger, env_file);
-                CU_ASSERT_STRING_EQUAL(trigger, expected);
-                json_decref(unit);
-        }
-}
-
 /* Values go into JSON strings escaped as jq escapes them: what compat
  * mode lets through (a line break, quotes, control characters) parses
  * back to the same bytes. */
@@ -301,7 +236,6 @@ void nc_test_register_render_unit(void) {
                 { "escapeSystemdPath: as systemd-escape --path on a generated corpus",
                   test_escape_against_systemd_escape },
                 { "the default template is its golden, byte for byte", test_template_is_golden },
-                { "restartTriggers' env file is in EnvironmentFile's directory", test_restart_triggers_env_file },
                 { "JSON escaping", test_json_escaping },
         };
 
