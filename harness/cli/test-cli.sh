@@ -151,6 +151,24 @@ tier_run "$cli" env-file --compat --config "$work/dash.json" -- -web
 [ $? = 0 ] && grep -q '^SYSTEM_PATH=/nix/store/x-system$' "$work/out"
 tier_check "a NAME that starts with - after --" $?
 
+# A sign in localAddress: ip reads +10.0.0.1 as 10.0.0.1, glibc's hosts
+# file reader does not (getent, over the hosts lines --compat prints as the
+# module writes them); strict refuses it. The plain spelling resolves.
+printf '{"signed": {"path": "/nix/store/s-system", "privateNetwork": true, "localAddress": "+10.0.0.1"},
+          "plain": {"path": "/nix/store/p-system", "privateNetwork": true, "localAddress": "10.0.0.2"}}' > "$work/sign.json"
+if [ "$(id -u)" != 0 ] || ! command -v getent > /dev/null; then
+        tier_skip "a signed localAddress: glibc's reading of the hosts line" "needs root (a mount namespace) and getent"
+else
+        "$cli" hosts --compat --config "$work/sign.json" > "$work/sign.hosts"
+        tier_run unshare -m bash -c "mount --bind '$work/sign.hosts' /etc/hosts &&
+                getent hosts plain.containers && ! getent hosts signed.containers"
+        [ $? = 0 ] && grep -q '^10.0.0.2 *plain.containers$' "$work/out"
+        tier_check "a signed localAddress: its hosts line (--compat) is one glibc ignores; the plain one resolves" $?
+fi
+tier_run "$cli" hosts --config "$work/sign.json"
+[ $? = 2 ] && grep -q 'containers.signed.localAddress: "+10.0.0.1" is read by iproute2 as 10.0.0.1' "$work/out"
+tier_check "a signed localAddress: strict refuses it, naming what ip reads" $?
+
 # One bad definition blocks what it touches and nothing else: the other
 # container's commands work, `hosts` prints the others' lines, says which
 # it left out and exits 2.

@@ -167,7 +167,7 @@ static int strict_refusal(loader *l, const char *format, ...) {
 
 static int check_string(loader *l, const where *at, const char *value, size_t len, unsigned rules,
                         nc_validator validate) {
-        char location[MAX_LOCATION], shown[96], buf[160];
+        char location[MAX_LOCATION], shown[96], buf[256];
         const char *why;
 
         /* Nix strings cannot hold NUL, so not even --compat can reproduce one. */

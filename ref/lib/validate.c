@@ -101,8 +101,12 @@ static const char *check_address(const char *value, int family, char *buf, size_
         /* "default", "all" and "any" are prefixes to ip, not addresses. */
         if (nc_ip_parse_address(address, family, &p) < 0 || p.byte_len == 0)
                 return not_address;
-        /* A leading '+' is a sign to strtoul and to a reader: +10.0.0.1 is 10.0.0.1. */
-        if (p.family == AF_INET && !is_plain_dotted_quad(address + (address[0] == '+'))) {
+        /* A sign too: ip reads +10.0.0.1 as 10.0.0.1, but the module also
+         * writes localAddress into networking.extraHosts
+         *   ${head (splitString "/" cfg.localAddress)} ${name}.containers
+         * whose line glibc (inet_pton) ignores, as it ignores any spelling
+         * but the plain one. */
+        if (p.family == AF_INET && !is_plain_dotted_quad(address)) {
                 size_t dots = 0;
                 for (const char *c = address; *c; c++)
                         dots += *c == '.';
@@ -113,8 +117,12 @@ static const char *check_address(const char *value, int family, char *buf, size_
                                  "write %s", shown, shown);
                         return buf;
                 }
-                snprintf(buf, size, "is read by iproute2 as %s (it reads each part as strtoul does: a leading 0 is octal, 0x hex); "
-                         "write %s", shown, shown);
+                if (strchr(address, '+'))
+                        snprintf(buf, size, "is read by iproute2 as %s (strtoul drops a sign), not by inet_pton, as "
+                                 "glibc reads the hosts file (localAddress); write %s", shown, shown);
+                else
+                        snprintf(buf, size, "is read by iproute2 as %s (it reads each part as strtoul does: a leading 0 "
+                                 "is octal, 0x hex); write %s", shown, shown);
                 return buf;
         }
         if (!slash)

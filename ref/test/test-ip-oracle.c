@@ -111,7 +111,9 @@ static void compare_reading(const char *text, const char *command, int status, b
 }
 
 /* How a person reads TEXT, independently of the library: the address as
- * inet_pton() reads it (dotted decimal without leading zeros, or IPv6),
+ * inet_pton() reads it (dotted decimal without a sign or leading zeros, or
+ * IPv6; also how glibc reads a hosts file line, where the module writes
+ * localAddress),
  * then a decimal prefix length or a contiguous dotted netmask; missing: the
  * full length. False when a person would not read it as an address. */
 static bool person_reads(const char *text, char *ret_address, size_t size, unsigned *ret_prefix_len) {
@@ -121,9 +123,6 @@ static bool person_reads(const char *text, char *ret_address, size_t size, unsig
         uint8_t bytes[16], mask[4];
         int family;
 
-        /* a leading sign, as in +10.0.0.1 */
-        if (text[0] == '+')
-                text++, len--;
         if (len >= sizeof address)
                 return false;
         memcpy(address, text, len);

@@ -79,7 +79,12 @@ static void test_addresses_as_ip_reads_them(void) {
         char buf[256];
         const char *why;
 
-        CU_ASSERT_PTR_NULL(nc_check_address("+10.0.0.1", buf, sizeof buf));
+        /* ip reads it, glibc's hosts file (networking.extraHosts) does not */
+        why = nc_check_address("+10.0.0.1", buf, sizeof buf);
+        CU_ASSERT_TRUE(contains(why, "is read by iproute2 as 10.0.0.1") && contains(why, "drops a sign") &&
+                       contains(why, "write 10.0.0.1"));
+        why = nc_check_address("10.+0.0.4", buf, sizeof buf);
+        CU_ASSERT_TRUE(contains(why, "is read by iproute2 as 10.0.0.4") && contains(why, "write 10.0.0.4"));
         CU_ASSERT_PTR_NULL(nc_check_address("10.0.0.1/+24", buf, sizeof buf));
         CU_ASSERT_PTR_NULL(nc_check_address6("fc00::2/+64", buf, sizeof buf));
         why = nc_check_address("10.0.0.1/+", buf, sizeof buf);
