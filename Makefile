@@ -516,8 +516,9 @@ fuzz-build: $(FUZZ_BINS)
 # The library: instrumented, no -Werror (clang warns where gcc does not),
 # with its own headers (-Iref/lib); the targets see nixcontainer.h and
 # nixcontainer-test.h, harness/lib, and the headers of the CLI and the init
-# whose pieces they call (cli.h, which brings ref/lib's alloc-util.h, and
-# init-config.h).
+# whose pieces they call (cli.h and init-config.h, which include only
+# nixcontainer.h of the library's headers): no ref/lib header, as for every
+# other harness file.
 $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
@@ -527,7 +528,7 @@ $(FUZZ_LIB_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 $(FUZZ_HARNESS_OBJS): $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Iharness/lib $(WARN) -Iref/lib -Iref/cli -Iref/init -fsanitize=fuzzer,address,undefined \
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Iharness/lib $(WARN) -Iref/cli -Iref/init -fsanitize=fuzzer,address,undefined \
 	    -c -o $@ $<
 
 $(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/harness/fuzz/%.o $(FUZZ_COMMON_OBJS) $(FUZZ_LIB_OBJS)

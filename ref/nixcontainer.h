@@ -177,7 +177,8 @@ typedef enum nc_mode {
 int nc_config_load_json(const char *text, size_t len, nc_mode mode, const char *release,
                         const char *state_version, nc_config **ret_config, nc_error *error);
 /* Reads the file at `path` ("-": standard input) and loads it as
- * nc_config_load_json() does. Returns what that returns (messages about
+ * nc_config_load_json() does: on success *ret_config is the caller's,
+ * freed with nc_config_free(). Returns what that returns (messages about
  * the JSON start with the path); also -EFBIG for a file over 64 MiB and
  * the -errno of open() or read() (-ENOENT, -EACCES, -EISDIR, ...). */
 int nc_config_load_file(const char *path, nc_mode mode, const char *release, const char *state_version,
@@ -195,7 +196,7 @@ enum {
         NC_LOAD_KEEP_REFUSED = 1 << 0,
 };
 /* nc_config_load_json() and nc_config_load_file() with `flags` (NC_LOAD_*;
- * 0: as they load). Return what they return. */
+ * 0: as they load). Return what they return; *ret_config as there. */
 int nc_config_load_json_flags(const char *text, size_t len, nc_mode mode, unsigned flags, const char *release,
                               const char *state_version, nc_config **ret_config, nc_error *error);
 int nc_config_load_file_flags(const char *path, nc_mode mode, unsigned flags, const char *release,

@@ -6,7 +6,8 @@
 #                         the tier killed with SIGKILL left (their PID is gone)
 #   tier_scratch          $tier_work: /tmp/nixcontainer-NAME.PID.XXXXXX, removed
 #                         at exit and on SIGINT, SIGTERM and SIGHUP, with the
-#                         case running then ($tier_child's process group)
+#                         case running then ($tier_child's process group:
+#                         SIGTERM, then SIGKILL after 5 s)
 #   tier_run CMD...       CMD in a session of its own, output in $tier_work/out;
 #                         waited for with `wait`, which a trapped signal
 #                         interrupts (a foreground command would delay it)
@@ -43,8 +44,19 @@ tier_begin() {
         done
 }
 
+# The case running is stopped with SIGTERM first, so that a tier in C it
+# runs (test-conformance, test-netns) removes its own scratch folders and
+# namespaces as it does on a signal; what is left of its process group
+# after 5 s is killed.
 tier_cleanup() {
-        { [ -n "$tier_child" ] && kill -KILL -- "-$tier_child"; wait; } 2> /dev/null
+        if [ -n "$tier_child" ] && kill -TERM -- "-$tier_child" 2> /dev/null; then
+                for _ in $(seq 50); do
+                        kill -0 -- "-$tier_child" 2> /dev/null || break
+                        sleep 0.1
+                done
+                kill -KILL -- "-$tier_child" 2> /dev/null
+        fi
+        wait 2> /dev/null
         [ -n "$tier_work" ] && rm -rf "$tier_work"
 }
 

@@ -38,8 +38,13 @@ netns_sets=(21.05 26.05@26.05)
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -j2 BUILD="$cov" CFLAGS="-O0 -g --coverage" \
         LDFLAGS=--coverage "$cov/nixcontainer" > /dev/null
 [ -n "$check" ] || make --no-print-directory -j2 "$build/test-conformance" "$build/test-netns" > /dev/null
-work=$(mktemp -d /tmp/nixcontainer-select.$$.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# The scratch folder is a tier's (harness/lib/tier.sh): removed on exit and
+# on SIGINT, SIGTERM and SIGHUP, and, when a SIGKILL left it, by the next
+# run (on stderr: standard output is the choice).
+. harness/lib/tier.sh
+tier_begin select >&2
+tier_scratch
+work=$tier_work
 cli=$(realpath "$cov/nixcontainer")
 
 # lines: the ref/cli/ lines the counting CLI executed since the counters

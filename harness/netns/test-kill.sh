@@ -15,7 +15,7 @@ short=routed-ipv4-basic
 tier_help "$@"
 tier_begin netns-kill
 if [ "$(id -u)" != 0 ]; then
-        tier_skipped=4 tier_note="; skipped: needs root (network namespaces)"
+        tier_skipped=5 tier_note="; skipped: needs root (network namespaces)"
         tier_summary
         exit 0
 fi
@@ -109,6 +109,36 @@ wait "$pid"
 } >> "$tier_work/out" 2>&1
 [ "$status" = 0 ] && [ -z "$(folders_of "$dead")" ] && [ -n "$running" ] && [ "$(machine)" = "$before" ]
 tier_check "the next run removes what the killed run left, and not what a running one has" $?
+
+# The tier run as a case of a tier in bash (tier_run: a session of its own,
+# which a Ctrl-C does not reach), that tier stopped with SIGTERM: its
+# cleanup stops the case with SIGTERM, and the namespace tier removes its
+# folders (with SIGKILL first, they stayed behind).
+bash -c '. "$1"; tier_begin netns-kill-outer; tier_scratch; shift; tier_run "$@"' \
+        - "$(dirname "$0")/../lib/tier.sh" "$netns" "${run[@]}" > "$tier_work/outer.log" 2>&1 &
+outer=$!
+inner=""
+for _ in $(seq 100); do
+        inner=$(pgrep -P "$outer" -x test-netns)
+        [ -n "$inner" ] && [ -n "$(pgrep -P "$inner")" ] && break
+        sleep 0.05
+done
+sleep 0.5
+kill -TERM "$outer"
+wait "$outer"
+status=$?
+for _ in $(seq 40); do
+        [ -z "$inner" ] || [ ! -e "/proc/$inner" ] && break
+        sleep 0.05
+done
+{
+        echo "exit status $status; the case: ${inner:-none}, its folders: $(folders_of "$inner")"
+        compgen -G "/tmp/nixcontainer-netns-kill-outer.$outer.*"
+        diff <(echo "$before") <(machine)
+} > "$tier_work/out" 2>&1
+[ "$status" = 143 ] && [ -n "$inner" ] && [ -z "$(folders_of "$inner")" ] &&
+        [ -z "$(compgen -G "/tmp/nixcontainer-netns-kill-outer.$outer.*")" ] && [ "$(machine)" = "$before" ]
+tier_check "run by a tier in bash (tier_run), that tier stopped with SIGTERM: the case's folders removed too" $?
 
 tier_summary
 [ "$tier_failed" = 0 ]

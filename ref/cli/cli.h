@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "alloc-util.h"
 #include "nixcontainer.h"
 
 enum {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc-util.h"
 #include "cli.h"
 #include "config-internal.h"
 #include "strbuf.h"

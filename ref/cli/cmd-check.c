@@ -2,6 +2,7 @@
  * lines or as JSON. */
 #include <stdio.h>
 
+#include "alloc-util.h"
 #include "cli.h"
 
 /* `s` as a JSON string. (Our own: the CLI links no JSON library, and the

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "cli.h"
 #include "config-internal.h"
 

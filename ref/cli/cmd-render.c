@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc-util.h"
 #include "cli.h"
 
 /* A text about one container: env-file (its definition: a container the

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc-util.h"
 #include "cli.h"
 
 /* Content kept, trailing newlines not counted: longer cannot be

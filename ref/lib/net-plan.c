@@ -239,8 +239,8 @@ static int lookup_link(nc_netlink *nl, link_memo *memo, const char *name, int *r
         return 0;
 }
 
-static int find_link(nc_netlink *nl, link_memo *memo, nc_error *error, const nc_step *step, const char *name,
-                     int *ret_ifindex) {
+static int find_link(nc_netlink *nl, link_memo *memo, const nc_step *step, const char *name, int *ret_ifindex,
+                     nc_error *error) {
         char why[300];
         int r = lookup_link(nl, memo, name, ret_ifindex);
 
@@ -293,7 +293,7 @@ static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_err
         switch (step->kind) {
         case NC_STEP_LINK_UP:
         case NC_STEP_LINK_RENAME:
-                if ((r = find_link(nl, memo, error, step, step->dev, &ifindex)) < 0)
+                if ((r = find_link(nl, memo, step, step->dev, &ifindex, error)) < 0)
                         return r;
                 change.set_up = step->kind == NC_STEP_LINK_UP;
                 change.new_name = step->kind == NC_STEP_LINK_RENAME ? step->value : NULL;
@@ -305,7 +305,7 @@ static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_err
                         snprintf(why, sizeof why, "Error: \"%.200s\" is invalid lladdr.", step->value);
                         return fail(error, step, -EINVAL, why);
                 }
-                if ((r = find_link(nl, memo, error, step, step->dev, &ifindex)) < 0)
+                if ((r = find_link(nl, memo, step, step->dev, &ifindex, error)) < 0)
                         return r;
                 change.address = lladdr;
                 change.address_len = (size_t) n;
@@ -323,7 +323,7 @@ static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_err
                 }
                 if (r < 0)
                         return kernel_fail(nl, error, step, r);
-                if ((r = find_link(nl, memo, error, step, step->dev, &ifindex)) < 0)
+                if ((r = find_link(nl, memo, step, step->dev, &ifindex, error)) < 0)
                         return r;
                 change.master_ifindex = master_ifindex;
                 change.set_up = true;
@@ -332,7 +332,7 @@ static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_err
         case NC_STEP_ADDRESS_ADD:
                 if (step->value && nc_ip_parse_prefix(step->value, family, &prefix) < 0)
                         return parse_fail(error, step, family, "prefix", step->value);
-                if ((r = find_link(nl, memo, error, step, step->dev, &ifindex)) < 0)
+                if ((r = find_link(nl, memo, step, step->dev, &ifindex, error)) < 0)
                         return r;
                 /* No value (hostAddress = ""): ipaddr_modify() sends no
                  * address. "all", "any" (and "default" without -6): one
@@ -351,7 +351,7 @@ static int run_step(nc_netlink *nl, link_memo *memo, const nc_step *step, nc_err
                         return parse_fail(error, step, family, "prefix", "dev");
                 if (nc_ip_parse_prefix(step->value, family, &prefix) < 0)
                         return parse_fail(error, step, family, "prefix", step->value);
-                if ((r = find_link(nl, memo, error, step, step->dev, &ifindex)) < 0)
+                if ((r = find_link(nl, memo, step, step->dev, &ifindex, error)) < 0)
                         return r;
                 /* iproute_modify(): the family of the destination, else inet. */
                 r = nc_nl_route_add(nl, prefix.family != AF_UNSPEC ? prefix.family : AF_INET, &prefix, NULL, ifindex);

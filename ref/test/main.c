@@ -8,10 +8,14 @@
 #include <CUnit/CUnit.h>
 
 #include "results.h"
+#include "tier.h"
+#include "unit-helpers.h"
 #include "unit-tests.h"
 
 int main(int argc, char **argv) {
         unsigned failures, suites_failed;
+        char *scratch = NULL;
+        int r;
 
         if (argc > 1) {
                 bool help = strcmp(argv[1], "--help") == 0;
@@ -22,8 +26,20 @@ int main(int argc, char **argv) {
                 return help ? 0 : 2;
         }
 
+        /* The files the tests write go to the tier's scratch folder: a
+         * signal removes it, and a later run what a SIGKILL left. */
+        r = tier_begin("unit");
+        if (r >= 0)
+                r = tier_scratch_new(&scratch);
+        if (r < 0) {
+                fprintf(stderr, "test-unit: cannot make its scratch folder: %s\n", strerror(-r));
+                return 2;
+        }
+        unit_scratch_set(scratch);
+
         if (CU_initialize_registry() != CUE_SUCCESS) {
                 fprintf(stderr, "test-unit: %s\n", CU_get_error_msg());
+                tier_scratch_end(scratch, false);
                 return 2;
         }
 
@@ -47,6 +63,7 @@ int main(int argc, char **argv) {
         if (CU_get_error() != CUE_SUCCESS) {
                 fprintf(stderr, "test-unit: registering tests: %s\n", CU_get_error_msg());
                 CU_cleanup_registry();
+                tier_scratch_end(scratch, false);
                 return 2;
         }
 
@@ -62,6 +79,7 @@ int main(int argc, char **argv) {
                CU_get_number_of_tests_run() - CU_get_number_of_tests_failed(),
                CU_get_number_of_tests_failed() + suites_failed, CU_get_elapsed_time());
         CU_cleanup_registry();
+        tier_scratch_end(scratch, false);
 
         return failures > 0 || suites_failed > 0 ? 1 : 0;
 }

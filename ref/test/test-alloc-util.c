@@ -134,9 +134,9 @@ static void test_argv_is_execv_ready(void) {
         nc_env_free(env);
 }
 
-/* A file of `len` bytes of 'x' in a fresh temporary directory. */
+/* A new file of `len` bytes of 'x' in the tier's scratch folder. */
 static char *write_temp_file(size_t len) {
-        char *path = strdup("/tmp/nc-unit-read-file.XXXXXX");
+        char *path = unit_temp_template("read-file");
         char *data = malloc(len ? len : 1);
         int fd = mkstemp(path);
 

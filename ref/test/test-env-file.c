@@ -360,7 +360,7 @@ static void test_over_long_assignments(void) {
 /* Writes `len` bytes of `input` (or `len` bytes of '#' when input is NULL) to
  * a new temporary file; the caller unlinks and frees the path. */
 static char *write_temp(const char *input, size_t len) {
-        char *path = strdup("/tmp/nc-test-env-file.XXXXXX");
+        char *path = unit_temp_template("env-file");
         size_t done = 0;
         int fd;
 

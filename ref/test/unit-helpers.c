@@ -118,3 +118,15 @@ int run_tool(const char *const *argv, char **ret_out) {
                 free(out);
         return WEXITSTATUS(status);
 }
+
+static const char *scratch_dir = "/tmp";
+
+void unit_scratch_set(const char *dir) {
+        scratch_dir = dir;
+}
+
+char *unit_temp_template(const char *name) {
+        char *path = NULL;
+
+        return asprintf(&path, "%s/%s.XXXXXX", scratch_dir, name) < 0 ? NULL : path;
+}

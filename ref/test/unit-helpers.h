@@ -39,5 +39,12 @@ char *join_argv(const nc_strv *argv);
  * (NUL-terminated, the caller's; may be NULL: not kept); -1 when it could
  * not be run or did not exit. The oracles' way to ask a tool. */
 int run_tool(const char *const *argv, char **ret_out);
+/* The unit tier's scratch folder, made by main() (harness/lib/tier.h:
+ * removed at the end and on SIGINT, SIGTERM and SIGHUP, and by the next
+ * run after a SIGKILL): where a test writes its files. */
+void unit_scratch_set(const char *dir);
+/* "SCRATCH/NAME.XXXXXX", a template for mkstemp() in that folder, to be
+ * freed with free(); NULL when out of memory. */
+char *unit_temp_template(const char *name);
 
 #endif
