@@ -98,13 +98,14 @@ static int push_generated(nc_strv *corpus, unsigned *state) {
  * it from a file): the escaped names, split at spaces and new lines (an
  * escaped name holds neither). */
 static int systemd_escape(const nc_strv *corpus, nc_strv *ret) {
-        char file[] = "/tmp/nixcontainer-unit-escape.XXXXXX", command[128], *line = NULL;
+        _cleanup_free_ char *file = unit_temp_template("escape");
+        char command[512], *line = NULL;
         size_t size = 0;
         FILE *f, *out;
-        int fd = mkstemp(file), r = 0;
+        int fd = file ? mkstemp(file) : -1, r = 0;
 
         if (fd < 0)
-                return -errno;
+                return file ? -errno : -ENOMEM;
         f = fdopen(fd, "w");
         for (size_t i = 0; f && i < corpus->n; i++)
                 fwrite(corpus->items[i], 1, strlen(corpus->items[i]) + 1, f);
